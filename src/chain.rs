@@ -1,0 +1,90 @@
+//! The hash chain: blake3 with domain separation over the envelope fields and
+//! the canonical event bytes (the exact rule is in `schema/events.md`).
+
+use std::fmt;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::date::Timestamp;
+use crate::encoding::FORMAT_VERSION;
+
+/// The blake3 key-derivation context of event hashes. Never changes for v1.
+pub const EVENT_CONTEXT: &str = "scoreledger 2026-11 event v1";
+
+/// A 32-byte blake3 hash.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Hash(pub [u8; 32]);
+
+impl Hash {
+    /// The `prev` of event 1.
+    pub const GENESIS: Hash = Hash([0; 32]);
+
+    pub fn to_hex(&self) -> String {
+        hex::encode(self.0)
+    }
+
+    pub fn from_hex(s: &str) -> Result<Hash, String> {
+        let mut out = [0u8; 32];
+        hex::decode_to_slice(s.trim(), &mut out).map_err(|e| format!("invalid hash '{s}': {e}"))?;
+        Ok(Hash(out))
+    }
+}
+
+impl fmt::Display for Hash {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_hex())
+    }
+}
+
+impl fmt::Debug for Hash {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Hash({})", self.to_hex())
+    }
+}
+
+impl Serialize for Hash {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if s.is_human_readable() {
+            s.serialize_str(&self.to_hex())
+        } else {
+            self.0.serialize(s)
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Hash {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        if d.is_human_readable() {
+            let s = String::deserialize(d)?;
+            Hash::from_hex(&s).map_err(serde::de::Error::custom)
+        } else {
+            <[u8; 32]>::deserialize(d).map(Hash)
+        }
+    }
+}
+
+/// The hash of event `seq`:
+/// `blake3::derive_key(EVENT_CONTEXT)` over
+/// `version (1) | seq u64 BE | recorded_at i64 BE | prev (32) | len u64 BE | event bytes`.
+pub fn event_hash(seq: u64, recorded_at: Timestamp, prev: &Hash, event_bytes: &[u8]) -> Hash {
+    let mut h = blake3::Hasher::new_derive_key(EVENT_CONTEXT);
+    h.update(&[FORMAT_VERSION]);
+    h.update(&seq.to_be_bytes());
+    h.update(&recorded_at.as_micros().to_be_bytes());
+    h.update(&prev.0);
+    h.update(&(event_bytes.len() as u64).to_be_bytes());
+    h.update(event_bytes);
+    Hash(*h.finalize().as_bytes())
+}
+
+/// The latest event: how many there are and the hash of the last one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Head {
+    pub seq: u64,
+    pub hash: Hash,
+    pub recorded_at: Timestamp,
+}
+
+impl Head {
+    pub const EMPTY: Head = Head { seq: 0, hash: Hash::GENESIS, recorded_at: Timestamp::MIN };
+}

@@ -1,0 +1,462 @@
+//! From events to derived trees: name resolution, duplicate detection, index
+//! entries, and re-projection of the stages an event touches.
+//!
+//! The same code serves an append and a full rebuild, so a rebuild gives
+//! byte-identical derived trees.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use serde::{Deserialize, Serialize};
+
+use crate::encoding::{decode_value, encode_value};
+use crate::error::{Error, Result};
+use crate::event::{Event, MatchResult, Rules, SeasonFacts, TeamRegistration};
+use crate::keys::{self, MatchId, ScopeKey};
+use crate::names;
+use crate::projector::{self, MatchLine, StageInput};
+use crate::rules::Scoring;
+use crate::store::{Entry, Store, TreeId, Writes};
+
+/// What the `stages` tree holds for each stage.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StageInfo {
+    pub competition: String,
+    pub season: String,
+    pub stage: String,
+    pub season_key: ScopeKey,
+    pub stage_key: ScopeKey,
+    /// The first event that mentioned the stage.
+    pub first_seq: u64,
+    /// The last event that changed any table of the stage.
+    pub last_seq: u64,
+}
+
+/// What the `by_date` index holds for each match.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MatchRecord {
+    pub id: MatchId,
+    /// The event that recorded the match.
+    pub seq: u64,
+    pub result: MatchResult,
+}
+
+/// Read access shared by the store and pending writes.
+pub trait Read {
+    fn get(&self, t: TreeId, key: &[u8]) -> Result<Option<Vec<u8>>>;
+    fn scan(&self, t: TreeId, prefix: &[u8]) -> Result<Vec<Entry>>;
+}
+
+impl Read for Store {
+    fn get(&self, t: TreeId, key: &[u8]) -> Result<Option<Vec<u8>>> {
+        Store::get(self, t, key)
+    }
+    fn scan(&self, t: TreeId, prefix: &[u8]) -> Result<Vec<Entry>> {
+        self.scan_prefix(t, prefix).collect()
+    }
+}
+
+impl Read for Writes<'_> {
+    fn get(&self, t: TreeId, key: &[u8]) -> Result<Option<Vec<u8>>> {
+        Writes::get(self, t, key)
+    }
+    fn scan(&self, t: TreeId, prefix: &[u8]) -> Result<Vec<Entry>> {
+        self.scan_prefix(t, prefix)
+    }
+}
+
+/// Decodes a derived value, naming the tree and key when it is damaged.
+pub fn decode_derived<T: serde::de::DeserializeOwned>(t: TreeId, key: &[u8], bytes: &[u8]) -> Result<T> {
+    decode_value(bytes).map_err(|e| Error::Store {
+        path: Default::default(),
+        msg: format!("damaged entry in tree {} at key {}: {e} (run `scoreledger rebuild`)", t.name(), hex::encode(key)),
+    })
+}
+
+fn invalid(msg: impl Into<String>) -> Error {
+    Error::Invalid(msg.into())
+}
+
+fn check_name(what: &str, s: &str) -> Result<()> {
+    match names::problem(what, s) {
+        Some(p) => Err(invalid(p)),
+        None => Ok(()),
+    }
+}
+
+/// The seq-ordered entries of a scope, up to `known_at`.
+fn scoped<T: serde::de::DeserializeOwned>(r: &impl Read, t: TreeId, scope: &ScopeKey, known_at: u64) -> Result<Vec<(u64, T)>> {
+    let mut out = Vec::new();
+    for (k, v) in r.scan(t, scope)? {
+        let seq = keys::scoped_seq_seq(&k).unwrap_or(0);
+        if seq <= known_at {
+            out.push((seq, decode_derived(t, &k, &v)?));
+        }
+    }
+    Ok(out)
+}
+
+/// The scoring of a stage as known at `known_at`: the stage's own rules, else
+/// the season's, else the default.
+pub fn scoring(r: &impl Read, info: &StageInfo, known_at: u64) -> Result<Scoring> {
+    for scope in [&info.stage_key, &info.season_key] {
+        if let Some((_, rules)) = scoped::<Rules>(r, TreeId::Rules, scope, known_at)?.pop() {
+            return Ok(Scoring::from_event(&rules));
+        }
+    }
+    Ok(Scoring::default())
+}
+
+/// Teams registered for a stage (its own and its season's), latest registration per team.
+pub fn registrations(r: &impl Read, info: &StageInfo, known_at: u64) -> Result<Vec<(u64, TeamRegistration)>> {
+    let mut all = scoped::<TeamRegistration>(r, TreeId::Teams, &info.season_key, known_at)?;
+    all.extend(scoped::<TeamRegistration>(r, TreeId::Teams, &info.stage_key, known_at)?);
+    all.sort_by_key(|(seq, _)| *seq);
+    let mut order: Vec<String> = Vec::new();
+    let mut latest: HashMap<String, (u64, TeamRegistration)> = HashMap::new();
+    for (seq, reg) in all {
+        let f = names::fold(&reg.team);
+        if !latest.contains_key(&f) {
+            order.push(f.clone());
+        }
+        latest.insert(f, (seq, reg));
+    }
+    Ok(order.into_iter().filter_map(|f| latest.remove(&f)).collect())
+}
+
+/// Every match record of a stage known at `known_at`, in date order.
+pub fn match_records(r: &impl Read, stage_key: &ScopeKey, known_at: u64) -> Result<Vec<MatchRecord>> {
+    let mut out = Vec::new();
+    for (k, v) in r.scan(TreeId::ByDate, stage_key)? {
+        let rec: MatchRecord = decode_derived(TreeId::ByDate, &k, &v)?;
+        if rec.seq <= known_at {
+            out.push(rec);
+        }
+    }
+    Ok(out)
+}
+
+/// Everything the projector needs for one stage, as known at `known_at`.
+pub fn stage_input(r: &impl Read, info: &StageInfo, known_at: u64) -> Result<StageInput> {
+    let teams = registrations(r, info, known_at)?.into_iter().map(|(_, reg)| reg.team).collect();
+    let matches = match_records(r, &info.stage_key, known_at)?
+        .into_iter()
+        .map(|rec| MatchLine {
+            date: rec.result.date,
+            round: rec.result.round,
+            seq: rec.seq,
+            counts: rec.result.status.counts(),
+            home: rec.result.home,
+            away: rec.result.away,
+            home_goals: rec.result.home_goals,
+            away_goals: rec.result.away_goals,
+        })
+        .collect();
+    Ok(StageInput { teams, matches, scoring: scoring(r, info, known_at)? })
+}
+
+/// The match id of a (canonical) result.
+pub fn id_of(m: &MatchResult) -> MatchId {
+    keys::match_id(&m.competition, &m.season, &m.stage, m.round, m.date, &m.home, &m.away)
+}
+
+/// Looks up a match record by id.
+pub fn find_match(r: &impl Read, id: &MatchId) -> Result<Option<MatchRecord>> {
+    let Some(key) = r.get(TreeId::Matches, id)? else { return Ok(None) };
+    match r.get(TreeId::ByDate, &key)? {
+        Some(v) => decode_derived(TreeId::ByDate, &key, &v).map(Some),
+        None => Err(Error::Store { path: Default::default(), msg: format!("match {} points to a missing index entry", hex::encode(id)) }),
+    }
+}
+
+/// Applies events to pending writes.
+pub struct Deriver<'a, 's> {
+    w: &'a mut Writes<'s>,
+    /// Stages whose snapshots must be recomputed: (season key, stage key).
+    dirty: BTreeSet<(ScopeKey, ScopeKey)>,
+}
+
+impl<'a, 's> Deriver<'a, 's> {
+    pub fn new(w: &'a mut Writes<'s>) -> Self {
+        Deriver { w, dirty: BTreeSet::new() }
+    }
+
+    pub fn writes_mut(&mut self) -> &mut Writes<'s> {
+        self.w
+    }
+
+    fn resolve(&self, kind: u8, parent: &[u8], name: &str) -> Result<String> {
+        let clean = names::clean(name);
+        match self.w.get(TreeId::Names, &keys::name(kind, parent, &clean))? {
+            Some(v) => Ok(String::from_utf8(v).unwrap_or(clean)),
+            None => Ok(clean),
+        }
+    }
+
+    /// Competition and season spelled as already recorded (matching
+    /// case- and accent-insensitively), plus the season key.
+    fn resolve_season(&self, competition: &str, season: &str) -> Result<(String, String, ScopeKey)> {
+        check_name("competition", &names::clean(competition))?;
+        check_name("season", &names::clean(season))?;
+        let c = self.resolve(keys::NAME_COMPETITION, &[], competition)?;
+        let s = self.resolve(keys::NAME_SEASON, names::fold(&c).as_bytes(), season)?;
+        let key = keys::season_scope(&c, &s);
+        Ok((c, s, key))
+    }
+
+    fn resolve_in(&self, kind: u8, season: &ScopeKey, what: &str, name: &str) -> Result<String> {
+        check_name(what, &names::clean(name))?;
+        self.resolve(kind, season, name)
+    }
+
+    /// Cleans and validates an event, and spells every name as the archive
+    /// already spells it.
+    pub fn canonicalize(&self, event: Event) -> Result<Event> {
+        Ok(match event {
+            Event::MatchResult(mut m) => {
+                let (c, s, season) = self.resolve_season(&m.competition, &m.season)?;
+                m.competition = c;
+                m.season = s;
+                m.stage = self.resolve_in(keys::NAME_STAGE, &season, "stage", &m.stage)?;
+                m.home = self.resolve_in(keys::NAME_TEAM, &season, "home team", &m.home)?;
+                m.away = self.resolve_in(keys::NAME_TEAM, &season, "away team", &m.away)?;
+                if let Some(g) = &m.group {
+                    let g = names::clean(g);
+                    check_name("group", &g)?;
+                    m.group = Some(g);
+                }
+                if m.round == Some(0) {
+                    return Err(invalid("round numbers start at 1"));
+                }
+                if names::same(&m.home, &m.away) {
+                    return Err(invalid(format!("a team cannot play itself: {}", m.home)));
+                }
+                Event::MatchResult(m)
+            }
+            Event::Rules(mut r) => {
+                let (c, s, season) = self.resolve_season(&r.competition, &r.season)?;
+                r.competition = c;
+                r.season = s;
+                if let Some(st) = &r.stage {
+                    r.stage = Some(self.resolve_in(keys::NAME_STAGE, &season, "stage", st)?);
+                }
+                let mut seen = Vec::new();
+                for t in &r.tiebreak {
+                    if seen.contains(t) {
+                        return Err(invalid(format!("tie-break '{t}' is listed twice")));
+                    }
+                    seen.push(*t);
+                }
+                Event::Rules(r)
+            }
+            Event::SeasonFacts(mut f) => {
+                let (c, s, season) = self.resolve_season(&f.competition, &f.season)?;
+                f.competition = c;
+                f.season = s;
+                if let Some(w) = &f.winners {
+                    f.winners = Some(self.resolve_in(keys::NAME_TEAM, &season, "winners", w)?);
+                }
+                let clean_opt = |o: &Option<String>| o.as_deref().map(names::clean).filter(|s| !s.is_empty());
+                f.previous_season = clean_opt(&f.previous_season);
+                f.next_season = clean_opt(&f.next_season);
+                f.top_scorers = f.top_scorers.iter().map(|s| names::clean(s)).filter(|s| !s.is_empty()).collect();
+                f.other = f.other.iter().map(|(k, v)| (names::clean(k), names::clean(v))).collect();
+                Event::SeasonFacts(f)
+            }
+            Event::TeamRegistered(mut t) => {
+                let (c, s, season) = self.resolve_season(&t.competition, &t.season)?;
+                t.competition = c;
+                t.season = s;
+                if let Some(st) = &t.stage {
+                    t.stage = Some(self.resolve_in(keys::NAME_STAGE, &season, "stage", st)?);
+                }
+                t.team = self.resolve_in(keys::NAME_TEAM, &season, "team", &t.team)?;
+                let clean_opt = |o: &Option<String>| o.as_deref().map(names::clean).filter(|s| !s.is_empty());
+                t.region = clean_opt(&t.region);
+                t.location = clean_opt(&t.location);
+                Event::TeamRegistered(t)
+            }
+        })
+    }
+
+    /// `Ok(true)` when the archive already holds this fact, `Err(Conflict)`
+    /// when it holds a contradicting one, `Ok(false)` when it is new.
+    pub fn already_present(&self, event: &Event) -> Result<bool> {
+        match event {
+            Event::MatchResult(m) => {
+                let id = id_of(m);
+                let Some(rec) = find_match(self.w, &id)? else { return Ok(false) };
+                if rec.result.same_outcome(m) {
+                    return Ok(true);
+                }
+                Err(Error::Conflict(format!(
+                    "match {} ({} {} v {}, {}) is already recorded as {}-{} (seq {}); a recorded result is never overwritten",
+                    keys::short_id(&id),
+                    m.date,
+                    m.home,
+                    m.away,
+                    m.stage,
+                    rec.result.home_goals,
+                    rec.result.away_goals,
+                    rec.seq
+                )))
+            }
+            Event::Rules(r) => {
+                let scope = rules_scope(r);
+                let current = scoped::<Rules>(self.w, TreeId::Rules, &scope, u64::MAX)?.pop();
+                Ok(current.is_some_and(|(_, c)| {
+                    (c.points_for_win, c.points_for_draw, c.points_for_loss, &c.tiebreak)
+                        == (r.points_for_win, r.points_for_draw, r.points_for_loss, &r.tiebreak)
+                }))
+            }
+            Event::SeasonFacts(f) => {
+                let scope = keys::season_scope(&f.competition, &f.season);
+                let current = scoped::<SeasonFacts>(self.w, TreeId::Facts, &scope, u64::MAX)?.pop();
+                Ok(current.is_some_and(|(_, c)| &c == f))
+            }
+            Event::TeamRegistered(t) => {
+                let scope = team_scope(t);
+                let fold = names::fold(&t.team);
+                let current = scoped::<TeamRegistration>(self.w, TreeId::Teams, &scope, u64::MAX)?
+                    .into_iter()
+                    .filter(|(_, c)| names::fold(&c.team) == fold)
+                    .last();
+                Ok(current.is_some_and(|(_, c)| &c == t))
+            }
+        }
+    }
+
+    fn remember_name(&mut self, kind: u8, parent: &[u8], name: &str) -> Result<()> {
+        let key = keys::name(kind, parent, name);
+        if self.w.get(TreeId::Names, &key)?.is_none() {
+            self.w.put(TreeId::Names, &key, name.as_bytes().to_vec());
+        }
+        Ok(())
+    }
+
+    fn remember_season(&mut self, competition: &str, season: &str) -> Result<ScopeKey> {
+        self.remember_name(keys::NAME_COMPETITION, &[], competition)?;
+        self.remember_name(keys::NAME_SEASON, names::fold(competition).as_bytes(), season)?;
+        Ok(keys::season_scope(competition, season))
+    }
+
+    /// Marks a stage as changed by event `seq`, creating its info if new.
+    fn touch_stage(&mut self, competition: &str, season: &str, stage: &str, seq: u64) -> Result<()> {
+        let season_key = keys::season_scope(competition, season);
+        let stage_key = keys::stage_scope(competition, season, stage);
+        self.remember_name(keys::NAME_STAGE, &season_key, stage)?;
+        let k = keys::stage(&season_key, &stage_key);
+        let info = match self.w.get(TreeId::Stages, &k)? {
+            Some(v) => StageInfo { last_seq: seq, ..decode_derived(TreeId::Stages, &k, &v)? },
+            None => StageInfo {
+                competition: competition.into(),
+                season: season.into(),
+                stage: stage.into(),
+                season_key,
+                stage_key,
+                first_seq: seq,
+                last_seq: seq,
+            },
+        };
+        self.w.put(TreeId::Stages, &k, encode_value(&info));
+        self.dirty.insert((season_key, stage_key));
+        Ok(())
+    }
+
+    /// Marks every stage of a season as changed by event `seq`.
+    fn touch_season(&mut self, season_key: &ScopeKey, seq: u64) -> Result<()> {
+        for (k, v) in self.w.scan_prefix(TreeId::Stages, season_key)? {
+            let info: StageInfo = decode_derived(TreeId::Stages, &k, &v)?;
+            self.touch_stage(&info.competition, &info.season, &info.stage, seq)?;
+        }
+        Ok(())
+    }
+
+    /// Writes what event `seq` adds to the derived trees.
+    pub fn apply(&mut self, seq: u64, event: &Event) -> Result<()> {
+        match event {
+            Event::MatchResult(m) => {
+                let season_key = self.remember_season(&m.competition, &m.season)?;
+                self.remember_name(keys::NAME_TEAM, &season_key, &m.home)?;
+                self.remember_name(keys::NAME_TEAM, &season_key, &m.away)?;
+                self.touch_stage(&m.competition, &m.season, &m.stage, seq)?;
+                let stage_key = keys::stage_scope(&m.competition, &m.season, &m.stage);
+                let id = id_of(m);
+                let key = keys::by_date(&stage_key, m.date, m.round, seq);
+                let rec = MatchRecord { id, seq, result: m.clone() };
+                self.w.put(TreeId::ByDate, &key, encode_value(&rec));
+                self.w.put(TreeId::Matches, &id, key.to_vec());
+            }
+            Event::Rules(r) => {
+                let season_key = self.remember_season(&r.competition, &r.season)?;
+                self.w.put(TreeId::Rules, &keys::scoped_seq(&rules_scope(r), seq), encode_value(r));
+                match &r.stage {
+                    Some(stage) => {
+                        self.remember_name(keys::NAME_STAGE, &season_key, stage)?;
+                        let k = keys::stage(&season_key, &keys::stage_scope(&r.competition, &r.season, stage));
+                        if self.w.get(TreeId::Stages, &k)?.is_some() {
+                            self.touch_stage(&r.competition, &r.season, stage, seq)?;
+                        }
+                    }
+                    None => self.touch_season(&season_key, seq)?,
+                }
+            }
+            Event::SeasonFacts(f) => {
+                let season_key = self.remember_season(&f.competition, &f.season)?;
+                if let Some(w) = &f.winners {
+                    self.remember_name(keys::NAME_TEAM, &season_key, w)?;
+                }
+                self.w.put(TreeId::Facts, &keys::scoped_seq(&season_key, seq), encode_value(f));
+            }
+            Event::TeamRegistered(t) => {
+                let season_key = self.remember_season(&t.competition, &t.season)?;
+                self.remember_name(keys::NAME_TEAM, &season_key, &t.team)?;
+                self.w.put(TreeId::Teams, &keys::scoped_seq(&team_scope(t), seq), encode_value(t));
+                match &t.stage {
+                    Some(stage) => self.touch_stage(&t.competition, &t.season, stage, seq)?,
+                    None => self.touch_season(&season_key, seq)?,
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Recomputes the snapshots of every stage touched since the last call.
+    pub fn reproject(&mut self) -> Result<usize> {
+        let dirty = std::mem::take(&mut self.dirty);
+        for (season_key, stage_key) in &dirty {
+            let k = keys::stage(season_key, stage_key);
+            let Some(v) = self.w.get(TreeId::Stages, &k)? else { continue };
+            let info: StageInfo = decode_derived(TreeId::Stages, &k, &v)?;
+            let input = stage_input(self.w, &info, u64::MAX)?;
+            let mut fresh: BTreeMap<Vec<u8>, Vec<u8>> = projector::snapshots(&input)
+                .into_iter()
+                .map(|(at, rows)| (keys::snapshot(stage_key, at).to_vec(), encode_value(&rows)))
+                .collect();
+            for (k, v) in self.w.scan_prefix(TreeId::Snapshots, stage_key)? {
+                match fresh.remove(&k) {
+                    Some(new) if new == v => {}
+                    Some(new) => self.w.put(TreeId::Snapshots, &k, new),
+                    None => self.w.del(TreeId::Snapshots, &k),
+                }
+            }
+            for (k, v) in fresh {
+                self.w.put(TreeId::Snapshots, &k, v);
+            }
+        }
+        Ok(dirty.len())
+    }
+}
+
+fn rules_scope(r: &Rules) -> ScopeKey {
+    match &r.stage {
+        Some(s) => keys::stage_scope(&r.competition, &r.season, s),
+        None => keys::season_scope(&r.competition, &r.season),
+    }
+}
+
+fn team_scope(t: &TeamRegistration) -> ScopeKey {
+    match &t.stage {
+        Some(s) => keys::stage_scope(&t.competition, &t.season, s),
+        None => keys::season_scope(&t.competition, &t.season),
+    }
+}

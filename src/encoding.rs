@@ -1,0 +1,104 @@
+//! The only module that calls bincode: the canonical bytes of events, the
+//! stored envelope, and the encoding of derived values.
+//!
+//! Configuration, chosen once: `bincode::config::standard()` (little-endian,
+//! variable-length integers), with a 16 MiB limit when decoding. Any change
+//! here changes every hash and is caught by the golden vectors in
+//! `schema/vectors/`.
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use crate::chain::Hash;
+use crate::date::Timestamp;
+use crate::event::Event;
+
+/// The first byte of every stored envelope and an input of every hash.
+pub const FORMAT_VERSION: u8 = 1;
+
+/// Fixed part of a stored envelope: version, seq, recorded_at, prev, hash.
+pub const ENVELOPE_HEADER_LEN: usize = 1 + 8 + 8 + 32 + 32;
+
+const DECODE_LIMIT: usize = 16 << 20;
+
+fn config() -> bincode::config::Configuration {
+    bincode::config::standard()
+}
+
+fn decode_config() -> bincode::config::Configuration<bincode::config::LittleEndian, bincode::config::Varint, bincode::config::Limit<DECODE_LIMIT>> {
+    bincode::config::standard().with_limit::<DECODE_LIMIT>()
+}
+
+/// The canonical bytes of an event.
+pub fn encode_event(event: &Event) -> Vec<u8> {
+    encode_value(event)
+}
+
+/// Decodes canonical event bytes, refusing trailing bytes and any encoding
+/// that is not the canonical one (re-encoding must give the same bytes).
+pub fn decode_event(bytes: &[u8]) -> Result<Event, String> {
+    let event: Event = decode_value(bytes)?;
+    if encode_event(&event) != bytes {
+        return Err("event bytes are not in canonical form".into());
+    }
+    Ok(event)
+}
+
+/// Encodes any value with the one configuration. Serializing plain data to a
+/// vector cannot fail; a failure is a bug, so it panics with the reason.
+pub fn encode_value<T: Serialize>(value: &T) -> Vec<u8> {
+    bincode::serde::encode_to_vec(value, config()).expect("plain data always encodes")
+}
+
+/// Decodes a value, refusing trailing bytes.
+pub fn decode_value<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, String> {
+    let (value, used) = bincode::serde::decode_from_slice(bytes, decode_config()).map_err(|e| e.to_string())?;
+    if used != bytes.len() {
+        return Err(format!("{} trailing bytes", bytes.len() - used));
+    }
+    Ok(value)
+}
+
+/// A stored envelope, split but not yet checked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RawEnvelope<'a> {
+    pub version: u8,
+    pub seq: u64,
+    pub recorded_at: Timestamp,
+    pub prev: Hash,
+    pub hash: Hash,
+    pub event_bytes: &'a [u8],
+}
+
+/// `version | seq BE | recorded_at BE | prev | hash | event bytes`.
+pub fn encode_envelope(seq: u64, recorded_at: Timestamp, prev: &Hash, hash: &Hash, event_bytes: &[u8]) -> Vec<u8> {
+    let mut v = Vec::with_capacity(ENVELOPE_HEADER_LEN + event_bytes.len());
+    v.push(FORMAT_VERSION);
+    v.extend_from_slice(&seq.to_be_bytes());
+    v.extend_from_slice(&recorded_at.as_micros().to_be_bytes());
+    v.extend_from_slice(&prev.0);
+    v.extend_from_slice(&hash.0);
+    v.extend_from_slice(event_bytes);
+    v
+}
+
+/// Splits a stored envelope into its fields.
+pub fn split_envelope(bytes: &[u8]) -> Result<RawEnvelope<'_>, String> {
+    if bytes.len() < ENVELOPE_HEADER_LEN {
+        return Err(format!("envelope is {} bytes, shorter than its {ENVELOPE_HEADER_LEN}-byte header", bytes.len()));
+    }
+    let version = bytes[0];
+    if version != FORMAT_VERSION {
+        return Err(format!("unknown format version {version} (this build reads version {FORMAT_VERSION})"));
+    }
+    let u64_at = |i: usize| u64::from_be_bytes(bytes[i..i + 8].try_into().expect("8 bytes"));
+    let hash_at = |i: usize| Hash(bytes[i..i + 32].try_into().expect("32 bytes"));
+    Ok(RawEnvelope {
+        version,
+        seq: u64_at(1),
+        recorded_at: Timestamp::from_micros(u64_at(9) as i64),
+        prev: hash_at(17),
+        hash: hash_at(49),
+        event_bytes: &bytes[ENVELOPE_HEADER_LEN..],
+    })
+}

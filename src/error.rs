@@ -1,0 +1,54 @@
+//! One error type for the library. The CLI turns [`Error::kind`] into exit codes.
+
+use std::path::PathBuf;
+
+/// What sort of failure, for callers that map errors to exit codes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// The input (a file, an argument, a name) is wrong; nothing was written.
+    Input,
+    /// The archive failed verification: it was changed outside scoreledger.
+    Integrity,
+    /// The store could not be opened, read or written.
+    Storage,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A bad argument or value.
+    #[error("{0}")]
+    Invalid(String),
+    /// A bad line in an input file.
+    #[error("{}line {line}: {msg}", file.as_ref().map(|f| format!("{}:", f.display())).unwrap_or_default())]
+    Parse { file: Option<PathBuf>, line: usize, msg: String },
+    /// The fact contradicts one already recorded.
+    #[error("{0}")]
+    Conflict(String),
+    /// A name, id or seq that is not in the archive.
+    #[error("{0}")]
+    NotFound(String),
+    /// Event number `index` of a batch was refused; nothing of the batch was written.
+    #[error("{source}")]
+    Rejected { index: usize, source: Box<Error> },
+    /// Verification failed at this event.
+    #[error("seq {seq}: {msg}")]
+    Corrupt { seq: u64, msg: String },
+    /// The store is damaged or unreadable in a way that is not one event's fault.
+    #[error("store {}: {msg}", path.display())]
+    Store { path: PathBuf, msg: String },
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+}
+
+impl Error {
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::Invalid(_) | Error::Parse { .. } | Error::Conflict(_) | Error::NotFound(_) => ErrorKind::Input,
+            Error::Rejected { source, .. } => source.kind(),
+            Error::Corrupt { .. } => ErrorKind::Integrity,
+            Error::Store { .. } | Error::Io(_) => ErrorKind::Storage,
+        }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

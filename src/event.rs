@@ -1,0 +1,216 @@
+//! Event kinds: plain data, appended once and never changed.
+//!
+//! The variant order and field order are part of the canonical byte format
+//! (see `schema/events.md`): new kinds are added at the end, existing ones
+//! are never reordered or changed.
+
+use serde::{Deserialize, Serialize};
+
+use crate::date::Date;
+use crate::rules::Tiebreak;
+
+/// Every fact the archive can learn.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Event {
+    /// A match was played (or scheduled and then not played) with this result.
+    MatchResult(MatchResult),
+    /// The rules a competition season (or one stage of it) is played under.
+    Rules(Rules),
+    /// Facts about a season from its infobox: winners, top scorers, neighbours.
+    SeasonFacts(SeasonFacts),
+    /// A team takes part in a season or stage (it appears in tables with zeros
+    /// before its first match).
+    TeamRegistered(TeamRegistration),
+}
+
+/// Whether a match counts in the table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum MatchStatus {
+    /// Played to the end; counts.
+    #[default]
+    Played,
+    /// Will not be played; kept, never counted.
+    Cancelled,
+    /// Not played on this date; kept, never counted.
+    Postponed,
+    /// Started but not finished; kept, never counted.
+    Abandoned,
+}
+
+impl MatchStatus {
+    pub fn counts(self) -> bool {
+        self == MatchStatus::Played
+    }
+}
+
+/// A score pair used for half-time, extra-time and penalty scores, which are
+/// kept apart from the full-time score and never count as goals.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ScorePair {
+    pub home: u16,
+    pub away: u16,
+}
+
+/// One match result.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MatchResult {
+    pub competition: String,
+    pub season: String,
+    pub stage: String,
+    pub group: Option<String>,
+    /// Round (matchday) number, from 1; `None` where the source has none.
+    pub round: Option<u32>,
+    pub date: Date,
+    pub home: String,
+    pub away: String,
+    /// Goals at the end of normal time (what counts in a table).
+    pub home_goals: u16,
+    pub away_goals: u16,
+    pub status: MatchStatus,
+    /// Played at a neutral venue.
+    pub neutral: bool,
+    pub half_time: Option<ScorePair>,
+    /// Score after extra time, when extra time was played.
+    pub extra_time: Option<ScorePair>,
+    pub penalties: Option<ScorePair>,
+}
+
+impl MatchResult {
+    /// A played match with only the essentials set.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        competition: &str,
+        season: &str,
+        stage: &str,
+        round: Option<u32>,
+        date: Date,
+        home: &str,
+        home_goals: u16,
+        away_goals: u16,
+        away: &str,
+    ) -> MatchResult {
+        MatchResult {
+            competition: competition.into(),
+            season: season.into(),
+            stage: stage.into(),
+            group: None,
+            round,
+            date,
+            home: home.into(),
+            away: away.into(),
+            home_goals,
+            away_goals,
+            status: MatchStatus::Played,
+            neutral: false,
+            half_time: None,
+            extra_time: None,
+            penalties: None,
+        }
+    }
+
+    /// Same fixture and same outcome (score, status and details).
+    pub fn same_outcome(&self, other: &MatchResult) -> bool {
+        self.home_goals == other.home_goals
+            && self.away_goals == other.away_goals
+            && self.status == other.status
+            && self.neutral == other.neutral
+            && self.half_time == other.half_time
+            && self.extra_time == other.extra_time
+            && self.penalties == other.penalties
+    }
+}
+
+/// Points for a result and the order of tie-breaks.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rules {
+    pub competition: String,
+    pub season: String,
+    /// `None`: every stage of the season; `Some`: this stage only (wins over the season's).
+    pub stage: Option<String>,
+    pub points_for_win: u8,
+    pub points_for_draw: u8,
+    pub points_for_loss: u8,
+    pub tiebreak: Vec<Tiebreak>,
+}
+
+/// Season facts, as an infobox gives them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SeasonFacts {
+    pub competition: String,
+    pub season: String,
+    pub winners: Option<String>,
+    pub top_scorers: Vec<String>,
+    pub top_scorer_goals: Option<u16>,
+    pub previous_season: Option<String>,
+    pub next_season: Option<String>,
+    /// Any other infobox lines, in page order, as key and value.
+    pub other: Vec<(String, String)>,
+}
+
+/// A team taking part, with where it comes from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TeamRegistration {
+    pub competition: String,
+    pub season: String,
+    pub stage: Option<String>,
+    pub team: String,
+    /// Department, region or county.
+    pub region: Option<String>,
+    /// Town or city.
+    pub location: Option<String>,
+}
+
+impl Event {
+    /// The kind as written in logs and JSON (`match_result`, ...).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Event::MatchResult(_) => "match_result",
+            Event::Rules(_) => "rules",
+            Event::SeasonFacts(_) => "season_facts",
+            Event::TeamRegistered(_) => "team_registered",
+        }
+    }
+
+    /// One line for humans.
+    pub fn summary(&self) -> String {
+        match self {
+            Event::MatchResult(m) => {
+                let round = m.round.map(|r| format!(" round {r}")).unwrap_or_default();
+                let status = if m.status.counts() {
+                    String::new()
+                } else {
+                    format!(" [{:?}]", m.status).to_lowercase()
+                };
+                format!(
+                    "{} {} {}{} {}: {} {}-{} {}{}",
+                    m.competition, m.season, m.stage, round, m.date, m.home, m.home_goals, m.away_goals, m.away, status
+                )
+            }
+            Event::Rules(r) => format!(
+                "{} {}{}: {}/{}/{} points, tie-break {}",
+                r.competition,
+                r.season,
+                r.stage.as_deref().map(|s| format!(" {s}")).unwrap_or_default(),
+                r.points_for_win,
+                r.points_for_draw,
+                r.points_for_loss,
+                crate::rules::tiebreak_list(&r.tiebreak)
+            ),
+            Event::SeasonFacts(f) => format!(
+                "{} {}: winners {}",
+                f.competition,
+                f.season,
+                f.winners.as_deref().unwrap_or("-")
+            ),
+            Event::TeamRegistered(t) => format!(
+                "{} {}{}: team {}",
+                t.competition,
+                t.season,
+                t.stage.as_deref().map(|s| format!(" {s}")).unwrap_or_default(),
+                t.team
+            ),
+        }
+    }
+}

@@ -1,0 +1,465 @@
+//! The season page format of the seed (`1984-copa-peru.txt`): an infobox, a
+//! teams table, and result sections with round headings, date lines and
+//! result lines.
+//!
+//! ```text
+//! Infobox
+//! - Competition: Copa Perú
+//! - Season: 1984
+//! ==Finalists teams==
+//! | Department | Team | Location |
+//! | Piura | Alianza Atlético | Sullana |
+//! ==Final stage==
+//! === Round 1 ===
+//! 2 December 1984
+//! Alianza Atlético 3-2 Universitario de Tacna
+//! ```
+//!
+//! Forgiving where a real page is untidy (CRLF, a BOM, en and em dashes in
+//! scores, extra spaces, missing blank lines), strict where data is at stake:
+//! inside a result section every line must be a heading, a date or a result.
+
+use crate::date::Date;
+use crate::error::{Error, Result};
+use crate::event::{Event, MatchResult, Rules, SeasonFacts, TeamRegistration};
+use crate::import::Parsed;
+use crate::names;
+use crate::rules::DEFAULT_TIEBREAK;
+
+/// Choices the page itself does not make.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// Records a rules event with this many points for a win (draw 1, loss 0).
+    pub points_for_win: Option<u8>,
+    /// Overrides the infobox Competition.
+    pub competition: Option<String>,
+    /// Overrides the infobox Season.
+    pub season: Option<String>,
+}
+
+const DASHES: [char; 6] = ['-', '\u{2010}', '\u{2011}', '\u{2012}', '\u{2013}', '\u{2014}'];
+
+fn err(line: usize, msg: impl Into<String>) -> Error {
+    Error::Parse { file: None, line, msg: msg.into() }
+}
+
+/// `(level, text)` for `== Text ==` headings.
+fn heading(line: &str) -> Option<(usize, String)> {
+    let level = line.chars().take_while(|&c| c == '=').count();
+    if level == 0 {
+        return None;
+    }
+    let text = line.trim_matches('=').trim();
+    if text.is_empty() {
+        return None;
+    }
+    Some((level, names::clean(text)))
+}
+
+/// `Round 3`, `Matchday 3`, `Fecha 3`, `Jornada 3`, `3rd round`.
+fn round_heading(text: &str) -> Option<Result<u32, String>> {
+    let lower = text.to_lowercase();
+    let words: Vec<&str> = lower.split_whitespace().collect();
+    let number = match words.as_slice() {
+        [w, n] if ["round", "matchday", "fecha", "jornada", "week", "rodada"].contains(w) => *n,
+        [n, "round"] => n.trim_end_matches(|c: char| c.is_ascii_alphabetic()),
+        _ => return None,
+    };
+    if number.is_empty() || !number.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some(match number.parse::<u32>() {
+        Ok(0) => Err("rounds are numbered from 1".into()),
+        Ok(n) => Ok(n),
+        Err(_) => Err(format!("round number '{number}' is too large")),
+    })
+}
+
+fn group_heading(text: &str) -> Option<String> {
+    let lower = text.to_lowercase();
+    lower.starts_with("group ").then(|| text.to_string())
+}
+
+/// A whole number of goals, 0 to 65535.
+fn goals(s: &str) -> Option<Result<u16, String>> {
+    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some(s.parse::<u16>().map_err(|_| format!("score '{s}' is out of range (0 to 65535)")))
+}
+
+/// `Home 3-2 Away` (any dash, spaces allowed around it). `None` when the
+/// line has no score at all.
+pub fn parse_result(line: &str) -> Option<Result<(String, u16, u16, String), String>> {
+    let norm: String = line.chars().map(|c| if DASHES.contains(&c) { '-' } else { c }).collect();
+    let tokens: Vec<&str> = norm.split_whitespace().collect();
+    for i in 1..tokens.len() {
+        // "3-2" as one token, or "3 - 2" as three.
+        let (score, next) = if let Some((a, b)) = tokens[i].split_once('-') {
+            ((a, b), i + 1)
+        } else if tokens.get(i + 1) == Some(&"-") && i + 2 < tokens.len() {
+            ((tokens[i], tokens[i + 2]), i + 3)
+        } else {
+            continue;
+        };
+        let (Some(h), Some(a)) = (goals(score.0), goals(score.1)) else { continue };
+        if next >= tokens.len() {
+            continue;
+        }
+        let home = tokens[..i].join(" ");
+        let away = tokens[next..].join(" ");
+        return Some(match (h, a) {
+            (Ok(h), Ok(a)) => Ok((home, h, a, away)),
+            (Err(e), _) | (_, Err(e)) => Err(e),
+        });
+    }
+    None
+}
+
+#[derive(Default)]
+struct Infobox {
+    line: usize,
+    fields: Vec<(String, String, usize)>,
+}
+
+impl Infobox {
+    fn get(&self, keys: &[&str]) -> Option<(String, usize)> {
+        self.fields
+            .iter()
+            .find(|(k, _, _)| keys.iter().any(|want| names::fold(k).replace([' ', '_', '-'], "") == *want))
+            .map(|(_, v, l)| (v.clone(), *l))
+    }
+}
+
+struct Table {
+    team: usize,
+    region: Option<usize>,
+    location: Option<usize>,
+}
+
+fn cells(line: &str) -> Vec<String> {
+    let inner = line.trim().trim_start_matches('|').trim_end_matches('|');
+    inner.split('|').map(names::clean).collect()
+}
+
+/// Reads a page. Errors carry the 1-based line number.
+pub fn parse(text: &str, opts: &Options) -> Result<Parsed> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut infobox: Option<Infobox> = None;
+    let mut in_infobox = false;
+    let mut table: Option<Table> = None;
+    let mut teams: Vec<(usize, String, Option<String>, Option<String>)> = Vec::new();
+    let mut section: Option<(String, usize)> = None;
+    let mut in_stage = false;
+    let mut round: Option<u32> = None;
+    let mut group: Option<String> = None;
+    let mut date: Option<Date> = None;
+    // (line, stage, group, round, date, home, hg, ag, away)
+    type Raw = (usize, String, Option<String>, Option<u32>, Date, String, u16, u16, String);
+    let mut results: Vec<Raw> = Vec::new();
+    let mut stages: Vec<String> = Vec::new();
+
+    for (i, raw_line) in text.split('\n').enumerate() {
+        let n = i + 1;
+        let line = raw_line.trim_end_matches('\r').replace('\u{a0}', " ");
+        let line = line.trim();
+        if line.is_empty() {
+            in_infobox = false;
+            table = None;
+            continue;
+        }
+        if in_infobox {
+            if let Some(rest) = line.strip_prefix('-').or_else(|| line.strip_prefix('*')).or_else(|| line.strip_prefix('|')) {
+                let Some((k, v)) = rest.split_once(':').or_else(|| rest.split_once('=')) else {
+                    return Err(err(n, format!("infobox line without 'Key: Value': '{line}'")));
+                };
+                let ib = infobox.as_mut().expect("in infobox");
+                ib.fields.push((names::clean(k), names::clean(v), n));
+                continue;
+            }
+            in_infobox = false;
+        }
+        if line.eq_ignore_ascii_case("infobox") || line.to_lowercase().starts_with("{{infobox") {
+            if infobox.is_some() {
+                return Err(err(n, "a second infobox"));
+            }
+            infobox = Some(Infobox { line: n, ..Default::default() });
+            in_infobox = true;
+            continue;
+        }
+        if let Some((level, title)) = heading(line) {
+            table = None;
+            match level {
+                1 => {}
+                2 => {
+                    section = Some((title, n));
+                    in_stage = false;
+                    round = None;
+                    group = None;
+                    date = None;
+                }
+                _ => {
+                    if let Some(r) = round_heading(&title) {
+                        round = Some(r.map_err(|e| err(n, e))?);
+                        in_stage = true;
+                    } else if let Some(g) = group_heading(&title) {
+                        group = Some(g);
+                        round = None;
+                        in_stage = true;
+                    } else if in_stage {
+                        return Err(err(n, format!("unrecognised heading '{title}': expected 'Round N' or 'Group X'")));
+                    }
+                }
+            }
+            continue;
+        }
+        if line.starts_with('|') && !in_stage {
+            let row = cells(line);
+            if row.iter().all(|c| c.chars().all(|ch| matches!(ch, '-' | ':' | ' '))) {
+                continue; // |---|---|
+            }
+            match &table {
+                None => {
+                    let find = |want: &[&str]| row.iter().position(|c| want.contains(&names::fold(c).as_str()));
+                    let Some(team) = find(&["team", "club", "teams", "clubs", "equipo"]) else {
+                        return Err(err(n, format!("table header without a Team column: '{line}'")));
+                    };
+                    table = Some(Table {
+                        team,
+                        region: find(&["department", "region", "province", "state", "county", "departamento"]),
+                        location: find(&["location", "city", "town", "ciudad"]),
+                    });
+                }
+                Some(t) => {
+                    let get = |c: Option<usize>| c.and_then(|c| row.get(c)).filter(|s| !s.is_empty()).cloned();
+                    let Some(team) = get(Some(t.team)) else {
+                        return Err(err(n, format!("table row without a team: '{line}'")));
+                    };
+                    if let Some(p) = names::problem("team", &team) {
+                        return Err(err(n, p));
+                    }
+                    if teams.iter().any(|(_, t2, _, _)| names::same(t2, &team)) {
+                        return Err(err(n, format!("team '{team}' is listed twice")));
+                    }
+                    teams.push((n, team, get(t.region), get(t.location)));
+                }
+            }
+            continue;
+        }
+        match Date::parse_loose(line) {
+            Some(Ok(d)) => {
+                date = Some(d);
+                in_stage = true;
+                continue;
+            }
+            Some(Err(e)) => return Err(err(n, e)),
+            None => {}
+        }
+        match parse_result(line) {
+            Some(Ok((home, hg, ag, away))) => {
+                let Some((stage, _)) = &section else {
+                    return Err(err(n, "result outside any section; add a heading such as '==Final stage=='"));
+                };
+                let Some(d) = date else {
+                    return Err(err(n, "result before any date line (such as '2 December 1984')"));
+                };
+                if !stages.contains(stage) {
+                    stages.push(stage.clone());
+                }
+                in_stage = true;
+                results.push((n, stage.clone(), group.clone(), round, d, home, hg, ag, away));
+                continue;
+            }
+            Some(Err(e)) => return Err(err(n, e)),
+            None => {}
+        }
+        if in_stage {
+            return Err(err(
+                n,
+                format!("cannot read '{line}': expected a date (2 December 1984), a result (Home 3-2 Away) or a heading"),
+            ));
+        }
+        // Prose outside result sections is ignored.
+    }
+
+    let ib = infobox.unwrap_or_default();
+    let pick = |over: &Option<String>, keys: &[&str], what: &str| -> Result<(String, usize)> {
+        if let Some(v) = over {
+            return Ok((names::clean(v), ib.line));
+        }
+        ib.get(keys)
+            .filter(|(v, _)| !v.is_empty())
+            .ok_or_else(|| err(ib.line.max(1), format!("the infobox has no {what} (a line '- {what}: ...'); or pass --{}", what.to_lowercase())))
+    };
+    let (competition, comp_line) = pick(&opts.competition, &["competition"], "Competition")?;
+    let (season, _) = pick(&opts.season, &["season"], "Season")?;
+
+    // Team names as the table spells them; results must use table teams when there is a table.
+    let canonical = |name: &str, n: usize| -> Result<String> {
+        if teams.is_empty() {
+            return Ok(names::clean(name));
+        }
+        teams
+            .iter()
+            .find(|(_, t, _, _)| names::same(t, name))
+            .map(|(_, t, _, _)| t.clone())
+            .ok_or_else(|| {
+                let known: Vec<&str> = teams.iter().map(|(_, t, _, _)| t.as_str()).collect();
+                err(n, format!("team '{}' is not in the teams table ({})", names::clean(name), known.join(", ")))
+            })
+    };
+
+    let mut out = Parsed::default();
+    let points = match opts.points_for_win {
+        Some(p) => Some((p, ib.line)),
+        None => match ib.get(&["pointsforawin", "pointsforwin", "pointsperwin"]) {
+            Some((v, l)) => Some((v.parse::<u8>().map_err(|_| err(l, format!("points for a win '{v}' is not a number from 0 to 255")))?, l)),
+            None => None,
+        },
+    };
+    if let Some((win, line)) = points {
+        out.push(
+            line.max(1),
+            Event::Rules(Rules {
+                competition: competition.clone(),
+                season: season.clone(),
+                stage: None,
+                points_for_win: win,
+                points_for_draw: 1,
+                points_for_loss: 0,
+                tiebreak: DEFAULT_TIEBREAK.to_vec(),
+            }),
+        );
+    }
+
+    if !ib.fields.is_empty() {
+        let used = [
+            "competition", "season", "winners", "winner", "champions", "champion", "leaguetopscorer", "topscorer", "topscorers",
+            "prevseason", "previousseason", "nextseason", "pointsforawin", "pointsforwin", "pointsperwin",
+        ];
+        let winners = match ib.get(&["winners", "winner", "champions", "champion"]) {
+            Some((w, l)) => Some(canonical(&w, l)?),
+            None => None,
+        };
+        let (top_scorers, top_scorer_goals) = ib.get(&["leaguetopscorer", "topscorer", "topscorers"]).map(|(v, _)| top_scorers(&v)).unwrap_or_default();
+        out.push(
+            comp_line.max(1),
+            Event::SeasonFacts(SeasonFacts {
+                competition: competition.clone(),
+                season: season.clone(),
+                winners,
+                top_scorers,
+                top_scorer_goals,
+                previous_season: ib.get(&["prevseason", "previousseason"]).map(|(v, _)| v),
+                next_season: ib.get(&["nextseason"]).map(|(v, _)| v),
+                other: ib
+                    .fields
+                    .iter()
+                    .filter(|(k, _, _)| !used.contains(&names::fold(k).replace([' ', '_', '-'], "").as_str()))
+                    .map(|(k, v, _)| (k.clone(), v.clone()))
+                    .collect(),
+            }),
+        );
+    }
+
+    let team_stage = if stages.len() == 1 { Some(stages[0].clone()) } else { None };
+    for (n, team, region, location) in &teams {
+        out.push(
+            *n,
+            Event::TeamRegistered(TeamRegistration {
+                competition: competition.clone(),
+                season: season.clone(),
+                stage: team_stage.clone(),
+                team: team.clone(),
+                region: region.clone(),
+                location: location.clone(),
+            }),
+        );
+    }
+
+    for (n, stage, group, round, date, home, hg, ag, away) in results {
+        let home = canonical(&home, n)?;
+        let away = canonical(&away, n)?;
+        if let Some(p) = names::problem("home team", &home).or_else(|| names::problem("away team", &away)) {
+            return Err(err(n, p));
+        }
+        if names::same(&home, &away) {
+            return Err(err(n, format!("a team cannot play itself: {home}")));
+        }
+        let mut m = MatchResult::new(&competition, &season, &stage, round, date, &home, hg, ag, &away);
+        m.group = group;
+        out.push(n, Event::MatchResult(m));
+    }
+    if out.events.iter().all(|e| !matches!(e, Event::MatchResult(_))) {
+        return Err(err(1, "no results found: expected a '==Stage==' section with date lines and 'Home 3-2 Away' lines"));
+    }
+    Ok(out)
+}
+
+/// `Carrasco and Luna (6)` -> (["Carrasco", "Luna"], Some(6)).
+fn top_scorers(v: &str) -> (Vec<String>, Option<u16>) {
+    let (names_part, goals) = match v.rfind('(') {
+        Some(open) if v.ends_with(')') => {
+            let inner = &v[open + 1..v.len() - 1];
+            let digits: String = inner.chars().take_while(|c| c.is_ascii_digit()).collect();
+            match digits.parse::<u16>() {
+                Ok(g) => (&v[..open], Some(g)),
+                Err(_) => (v, None),
+            }
+        }
+        _ => (v, None),
+    };
+    let list = names_part
+        .replace(" and ", ",")
+        .replace(" & ", ",")
+        .split(',')
+        .map(names::clean)
+        .filter(|s| !s.is_empty())
+        .collect();
+    (list, goals)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn result(line: &str) -> Option<Result<(String, u16, u16, String), String>> {
+        parse_result(line)
+    }
+
+    #[test]
+    fn result_lines() {
+        let ok = |l: &str, h: &str, hg: u16, ag: u16, a: &str| {
+            assert_eq!(result(l), Some(Ok((h.to_string(), hg, ag, a.to_string()))), "{l}");
+        };
+        ok("Alianza Atlético 3-2 Universitario de Tacna", "Alianza Atlético", 3, 2, "Universitario de Tacna");
+        ok("Alianza Atlético 3–2 Universitario de Tacna", "Alianza Atlético", 3, 2, "Universitario de Tacna");
+        ok("Alianza Atlético  3 — 2   Universitario de Tacna", "Alianza Atlético", 3, 2, "Universitario de Tacna");
+        ok("1860 München 2-1 Bayern", "1860 München", 2, 1, "Bayern");
+        ok("A 10-0 B", "A", 10, 0, "B");
+        assert_eq!(result("Alianza Atlético 3-x Universitario"), None);
+        assert_eq!(result("The champion was promoted to 1985 Torneo Descentralizado."), None);
+        assert_eq!(result("3-2 Universitario"), None);
+        assert_eq!(result("Alianza 3-2"), None);
+        assert!(matches!(result("A 70000-1 B"), Some(Err(_))));
+        assert_eq!(result("A -1-2 B"), None);
+    }
+
+    #[test]
+    fn headings_and_rounds() {
+        assert_eq!(heading("=== Round 1 ==="), Some((3, "Round 1".into())));
+        assert_eq!(heading("==Final stage=="), Some((2, "Final stage".into())));
+        assert_eq!(round_heading("Round 12"), Some(Ok(12)));
+        assert_eq!(round_heading("Matchday 3"), Some(Ok(3)));
+        assert_eq!(round_heading("3rd round"), Some(Ok(3)));
+        assert!(matches!(round_heading("Round 0"), Some(Err(_))));
+        assert_eq!(round_heading("Final"), None);
+    }
+
+    #[test]
+    fn top_scorer_line() {
+        assert_eq!(top_scorers("Carrasco and Luna (6)"), (vec!["Carrasco".into(), "Luna".into()], Some(6)));
+        assert_eq!(top_scorers("Pelé (58 goals)"), (vec!["Pelé".into()], Some(58)));
+        assert_eq!(top_scorers("Unknown"), (vec!["Unknown".into()], None));
+    }
+}

@@ -1,0 +1,83 @@
+//! # scoreledger
+//!
+//! A tamper-evident, event-sourced archive of football results.
+//!
+//! Every fact (a match result, the rules of a competition, a team taking part,
+//! a season's honours) is an immutable [`Event`], appended to a sled store
+//! with a dense sequence number and chained with blake3: each event's hash
+//! covers the previous one, so any rewrite of history is detected by
+//! [`Archive::verify`]. A pure [`projector`] folds results into standings under
+//! the competition's own [`rules`], and the tables after every date and round
+//! are stored as snapshots that a full rebuild reproduces byte for byte.
+//!
+//! The library never reads the clock (callers pass `recorded_at`) and never prints.
+//!
+//! ```
+//! use scoreledger::{Archive, Cut, Date, Event, Filter, MatchResult, Rules, Timestamp};
+//!
+//! # fn main() -> Result<(), scoreledger::Error> {
+//! let dir = tempfile::tempdir()?;
+//! let mut archive = Archive::open(&dir.path().join("archive.db"))?;
+//! let day = |d| Date::from_ymd(1984, 12, d).unwrap();
+//! let now = Timestamp::parse_rfc3339("2026-11-28T10:00:00Z").unwrap();
+//!
+//! let rules = Rules {
+//!     competition: "Copa Perú".into(),
+//!     season: "1984".into(),
+//!     stage: None,
+//!     points_for_win: 2,
+//!     points_for_draw: 1,
+//!     points_for_loss: 0,
+//!     tiebreak: scoreledger::rules::DEFAULT_TIEBREAK.to_vec(),
+//! };
+//! let result = |d, h, hg, ag, a| {
+//!     Event::MatchResult(MatchResult::new("Copa Perú", "1984", "Final stage", Some(1), day(d), h, hg, ag, a))
+//! };
+//! let report = archive.append(
+//!     vec![
+//!         Event::Rules(rules),
+//!         result(2, "Los Espartanos", 1, 0, "Bella Esperanza"),
+//!         result(2, "Alianza Atlético", 3, 2, "Universitario de Tacna"),
+//!     ],
+//!     now,
+//! )?;
+//! assert_eq!(report.appended.len(), 3);
+//!
+//! // Names match case- and accent-insensitively.
+//! let filter = Filter { competition: Some("copa peru".into()), ..Filter::default() };
+//! let table = archive.standings(&filter, Cut::AsOf(day(2)), None)?;
+//! assert_eq!(table.rows[0].team, "Los Espartanos");
+//! assert_eq!(table.rows[0].points, 2);
+//!
+//! // The chain verifies, and the head names the last event.
+//! let ok = archive.verify()?;
+//! assert_eq!(ok.events, 3);
+//! assert_eq!(ok.head, archive.head()?.hash);
+//! # Ok(())
+//! # }
+//! ```
+
+pub mod archive;
+pub mod chain;
+pub mod date;
+pub mod derive;
+pub mod encoding;
+pub mod error;
+pub mod event;
+pub mod import;
+pub mod keys;
+pub mod names;
+pub mod projector;
+pub mod query;
+pub mod rules;
+pub mod store;
+pub mod verify;
+
+pub use archive::{AppendReport, Archive, Envelope};
+pub use chain::{Hash, Head};
+pub use date::{Date, Timestamp};
+pub use error::{Error, ErrorKind, Result};
+pub use event::{Event, MatchResult, MatchStatus, Rules, SeasonFacts, TeamRegistration};
+pub use projector::{Cut, Row};
+pub use query::{Filter, KnownAt, ResultRow, ResultsQuery, Standings};
+pub use verify::VerifyReport;

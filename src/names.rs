@@ -1,0 +1,65 @@
+//! Name handling: the display form that is stored, and the folded form that
+//! is compared (`copa peru` finds `Copa Perú`).
+
+use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::UnicodeNormalization;
+
+/// The stored form of a name: NFC, trimmed, inner whitespace collapsed to one space.
+pub fn clean(s: &str) -> String {
+    let nfc: String = s.nfc().collect();
+    nfc.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The comparison form: [`clean`], then accents removed and lower-cased.
+pub fn fold(s: &str) -> String {
+    let cleaned = clean(s);
+    let stripped: String = cleaned.nfd().filter(|c| !is_combining_mark(*c)).collect();
+    stripped.to_lowercase()
+}
+
+/// True when two names are the same name for matching purposes.
+pub fn same(a: &str, b: &str) -> bool {
+    fold(a) == fold(b)
+}
+
+/// Why a name cannot be stored, or `None` when it can.
+pub fn problem(what: &str, s: &str) -> Option<String> {
+    if s.is_empty() {
+        return Some(format!("{what} is empty"));
+    }
+    if s.len() > 200 {
+        return Some(format!("{what} is longer than 200 bytes"));
+    }
+    if s.chars().any(|c| c.is_control()) {
+        return Some(format!("{what} '{}' contains a control character", s.escape_debug()));
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folding() {
+        for (a, b) in [
+            ("Copa Perú", "copa peru"),
+            ("  Alianza   Atlético ", "alianza atletico"),
+            ("DEPORTIVO EDUCACIÓN", "deportivo educacion"),
+            ("Müller", "muller"),
+        ] {
+            assert_eq!(fold(a), b);
+        }
+        // Decomposed input (e + combining acute) folds like the precomposed one.
+        assert!(same("Perú", "Peru\u{301}"));
+        assert_eq!(clean("Peru\u{301}"), "Perú");
+        assert!(!same("Los Espartanos", "Los Espartano"));
+    }
+
+    #[test]
+    fn problems() {
+        assert!(problem("team", "").is_some());
+        assert!(problem("team", "a\tb").is_some());
+        assert!(problem("team", "Bella Esperanza").is_none());
+    }
+}

@@ -1,0 +1,493 @@
+//! The projector: a pure fold from match results to ranked standings.
+//!
+//! Nothing here touches the store; `archive` feeds it a stage's matches and
+//! stores what it returns as snapshots.
+
+use std::cmp::Ordering;
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::date::Date;
+use crate::names;
+use crate::rules::{Scoring, Tiebreak};
+
+/// One match as the projector sees it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MatchLine {
+    pub date: Date,
+    pub round: Option<u32>,
+    pub seq: u64,
+    pub home: String,
+    pub away: String,
+    pub home_goals: u16,
+    pub away_goals: u16,
+    /// False for cancelled, postponed, abandoned (or annulled) matches.
+    pub counts: bool,
+}
+
+/// One line of a table.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Row {
+    /// 1-based; teams level on every criterion share the same position.
+    pub pos: u32,
+    /// True when another team has the same position (`4=`).
+    pub shared: bool,
+    pub team: String,
+    pub played: u32,
+    pub won: u32,
+    pub drawn: u32,
+    pub lost: u32,
+    pub goals_for: u32,
+    pub goals_against: u32,
+    pub goal_difference: i64,
+    pub points: i64,
+}
+
+/// Which results a table includes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cut {
+    /// Every result.
+    All,
+    /// Results played on or before this date.
+    AsOf(Date),
+    /// Results of rounds 1 to N, whenever played.
+    Round(u32),
+}
+
+impl Cut {
+    pub fn includes(self, m: &MatchLine) -> bool {
+        match self {
+            Cut::All => true,
+            Cut::AsOf(d) => m.date <= d,
+            Cut::Round(n) => m.round.is_some_and(|r| r <= n),
+        }
+    }
+}
+
+/// Where a snapshot belongs: after a date, or after a round.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum SnapshotAt {
+    Date(Date),
+    Round(u32),
+}
+
+/// What a stage's table is made from.
+#[derive(Clone, Debug, Default)]
+pub struct StageInput {
+    /// Registered teams, in registration order (they appear with zeros).
+    pub teams: Vec<String>,
+    /// Results, in any order (the projector sorts them).
+    pub matches: Vec<MatchLine>,
+    pub scoring: Scoring,
+}
+
+#[derive(Clone, Copy, Default, Debug)]
+struct Stats {
+    played: u32,
+    won: u32,
+    drawn: u32,
+    lost: u32,
+    gf: u32,
+    ga: u32,
+    away_goals: u32,
+    points: i64,
+}
+
+/// A running table.
+struct Acc<'a> {
+    scoring: &'a Scoring,
+    names: Vec<String>,
+    index: HashMap<String, usize>,
+    stats: Vec<Stats>,
+    /// Counted matches as (home index, away index, home goals, away goals).
+    played: Vec<(usize, usize, u16, u16)>,
+}
+
+impl<'a> Acc<'a> {
+    fn new(input: &StageInput, scoring: &'a Scoring) -> Acc<'a> {
+        let mut acc = Acc { scoring, names: Vec::new(), index: HashMap::new(), stats: Vec::new(), played: Vec::new() };
+        for t in &input.teams {
+            acc.team(t);
+        }
+        // Every team of the stage appears in every table of it.
+        for m in &input.matches {
+            acc.team(&m.home);
+            acc.team(&m.away);
+        }
+        acc
+    }
+
+    fn team(&mut self, name: &str) -> usize {
+        let key = names::fold(name);
+        if let Some(&i) = self.index.get(&key) {
+            return i;
+        }
+        self.names.push(name.to_string());
+        self.stats.push(Stats::default());
+        self.index.insert(key, self.names.len() - 1);
+        self.names.len() - 1
+    }
+
+    fn add(&mut self, m: &MatchLine) {
+        if !m.counts {
+            return;
+        }
+        let (h, a) = (self.team(&m.home), self.team(&m.away));
+        let (hg, ag) = (m.home_goals, m.away_goals);
+        self.played.push((h, a, hg, ag));
+        let (win, draw, loss) = (self.scoring.win as i64, self.scoring.draw as i64, self.scoring.loss as i64);
+        for (me, gf, ga, home) in [(h, hg, ag, true), (a, ag, hg, false)] {
+            let s = &mut self.stats[me];
+            s.played += 1;
+            s.gf += gf as u32;
+            s.ga += ga as u32;
+            if !home {
+                s.away_goals += gf as u32;
+            }
+            match gf.cmp(&ga) {
+                Ordering::Greater => {
+                    s.won += 1;
+                    s.points += win
+                }
+                Ordering::Equal => {
+                    s.drawn += 1;
+                    s.points += draw
+                }
+                Ordering::Less => {
+                    s.lost += 1;
+                    s.points += loss
+                }
+            }
+        }
+    }
+
+    fn rows(&self) -> Vec<Row> {
+        let mut groups = Vec::new();
+        self.order((0..self.names.len()).collect(), &self.scoring.order, &mut groups);
+        let mut rows = Vec::with_capacity(self.names.len());
+        for mut group in groups {
+            let pos = rows.len() as u32 + 1;
+            let shared = group.len() > 1;
+            group.sort_by(|&a, &b| {
+                names::fold(&self.names[a]).cmp(&names::fold(&self.names[b])).then(self.names[a].cmp(&self.names[b]))
+            });
+            for t in group {
+                let s = &self.stats[t];
+                rows.push(Row {
+                    pos,
+                    shared,
+                    team: self.names[t].clone(),
+                    played: s.played,
+                    won: s.won,
+                    drawn: s.drawn,
+                    lost: s.lost,
+                    goals_for: s.gf,
+                    goals_against: s.ga,
+                    goal_difference: s.gf as i64 - s.ga as i64,
+                    points: s.points,
+                });
+            }
+        }
+        rows
+    }
+
+    /// Splits `group` into ranked groups of teams level on every criterion.
+    fn order(&self, group: Vec<usize>, crit: &[Tiebreak], out: &mut Vec<Vec<usize>>) {
+        if group.len() <= 1 || crit.is_empty() {
+            out.push(group);
+            return;
+        }
+        if crit[0] == Tiebreak::HeadToHead {
+            let mini = self.head_to_head(&group);
+            let parts = partition(group, |a, b| mini[&b].cmp(&mini[&a]));
+            if parts.len() == 1 {
+                let only = parts.into_iter().next().unwrap_or_default();
+                self.order(only, &crit[1..], out);
+            } else {
+                for part in parts {
+                    // Re-applied to a subset that is still tied, then the rest.
+                    self.order(part, crit, out);
+                }
+            }
+            return;
+        }
+        let c = crit[0];
+        for part in partition(group, |a, b| self.compare(c, b, a)) {
+            self.order(part, &crit[1..], out);
+        }
+    }
+
+    /// `Greater` when team `a` is better than team `b` on criterion `c`.
+    fn compare(&self, c: Tiebreak, a: usize, b: usize) -> Ordering {
+        let (x, y) = (&self.stats[a], &self.stats[b]);
+        match c {
+            Tiebreak::Points => x.points.cmp(&y.points),
+            Tiebreak::GoalDifference => (x.gf as i64 - x.ga as i64).cmp(&(y.gf as i64 - y.ga as i64)),
+            Tiebreak::GoalsFor => x.gf.cmp(&y.gf),
+            Tiebreak::GoalAverage => goal_average_cmp((x.gf, x.ga), (y.gf, y.ga)),
+            Tiebreak::Wins => x.won.cmp(&y.won),
+            Tiebreak::AwayGoals => x.away_goals.cmp(&y.away_goals),
+            Tiebreak::HeadToHead => Ordering::Equal,
+        }
+    }
+
+    /// (points, goal difference, goals for) in the matches among `group` only.
+    fn head_to_head(&self, group: &[usize]) -> HashMap<usize, (i64, i64, u32)> {
+        let mut mini: HashMap<usize, (i64, i64, u32)> = group.iter().map(|&t| (t, (0, 0, 0))).collect();
+        let (win, draw, loss) = (self.scoring.win as i64, self.scoring.draw as i64, self.scoring.loss as i64);
+        for &(h, a, hg, ag) in &self.played {
+            if !(mini.contains_key(&h) && mini.contains_key(&a)) {
+                continue;
+            }
+            for (me, gf, ga) in [(h, hg, ag), (a, ag, hg)] {
+                let e = mini.get_mut(&me).expect("member of the group");
+                e.0 += match gf.cmp(&ga) {
+                    Ordering::Greater => win,
+                    Ordering::Equal => draw,
+                    Ordering::Less => loss,
+                };
+                e.1 += gf as i64 - ga as i64;
+                e.2 += gf as u32;
+            }
+        }
+        mini
+    }
+}
+
+/// Goal average GF/GA compared without floating point. `x/0` (x > 0) is above
+/// every finite average and level with another `y/0`; `0/0` counts as 1.
+pub fn goal_average_cmp(a: (u32, u32), b: (u32, u32)) -> Ordering {
+    let norm = |(gf, ga): (u32, u32)| if gf == 0 && ga == 0 { (1u64, 1u64) } else { (gf as u64, ga as u64) };
+    let ((af, aa), (bf, ba)) = (norm(a), norm(b));
+    match (aa == 0, ba == 0) {
+        (true, true) => Ordering::Equal,
+        (true, false) => Ordering::Greater,
+        (false, true) => Ordering::Less,
+        (false, false) => (af * ba).cmp(&(bf * aa)),
+    }
+}
+
+/// Sorts by `cmp` (best first) and splits into runs that compare equal.
+fn partition(mut group: Vec<usize>, cmp: impl Fn(usize, usize) -> Ordering) -> Vec<Vec<usize>> {
+    group.sort_by(|&a, &b| cmp(a, b));
+    let mut parts: Vec<Vec<usize>> = Vec::new();
+    for t in group {
+        match parts.last_mut() {
+            Some(last) if cmp(last[0], t) == Ordering::Equal => last.push(t),
+            _ => parts.push(vec![t]),
+        }
+    }
+    parts
+}
+
+fn sorted_by_date(matches: &[MatchLine]) -> Vec<&MatchLine> {
+    let mut v: Vec<&MatchLine> = matches.iter().collect();
+    v.sort_by_key(|m| (m.date, m.round, m.seq));
+    v
+}
+
+/// The table for one cut.
+pub fn table(input: &StageInput, cut: Cut) -> Vec<Row> {
+    let mut acc = Acc::new(input, &input.scoring);
+    for m in sorted_by_date(&input.matches) {
+        if cut.includes(m) {
+            acc.add(m);
+        }
+    }
+    acc.rows()
+}
+
+/// The table before any result: every known team with zeros.
+pub fn empty_table(input: &StageInput) -> Vec<Row> {
+    Acc::new(input, &input.scoring).rows()
+}
+
+/// Every snapshot of a stage: the table after each match date, and after each
+/// round, in key order.
+pub fn snapshots(input: &StageInput) -> Vec<(SnapshotAt, Vec<Row>)> {
+    let mut out = Vec::new();
+    let by_date = sorted_by_date(&input.matches);
+    let mut acc = Acc::new(input, &input.scoring);
+    for (i, m) in by_date.iter().enumerate() {
+        acc.add(m);
+        if by_date.get(i + 1).is_none_or(|n| n.date != m.date) {
+            out.push((SnapshotAt::Date(m.date), acc.rows()));
+        }
+    }
+    let mut by_round: Vec<&MatchLine> = input.matches.iter().filter(|m| m.round.is_some()).collect();
+    by_round.sort_by_key(|m| (m.round, m.date, m.seq));
+    let mut acc = Acc::new(input, &input.scoring);
+    for (i, m) in by_round.iter().enumerate() {
+        acc.add(m);
+        if by_round.get(i + 1).is_none_or(|n| n.round != m.round) {
+            out.push((SnapshotAt::Round(m.round.unwrap_or(0)), acc.rows()));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(day: u8) -> Date {
+        Date::from_ymd(2000, 1, day).unwrap()
+    }
+
+    /// Builds a stage from lines like "A 2-1 B" (one date per line, round = line number).
+    fn stage(lines: &[&str], scoring: Scoring) -> StageInput {
+        let matches = lines
+            .iter()
+            .enumerate()
+            .map(|(i, l)| {
+                let parts: Vec<&str> = l.split(' ').collect();
+                let (hg, ag) = parts[1].split_once('-').unwrap();
+                MatchLine {
+                    date: d(i as u8 + 1),
+                    round: Some(i as u32 + 1),
+                    seq: i as u64 + 1,
+                    home: parts[0].into(),
+                    away: parts[2].into(),
+                    home_goals: hg.parse().unwrap(),
+                    away_goals: ag.parse().unwrap(),
+                    counts: true,
+                }
+            })
+            .collect();
+        StageInput { teams: vec![], matches, scoring }
+    }
+
+    /// Renders a table compactly: "1 A 6, 2= B 3, 2= C 3".
+    fn render(rows: &[Row]) -> String {
+        rows.iter()
+            .map(|r| format!("{}{} {} {}", r.pos, if r.shared { "=" } else { "" }, r.team, r.points))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    fn check(lines: &[&str], order: &[Tiebreak], expect: &str) {
+        let input = stage(lines, Scoring::new(3, 1, 0, order));
+        assert_eq!(render(&table(&input, Cut::All)), expect, "order {order:?}");
+    }
+
+    use Tiebreak::*;
+
+    #[test]
+    fn points_then_goal_difference_then_goals_for() {
+        check(&["A 1-0 B", "C 3-2 D"], &[Points, GoalDifference, GoalsFor], "1 C 3, 2 A 3, 3 D 0, 4 B 0");
+        check(&["A 2-0 B", "C 3-1 D"], &[Points, GoalDifference, GoalsFor], "1 C 3, 2 A 3, 3 D 0, 4 B 0");
+        check(&["A 2-0 B", "C 3-1 D"], &[Points, GoalDifference], "1= A 3, 1= C 3, 3= B 0, 3= D 0");
+    }
+
+    #[test]
+    fn level_teams_share_a_position() {
+        check(&["A 1-1 B"], &[], "1= A 1, 1= B 1");
+        check(&["A 0-0 B", "C 0-0 D"], &[Points, GoalDifference, GoalsFor], "1= A 1, 1= B 1, 1= C 1, 1= D 1");
+    }
+
+    #[test]
+    fn goal_average_against_difference() {
+        // A: 4-1 (avg 4.0, gd +3). C: 10-5 (avg 2.0, gd +5).
+        let lines = ["A 4-1 B", "C 10-5 D"];
+        check(&lines, &[Points, GoalAverage], "1 A 3, 2 C 3, 3 D 0, 4 B 0");
+        check(&lines, &[Points, GoalDifference], "1 C 3, 2 A 3, 3 B 0, 4 D 0");
+    }
+
+    #[test]
+    fn goal_average_edge_cases() {
+        assert_eq!(goal_average_cmp((1, 0), (100, 1)), Ordering::Greater);
+        assert_eq!(goal_average_cmp((1, 0), (5, 0)), Ordering::Equal);
+        assert_eq!(goal_average_cmp((0, 0), (2, 2)), Ordering::Equal);
+        assert_eq!(goal_average_cmp((0, 0), (1, 2)), Ordering::Greater);
+        assert_eq!(goal_average_cmp((3, 2), (6, 4)), Ordering::Equal);
+        assert_eq!(goal_average_cmp((0, 3), (0, 1)), Ordering::Equal);
+    }
+
+    #[test]
+    fn head_to_head_then_reapplied_to_the_still_tied() {
+        // A, B, C each on 3 points after beating D? Build a cycle plus one result.
+        // A beat B, B beat C, C beat A: all 3 on 3 points in the mini table, GD 0 each;
+        // goals in the mini table separate them: A 3-0 B, B 1-0 C, C 2-1 A.
+        // mini: A pts3 gd 3-2=+2? A: 3-0 and 1-2 -> gf4 ga2 gd+2; B: 0-3,1-0 -> gf1 ga3 gd-2; C: 0-1,2-1 -> gf2 ga2 gd0.
+        let lines = ["A 3-0 B", "B 1-0 C", "C 2-1 A"];
+        check(&lines, &[Points, HeadToHead], "1 A 3, 2 C 3, 3 B 3");
+        // Overall goal difference alone gives the same order here; goals-for alone would not split B.
+        check(&lines, &[Points, Wins], "1= A 3, 1= B 3, 1= C 3");
+    }
+
+    #[test]
+    fn head_to_head_subset_is_recomputed() {
+        // A, B, C, D on equal points; in the mini table of all four, A is first and
+        // B, C, D are level; among B, C, D only, the matches between them decide.
+        // Points: A beats B,C,D? Then A has more points overall. Instead use draws:
+        // every pair drew except: B 1-0 C, C 1-0 D, D 1-0 B (a cycle), A drew with all 1-1.
+        // Points overall (3/1/0): A 3 draws = 3; B: W vs C, L vs D, D vs A = 4; C: 4; D: 4.
+        // So B, C, D are level on 4 and A is 4th. Among B, C, D: all 3 pts, gd 0, gf 1: still level.
+        let lines = ["A 1-1 B", "A 1-1 C", "A 1-1 D", "B 1-0 C", "C 1-0 D", "D 1-0 B"];
+        check(&lines, &[Points, HeadToHead], "1= B 4, 1= C 4, 1= D 4, 4 A 3");
+        check(&lines, &[Points, HeadToHead, GoalsFor], "1= B 4, 1= C 4, 1= D 4, 4 A 3");
+        // B, C, D level on 4. Among the three: all 3 points and goal difference 0, but B and C
+        // scored 2 and D 1, so D is third; re-applied to B and C alone, B beat C.
+        let lines = ["B 2-1 C", "C 1-0 D", "D 1-0 B", "A 0-0 B", "A 0-0 C", "A 1-1 D"];
+        check(&lines, &[Points, HeadToHead], "1 B 4, 2 C 4, 3 D 4, 4 A 3");
+        check(&lines, &[Points, GoalDifference, GoalsFor], "1= B 4, 1= C 4, 1= D 4, 4 A 3");
+    }
+
+    #[test]
+    fn head_to_head_splits_then_subset_tie_resolved_by_next_criterion() {
+        // B, C, D level on points. Among them: B beat both (B first); C and D drew
+        // each other, so still level in their own mini table -> next criterion: goals for overall.
+        // B 1-0 C, B 1-0 D, C 0-0 D. Give C more goals elsewhere: C 5-0 E, D 1-0 E? then C/D pts differ.
+        // Use: C 5-5 E, D 0-0 E so both C and D get a draw vs E.
+        let lines = ["B 1-0 C", "B 1-0 D", "C 0-0 D", "C 5-5 E", "D 0-0 E", "E 1-0 B", "E 0-1 B"];
+        // Points: B: W,W,L,W = 9. C: L,D,D = 2. D: L,D,D = 2. E: D,D,W,L = 5.
+        check(&lines, &[Points, HeadToHead, GoalsFor], "1 B 9, 2 E 5, 3 C 2, 4 D 2");
+        check(&lines, &[Points, HeadToHead], "1 B 9, 2 E 5, 3= C 2, 3= D 2");
+    }
+
+    #[test]
+    fn wins_and_away_goals() {
+        // A: W L (3 pts), B: D D D (3 pts). Wins puts A first.
+        let lines = ["A 1-0 X", "Y 1-0 A", "B 0-0 X", "B 0-0 Y", "Z 0-0 B"];
+        let pos = |order: &[Tiebreak], team: &str| {
+            let input = stage(&lines, Scoring::new(3, 1, 0, order));
+            table(&input, Cut::All).into_iter().find(|r| r.team == team).unwrap().pos
+        };
+        assert!(pos(&[Points, Wins], "A") < pos(&[Points, Wins], "B"));
+        assert_eq!(pos(&[Points], "A"), pos(&[Points], "B"));
+        // Away goals: P scored 2 away, Q scored 2 at home; same points, gd, gf.
+        check(&["R 1-2 P", "Q 2-1 S"], &[Points, GoalDifference, GoalsFor, AwayGoals], "1 P 3, 2 Q 3, 3 S 0, 4 R 0");
+    }
+
+    #[test]
+    fn two_points_for_a_win() {
+        let input = stage(&["A 1-0 B", "A 1-1 C"], Scoring::new(2, 1, 0, &[]));
+        assert_eq!(render(&table(&input, Cut::All)), "1 A 3, 2 C 1, 3 B 0");
+    }
+
+    #[test]
+    fn registered_teams_appear_with_zeros_and_cuts_work() {
+        let mut input = stage(&["A 1-0 B", "B 2-0 C"], Scoring::default());
+        input.teams = vec!["Z".into()];
+        assert_eq!(render(&table(&input, Cut::AsOf(d(1)))), "1 A 3, 2= C 0, 2= Z 0, 4 B 0");
+        assert_eq!(render(&table(&input, Cut::Round(2))), "1 B 3, 2 A 3, 3 Z 0, 4 C 0");
+        assert_eq!(render(&empty_table(&input)), "1= A 0, 1= B 0, 1= C 0, 1= Z 0");
+        let snaps = snapshots(&input);
+        assert_eq!(snaps.len(), 4);
+        for (at, rows) in &snaps {
+            let cut = match at {
+                SnapshotAt::Date(d) => Cut::AsOf(*d),
+                SnapshotAt::Round(r) => Cut::Round(*r),
+            };
+            assert_eq!(rows, &table(&input, cut));
+        }
+    }
+
+    #[test]
+    fn uncounted_matches_do_not_count() {
+        let mut input = stage(&["A 1-0 B", "B 9-0 A"], Scoring::default());
+        input.matches[1].counts = false;
+        assert_eq!(render(&table(&input, Cut::All)), "1 A 3, 2 B 0");
+    }
+}

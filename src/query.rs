@@ -1,0 +1,288 @@
+//! Questions asked of the archive: which stage, the table at a point in time,
+//! the results.
+
+use serde::Serialize;
+
+use crate::archive::Archive;
+use crate::chain::Hash;
+use crate::date::{Date, Timestamp};
+use crate::derive::{self, decode_derived, MatchRecord, StageInfo};
+use crate::error::{Error, Result};
+use crate::event::{MatchStatus, SeasonFacts};
+use crate::keys;
+use crate::names;
+use crate::projector::{self, Cut, Row};
+use crate::rules::Scoring;
+use crate::store::TreeId;
+
+/// Narrows the archive to stages; a missing field matches everything.
+#[derive(Clone, Debug, Default)]
+pub struct Filter {
+    pub competition: Option<String>,
+    pub season: Option<String>,
+    pub stage: Option<String>,
+}
+
+/// "As the archive stood after event N" or "... at this instant".
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KnownAt {
+    Seq(u64),
+    Time(Timestamp),
+}
+
+impl std::str::FromStr for KnownAt {
+    type Err = String;
+    /// A seq number, or an RFC 3339 timestamp.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = s.trim();
+        if let Ok(n) = s.parse::<u64>() {
+            return Ok(KnownAt::Seq(n));
+        }
+        Timestamp::parse_rfc3339(s)
+            .map(KnownAt::Time)
+            .map_err(|_| format!("invalid --known-at '{s}': expected a seq number or an RFC 3339 timestamp"))
+    }
+}
+
+/// A table and what it was computed from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Standings {
+    pub competition: String,
+    pub season: String,
+    pub stage: String,
+    pub as_of: Option<Date>,
+    pub round: Option<u32>,
+    /// The last event the table takes into account.
+    pub known_at: u64,
+    /// The hash of event `known_at`.
+    pub head: Hash,
+    pub scoring: Scoring,
+    pub rows: Vec<Row>,
+}
+
+/// One result, as `results` lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ResultRow {
+    pub id: String,
+    pub competition: String,
+    pub season: String,
+    pub stage: String,
+    pub group: Option<String>,
+    pub round: Option<u32>,
+    pub date: Date,
+    pub home: String,
+    pub away: String,
+    pub home_goals: u16,
+    pub away_goals: u16,
+    pub status: MatchStatus,
+    pub seq: u64,
+}
+
+/// What `results` shows.
+#[derive(Clone, Debug, Default)]
+pub struct ResultsQuery {
+    pub filter: Filter,
+    pub as_of: Option<Date>,
+    pub round: Option<u32>,
+    pub team: Option<String>,
+    pub known_at: Option<KnownAt>,
+}
+
+fn choices(mut v: Vec<String>) -> String {
+    v.sort_by_key(|s| names::fold(s));
+    v.dedup();
+    v.join(", ")
+}
+
+impl Archive {
+    /// The seq a `--known-at` names, checked against the head.
+    pub fn resolve_known_at(&self, k: Option<KnownAt>) -> Result<u64> {
+        let head = self.head()?;
+        match k {
+            None => Ok(head.seq),
+            Some(KnownAt::Seq(n)) if n > head.seq => {
+                Err(Error::Invalid(format!("--known-at {n} is beyond the head of the archive (seq {})", head.seq)))
+            }
+            Some(KnownAt::Seq(n)) => Ok(n),
+            Some(KnownAt::Time(t)) => {
+                // recorded_at never decreases along the chain: binary search.
+                let (mut lo, mut hi) = (0u64, head.seq);
+                while lo < hi {
+                    let mid = lo + (hi - lo).div_ceil(2);
+                    let env = self.event(mid)?.ok_or_else(|| Error::Corrupt { seq: mid, msg: "event is missing".into() })?;
+                    if env.recorded_at <= t {
+                        lo = mid;
+                    } else {
+                        hi = mid - 1;
+                    }
+                }
+                Ok(lo)
+            }
+        }
+    }
+
+    /// The hash of event `seq` (the zero hash for seq 0).
+    pub fn hash_at(&self, seq: u64) -> Result<Hash> {
+        if seq == 0 {
+            return Ok(Hash::GENESIS);
+        }
+        let env = self.event(seq)?.ok_or_else(|| Error::Corrupt { seq, msg: "event is missing".into() })?;
+        Ok(env.hash)
+    }
+
+    /// Every stage the archive knows, in competition, season, stage order.
+    pub fn stages(&self) -> Result<Vec<StageInfo>> {
+        let mut out = Vec::new();
+        for e in self.store.iter(TreeId::Stages) {
+            let (k, v) = e?;
+            out.push(decode_derived::<StageInfo>(TreeId::Stages, &k, &v)?);
+        }
+        out.sort_by_key(|s| (names::fold(&s.competition), names::fold(&s.season), s.first_seq));
+        Ok(out)
+    }
+
+    /// The stages a filter selects (known at `known_at`); an unknown name is an
+    /// error that lists the choices.
+    pub fn matching_stages(&self, f: &Filter, known_at: u64) -> Result<Vec<StageInfo>> {
+        let mut stages: Vec<StageInfo> = self.stages()?.into_iter().filter(|s| s.first_seq <= known_at).collect();
+        if stages.is_empty() {
+            return Err(Error::NotFound("the archive holds no results yet; import a season first".into()));
+        }
+        type Field = fn(&StageInfo) -> &str;
+        let fields: [(&str, &Option<String>, Field); 3] = [
+            ("competition", &f.competition, |s| &s.competition),
+            ("season", &f.season, |s| &s.season),
+            ("stage", &f.stage, |s| &s.stage),
+        ];
+        for (what, wanted, get) in fields {
+            let Some(wanted) = wanted else { continue };
+            let keep: Vec<StageInfo> = stages.iter().filter(|s| names::same(get(s), wanted)).cloned().collect();
+            if keep.is_empty() {
+                let known = choices(stages.iter().map(|s| get(s).to_string()).collect());
+                return Err(Error::NotFound(format!("unknown {what} '{wanted}'; known: {known}")));
+            }
+            stages = keep;
+        }
+        Ok(stages)
+    }
+
+    /// Exactly one stage, or an error listing the choices.
+    pub fn one_stage(&self, f: &Filter, known_at: u64) -> Result<StageInfo> {
+        let mut stages = self.matching_stages(f, known_at)?;
+        if stages.len() == 1 {
+            return Ok(stages.remove(0));
+        }
+        let list: Vec<String> = stages
+            .iter()
+            .map(|s| format!("  --competition '{}' --season '{}' --stage '{}'", s.competition, s.season, s.stage))
+            .collect();
+        Err(Error::Invalid(format!(
+            "{} stages match; choose one with --competition, --season and --stage:\n{}",
+            stages.len(),
+            list.join("\n")
+        )))
+    }
+
+    /// The table of one stage after a cut, as known at a point in the log.
+    pub fn standings(&self, f: &Filter, cut: Cut, known_at: Option<KnownAt>) -> Result<Standings> {
+        let k = self.resolve_known_at(known_at)?;
+        let info = self.one_stage(f, k)?;
+        let input = derive::stage_input(&self.store, &info, k)?;
+        if let Cut::Round(n) = cut {
+            if n == 0 {
+                return Err(Error::Invalid("rounds are numbered from 1".into()));
+            }
+            if !input.matches.iter().any(|m| m.round.is_some()) {
+                return Err(Error::Invalid(format!("{} {} {} has no round numbers; use --as-of DATE", info.competition, info.season, info.stage)));
+            }
+        }
+        let rows = if info.last_seq <= k {
+            // Every event that shaped this stage is known at k: the stored snapshots are the answer.
+            let (kind, hi) = match cut {
+                Cut::All => (keys::SNAP_DATE, u32::MAX),
+                Cut::AsOf(d) => (keys::SNAP_DATE, d.to_key()),
+                Cut::Round(n) => (keys::SNAP_ROUND, n),
+            };
+            let lo = keys::snapshot_raw(&info.stage_key, kind, 0);
+            let hi = keys::snapshot_raw(&info.stage_key, kind, hi);
+            match self.store.last_in(TreeId::Snapshots, &lo, &hi)? {
+                Some((key, v)) => decode_derived(TreeId::Snapshots, &key, &v)?,
+                None => projector::empty_table(&input),
+            }
+        } else {
+            projector::table(&input, cut)
+        };
+        Ok(Standings {
+            competition: info.competition,
+            season: info.season,
+            stage: info.stage,
+            as_of: match cut {
+                Cut::AsOf(d) => Some(d),
+                _ => None,
+            },
+            round: match cut {
+                Cut::Round(n) => Some(n),
+                _ => None,
+            },
+            known_at: k,
+            head: self.hash_at(k)?,
+            scoring: input.scoring,
+            rows,
+        })
+    }
+
+    /// Results of the selected stages, in stage then date order.
+    pub fn results(&self, q: &ResultsQuery) -> Result<Vec<ResultRow>> {
+        let k = self.resolve_known_at(q.known_at)?;
+        let stages = self.matching_stages(&q.filter, k)?;
+        let mut out = Vec::new();
+        let mut teams_seen: Vec<String> = Vec::new();
+        for info in &stages {
+            for rec in derive::match_records(&self.store, &info.stage_key, k)? {
+                let MatchRecord { id, seq, result: m } = rec;
+                teams_seen.push(m.home.clone());
+                teams_seen.push(m.away.clone());
+                if q.as_of.is_some_and(|d| m.date > d) || q.round.is_some_and(|r| m.round.is_none_or(|mr| mr > r)) {
+                    continue;
+                }
+                if let Some(t) = &q.team {
+                    if !names::same(t, &m.home) && !names::same(t, &m.away) {
+                        continue;
+                    }
+                }
+                out.push(ResultRow {
+                    id: keys::short_id(&id),
+                    competition: m.competition,
+                    season: m.season,
+                    stage: m.stage,
+                    group: m.group,
+                    round: m.round,
+                    date: m.date,
+                    home: m.home,
+                    away: m.away,
+                    home_goals: m.home_goals,
+                    away_goals: m.away_goals,
+                    status: m.status,
+                    seq,
+                });
+            }
+        }
+        if let Some(t) = &q.team {
+            if !teams_seen.iter().any(|s| names::same(s, t)) {
+                return Err(Error::NotFound(format!("unknown team '{t}'; known: {}", choices(teams_seen))));
+            }
+        }
+        Ok(out)
+    }
+
+    /// The latest season facts of a competition season, if any.
+    pub fn season_facts(&self, competition: &str, season: &str) -> Result<Option<SeasonFacts>> {
+        let scope = keys::season_scope(competition, season);
+        let mut last = None;
+        for e in self.store.scan_prefix(TreeId::Facts, &scope) {
+            let (k, v) = e?;
+            last = Some(decode_derived(TreeId::Facts, &k, &v)?);
+        }
+        Ok(last)
+    }
+}

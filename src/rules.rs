@@ -1,0 +1,161 @@
+//! Points for results and tie-break orders, as data.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+/// One criterion that orders teams in a table. Higher is better for every one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Tiebreak {
+    /// Points (including adjustments).
+    Points,
+    /// Goals for minus goals against.
+    GoalDifference,
+    /// Goals scored.
+    GoalsFor,
+    /// Goals for divided by goals against (the English rule until 1975-76).
+    /// `x/0` with `x > 0` is above any finite average; `0/0` counts as 1.
+    GoalAverage,
+    /// A table of only the matches among the tied teams, ranked by points,
+    /// then goal difference, then goals scored; re-applied to any subset that
+    /// is still tied, then the remaining criteria.
+    HeadToHead,
+    /// Matches won.
+    Wins,
+    /// Goals scored in away matches.
+    AwayGoals,
+}
+
+pub const ALL_TIEBREAKS: [Tiebreak; 7] = [
+    Tiebreak::Points,
+    Tiebreak::GoalDifference,
+    Tiebreak::GoalsFor,
+    Tiebreak::GoalAverage,
+    Tiebreak::HeadToHead,
+    Tiebreak::Wins,
+    Tiebreak::AwayGoals,
+];
+
+impl Tiebreak {
+    pub fn name(self) -> &'static str {
+        match self {
+            Tiebreak::Points => "points",
+            Tiebreak::GoalDifference => "goal-difference",
+            Tiebreak::GoalsFor => "goals-for",
+            Tiebreak::GoalAverage => "goal-average",
+            Tiebreak::HeadToHead => "head-to-head",
+            Tiebreak::Wins => "wins",
+            Tiebreak::AwayGoals => "away-goals",
+        }
+    }
+}
+
+impl fmt::Display for Tiebreak {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Tiebreak {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let want = s.trim().to_lowercase().replace(['_', ' '], "-");
+        let alias = match want.as_str() {
+            "pts" => "points",
+            "gd" => "goal-difference",
+            "gf" | "goals-scored" => "goals-for",
+            "ga" | "goal-ratio" => "goal-average",
+            "h2h" => "head-to-head",
+            other => other,
+        };
+        ALL_TIEBREAKS.iter().find(|t| t.name() == alias).copied().ok_or_else(|| {
+            format!(
+                "unknown tie-break '{s}'; choose from: {}",
+                tiebreak_list(&ALL_TIEBREAKS)
+            )
+        })
+    }
+}
+
+/// `points,goal-difference,goals-for`
+pub fn tiebreak_list(order: &[Tiebreak]) -> String {
+    order.iter().map(|t| t.name()).collect::<Vec<_>>().join(",")
+}
+
+/// Parses a comma-separated order; rejects repeats.
+pub fn parse_tiebreaks(s: &str) -> Result<Vec<Tiebreak>, String> {
+    let mut out = Vec::new();
+    for part in s.split(',').filter(|p| !p.trim().is_empty()) {
+        let t: Tiebreak = part.parse()?;
+        if out.contains(&t) {
+            return Err(format!("tie-break '{t}' is listed twice"));
+        }
+        out.push(t);
+    }
+    if out.is_empty() {
+        return Err("empty tie-break order".into());
+    }
+    Ok(out)
+}
+
+/// The order used when a competition sets none.
+pub const DEFAULT_TIEBREAK: [Tiebreak; 3] = [Tiebreak::Points, Tiebreak::GoalDifference, Tiebreak::GoalsFor];
+
+/// The rules in force for one table.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Scoring {
+    pub win: u8,
+    pub draw: u8,
+    pub loss: u8,
+    /// Always starts with [`Tiebreak::Points`] (added in front when a rules
+    /// event leaves it out).
+    pub order: Vec<Tiebreak>,
+}
+
+impl Default for Scoring {
+    fn default() -> Self {
+        Scoring { win: 3, draw: 1, loss: 0, order: DEFAULT_TIEBREAK.to_vec() }
+    }
+}
+
+impl Scoring {
+    pub fn new(win: u8, draw: u8, loss: u8, order: &[Tiebreak]) -> Scoring {
+        let mut full = Vec::with_capacity(order.len() + 1);
+        if !order.contains(&Tiebreak::Points) {
+            full.push(Tiebreak::Points);
+        }
+        full.extend_from_slice(order);
+        Scoring { win, draw, loss, order: full }
+    }
+
+    pub fn from_event(r: &crate::event::Rules) -> Scoring {
+        Scoring::new(r.points_for_win, r.points_for_draw, r.points_for_loss, &r.tiebreak)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parse_orders() {
+        assert_eq!(
+            parse_tiebreaks("points, goal-difference,GOALS_FOR").unwrap(),
+            DEFAULT_TIEBREAK.to_vec()
+        );
+        assert_eq!(parse_tiebreaks("h2h,gd").unwrap(), vec![Tiebreak::HeadToHead, Tiebreak::GoalDifference]);
+        assert!(parse_tiebreaks("points,points").unwrap_err().contains("twice"));
+        assert!(parse_tiebreaks("coin-toss").unwrap_err().contains("goal-average"));
+        assert!(parse_tiebreaks("").is_err());
+    }
+
+    #[test]
+    fn points_always_first() {
+        let s = Scoring::new(2, 1, 0, &[Tiebreak::GoalAverage]);
+        assert_eq!(s.order, vec![Tiebreak::Points, Tiebreak::GoalAverage]);
+        let s = Scoring::new(2, 1, 0, &[Tiebreak::HeadToHead, Tiebreak::Points]);
+        assert_eq!(s.order, vec![Tiebreak::HeadToHead, Tiebreak::Points]);
+    }
+}

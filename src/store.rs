@@ -1,0 +1,289 @@
+//! The only module that touches sled: trees, reads, and atomic, flushed writes.
+//!
+//! Reads go straight to sled. Writes are collected in a [`Writes`] overlay
+//! that reads through to sled, and are committed in one sled transaction
+//! across all trees, then flushed, so an append is all or nothing.
+
+use std::collections::BTreeMap;
+use std::ops::Bound;
+use std::path::{Path, PathBuf};
+
+use sled::transaction::{ConflictableTransactionError, TransactionError};
+use sled::Transactional;
+
+use crate::error::{Error, Result};
+
+/// The trees of a store (see `schema/keys.md`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TreeId {
+    /// seq -> envelope. The source of truth; everything else is derived.
+    Events,
+    /// match id -> `by_date` key of the match.
+    Matches,
+    /// stage | date | round | seq -> match record.
+    ByDate,
+    /// stage | kind | date or round -> table rows.
+    Snapshots,
+    /// season | stage -> stage info.
+    Stages,
+    /// scope | seq -> rules event.
+    Rules,
+    /// scope | seq -> team registration.
+    Teams,
+    /// season | seq -> season facts.
+    Facts,
+    /// kind | parent | folded name -> display name.
+    Names,
+    /// head, format version.
+    Meta,
+}
+
+pub const ALL_TREES: [TreeId; 10] = [
+    TreeId::Events,
+    TreeId::Matches,
+    TreeId::ByDate,
+    TreeId::Snapshots,
+    TreeId::Stages,
+    TreeId::Rules,
+    TreeId::Teams,
+    TreeId::Facts,
+    TreeId::Names,
+    TreeId::Meta,
+];
+
+/// Trees that are recomputed from `events` by a rebuild.
+pub const DERIVED_TREES: [TreeId; 8] = [
+    TreeId::Matches,
+    TreeId::ByDate,
+    TreeId::Snapshots,
+    TreeId::Stages,
+    TreeId::Rules,
+    TreeId::Teams,
+    TreeId::Facts,
+    TreeId::Names,
+];
+
+impl TreeId {
+    pub fn name(self) -> &'static str {
+        match self {
+            TreeId::Events => "events",
+            TreeId::Matches => "matches",
+            TreeId::ByDate => "by_date",
+            TreeId::Snapshots => "snapshots",
+            TreeId::Stages => "stages",
+            TreeId::Rules => "rules",
+            TreeId::Teams => "teams",
+            TreeId::Facts => "facts",
+            TreeId::Names => "names",
+            TreeId::Meta => "meta",
+        }
+    }
+
+    fn index(self) -> usize {
+        self as usize
+    }
+}
+
+pub type Entry = (Vec<u8>, Vec<u8>);
+
+/// An open store.
+pub struct Store {
+    db: sled::Db,
+    trees: Vec<sled::Tree>,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens (creating if needed) the store at `path`.
+    pub fn open(path: &Path) -> Result<Store> {
+        if path.is_file() {
+            return Err(Error::Store { path: path.into(), msg: "is a file, not a scoreledger store (a directory)".into() });
+        }
+        let db = sled::Config::new().path(path).open().map_err(|e| open_error(path, e))?;
+        let store_err = |e: sled::Error| Error::Store { path: path.into(), msg: e.to_string() };
+        let trees = ALL_TREES.iter().map(|t| db.open_tree(t.name()).map_err(store_err)).collect::<Result<Vec<_>>>()?;
+        Ok(Store { db, trees, path: path.into() })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn tree(&self, t: TreeId) -> &sled::Tree {
+        &self.trees[t.index()]
+    }
+
+    fn err(&self, e: sled::Error) -> Error {
+        Error::Store { path: self.path.clone(), msg: e.to_string() }
+    }
+
+    pub fn get(&self, t: TreeId, key: &[u8]) -> Result<Option<Vec<u8>>> {
+        self.tree(t).get(key).map(|v| v.map(|v| v.to_vec())).map_err(|e| self.err(e))
+    }
+
+    /// Entries whose keys start with `prefix`, in key order.
+    pub fn scan_prefix(&self, t: TreeId, prefix: &[u8]) -> impl Iterator<Item = Result<Entry>> + '_ {
+        self.tree(t).scan_prefix(prefix).map(move |r| r.map(|(k, v)| (k.to_vec(), v.to_vec())).map_err(|e| self.err(e)))
+    }
+
+    /// Entries with `lo <= key <= hi`, in key order.
+    pub fn range(&self, t: TreeId, lo: &[u8], hi: &[u8]) -> impl DoubleEndedIterator<Item = Result<Entry>> + '_ {
+        self.tree(t)
+            .range::<&[u8], _>((Bound::Included(lo), Bound::Included(hi)))
+            .map(move |r| r.map(|(k, v)| (k.to_vec(), v.to_vec())).map_err(|e| self.err(e)))
+    }
+
+    /// The last entry with `lo <= key <= hi`.
+    pub fn last_in(&self, t: TreeId, lo: &[u8], hi: &[u8]) -> Result<Option<Entry>> {
+        self.range(t, lo, hi).next_back().transpose()
+    }
+
+    /// Every entry of a tree, in key order.
+    pub fn iter(&self, t: TreeId) -> impl DoubleEndedIterator<Item = Result<Entry>> + '_ {
+        self.tree(t).iter().map(move |r| r.map(|(k, v)| (k.to_vec(), v.to_vec())).map_err(|e| self.err(e)))
+    }
+
+    /// Starts a set of writes that commits atomically.
+    pub fn writes(&self) -> Writes<'_> {
+        Writes { store: self, pending: vec![BTreeMap::new(); ALL_TREES.len()], cleared: [false; ALL_TREES.len()] }
+    }
+
+    /// Overwrites one stored value outside any transaction. Only for tests
+    /// that simulate tampering with the files.
+    #[doc(hidden)]
+    pub fn tamper(&self, t: TreeId, key: &[u8], value: &[u8]) -> Result<()> {
+        self.tree(t).insert(key, value).map_err(|e| self.err(e))?;
+        self.db.flush().map_err(|e| self.err(e))?;
+        Ok(())
+    }
+}
+
+fn open_error(path: &Path, e: sled::Error) -> Error {
+    let msg = match &e {
+        sled::Error::Io(io) if io.kind() == std::io::ErrorKind::WouldBlock || io.to_string().contains("lock") => {
+            "is in use by another scoreledger process".to_string()
+        }
+        sled::Error::Io(io) if io.kind() == std::io::ErrorKind::PermissionDenied => {
+            format!("cannot be opened: {io} (is it read-only?)")
+        }
+        other => format!("cannot be opened: {other}"),
+    };
+    Error::Store { path: path.into(), msg }
+}
+
+/// Pending writes over a store; reads see them. Nothing reaches sled until
+/// [`Writes::commit`].
+pub struct Writes<'s> {
+    store: &'s Store,
+    pending: Vec<BTreeMap<Vec<u8>, Option<Vec<u8>>>>,
+    cleared: [bool; ALL_TREES.len()],
+}
+
+impl Writes<'_> {
+    pub fn store(&self) -> &Store {
+        self.store
+    }
+
+    pub fn put(&mut self, t: TreeId, key: &[u8], value: Vec<u8>) {
+        self.pending[t.index()].insert(key.to_vec(), Some(value));
+    }
+
+    pub fn del(&mut self, t: TreeId, key: &[u8]) {
+        self.pending[t.index()].insert(key.to_vec(), None);
+    }
+
+    /// Empties a tree: reads no longer see its stored entries, and the commit
+    /// removes them.
+    pub fn clear(&mut self, t: TreeId) {
+        self.cleared[t.index()] = true;
+        self.pending[t.index()].clear();
+    }
+
+    pub fn get(&self, t: TreeId, key: &[u8]) -> Result<Option<Vec<u8>>> {
+        if let Some(v) = self.pending[t.index()].get(key) {
+            return Ok(v.clone());
+        }
+        if self.cleared[t.index()] {
+            return Ok(None);
+        }
+        self.store.get(t, key)
+    }
+
+    /// Entries whose keys start with `prefix`, pending writes included.
+    pub fn scan_prefix(&self, t: TreeId, prefix: &[u8]) -> Result<Vec<Entry>> {
+        let mut merged: BTreeMap<Vec<u8>, Vec<u8>> = BTreeMap::new();
+        if !self.cleared[t.index()] {
+            for e in self.store.scan_prefix(t, prefix) {
+                let (k, v) = e?;
+                merged.insert(k, v);
+            }
+        }
+        let pending = &self.pending[t.index()];
+        for (k, v) in pending.range::<[u8], _>((Bound::Included(prefix), Bound::Unbounded)) {
+            if !k.starts_with(prefix) {
+                break;
+            }
+            match v {
+                Some(v) => merged.insert(k.clone(), v.clone()),
+                None => merged.remove(k),
+            };
+        }
+        Ok(merged.into_iter().collect())
+    }
+
+    /// Number of pending puts and deletes.
+    pub fn len(&self) -> usize {
+        self.pending.iter().map(|p| p.len()).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Applies every pending write in one transaction across all trees, then
+    /// flushes to disk. Returns only when the data is durable.
+    pub fn commit(self) -> Result<()> {
+        let store = self.store;
+        let mut batches: Vec<(usize, sled::Batch)> = Vec::new();
+        for t in ALL_TREES {
+            let i = t.index();
+            if self.pending[i].is_empty() && !self.cleared[i] {
+                continue;
+            }
+            let mut batch = sled::Batch::default();
+            if self.cleared[i] {
+                for k in store.tree(t).iter().keys() {
+                    let k = k.map_err(|e| store.err(e))?;
+                    if !self.pending[i].contains_key(k.as_ref()) {
+                        batch.remove(k);
+                    }
+                }
+            }
+            for (k, v) in &self.pending[i] {
+                match v {
+                    Some(v) => batch.insert(k.as_slice(), v.as_slice()),
+                    None => batch.remove(k.as_slice()),
+                }
+            }
+            batches.push((i, batch));
+        }
+        if batches.is_empty() {
+            return Ok(());
+        }
+        let trees: Vec<&sled::Tree> = store.trees.iter().collect();
+        trees
+            .as_slice()
+            .transaction(|tx| {
+                for (i, batch) in &batches {
+                    tx[*i].apply_batch(batch)?;
+                }
+                Ok::<(), ConflictableTransactionError<()>>(())
+            })
+            .map_err(|e: TransactionError<()>| match e {
+                TransactionError::Storage(e) => store.err(e),
+                TransactionError::Abort(()) => Error::Store { path: store.path.clone(), msg: "transaction aborted".into() },
+            })?;
+        store.db.flush().map_err(|e| store.err(e))?;
+        Ok(())
+    }
+}

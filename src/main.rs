@@ -1,1 +1,8 @@
-fn main(){}
+//! The `scoreledger` command. A thin layer: parse arguments, call the library,
+//! render; errors become exit codes in one place (`cli::exit_code`).
+
+mod cli;
+
+fn main() {
+    std::process::exit(cli::main());
+}

@@ -286,3 +286,26 @@ impl Archive {
         Ok(last)
     }
 }
+
+impl Archive {
+    /// The rules event in force at exactly this scope (a stage's own, or the
+    /// season's when `stage` is `None`), if any was recorded.
+    pub fn rules_at_scope(&self, competition: &str, season: &str, stage: Option<&str>) -> Result<Option<crate::event::Rules>> {
+        let scope = match stage {
+            Some(s) => keys::stage_scope(competition, season, s),
+            None => keys::season_scope(competition, season),
+        };
+        let mut last = None;
+        for e in self.store.scan_prefix(TreeId::Rules, &scope) {
+            let (k, v) = e?;
+            last = Some(decode_derived(TreeId::Rules, &k, &v)?);
+        }
+        Ok(last)
+    }
+
+    /// True when the season already has a team of this name (any spelling).
+    pub fn knows_team(&self, competition: &str, season: &str, team: &str) -> Result<bool> {
+        let key = keys::name(keys::NAME_TEAM, &keys::season_scope(competition, season), team);
+        Ok(self.store.get(TreeId::Names, &key)?.is_some())
+    }
+}

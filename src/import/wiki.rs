@@ -88,6 +88,17 @@ fn goals(s: &str) -> Option<Result<u16, String>> {
     Some(s.parse::<u16>().map_err(|_| format!("score '{s}' is out of range (0 to 65535)")))
 }
 
+/// A full-time score `3-2` (any dash, spaces allowed around it).
+pub fn parse_score(s: &str) -> Result<(u16, u16), String> {
+    let norm: String = s.trim().chars().map(|c| if DASHES.contains(&c) { '-' } else { c }).collect();
+    let bad = || format!("invalid score '{s}': expected home-away goals such as 3-2");
+    let (h, a) = norm.split_once('-').ok_or_else(bad)?;
+    match (goals(h.trim()), goals(a.trim())) {
+        (Some(h), Some(a)) => Ok((h?, a?)),
+        _ => Err(bad()),
+    }
+}
+
 /// `Home 3-2 Away` (any dash, spaces allowed around it). `None` when the
 /// line has no score at all.
 pub fn parse_result(line: &str) -> Option<Result<(String, u16, u16, String), String>> {
@@ -443,6 +454,10 @@ mod tests {
         assert_eq!(result("Alianza 3-2"), None);
         assert!(matches!(result("A 70000-1 B"), Some(Err(_))));
         assert_eq!(result("A -1-2 B"), None);
+        assert_eq!(parse_score(" 3 – 2 "), Ok((3, 2)));
+        assert!(parse_score("-1-2").is_err());
+        assert!(parse_score("3:2").is_err());
+        assert!(parse_score("99999-0").unwrap_err().contains("out of range"));
     }
 
     #[test]

@@ -1,0 +1,19 @@
+//! `scoreledger completions SHELL`
+
+use clap::CommandFactory;
+use clap_complete::Shell;
+use scoreledger::Error;
+
+/// Print shell completions.
+#[derive(clap::Args)]
+#[command(after_help = "Example:\n  scoreledger completions bash > /etc/bash_completion.d/scoreledger")]
+pub struct Args {
+    shell: Shell,
+}
+
+pub fn run(a: Args) -> Result<(), Error> {
+    let mut cmd = super::Cli::command();
+    let mut buf = Vec::new();
+    clap_complete::generate(a.shell, &mut cmd, "scoreledger", &mut buf);
+    super::print(&String::from_utf8_lossy(&buf))
+}

@@ -1,0 +1,55 @@
+//! `scoreledger log`
+
+use std::path::Path;
+
+use clap::ValueEnum;
+use scoreledger::Error;
+
+use super::render::{self, Align};
+
+const EXAMPLES: &str = "\
+Examples:
+  scoreledger log
+  scoreledger log --format jsonl | jq -c 'select(.event.match_result)'";
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum Format {
+    Table,
+    Jsonl,
+}
+
+/// Every event with its seq, recorded_at and hash.
+#[derive(clap::Args)]
+#[command(after_help = EXAMPLES)]
+pub struct Args {
+    #[arg(long, value_enum, default_value = "table")]
+    format: Format,
+}
+
+pub fn run(db: &Path, a: Args) -> Result<(), Error> {
+    let archive = super::open_existing(db)?;
+    let mut out = String::new();
+    let mut rows = Vec::new();
+    for env in archive.events() {
+        let env = env?;
+        match a.format {
+            Format::Jsonl => {
+                out.push_str(&serde_json::to_string(&env).map_err(|e| Error::Invalid(e.to_string()))?);
+                out.push('\n');
+            }
+            Format::Table => rows.push(vec![
+                env.seq.to_string(),
+                env.recorded_at.to_string(),
+                env.hash.to_hex()[..16].to_string(),
+                env.event.kind().to_string(),
+                env.event.summary(),
+            ]),
+        }
+    }
+    if let Format::Table = a.format {
+        let headers =
+            [("seq", Align::Right), ("recorded_at", Align::Left), ("hash", Align::Left), ("kind", Align::Left), ("event", Align::Left)];
+        out = render::table(&headers, &rows);
+    }
+    super::print(&out)
+}

@@ -1,0 +1,148 @@
+//! Command-line interface: one file per subcommand.
+
+mod completions;
+mod head;
+mod import;
+mod log;
+mod rebuild;
+mod record;
+mod render;
+mod results;
+mod rules;
+mod standings;
+mod verify;
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+use scoreledger::{Archive, Error, ErrorKind, Filter, Timestamp};
+
+const EXAMPLES: &str = "\
+Examples:
+  scoreledger import examples/1984-copa-peru.txt --points-for-win 2
+  scoreledger standings --as-of 1984-12-09
+  scoreledger standings --round 3 --format json
+  scoreledger results --team 'los espartanos'
+  scoreledger verify
+
+The store is ./scoreledger.db unless --db or $SCORELEDGER_DB says otherwise.
+Exit codes: 0 ok, 1 verification failed, 2 bad input, 3 store error.";
+
+/// A tamper-evident, event-sourced archive of football results.
+#[derive(Parser)]
+#[command(name = "scoreledger", version, about, after_help = EXAMPLES)]
+pub struct Cli {
+    /// Path of the archive (a directory; created on first use).
+    #[arg(long, global = true, env = "SCORELEDGER_DB", default_value = "scoreledger.db")]
+    db: PathBuf,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    Import(import::Args),
+    Rules(rules::Args),
+    Record(record::Args),
+    Standings(standings::Args),
+    Results(results::Args),
+    Log(log::Args),
+    Verify(verify::Args),
+    Head(head::Args),
+    Rebuild(rebuild::Args),
+    Completions(completions::Args),
+}
+
+/// Filters shared by the commands that read tables and results.
+#[derive(clap::Args, Clone, Debug, Default)]
+pub struct FilterArgs {
+    /// Competition, e.g. 'Copa Perú' (case and accents ignored); may be left
+    /// out when the archive holds only one.
+    #[arg(long)]
+    competition: Option<String>,
+    /// Season, e.g. 1984.
+    #[arg(long)]
+    season: Option<String>,
+    /// Stage, e.g. 'Final stage'.
+    #[arg(long)]
+    stage: Option<String>,
+}
+
+impl FilterArgs {
+    fn filter(&self) -> Filter {
+        Filter { competition: self.competition.clone(), season: self.season.clone(), stage: self.stage.clone() }
+    }
+}
+
+/// Output of a failed run: message and exit code.
+pub fn exit_code(e: &Error) -> i32 {
+    match e.kind() {
+        ErrorKind::Integrity => 1,
+        ErrorKind::Input => 2,
+        ErrorKind::Storage => 3,
+    }
+}
+
+/// The time recorded for new events: the clock, or `$SCORELEDGER_NOW`
+/// (RFC 3339) for reproducible archives.
+fn now() -> Result<Timestamp, Error> {
+    match std::env::var("SCORELEDGER_NOW") {
+        Ok(s) if !s.is_empty() => Timestamp::parse_rfc3339(&s).map_err(|e| Error::Invalid(format!("SCORELEDGER_NOW: {e}"))),
+        _ => Ok(Timestamp::from_datetime(time::OffsetDateTime::now_utc())),
+    }
+}
+
+fn open(cli_db: &std::path::Path) -> Result<Archive, Error> {
+    Archive::open(cli_db)
+}
+
+/// Opens an existing store for reading; a missing one is an error rather
+/// than a new empty store.
+fn open_existing(db: &std::path::Path) -> Result<Archive, Error> {
+    if !db.exists() {
+        return Err(Error::NotFound(format!(
+            "no archive at {} (import a season first, or pass --db / set SCORELEDGER_DB)",
+            db.display()
+        )));
+    }
+    open(db)
+}
+
+/// Writes to stdout; a closed pipe (`| head`) is not an error.
+fn print(s: &str) -> Result<(), Error> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(s.as_bytes()).and_then(|_| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.map_err(Error::Io),
+    }
+}
+
+pub fn main() -> i32 {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Import(a) => import::run(&cli.db, a),
+        Command::Rules(a) => rules::run(&cli.db, a),
+        Command::Record(a) => record::run(&cli.db, a),
+        Command::Standings(a) => standings::run(&cli.db, a),
+        Command::Results(a) => results::run(&cli.db, a),
+        Command::Log(a) => log::run(&cli.db, a),
+        Command::Verify(a) => verify::run(&cli.db, a),
+        Command::Head(a) => head::run(&cli.db, a),
+        Command::Rebuild(a) => rebuild::run(&cli.db, a),
+        Command::Completions(a) => completions::run(a),
+    };
+    match result {
+        Ok(()) => 0,
+        Err(e) => {
+            let code = exit_code(&e);
+            if code == 1 {
+                eprintln!("verification FAILED: {e}");
+            } else {
+                eprintln!("error: {e}");
+            }
+            code
+        }
+    }
+}

@@ -1,0 +1,85 @@
+//! `scoreledger record`
+
+use std::path::Path;
+
+use scoreledger::import::wiki::parse_score;
+use scoreledger::{Date, Error, Event, Filter, MatchResult};
+
+const EXAMPLES: &str = "\
+Examples:
+  scoreledger record --competition 'Copa Perú' --season 1984 --round 5 --date 1984-12-16 \\
+      'Los Espartanos' 3-2 'Guardia Republicana'
+
+Recording a result that is already in the archive appends nothing. The same
+fixture with a different score is refused: a recorded result is never overwritten.";
+
+/// Append one match result.
+#[derive(clap::Args)]
+#[command(after_help = EXAMPLES)]
+pub struct Args {
+    #[arg(long)]
+    competition: String,
+    #[arg(long)]
+    season: String,
+    /// Stage; may be left out when the season has exactly one.
+    #[arg(long)]
+    stage: Option<String>,
+    /// Group within the stage, if any.
+    #[arg(long)]
+    group: Option<String>,
+    /// Round (matchday), from 1.
+    #[arg(long)]
+    round: u32,
+    /// Date played, YYYY-MM-DD.
+    #[arg(long, value_parser = Date::parse_iso)]
+    date: Date,
+    /// Home team.
+    home: String,
+    /// Full-time score, home first: 3-2.
+    score: String,
+    /// Away team.
+    away: String,
+}
+
+pub fn run(db: &Path, a: Args) -> Result<(), Error> {
+    let (hg, ag) = parse_score(&a.score).map_err(Error::Invalid)?;
+    let mut archive = super::open(db)?;
+    let stage = match a.stage {
+        Some(s) => s,
+        None => {
+            let head = archive.head()?.seq;
+            let filter = Filter { competition: Some(a.competition.clone()), season: Some(a.season.clone()), stage: None };
+            match archive.matching_stages(&filter, head) {
+                Ok(stages) if stages.len() == 1 => stages[0].stage.clone(),
+                Ok(stages) => {
+                    let names: Vec<&str> = stages.iter().map(|s| s.stage.as_str()).collect();
+                    return Err(Error::Invalid(format!("--stage is needed: {} {} has stages {}", a.competition, a.season, names.join(", "))));
+                }
+                Err(_) => return Err(Error::Invalid(format!("--stage is needed: {} {} has no stages yet", a.competition, a.season))),
+            }
+        }
+    };
+    let mut notes = Vec::new();
+    for team in [&a.home, &a.away] {
+        if !archive.knows_team(&a.competition, &a.season, team)? {
+            notes.push(format!("note: '{team}' is a new team in {} {}", a.competition, a.season));
+        }
+    }
+    let mut m = MatchResult::new(&a.competition, &a.season, &stage, Some(a.round), a.date, &a.home, hg, ag, &a.away);
+    m.group = a.group;
+    let report = archive.append(vec![Event::MatchResult(m)], super::now()?).map_err(|e| match e {
+        Error::Rejected { source, .. } => *source,
+        other => other,
+    })?;
+    let text = match report.appended.first() {
+        Some(ap) => {
+            for n in notes {
+                eprintln!("{n}");
+            }
+            let ev = archive.event(ap.seq)?.map(|e| e.event.summary()).unwrap_or_default();
+            format!("recorded seq {} {}\n{ev}\n", ap.seq, ap.hash)
+        }
+        None => "already recorded; nothing appended\n".to_string(),
+    };
+    super::print(&text)
+}

@@ -1,0 +1,123 @@
+//! `scoreledger results`
+
+use std::path::Path;
+
+use clap::ValueEnum;
+use scoreledger::{Date, Error, KnownAt, MatchStatus, ResultsQuery};
+use serde_json::json;
+
+use super::render::{self, Align};
+use super::FilterArgs;
+
+const EXAMPLES: &str = "\
+Examples:
+  scoreledger results
+  scoreledger results --team 'los espartanos' --as-of 1984-12-09
+  scoreledger results --round 2 --format json
+  scoreledger results --format csv > results.csv
+
+The id column is a short stable match id that other commands take.";
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+    Csv,
+}
+
+/// List results, in date order.
+#[derive(clap::Args)]
+#[command(after_help = EXAMPLES)]
+pub struct Args {
+    #[command(flatten)]
+    filter: FilterArgs,
+    /// Only results played on or before this date (YYYY-MM-DD).
+    #[arg(long, value_parser = Date::parse_iso)]
+    as_of: Option<Date>,
+    /// Only results of rounds 1 to N.
+    #[arg(long, value_name = "N")]
+    round: Option<u32>,
+    /// Only matches of this team (home or away).
+    #[arg(long)]
+    team: Option<String>,
+    /// As the archive stood after event SEQ, or at an RFC 3339 instant.
+    #[arg(long, value_name = "SEQ|TIMESTAMP")]
+    known_at: Option<KnownAt>,
+    #[arg(long, value_enum, default_value = "table")]
+    format: Format,
+}
+
+fn status(s: MatchStatus) -> &'static str {
+    match s {
+        MatchStatus::Played => "",
+        MatchStatus::Cancelled => "cancelled",
+        MatchStatus::Postponed => "postponed",
+        MatchStatus::Abandoned => "abandoned",
+    }
+}
+
+pub fn run(db: &Path, a: Args) -> Result<(), Error> {
+    let archive = super::open_existing(db)?;
+    let q = ResultsQuery { filter: a.filter.filter(), as_of: a.as_of, round: a.round, team: a.team, known_at: a.known_at };
+    let rows = archive.results(&q)?;
+    let text = match a.format {
+        Format::Json => {
+            let arr: Vec<_> = rows
+                .iter()
+                .map(|r| {
+                    json!({
+                        "id": r.id,
+                        "competition": r.competition,
+                        "season": r.season,
+                        "stage": r.stage,
+                        "round": r.round,
+                        "date": r.date.to_string(),
+                        "home": r.home,
+                        "away": r.away,
+                        "home_goals": r.home_goals,
+                        "away_goals": r.away_goals,
+                        "seq": r.seq,
+                    })
+                })
+                .collect();
+            format!("{}\n", serde_json::Value::Array(arr))
+        }
+        Format::Table | Format::Csv => {
+            let cells: Vec<Vec<String>> = rows
+                .iter()
+                .map(|r| {
+                    vec![
+                        r.id.clone(),
+                        r.date.to_string(),
+                        format!("{} {}", r.season, r.stage),
+                        r.round.map(|n| n.to_string()).unwrap_or_default(),
+                        r.home.clone(),
+                        format!("{}-{}", r.home_goals, r.away_goals),
+                        r.away.clone(),
+                        status(r.status).to_string(),
+                        r.seq.to_string(),
+                    ]
+                })
+                .collect();
+            let headers = [
+                ("id", Align::Left),
+                ("date", Align::Left),
+                ("stage", Align::Left),
+                ("round", Align::Right),
+                ("home", Align::Left),
+                ("score", Align::Left),
+                ("away", Align::Left),
+                ("note", Align::Left),
+                ("seq", Align::Right),
+            ];
+            if matches!(a.format, Format::Csv) {
+                render::csv(&headers.map(|(h, _)| h), &cells)?
+            } else if cells.is_empty() {
+                "no results match\n".to_string()
+            } else {
+                render::table(&headers, &cells)
+            }
+        }
+    };
+    super::print(&text)
+}

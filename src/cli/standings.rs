@@ -1,0 +1,144 @@
+//! `scoreledger standings`
+
+use std::path::Path;
+
+use clap::ValueEnum;
+use scoreledger::rules::tiebreak_list;
+use scoreledger::{Cut, Date, Error, KnownAt, Standings};
+use serde_json::json;
+
+use super::render::{self, Align};
+use super::FilterArgs;
+
+const EXAMPLES: &str = "\
+Examples:
+  scoreledger standings                                  the latest table
+  scoreledger standings --as-of 1984-12-09               after every match played on or before that day
+  scoreledger standings --round 3 --format markdown      after rounds 1 to 3
+  scoreledger standings --known-at 20 --format json      as the archive stood after event 20
+  scoreledger standings --known-at 2026-11-28T10:00:00Z  as the archive stood at that instant
+
+Teams level on every tie-break share a position, shown as 4= (the same pos in JSON).";
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+    Csv,
+    Markdown,
+}
+
+/// The table of one stage at a point in time.
+#[derive(clap::Args)]
+#[command(after_help = EXAMPLES)]
+pub struct Args {
+    #[command(flatten)]
+    filter: FilterArgs,
+    /// Only results played on or before this date (YYYY-MM-DD).
+    #[arg(long, value_parser = Date::parse_iso, conflicts_with = "round")]
+    as_of: Option<Date>,
+    /// Only results of rounds 1 to N.
+    #[arg(long, value_name = "N")]
+    round: Option<u32>,
+    /// As the archive stood after event SEQ, or at an RFC 3339 instant.
+    #[arg(long, value_name = "SEQ|TIMESTAMP")]
+    known_at: Option<KnownAt>,
+    #[arg(long, value_enum, default_value = "table")]
+    format: Format,
+}
+
+const HEADERS: [(&str, Align); 10] = [
+    ("Pos", Align::Right),
+    ("Team", Align::Left),
+    ("P", Align::Right),
+    ("W", Align::Right),
+    ("D", Align::Right),
+    ("L", Align::Right),
+    ("GF", Align::Right),
+    ("GA", Align::Right),
+    ("GD", Align::Right),
+    ("Pts", Align::Right),
+];
+
+fn cells(s: &Standings, plain: bool) -> Vec<Vec<String>> {
+    s.rows
+        .iter()
+        .map(|r| {
+            let pos = if r.shared && !plain { format!("{}=", r.pos) } else { r.pos.to_string() };
+            let gd = if plain { r.goal_difference.to_string() } else { render::signed(r.goal_difference) };
+            vec![
+                pos,
+                r.team.clone(),
+                r.played.to_string(),
+                r.won.to_string(),
+                r.drawn.to_string(),
+                r.lost.to_string(),
+                r.goals_for.to_string(),
+                r.goals_against.to_string(),
+                gd,
+                r.points.to_string(),
+            ]
+        })
+        .collect()
+}
+
+pub fn json(s: &Standings) -> serde_json::Value {
+    json!({
+        "competition": s.competition,
+        "season": s.season,
+        "stage": s.stage,
+        "as_of": s.as_of.map(|d| d.to_string()),
+        "round": s.round,
+        "known_at": s.known_at,
+        "head": s.head.to_hex(),
+        "rows": s.rows.iter().map(|r| json!({
+            "pos": r.pos,
+            "team": r.team,
+            "played": r.played,
+            "won": r.won,
+            "drawn": r.drawn,
+            "lost": r.lost,
+            "goals_for": r.goals_for,
+            "goals_against": r.goals_against,
+            "goal_difference": r.goal_difference,
+            "points": r.points,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+fn title(s: &Standings) -> String {
+    let when = match (s.as_of, s.round) {
+        (Some(d), _) => format!("as of {d}"),
+        (_, Some(r)) => format!("after round {r}"),
+        _ => "latest".to_string(),
+    };
+    format!(
+        "{} {} · {} · {} · known at seq {}\n{} for a win, {} for a draw, {} for a loss · tie-break {}\n\n",
+        s.competition,
+        s.season,
+        s.stage,
+        when,
+        s.known_at,
+        s.scoring.win,
+        s.scoring.draw,
+        s.scoring.loss,
+        tiebreak_list(&s.scoring.order)
+    )
+}
+
+pub fn run(db: &Path, a: Args) -> Result<(), Error> {
+    let archive = super::open_existing(db)?;
+    let cut = match (a.as_of, a.round) {
+        (Some(d), _) => Cut::AsOf(d),
+        (_, Some(n)) => Cut::Round(n),
+        _ => Cut::All,
+    };
+    let s = archive.standings(&a.filter.filter(), cut, a.known_at)?;
+    let text = match a.format {
+        Format::Table => format!("{}{}", title(&s), render::table(&HEADERS, &cells(&s, false))),
+        Format::Markdown => render::markdown(&HEADERS, &cells(&s, false)),
+        Format::Csv => render::csv(&HEADERS.map(|(h, _)| h), &cells(&s, true))?,
+        Format::Json => format!("{}\n", json(&s)),
+    };
+    super::print(&text)
+}

@@ -98,9 +98,14 @@ impl Archive {
             Some(v) if v.len() == 48 => Ok(Head {
                 seq: u64::from_be_bytes(v[..8].try_into().expect("8 bytes")),
                 hash: Hash(v[8..40].try_into().expect("32 bytes")),
-                recorded_at: Timestamp::from_micros(i64::from_be_bytes(v[40..48].try_into().expect("8 bytes"))),
+                recorded_at: Timestamp::from_micros(i64::from_be_bytes(
+                    v[40..48].try_into().expect("8 bytes"),
+                )),
             }),
-            Some(v) => Err(Error::Corrupt { seq: 0, msg: format!("head record is {} bytes, expected 48", v.len()) }),
+            Some(v) => Err(Error::Corrupt {
+                seq: 0,
+                msg: format!("head record is {} bytes, expected 48", v.len()),
+            }),
         }
     }
 
@@ -121,7 +126,10 @@ impl Archive {
         let mut report = AppendReport::default();
         let (mut seq, mut prev) = (head.seq, head.hash);
         for (index, event) in events.into_iter().enumerate() {
-            let reject = |e: Error| Error::Rejected { index, source: Box::new(e) };
+            let reject = |e: Error| Error::Rejected {
+                index,
+                source: Box::new(e),
+            };
             let event = d.canonicalize(event).map_err(reject)?;
             if d.already_present(&event).map_err(reject)? {
                 report.already_present.push(index);
@@ -132,8 +140,14 @@ impl Archive {
             let hash = event_hash(seq, recorded_at, &prev, &bytes);
             d.apply(seq, &event).map_err(reject)?;
             let envelope = encoding::encode_envelope(seq, recorded_at, &prev, &hash, &bytes);
-            d.writes_mut().put(TreeId::Events, &keys::seq(seq), envelope);
-            report.appended.push(Appended { index, seq, hash, kind: event.kind() });
+            d.writes_mut()
+                .put(TreeId::Events, &keys::seq(seq), envelope);
+            report.appended.push(Appended {
+                index,
+                seq,
+                hash,
+                kind: event.kind(),
+            });
             prev = hash;
         }
         if report.appended.is_empty() {
@@ -141,8 +155,13 @@ impl Archive {
             return Ok(report);
         }
         d.reproject()?;
-        let new_head = Head { seq, hash: prev, recorded_at };
-        d.writes_mut().put(TreeId::Meta, keys::META_HEAD, head_bytes(&new_head));
+        let new_head = Head {
+            seq,
+            hash: prev,
+            recorded_at,
+        };
+        d.writes_mut()
+            .put(TreeId::Meta, keys::META_HEAD, head_bytes(&new_head));
         w.commit()?;
         report.head = Some(new_head);
         Ok(report)
@@ -179,7 +198,10 @@ impl Archive {
     /// One event by seq.
     pub fn event(&self, seq: u64) -> Result<Option<Envelope>> {
         let k = keys::seq(seq);
-        self.store.get(TreeId::Events, &k)?.map(|v| decode_envelope(&k, &v)).transpose()
+        self.store
+            .get(TreeId::Events, &k)?
+            .map(|v| decode_envelope(&k, &v))
+            .transpose()
     }
 
     /// The raw store, for tests that simulate damage.
@@ -202,5 +224,11 @@ pub(crate) fn decode_envelope(key: &[u8], value: &[u8]) -> Result<Envelope> {
     let corrupt = |msg: String| Error::Corrupt { seq, msg };
     let raw = encoding::split_envelope(value).map_err(corrupt)?;
     let event = encoding::decode_event(raw.event_bytes).map_err(corrupt)?;
-    Ok(Envelope { seq: raw.seq, recorded_at: raw.recorded_at, prev: raw.prev, hash: raw.hash, event })
+    Ok(Envelope {
+        seq: raw.seq,
+        recorded_at: raw.recorded_at,
+        prev: raw.prev,
+        hash: raw.hash,
+        event,
+    })
 }

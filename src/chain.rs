@@ -86,5 +86,9 @@ pub struct Head {
 }
 
 impl Head {
-    pub const EMPTY: Head = Head { seq: 0, hash: Hash::GENESIS, recorded_at: Timestamp::MIN };
+    pub const EMPTY: Head = Head {
+        seq: 0,
+        hash: Hash::GENESIS,
+        recorded_at: Timestamp::MIN,
+    };
 }

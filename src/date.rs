@@ -48,7 +48,9 @@ impl Date {
             return None;
         }
         let month = Month::try_from(month).ok()?;
-        time::Date::from_calendar_date(year, month, day).ok().map(Date)
+        time::Date::from_calendar_date(year, month, day)
+            .ok()
+            .map(Date)
     }
 
     /// Parses `YYYY-MM-DD`.
@@ -96,21 +98,26 @@ impl Date {
             return None;
         }
         let (d, y): (u8, i32) = (day.parse().ok()?, year.parse().ok()?);
-        Some(
-            Date::from_ymd(y, month as u8, d)
-                .ok_or_else(|| format!("impossible date '{s}'")),
-        )
+        Some(Date::from_ymd(y, month as u8, d).ok_or_else(|| format!("impossible date '{s}'")))
     }
 
     /// The key form: `yyyymmdd` as a number, so big-endian bytes sort by date.
     pub fn to_key(self) -> u32 {
-        let (y, m, d) = (self.0.year() as u32, self.0.month() as u32, self.0.day() as u32);
+        let (y, m, d) = (
+            self.0.year() as u32,
+            self.0.month() as u32,
+            self.0.day() as u32,
+        );
         y * 10_000 + m * 100 + d
     }
 
     /// Inverse of [`Date::to_key`].
     pub fn from_key(k: u32) -> Option<Date> {
-        Date::from_ymd((k / 10_000) as i32, ((k / 100) % 100) as u8, (k % 100) as u8)
+        Date::from_ymd(
+            (k / 10_000) as i32,
+            ((k / 100) % 100) as u8,
+            (k % 100) as u8,
+        )
     }
 
     pub fn year(self) -> i32 {
@@ -120,7 +127,13 @@ impl Date {
 
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:04}-{:02}-{:02}", self.0.year(), self.0.month() as u8, self.0.day())
+        write!(
+            f,
+            "{:04}-{:02}-{:02}",
+            self.0.year(),
+            self.0.month() as u8,
+            self.0.day()
+        )
     }
 }
 
@@ -141,7 +154,8 @@ impl<'de> Deserialize<'de> for Date {
             Date::parse_iso(&s).map_err(serde::de::Error::custom)
         } else {
             let k = u32::deserialize(d)?;
-            Date::from_key(k).ok_or_else(|| serde::de::Error::custom(format!("invalid date key {k}")))
+            Date::from_key(k)
+                .ok_or_else(|| serde::de::Error::custom(format!("invalid date key {k}")))
         }
     }
 }
@@ -173,7 +187,11 @@ impl Timestamp {
     pub fn parse_rfc3339(s: &str) -> Result<Timestamp, String> {
         OffsetDateTime::parse(s.trim(), &Rfc3339)
             .map(Timestamp::from_datetime)
-            .map_err(|e| format!("invalid timestamp '{s}': {e} (expected RFC 3339, e.g. 2026-11-28T10:00:00Z)"))
+            .map_err(|e| {
+                format!(
+                    "invalid timestamp '{s}': {e} (expected RFC 3339, e.g. 2026-11-28T10:00:00Z)"
+                )
+            })
     }
 }
 

@@ -65,10 +65,18 @@ impl Read for Writes<'_> {
 }
 
 /// Decodes a derived value, naming the tree and key when it is damaged.
-pub fn decode_derived<T: serde::de::DeserializeOwned>(t: TreeId, key: &[u8], bytes: &[u8]) -> Result<T> {
+pub fn decode_derived<T: serde::de::DeserializeOwned>(
+    t: TreeId,
+    key: &[u8],
+    bytes: &[u8],
+) -> Result<T> {
     decode_value(bytes).map_err(|e| Error::Store {
         path: Default::default(),
-        msg: format!("damaged entry in tree {} at key {}: {e} (run `scoreledger rebuild`)", t.name(), hex::encode(key)),
+        msg: format!(
+            "damaged entry in tree {} at key {}: {e} (run `scoreledger rebuild`)",
+            t.name(),
+            hex::encode(key)
+        ),
     })
 }
 
@@ -84,7 +92,12 @@ fn check_name(what: &str, s: &str) -> Result<()> {
 }
 
 /// The seq-ordered entries of a scope, up to `known_at`.
-fn scoped<T: serde::de::DeserializeOwned>(r: &impl Read, t: TreeId, scope: &ScopeKey, known_at: u64) -> Result<Vec<(u64, T)>> {
+fn scoped<T: serde::de::DeserializeOwned>(
+    r: &impl Read,
+    t: TreeId,
+    scope: &ScopeKey,
+    known_at: u64,
+) -> Result<Vec<(u64, T)>> {
     let mut out = Vec::new();
     for (k, v) in r.scan(t, scope)? {
         let seq = keys::scoped_seq_seq(&k).unwrap_or(0);
@@ -107,9 +120,18 @@ pub fn scoring(r: &impl Read, info: &StageInfo, known_at: u64) -> Result<Scoring
 }
 
 /// Teams registered for a stage (its own and its season's), latest registration per team.
-pub fn registrations(r: &impl Read, info: &StageInfo, known_at: u64) -> Result<Vec<(u64, TeamRegistration)>> {
+pub fn registrations(
+    r: &impl Read,
+    info: &StageInfo,
+    known_at: u64,
+) -> Result<Vec<(u64, TeamRegistration)>> {
     let mut all = scoped::<TeamRegistration>(r, TreeId::Teams, &info.season_key, known_at)?;
-    all.extend(scoped::<TeamRegistration>(r, TreeId::Teams, &info.stage_key, known_at)?);
+    all.extend(scoped::<TeamRegistration>(
+        r,
+        TreeId::Teams,
+        &info.stage_key,
+        known_at,
+    )?);
     all.sort_by_key(|(seq, _)| *seq);
     let mut order: Vec<String> = Vec::new();
     let mut latest: HashMap<String, (u64, TeamRegistration)> = HashMap::new();
@@ -120,11 +142,18 @@ pub fn registrations(r: &impl Read, info: &StageInfo, known_at: u64) -> Result<V
         }
         latest.insert(f, (seq, reg));
     }
-    Ok(order.into_iter().filter_map(|f| latest.remove(&f)).collect())
+    Ok(order
+        .into_iter()
+        .filter_map(|f| latest.remove(&f))
+        .collect())
 }
 
 /// Every match record of a stage known at `known_at`, in date order.
-pub fn match_records(r: &impl Read, stage_key: &ScopeKey, known_at: u64) -> Result<Vec<MatchRecord>> {
+pub fn match_records(
+    r: &impl Read,
+    stage_key: &ScopeKey,
+    known_at: u64,
+) -> Result<Vec<MatchRecord>> {
     let mut out = Vec::new();
     for (k, v) in r.scan(TreeId::ByDate, stage_key)? {
         let rec: MatchRecord = decode_derived(TreeId::ByDate, &k, &v)?;
@@ -137,7 +166,10 @@ pub fn match_records(r: &impl Read, stage_key: &ScopeKey, known_at: u64) -> Resu
 
 /// Everything the projector needs for one stage, as known at `known_at`.
 pub fn stage_input(r: &impl Read, info: &StageInfo, known_at: u64) -> Result<StageInput> {
-    let teams = registrations(r, info, known_at)?.into_iter().map(|(_, reg)| reg.team).collect();
+    let teams = registrations(r, info, known_at)?
+        .into_iter()
+        .map(|(_, reg)| reg.team)
+        .collect();
     let matches = match_records(r, &info.stage_key, known_at)?
         .into_iter()
         .map(|rec| MatchLine {
@@ -151,20 +183,37 @@ pub fn stage_input(r: &impl Read, info: &StageInfo, known_at: u64) -> Result<Sta
             away_goals: rec.result.away_goals,
         })
         .collect();
-    Ok(StageInput { teams, matches, scoring: scoring(r, info, known_at)? })
+    Ok(StageInput {
+        teams,
+        matches,
+        scoring: scoring(r, info, known_at)?,
+    })
 }
 
 /// The match id of a (canonical) result.
 pub fn id_of(m: &MatchResult) -> MatchId {
-    keys::match_id(&m.competition, &m.season, &m.stage, m.round, m.date, &m.home, &m.away)
+    keys::match_id(
+        &m.competition,
+        &m.season,
+        &m.stage,
+        m.round,
+        m.date,
+        &m.home,
+        &m.away,
+    )
 }
 
 /// Looks up a match record by id.
 pub fn find_match(r: &impl Read, id: &MatchId) -> Result<Option<MatchRecord>> {
-    let Some(key) = r.get(TreeId::Matches, id)? else { return Ok(None) };
+    let Some(key) = r.get(TreeId::Matches, id)? else {
+        return Ok(None);
+    };
     match r.get(TreeId::ByDate, &key)? {
         Some(v) => decode_derived(TreeId::ByDate, &key, &v).map(Some),
-        None => Err(Error::Store { path: Default::default(), msg: format!("match {} points to a missing index entry", hex::encode(id)) }),
+        None => Err(Error::Store {
+            path: Default::default(),
+            msg: format!("match {} points to a missing index entry", hex::encode(id)),
+        }),
     }
 }
 
@@ -177,7 +226,10 @@ pub struct Deriver<'a, 's> {
 
 impl<'a, 's> Deriver<'a, 's> {
     pub fn new(w: &'a mut Writes<'s>) -> Self {
-        Deriver { w, dirty: BTreeSet::new() }
+        Deriver {
+            w,
+            dirty: BTreeSet::new(),
+        }
     }
 
     pub fn writes_mut(&mut self) -> &mut Writes<'s> {
@@ -186,7 +238,10 @@ impl<'a, 's> Deriver<'a, 's> {
 
     fn resolve(&self, kind: u8, parent: &[u8], name: &str) -> Result<String> {
         let clean = names::clean(name);
-        match self.w.get(TreeId::Names, &keys::name(kind, parent, &clean))? {
+        match self
+            .w
+            .get(TreeId::Names, &keys::name(kind, parent, &clean))?
+        {
             Some(v) => Ok(String::from_utf8(v).unwrap_or(clean)),
             None => Ok(clean),
         }
@@ -194,7 +249,11 @@ impl<'a, 's> Deriver<'a, 's> {
 
     /// Competition and season spelled as already recorded (matching
     /// case- and accent-insensitively), plus the season key.
-    fn resolve_season(&self, competition: &str, season: &str) -> Result<(String, String, ScopeKey)> {
+    fn resolve_season(
+        &self,
+        competition: &str,
+        season: &str,
+    ) -> Result<(String, String, ScopeKey)> {
         check_name("competition", &names::clean(competition))?;
         check_name("season", &names::clean(season))?;
         let c = self.resolve(keys::NAME_COMPETITION, &[], competition)?;
@@ -255,11 +314,21 @@ impl<'a, 's> Deriver<'a, 's> {
                 if let Some(w) = &f.winners {
                     f.winners = Some(self.resolve_in(keys::NAME_TEAM, &season, "winners", w)?);
                 }
-                let clean_opt = |o: &Option<String>| o.as_deref().map(names::clean).filter(|s| !s.is_empty());
+                let clean_opt =
+                    |o: &Option<String>| o.as_deref().map(names::clean).filter(|s| !s.is_empty());
                 f.previous_season = clean_opt(&f.previous_season);
                 f.next_season = clean_opt(&f.next_season);
-                f.top_scorers = f.top_scorers.iter().map(|s| names::clean(s)).filter(|s| !s.is_empty()).collect();
-                f.other = f.other.iter().map(|(k, v)| (names::clean(k), names::clean(v))).collect();
+                f.top_scorers = f
+                    .top_scorers
+                    .iter()
+                    .map(|s| names::clean(s))
+                    .filter(|s| !s.is_empty())
+                    .collect();
+                f.other = f
+                    .other
+                    .iter()
+                    .map(|(k, v)| (names::clean(k), names::clean(v)))
+                    .collect();
                 Event::SeasonFacts(f)
             }
             Event::TeamRegistered(mut t) => {
@@ -270,7 +339,8 @@ impl<'a, 's> Deriver<'a, 's> {
                     t.stage = Some(self.resolve_in(keys::NAME_STAGE, &season, "stage", st)?);
                 }
                 t.team = self.resolve_in(keys::NAME_TEAM, &season, "team", &t.team)?;
-                let clean_opt = |o: &Option<String>| o.as_deref().map(names::clean).filter(|s| !s.is_empty());
+                let clean_opt =
+                    |o: &Option<String>| o.as_deref().map(names::clean).filter(|s| !s.is_empty());
                 t.region = clean_opt(&t.region);
                 t.location = clean_opt(&t.location);
                 Event::TeamRegistered(t)
@@ -284,7 +354,9 @@ impl<'a, 's> Deriver<'a, 's> {
         match event {
             Event::MatchResult(m) => {
                 let id = id_of(m);
-                let Some(rec) = find_match(self.w, &id)? else { return Ok(false) };
+                let Some(rec) = find_match(self.w, &id)? else {
+                    return Ok(false);
+                };
                 if rec.result.same_outcome(m) {
                     return Ok(true);
                 }
@@ -304,8 +376,17 @@ impl<'a, 's> Deriver<'a, 's> {
                 let scope = rules_scope(r);
                 let current = scoped::<Rules>(self.w, TreeId::Rules, &scope, u64::MAX)?.pop();
                 Ok(current.is_some_and(|(_, c)| {
-                    (c.points_for_win, c.points_for_draw, c.points_for_loss, &c.tiebreak)
-                        == (r.points_for_win, r.points_for_draw, r.points_for_loss, &r.tiebreak)
+                    (
+                        c.points_for_win,
+                        c.points_for_draw,
+                        c.points_for_loss,
+                        &c.tiebreak,
+                    ) == (
+                        r.points_for_win,
+                        r.points_for_draw,
+                        r.points_for_loss,
+                        &r.tiebreak,
+                    )
                 }))
             }
             Event::SeasonFacts(f) => {
@@ -335,18 +416,31 @@ impl<'a, 's> Deriver<'a, 's> {
 
     fn remember_season(&mut self, competition: &str, season: &str) -> Result<ScopeKey> {
         self.remember_name(keys::NAME_COMPETITION, &[], competition)?;
-        self.remember_name(keys::NAME_SEASON, names::fold(competition).as_bytes(), season)?;
+        self.remember_name(
+            keys::NAME_SEASON,
+            names::fold(competition).as_bytes(),
+            season,
+        )?;
         Ok(keys::season_scope(competition, season))
     }
 
     /// Marks a stage as changed by event `seq`, creating its info if new.
-    fn touch_stage(&mut self, competition: &str, season: &str, stage: &str, seq: u64) -> Result<()> {
+    fn touch_stage(
+        &mut self,
+        competition: &str,
+        season: &str,
+        stage: &str,
+        seq: u64,
+    ) -> Result<()> {
         let season_key = keys::season_scope(competition, season);
         let stage_key = keys::stage_scope(competition, season, stage);
         self.remember_name(keys::NAME_STAGE, &season_key, stage)?;
         let k = keys::stage(&season_key, &stage_key);
         let info = match self.w.get(TreeId::Stages, &k)? {
-            Some(v) => StageInfo { last_seq: seq, ..decode_derived(TreeId::Stages, &k, &v)? },
+            Some(v) => StageInfo {
+                last_seq: seq,
+                ..decode_derived(TreeId::Stages, &k, &v)?
+            },
             None => StageInfo {
                 competition: competition.into(),
                 season: season.into(),
@@ -382,17 +476,28 @@ impl<'a, 's> Deriver<'a, 's> {
                 let stage_key = keys::stage_scope(&m.competition, &m.season, &m.stage);
                 let id = id_of(m);
                 let key = keys::by_date(&stage_key, m.date, m.round, seq);
-                let rec = MatchRecord { id, seq, result: m.clone() };
+                let rec = MatchRecord {
+                    id,
+                    seq,
+                    result: m.clone(),
+                };
                 self.w.put(TreeId::ByDate, &key, encode_value(&rec));
                 self.w.put(TreeId::Matches, &id, key.to_vec());
             }
             Event::Rules(r) => {
                 let season_key = self.remember_season(&r.competition, &r.season)?;
-                self.w.put(TreeId::Rules, &keys::scoped_seq(&rules_scope(r), seq), encode_value(r));
+                self.w.put(
+                    TreeId::Rules,
+                    &keys::scoped_seq(&rules_scope(r), seq),
+                    encode_value(r),
+                );
                 match &r.stage {
                     Some(stage) => {
                         self.remember_name(keys::NAME_STAGE, &season_key, stage)?;
-                        let k = keys::stage(&season_key, &keys::stage_scope(&r.competition, &r.season, stage));
+                        let k = keys::stage(
+                            &season_key,
+                            &keys::stage_scope(&r.competition, &r.season, stage),
+                        );
                         if self.w.get(TreeId::Stages, &k)?.is_some() {
                             self.touch_stage(&r.competition, &r.season, stage, seq)?;
                         }
@@ -405,12 +510,20 @@ impl<'a, 's> Deriver<'a, 's> {
                 if let Some(w) = &f.winners {
                     self.remember_name(keys::NAME_TEAM, &season_key, w)?;
                 }
-                self.w.put(TreeId::Facts, &keys::scoped_seq(&season_key, seq), encode_value(f));
+                self.w.put(
+                    TreeId::Facts,
+                    &keys::scoped_seq(&season_key, seq),
+                    encode_value(f),
+                );
             }
             Event::TeamRegistered(t) => {
                 let season_key = self.remember_season(&t.competition, &t.season)?;
                 self.remember_name(keys::NAME_TEAM, &season_key, &t.team)?;
-                self.w.put(TreeId::Teams, &keys::scoped_seq(&team_scope(t), seq), encode_value(t));
+                self.w.put(
+                    TreeId::Teams,
+                    &keys::scoped_seq(&team_scope(t), seq),
+                    encode_value(t),
+                );
                 match &t.stage {
                     Some(stage) => self.touch_stage(&t.competition, &t.season, stage, seq)?,
                     None => self.touch_season(&season_key, seq)?,
@@ -425,7 +538,9 @@ impl<'a, 's> Deriver<'a, 's> {
         let dirty = std::mem::take(&mut self.dirty);
         for (season_key, stage_key) in &dirty {
             let k = keys::stage(season_key, stage_key);
-            let Some(v) = self.w.get(TreeId::Stages, &k)? else { continue };
+            let Some(v) = self.w.get(TreeId::Stages, &k)? else {
+                continue;
+            };
             let info: StageInfo = decode_derived(TreeId::Stages, &k, &v)?;
             let input = stage_input(self.w, &info, u64::MAX)?;
             let mut fresh: BTreeMap<Vec<u8>, Vec<u8>> = projector::snapshots(&input)

@@ -25,7 +25,11 @@ fn config() -> bincode::config::Configuration {
     bincode::config::standard()
 }
 
-fn decode_config() -> bincode::config::Configuration<bincode::config::LittleEndian, bincode::config::Varint, bincode::config::Limit<DECODE_LIMIT>> {
+fn decode_config() -> bincode::config::Configuration<
+    bincode::config::LittleEndian,
+    bincode::config::Varint,
+    bincode::config::Limit<DECODE_LIMIT>,
+> {
     bincode::config::standard().with_limit::<DECODE_LIMIT>()
 }
 
@@ -52,7 +56,8 @@ pub fn encode_value<T: Serialize>(value: &T) -> Vec<u8> {
 
 /// Decodes a value, refusing trailing bytes.
 pub fn decode_value<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, String> {
-    let (value, used) = bincode::serde::decode_from_slice(bytes, decode_config()).map_err(|e| e.to_string())?;
+    let (value, used) =
+        bincode::serde::decode_from_slice(bytes, decode_config()).map_err(|e| e.to_string())?;
     if used != bytes.len() {
         return Err(format!("{} trailing bytes", bytes.len() - used));
     }
@@ -71,7 +76,13 @@ pub struct RawEnvelope<'a> {
 }
 
 /// `version | seq BE | recorded_at BE | prev | hash | event bytes`.
-pub fn encode_envelope(seq: u64, recorded_at: Timestamp, prev: &Hash, hash: &Hash, event_bytes: &[u8]) -> Vec<u8> {
+pub fn encode_envelope(
+    seq: u64,
+    recorded_at: Timestamp,
+    prev: &Hash,
+    hash: &Hash,
+    event_bytes: &[u8],
+) -> Vec<u8> {
     let mut v = Vec::with_capacity(ENVELOPE_HEADER_LEN + event_bytes.len());
     v.push(FORMAT_VERSION);
     v.extend_from_slice(&seq.to_be_bytes());
@@ -85,11 +96,16 @@ pub fn encode_envelope(seq: u64, recorded_at: Timestamp, prev: &Hash, hash: &Has
 /// Splits a stored envelope into its fields.
 pub fn split_envelope(bytes: &[u8]) -> Result<RawEnvelope<'_>, String> {
     if bytes.len() < ENVELOPE_HEADER_LEN {
-        return Err(format!("envelope is {} bytes, shorter than its {ENVELOPE_HEADER_LEN}-byte header", bytes.len()));
+        return Err(format!(
+            "envelope is {} bytes, shorter than its {ENVELOPE_HEADER_LEN}-byte header",
+            bytes.len()
+        ));
     }
     let version = bytes[0];
     if version != FORMAT_VERSION {
-        return Err(format!("unknown format version {version} (this build reads version {FORMAT_VERSION})"));
+        return Err(format!(
+            "unknown format version {version} (this build reads version {FORMAT_VERSION})"
+        ));
     }
     let u64_at = |i: usize| u64::from_be_bytes(bytes[i..i + 8].try_into().expect("8 bytes"));
     let hash_at = |i: usize| Hash(bytes[i..i + 32].try_into().expect("32 bytes"));

@@ -20,7 +20,11 @@ pub enum Error {
     Invalid(String),
     /// A bad line in an input file.
     #[error("{}line {line}: {msg}", file.as_ref().map(|f| format!("{}:", f.display())).unwrap_or_default())]
-    Parse { file: Option<PathBuf>, line: usize, msg: String },
+    Parse {
+        file: Option<PathBuf>,
+        line: usize,
+        msg: String,
+    },
     /// The fact contradicts one already recorded.
     #[error("{0}")]
     Conflict(String),
@@ -43,7 +47,9 @@ pub enum Error {
 impl Error {
     pub fn kind(&self) -> ErrorKind {
         match self {
-            Error::Invalid(_) | Error::Parse { .. } | Error::Conflict(_) | Error::NotFound(_) => ErrorKind::Input,
+            Error::Invalid(_) | Error::Parse { .. } | Error::Conflict(_) | Error::NotFound(_) => {
+                ErrorKind::Input
+            }
             Error::Rejected { source, .. } => source.kind(),
             Error::Corrupt { .. } => ErrorKind::Integrity,
             Error::Store { .. } | Error::Io(_) => ErrorKind::Storage,

@@ -185,14 +185,26 @@ impl Event {
                 };
                 format!(
                     "{} {} {}{} {}: {} {}-{} {}{}",
-                    m.competition, m.season, m.stage, round, m.date, m.home, m.home_goals, m.away_goals, m.away, status
+                    m.competition,
+                    m.season,
+                    m.stage,
+                    round,
+                    m.date,
+                    m.home,
+                    m.home_goals,
+                    m.away_goals,
+                    m.away,
+                    status
                 )
             }
             Event::Rules(r) => format!(
                 "{} {}{}: {}/{}/{} points, tie-break {}",
                 r.competition,
                 r.season,
-                r.stage.as_deref().map(|s| format!(" {s}")).unwrap_or_default(),
+                r.stage
+                    .as_deref()
+                    .map(|s| format!(" {s}"))
+                    .unwrap_or_default(),
                 r.points_for_win,
                 r.points_for_draw,
                 r.points_for_loss,
@@ -208,7 +220,10 @@ impl Event {
                 "{} {}{}: team {}",
                 t.competition,
                 t.season,
-                t.stage.as_deref().map(|s| format!(" {s}")).unwrap_or_default(),
+                t.stage
+                    .as_deref()
+                    .map(|s| format!(" {s}"))
+                    .unwrap_or_default(),
                 t.team
             ),
         }

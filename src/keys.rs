@@ -95,7 +95,8 @@ pub fn by_date(stage: &ScopeKey, date: Date, round: Option<u32>, seq: u64) -> [u
 
 /// The seq at the end of a `by_date` key.
 pub fn by_date_seq(key: &[u8]) -> Option<u64> {
-    key.get(16..24).map(|b| u64::from_be_bytes(b.try_into().expect("8 bytes")))
+    key.get(16..24)
+        .map(|b| u64::from_be_bytes(b.try_into().expect("8 bytes")))
 }
 
 /// Snapshot kinds: after a date, after a round.
@@ -137,7 +138,8 @@ pub fn scoped_seq(scope: &ScopeKey, seq: u64) -> [u8; 16] {
 
 /// The seq at the end of a `scoped_seq` key.
 pub fn scoped_seq_seq(key: &[u8]) -> Option<u64> {
-    key.get(8..16).map(|b| u64::from_be_bytes(b.try_into().expect("8 bytes")))
+    key.get(8..16)
+        .map(|b| u64::from_be_bytes(b.try_into().expect("8 bytes")))
 }
 
 /// `names` kinds.
@@ -175,9 +177,18 @@ mod tests {
 
     #[test]
     fn scopes_fold_names() {
-        assert_eq!(season_scope("Copa Perú", "1984"), season_scope("copa peru", " 1984 "));
-        assert_ne!(season_scope("Copa Perú", "1984"), season_scope("Copa Perú", "1985"));
-        assert_ne!(season_scope("Copa Perú", "1984"), stage_scope("Copa Perú", "1984", ""));
+        assert_eq!(
+            season_scope("Copa Perú", "1984"),
+            season_scope("copa peru", " 1984 ")
+        );
+        assert_ne!(
+            season_scope("Copa Perú", "1984"),
+            season_scope("Copa Perú", "1985")
+        );
+        assert_ne!(
+            season_scope("Copa Perú", "1984"),
+            stage_scope("Copa Perú", "1984", "")
+        );
         // Field boundaries are length-prefixed: ("ab", "c") is not ("a", "bc").
         assert_ne!(season_scope("ab", "c"), season_scope("a", "bc"));
     }
@@ -187,7 +198,12 @@ mod tests {
         let s = stage_scope("C", "S", "X");
         let d1 = Date::parse_iso("1984-12-02").unwrap();
         let d2 = Date::parse_iso("1984-12-05").unwrap();
-        let mut keys = vec![by_date(&s, d2, Some(1), 1), by_date(&s, d1, Some(2), 9), by_date(&s, d1, Some(2), 3), by_date(&s, d1, None, 50)];
+        let mut keys = vec![
+            by_date(&s, d2, Some(1), 1),
+            by_date(&s, d1, Some(2), 9),
+            by_date(&s, d1, Some(2), 3),
+            by_date(&s, d1, None, 50),
+        ];
         keys.sort();
         let seqs: Vec<u64> = keys.iter().map(|k| by_date_seq(k).unwrap()).collect();
         assert_eq!(seqs, vec![50, 3, 9, 1]);

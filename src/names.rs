@@ -31,7 +31,10 @@ pub fn problem(what: &str, s: &str) -> Option<String> {
         return Some(format!("{what} is longer than 200 bytes"));
     }
     if s.chars().any(|c| c.is_control()) {
-        return Some(format!("{what} '{}' contains a control character", s.escape_debug()));
+        return Some(format!(
+            "{what} '{}' contains a control character",
+            s.escape_debug()
+        ));
     }
     None
 }

@@ -106,7 +106,13 @@ struct Acc<'a> {
 
 impl<'a> Acc<'a> {
     fn new(input: &StageInput, scoring: &'a Scoring) -> Acc<'a> {
-        let mut acc = Acc { scoring, names: Vec::new(), index: HashMap::new(), stats: Vec::new(), played: Vec::new() };
+        let mut acc = Acc {
+            scoring,
+            names: Vec::new(),
+            index: HashMap::new(),
+            stats: Vec::new(),
+            played: Vec::new(),
+        };
         for t in &input.teams {
             acc.team(t);
         }
@@ -136,7 +142,11 @@ impl<'a> Acc<'a> {
         let (h, a) = (self.team(&m.home), self.team(&m.away));
         let (hg, ag) = (m.home_goals, m.away_goals);
         self.played.push((h, a, hg, ag));
-        let (win, draw, loss) = (self.scoring.win as i64, self.scoring.draw as i64, self.scoring.loss as i64);
+        let (win, draw, loss) = (
+            self.scoring.win as i64,
+            self.scoring.draw as i64,
+            self.scoring.loss as i64,
+        );
         for (me, gf, ga, home) in [(h, hg, ag, true), (a, ag, hg, false)] {
             let s = &mut self.stats[me];
             s.played += 1;
@@ -164,13 +174,19 @@ impl<'a> Acc<'a> {
 
     fn rows(&self) -> Vec<Row> {
         let mut groups = Vec::new();
-        self.order((0..self.names.len()).collect(), &self.scoring.order, &mut groups);
+        self.order(
+            (0..self.names.len()).collect(),
+            &self.scoring.order,
+            &mut groups,
+        );
         let mut rows = Vec::with_capacity(self.names.len());
         for mut group in groups {
             let pos = rows.len() as u32 + 1;
             let shared = group.len() > 1;
             group.sort_by(|&a, &b| {
-                names::fold(&self.names[a]).cmp(&names::fold(&self.names[b])).then(self.names[a].cmp(&self.names[b]))
+                names::fold(&self.names[a])
+                    .cmp(&names::fold(&self.names[b]))
+                    .then(self.names[a].cmp(&self.names[b]))
             });
             for t in group {
                 let s = &self.stats[t];
@@ -223,7 +239,9 @@ impl<'a> Acc<'a> {
         let (x, y) = (&self.stats[a], &self.stats[b]);
         match c {
             Tiebreak::Points => x.points.cmp(&y.points),
-            Tiebreak::GoalDifference => (x.gf as i64 - x.ga as i64).cmp(&(y.gf as i64 - y.ga as i64)),
+            Tiebreak::GoalDifference => {
+                (x.gf as i64 - x.ga as i64).cmp(&(y.gf as i64 - y.ga as i64))
+            }
             Tiebreak::GoalsFor => x.gf.cmp(&y.gf),
             Tiebreak::GoalAverage => goal_average_cmp((x.gf, x.ga), (y.gf, y.ga)),
             Tiebreak::Wins => x.won.cmp(&y.won),
@@ -234,8 +252,13 @@ impl<'a> Acc<'a> {
 
     /// (points, goal difference, goals for) in the matches among `group` only.
     fn head_to_head(&self, group: &[usize]) -> HashMap<usize, (i64, i64, u32)> {
-        let mut mini: HashMap<usize, (i64, i64, u32)> = group.iter().map(|&t| (t, (0, 0, 0))).collect();
-        let (win, draw, loss) = (self.scoring.win as i64, self.scoring.draw as i64, self.scoring.loss as i64);
+        let mut mini: HashMap<usize, (i64, i64, u32)> =
+            group.iter().map(|&t| (t, (0, 0, 0))).collect();
+        let (win, draw, loss) = (
+            self.scoring.win as i64,
+            self.scoring.draw as i64,
+            self.scoring.loss as i64,
+        );
         for &(h, a, hg, ag) in &self.played {
             if !(mini.contains_key(&h) && mini.contains_key(&a)) {
                 continue;
@@ -258,7 +281,13 @@ impl<'a> Acc<'a> {
 /// Goal average GF/GA compared without floating point. `x/0` (x > 0) is above
 /// every finite average and level with another `y/0`; `0/0` counts as 1.
 pub fn goal_average_cmp(a: (u32, u32), b: (u32, u32)) -> Ordering {
-    let norm = |(gf, ga): (u32, u32)| if gf == 0 && ga == 0 { (1u64, 1u64) } else { (gf as u64, ga as u64) };
+    let norm = |(gf, ga): (u32, u32)| {
+        if gf == 0 && ga == 0 {
+            (1u64, 1u64)
+        } else {
+            (gf as u64, ga as u64)
+        }
+    };
     let ((af, aa), (bf, ba)) = (norm(a), norm(b));
     match (aa == 0, ba == 0) {
         (true, true) => Ordering::Equal,
@@ -315,7 +344,8 @@ pub fn snapshots(input: &StageInput) -> Vec<(SnapshotAt, Vec<Row>)> {
             out.push((SnapshotAt::Date(m.date), acc.rows()));
         }
     }
-    let mut by_round: Vec<&MatchLine> = input.matches.iter().filter(|m| m.round.is_some()).collect();
+    let mut by_round: Vec<&MatchLine> =
+        input.matches.iter().filter(|m| m.round.is_some()).collect();
     by_round.sort_by_key(|m| (m.round, m.date, m.seq));
     let mut acc = Acc::new(input, &input.scoring);
     for (i, m) in by_round.iter().enumerate() {
@@ -355,13 +385,25 @@ mod tests {
                 }
             })
             .collect();
-        StageInput { teams: vec![], matches, scoring }
+        StageInput {
+            teams: vec![],
+            matches,
+            scoring,
+        }
     }
 
     /// Renders a table compactly: "1 A 6, 2= B 3, 2= C 3".
     fn render(rows: &[Row]) -> String {
         rows.iter()
-            .map(|r| format!("{}{} {} {}", r.pos, if r.shared { "=" } else { "" }, r.team, r.points))
+            .map(|r| {
+                format!(
+                    "{}{} {} {}",
+                    r.pos,
+                    if r.shared { "=" } else { "" },
+                    r.team,
+                    r.points
+                )
+            })
             .collect::<Vec<_>>()
             .join(", ")
     }
@@ -375,15 +417,31 @@ mod tests {
 
     #[test]
     fn points_then_goal_difference_then_goals_for() {
-        check(&["A 1-0 B", "C 3-2 D"], &[Points, GoalDifference, GoalsFor], "1 C 3, 2 A 3, 3 D 0, 4 B 0");
-        check(&["A 2-0 B", "C 3-1 D"], &[Points, GoalDifference, GoalsFor], "1 C 3, 2 A 3, 3 D 0, 4 B 0");
-        check(&["A 2-0 B", "C 3-1 D"], &[Points, GoalDifference], "1= A 3, 1= C 3, 3= B 0, 3= D 0");
+        check(
+            &["A 1-0 B", "C 3-2 D"],
+            &[Points, GoalDifference, GoalsFor],
+            "1 C 3, 2 A 3, 3 D 0, 4 B 0",
+        );
+        check(
+            &["A 2-0 B", "C 3-1 D"],
+            &[Points, GoalDifference, GoalsFor],
+            "1 C 3, 2 A 3, 3 D 0, 4 B 0",
+        );
+        check(
+            &["A 2-0 B", "C 3-1 D"],
+            &[Points, GoalDifference],
+            "1= A 3, 1= C 3, 3= B 0, 3= D 0",
+        );
     }
 
     #[test]
     fn level_teams_share_a_position() {
         check(&["A 1-1 B"], &[], "1= A 1, 1= B 1");
-        check(&["A 0-0 B", "C 0-0 D"], &[Points, GoalDifference, GoalsFor], "1= A 1, 1= B 1, 1= C 1, 1= D 1");
+        check(
+            &["A 0-0 B", "C 0-0 D"],
+            &[Points, GoalDifference, GoalsFor],
+            "1= A 1, 1= B 1, 1= C 1, 1= D 1",
+        );
     }
 
     #[test]
@@ -391,7 +449,11 @@ mod tests {
         // A: 4-1 (avg 4.0, gd +3). C: 10-5 (avg 2.0, gd +5).
         let lines = ["A 4-1 B", "C 10-5 D"];
         check(&lines, &[Points, GoalAverage], "1 A 3, 2 C 3, 3 D 0, 4 B 0");
-        check(&lines, &[Points, GoalDifference], "1 C 3, 2 A 3, 3 B 0, 4 D 0");
+        check(
+            &lines,
+            &[Points, GoalDifference],
+            "1 C 3, 2 A 3, 3 B 0, 4 D 0",
+        );
     }
 
     #[test]
@@ -424,14 +486,30 @@ mod tests {
         // every pair drew except: B 1-0 C, C 1-0 D, D 1-0 B (a cycle), A drew with all 1-1.
         // Points overall (3/1/0): A 3 draws = 3; B: W vs C, L vs D, D vs A = 4; C: 4; D: 4.
         // So B, C, D are level on 4 and A is 4th. Among B, C, D: all 3 pts, gd 0, gf 1: still level.
-        let lines = ["A 1-1 B", "A 1-1 C", "A 1-1 D", "B 1-0 C", "C 1-0 D", "D 1-0 B"];
-        check(&lines, &[Points, HeadToHead], "1= B 4, 1= C 4, 1= D 4, 4 A 3");
-        check(&lines, &[Points, HeadToHead, GoalsFor], "1= B 4, 1= C 4, 1= D 4, 4 A 3");
+        let lines = [
+            "A 1-1 B", "A 1-1 C", "A 1-1 D", "B 1-0 C", "C 1-0 D", "D 1-0 B",
+        ];
+        check(
+            &lines,
+            &[Points, HeadToHead],
+            "1= B 4, 1= C 4, 1= D 4, 4 A 3",
+        );
+        check(
+            &lines,
+            &[Points, HeadToHead, GoalsFor],
+            "1= B 4, 1= C 4, 1= D 4, 4 A 3",
+        );
         // B, C, D level on 4. Among the three: all 3 points and goal difference 0, but B and C
         // scored 2 and D 1, so D is third; re-applied to B and C alone, B beat C.
-        let lines = ["B 2-1 C", "C 1-0 D", "D 1-0 B", "A 0-0 B", "A 0-0 C", "A 1-1 D"];
+        let lines = [
+            "B 2-1 C", "C 1-0 D", "D 1-0 B", "A 0-0 B", "A 0-0 C", "A 1-1 D",
+        ];
         check(&lines, &[Points, HeadToHead], "1 B 4, 2 C 4, 3 D 4, 4 A 3");
-        check(&lines, &[Points, GoalDifference, GoalsFor], "1= B 4, 1= C 4, 1= D 4, 4 A 3");
+        check(
+            &lines,
+            &[Points, GoalDifference, GoalsFor],
+            "1= B 4, 1= C 4, 1= D 4, 4 A 3",
+        );
     }
 
     #[test]
@@ -440,10 +518,20 @@ mod tests {
         // each other, so still level in their own mini table -> next criterion: goals for overall.
         // B 1-0 C, B 1-0 D, C 0-0 D. Give C more goals elsewhere: C 5-0 E, D 1-0 E? then C/D pts differ.
         // Use: C 5-5 E, D 0-0 E so both C and D get a draw vs E.
-        let lines = ["B 1-0 C", "B 1-0 D", "C 0-0 D", "C 5-5 E", "D 0-0 E", "E 1-0 B", "E 0-1 B"];
+        let lines = [
+            "B 1-0 C", "B 1-0 D", "C 0-0 D", "C 5-5 E", "D 0-0 E", "E 1-0 B", "E 0-1 B",
+        ];
         // Points: B: W,W,L,W = 9. C: L,D,D = 2. D: L,D,D = 2. E: D,D,W,L = 5.
-        check(&lines, &[Points, HeadToHead, GoalsFor], "1 B 9, 2 E 5, 3 C 2, 4 D 2");
-        check(&lines, &[Points, HeadToHead], "1 B 9, 2 E 5, 3= C 2, 3= D 2");
+        check(
+            &lines,
+            &[Points, HeadToHead, GoalsFor],
+            "1 B 9, 2 E 5, 3 C 2, 4 D 2",
+        );
+        check(
+            &lines,
+            &[Points, HeadToHead],
+            "1 B 9, 2 E 5, 3= C 2, 3= D 2",
+        );
     }
 
     #[test]
@@ -452,12 +540,20 @@ mod tests {
         let lines = ["A 1-0 X", "Y 1-0 A", "B 0-0 X", "B 0-0 Y", "Z 0-0 B"];
         let pos = |order: &[Tiebreak], team: &str| {
             let input = stage(&lines, Scoring::new(3, 1, 0, order));
-            table(&input, Cut::All).into_iter().find(|r| r.team == team).unwrap().pos
+            table(&input, Cut::All)
+                .into_iter()
+                .find(|r| r.team == team)
+                .unwrap()
+                .pos
         };
         assert!(pos(&[Points, Wins], "A") < pos(&[Points, Wins], "B"));
         assert_eq!(pos(&[Points], "A"), pos(&[Points], "B"));
         // Away goals: P scored 2 away, Q scored 2 at home; same points, gd, gf.
-        check(&["R 1-2 P", "Q 2-1 S"], &[Points, GoalDifference, GoalsFor, AwayGoals], "1 P 3, 2 Q 3, 3 S 0, 4 R 0");
+        check(
+            &["R 1-2 P", "Q 2-1 S"],
+            &[Points, GoalDifference, GoalsFor, AwayGoals],
+            "1 P 3, 2 Q 3, 3 S 0, 4 R 0",
+        );
     }
 
     #[test]
@@ -470,9 +566,18 @@ mod tests {
     fn registered_teams_appear_with_zeros_and_cuts_work() {
         let mut input = stage(&["A 1-0 B", "B 2-0 C"], Scoring::default());
         input.teams = vec!["Z".into()];
-        assert_eq!(render(&table(&input, Cut::AsOf(d(1)))), "1 A 3, 2= C 0, 2= Z 0, 4 B 0");
-        assert_eq!(render(&table(&input, Cut::Round(2))), "1 B 3, 2 A 3, 3 Z 0, 4 C 0");
-        assert_eq!(render(&empty_table(&input)), "1= A 0, 1= B 0, 1= C 0, 1= Z 0");
+        assert_eq!(
+            render(&table(&input, Cut::AsOf(d(1)))),
+            "1 A 3, 2= C 0, 2= Z 0, 4 B 0"
+        );
+        assert_eq!(
+            render(&table(&input, Cut::Round(2))),
+            "1 B 3, 2 A 3, 3 Z 0, 4 C 0"
+        );
+        assert_eq!(
+            render(&empty_table(&input)),
+            "1= A 0, 1= B 0, 1= C 0, 1= Z 0"
+        );
         let snaps = snapshots(&input);
         assert_eq!(snaps.len(), 4);
         for (at, rows) in &snaps {

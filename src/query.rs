@@ -38,9 +38,9 @@ impl std::str::FromStr for KnownAt {
         if let Ok(n) = s.parse::<u64>() {
             return Ok(KnownAt::Seq(n));
         }
-        Timestamp::parse_rfc3339(s)
-            .map(KnownAt::Time)
-            .map_err(|_| format!("invalid --known-at '{s}': expected a seq number or an RFC 3339 timestamp"))
+        Timestamp::parse_rfc3339(s).map(KnownAt::Time).map_err(|_| {
+            format!("invalid --known-at '{s}': expected a seq number or an RFC 3339 timestamp")
+        })
     }
 }
 
@@ -100,16 +100,20 @@ impl Archive {
         let head = self.head()?;
         match k {
             None => Ok(head.seq),
-            Some(KnownAt::Seq(n)) if n > head.seq => {
-                Err(Error::Invalid(format!("--known-at {n} is beyond the head of the archive (seq {})", head.seq)))
-            }
+            Some(KnownAt::Seq(n)) if n > head.seq => Err(Error::Invalid(format!(
+                "--known-at {n} is beyond the head of the archive (seq {})",
+                head.seq
+            ))),
             Some(KnownAt::Seq(n)) => Ok(n),
             Some(KnownAt::Time(t)) => {
                 // recorded_at never decreases along the chain: binary search.
                 let (mut lo, mut hi) = (0u64, head.seq);
                 while lo < hi {
                     let mid = lo + (hi - lo).div_ceil(2);
-                    let env = self.event(mid)?.ok_or_else(|| Error::Corrupt { seq: mid, msg: "event is missing".into() })?;
+                    let env = self.event(mid)?.ok_or_else(|| Error::Corrupt {
+                        seq: mid,
+                        msg: "event is missing".into(),
+                    })?;
                     if env.recorded_at <= t {
                         lo = mid;
                     } else {
@@ -126,7 +130,10 @@ impl Archive {
         if seq == 0 {
             return Ok(Hash::GENESIS);
         }
-        let env = self.event(seq)?.ok_or_else(|| Error::Corrupt { seq, msg: "event is missing".into() })?;
+        let env = self.event(seq)?.ok_or_else(|| Error::Corrupt {
+            seq,
+            msg: "event is missing".into(),
+        })?;
         Ok(env.hash)
     }
 
@@ -137,16 +144,28 @@ impl Archive {
             let (k, v) = e?;
             out.push(decode_derived::<StageInfo>(TreeId::Stages, &k, &v)?);
         }
-        out.sort_by_key(|s| (names::fold(&s.competition), names::fold(&s.season), s.first_seq));
+        out.sort_by_key(|s| {
+            (
+                names::fold(&s.competition),
+                names::fold(&s.season),
+                s.first_seq,
+            )
+        });
         Ok(out)
     }
 
     /// The stages a filter selects (known at `known_at`); an unknown name is an
     /// error that lists the choices.
     pub fn matching_stages(&self, f: &Filter, known_at: u64) -> Result<Vec<StageInfo>> {
-        let mut stages: Vec<StageInfo> = self.stages()?.into_iter().filter(|s| s.first_seq <= known_at).collect();
+        let mut stages: Vec<StageInfo> = self
+            .stages()?
+            .into_iter()
+            .filter(|s| s.first_seq <= known_at)
+            .collect();
         if stages.is_empty() {
-            return Err(Error::NotFound("the archive holds no results yet; import a season first".into()));
+            return Err(Error::NotFound(
+                "the archive holds no results yet; import a season first".into(),
+            ));
         }
         type Field = fn(&StageInfo) -> &str;
         let fields: [(&str, &Option<String>, Field); 3] = [
@@ -156,10 +175,16 @@ impl Archive {
         ];
         for (what, wanted, get) in fields {
             let Some(wanted) = wanted else { continue };
-            let keep: Vec<StageInfo> = stages.iter().filter(|s| names::same(get(s), wanted)).cloned().collect();
+            let keep: Vec<StageInfo> = stages
+                .iter()
+                .filter(|s| names::same(get(s), wanted))
+                .cloned()
+                .collect();
             if keep.is_empty() {
                 let known = choices(stages.iter().map(|s| get(s).to_string()).collect());
-                return Err(Error::NotFound(format!("unknown {what} '{wanted}'; known: {known}")));
+                return Err(Error::NotFound(format!(
+                    "unknown {what} '{wanted}'; known: {known}"
+                )));
             }
             stages = keep;
         }
@@ -174,7 +199,12 @@ impl Archive {
         }
         let list: Vec<String> = stages
             .iter()
-            .map(|s| format!("  --competition '{}' --season '{}' --stage '{}'", s.competition, s.season, s.stage))
+            .map(|s| {
+                format!(
+                    "  --competition '{}' --season '{}' --stage '{}'",
+                    s.competition, s.season, s.stage
+                )
+            })
             .collect();
         Err(Error::Invalid(format!(
             "{} stages match; choose one with --competition, --season and --stage:\n{}",
@@ -193,7 +223,10 @@ impl Archive {
                 return Err(Error::Invalid("rounds are numbered from 1".into()));
             }
             if !input.matches.iter().any(|m| m.round.is_some()) {
-                return Err(Error::Invalid(format!("{} {} {} has no round numbers; use --as-of DATE", info.competition, info.season, info.stage)));
+                return Err(Error::Invalid(format!(
+                    "{} {} {} has no round numbers; use --as-of DATE",
+                    info.competition, info.season, info.stage
+                )));
             }
         }
         let rows = if info.last_seq <= k {
@@ -242,7 +275,9 @@ impl Archive {
                 let MatchRecord { id, seq, result: m } = rec;
                 teams_seen.push(m.home.clone());
                 teams_seen.push(m.away.clone());
-                if q.as_of.is_some_and(|d| m.date > d) || q.round.is_some_and(|r| m.round.is_none_or(|mr| mr > r)) {
+                if q.as_of.is_some_and(|d| m.date > d)
+                    || q.round.is_some_and(|r| m.round.is_none_or(|mr| mr > r))
+                {
                     continue;
                 }
                 if let Some(t) = &q.team {
@@ -269,7 +304,10 @@ impl Archive {
         }
         if let Some(t) = &q.team {
             if !teams_seen.iter().any(|s| names::same(s, t)) {
-                return Err(Error::NotFound(format!("unknown team '{t}'; known: {}", choices(teams_seen))));
+                return Err(Error::NotFound(format!(
+                    "unknown team '{t}'; known: {}",
+                    choices(teams_seen)
+                )));
             }
         }
         Ok(out)
@@ -290,7 +328,12 @@ impl Archive {
 impl Archive {
     /// The rules event in force at exactly this scope (a stage's own, or the
     /// season's when `stage` is `None`), if any was recorded.
-    pub fn rules_at_scope(&self, competition: &str, season: &str, stage: Option<&str>) -> Result<Option<crate::event::Rules>> {
+    pub fn rules_at_scope(
+        &self,
+        competition: &str,
+        season: &str,
+        stage: Option<&str>,
+    ) -> Result<Option<crate::event::Rules>> {
         let scope = match stage {
             Some(s) => keys::stage_scope(competition, season, s),
             None => keys::season_scope(competition, season),
@@ -305,7 +348,11 @@ impl Archive {
 
     /// True when the season already has a team of this name (any spelling).
     pub fn knows_team(&self, competition: &str, season: &str, team: &str) -> Result<bool> {
-        let key = keys::name(keys::NAME_TEAM, &keys::season_scope(competition, season), team);
+        let key = keys::name(
+            keys::NAME_TEAM,
+            &keys::season_scope(competition, season),
+            team,
+        );
         Ok(self.store.get(TreeId::Names, &key)?.is_some())
     }
 }

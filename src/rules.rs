@@ -70,12 +70,16 @@ impl FromStr for Tiebreak {
             "h2h" => "head-to-head",
             other => other,
         };
-        ALL_TIEBREAKS.iter().find(|t| t.name() == alias).copied().ok_or_else(|| {
-            format!(
-                "unknown tie-break '{s}'; choose from: {}",
-                tiebreak_list(&ALL_TIEBREAKS)
-            )
-        })
+        ALL_TIEBREAKS
+            .iter()
+            .find(|t| t.name() == alias)
+            .copied()
+            .ok_or_else(|| {
+                format!(
+                    "unknown tie-break '{s}'; choose from: {}",
+                    tiebreak_list(&ALL_TIEBREAKS)
+                )
+            })
     }
 }
 
@@ -101,7 +105,11 @@ pub fn parse_tiebreaks(s: &str) -> Result<Vec<Tiebreak>, String> {
 }
 
 /// The order used when a competition sets none.
-pub const DEFAULT_TIEBREAK: [Tiebreak; 3] = [Tiebreak::Points, Tiebreak::GoalDifference, Tiebreak::GoalsFor];
+pub const DEFAULT_TIEBREAK: [Tiebreak; 3] = [
+    Tiebreak::Points,
+    Tiebreak::GoalDifference,
+    Tiebreak::GoalsFor,
+];
 
 /// The rules in force for one table.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -116,7 +124,12 @@ pub struct Scoring {
 
 impl Default for Scoring {
     fn default() -> Self {
-        Scoring { win: 3, draw: 1, loss: 0, order: DEFAULT_TIEBREAK.to_vec() }
+        Scoring {
+            win: 3,
+            draw: 1,
+            loss: 0,
+            order: DEFAULT_TIEBREAK.to_vec(),
+        }
     }
 }
 
@@ -127,11 +140,21 @@ impl Scoring {
             full.push(Tiebreak::Points);
         }
         full.extend_from_slice(order);
-        Scoring { win, draw, loss, order: full }
+        Scoring {
+            win,
+            draw,
+            loss,
+            order: full,
+        }
     }
 
     pub fn from_event(r: &crate::event::Rules) -> Scoring {
-        Scoring::new(r.points_for_win, r.points_for_draw, r.points_for_loss, &r.tiebreak)
+        Scoring::new(
+            r.points_for_win,
+            r.points_for_draw,
+            r.points_for_loss,
+            &r.tiebreak,
+        )
     }
 }
 
@@ -145,9 +168,16 @@ mod tests {
             parse_tiebreaks("points, goal-difference,GOALS_FOR").unwrap(),
             DEFAULT_TIEBREAK.to_vec()
         );
-        assert_eq!(parse_tiebreaks("h2h,gd").unwrap(), vec![Tiebreak::HeadToHead, Tiebreak::GoalDifference]);
-        assert!(parse_tiebreaks("points,points").unwrap_err().contains("twice"));
-        assert!(parse_tiebreaks("coin-toss").unwrap_err().contains("goal-average"));
+        assert_eq!(
+            parse_tiebreaks("h2h,gd").unwrap(),
+            vec![Tiebreak::HeadToHead, Tiebreak::GoalDifference]
+        );
+        assert!(parse_tiebreaks("points,points")
+            .unwrap_err()
+            .contains("twice"));
+        assert!(parse_tiebreaks("coin-toss")
+            .unwrap_err()
+            .contains("goal-average"));
         assert!(parse_tiebreaks("").is_err());
     }
 

@@ -97,12 +97,28 @@ impl Store {
     /// Opens (creating if needed) the store at `path`.
     pub fn open(path: &Path) -> Result<Store> {
         if path.is_file() {
-            return Err(Error::Store { path: path.into(), msg: "is a file, not a scoreledger store (a directory)".into() });
+            return Err(Error::Store {
+                path: path.into(),
+                msg: "is a file, not a scoreledger store (a directory)".into(),
+            });
         }
-        let db = sled::Config::new().path(path).open().map_err(|e| open_error(path, e))?;
-        let store_err = |e: sled::Error| Error::Store { path: path.into(), msg: e.to_string() };
-        let trees = ALL_TREES.iter().map(|t| db.open_tree(t.name()).map_err(store_err)).collect::<Result<Vec<_>>>()?;
-        Ok(Store { db, trees, path: path.into() })
+        let db = sled::Config::new()
+            .path(path)
+            .open()
+            .map_err(|e| open_error(path, e))?;
+        let store_err = |e: sled::Error| Error::Store {
+            path: path.into(),
+            msg: e.to_string(),
+        };
+        let trees = ALL_TREES
+            .iter()
+            .map(|t| db.open_tree(t.name()).map_err(store_err))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Store {
+            db,
+            trees,
+            path: path.into(),
+        })
     }
 
     pub fn path(&self) -> &Path {
@@ -114,23 +130,44 @@ impl Store {
     }
 
     fn err(&self, e: sled::Error) -> Error {
-        Error::Store { path: self.path.clone(), msg: e.to_string() }
+        Error::Store {
+            path: self.path.clone(),
+            msg: e.to_string(),
+        }
     }
 
     pub fn get(&self, t: TreeId, key: &[u8]) -> Result<Option<Vec<u8>>> {
-        self.tree(t).get(key).map(|v| v.map(|v| v.to_vec())).map_err(|e| self.err(e))
+        self.tree(t)
+            .get(key)
+            .map(|v| v.map(|v| v.to_vec()))
+            .map_err(|e| self.err(e))
     }
 
     /// Entries whose keys start with `prefix`, in key order.
-    pub fn scan_prefix(&self, t: TreeId, prefix: &[u8]) -> impl Iterator<Item = Result<Entry>> + '_ {
-        self.tree(t).scan_prefix(prefix).map(move |r| r.map(|(k, v)| (k.to_vec(), v.to_vec())).map_err(|e| self.err(e)))
+    pub fn scan_prefix(
+        &self,
+        t: TreeId,
+        prefix: &[u8],
+    ) -> impl Iterator<Item = Result<Entry>> + '_ {
+        self.tree(t).scan_prefix(prefix).map(move |r| {
+            r.map(|(k, v)| (k.to_vec(), v.to_vec()))
+                .map_err(|e| self.err(e))
+        })
     }
 
     /// Entries with `lo <= key <= hi`, in key order.
-    pub fn range(&self, t: TreeId, lo: &[u8], hi: &[u8]) -> impl DoubleEndedIterator<Item = Result<Entry>> + '_ {
+    pub fn range(
+        &self,
+        t: TreeId,
+        lo: &[u8],
+        hi: &[u8],
+    ) -> impl DoubleEndedIterator<Item = Result<Entry>> + '_ {
         self.tree(t)
             .range::<&[u8], _>((Bound::Included(lo), Bound::Included(hi)))
-            .map(move |r| r.map(|(k, v)| (k.to_vec(), v.to_vec())).map_err(|e| self.err(e)))
+            .map(move |r| {
+                r.map(|(k, v)| (k.to_vec(), v.to_vec()))
+                    .map_err(|e| self.err(e))
+            })
     }
 
     /// The last entry with `lo <= key <= hi`.
@@ -140,12 +177,19 @@ impl Store {
 
     /// Every entry of a tree, in key order.
     pub fn iter(&self, t: TreeId) -> impl DoubleEndedIterator<Item = Result<Entry>> + '_ {
-        self.tree(t).iter().map(move |r| r.map(|(k, v)| (k.to_vec(), v.to_vec())).map_err(|e| self.err(e)))
+        self.tree(t).iter().map(move |r| {
+            r.map(|(k, v)| (k.to_vec(), v.to_vec()))
+                .map_err(|e| self.err(e))
+        })
     }
 
     /// Starts a set of writes that commits atomically.
     pub fn writes(&self) -> Writes<'_> {
-        Writes { store: self, pending: vec![BTreeMap::new(); ALL_TREES.len()], cleared: [false; ALL_TREES.len()] }
+        Writes {
+            store: self,
+            pending: vec![BTreeMap::new(); ALL_TREES.len()],
+            cleared: [false; ALL_TREES.len()],
+        }
     }
 
     /// Overwrites one stored value outside any transaction. Only for tests
@@ -153,14 +197,15 @@ impl Store {
     #[doc(hidden)]
     pub fn tamper(&self, t: TreeId, key: &[u8], value: &[u8]) -> Result<()> {
         self.tree(t).insert(key, value).map_err(|e| self.err(e))?;
-        self.db.flush().map_err(|e| self.err(e))?;
         Ok(())
     }
 }
 
 fn open_error(path: &Path, e: sled::Error) -> Error {
     let msg = match &e {
-        sled::Error::Io(io) if io.kind() == std::io::ErrorKind::WouldBlock || io.to_string().contains("lock") => {
+        sled::Error::Io(io)
+            if io.kind() == std::io::ErrorKind::WouldBlock || io.to_string().contains("lock") =>
+        {
             "is in use by another scoreledger process".to_string()
         }
         sled::Error::Io(io) if io.kind() == std::io::ErrorKind::PermissionDenied => {
@@ -168,7 +213,10 @@ fn open_error(path: &Path, e: sled::Error) -> Error {
         }
         other => format!("cannot be opened: {other}"),
     };
-    Error::Store { path: path.into(), msg }
+    Error::Store {
+        path: path.into(),
+        msg,
+    }
 }
 
 /// Pending writes over a store; reads see them. Nothing reaches sled until
@@ -281,7 +329,10 @@ impl Writes<'_> {
             })
             .map_err(|e: TransactionError<()>| match e {
                 TransactionError::Storage(e) => store.err(e),
-                TransactionError::Abort(()) => Error::Store { path: store.path.clone(), msg: "transaction aborted".into() },
+                TransactionError::Abort(()) => Error::Store {
+                    path: store.path.clone(),
+                    msg: "transaction aborted".into(),
+                },
             })?;
         store.db.flush().map_err(|e| store.err(e))?;
         Ok(())

@@ -30,22 +30,37 @@ impl Archive {
             let (k, v) = entry?;
             let corrupt = |msg: String| Error::Corrupt { seq: expected, msg };
             if k.as_slice() != keys::seq(expected) {
-                return Err(corrupt(format!("expected key {}, found key {}", hex::encode(keys::seq(expected)), hex::encode(&k))));
+                return Err(corrupt(format!(
+                    "expected key {}, found key {}",
+                    hex::encode(keys::seq(expected)),
+                    hex::encode(&k)
+                )));
             }
             let raw = encoding::split_envelope(&v).map_err(corrupt)?;
             if raw.seq != expected {
                 return Err(corrupt(format!("envelope says seq {}", raw.seq)));
             }
             if raw.prev != prev {
-                return Err(corrupt(format!("prev hash {} does not match the hash of seq {} ({prev})", raw.prev, expected - 1)));
+                return Err(corrupt(format!(
+                    "prev hash {} does not match the hash of seq {} ({prev})",
+                    raw.prev,
+                    expected - 1
+                )));
             }
             let hash = event_hash(raw.seq, raw.recorded_at, &raw.prev, raw.event_bytes);
             if hash != raw.hash {
-                return Err(corrupt(format!("stored hash {} does not match the recomputed hash {hash}", raw.hash)));
+                return Err(corrupt(format!(
+                    "stored hash {} does not match the recomputed hash {hash}",
+                    raw.hash
+                )));
             }
-            encoding::decode_event(raw.event_bytes).map_err(|e| corrupt(format!("event does not decode: {e}")))?;
+            encoding::decode_event(raw.event_bytes)
+                .map_err(|e| corrupt(format!("event does not decode: {e}")))?;
             if raw.recorded_at < last_time {
-                return Err(corrupt(format!("recorded_at {} is earlier than the previous event's {last_time}", raw.recorded_at)));
+                return Err(corrupt(format!(
+                    "recorded_at {} is earlier than the previous event's {last_time}",
+                    raw.recorded_at
+                )));
             }
             last_time = raw.recorded_at;
             prev = hash;
@@ -59,6 +74,9 @@ impl Archive {
                 msg: format!("head record says seq {} hash {}, but the chain ends at seq {count} hash {prev}", head.seq, head.hash),
             });
         }
-        Ok(VerifyReport { events: count, head: prev })
+        Ok(VerifyReport {
+            events: count,
+            head: prev,
+        })
     }
 }

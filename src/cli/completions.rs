@@ -6,7 +6,9 @@ use scoreledger::Error;
 
 /// Print shell completions.
 #[derive(clap::Args)]
-#[command(after_help = "Example:\n  scoreledger completions bash > /etc/bash_completion.d/scoreledger")]
+#[command(
+    after_help = "Example:\n  scoreledger completions bash > /etc/bash_completion.d/scoreledger"
+)]
 pub struct Args {
     shell: Shell,
 }

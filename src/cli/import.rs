@@ -35,9 +35,17 @@ pub struct Args {
 
 pub fn run(db: &Path, a: Args) -> Result<(), Error> {
     let text = import::read_text(&a.file)?;
-    let opts = wiki::Options { points_for_win: a.points_for_win, competition: a.competition, season: a.season };
+    let opts = wiki::Options {
+        points_for_win: a.points_for_win,
+        competition: a.competition,
+        season: a.season,
+    };
     let parsed = wiki::parse(&text, &opts).map_err(|e| match e {
-        Error::Parse { line, msg, .. } => Error::Parse { file: Some(a.file.clone()), line, msg },
+        Error::Parse { line, msg, .. } => Error::Parse {
+            file: Some(a.file.clone()),
+            line,
+            msg,
+        },
         other => other,
     })?;
     let mut archive = super::open(db)?;
@@ -49,7 +57,11 @@ pub fn run(db: &Path, a: Args) -> Result<(), Error> {
         "{}: appended {} events{}, {} already present\n",
         a.file.display(),
         r.appended.len(),
-        if kinds.is_empty() { String::new() } else { format!(" ({})", kinds.join(", ")) },
+        if kinds.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", kinds.join(", "))
+        },
         r.already_present.len()
     );
     out.push_str(&format!("head {} {}\n", head.seq, head.hash));

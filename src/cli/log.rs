@@ -34,7 +34,9 @@ pub fn run(db: &Path, a: Args) -> Result<(), Error> {
         let env = env?;
         match a.format {
             Format::Jsonl => {
-                out.push_str(&serde_json::to_string(&env).map_err(|e| Error::Invalid(e.to_string()))?);
+                out.push_str(
+                    &serde_json::to_string(&env).map_err(|e| Error::Invalid(e.to_string()))?,
+                );
                 out.push('\n');
             }
             Format::Table => rows.push(vec![
@@ -47,8 +49,13 @@ pub fn run(db: &Path, a: Args) -> Result<(), Error> {
         }
     }
     if let Format::Table = a.format {
-        let headers =
-            [("seq", Align::Right), ("recorded_at", Align::Left), ("hash", Align::Left), ("kind", Align::Left), ("event", Align::Left)];
+        let headers = [
+            ("seq", Align::Right),
+            ("recorded_at", Align::Left),
+            ("hash", Align::Left),
+            ("kind", Align::Left),
+            ("event", Align::Left),
+        ];
         out = render::table(&headers, &rows);
     }
     super::print(&out)

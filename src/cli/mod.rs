@@ -34,7 +34,12 @@ Exit codes: 0 ok, 1 verification failed, 2 bad input, 3 store error.";
 #[command(name = "scoreledger", version, about, after_help = EXAMPLES)]
 pub struct Cli {
     /// Path of the archive (a directory; created on first use).
-    #[arg(long, global = true, env = "SCORELEDGER_DB", default_value = "scoreledger.db")]
+    #[arg(
+        long,
+        global = true,
+        env = "SCORELEDGER_DB",
+        default_value = "scoreledger.db"
+    )]
     db: PathBuf,
 
     #[command(subcommand)]
@@ -72,7 +77,11 @@ pub struct FilterArgs {
 
 impl FilterArgs {
     fn filter(&self) -> Filter {
-        Filter { competition: self.competition.clone(), season: self.season.clone(), stage: self.stage.clone() }
+        Filter {
+            competition: self.competition.clone(),
+            season: self.season.clone(),
+            stage: self.stage.clone(),
+        }
     }
 }
 
@@ -89,7 +98,8 @@ pub fn exit_code(e: &Error) -> i32 {
 /// (RFC 3339) for reproducible archives.
 fn now() -> Result<Timestamp, Error> {
     match std::env::var("SCORELEDGER_NOW") {
-        Ok(s) if !s.is_empty() => Timestamp::parse_rfc3339(&s).map_err(|e| Error::Invalid(format!("SCORELEDGER_NOW: {e}"))),
+        Ok(s) if !s.is_empty() => Timestamp::parse_rfc3339(&s)
+            .map_err(|e| Error::Invalid(format!("SCORELEDGER_NOW: {e}"))),
         _ => Ok(Timestamp::from_datetime(time::OffsetDateTime::now_utc())),
     }
 }

@@ -48,35 +48,67 @@ pub fn run(db: &Path, a: Args) -> Result<(), Error> {
         Some(s) => s,
         None => {
             let head = archive.head()?.seq;
-            let filter = Filter { competition: Some(a.competition.clone()), season: Some(a.season.clone()), stage: None };
+            let filter = Filter {
+                competition: Some(a.competition.clone()),
+                season: Some(a.season.clone()),
+                stage: None,
+            };
             match archive.matching_stages(&filter, head) {
                 Ok(stages) if stages.len() == 1 => stages[0].stage.clone(),
                 Ok(stages) => {
                     let names: Vec<&str> = stages.iter().map(|s| s.stage.as_str()).collect();
-                    return Err(Error::Invalid(format!("--stage is needed: {} {} has stages {}", a.competition, a.season, names.join(", "))));
+                    return Err(Error::Invalid(format!(
+                        "--stage is needed: {} {} has stages {}",
+                        a.competition,
+                        a.season,
+                        names.join(", ")
+                    )));
                 }
-                Err(_) => return Err(Error::Invalid(format!("--stage is needed: {} {} has no stages yet", a.competition, a.season))),
+                Err(_) => {
+                    return Err(Error::Invalid(format!(
+                        "--stage is needed: {} {} has no stages yet",
+                        a.competition, a.season
+                    )))
+                }
             }
         }
     };
     let mut notes = Vec::new();
     for team in [&a.home, &a.away] {
         if !archive.knows_team(&a.competition, &a.season, team)? {
-            notes.push(format!("note: '{team}' is a new team in {} {}", a.competition, a.season));
+            notes.push(format!(
+                "note: '{team}' is a new team in {} {}",
+                a.competition, a.season
+            ));
         }
     }
-    let mut m = MatchResult::new(&a.competition, &a.season, &stage, Some(a.round), a.date, &a.home, hg, ag, &a.away);
+    let mut m = MatchResult::new(
+        &a.competition,
+        &a.season,
+        &stage,
+        Some(a.round),
+        a.date,
+        &a.home,
+        hg,
+        ag,
+        &a.away,
+    );
     m.group = a.group;
-    let report = archive.append(vec![Event::MatchResult(m)], super::now()?).map_err(|e| match e {
-        Error::Rejected { source, .. } => *source,
-        other => other,
-    })?;
+    let report = archive
+        .append(vec![Event::MatchResult(m)], super::now()?)
+        .map_err(|e| match e {
+            Error::Rejected { source, .. } => *source,
+            other => other,
+        })?;
     let text = match report.appended.first() {
         Some(ap) => {
             for n in notes {
                 eprintln!("{n}");
             }
-            let ev = archive.event(ap.seq)?.map(|e| e.event.summary()).unwrap_or_default();
+            let ev = archive
+                .event(ap.seq)?
+                .map(|e| e.event.summary())
+                .unwrap_or_default();
             format!("recorded seq {} {}\n{ev}\n", ap.seq, ap.hash)
         }
         None => "already recorded; nothing appended\n".to_string(),

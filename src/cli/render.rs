@@ -64,20 +64,36 @@ pub fn csv(headers: &[&str], rows: &[Vec<String>]) -> Result<String, scoreledger
     for r in rows {
         w.write_record(r).map_err(io)?;
     }
-    let bytes = w.into_inner().map_err(|e| scoreledger::Error::Invalid(format!("csv: {e}")))?;
+    let bytes = w
+        .into_inner()
+        .map_err(|e| scoreledger::Error::Invalid(format!("csv: {e}")))?;
     Ok(String::from_utf8(bytes).expect("csv of UTF-8 strings is UTF-8"))
 }
 
 /// A markdown table.
 pub fn markdown(headers: &[(&str, Align)], rows: &[Vec<String>]) -> String {
     let esc = |s: &str| s.replace('|', "\\|");
-    let mut out = format!("| {} |\n", headers.iter().map(|(h, _)| esc(h)).collect::<Vec<_>>().join(" | "));
+    let mut out = format!(
+        "| {} |\n",
+        headers
+            .iter()
+            .map(|(h, _)| esc(h))
+            .collect::<Vec<_>>()
+            .join(" | ")
+    );
     out.push_str(&format!(
         "|{}|\n",
-        headers.iter().map(|(_, a)| if *a == Align::Right { "---:" } else { "---" }).collect::<Vec<_>>().join("|")
+        headers
+            .iter()
+            .map(|(_, a)| if *a == Align::Right { "---:" } else { "---" })
+            .collect::<Vec<_>>()
+            .join("|")
     ));
     for r in rows {
-        out.push_str(&format!("| {} |\n", r.iter().map(|c| esc(c)).collect::<Vec<_>>().join(" | ")));
+        out.push_str(&format!(
+            "| {} |\n",
+            r.iter().map(|c| esc(c)).collect::<Vec<_>>().join(" | ")
+        ));
     }
     out
 }

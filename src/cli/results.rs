@@ -58,7 +58,13 @@ fn status(s: MatchStatus) -> &'static str {
 
 pub fn run(db: &Path, a: Args) -> Result<(), Error> {
     let archive = super::open_existing(db)?;
-    let q = ResultsQuery { filter: a.filter.filter(), as_of: a.as_of, round: a.round, team: a.team, known_at: a.known_at };
+    let q = ResultsQuery {
+        filter: a.filter.filter(),
+        as_of: a.as_of,
+        round: a.round,
+        team: a.team,
+        known_at: a.known_at,
+    };
     let rows = archive.results(&q)?;
     let text = match a.format {
         Format::Json => {

@@ -43,7 +43,10 @@ fn describe(r: &Rules) -> String {
         "{} {}{}: {} for a win, {} for a draw, {} for a loss; tie-break {}",
         r.competition,
         r.season,
-        r.stage.as_deref().map(|s| format!(" ({s})")).unwrap_or_default(),
+        r.stage
+            .as_deref()
+            .map(|s| format!(" ({s})"))
+            .unwrap_or_default(),
         r.points_for_win,
         r.points_for_draw,
         r.points_for_loss,
@@ -54,7 +57,10 @@ fn describe(r: &Rules) -> String {
 pub fn run(db: &Path, a: Args) -> Result<(), Error> {
     let mut archive = super::open(db)?;
     let current = archive.rules_at_scope(&a.competition, &a.season, a.stage.as_deref())?;
-    let changing = a.points_for_win.is_some() || a.points_for_draw.is_some() || a.points_for_loss.is_some() || a.tiebreak.is_some();
+    let changing = a.points_for_win.is_some()
+        || a.points_for_draw.is_some()
+        || a.points_for_loss.is_some()
+        || a.tiebreak.is_some();
     if !changing {
         let text = match current {
             Some(r) => format!("{}\n", describe(&r)),
@@ -88,7 +94,12 @@ pub fn run(db: &Path, a: Args) -> Result<(), Error> {
     };
     let report = archive.append(vec![Event::Rules(rules.clone())], super::now()?)?;
     let text = match report.appended.first() {
-        Some(ap) => format!("recorded seq {} {}\n{}\n", ap.seq, ap.hash, describe(&rules)),
+        Some(ap) => format!(
+            "recorded seq {} {}\n{}\n",
+            ap.seq,
+            ap.hash,
+            describe(&rules)
+        ),
         None => format!("unchanged: {}\n", describe(&rules)),
     };
     super::print(&text)

@@ -64,8 +64,16 @@ fn cells(s: &Standings, plain: bool) -> Vec<Vec<String>> {
     s.rows
         .iter()
         .map(|r| {
-            let pos = if r.shared && !plain { format!("{}=", r.pos) } else { r.pos.to_string() };
-            let gd = if plain { r.goal_difference.to_string() } else { render::signed(r.goal_difference) };
+            let pos = if r.shared && !plain {
+                format!("{}=", r.pos)
+            } else {
+                r.pos.to_string()
+            };
+            let gd = if plain {
+                r.goal_difference.to_string()
+            } else {
+                render::signed(r.goal_difference)
+            };
             vec![
                 pos,
                 r.team.clone(),
@@ -135,7 +143,11 @@ pub fn run(db: &Path, a: Args) -> Result<(), Error> {
     };
     let s = archive.standings(&a.filter.filter(), cut, a.known_at)?;
     let text = match a.format {
-        Format::Table => format!("{}{}", title(&s), render::table(&HEADERS, &cells(&s, false))),
+        Format::Table => format!(
+            "{}{}",
+            title(&s),
+            render::table(&HEADERS, &cells(&s, false))
+        ),
         Format::Markdown => render::markdown(&HEADERS, &cells(&s, false)),
         Format::Csv => render::csv(&HEADERS.map(|(h, _)| h), &cells(&s, true))?,
         Format::Json => format!("{}\n", json(&s)),

@@ -20,5 +20,8 @@ pub struct Args {}
 pub fn run(db: &Path, _a: Args) -> Result<(), Error> {
     let archive = super::open_existing(db)?;
     let report = archive.verify()?;
-    super::print(&format!("ok: {} events, head {}\n", report.events, report.head))
+    super::print(&format!(
+        "ok: {} events, head {}\n",
+        report.events, report.head
+    ))
 }

@@ -37,10 +37,16 @@ pub struct Options {
     pub season: Option<String>,
 }
 
-const DASHES: [char; 6] = ['-', '\u{2010}', '\u{2011}', '\u{2012}', '\u{2013}', '\u{2014}'];
+const DASHES: [char; 6] = [
+    '-', '\u{2010}', '\u{2011}', '\u{2012}', '\u{2013}', '\u{2014}',
+];
 
 fn err(line: usize, msg: impl Into<String>) -> Error {
-    Error::Parse { file: None, line, msg: msg.into() }
+    Error::Parse {
+        file: None,
+        line,
+        msg: msg.into(),
+    }
 }
 
 /// `(level, text)` for `== Text ==` headings.
@@ -85,12 +91,19 @@ fn goals(s: &str) -> Option<Result<u16, String>> {
     if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    Some(s.parse::<u16>().map_err(|_| format!("score '{s}' is out of range (0 to 65535)")))
+    Some(
+        s.parse::<u16>()
+            .map_err(|_| format!("score '{s}' is out of range (0 to 65535)")),
+    )
 }
 
 /// A full-time score `3-2` (any dash, spaces allowed around it).
 pub fn parse_score(s: &str) -> Result<(u16, u16), String> {
-    let norm: String = s.trim().chars().map(|c| if DASHES.contains(&c) { '-' } else { c }).collect();
+    let norm: String = s
+        .trim()
+        .chars()
+        .map(|c| if DASHES.contains(&c) { '-' } else { c })
+        .collect();
     let bad = || format!("invalid score '{s}': expected home-away goals such as 3-2");
     let (h, a) = norm.split_once('-').ok_or_else(bad)?;
     match (goals(h.trim()), goals(a.trim())) {
@@ -102,7 +115,10 @@ pub fn parse_score(s: &str) -> Result<(u16, u16), String> {
 /// `Home 3-2 Away` (any dash, spaces allowed around it). `None` when the
 /// line has no score at all.
 pub fn parse_result(line: &str) -> Option<Result<(String, u16, u16, String), String>> {
-    let norm: String = line.chars().map(|c| if DASHES.contains(&c) { '-' } else { c }).collect();
+    let norm: String = line
+        .chars()
+        .map(|c| if DASHES.contains(&c) { '-' } else { c })
+        .collect();
     let tokens: Vec<&str> = norm.split_whitespace().collect();
     for i in 1..tokens.len() {
         // "3-2" as one token, or "3 - 2" as three.
@@ -113,7 +129,9 @@ pub fn parse_result(line: &str) -> Option<Result<(String, u16, u16, String), Str
         } else {
             continue;
         };
-        let (Some(h), Some(a)) = (goals(score.0), goals(score.1)) else { continue };
+        let (Some(h), Some(a)) = (goals(score.0), goals(score.1)) else {
+            continue;
+        };
         if next >= tokens.len() {
             continue;
         }
@@ -137,7 +155,10 @@ impl Infobox {
     fn get(&self, keys: &[&str]) -> Option<(String, usize)> {
         self.fields
             .iter()
-            .find(|(k, _, _)| keys.iter().any(|want| names::fold(k).replace([' ', '_', '-'], "") == *want))
+            .find(|(k, _, _)| {
+                keys.iter()
+                    .any(|want| names::fold(k).replace([' ', '_', '-'], "") == *want)
+            })
             .map(|(_, v, l)| (v.clone(), *l))
     }
 }
@@ -166,7 +187,17 @@ pub fn parse(text: &str, opts: &Options) -> Result<Parsed> {
     let mut group: Option<String> = None;
     let mut date: Option<Date> = None;
     // (line, stage, group, round, date, home, hg, ag, away)
-    type Raw = (usize, String, Option<String>, Option<u32>, Date, String, u16, u16, String);
+    type Raw = (
+        usize,
+        String,
+        Option<String>,
+        Option<u32>,
+        Date,
+        String,
+        u16,
+        u16,
+        String,
+    );
     let mut results: Vec<Raw> = Vec::new();
     let mut stages: Vec<String> = Vec::new();
 
@@ -180,9 +211,16 @@ pub fn parse(text: &str, opts: &Options) -> Result<Parsed> {
             continue;
         }
         if in_infobox {
-            if let Some(rest) = line.strip_prefix('-').or_else(|| line.strip_prefix('*')).or_else(|| line.strip_prefix('|')) {
+            if let Some(rest) = line
+                .strip_prefix('-')
+                .or_else(|| line.strip_prefix('*'))
+                .or_else(|| line.strip_prefix('|'))
+            {
                 let Some((k, v)) = rest.split_once(':').or_else(|| rest.split_once('=')) else {
-                    return Err(err(n, format!("infobox line without 'Key: Value': '{line}'")));
+                    return Err(err(
+                        n,
+                        format!("infobox line without 'Key: Value': '{line}'"),
+                    ));
                 };
                 let ib = infobox.as_mut().expect("in infobox");
                 ib.fields.push((names::clean(k), names::clean(v), n));
@@ -194,7 +232,10 @@ pub fn parse(text: &str, opts: &Options) -> Result<Parsed> {
             if infobox.is_some() {
                 return Err(err(n, "a second infobox"));
             }
-            infobox = Some(Infobox { line: n, ..Default::default() });
+            infobox = Some(Infobox {
+                line: n,
+                ..Default::default()
+            });
             in_infobox = true;
             continue;
         }
@@ -218,7 +259,12 @@ pub fn parse(text: &str, opts: &Options) -> Result<Parsed> {
                         round = None;
                         in_stage = true;
                     } else if in_stage {
-                        return Err(err(n, format!("unrecognised heading '{title}': expected 'Round N' or 'Group X'")));
+                        return Err(err(
+                            n,
+                            format!(
+                                "unrecognised heading '{title}': expected 'Round N' or 'Group X'"
+                            ),
+                        ));
                     }
                 }
             }
@@ -226,23 +272,43 @@ pub fn parse(text: &str, opts: &Options) -> Result<Parsed> {
         }
         if line.starts_with('|') && !in_stage {
             let row = cells(line);
-            if row.iter().all(|c| c.chars().all(|ch| matches!(ch, '-' | ':' | ' '))) {
+            if row
+                .iter()
+                .all(|c| c.chars().all(|ch| matches!(ch, '-' | ':' | ' ')))
+            {
                 continue; // |---|---|
             }
             match &table {
                 None => {
-                    let find = |want: &[&str]| row.iter().position(|c| want.contains(&names::fold(c).as_str()));
+                    let find = |want: &[&str]| {
+                        row.iter()
+                            .position(|c| want.contains(&names::fold(c).as_str()))
+                    };
                     let Some(team) = find(&["team", "club", "teams", "clubs", "equipo"]) else {
-                        return Err(err(n, format!("table header without a Team column: '{line}'")));
+                        return Err(err(
+                            n,
+                            format!("table header without a Team column: '{line}'"),
+                        ));
                     };
                     table = Some(Table {
                         team,
-                        region: find(&["department", "region", "province", "state", "county", "departamento"]),
+                        region: find(&[
+                            "department",
+                            "region",
+                            "province",
+                            "state",
+                            "county",
+                            "departamento",
+                        ]),
                         location: find(&["location", "city", "town", "ciudad"]),
                     });
                 }
                 Some(t) => {
-                    let get = |c: Option<usize>| c.and_then(|c| row.get(c)).filter(|s| !s.is_empty()).cloned();
+                    let get = |c: Option<usize>| {
+                        c.and_then(|c| row.get(c))
+                            .filter(|s| !s.is_empty())
+                            .cloned()
+                    };
                     let Some(team) = get(Some(t.team)) else {
                         return Err(err(n, format!("table row without a team: '{line}'")));
                     };
@@ -269,16 +335,32 @@ pub fn parse(text: &str, opts: &Options) -> Result<Parsed> {
         match parse_result(line) {
             Some(Ok((home, hg, ag, away))) => {
                 let Some((stage, _)) = &section else {
-                    return Err(err(n, "result outside any section; add a heading such as '==Final stage=='"));
+                    return Err(err(
+                        n,
+                        "result outside any section; add a heading such as '==Final stage=='",
+                    ));
                 };
                 let Some(d) = date else {
-                    return Err(err(n, "result before any date line (such as '2 December 1984')"));
+                    return Err(err(
+                        n,
+                        "result before any date line (such as '2 December 1984')",
+                    ));
                 };
                 if !stages.contains(stage) {
                     stages.push(stage.clone());
                 }
                 in_stage = true;
-                results.push((n, stage.clone(), group.clone(), round, d, home, hg, ag, away));
+                results.push((
+                    n,
+                    stage.clone(),
+                    group.clone(),
+                    round,
+                    d,
+                    home,
+                    hg,
+                    ag,
+                    away,
+                ));
                 continue;
             }
             Some(Err(e)) => return Err(err(n, e)),
@@ -298,9 +380,15 @@ pub fn parse(text: &str, opts: &Options) -> Result<Parsed> {
         if let Some(v) = over {
             return Ok((names::clean(v), ib.line));
         }
-        ib.get(keys)
-            .filter(|(v, _)| !v.is_empty())
-            .ok_or_else(|| err(ib.line.max(1), format!("the infobox has no {what} (a line '- {what}: ...'); or pass --{}", what.to_lowercase())))
+        ib.get(keys).filter(|(v, _)| !v.is_empty()).ok_or_else(|| {
+            err(
+                ib.line.max(1),
+                format!(
+                    "the infobox has no {what} (a line '- {what}: ...'); or pass --{}",
+                    what.to_lowercase()
+                ),
+            )
+        })
     };
     let (competition, comp_line) = pick(&opts.competition, &["competition"], "Competition")?;
     let (season, _) = pick(&opts.season, &["season"], "Season")?;
@@ -316,7 +404,14 @@ pub fn parse(text: &str, opts: &Options) -> Result<Parsed> {
             .map(|(_, t, _, _)| t.clone())
             .ok_or_else(|| {
                 let known: Vec<&str> = teams.iter().map(|(_, t, _, _)| t.as_str()).collect();
-                err(n, format!("team '{}' is not in the teams table ({})", names::clean(name), known.join(", ")))
+                err(
+                    n,
+                    format!(
+                        "team '{}' is not in the teams table ({})",
+                        names::clean(name),
+                        known.join(", ")
+                    ),
+                )
             })
     };
 
@@ -324,7 +419,15 @@ pub fn parse(text: &str, opts: &Options) -> Result<Parsed> {
     let points = match opts.points_for_win {
         Some(p) => Some((p, ib.line)),
         None => match ib.get(&["pointsforawin", "pointsforwin", "pointsperwin"]) {
-            Some((v, l)) => Some((v.parse::<u8>().map_err(|_| err(l, format!("points for a win '{v}' is not a number from 0 to 255")))?, l)),
+            Some((v, l)) => Some((
+                v.parse::<u8>().map_err(|_| {
+                    err(
+                        l,
+                        format!("points for a win '{v}' is not a number from 0 to 255"),
+                    )
+                })?,
+                l,
+            )),
             None => None,
         },
     };
@@ -345,14 +448,30 @@ pub fn parse(text: &str, opts: &Options) -> Result<Parsed> {
 
     if !ib.fields.is_empty() {
         let used = [
-            "competition", "season", "winners", "winner", "champions", "champion", "leaguetopscorer", "topscorer", "topscorers",
-            "prevseason", "previousseason", "nextseason", "pointsforawin", "pointsforwin", "pointsperwin",
+            "competition",
+            "season",
+            "winners",
+            "winner",
+            "champions",
+            "champion",
+            "leaguetopscorer",
+            "topscorer",
+            "topscorers",
+            "prevseason",
+            "previousseason",
+            "nextseason",
+            "pointsforawin",
+            "pointsforwin",
+            "pointsperwin",
         ];
         let winners = match ib.get(&["winners", "winner", "champions", "champion"]) {
             Some((w, l)) => Some(canonical(&w, l)?),
             None => None,
         };
-        let (top_scorers, top_scorer_goals) = ib.get(&["leaguetopscorer", "topscorer", "topscorers"]).map(|(v, _)| top_scorers(&v)).unwrap_or_default();
+        let (top_scorers, top_scorer_goals) = ib
+            .get(&["leaguetopscorer", "topscorer", "topscorers"])
+            .map(|(v, _)| top_scorers(&v))
+            .unwrap_or_default();
         out.push(
             comp_line.max(1),
             Event::SeasonFacts(SeasonFacts {
@@ -366,14 +485,20 @@ pub fn parse(text: &str, opts: &Options) -> Result<Parsed> {
                 other: ib
                     .fields
                     .iter()
-                    .filter(|(k, _, _)| !used.contains(&names::fold(k).replace([' ', '_', '-'], "").as_str()))
+                    .filter(|(k, _, _)| {
+                        !used.contains(&names::fold(k).replace([' ', '_', '-'], "").as_str())
+                    })
                     .map(|(k, v, _)| (k.clone(), v.clone()))
                     .collect(),
             }),
         );
     }
 
-    let team_stage = if stages.len() == 1 { Some(stages[0].clone()) } else { None };
+    let team_stage = if stages.len() == 1 {
+        Some(stages[0].clone())
+    } else {
+        None
+    };
     for (n, team, region, location) in &teams {
         out.push(
             *n,
@@ -391,17 +516,33 @@ pub fn parse(text: &str, opts: &Options) -> Result<Parsed> {
     for (n, stage, group, round, date, home, hg, ag, away) in results {
         let home = canonical(&home, n)?;
         let away = canonical(&away, n)?;
-        if let Some(p) = names::problem("home team", &home).or_else(|| names::problem("away team", &away)) {
+        if let Some(p) =
+            names::problem("home team", &home).or_else(|| names::problem("away team", &away))
+        {
             return Err(err(n, p));
         }
         if names::same(&home, &away) {
             return Err(err(n, format!("a team cannot play itself: {home}")));
         }
-        let mut m = MatchResult::new(&competition, &season, &stage, round, date, &home, hg, ag, &away);
+        let mut m = MatchResult::new(
+            &competition,
+            &season,
+            &stage,
+            round,
+            date,
+            &home,
+            hg,
+            ag,
+            &away,
+        );
         m.group = group;
         out.push(n, Event::MatchResult(m));
     }
-    if out.events.iter().all(|e| !matches!(e, Event::MatchResult(_))) {
+    if out
+        .events
+        .iter()
+        .all(|e| !matches!(e, Event::MatchResult(_)))
+    {
         return Err(err(1, "no results found: expected a '==Stage==' section with date lines and 'Home 3-2 Away' lines"));
     }
     Ok(out)
@@ -441,15 +582,40 @@ mod tests {
     #[test]
     fn result_lines() {
         let ok = |l: &str, h: &str, hg: u16, ag: u16, a: &str| {
-            assert_eq!(result(l), Some(Ok((h.to_string(), hg, ag, a.to_string()))), "{l}");
+            assert_eq!(
+                result(l),
+                Some(Ok((h.to_string(), hg, ag, a.to_string()))),
+                "{l}"
+            );
         };
-        ok("Alianza Atlético 3-2 Universitario de Tacna", "Alianza Atlético", 3, 2, "Universitario de Tacna");
-        ok("Alianza Atlético 3–2 Universitario de Tacna", "Alianza Atlético", 3, 2, "Universitario de Tacna");
-        ok("Alianza Atlético  3 — 2   Universitario de Tacna", "Alianza Atlético", 3, 2, "Universitario de Tacna");
+        ok(
+            "Alianza Atlético 3-2 Universitario de Tacna",
+            "Alianza Atlético",
+            3,
+            2,
+            "Universitario de Tacna",
+        );
+        ok(
+            "Alianza Atlético 3–2 Universitario de Tacna",
+            "Alianza Atlético",
+            3,
+            2,
+            "Universitario de Tacna",
+        );
+        ok(
+            "Alianza Atlético  3 — 2   Universitario de Tacna",
+            "Alianza Atlético",
+            3,
+            2,
+            "Universitario de Tacna",
+        );
         ok("1860 München 2-1 Bayern", "1860 München", 2, 1, "Bayern");
         ok("A 10-0 B", "A", 10, 0, "B");
         assert_eq!(result("Alianza Atlético 3-x Universitario"), None);
-        assert_eq!(result("The champion was promoted to 1985 Torneo Descentralizado."), None);
+        assert_eq!(
+            result("The champion was promoted to 1985 Torneo Descentralizado."),
+            None
+        );
         assert_eq!(result("3-2 Universitario"), None);
         assert_eq!(result("Alianza 3-2"), None);
         assert!(matches!(result("A 70000-1 B"), Some(Err(_))));
@@ -473,8 +639,14 @@ mod tests {
 
     #[test]
     fn top_scorer_line() {
-        assert_eq!(top_scorers("Carrasco and Luna (6)"), (vec!["Carrasco".into(), "Luna".into()], Some(6)));
-        assert_eq!(top_scorers("Pelé (58 goals)"), (vec!["Pelé".into()], Some(58)));
+        assert_eq!(
+            top_scorers("Carrasco and Luna (6)"),
+            (vec!["Carrasco".into(), "Luna".into()], Some(6))
+        );
+        assert_eq!(
+            top_scorers("Pelé (58 goals)"),
+            (vec!["Pelé".into()], Some(58))
+        );
         assert_eq!(top_scorers("Unknown"), (vec!["Unknown".into()], None));
     }
 }

@@ -1,0 +1,251 @@
+//! Golden vectors: the canonical bytes and hashes of v1 events, and the key
+//! derivations, are frozen in `schema/vectors/`. If this test fails, the byte
+//! format changed: every stored archive would stop verifying. Do not bless a
+//! change to existing vectors; add a new format version instead.
+//!
+//! To add new vectors after adding a new event kind, run with
+//! `SCORELEDGER_BLESS=1` and review the diff: existing lines must not change.
+
+use std::path::Path;
+
+use scoreledger::chain::{event_hash, Hash};
+use scoreledger::encoding::{decode_event, encode_envelope, encode_event, split_envelope};
+use scoreledger::event::{MatchStatus, ScorePair};
+use scoreledger::keys;
+use scoreledger::rules::{Tiebreak, ALL_TIEBREAKS};
+use scoreledger::{Date, Event, MatchResult, Rules, SeasonFacts, TeamRegistration, Timestamp};
+use serde_json::{json, Value};
+
+fn d(s: &str) -> Date {
+    Date::parse_iso(s).unwrap()
+}
+
+/// The events the vectors freeze: every kind, every optional field both ways.
+fn vector_events() -> Vec<(&'static str, Event)> {
+    let mut full = MatchResult::new(
+        "Copa Perú",
+        "1984",
+        "Final stage",
+        Some(1),
+        d("1984-12-02"),
+        "Alianza Atlético",
+        3,
+        2,
+        "Universitario de Tacna",
+    );
+    full.group = Some("Group A".into());
+    full.neutral = true;
+    full.half_time = Some(ScorePair { home: 1, away: 1 });
+    full.extra_time = Some(ScorePair { home: 3, away: 3 });
+    full.penalties = Some(ScorePair { home: 5, away: 4 });
+    let mut cancelled = MatchResult::new(
+        "English League",
+        "1888-89",
+        "Division 1",
+        None,
+        d("1888-09-08"),
+        "Preston North End",
+        0,
+        0,
+        "Burnley",
+    );
+    cancelled.status = MatchStatus::Cancelled;
+    let mut big = MatchResult::new(
+        "C",
+        "S",
+        "X",
+        Some(u32::MAX),
+        d("9999-12-31"),
+        "A",
+        u16::MAX,
+        250,
+        "B",
+    );
+    big.status = MatchStatus::Abandoned;
+    vec![
+        (
+            "rules-season",
+            Event::Rules(Rules {
+                competition: "Copa Perú".into(),
+                season: "1984".into(),
+                stage: None,
+                points_for_win: 2,
+                points_for_draw: 1,
+                points_for_loss: 0,
+                tiebreak: vec![
+                    Tiebreak::Points,
+                    Tiebreak::GoalDifference,
+                    Tiebreak::GoalsFor,
+                ],
+            }),
+        ),
+        (
+            "rules-stage-all-tiebreaks",
+            Event::Rules(Rules {
+                competition: "English League".into(),
+                season: "1926-27".into(),
+                stage: Some("Division 2".into()),
+                points_for_win: 2,
+                points_for_draw: 1,
+                points_for_loss: 0,
+                tiebreak: ALL_TIEBREAKS.to_vec(),
+            }),
+        ),
+        (
+            "season-facts",
+            Event::SeasonFacts(SeasonFacts {
+                competition: "Copa Perú".into(),
+                season: "1984".into(),
+                winners: Some("Los Espartanos".into()),
+                top_scorers: vec!["Carrasco".into(), "Luna".into()],
+                top_scorer_goals: Some(6),
+                previous_season: Some("1983".into()),
+                next_season: Some("1985".into()),
+                other: vec![("Promoted".into(), "Los Espartanos".into())],
+            }),
+        ),
+        (
+            "season-facts-empty",
+            Event::SeasonFacts(SeasonFacts {
+                competition: "C".into(),
+                season: "S".into(),
+                winners: None,
+                top_scorers: vec![],
+                top_scorer_goals: None,
+                previous_season: None,
+                next_season: None,
+                other: vec![],
+            }),
+        ),
+        (
+            "team-registered",
+            Event::TeamRegistered(TeamRegistration {
+                competition: "Copa Perú".into(),
+                season: "1984".into(),
+                stage: Some("Final stage".into()),
+                team: "Deportivo Educación".into(),
+                region: Some("Apurímac".into()),
+                location: Some("Apurímac".into()),
+            }),
+        ),
+        (
+            "team-registered-bare",
+            Event::TeamRegistered(TeamRegistration {
+                competition: "C".into(),
+                season: "S".into(),
+                stage: None,
+                team: "T".into(),
+                region: None,
+                location: None,
+            }),
+        ),
+        (
+            "match-minimal",
+            Event::MatchResult(MatchResult::new(
+                "Copa Perú",
+                "1984",
+                "Final stage",
+                Some(1),
+                d("1984-12-02"),
+                "Los Espartanos",
+                1,
+                0,
+                "Bella Esperanza",
+            )),
+        ),
+        ("match-every-field", Event::MatchResult(full)),
+        ("match-cancelled-no-round", Event::MatchResult(cancelled)),
+        ("match-extremes", Event::MatchResult(big)),
+    ]
+}
+
+fn build() -> Value {
+    let mut prev = Hash::GENESIS;
+    let mut vectors = Vec::new();
+    for (i, (name, event)) in vector_events().into_iter().enumerate() {
+        let seq = i as u64 + 1;
+        let recorded_at = Timestamp::from_micros(1_795_000_000_000_000 + i as i64 * 1_000_001);
+        let bytes = encode_event(&event);
+        let hash = event_hash(seq, recorded_at, &prev, &bytes);
+        let envelope = encode_envelope(seq, recorded_at, &prev, &hash, &bytes);
+        vectors.push(json!({
+            "name": name,
+            "seq": seq,
+            "recorded_at": recorded_at.to_string(),
+            "recorded_at_micros": recorded_at.as_micros(),
+            "prev": prev.to_hex(),
+            "event": serde_json::to_value(&event).unwrap(),
+            "event_bytes": hex::encode(&bytes),
+            "hash": hash.to_hex(),
+            "envelope": hex::encode(&envelope),
+        }));
+        prev = hash;
+    }
+    let d1 = d("1984-12-02");
+    json!({
+        "format_version": 1,
+        "events": vectors,
+        "keys": {
+            "season_scope(Copa Perú, 1984)": hex::encode(keys::season_scope("Copa Perú", "1984")),
+            "stage_scope(Copa Perú, 1984, Final stage)": hex::encode(keys::stage_scope("Copa Perú", "1984", "Final stage")),
+            "match_id(Copa Perú, 1984, Final stage, 1, 1984-12-02, Alianza Atlético, Universitario de Tacna)":
+                hex::encode(keys::match_id("Copa Perú", "1984", "Final stage", Some(1), d1, "Alianza Atlético", "Universitario de Tacna")),
+            "by_date(stage_scope(Copa Perú, 1984, Final stage), 1984-12-02, 1, 4)":
+                hex::encode(keys::by_date(&keys::stage_scope("Copa Perú", "1984", "Final stage"), d1, Some(1), 4)),
+        },
+    })
+}
+
+#[test]
+fn golden_vectors_do_not_drift() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("schema/vectors/v1.json");
+    let fresh = build();
+    if std::env::var_os("SCORELEDGER_BLESS").is_some() {
+        std::fs::write(&path, serde_json::to_string_pretty(&fresh).unwrap() + "\n").unwrap();
+    }
+    let stored: Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).expect("schema/vectors/v1.json"))
+            .unwrap();
+    let (stored_events, fresh_events) = (
+        stored["events"].as_array().unwrap(),
+        fresh["events"].as_array().unwrap(),
+    );
+    assert_eq!(stored_events.len(), fresh_events.len(), "number of vectors");
+    for (s, f) in stored_events.iter().zip(fresh_events) {
+        assert_eq!(
+            s, f,
+            "vector {} changed: the canonical byte format drifted",
+            s["name"]
+        );
+    }
+    assert_eq!(stored["keys"], fresh["keys"], "key derivations drifted");
+    assert_eq!(stored["format_version"], 1);
+}
+
+/// The stored vectors decode back to the events they name, from their bytes
+/// alone, and the stored envelope splits into the same fields.
+#[test]
+fn golden_vectors_decode() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("schema/vectors/v1.json");
+    let stored: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let mut prev = Hash::GENESIS;
+    for v in stored["events"].as_array().unwrap() {
+        let bytes = hex::decode(v["event_bytes"].as_str().unwrap()).unwrap();
+        let event = decode_event(&bytes).unwrap();
+        let from_json: Event = serde_json::from_value(v["event"].clone()).unwrap();
+        assert_eq!(event, from_json, "{}", v["name"]);
+        let envelope = hex::decode(v["envelope"].as_str().unwrap()).unwrap();
+        let raw = split_envelope(&envelope).unwrap();
+        assert_eq!(raw.seq, v["seq"].as_u64().unwrap());
+        assert_eq!(raw.prev, prev);
+        assert_eq!(
+            raw.recorded_at.as_micros(),
+            v["recorded_at_micros"].as_i64().unwrap()
+        );
+        assert_eq!(raw.event_bytes, bytes.as_slice());
+        let hash = event_hash(raw.seq, raw.recorded_at, &raw.prev, raw.event_bytes);
+        assert_eq!(hash.to_hex(), v["hash"].as_str().unwrap());
+        assert_eq!(raw.hash, hash);
+        prev = hash;
+    }
+}

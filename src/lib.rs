@@ -46,8 +46,9 @@
 //! // Names match case- and accent-insensitively.
 //! let filter = Filter { competition: Some("copa peru".into()), ..Filter::default() };
 //! let table = archive.standings(&filter, Cut::AsOf(day(2)), None)?;
-//! assert_eq!(table.rows[0].team, "Los Espartanos");
-//! assert_eq!(table.rows[0].points, 2);
+//! // Both winners have 2 points and +1; Alianza scored more goals.
+//! assert_eq!(table.rows[0].team, "Alianza Atlético");
+//! assert_eq!((table.rows[0].points, table.rows[1].points), (2, 2));
 //!
 //! // The chain verifies, and the head names the last event.
 //! let ok = archive.verify()?;

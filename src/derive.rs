@@ -399,8 +399,7 @@ impl<'a, 's> Deriver<'a, 's> {
                 let fold = names::fold(&t.team);
                 let current = scoped::<TeamRegistration>(self.w, TreeId::Teams, &scope, u64::MAX)?
                     .into_iter()
-                    .filter(|(_, c)| names::fold(&c.team) == fold)
-                    .last();
+                    .rfind(|(_, c)| names::fold(&c.team) == fold);
                 Ok(current.is_some_and(|(_, c)| &c == t))
             }
         }

@@ -19,7 +19,7 @@ pub enum Error {
     #[error("{0}")]
     Invalid(String),
     /// A bad line in an input file.
-    #[error("{}line {line}: {msg}", file.as_ref().map(|f| format!("{}:", f.display())).unwrap_or_default())]
+    #[error("{}: {msg}", match file { Some(f) => format!("{}:{line}", f.display()), None => format!("line {line}") })]
     Parse {
         file: Option<PathBuf>,
         line: usize,

@@ -198,7 +198,7 @@ mod tests {
         let s = stage_scope("C", "S", "X");
         let d1 = Date::parse_iso("1984-12-02").unwrap();
         let d2 = Date::parse_iso("1984-12-05").unwrap();
-        let mut keys = vec![
+        let mut keys = [
             by_date(&s, d2, Some(1), 1),
             by_date(&s, d1, Some(2), 9),
             by_date(&s, d1, Some(2), 3),

@@ -36,6 +36,7 @@ pub struct Args {
     /// Home team.
     home: String,
     /// Full-time score, home first: 3-2.
+    #[arg(allow_hyphen_values = true)]
     score: String,
     /// Away team.
     away: String,

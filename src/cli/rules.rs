@@ -34,9 +34,13 @@ pub struct Args {
     #[arg(long, value_name = "N")]
     points_for_loss: Option<u8>,
     /// Comma-separated order, e.g. points,goal-difference,goals-for.
-    #[arg(long, value_name = "ORDER", value_parser = parse_tiebreaks)]
-    tiebreak: Option<Vec<scoreledger::rules::Tiebreak>>,
+    #[arg(long, value_name = "ORDER", value_parser = |s: &str| parse_tiebreaks(s).map(Order))]
+    tiebreak: Option<Order>,
 }
+
+/// A tie-break order as one argument.
+#[derive(Clone)]
+pub struct Order(Vec<scoreledger::rules::Tiebreak>);
 
 fn describe(r: &Rules) -> String {
     format!(
@@ -90,7 +94,7 @@ pub fn run(db: &Path, a: Args) -> Result<(), Error> {
         points_for_win: a.points_for_win.unwrap_or(base.points_for_win),
         points_for_draw: a.points_for_draw.unwrap_or(base.points_for_draw),
         points_for_loss: a.points_for_loss.unwrap_or(base.points_for_loss),
-        tiebreak: a.tiebreak.unwrap_or(base.tiebreak),
+        tiebreak: a.tiebreak.map(|o| o.0).unwrap_or(base.tiebreak),
     };
     let report = archive.append(vec![Event::Rules(rules.clone())], super::now()?)?;
     let text = match report.appended.first() {

@@ -211,10 +211,8 @@ pub fn parse(text: &str, opts: &Options) -> Result<Parsed> {
             continue;
         }
         if in_infobox {
-            if let Some(rest) = line
-                .strip_prefix('-')
-                .or_else(|| line.strip_prefix('*'))
-                .or_else(|| line.strip_prefix('|'))
+            if let Some(rest) =
+                line.strip_prefix(['-', '*', '|', '\u{2013}', '\u{2014}', '\u{2022}'])
             {
                 let Some((k, v)) = rest.split_once(':').or_else(|| rest.split_once('=')) else {
                     return Err(err(

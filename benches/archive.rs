@@ -1,1 +1,174 @@
-fn main() {}
+//! Criterion benchmarks: append, import, standings as of a date (from the
+//! snapshots and by replay), verify and rebuild.
+//!
+//! Run: `cargo bench --bench archive`. Synthetic data: double round-robin
+//! seasons of 20 teams (380 matches each), generated deterministically.
+
+use std::hint::black_box;
+
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
+use scoreledger::import::{append_parsed, wiki};
+use scoreledger::{Archive, Cut, Date, Event, Filter, KnownAt, MatchResult, Timestamp};
+
+const SEED: &str = include_str!("../tests/data/1984-copa-peru.txt");
+
+fn now() -> Timestamp {
+    Timestamp::parse_rfc3339("2026-11-28T10:00:00Z").unwrap()
+}
+
+/// `seasons` double round-robin seasons of 20 teams, 38 rounds, one date per round.
+fn league(seasons: u32) -> Vec<Event> {
+    let teams: Vec<String> = (0..20).map(|i| format!("Team {i:02}")).collect();
+    let mut out = Vec::new();
+    let mut x: u64 = 0x2545F4914F6CDD1D;
+    for s in 0..seasons {
+        let season = format!("{}", 1990 + s);
+        for round in 0..38u32 {
+            let date = Date::from_ymd(
+                1990 + s as i32,
+                1 + (round / 4) as u8,
+                1 + (round % 4) as u8 * 7,
+            )
+            .unwrap();
+            for k in 0..10usize {
+                // Circle method pairing.
+                let (a, b) = if k == 0 {
+                    (19, (round as usize) % 19)
+                } else {
+                    (
+                        ((round as usize) + k) % 19,
+                        ((round as usize) + 19 - k) % 19,
+                    )
+                };
+                let (home, away) = if round < 19 { (a, b) } else { (b, a) };
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                out.push(Event::MatchResult(MatchResult::new(
+                    "Bench League",
+                    &season,
+                    "Regular season",
+                    Some(round + 1),
+                    date,
+                    &teams[home],
+                    (x % 4) as u16,
+                    ((x >> 8) % 3) as u16,
+                    &teams[away],
+                )));
+            }
+        }
+    }
+    out
+}
+
+fn fresh() -> (tempfile::TempDir, Archive) {
+    let dir = tempfile::tempdir().unwrap();
+    let a = Archive::open(&dir.path().join("db")).unwrap();
+    (dir, a)
+}
+
+fn filled(seasons: u32) -> (tempfile::TempDir, Archive, usize) {
+    let (dir, mut a) = fresh();
+    let events = league(seasons);
+    let n = events.len();
+    for chunk in events.chunks(380) {
+        a.append(chunk.to_vec(), now()).unwrap();
+    }
+    (dir, a, n)
+}
+
+fn bench(c: &mut Criterion) {
+    let mut g = c.benchmark_group("import");
+    g.sample_size(10);
+    g.bench_function("seed page (23 events, fresh store)", |b| {
+        b.iter_batched(
+            fresh,
+            |(_d, mut a)| {
+                let parsed = wiki::parse(
+                    SEED,
+                    &wiki::Options {
+                        points_for_win: Some(2),
+                        ..Default::default()
+                    },
+                )
+                .unwrap();
+                append_parsed(&mut a, parsed, None, now()).unwrap();
+            },
+            BatchSize::PerIteration,
+        )
+    });
+    let season = league(1);
+    g.throughput(Throughput::Elements(season.len() as u64));
+    g.bench_function("one 380-match season, one batch", |b| {
+        b.iter_batched(
+            fresh,
+            |(_d, mut a)| a.append(season.clone(), now()).unwrap(),
+            BatchSize::PerIteration,
+        )
+    });
+    g.finish();
+
+    let mut g = c.benchmark_group("append");
+    g.sample_size(20);
+    let (_d, mut a, _) = filled(1);
+    let mut day = 0u32;
+    g.bench_function("one result into a 380-match season", |b| {
+        b.iter(|| {
+            day += 1;
+            let date = Date::from_ymd(
+                2000 + (day / 300) as i32,
+                1 + ((day / 28) % 12) as u8,
+                1 + (day % 28) as u8,
+            )
+            .unwrap();
+            let m = MatchResult::new(
+                "Bench League",
+                "1990",
+                "Regular season",
+                Some(39),
+                date,
+                "Team 00",
+                1,
+                0,
+                "Team 01",
+            );
+            a.append(vec![Event::MatchResult(m)], now()).unwrap()
+        })
+    });
+    g.finish();
+
+    let mut g = c.benchmark_group("standings");
+    let (_d, a, n) = filled(3);
+    let f = Filter {
+        season: Some("1991".into()),
+        ..Filter::default()
+    };
+    let mid = Cut::AsOf(Date::from_ymd(1991, 5, 15).unwrap());
+    g.bench_function("as of a date, from snapshots", |b| {
+        b.iter(|| black_box(a.standings(&f, mid, None).unwrap()))
+    });
+    g.bench_function("as of a date, known at an earlier seq (replay)", |b| {
+        b.iter(|| {
+            black_box(
+                a.standings(&f, mid, Some(KnownAt::Seq(n as u64 - 1)))
+                    .unwrap(),
+            )
+        })
+    });
+    g.finish();
+
+    let mut g = c.benchmark_group("whole archive");
+    g.sample_size(10);
+    let (_d, mut a, n) = filled(10);
+    g.throughput(Throughput::Elements(n as u64));
+    g.bench_function("verify 3,800 events", |b| {
+        b.iter(|| black_box(a.verify().unwrap()))
+    });
+    g.bench_function("rebuild 3,800 events", |b| {
+        b.iter(|| black_box(a.rebuild().unwrap()))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

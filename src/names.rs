@@ -6,6 +6,16 @@ use unicode_normalization::UnicodeNormalization;
 
 /// The stored form of a name: NFC, trimmed, inner whitespace collapsed to one space.
 pub fn clean(s: &str) -> String {
+    if s.is_ascii() {
+        if !s.starts_with(' ')
+            && !s.ends_with(' ')
+            && !s.contains("  ")
+            && !s.bytes().any(|b| b.is_ascii_whitespace() && b != b' ')
+        {
+            return s.to_string();
+        }
+        return s.split_ascii_whitespace().collect::<Vec<_>>().join(" ");
+    }
     let nfc: String = s.nfc().collect();
     nfc.split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -13,6 +23,9 @@ pub fn clean(s: &str) -> String {
 /// The comparison form: [`clean`], then accents removed and lower-cased.
 pub fn fold(s: &str) -> String {
     let cleaned = clean(s);
+    if cleaned.is_ascii() {
+        return cleaned.to_ascii_lowercase();
+    }
     let stripped: String = cleaned.nfd().filter(|c| !is_combining_mark(*c)).collect();
     stripped.to_lowercase()
 }
@@ -57,6 +70,12 @@ mod tests {
         assert!(same("Perú", "Peru\u{301}"));
         assert_eq!(clean("Peru\u{301}"), "Perú");
         assert!(!same("Los Espartanos", "Los Espartano"));
+        // The ASCII fast path agrees with the general one.
+        for s in ["  Preston  North End ", "A\tB", "abc", "ABC DEF", ""] {
+            let general: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert_eq!(clean(s), general);
+            assert_eq!(fold(s), general.to_lowercase());
+        }
     }
 
     #[test]

@@ -98,6 +98,10 @@ struct Stats {
 struct Acc<'a> {
     scoring: &'a Scoring,
     names: Vec<String>,
+    /// Folded names, for matching spellings and for a stable order.
+    folds: Vec<String>,
+    /// Exact spelling -> team, then folded spelling -> team.
+    exact: HashMap<String, usize>,
     index: HashMap<String, usize>,
     stats: Vec<Stats>,
     /// Counted matches as (home index, away index, home goals, away goals).
@@ -109,6 +113,8 @@ impl<'a> Acc<'a> {
         let mut acc = Acc {
             scoring,
             names: Vec::new(),
+            folds: Vec::new(),
+            exact: HashMap::new(),
             index: HashMap::new(),
             stats: Vec::new(),
             played: Vec::new(),
@@ -125,14 +131,22 @@ impl<'a> Acc<'a> {
     }
 
     fn team(&mut self, name: &str) -> usize {
-        let key = names::fold(name);
-        if let Some(&i) = self.index.get(&key) {
+        if let Some(&i) = self.exact.get(name) {
             return i;
         }
-        self.names.push(name.to_string());
-        self.stats.push(Stats::default());
-        self.index.insert(key, self.names.len() - 1);
-        self.names.len() - 1
+        let key = names::fold(name);
+        let i = match self.index.get(&key) {
+            Some(&i) => i,
+            None => {
+                self.names.push(name.to_string());
+                self.folds.push(key.clone());
+                self.stats.push(Stats::default());
+                self.index.insert(key, self.names.len() - 1);
+                self.names.len() - 1
+            }
+        };
+        self.exact.insert(name.to_string(), i);
+        i
     }
 
     fn add(&mut self, m: &MatchLine) {
@@ -184,8 +198,8 @@ impl<'a> Acc<'a> {
             let pos = rows.len() as u32 + 1;
             let shared = group.len() > 1;
             group.sort_by(|&a, &b| {
-                names::fold(&self.names[a])
-                    .cmp(&names::fold(&self.names[b]))
+                self.folds[a]
+                    .cmp(&self.folds[b])
                     .then(self.names[a].cmp(&self.names[b]))
             });
             for t in group {

@@ -217,18 +217,16 @@ impl Archive {
     pub fn standings(&self, f: &Filter, cut: Cut, known_at: Option<KnownAt>) -> Result<Standings> {
         let k = self.resolve_known_at(known_at)?;
         let info = self.one_stage(f, k)?;
-        let input = derive::stage_input(&self.store, &info, k)?;
-        if let Cut::Round(n) = cut {
-            if n == 0 {
-                return Err(Error::Invalid("rounds are numbered from 1".into()));
-            }
-            if !input.matches.iter().any(|m| m.round.is_some()) {
-                return Err(Error::Invalid(format!(
-                    "{} {} {} has no round numbers; use --as-of DATE",
-                    info.competition, info.season, info.stage
-                )));
-            }
+        if cut == Cut::Round(0) {
+            return Err(Error::Invalid("rounds are numbered from 1".into()));
         }
+        let no_rounds = || {
+            Error::Invalid(format!(
+                "{} {} {} has no round numbers; use --as-of DATE",
+                info.competition, info.season, info.stage
+            ))
+        };
+        let scoring = derive::scoring(&self.store, &info, k)?;
         let rows = if info.last_seq <= k {
             // Every event that shaped this stage is known at k: the stored snapshots are the answer.
             let (kind, hi) = match cut {
@@ -237,12 +235,22 @@ impl Archive {
                 Cut::Round(n) => (keys::SNAP_ROUND, n),
             };
             let lo = keys::snapshot_raw(&info.stage_key, kind, 0);
+            if kind == keys::SNAP_ROUND {
+                let any = keys::snapshot_raw(&info.stage_key, kind, u32::MAX);
+                if self.store.last_in(TreeId::Snapshots, &lo, &any)?.is_none() {
+                    return Err(no_rounds());
+                }
+            }
             let hi = keys::snapshot_raw(&info.stage_key, kind, hi);
             match self.store.last_in(TreeId::Snapshots, &lo, &hi)? {
                 Some((key, v)) => decode_derived(TreeId::Snapshots, &key, &v)?,
-                None => projector::empty_table(&input),
+                None => projector::empty_table(&derive::stage_input(&self.store, &info, k)?),
             }
         } else {
+            let input = derive::stage_input(&self.store, &info, k)?;
+            if matches!(cut, Cut::Round(_)) && !input.matches.iter().any(|m| m.round.is_some()) {
+                return Err(no_rounds());
+            }
             projector::table(&input, cut)
         };
         Ok(Standings {
@@ -259,7 +267,7 @@ impl Archive {
             },
             known_at: k,
             head: self.hash_at(k)?,
-            scoring: input.scoring,
+            scoring,
             rows,
         })
     }

@@ -111,30 +111,53 @@ fn bench(c: &mut Criterion) {
     let mut g = c.benchmark_group("append");
     g.sample_size(20);
     let (_d, mut a, _) = filled(1);
-    let mut day = 0u32;
-    g.bench_function("one result into a 380-match season", |b| {
-        b.iter(|| {
-            day += 1;
-            let date = Date::from_ymd(
-                2000 + (day / 300) as i32,
-                1 + ((day / 28) % 12) as u8,
-                1 + (day % 28) as u8,
+    let mut i = 0u32;
+    g.bench_function(
+        "one result into a new stage (archive of 380 matches)",
+        |b| {
+            b.iter(|| {
+                i += 1;
+                let date = Date::from_ymd(2000, 1, 1).unwrap();
+                let m = MatchResult::new(
+                    "Bench Cup",
+                    &i.to_string(),
+                    "Final",
+                    Some(1),
+                    date,
+                    "Team 00",
+                    1,
+                    0,
+                    "Team 01",
+                );
+                a.append(vec![Event::MatchResult(m)], now()).unwrap()
+            })
+        },
+    );
+    g.sample_size(10);
+    g.bench_function(
+        "a late result into a full 380-match season (re-projects it)",
+        |b| {
+            b.iter_batched(
+                || filled(1),
+                |(_d, mut a, _)| {
+                    let date = Date::from_ymd(1990, 1, 2).unwrap();
+                    let m = MatchResult::new(
+                        "Bench League",
+                        "1990",
+                        "Regular season",
+                        Some(1),
+                        date,
+                        "Team 00",
+                        1,
+                        0,
+                        "Team 05",
+                    );
+                    a.append(vec![Event::MatchResult(m)], now()).unwrap()
+                },
+                BatchSize::PerIteration,
             )
-            .unwrap();
-            let m = MatchResult::new(
-                "Bench League",
-                "1990",
-                "Regular season",
-                Some(39),
-                date,
-                "Team 00",
-                1,
-                0,
-                "Team 01",
-            );
-            a.append(vec![Event::MatchResult(m)], now()).unwrap()
-        })
-    });
+        },
+    );
     g.finish();
 
     let mut g = c.benchmark_group("standings");
@@ -147,14 +170,17 @@ fn bench(c: &mut Criterion) {
     g.bench_function("as of a date, from snapshots", |b| {
         b.iter(|| black_box(a.standings(&f, mid, None).unwrap()))
     });
-    g.bench_function("as of a date, known at an earlier seq (replay)", |b| {
-        b.iter(|| {
-            black_box(
-                a.standings(&f, mid, Some(KnownAt::Seq(n as u64 - 1)))
-                    .unwrap(),
-            )
-        })
-    });
+    g.bench_function(
+        "as of a date, known at a seq inside the season (replay)",
+        |b| {
+            b.iter(|| {
+                black_box(
+                    a.standings(&f, mid, Some(KnownAt::Seq(n as u64 / 2)))
+                        .unwrap(),
+                )
+            })
+        },
+    );
     g.finish();
 
     let mut g = c.benchmark_group("whole archive");

@@ -8,7 +8,7 @@ use crate::chain::Hash;
 use crate::date::{Date, Timestamp};
 use crate::derive::{self, decode_derived, MatchRecord, StageInfo};
 use crate::error::{Error, Result};
-use crate::event::{MatchStatus, SeasonFacts};
+use crate::event::{MatchResult, SeasonFacts};
 use crate::keys;
 use crate::names;
 use crate::projector::{self, Cut, Row};
@@ -63,19 +63,11 @@ pub struct Standings {
 /// One result, as `results` lists it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ResultRow {
+    /// The short match id.
     pub id: String,
-    pub competition: String,
-    pub season: String,
-    pub stage: String,
-    pub group: Option<String>,
-    pub round: Option<u32>,
-    pub date: Date,
-    pub home: String,
-    pub away: String,
-    pub home_goals: u16,
-    pub away_goals: u16,
-    pub status: MatchStatus,
+    /// The event that recorded the match.
     pub seq: u64,
+    pub result: MatchResult,
 }
 
 /// What `results` shows.
@@ -295,18 +287,8 @@ impl Archive {
                 }
                 out.push(ResultRow {
                     id: keys::short_id(&id),
-                    competition: m.competition,
-                    season: m.season,
-                    stage: m.stage,
-                    group: m.group,
-                    round: m.round,
-                    date: m.date,
-                    home: m.home,
-                    away: m.away,
-                    home_goals: m.home_goals,
-                    away_goals: m.away_goals,
-                    status: m.status,
                     seq,
+                    result: m,
                 });
             }
         }

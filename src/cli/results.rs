@@ -70,9 +70,10 @@ pub fn run(db: &Path, a: Args) -> Result<(), Error> {
         Format::Json => {
             let arr: Vec<_> = rows
                 .iter()
-                .map(|r| {
+                .map(|row| {
+                    let r = &row.result;
                     json!({
-                        "id": r.id,
+                        "id": row.id,
                         "competition": r.competition,
                         "season": r.season,
                         "stage": r.stage,
@@ -82,7 +83,7 @@ pub fn run(db: &Path, a: Args) -> Result<(), Error> {
                         "away": r.away,
                         "home_goals": r.home_goals,
                         "away_goals": r.away_goals,
-                        "seq": r.seq,
+                        "seq": row.seq,
                     })
                 })
                 .collect();
@@ -91,9 +92,10 @@ pub fn run(db: &Path, a: Args) -> Result<(), Error> {
         Format::Table | Format::Csv => {
             let cells: Vec<Vec<String>> = rows
                 .iter()
-                .map(|r| {
+                .map(|row| {
+                    let r = &row.result;
                     vec![
-                        r.id.clone(),
+                        row.id.clone(),
                         r.date.to_string(),
                         format!("{} {}", r.season, r.stage),
                         r.round.map(|n| n.to_string()).unwrap_or_default(),
@@ -101,7 +103,7 @@ pub fn run(db: &Path, a: Args) -> Result<(), Error> {
                         format!("{}-{}", r.home_goals, r.away_goals),
                         r.away.clone(),
                         status(r.status).to_string(),
-                        r.seq.to_string(),
+                        row.seq.to_string(),
                     ]
                 })
                 .collect();

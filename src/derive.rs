@@ -10,10 +10,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::encoding::{decode_value, encode_value};
 use crate::error::{Error, Result};
-use crate::event::{Event, MatchResult, Rules, SeasonFacts, TeamRegistration};
+use crate::event::{
+    Event, MatchResult, PointsAdjustment, Rules, SeasonFacts, TeamRegistration, TeamRename,
+};
 use crate::keys::{self, MatchId, ScopeKey};
 use crate::names;
-use crate::projector::{self, MatchLine, StageInput};
+use crate::projector::{self, Adjustment, MatchLine, StageInput};
+pub use crate::record::{ChangeKind, Effective, MatchChange, MatchRecord, MatchState};
 use crate::rules::Scoring;
 use crate::store::{Entry, Store, TreeId, Writes};
 
@@ -29,15 +32,6 @@ pub struct StageInfo {
     pub first_seq: u64,
     /// The last event that changed any table of the stage.
     pub last_seq: u64,
-}
-
-/// What the `by_date` index holds for each match.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MatchRecord {
-    pub id: MatchId,
-    /// The event that recorded the match.
-    pub seq: u64,
-    pub result: MatchResult,
 }
 
 /// Read access shared by the store and pending writes.
@@ -164,6 +158,32 @@ pub fn match_records(
     Ok(out)
 }
 
+/// Points adjustments of a stage (its own and its season's) known at `known_at`.
+pub fn adjustments(
+    r: &impl Read,
+    info: &StageInfo,
+    known_at: u64,
+) -> Result<Vec<(u64, PointsAdjustment)>> {
+    let mut all = scoped::<PointsAdjustment>(r, TreeId::Adjustments, &info.season_key, known_at)?;
+    all.extend(scoped::<PointsAdjustment>(
+        r,
+        TreeId::Adjustments,
+        &info.stage_key,
+        known_at,
+    )?);
+    all.sort_by_key(|(seq, _)| *seq);
+    Ok(all)
+}
+
+/// Renames in a competition known at `known_at`, in seq order.
+pub fn renames(r: &impl Read, competition: &str, known_at: u64) -> Result<Vec<TeamRename>> {
+    let key = keys::competition_scope(competition);
+    Ok(scoped::<TeamRename>(r, TreeId::Renames, &key, known_at)?
+        .into_iter()
+        .map(|(_, t)| t)
+        .collect())
+}
+
 /// Everything the projector needs for one stage, as known at `known_at`.
 pub fn stage_input(r: &impl Read, info: &StageInfo, known_at: u64) -> Result<StageInput> {
     let teams = registrations(r, info, known_at)?
@@ -172,21 +192,38 @@ pub fn stage_input(r: &impl Read, info: &StageInfo, known_at: u64) -> Result<Sta
         .collect();
     let matches = match_records(r, &info.stage_key, known_at)?
         .into_iter()
-        .map(|rec| MatchLine {
-            date: rec.result.date,
-            round: rec.result.round,
-            seq: rec.seq,
-            counts: rec.result.status.counts(),
-            home: rec.result.home,
-            away: rec.result.away,
-            home_goals: rec.result.home_goals,
-            away_goals: rec.result.away_goals,
+        .map(|rec| {
+            let e = rec.effective(known_at);
+            MatchLine {
+                date: rec.result.date,
+                round: rec.result.round,
+                seq: rec.seq,
+                counts: e.counts,
+                home: rec.result.home,
+                away: rec.result.away,
+                home_goals: e.home_goals,
+                away_goals: e.away_goals,
+            }
         })
+        .collect();
+    let adjustments = adjustments(r, info, known_at)?
+        .into_iter()
+        .map(|(_, a)| Adjustment {
+            date: a.date,
+            team: a.team,
+            points: a.points as i64,
+        })
+        .collect();
+    let renames = renames(r, &info.competition, known_at)?
+        .into_iter()
+        .map(|t| (t.from, t.to))
         .collect();
     Ok(StageInput {
         teams,
         matches,
         scoring: scoring(r, info, known_at)?,
+        adjustments,
+        renames,
     })
 }
 
@@ -205,14 +242,14 @@ pub fn id_of(m: &MatchResult) -> MatchId {
 
 /// Looks up a match record by id.
 pub fn find_match(r: &impl Read, id: &MatchId) -> Result<Option<MatchRecord>> {
-    let Some(key) = r.get(TreeId::Matches, id)? else {
+    let Some(key) = r.get(TreeId::Matches, &id.0)? else {
         return Ok(None);
     };
     match r.get(TreeId::ByDate, &key)? {
         Some(v) => decode_derived(TreeId::ByDate, &key, &v).map(Some),
         None => Err(Error::Store {
             path: Default::default(),
-            msg: format!("match {} points to a missing index entry", hex::encode(id)),
+            msg: format!("match {} points to a missing index entry", id.to_hex()),
         }),
     }
 }
@@ -345,7 +382,168 @@ impl<'a, 's> Deriver<'a, 's> {
                 t.location = clean_opt(&t.location);
                 Event::TeamRegistered(t)
             }
+            Event::ResultCorrected(mut c) => {
+                (c.reason, c.source) = reason_and_source(&c.reason, &c.source)?;
+                let rec = self.existing_match(&c.match_id)?;
+                let e = rec.effective(u64::MAX);
+                match e.state {
+                    MatchState::Annulled => {
+                        return Err(invalid(format!(
+                            "match {} is annulled; record a replay as a new match",
+                            c.match_id
+                        )))
+                    }
+                    MatchState::Awarded => {
+                        return Err(invalid(format!(
+                            "match {} was awarded; its awarded score cannot be corrected",
+                            c.match_id
+                        )))
+                    }
+                    _ if !rec.result.status.counts() => {
+                        return Err(invalid(
+                            format!(
+                                "match {} was not played ({:?}); award it instead",
+                                c.match_id, rec.result.status
+                            )
+                            .to_lowercase(),
+                        ))
+                    }
+                    _ => {}
+                }
+                Event::ResultCorrected(c)
+            }
+            Event::MatchAwarded(mut a) => {
+                (a.reason, a.source) = reason_and_source(&a.reason, &a.source)?;
+                let rec = self.existing_match(&a.match_id)?;
+                let e = rec.effective(u64::MAX);
+                if e.state == MatchState::Annulled {
+                    return Err(invalid(format!("match {} is annulled", a.match_id)));
+                }
+                let m = &rec.result;
+                let home = if names::same(&a.to, &m.home) {
+                    a.to = m.home.clone();
+                    true
+                } else if names::same(&a.to, &m.away) {
+                    a.to = m.away.clone();
+                    false
+                } else {
+                    return Err(Error::NotFound(format!(
+                        "'{}' did not play match {} ({} v {})",
+                        a.to, a.match_id, m.home, m.away
+                    )));
+                };
+                if a.kept_score {
+                    a.home_goals = e.home_goals;
+                    a.away_goals = e.away_goals;
+                }
+                let (mine, theirs) = if home {
+                    (a.home_goals, a.away_goals)
+                } else {
+                    (a.away_goals, a.home_goals)
+                };
+                if mine <= theirs {
+                    return Err(invalid(format!(
+                        "an awarded score must be a win for {}: {}-{} is not",
+                        a.to, a.home_goals, a.away_goals
+                    )));
+                }
+                Event::MatchAwarded(a)
+            }
+            Event::MatchAnnulled(mut a) => {
+                (a.reason, a.source) = reason_and_source(&a.reason, &a.source)?;
+                self.existing_match(&a.match_id)?;
+                Event::MatchAnnulled(a)
+            }
+            Event::PointsAdjusted(mut p) => {
+                (p.reason, p.source) = reason_and_source(&p.reason, &p.source)?;
+                let (c, s, season) = self.resolve_season(&p.competition, &p.season)?;
+                p.competition = c;
+                p.season = s;
+                if let Some(st) = &p.stage {
+                    p.stage = Some(self.resolve_in(keys::NAME_STAGE, &season, "stage", st)?);
+                }
+                check_name("team", &names::clean(&p.team))?;
+                match self.w.get(
+                    TreeId::Names,
+                    &keys::name(keys::NAME_TEAM, &season, &p.team),
+                )? {
+                    Some(v) => p.team = String::from_utf8(v).unwrap_or(p.team),
+                    None => {
+                        let known: Vec<String> = self
+                            .w
+                            .scan_prefix(
+                                TreeId::Names,
+                                &[&[keys::NAME_TEAM][..], &season[..]].concat(),
+                            )?
+                            .into_iter()
+                            .map(|(_, v)| String::from_utf8_lossy(&v).into_owned())
+                            .collect();
+                        return Err(Error::NotFound(format!(
+                            "unknown team '{}' in {} {}; known: {}",
+                            p.team,
+                            p.competition,
+                            p.season,
+                            known.join(", ")
+                        )));
+                    }
+                }
+                if p.points == 0 {
+                    return Err(invalid("an adjustment of 0 points changes nothing"));
+                }
+                Event::PointsAdjusted(p)
+            }
+            Event::TeamRenamed(mut t) => {
+                (t.reason, t.source) = reason_and_source(&t.reason, &t.source)?;
+                check_name("competition", &names::clean(&t.competition))?;
+                t.competition = self.resolve(keys::NAME_COMPETITION, &[], &t.competition)?;
+                t.from = names::clean(&t.from);
+                t.to = names::clean(&t.to);
+                check_name("old name", &t.from)?;
+                check_name("new name", &t.to)?;
+                if names::same(&t.from, &t.to) {
+                    return Err(invalid(format!(
+                        "'{}' and '{}' are the same name",
+                        t.from, t.to
+                    )));
+                }
+                match self.team_spelling(&t.competition, &t.from)? {
+                    Some(spelled) => t.from = spelled,
+                    None => {
+                        return Err(Error::NotFound(format!(
+                            "no team '{}' in {}",
+                            t.from, t.competition
+                        )))
+                    }
+                }
+                if let Some(spelled) = self.team_spelling(&t.competition, &t.to)? {
+                    t.to = spelled;
+                }
+                Event::TeamRenamed(t)
+            }
         })
+    }
+
+    /// The recorded match with this id, or an error naming it.
+    fn existing_match(&self, id: &MatchId) -> Result<MatchRecord> {
+        find_match(self.w, id)?
+            .ok_or_else(|| Error::NotFound(format!("unknown match id {}", id.to_hex())))
+    }
+
+    /// A team's recorded spelling in any season of a competition.
+    fn team_spelling(&self, competition: &str, team: &str) -> Result<Option<String>> {
+        let prefix = keys::name(keys::NAME_SEASON, names::fold(competition).as_bytes(), "");
+        for (_, season) in self.w.scan_prefix(TreeId::Names, &prefix)? {
+            let season = String::from_utf8_lossy(&season).into_owned();
+            let key = keys::name(
+                keys::NAME_TEAM,
+                &keys::season_scope(competition, &season),
+                team,
+            );
+            if let Some(v) = self.w.get(TreeId::Names, &key)? {
+                return Ok(Some(String::from_utf8_lossy(&v).into_owned()));
+            }
+        }
+        Ok(None)
     }
 
     /// `Ok(true)` when the archive already holds this fact, `Err(Conflict)`
@@ -357,19 +555,25 @@ impl<'a, 's> Deriver<'a, 's> {
                 let Some(rec) = find_match(self.w, &id)? else {
                     return Ok(false);
                 };
-                if rec.result.same_outcome(m) {
+                // The fact as first recorded, or as it stands after corrections, is already known.
+                let e = rec.effective(u64::MAX);
+                if rec.result.same_outcome(m)
+                    || (e.home_goals, e.away_goals) == (m.home_goals, m.away_goals)
+                {
                     return Ok(true);
                 }
                 Err(Error::Conflict(format!(
-                    "match {} ({} {} v {}, {}) is already recorded as {}-{} (seq {}); a recorded result is never overwritten",
-                    keys::short_id(&id),
+                    "match {} ({} {} v {}, {}) is already recorded as {}-{} (seq {}); a recorded result is never \
+                     overwritten: use `scoreledger correct {} SCORE --reason TEXT`",
+                    id,
                     m.date,
                     m.home,
                     m.away,
                     m.stage,
-                    rec.result.home_goals,
-                    rec.result.away_goals,
-                    rec.seq
+                    e.home_goals,
+                    e.away_goals,
+                    rec.seq,
+                    id
                 )))
             }
             Event::Rules(r) => {
@@ -402,6 +606,31 @@ impl<'a, 's> Deriver<'a, 's> {
                     .rfind(|(_, c)| names::fold(&c.team) == fold);
                 Ok(current.is_some_and(|(_, c)| &c == t))
             }
+            Event::ResultCorrected(c) => {
+                let e = self.existing_match(&c.match_id)?.effective(u64::MAX);
+                Ok((e.home_goals, e.away_goals) == (c.home_goals, c.away_goals))
+            }
+            Event::MatchAwarded(a) => {
+                let e = self.existing_match(&a.match_id)?.effective(u64::MAX);
+                Ok(e.state == MatchState::Awarded
+                    && e.awarded_to.as_deref() == Some(a.to.as_str())
+                    && (e.home_goals, e.away_goals) == (a.home_goals, a.away_goals))
+            }
+            Event::MatchAnnulled(a) => {
+                Ok(self.existing_match(&a.match_id)?.effective(u64::MAX).state
+                    == MatchState::Annulled)
+            }
+            Event::PointsAdjusted(p) => {
+                let scope = adjustment_scope(p);
+                Ok(
+                    scoped::<PointsAdjustment>(self.w, TreeId::Adjustments, &scope, u64::MAX)?
+                        .iter()
+                        .any(|(_, q)| q == p),
+                )
+            }
+            Event::TeamRenamed(t) => Ok(renames(self.w, &t.competition, u64::MAX)?
+                .iter()
+                .any(|q| names::same(&q.from, &t.from) && names::same(&q.to, &t.to))),
         }
     }
 
@@ -479,9 +708,10 @@ impl<'a, 's> Deriver<'a, 's> {
                     id,
                     seq,
                     result: m.clone(),
+                    changes: Vec::new(),
                 };
                 self.w.put(TreeId::ByDate, &key, encode_value(&rec));
-                self.w.put(TreeId::Matches, &id, key.to_vec());
+                self.w.put(TreeId::Matches, &id.0, key.to_vec());
             }
             Event::Rules(r) => {
                 let season_key = self.remember_season(&r.competition, &r.season)?;
@@ -528,8 +758,90 @@ impl<'a, 's> Deriver<'a, 's> {
                     None => self.touch_season(&season_key, seq)?,
                 }
             }
+            Event::ResultCorrected(c) => {
+                let kind = ChangeKind::Corrected {
+                    home_goals: c.home_goals,
+                    away_goals: c.away_goals,
+                };
+                self.change_match(
+                    &c.match_id,
+                    MatchChange {
+                        seq,
+                        kind,
+                        reason: c.reason.clone(),
+                    },
+                )?;
+            }
+            Event::MatchAwarded(a) => {
+                let kind = ChangeKind::Awarded {
+                    to: a.to.clone(),
+                    home_goals: a.home_goals,
+                    away_goals: a.away_goals,
+                    kept_score: a.kept_score,
+                };
+                self.change_match(
+                    &a.match_id,
+                    MatchChange {
+                        seq,
+                        kind,
+                        reason: a.reason.clone(),
+                    },
+                )?;
+            }
+            Event::MatchAnnulled(a) => {
+                self.change_match(
+                    &a.match_id,
+                    MatchChange {
+                        seq,
+                        kind: ChangeKind::Annulled,
+                        reason: a.reason.clone(),
+                    },
+                )?;
+            }
+            Event::PointsAdjusted(p) => {
+                let season_key = keys::season_scope(&p.competition, &p.season);
+                self.w.put(
+                    TreeId::Adjustments,
+                    &keys::scoped_seq(&adjustment_scope(p), seq),
+                    encode_value(p),
+                );
+                match &p.stage {
+                    Some(stage) => self.touch_stage(&p.competition, &p.season, stage, seq)?,
+                    None => self.touch_season(&season_key, seq)?,
+                }
+            }
+            Event::TeamRenamed(t) => {
+                let key = keys::competition_scope(&t.competition);
+                self.w.put(
+                    TreeId::Renames,
+                    &keys::scoped_seq(&key, seq),
+                    encode_value(t),
+                );
+                for (k, v) in self.w.scan_prefix(TreeId::Stages, &[])? {
+                    let info: StageInfo = decode_derived(TreeId::Stages, &k, &v)?;
+                    if names::same(&info.competition, &t.competition) {
+                        self.touch_stage(&info.competition, &info.season, &info.stage, seq)?;
+                    }
+                }
+            }
         }
         Ok(())
+    }
+
+    /// Adds a compensating event to a match record and marks its stage.
+    fn change_match(&mut self, id: &MatchId, change: MatchChange) -> Result<()> {
+        let Some(key) = self.w.get(TreeId::Matches, &id.0)? else {
+            return Err(Error::NotFound(format!("unknown match id {}", id.to_hex())));
+        };
+        let mut rec: MatchRecord = match self.w.get(TreeId::ByDate, &key)? {
+            Some(v) => decode_derived(TreeId::ByDate, &key, &v)?,
+            None => return Err(Error::NotFound(format!("unknown match id {}", id.to_hex()))),
+        };
+        let seq = change.seq;
+        rec.changes.push(change);
+        self.w.put(TreeId::ByDate, &key, encode_value(&rec));
+        let m = &rec.result;
+        self.touch_stage(&m.competition, &m.season, &m.stage, seq)
     }
 
     /// Recomputes the snapshots of every stage touched since the last call.
@@ -566,6 +878,29 @@ fn rules_scope(r: &Rules) -> ScopeKey {
         Some(s) => keys::stage_scope(&r.competition, &r.season, s),
         None => keys::season_scope(&r.competition, &r.season),
     }
+}
+
+fn adjustment_scope(p: &PointsAdjustment) -> ScopeKey {
+    match &p.stage {
+        Some(s) => keys::stage_scope(&p.competition, &p.season, s),
+        None => keys::season_scope(&p.competition, &p.season),
+    }
+}
+
+/// A reason is required; a source is optional.
+fn reason_and_source(reason: &str, source: &Option<String>) -> Result<(String, Option<String>)> {
+    let reason = names::clean(reason);
+    if reason.is_empty() {
+        return Err(invalid("a reason is required"));
+    }
+    if reason.chars().any(char::is_control) || reason.len() > 2000 {
+        return Err(invalid("the reason must be one line of at most 2000 bytes"));
+    }
+    let source = source
+        .as_deref()
+        .map(names::clean)
+        .filter(|s| !s.is_empty());
+    Ok((reason, source))
 }
 
 fn team_scope(t: &TeamRegistration) -> ScopeKey {

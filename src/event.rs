@@ -4,7 +4,9 @@
 //! (see `schema/events.md`): new kinds are added at the end, existing ones
 //! are never reordered or changed.
 
-use serde::{Deserialize, Serialize};
+use std::fmt;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::date::Date;
 use crate::rules::Tiebreak;
@@ -22,6 +24,69 @@ pub enum Event {
     /// A team takes part in a season or stage (it appears in tables with zeros
     /// before its first match).
     TeamRegistered(TeamRegistration),
+    /// A recorded score was wrong; this is the right one.
+    ResultCorrected(ResultCorrection),
+    /// A match was awarded to one team (after a protest, a walkover, ...).
+    MatchAwarded(Award),
+    /// A match no longer counts (a replay, if any, is a new match).
+    MatchAnnulled(Annulment),
+    /// Points added to or taken from a team from a date on.
+    PointsAdjusted(PointsAdjustment),
+    /// A team is known by another name from now on: both names are one club.
+    TeamRenamed(TeamRename),
+}
+
+/// The id of a fixture (see `schema/keys.md`): 16 bytes, shown as hex.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct MatchId(pub [u8; 16]);
+
+impl MatchId {
+    /// Characters of the id shown to people.
+    pub const SHORT_LEN: usize = 10;
+
+    pub fn to_hex(&self) -> String {
+        hex::encode(self.0)
+    }
+
+    /// The first [`MatchId::SHORT_LEN`] hex characters.
+    pub fn short(&self) -> String {
+        self.to_hex()[..Self::SHORT_LEN].to_string()
+    }
+}
+
+impl fmt::Display for MatchId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.short())
+    }
+}
+
+impl fmt::Debug for MatchId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "MatchId({})", self.to_hex())
+    }
+}
+
+impl Serialize for MatchId {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if s.is_human_readable() {
+            s.serialize_str(&self.to_hex())
+        } else {
+            self.0.serialize(s)
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for MatchId {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        if d.is_human_readable() {
+            let s = String::deserialize(d)?;
+            let mut out = [0u8; 16];
+            hex::decode_to_slice(&s, &mut out).map_err(serde::de::Error::custom)?;
+            Ok(MatchId(out))
+        } else {
+            <[u8; 16]>::deserialize(d).map(MatchId)
+        }
+    }
 }
 
 /// Whether a match counts in the table.
@@ -162,6 +227,63 @@ pub struct TeamRegistration {
     pub location: Option<String>,
 }
 
+/// A new score for a recorded match.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResultCorrection {
+    pub match_id: MatchId,
+    pub home_goals: u16,
+    pub away_goals: u16,
+    pub reason: String,
+    pub source: Option<String>,
+}
+
+/// A match awarded to a team.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Award {
+    pub match_id: MatchId,
+    /// The team the match was awarded to (the home or the away team).
+    pub to: String,
+    /// The score that counts from now on, home first.
+    pub home_goals: u16,
+    pub away_goals: u16,
+    /// True when the score played was kept rather than replaced (e.g. 3-0).
+    pub kept_score: bool,
+    pub reason: String,
+    pub source: Option<String>,
+}
+
+/// A match that no longer counts.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Annulment {
+    pub match_id: MatchId,
+    pub reason: String,
+    pub source: Option<String>,
+}
+
+/// Points added to (positive) or deducted from (negative) a team's total in
+/// the tables of a season (or one stage) dated on or after `date`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PointsAdjustment {
+    pub competition: String,
+    pub season: String,
+    pub stage: Option<String>,
+    pub team: String,
+    pub points: i32,
+    pub date: Date,
+    pub reason: String,
+    pub source: Option<String>,
+}
+
+/// `from` and `to` name one club in a competition; tables show `to`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TeamRename {
+    pub competition: String,
+    pub from: String,
+    pub to: String,
+    pub reason: String,
+    pub source: Option<String>,
+}
+
 impl Event {
     /// The kind as written in logs and JSON (`match_result`, ...).
     pub fn kind(&self) -> &'static str {
@@ -170,6 +292,11 @@ impl Event {
             Event::Rules(_) => "rules",
             Event::SeasonFacts(_) => "season_facts",
             Event::TeamRegistered(_) => "team_registered",
+            Event::ResultCorrected(_) => "result_corrected",
+            Event::MatchAwarded(_) => "match_awarded",
+            Event::MatchAnnulled(_) => "match_annulled",
+            Event::PointsAdjusted(_) => "points_adjusted",
+            Event::TeamRenamed(_) => "team_renamed",
         }
     }
 
@@ -226,6 +353,49 @@ impl Event {
                     .unwrap_or_default(),
                 t.team
             ),
+            Event::ResultCorrected(c) => {
+                format!(
+                    "match {}: corrected to {}-{} ({})",
+                    c.match_id, c.home_goals, c.away_goals, c.reason
+                )
+            }
+            Event::MatchAwarded(a) => format!(
+                "match {}: awarded to {} {}-{}{} ({})",
+                a.match_id,
+                a.to,
+                a.home_goals,
+                a.away_goals,
+                if a.kept_score { ", score kept" } else { "" },
+                a.reason
+            ),
+            Event::MatchAnnulled(a) => format!("match {}: annulled ({})", a.match_id, a.reason),
+            Event::PointsAdjusted(p) => format!(
+                "{} {}{}: {} {:+} points from {} ({})",
+                p.competition,
+                p.season,
+                p.stage
+                    .as_deref()
+                    .map(|s| format!(" {s}"))
+                    .unwrap_or_default(),
+                p.team,
+                p.points,
+                p.date,
+                p.reason
+            ),
+            Event::TeamRenamed(r) => format!(
+                "{}: {} is now {} ({})",
+                r.competition, r.from, r.to, r.reason
+            ),
+        }
+    }
+
+    /// The match a compensating event refers to.
+    pub fn match_ref(&self) -> Option<MatchId> {
+        match self {
+            Event::ResultCorrected(c) => Some(c.match_id),
+            Event::MatchAwarded(a) => Some(a.match_id),
+            Event::MatchAnnulled(a) => Some(a.match_id),
+            _ => None,
         }
     }
 }

@@ -10,11 +10,7 @@ use crate::projector::SnapshotAt;
 /// Identifies a season (`competition`, `season`) or one stage of it.
 pub type ScopeKey = [u8; 8];
 
-/// A match id: a hash of the fixture, stable across corrections and archives.
-pub type MatchId = [u8; 16];
-
-/// Characters of a match id shown to people.
-pub const SHORT_ID_LEN: usize = 10;
+pub use crate::event::MatchId;
 
 const SCOPE_CONTEXT: &str = "scoreledger 2026-11 scope key v1";
 const MATCH_CONTEXT: &str = "scoreledger 2026-11 match id v1";
@@ -38,6 +34,16 @@ fn scope(competition: &str, season: &str, stage: Option<&str>) -> ScopeKey {
             field(&mut h, s);
         }
     }
+    let mut out = [0u8; 8];
+    out.copy_from_slice(&h.finalize().as_bytes()[..8]);
+    out
+}
+
+/// The key of a competition (all its seasons).
+pub fn competition_scope(competition: &str) -> ScopeKey {
+    let mut h = blake3::Hasher::new_derive_key(SCOPE_CONTEXT);
+    field(&mut h, competition);
+    h.update(&[2]);
     let mut out = [0u8; 8];
     out.copy_from_slice(&h.finalize().as_bytes()[..8]);
     out
@@ -75,7 +81,7 @@ pub fn match_id(
     field(&mut h, away);
     let mut out = [0u8; 16];
     out.copy_from_slice(&h.finalize().as_bytes()[..16]);
-    out
+    MatchId(out)
 }
 
 /// `events`: seq.
@@ -165,11 +171,6 @@ pub fn name(kind: u8, parent: &[u8], name: &str) -> Vec<u8> {
 /// `meta` keys.
 pub const META_HEAD: &[u8] = b"head";
 pub const META_FORMAT: &[u8] = b"format";
-
-/// Hex form of a match id as shown to people.
-pub fn short_id(id: &MatchId) -> String {
-    hex::encode(id)[..SHORT_ID_LEN].to_string()
-}
 
 #[cfg(test)]
 mod tests {

@@ -70,6 +70,7 @@ pub mod keys;
 pub mod names;
 pub mod projector;
 pub mod query;
+pub mod record;
 pub mod rules;
 pub mod store;
 pub mod verify;
@@ -78,7 +79,12 @@ pub use archive::{AppendReport, Archive, Envelope};
 pub use chain::{Hash, Head};
 pub use date::{Date, Timestamp};
 pub use error::{Error, ErrorKind, Result};
-pub use event::{Event, MatchResult, MatchStatus, Rules, SeasonFacts, TeamRegistration};
+pub use event::{
+    Annulment, Award, Event, MatchId, MatchResult, MatchStatus, PointsAdjustment, ResultCorrection,
+    Rules, SeasonFacts, TeamRegistration, TeamRename,
+};
 pub use projector::{Cut, Row};
-pub use query::{Filter, KnownAt, ResultRow, ResultsQuery, Standings};
+pub use query::{
+    Diff, DiffRow, Filter, HistoryEntry, KnownAt, ResultRow, ResultsQuery, Standings, When,
+};
 pub use verify::VerifyReport;

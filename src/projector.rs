@@ -41,7 +41,10 @@ pub struct Row {
     pub goals_for: u32,
     pub goals_against: u32,
     pub goal_difference: i64,
+    /// Points including `adjustment`.
     pub points: i64,
+    /// Points added or deducted by adjustments (already in `points`).
+    pub adjustment: i64,
 }
 
 /// Which results a table includes.
@@ -72,6 +75,14 @@ pub enum SnapshotAt {
     Round(u32),
 }
 
+/// Points added to or deducted from a team from a date on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Adjustment {
+    pub date: Date,
+    pub team: String,
+    pub points: i64,
+}
+
 /// What a stage's table is made from.
 #[derive(Clone, Debug, Default)]
 pub struct StageInput {
@@ -80,6 +91,11 @@ pub struct StageInput {
     /// Results, in any order (the projector sorts them).
     pub matches: Vec<MatchLine>,
     pub scoring: Scoring,
+    /// Points adjustments, in any order.
+    pub adjustments: Vec<Adjustment>,
+    /// (old name, new name) in the order they were recorded: both are one
+    /// club, shown under the newest name.
+    pub renames: Vec<(String, String)>,
 }
 
 #[derive(Clone, Copy, Default, Debug)]
@@ -92,6 +108,7 @@ struct Stats {
     ga: u32,
     away_goals: u32,
     points: i64,
+    adjustment: i64,
 }
 
 /// A running table.
@@ -103,6 +120,8 @@ struct Acc<'a> {
     /// Exact spelling -> team, then folded spelling -> team.
     exact: HashMap<String, usize>,
     index: HashMap<String, usize>,
+    /// Folded old name -> new name.
+    renamed: HashMap<String, String>,
     stats: Vec<Stats>,
     /// Counted matches as (home index, away index, home goals, away goals).
     played: Vec<(usize, usize, u16, u16)>,
@@ -116,6 +135,11 @@ impl<'a> Acc<'a> {
             folds: Vec::new(),
             exact: HashMap::new(),
             index: HashMap::new(),
+            renamed: input
+                .renames
+                .iter()
+                .map(|(from, to)| (names::fold(from), to.clone()))
+                .collect(),
             stats: Vec::new(),
             played: Vec::new(),
         };
@@ -127,6 +151,9 @@ impl<'a> Acc<'a> {
             acc.team(&m.home);
             acc.team(&m.away);
         }
+        for a in &input.adjustments {
+            acc.team(&a.team);
+        }
         acc
     }
 
@@ -134,11 +161,19 @@ impl<'a> Acc<'a> {
         if let Some(&i) = self.exact.get(name) {
             return i;
         }
-        let key = names::fold(name);
+        // Follow renames to the newest name (a bounded walk: a cycle of renames ends).
+        let mut current = name.to_string();
+        for _ in 0..=self.renamed.len() {
+            match self.renamed.get(&names::fold(&current)) {
+                Some(to) if !names::same(to, &current) => current = to.clone(),
+                _ => break,
+            }
+        }
+        let key = names::fold(&current);
         let i = match self.index.get(&key) {
             Some(&i) => i,
             None => {
-                self.names.push(name.to_string());
+                self.names.push(current.clone());
                 self.folds.push(key.clone());
                 self.stats.push(Stats::default());
                 self.index.insert(key, self.names.len() - 1);
@@ -186,6 +221,12 @@ impl<'a> Acc<'a> {
         }
     }
 
+    fn adjust(&mut self, a: &Adjustment) {
+        let t = self.team(&a.team);
+        self.stats[t].adjustment += a.points;
+        self.stats[t].points += a.points;
+    }
+
     fn rows(&self) -> Vec<Row> {
         let mut groups = Vec::new();
         self.order(
@@ -216,6 +257,7 @@ impl<'a> Acc<'a> {
                     goals_against: s.ga,
                     goal_difference: s.gf as i64 - s.ga as i64,
                     points: s.points,
+                    adjustment: s.adjustment,
                 });
             }
         }
@@ -330,12 +372,31 @@ fn sorted_by_date(matches: &[MatchLine]) -> Vec<&MatchLine> {
     v
 }
 
-/// The table for one cut.
+fn sorted_adjustments(input: &StageInput) -> Vec<&Adjustment> {
+    let mut v: Vec<&Adjustment> = input.adjustments.iter().collect();
+    v.sort_by_key(|a| a.date);
+    v
+}
+
+/// The table for one cut. Adjustments count from their date: up to the cut's
+/// date, or for a round, up to the latest date of a match in the rounds included.
 pub fn table(input: &StageInput, cut: Cut) -> Vec<Row> {
     let mut acc = Acc::new(input, &input.scoring);
+    let mut last: Option<Date> = None;
     for m in sorted_by_date(&input.matches) {
         if cut.includes(m) {
             acc.add(m);
+            last = last.max(Some(m.date));
+        }
+    }
+    let bound = match cut {
+        Cut::All => input.adjustments.iter().map(|a| a.date).max(),
+        Cut::AsOf(d) => Some(d),
+        Cut::Round(_) => last,
+    };
+    for a in &input.adjustments {
+        if bound.is_some_and(|b| a.date <= b) {
+            acc.adjust(a);
         }
     }
     acc.rows()
@@ -346,25 +407,45 @@ pub fn empty_table(input: &StageInput) -> Vec<Row> {
     Acc::new(input, &input.scoring).rows()
 }
 
-/// Every snapshot of a stage: the table after each match date, and after each
-/// round, in key order.
+/// Every snapshot of a stage: the table after each date with a result or an
+/// adjustment, and after each round, in key order.
 pub fn snapshots(input: &StageInput) -> Vec<(SnapshotAt, Vec<Row>)> {
     let mut out = Vec::new();
     let by_date = sorted_by_date(&input.matches);
+    let adjustments = sorted_adjustments(input);
+    let mut dates: Vec<Date> = by_date
+        .iter()
+        .map(|m| m.date)
+        .chain(adjustments.iter().map(|a| a.date))
+        .collect();
+    dates.sort();
+    dates.dedup();
     let mut acc = Acc::new(input, &input.scoring);
-    for (i, m) in by_date.iter().enumerate() {
-        acc.add(m);
-        if by_date.get(i + 1).is_none_or(|n| n.date != m.date) {
-            out.push((SnapshotAt::Date(m.date), acc.rows()));
+    let (mut mi, mut ai) = (0, 0);
+    for d in dates {
+        while mi < by_date.len() && by_date[mi].date == d {
+            acc.add(by_date[mi]);
+            mi += 1;
         }
+        while ai < adjustments.len() && adjustments[ai].date == d {
+            acc.adjust(adjustments[ai]);
+            ai += 1;
+        }
+        out.push((SnapshotAt::Date(d), acc.rows()));
     }
     let mut by_round: Vec<&MatchLine> =
         input.matches.iter().filter(|m| m.round.is_some()).collect();
     by_round.sort_by_key(|m| (m.round, m.date, m.seq));
     let mut acc = Acc::new(input, &input.scoring);
+    let (mut last, mut ai) = (None, 0);
     for (i, m) in by_round.iter().enumerate() {
         acc.add(m);
+        last = last.max(Some(m.date));
         if by_round.get(i + 1).is_none_or(|n| n.round != m.round) {
+            while ai < adjustments.len() && last.is_some_and(|l| adjustments[ai].date <= l) {
+                acc.adjust(adjustments[ai]);
+                ai += 1;
+            }
             out.push((SnapshotAt::Round(m.round.unwrap_or(0)), acc.rows()));
         }
     }
@@ -403,6 +484,7 @@ mod tests {
             teams: vec![],
             matches,
             scoring,
+            ..StageInput::default()
         }
     }
 
@@ -601,6 +683,50 @@ mod tests {
             };
             assert_eq!(rows, &table(&input, cut));
         }
+    }
+
+    #[test]
+    fn adjustments_count_from_their_date_and_renames_join_records() {
+        let mut input = stage(&["A 1-0 B", "B 2-0 C", "C 1-1 A"], Scoring::default());
+        input.adjustments = vec![Adjustment {
+            date: d(2),
+            team: "a".into(),
+            points: -4,
+        }];
+        assert_eq!(
+            render(&table(&input, Cut::AsOf(d(1)))),
+            "1 A 3, 2 C 0, 3 B 0"
+        );
+        assert_eq!(
+            render(&table(&input, Cut::AsOf(d(2)))),
+            "1 B 3, 2 C 0, 3 A -1"
+        );
+        assert_eq!(
+            render(&table(&input, Cut::Round(2))),
+            "1 B 3, 2 C 0, 3 A -1"
+        );
+        assert_eq!(render(&table(&input, Cut::All)), "1 B 3, 2 C 1, 3 A 0");
+        let rows = table(&input, Cut::All);
+        assert_eq!(rows.iter().find(|r| r.team == "A").unwrap().adjustment, -4);
+        // An adjustment dated after the last match still gets its own snapshot.
+        input.adjustments.push(Adjustment {
+            date: d(9),
+            team: "B".into(),
+            points: 2,
+        });
+        let snaps = snapshots(&input);
+        assert!(snaps.iter().any(|(at, _)| *at == SnapshotAt::Date(d(9))));
+        for (at, rows) in &snaps {
+            let cut = match at {
+                SnapshotAt::Date(d) => Cut::AsOf(*d),
+                SnapshotAt::Round(r) => Cut::Round(*r),
+            };
+            assert_eq!(rows, &table(&input, cut), "{at:?}");
+        }
+        // C was renamed D, and D (a later spelling) plays on: one row, under the new name.
+        let mut input = stage(&["A 1-0 C", "D 2-0 A"], Scoring::default());
+        input.renames = vec![("C".into(), "D".into())];
+        assert_eq!(render(&table(&input, Cut::All)), "1 D 3, 2 A 3");
     }
 
     #[test]

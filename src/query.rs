@@ -1,14 +1,12 @@
 //! Questions asked of the archive: which stage, the table at a point in time,
 //! the results.
 
-use serde::Serialize;
-
 use crate::archive::Archive;
 use crate::chain::Hash;
 use crate::date::{Date, Timestamp};
-use crate::derive::{self, decode_derived, MatchRecord, StageInfo};
+use crate::derive::{self, decode_derived, Effective, MatchRecord, StageInfo};
 use crate::error::{Error, Result};
-use crate::event::{MatchResult, SeasonFacts};
+use crate::event::{Event, MatchId, SeasonFacts};
 use crate::keys;
 use crate::names;
 use crate::projector::{self, Cut, Row};
@@ -61,13 +59,83 @@ pub struct Standings {
 }
 
 /// One result, as `results` lists it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ResultRow {
-    /// The short match id.
-    pub id: String,
-    /// The event that recorded the match.
+    pub record: MatchRecord,
+    /// What the match counts as at the query's `known_at`.
+    pub effective: Effective,
+    /// `played`, `corrected`, `awarded`, `annulled`, `cancelled`, ...
+    pub status: &'static str,
+}
+
+/// One event that touched a match.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HistoryEntry {
     pub seq: u64,
-    pub result: MatchResult,
+    pub recorded_at: Timestamp,
+    pub hash: Hash,
+    pub kind: &'static str,
+    /// What changed, e.g. `score 3-2 -> 2-2`.
+    pub change: String,
+    pub reason: Option<String>,
+    pub source: Option<String>,
+}
+
+/// A point in time for `diff`: a date, the end of a round, or a seq.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum When {
+    Date(Date),
+    Round(u32),
+    Seq(u64),
+}
+
+impl std::str::FromStr for When {
+    type Err = String;
+    /// `1984-12-05`, `round:3`, `seq:20`.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = s.trim();
+        let bad = || format!("invalid point in time '{s}': expected YYYY-MM-DD, round:N or seq:N");
+        if let Some(n) = s.strip_prefix("round:") {
+            return n.parse().map(When::Round).map_err(|_| bad());
+        }
+        if let Some(n) = s.strip_prefix("seq:") {
+            return n.parse().map(When::Seq).map_err(|_| bad());
+        }
+        Date::parse_iso(s).map(When::Date).map_err(|_| bad())
+    }
+}
+
+impl std::fmt::Display for When {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            When::Date(d) => write!(f, "{d}"),
+            When::Round(n) => write!(f, "round:{n}"),
+            When::Seq(n) => write!(f, "seq:{n}"),
+        }
+    }
+}
+
+/// How a table moved between two points in time.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diff {
+    pub from: Standings,
+    pub to: Standings,
+    pub rows: Vec<DiffRow>,
+}
+
+/// One team's movement; `None` where the team is not in that table.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DiffRow {
+    pub team: String,
+    pub from: Option<Row>,
+    pub to: Option<Row>,
+}
+
+impl DiffRow {
+    /// Places gained (positive) or lost.
+    pub fn moved(&self) -> Option<i64> {
+        Some(self.from.as_ref()?.pos as i64 - self.to.as_ref()?.pos as i64)
+    }
 }
 
 /// What `results` shows.
@@ -272,7 +340,7 @@ impl Archive {
         let mut teams_seen: Vec<String> = Vec::new();
         for info in &stages {
             for rec in derive::match_records(&self.store, &info.stage_key, k)? {
-                let MatchRecord { id, seq, result: m } = rec;
+                let m = &rec.result;
                 teams_seen.push(m.home.clone());
                 teams_seen.push(m.away.clone());
                 if q.as_of.is_some_and(|d| m.date > d)
@@ -286,9 +354,9 @@ impl Archive {
                     }
                 }
                 out.push(ResultRow {
-                    id: keys::short_id(&id),
-                    seq,
-                    result: m,
+                    effective: rec.effective(k),
+                    status: rec.status_word(k),
+                    record: rec,
                 });
             }
         }
@@ -344,5 +412,131 @@ impl Archive {
             team,
         );
         Ok(self.store.get(TreeId::Names, &key)?.is_some())
+    }
+}
+
+impl Archive {
+    /// The match whose id starts with `prefix` (hex, at least 4 characters).
+    pub fn find_match(&self, prefix: &str) -> Result<MatchRecord> {
+        let p = prefix.trim().to_ascii_lowercase();
+        if p.len() < 4 || !p.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(Error::Invalid(format!("invalid match id '{prefix}': expected at least 4 hex characters, as `results` shows them")));
+        }
+        let bytes =
+            hex::decode(&p[..p.len() / 2 * 2]).map_err(|e| Error::Invalid(e.to_string()))?;
+        let mut found = Vec::new();
+        for e in self.store.scan_prefix(TreeId::Matches, &bytes) {
+            let (k, _) = e?;
+            if hex::encode(&k).starts_with(&p) {
+                found.push(k);
+            }
+        }
+        match found.len() {
+            0 => Err(Error::NotFound(format!("unknown match id '{prefix}'"))),
+            1 => {
+                let id = MatchId(
+                    found[0]
+                        .as_slice()
+                        .try_into()
+                        .map_err(|_| Error::Invalid("bad match key".into()))?,
+                );
+                derive::find_match(&self.store, &id)?
+                    .ok_or_else(|| Error::NotFound(format!("unknown match id '{prefix}'")))
+            }
+            n => Err(Error::Invalid(format!(
+                "match id '{prefix}' is ambiguous ({n} matches: {}); give more characters",
+                found.iter().map(hex::encode).collect::<Vec<_>>().join(", ")
+            ))),
+        }
+    }
+
+    /// Every event that touched a match, oldest first.
+    pub fn history(&self, rec: &MatchRecord) -> Result<Vec<HistoryEntry>> {
+        let mut out = Vec::new();
+        for seq in rec.seqs() {
+            let env = self.event(seq)?.ok_or_else(|| Error::Corrupt {
+                seq,
+                msg: "event is missing".into(),
+            })?;
+            let before = rec.effective(seq - 1);
+            let after = rec.effective(seq);
+            let score = |e: &Effective| format!("{}-{}", e.home_goals, e.away_goals);
+            let (change, reason, source) = match &env.event {
+                Event::MatchResult(m) => (
+                    format!("recorded {} {} {}", m.home, score(&after), m.away),
+                    None,
+                    None,
+                ),
+                Event::ResultCorrected(c) => (
+                    format!("score {} -> {}", score(&before), score(&after)),
+                    Some(c.reason.clone()),
+                    c.source.clone(),
+                ),
+                Event::MatchAwarded(a) => (
+                    format!(
+                        "awarded to {}: {} -> {}{}",
+                        a.to,
+                        score(&before),
+                        score(&after),
+                        if a.kept_score { " (score kept)" } else { "" }
+                    ),
+                    Some(a.reason.clone()),
+                    a.source.clone(),
+                ),
+                Event::MatchAnnulled(a) => (
+                    "annulled: no longer counts".to_string(),
+                    Some(a.reason.clone()),
+                    a.source.clone(),
+                ),
+                other => (other.summary(), None, None),
+            };
+            out.push(HistoryEntry {
+                seq,
+                recorded_at: env.recorded_at,
+                hash: env.hash,
+                kind: env.event.kind(),
+                change,
+                reason,
+                source,
+            });
+        }
+        Ok(out)
+    }
+
+    /// How the table of one stage moved between two points in time.
+    pub fn diff(&self, f: &Filter, from: When, to: When) -> Result<Diff> {
+        let at = |w: When| match w {
+            When::Date(d) => self.standings(f, Cut::AsOf(d), None),
+            When::Round(n) => self.standings(f, Cut::Round(n), None),
+            When::Seq(n) => self.standings(f, Cut::All, Some(KnownAt::Seq(n))),
+        };
+        let (a, b) = (at(from)?, at(to)?);
+        let mut rows: Vec<DiffRow> = b
+            .rows
+            .iter()
+            .map(|r| DiffRow {
+                team: r.team.clone(),
+                from: a
+                    .rows
+                    .iter()
+                    .find(|x| names::same(&x.team, &r.team))
+                    .cloned(),
+                to: Some(r.clone()),
+            })
+            .collect();
+        for r in &a.rows {
+            if !b.rows.iter().any(|x| names::same(&x.team, &r.team)) {
+                rows.push(DiffRow {
+                    team: r.team.clone(),
+                    from: Some(r.clone()),
+                    to: None,
+                });
+            }
+        }
+        Ok(Diff {
+            from: a,
+            to: b,
+            rows,
+        })
     }
 }

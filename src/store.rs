@@ -36,9 +36,13 @@ pub enum TreeId {
     Names,
     /// head, format version.
     Meta,
+    /// scope | seq -> points adjustment.
+    Adjustments,
+    /// competition | seq -> team rename.
+    Renames,
 }
 
-pub const ALL_TREES: [TreeId; 10] = [
+pub const ALL_TREES: [TreeId; 12] = [
     TreeId::Events,
     TreeId::Matches,
     TreeId::ByDate,
@@ -49,10 +53,12 @@ pub const ALL_TREES: [TreeId; 10] = [
     TreeId::Facts,
     TreeId::Names,
     TreeId::Meta,
+    TreeId::Adjustments,
+    TreeId::Renames,
 ];
 
 /// Trees that are recomputed from `events` by a rebuild.
-pub const DERIVED_TREES: [TreeId; 8] = [
+pub const DERIVED_TREES: [TreeId; 10] = [
     TreeId::Matches,
     TreeId::ByDate,
     TreeId::Snapshots,
@@ -61,6 +67,8 @@ pub const DERIVED_TREES: [TreeId; 8] = [
     TreeId::Teams,
     TreeId::Facts,
     TreeId::Names,
+    TreeId::Adjustments,
+    TreeId::Renames,
 ];
 
 impl TreeId {
@@ -76,6 +84,8 @@ impl TreeId {
             TreeId::Facts => "facts",
             TreeId::Names => "names",
             TreeId::Meta => "meta",
+            TreeId::Adjustments => "adjustments",
+            TreeId::Renames => "renames",
         }
     }
 

@@ -13,7 +13,10 @@ use scoreledger::encoding::{decode_event, encode_envelope, encode_event, split_e
 use scoreledger::event::{MatchStatus, ScorePair};
 use scoreledger::keys;
 use scoreledger::rules::{Tiebreak, ALL_TIEBREAKS};
-use scoreledger::{Date, Event, MatchResult, Rules, SeasonFacts, TeamRegistration, Timestamp};
+use scoreledger::{
+    Annulment, Award, Date, Event, MatchId, MatchResult, PointsAdjustment, ResultCorrection, Rules,
+    SeasonFacts, TeamRegistration, TeamRename, Timestamp,
+};
 use serde_json::{json, Value};
 
 fn d(s: &str) -> Date {
@@ -156,6 +159,67 @@ fn vector_events() -> Vec<(&'static str, Event)> {
         ("match-every-field", Event::MatchResult(full)),
         ("match-cancelled-no-round", Event::MatchResult(cancelled)),
         ("match-extremes", Event::MatchResult(big)),
+        (
+            "result-corrected",
+            Event::ResultCorrected(ResultCorrection {
+                match_id: keys::match_id(
+                    "Copa Perú",
+                    "1984",
+                    "Final stage",
+                    Some(1),
+                    d("1984-12-02"),
+                    "Alianza Atlético",
+                    "Universitario de Tacna",
+                ),
+                home_goals: 2,
+                away_goals: 2,
+                reason: "score mistyped".into(),
+                source: Some("El Comercio, 3 December 1984".into()),
+            }),
+        ),
+        (
+            "match-awarded",
+            Event::MatchAwarded(Award {
+                match_id: MatchId([0xab; 16]),
+                to: "Universitario de Tacna".into(),
+                home_goals: 0,
+                away_goals: 3,
+                kept_score: false,
+                reason: "ineligible player".into(),
+                source: None,
+            }),
+        ),
+        (
+            "match-annulled",
+            Event::MatchAnnulled(Annulment {
+                match_id: MatchId([0; 16]),
+                reason: "replayed".into(),
+                source: None,
+            }),
+        ),
+        (
+            "points-adjusted",
+            Event::PointsAdjusted(PointsAdjustment {
+                competition: "English League".into(),
+                season: "1989-90".into(),
+                stage: Some("Division 2".into()),
+                team: "Swindon Town".into(),
+                points: -3,
+                date: d("1990-05-01"),
+                reason: "financial irregularities".into(),
+                source: None,
+            }),
+        ),
+        (
+            "team-renamed",
+            Event::TeamRenamed(TeamRename {
+                competition: "English League".into(),
+                from: "Small Heath".into(),
+                to: "Birmingham".into(),
+                reason: "renamed in 1905".into(),
+                source: Some("club history".into()),
+            }),
+        ),
     ]
 }
 
@@ -189,7 +253,7 @@ fn build() -> Value {
             "season_scope(Copa Perú, 1984)": hex::encode(keys::season_scope("Copa Perú", "1984")),
             "stage_scope(Copa Perú, 1984, Final stage)": hex::encode(keys::stage_scope("Copa Perú", "1984", "Final stage")),
             "match_id(Copa Perú, 1984, Final stage, 1, 1984-12-02, Alianza Atlético, Universitario de Tacna)":
-                hex::encode(keys::match_id("Copa Perú", "1984", "Final stage", Some(1), d1, "Alianza Atlético", "Universitario de Tacna")),
+                keys::match_id("Copa Perú", "1984", "Final stage", Some(1), d1, "Alianza Atlético", "Universitario de Tacna").to_hex(),
             "by_date(stage_scope(Copa Perú, 1984, Final stage), 1984-12-02, 1, 4)":
                 hex::encode(keys::by_date(&keys::stage_scope("Copa Perú", "1984", "Final stage"), d1, Some(1), 4)),
         },

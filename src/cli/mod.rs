@@ -1,11 +1,18 @@
 //! Command-line interface: one file per subcommand.
 
+mod adjust;
+mod annul;
+mod award;
 mod completions;
+mod correct;
+mod diff;
 mod head;
+mod history;
 mod import;
 mod log;
 mod rebuild;
 mod record;
+mod rename;
 mod render;
 mod results;
 mod rules;
@@ -51,8 +58,15 @@ enum Command {
     Import(import::Args),
     Rules(rules::Args),
     Record(record::Args),
+    Correct(correct::Args),
+    Award(award::Args),
+    Annul(annul::Args),
+    Adjust(adjust::Args),
+    Rename(rename::Args),
     Standings(standings::Args),
     Results(results::Args),
+    History(history::Args),
+    Diff(diff::Args),
     Log(log::Args),
     Verify(verify::Args),
     Head(head::Args),
@@ -120,6 +134,26 @@ fn open_existing(db: &std::path::Path) -> Result<Archive, Error> {
     open(db)
 }
 
+/// Appends one event and reports it: "recorded seq N HASH" and a summary, or
+/// that the archive already held it.
+fn append_one(archive: &mut Archive, event: scoreledger::Event) -> Result<(), Error> {
+    let report = archive.append(vec![event], now()?).map_err(|e| match e {
+        Error::Rejected { source, .. } => *source,
+        other => other,
+    })?;
+    let text = match report.appended.first() {
+        Some(ap) => {
+            let summary = archive
+                .event(ap.seq)?
+                .map(|e| e.event.summary())
+                .unwrap_or_default();
+            format!("recorded seq {} {}\n{summary}\n", ap.seq, ap.hash)
+        }
+        None => "already recorded; nothing appended\n".to_string(),
+    };
+    print(&text)
+}
+
 /// Writes to stdout; a closed pipe (`| head`) is not an error.
 fn print(s: &str) -> Result<(), Error> {
     let mut out = std::io::stdout().lock();
@@ -135,8 +169,15 @@ pub fn main() -> i32 {
         Command::Import(a) => import::run(&cli.db, a),
         Command::Rules(a) => rules::run(&cli.db, a),
         Command::Record(a) => record::run(&cli.db, a),
+        Command::Correct(a) => correct::run(&cli.db, a),
+        Command::Award(a) => award::run(&cli.db, a),
+        Command::Annul(a) => annul::run(&cli.db, a),
+        Command::Adjust(a) => adjust::run(&cli.db, a),
+        Command::Rename(a) => rename::run(&cli.db, a),
         Command::Standings(a) => standings::run(&cli.db, a),
         Command::Results(a) => results::run(&cli.db, a),
+        Command::History(a) => history::run(&cli.db, a),
+        Command::Diff(a) => diff::run(&cli.db, a),
         Command::Log(a) => log::run(&cli.db, a),
         Command::Verify(a) => verify::run(&cli.db, a),
         Command::Head(a) => head::run(&cli.db, a),

@@ -95,24 +95,8 @@ pub fn run(db: &Path, a: Args) -> Result<(), Error> {
         &a.away,
     );
     m.group = a.group;
-    let report = archive
-        .append(vec![Event::MatchResult(m)], super::now()?)
-        .map_err(|e| match e {
-            Error::Rejected { source, .. } => *source,
-            other => other,
-        })?;
-    let text = match report.appended.first() {
-        Some(ap) => {
-            for n in notes {
-                eprintln!("{n}");
-            }
-            let ev = archive
-                .event(ap.seq)?
-                .map(|e| e.event.summary())
-                .unwrap_or_default();
-            format!("recorded seq {} {}\n{ev}\n", ap.seq, ap.hash)
-        }
-        None => "already recorded; nothing appended\n".to_string(),
-    };
-    super::print(&text)
+    for n in notes {
+        eprintln!("{n}");
+    }
+    super::append_one(&mut archive, Event::MatchResult(m))
 }

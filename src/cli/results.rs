@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use clap::ValueEnum;
-use scoreledger::{Date, Error, KnownAt, MatchStatus, ResultsQuery};
+use scoreledger::{Date, Error, KnownAt, ResultsQuery};
 use serde_json::json;
 
 use super::render::{self, Align};
@@ -16,7 +16,9 @@ Examples:
   scoreledger results --round 2 --format json
   scoreledger results --format csv > results.csv
 
-The id column is a short stable match id that other commands take.";
+The id column is a short stable match id that correct, award, annul and history
+take. Corrected, awarded and annulled matches are marked with their reason;
+the score shown is the one that counts.";
 
 #[derive(Clone, Copy, ValueEnum)]
 pub enum Format {
@@ -47,15 +49,6 @@ pub struct Args {
     format: Format,
 }
 
-fn status(s: MatchStatus) -> &'static str {
-    match s {
-        MatchStatus::Played => "",
-        MatchStatus::Cancelled => "cancelled",
-        MatchStatus::Postponed => "postponed",
-        MatchStatus::Abandoned => "abandoned",
-    }
-}
-
 pub fn run(db: &Path, a: Args) -> Result<(), Error> {
     let archive = super::open_existing(db)?;
     let q = ResultsQuery {
@@ -71,9 +64,9 @@ pub fn run(db: &Path, a: Args) -> Result<(), Error> {
             let arr: Vec<_> = rows
                 .iter()
                 .map(|row| {
-                    let r = &row.result;
+                    let (r, e) = (&row.record.result, &row.effective);
                     json!({
-                        "id": row.id,
+                        "id": row.record.id.short(),
                         "competition": r.competition,
                         "season": r.season,
                         "stage": r.stage,
@@ -81,33 +74,49 @@ pub fn run(db: &Path, a: Args) -> Result<(), Error> {
                         "date": r.date.to_string(),
                         "home": r.home,
                         "away": r.away,
-                        "home_goals": r.home_goals,
-                        "away_goals": r.away_goals,
-                        "seq": row.seq,
+                        "home_goals": e.home_goals,
+                        "away_goals": e.away_goals,
+                        "seq": row.record.seq,
+                        "status": row.status,
+                        "counts": e.counts,
+                        "recorded_score": format!("{}-{}", r.home_goals, r.away_goals),
+                        "reason": e.reason,
                     })
                 })
                 .collect();
             format!("{}\n", serde_json::Value::Array(arr))
         }
         Format::Table | Format::Csv => {
+            let csv = matches!(a.format, Format::Csv);
             let cells: Vec<Vec<String>> = rows
                 .iter()
                 .map(|row| {
-                    let r = &row.result;
-                    vec![
-                        row.id.clone(),
+                    let (r, e) = (&row.record.result, &row.effective);
+                    let note = match (row.status, &e.reason) {
+                        ("played", _) => String::new(),
+                        (s, Some(reason)) if !csv => {
+                            format!("{s} (was {}-{}): {reason}", r.home_goals, r.away_goals)
+                        }
+                        (s, _) => s.to_string(),
+                    };
+                    let mut v = vec![
+                        row.record.id.short(),
                         r.date.to_string(),
                         format!("{} {}", r.season, r.stage),
                         r.round.map(|n| n.to_string()).unwrap_or_default(),
                         r.home.clone(),
-                        format!("{}-{}", r.home_goals, r.away_goals),
+                        format!("{}-{}", e.home_goals, e.away_goals),
                         r.away.clone(),
-                        status(r.status).to_string(),
-                        row.seq.to_string(),
-                    ]
+                        note,
+                        row.record.seq.to_string(),
+                    ];
+                    if csv {
+                        v.push(e.reason.clone().unwrap_or_default());
+                    }
+                    v
                 })
                 .collect();
-            let headers = [
+            let mut headers = vec![
                 ("id", Align::Left),
                 ("date", Align::Left),
                 ("stage", Align::Left),
@@ -115,11 +124,13 @@ pub fn run(db: &Path, a: Args) -> Result<(), Error> {
                 ("home", Align::Left),
                 ("score", Align::Left),
                 ("away", Align::Left),
-                ("note", Align::Left),
+                ("status", Align::Left),
                 ("seq", Align::Right),
             ];
-            if matches!(a.format, Format::Csv) {
-                render::csv(&headers.map(|(h, _)| h), &cells)?
+            if csv {
+                headers.push(("reason", Align::Left));
+                let names: Vec<&str> = headers.iter().map(|(h, _)| *h).collect();
+                render::csv(&names, &cells)?
             } else if cells.is_empty() {
                 "no results match\n".to_string()
             } else {

@@ -18,7 +18,8 @@ Examples:
   scoreledger standings --known-at 20 --format json      as the archive stood after event 20
   scoreledger standings --known-at 2026-11-28T10:00:00Z  as the archive stood at that instant
 
-Teams level on every tie-break share a position, shown as 4= (the same pos in JSON).";
+Teams level on every tie-break share a position, shown as 4= (the same pos in JSON).
+Points adjustments appear in an Adj column (JSON: adjustment); Pts includes them.";
 
 #[derive(Clone, Copy, ValueEnum)]
 pub enum Format {
@@ -47,7 +48,7 @@ pub struct Args {
     format: Format,
 }
 
-const HEADERS: [(&str, Align); 10] = [
+const HEADERS: [(&str, Align); 11] = [
     ("Pos", Align::Right),
     ("Team", Align::Left),
     ("P", Align::Right),
@@ -57,11 +58,19 @@ const HEADERS: [(&str, Align); 10] = [
     ("GF", Align::Right),
     ("GA", Align::Right),
     ("GD", Align::Right),
+    ("Adj", Align::Right),
     ("Pts", Align::Right),
 ];
 
-fn cells(s: &Standings, plain: bool) -> Vec<Vec<String>> {
-    s.rows
+/// Headers and cells; the `Adj` column only when asked for.
+fn cells(s: &Standings, plain: bool, adj: bool) -> (Vec<(&'static str, Align)>, Vec<Vec<String>>) {
+    let headers = HEADERS
+        .iter()
+        .filter(|(h, _)| adj || *h != "Adj")
+        .copied()
+        .collect();
+    let rows = s
+        .rows
         .iter()
         .map(|r| {
             let pos = if r.shared && !plain {
@@ -69,12 +78,14 @@ fn cells(s: &Standings, plain: bool) -> Vec<Vec<String>> {
             } else {
                 r.pos.to_string()
             };
-            let gd = if plain {
-                r.goal_difference.to_string()
-            } else {
-                render::signed(r.goal_difference)
+            let signed = |n: i64| {
+                if plain {
+                    n.to_string()
+                } else {
+                    render::signed(n)
+                }
             };
-            vec![
+            let mut v = vec![
                 pos,
                 r.team.clone(),
                 r.played.to_string(),
@@ -83,11 +94,16 @@ fn cells(s: &Standings, plain: bool) -> Vec<Vec<String>> {
                 r.lost.to_string(),
                 r.goals_for.to_string(),
                 r.goals_against.to_string(),
-                gd,
-                r.points.to_string(),
-            ]
+                signed(r.goal_difference),
+            ];
+            if adj {
+                v.push(signed(r.adjustment));
+            }
+            v.push(r.points.to_string());
+            v
         })
-        .collect()
+        .collect();
+    (headers, rows)
 }
 
 pub fn json(s: &Standings) -> serde_json::Value {
@@ -110,6 +126,7 @@ pub fn json(s: &Standings) -> serde_json::Value {
             "goals_against": r.goals_against,
             "goal_difference": r.goal_difference,
             "points": r.points,
+            "adjustment": r.adjustment,
         })).collect::<Vec<_>>(),
     })
 }
@@ -142,14 +159,20 @@ pub fn run(db: &Path, a: Args) -> Result<(), Error> {
         _ => Cut::All,
     };
     let s = archive.standings(&a.filter.filter(), cut, a.known_at)?;
+    let any_adj = s.rows.iter().any(|r| r.adjustment != 0);
     let text = match a.format {
-        Format::Table => format!(
-            "{}{}",
-            title(&s),
-            render::table(&HEADERS, &cells(&s, false))
-        ),
-        Format::Markdown => render::markdown(&HEADERS, &cells(&s, false)),
-        Format::Csv => render::csv(&HEADERS.map(|(h, _)| h), &cells(&s, true))?,
+        Format::Table => {
+            let (h, c) = cells(&s, false, any_adj);
+            format!("{}{}", title(&s), render::table(&h, &c))
+        }
+        Format::Markdown => {
+            let (h, c) = cells(&s, false, any_adj);
+            render::markdown(&h, &c)
+        }
+        Format::Csv => {
+            let (h, c) = cells(&s, true, true);
+            render::csv(&h.iter().map(|(h, _)| *h).collect::<Vec<_>>(), &c)?
+        }
         Format::Json => format!("{}\n", json(&s)),
     };
     super::print(&text)

@@ -1,0 +1,53 @@
+//! `scoreledger adjust`
+
+use std::path::Path;
+
+use scoreledger::{Date, Error, Event, PointsAdjustment};
+
+const EXAMPLES: &str = "\
+Examples:
+  scoreledger adjust --competition 'Copa Perú' --season 1984 --team 'Bella Esperanza' \\
+      --points -3 --date 1984-12-10 --reason 'unpaid registration fee'
+
+--points is signed (negative for a deduction) and counts in every table dated
+on or after --date. Tables show it in an Adj column; Pts includes it.";
+
+/// Add or deduct points for a team from a date on.
+#[derive(clap::Args)]
+#[command(after_help = EXAMPLES)]
+pub struct Args {
+    #[arg(long)]
+    competition: String,
+    #[arg(long)]
+    season: String,
+    /// Only this stage (otherwise every stage of the season).
+    #[arg(long)]
+    stage: Option<String>,
+    #[arg(long)]
+    team: String,
+    /// Points to add; negative to deduct, e.g. --points -3.
+    #[arg(long, allow_negative_numbers = true)]
+    points: i32,
+    /// The date from which the adjustment counts (YYYY-MM-DD).
+    #[arg(long, value_parser = Date::parse_iso)]
+    date: Date,
+    #[arg(long)]
+    reason: String,
+    #[arg(long)]
+    source: Option<String>,
+}
+
+pub fn run(db: &Path, a: Args) -> Result<(), Error> {
+    let mut archive = super::open_existing(db)?;
+    let event = Event::PointsAdjusted(PointsAdjustment {
+        competition: a.competition,
+        season: a.season,
+        stage: a.stage,
+        team: a.team,
+        points: a.points,
+        date: a.date,
+        reason: a.reason,
+        source: a.source,
+    });
+    super::append_one(&mut archive, event)
+}

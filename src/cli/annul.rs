@@ -1,0 +1,37 @@
+//! `scoreledger annul ID`
+
+use std::path::Path;
+
+use scoreledger::{Annulment, Error, Event};
+
+const EXAMPLES: &str = "\
+Examples:
+  scoreledger annul 5b2c0e41a7 --reason 'abandoned after 60 minutes; replayed on 1984-12-20'
+
+The match stays in the archive and in `results` (marked annulled) but no longer
+counts in tables. A replay is recorded as a new match.";
+
+/// Annul a match: it no longer counts.
+#[derive(clap::Args)]
+#[command(after_help = EXAMPLES)]
+pub struct Args {
+    /// Match id (or a unique prefix), as `results` shows it.
+    id: String,
+    #[arg(long)]
+    reason: String,
+    #[arg(long)]
+    source: Option<String>,
+}
+
+pub fn run(db: &Path, a: Args) -> Result<(), Error> {
+    let mut archive = super::open_existing(db)?;
+    let rec = archive.find_match(&a.id)?;
+    super::append_one(
+        &mut archive,
+        Event::MatchAnnulled(Annulment {
+            match_id: rec.id,
+            reason: a.reason,
+            source: a.source,
+        }),
+    )
+}

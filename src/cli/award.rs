@@ -1,0 +1,63 @@
+//! `scoreledger award ID --to TEAM`
+
+use std::path::Path;
+
+use scoreledger::import::wiki::parse_score;
+use scoreledger::{Award, Error, Event};
+
+const EXAMPLES: &str = "\
+Examples:
+  scoreledger award 5b2c0e41a7 --to 'Universitario de Tacna' --reason 'ineligible player fielded'
+  scoreledger award 5b2c0e41a7 --to 'Alianza Atlético' --keep-score --reason 'protest rejected, result stands'
+  scoreledger award 5b2c0e41a7 --to 'Bella Esperanza' --score 2-0 --reason 'walkover'
+
+--score is the awarded team's goals first (default 3-0); --keep-score keeps the
+score played, which must then be a win for that team.";
+
+/// Award a match to one of its teams.
+#[derive(clap::Args)]
+#[command(after_help = EXAMPLES)]
+pub struct Args {
+    /// Match id (or a unique prefix), as `results` shows it.
+    id: String,
+    /// The team the match is awarded to.
+    #[arg(long)]
+    to: String,
+    /// Awarded score, the awarded team's goals first.
+    #[arg(
+        long,
+        default_value = "3-0",
+        conflicts_with = "keep_score",
+        allow_hyphen_values = true
+    )]
+    score: String,
+    /// Keep the score played instead of an awarded score.
+    #[arg(long)]
+    keep_score: bool,
+    #[arg(long)]
+    reason: String,
+    #[arg(long)]
+    source: Option<String>,
+}
+
+pub fn run(db: &Path, a: Args) -> Result<(), Error> {
+    let (winner, loser) = parse_score(&a.score).map_err(Error::Invalid)?;
+    let mut archive = super::open_existing(db)?;
+    let rec = archive.find_match(&a.id)?;
+    let home = scoreledger::names::same(&a.to, &rec.result.home);
+    let (home_goals, away_goals) = if home {
+        (winner, loser)
+    } else {
+        (loser, winner)
+    };
+    let event = Event::MatchAwarded(Award {
+        match_id: rec.id,
+        to: a.to,
+        home_goals,
+        away_goals,
+        kept_score: a.keep_score,
+        reason: a.reason,
+        source: a.source,
+    });
+    super::append_one(&mut archive, event)
+}

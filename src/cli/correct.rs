@@ -1,0 +1,45 @@
+//! `scoreledger correct ID SCORE`
+
+use std::path::Path;
+
+use scoreledger::import::wiki::parse_score;
+use scoreledger::{Error, Event, ResultCorrection};
+
+const EXAMPLES: &str = "\
+Examples:
+  scoreledger results --round 1                  find the match id
+  scoreledger correct 5b2c0e41a7 2-2 --reason 'score mistyped' --source 'El Comercio, 3 Dec 1984'
+
+The recorded result is not touched: the correction is a new event, shown by
+`history ID`, and tables as known before it (--known-at) do not change.";
+
+/// Correct the score of a recorded match.
+#[derive(clap::Args)]
+#[command(after_help = EXAMPLES)]
+pub struct Args {
+    /// Match id (or a unique prefix of at least 4 characters), as `results` shows it.
+    id: String,
+    /// The right full-time score, home first: 2-2.
+    #[arg(allow_hyphen_values = true)]
+    score: String,
+    /// Why the score was wrong.
+    #[arg(long)]
+    reason: String,
+    /// Where the right score comes from.
+    #[arg(long)]
+    source: Option<String>,
+}
+
+pub fn run(db: &Path, a: Args) -> Result<(), Error> {
+    let (home_goals, away_goals) = parse_score(&a.score).map_err(Error::Invalid)?;
+    let mut archive = super::open_existing(db)?;
+    let rec = archive.find_match(&a.id)?;
+    let event = Event::ResultCorrected(ResultCorrection {
+        match_id: rec.id,
+        home_goals,
+        away_goals,
+        reason: a.reason,
+        source: a.source,
+    });
+    super::append_one(&mut archive, event)
+}

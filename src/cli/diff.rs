@@ -1,0 +1,134 @@
+//! `scoreledger diff --from WHEN --to WHEN`
+
+use std::path::Path;
+
+use clap::ValueEnum;
+use scoreledger::{Diff, Error, When};
+use serde_json::json;
+
+use super::render::{self, Align};
+use super::FilterArgs;
+
+const EXAMPLES: &str = "\
+Examples:
+  scoreledger diff --from 1984-12-05 --to 1984-12-09
+  scoreledger diff --from round:1 --to round:5 --format json
+  scoreledger diff --from seq:23 --to seq:24      what one event changed
+
+WHEN is a date (results played on or before it), round:N (after rounds 1 to N)
+or seq:N (the whole table as the archive stood after event N).";
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+}
+
+/// How a table moved between two points in time.
+#[derive(clap::Args)]
+#[command(after_help = EXAMPLES)]
+pub struct Args {
+    #[command(flatten)]
+    filter: FilterArgs,
+    #[arg(long, value_name = "WHEN")]
+    from: When,
+    #[arg(long, value_name = "WHEN")]
+    to: When,
+    #[arg(long, value_enum, default_value = "table")]
+    format: Format,
+}
+
+fn json(d: &Diff, from: When, to: When) -> serde_json::Value {
+    let rows: Vec<_> = d
+        .rows
+        .iter()
+        .map(|r| {
+            let f = r.from.as_ref();
+            let t = r.to.as_ref();
+            json!({
+                "team": r.team,
+                "pos_from": f.map(|x| x.pos),
+                "pos_to": t.map(|x| x.pos),
+                "moved": r.moved(),
+                "points_from": f.map(|x| x.points),
+                "points_to": t.map(|x| x.points),
+                "points_change": f.zip(t).map(|(f, t)| t.points - f.points),
+                "goal_difference_from": f.map(|x| x.goal_difference),
+                "goal_difference_to": t.map(|x| x.goal_difference),
+                "goal_difference_change": f.zip(t).map(|(f, t)| t.goal_difference - f.goal_difference),
+            })
+        })
+        .collect();
+    json!({
+        "competition": d.to.competition,
+        "season": d.to.season,
+        "stage": d.to.stage,
+        "from": from.to_string(),
+        "to": to.to_string(),
+        "from_known_at": d.from.known_at,
+        "to_known_at": d.to.known_at,
+        "rows": rows,
+    })
+}
+
+fn arrow(moved: Option<i64>) -> String {
+    match moved {
+        Some(n) if n > 0 => format!("↑{n}"),
+        Some(n) if n < 0 => format!("↓{}", -n),
+        Some(_) => "=".into(),
+        None => String::new(),
+    }
+}
+
+pub fn run(db: &Path, a: Args) -> Result<(), Error> {
+    let archive = super::open_existing(db)?;
+    let d = archive.diff(&a.filter.filter(), a.from, a.to)?;
+    let text = match a.format {
+        Format::Json => format!("{}\n", json(&d, a.from, a.to)),
+        Format::Table => {
+            let opt = |v: Option<String>| v.unwrap_or_else(|| "-".into());
+            let rows: Vec<Vec<String>> = d
+                .rows
+                .iter()
+                .map(|r| {
+                    let (f, t) = (r.from.as_ref(), r.to.as_ref());
+                    let pos = |x: Option<&scoreledger::Row>| {
+                        opt(x.map(|x| format!("{}{}", x.pos, if x.shared { "=" } else { "" })))
+                    };
+                    vec![
+                        r.team.clone(),
+                        pos(f),
+                        pos(t),
+                        arrow(r.moved()),
+                        opt(f.map(|x| x.points.to_string())),
+                        opt(t.map(|x| x.points.to_string())),
+                        opt(f.zip(t).map(|(f, t)| render::signed(t.points - f.points))),
+                        opt(f.map(|x| render::signed(x.goal_difference))),
+                        opt(t.map(|x| render::signed(x.goal_difference))),
+                    ]
+                })
+                .collect();
+            let headers = [
+                ("Team", Align::Left),
+                ("Pos", Align::Right),
+                ("->", Align::Right),
+                ("Move", Align::Left),
+                ("Pts", Align::Right),
+                ("->", Align::Right),
+                ("+/-", Align::Right),
+                ("GD", Align::Right),
+                ("->", Align::Right),
+            ];
+            format!(
+                "{} {} · {} · from {} to {}\n\n{}",
+                d.to.competition,
+                d.to.season,
+                d.to.stage,
+                a.from,
+                a.to,
+                render::table(&headers, &rows)
+            )
+        }
+    };
+    super::print(&text)
+}

@@ -1,0 +1,113 @@
+//! `scoreledger history ID`
+
+use std::path::Path;
+
+use clap::ValueEnum;
+use scoreledger::Error;
+use serde_json::json;
+
+use super::render::{self, Align};
+
+const EXAMPLES: &str = "\
+Examples:
+  scoreledger history 5b2c0e41a7
+  scoreledger history 5b2c --format json";
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+}
+
+/// Every event that touched a match: seq, recorded_at, hash, what changed.
+#[derive(clap::Args)]
+#[command(after_help = EXAMPLES)]
+pub struct Args {
+    /// Match id (or a unique prefix), as `results` shows it.
+    id: String,
+    #[arg(long, value_enum, default_value = "table")]
+    format: Format,
+}
+
+pub fn run(db: &Path, a: Args) -> Result<(), Error> {
+    let archive = super::open_existing(db)?;
+    let rec = archive.find_match(&a.id)?;
+    let entries = archive.history(&rec)?;
+    let m = &rec.result;
+    let text = match a.format {
+        Format::Json => {
+            let events: Vec<_> = entries
+                .iter()
+                .map(|e| {
+                    json!({
+                        "seq": e.seq,
+                        "recorded_at": e.recorded_at.to_string(),
+                        "hash": e.hash.to_hex(),
+                        "kind": e.kind,
+                        "change": e.change,
+                        "reason": e.reason,
+                        "source": e.source,
+                    })
+                })
+                .collect();
+            let now = rec.effective(u64::MAX);
+            let v = json!({
+                "id": rec.id.short(),
+                "competition": m.competition,
+                "season": m.season,
+                "stage": m.stage,
+                "round": m.round,
+                "date": m.date.to_string(),
+                "home": m.home,
+                "away": m.away,
+                "home_goals": now.home_goals,
+                "away_goals": now.away_goals,
+                "status": rec.status_word(u64::MAX),
+                "events": events,
+            });
+            format!("{v}\n")
+        }
+        Format::Table => {
+            let round = m.round.map(|r| format!(" round {r}")).unwrap_or_default();
+            let mut out = format!(
+                "match {}: {} {} {}{}, {}: {} v {} ({})\n\n",
+                rec.id.short(),
+                m.competition,
+                m.season,
+                m.stage,
+                round,
+                m.date,
+                m.home,
+                m.away,
+                rec.status_word(u64::MAX)
+            );
+            let rows: Vec<Vec<String>> = entries
+                .iter()
+                .map(|e| {
+                    let why = match (&e.reason, &e.source) {
+                        (Some(r), Some(s)) => format!("{r} [source: {s}]"),
+                        (Some(r), None) => r.clone(),
+                        _ => String::new(),
+                    };
+                    vec![
+                        e.seq.to_string(),
+                        e.recorded_at.to_string(),
+                        e.hash.to_hex(),
+                        e.change.clone(),
+                        why,
+                    ]
+                })
+                .collect();
+            let headers = [
+                ("seq", Align::Right),
+                ("recorded_at", Align::Left),
+                ("hash", Align::Left),
+                ("change", Align::Left),
+                ("reason", Align::Left),
+            ];
+            out.push_str(&render::table(&headers, &rows));
+            out
+        }
+    };
+    super::print(&text)
+}

@@ -1,0 +1,43 @@
+//! `scoreledger rename`
+
+use std::path::Path;
+
+use scoreledger::{Error, Event, TeamRename};
+
+const EXAMPLES: &str = "\
+Examples:
+  scoreledger rename --competition 'English League' --from 'Small Heath' --to 'Birmingham' \\
+      --reason 'renamed in 1905'
+
+Both names are one club in that competition from then on: its results under
+either name count in one row, shown under the new name.";
+
+/// Record that a team is known by another name (or merge an alias).
+#[derive(clap::Args)]
+#[command(after_help = EXAMPLES)]
+pub struct Args {
+    #[arg(long)]
+    competition: String,
+    /// The name results were recorded under.
+    #[arg(long)]
+    from: String,
+    /// The name to show from now on.
+    #[arg(long)]
+    to: String,
+    #[arg(long)]
+    reason: String,
+    #[arg(long)]
+    source: Option<String>,
+}
+
+pub fn run(db: &Path, a: Args) -> Result<(), Error> {
+    let mut archive = super::open_existing(db)?;
+    let event = Event::TeamRenamed(TeamRename {
+        competition: a.competition,
+        from: a.from,
+        to: a.to,
+        reason: a.reason,
+        source: a.source,
+    });
+    super::append_one(&mut archive, event)
+}

@@ -1,0 +1,204 @@
+//! A match as the archive holds it: the result as first recorded, and every
+//! compensating event since, folded into what counts at any point in the log.
+
+use serde::{Deserialize, Serialize};
+
+use crate::event::{MatchId, MatchResult, MatchStatus};
+
+/// What the `by_date` index holds for each match.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MatchRecord {
+    pub id: MatchId,
+    /// The event that recorded the match.
+    pub seq: u64,
+    /// The result as first recorded.
+    pub result: MatchResult,
+    /// Compensating events, in seq order.
+    pub changes: Vec<MatchChange>,
+}
+
+/// One compensating event applied to a match.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MatchChange {
+    pub seq: u64,
+    pub kind: ChangeKind,
+    pub reason: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ChangeKind {
+    Corrected {
+        home_goals: u16,
+        away_goals: u16,
+    },
+    Awarded {
+        to: String,
+        home_goals: u16,
+        away_goals: u16,
+        kept_score: bool,
+    },
+    Annulled,
+}
+
+/// Where a match stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MatchState {
+    /// As recorded (played, or cancelled/postponed/abandoned as recorded).
+    Recorded,
+    Corrected,
+    Awarded,
+    Annulled,
+}
+
+/// What a match counts as, as known at some seq.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Effective {
+    pub home_goals: u16,
+    pub away_goals: u16,
+    /// Whether it counts in tables.
+    pub counts: bool,
+    pub state: MatchState,
+    /// The reason of the latest compensating event.
+    pub reason: Option<String>,
+    /// The team it was awarded to, if awarded.
+    pub awarded_to: Option<String>,
+}
+
+impl MatchRecord {
+    /// The match as known at `known_at`: the recorded result with every
+    /// compensating event up to that seq applied in order.
+    pub fn effective(&self, known_at: u64) -> Effective {
+        let r = &self.result;
+        let mut e = Effective {
+            home_goals: r.home_goals,
+            away_goals: r.away_goals,
+            counts: r.status.counts(),
+            state: MatchState::Recorded,
+            reason: None,
+            awarded_to: None,
+        };
+        for c in self.changes.iter().filter(|c| c.seq <= known_at) {
+            match &c.kind {
+                ChangeKind::Corrected {
+                    home_goals,
+                    away_goals,
+                } => {
+                    e.home_goals = *home_goals;
+                    e.away_goals = *away_goals;
+                    e.state = MatchState::Corrected;
+                }
+                ChangeKind::Awarded {
+                    to,
+                    home_goals,
+                    away_goals,
+                    ..
+                } => {
+                    e.home_goals = *home_goals;
+                    e.away_goals = *away_goals;
+                    e.counts = true;
+                    e.state = MatchState::Awarded;
+                    e.awarded_to = Some(to.clone());
+                }
+                ChangeKind::Annulled => {
+                    e.counts = false;
+                    e.state = MatchState::Annulled;
+                }
+            }
+            e.reason = Some(c.reason.clone());
+        }
+        e
+    }
+
+    /// The status word shown to people: `played`, `corrected`, `awarded`,
+    /// `annulled`, or the recorded `cancelled` / `postponed` / `abandoned`.
+    pub fn status_word(&self, known_at: u64) -> &'static str {
+        match self.effective(known_at).state {
+            MatchState::Corrected => "corrected",
+            MatchState::Awarded => "awarded",
+            MatchState::Annulled => "annulled",
+            MatchState::Recorded => match self.result.status {
+                MatchStatus::Played => "played",
+                MatchStatus::Cancelled => "cancelled",
+                MatchStatus::Postponed => "postponed",
+                MatchStatus::Abandoned => "abandoned",
+            },
+        }
+    }
+
+    /// Every seq that touched the match, in order.
+    pub fn seqs(&self) -> Vec<u64> {
+        std::iter::once(self.seq)
+            .chain(self.changes.iter().map(|c| c.seq))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::date::Date;
+
+    fn record() -> MatchRecord {
+        let d = Date::from_ymd(1984, 12, 2).unwrap();
+        MatchRecord {
+            id: MatchId::default(),
+            seq: 5,
+            result: MatchResult::new("C", "S", "X", Some(1), d, "A", 3, 2, "B"),
+            changes: vec![
+                MatchChange {
+                    seq: 10,
+                    kind: ChangeKind::Corrected {
+                        home_goals: 2,
+                        away_goals: 2,
+                    },
+                    reason: "typo".into(),
+                },
+                MatchChange {
+                    seq: 12,
+                    kind: ChangeKind::Awarded {
+                        to: "B".into(),
+                        home_goals: 0,
+                        away_goals: 3,
+                        kept_score: false,
+                    },
+                    reason: "protest".into(),
+                },
+                MatchChange {
+                    seq: 15,
+                    kind: ChangeKind::Annulled,
+                    reason: "replayed".into(),
+                },
+            ],
+        }
+    }
+
+    fn check(known_at: u64, expect: (u16, u16, bool, MatchState, Option<&str>)) {
+        let e = record().effective(known_at);
+        assert_eq!(
+            (
+                e.home_goals,
+                e.away_goals,
+                e.counts,
+                e.state,
+                e.reason.as_deref()
+            ),
+            expect,
+            "known at {known_at}"
+        );
+    }
+
+    #[test]
+    fn compensating_events_apply_in_order_up_to_known_at() {
+        check(5, (3, 2, true, MatchState::Recorded, None));
+        check(9, (3, 2, true, MatchState::Recorded, None));
+        check(10, (2, 2, true, MatchState::Corrected, Some("typo")));
+        check(12, (0, 3, true, MatchState::Awarded, Some("protest")));
+        check(
+            u64::MAX,
+            (0, 3, false, MatchState::Annulled, Some("replayed")),
+        );
+        assert_eq!(record().seqs(), vec![5, 10, 12, 15]);
+        assert_eq!(record().status_word(11), "corrected");
+    }
+}

@@ -1,0 +1,128 @@
+//! Shared by the CLI test files: a temporary archive and the real binary.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::process::Output;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+pub const SEED: &str = include_str!("../data/1984-copa-peru.txt");
+
+pub struct Env {
+    dir: tempfile::TempDir,
+}
+
+impl Env {
+    pub fn new() -> Env {
+        Env {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    pub fn db(&self) -> PathBuf {
+        self.dir.path().join("archive.db")
+    }
+
+    pub fn file(&self, name: &str, text: &str) -> PathBuf {
+        let p = self.dir.path().join(name);
+        std::fs::write(&p, text).unwrap();
+        p
+    }
+
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.run_at("2026-11-28T10:00:00Z", args)
+    }
+
+    /// Runs with the clock set to `now` (RFC 3339).
+    pub fn run_at(&self, now: &str, args: &[&str]) -> Output {
+        let out = Command::cargo_bin("scoreledger")
+            .unwrap()
+            .env("SCORELEDGER_DB", self.db())
+            .env("SCORELEDGER_NOW", now)
+            .args(args)
+            .output()
+            .unwrap();
+        assert_ne!(
+            out.status.code(),
+            Some(101),
+            "panic on {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out
+    }
+
+    /// Runs at `now` and expects success; returns stdout.
+    pub fn ok_at(&self, now: &str, args: &[&str]) -> String {
+        let out = self.run_at(now, args);
+        assert!(
+            out.status.success(),
+            "{args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    /// The id of the match with this home team in this round.
+    pub fn match_id(&self, round: u32, home: &str) -> String {
+        let all = self.json(&["results", "--format", "json"]);
+        all.as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["round"] == round && r["home"] == home)
+            .unwrap_or_else(|| panic!("no round {round} match at home for {home}"))["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
+    /// team -> row of the latest table (JSON), with extra standings arguments.
+    pub fn table(&self, extra: &[&str]) -> std::collections::BTreeMap<String, Value> {
+        let mut args = vec!["standings", "--format", "json"];
+        args.extend_from_slice(extra);
+        let v = self.json(&args);
+        v["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| (r["team"].as_str().unwrap().to_string(), r.clone()))
+            .collect()
+    }
+
+    /// Runs and expects success; returns stdout.
+    pub fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(
+            out.status.success(),
+            "{args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    /// Runs and expects exit `code`; returns stderr.
+    pub fn fails(&self, code: i32, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert_eq!(
+            out.status.code(),
+            Some(code),
+            "{args:?}: stdout {} stderr {}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stderr).unwrap()
+    }
+
+    pub fn json(&self, args: &[&str]) -> Value {
+        serde_json::from_str(&self.ok(args)).unwrap()
+    }
+
+    pub fn import_seed(&self) -> String {
+        let p = self.file("1984-copa-peru.txt", SEED);
+        self.ok(&["import", p.to_str().unwrap(), "--points-for-win", "2"])
+    }
+
+    pub fn head(&self) -> String {
+        self.ok(&["head"])
+    }
+}

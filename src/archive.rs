@@ -13,6 +13,10 @@ use crate::event::Event;
 use crate::keys;
 use crate::store::{Store, TreeId, DERIVED_TREES};
 
+/// The layout of the derived trees. A store whose derived trees were written
+/// with another layout is rebuilt from its events when opened.
+pub const DERIVED_VERSION: u8 = 2;
+
 /// An event with its place in the chain.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Envelope {
@@ -81,10 +85,20 @@ impl Archive {
             None => {
                 let mut w = store.writes();
                 w.put(TreeId::Meta, keys::META_FORMAT, vec![FORMAT_VERSION]);
+                w.put(TreeId::Meta, keys::META_DERIVED, vec![DERIVED_VERSION]);
                 w.commit()?;
             }
         }
-        Ok(Archive { store })
+        let mut archive = Archive { store };
+        if archive
+            .store
+            .get(TreeId::Meta, keys::META_DERIVED)?
+            .as_deref()
+            != Some(&[DERIVED_VERSION][..])
+        {
+            archive.rebuild()?;
+        }
+        Ok(archive)
     }
 
     pub fn path(&self) -> &Path {
@@ -183,6 +197,7 @@ impl Archive {
             }
             d.reproject()?;
         }
+        w.put(TreeId::Meta, keys::META_DERIVED, vec![DERIVED_VERSION]);
         w.commit()?;
         Ok(n)
     }

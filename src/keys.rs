@@ -171,6 +171,7 @@ pub fn name(kind: u8, parent: &[u8], name: &str) -> Vec<u8> {
 /// `meta` keys.
 pub const META_HEAD: &[u8] = b"head";
 pub const META_FORMAT: &[u8] = b"format";
+pub const META_DERIVED: &[u8] = b"derived";
 
 #[cfg(test)]
 mod tests {

@@ -37,6 +37,7 @@ pub fn table(headers: &[(&str, Align)], rows: &[Vec<String>]) -> String {
                 }
             }
         }
+        let mut s = s.trim_end().to_string();
         s.push('\n');
         s
     };

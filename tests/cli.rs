@@ -5,7 +5,7 @@ mod common;
 use std::collections::BTreeMap;
 
 use assert_cmd::Command;
-use common::{Env, SEED};
+use common::{record_args, Env, SEED};
 use serde_json::Value;
 
 // ---------------------------------------------------------------------------
@@ -444,71 +444,43 @@ fn record_appends_once_and_refuses_a_different_score() {
     // Bad input, each refused with exit 2 and the head unchanged.
     let bad: [(&[&str], &str); 4] = [
         (
-            &[
-                "record",
-                "--competition",
-                "Copa Perú",
-                "--season",
-                "1984",
-                "--round",
+            &record_args(
                 "6",
-                "--date",
                 "1984-12-20",
                 "Bella Esperanza",
                 "1-1",
                 "bella esperanza",
-            ],
+            ),
             "cannot play itself",
         ),
         (
-            &[
-                "record",
-                "--competition",
-                "Copa Perú",
-                "--season",
-                "1984",
-                "--round",
+            &record_args(
                 "6",
-                "--date",
                 "1984-12-20",
                 "Bella Esperanza",
                 "-1-1",
                 "Guardia Republicana",
-            ],
+            ),
             "invalid score",
         ),
         (
-            &[
-                "record",
-                "--competition",
-                "Copa Perú",
-                "--season",
-                "1984",
-                "--round",
+            &record_args(
                 "6",
-                "--date",
                 "1984-11-31",
                 "Bella Esperanza",
                 "1-1",
                 "Guardia Republicana",
-            ],
+            ),
             "impossible date",
         ),
         (
-            &[
-                "record",
-                "--competition",
-                "Copa Perú",
-                "--season",
-                "1984",
-                "--round",
+            &record_args(
                 "0",
-                "--date",
                 "1984-12-20",
                 "Bella Esperanza",
                 "1-1",
                 "Guardia Republicana",
-            ],
+            ),
             "start at 1",
         ),
     ];

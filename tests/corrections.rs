@@ -4,7 +4,7 @@ mod common;
 
 use std::collections::BTreeMap;
 
-use common::{Env, SEED};
+use common::{record_args, Env, SEED};
 use serde_json::Value;
 
 const LATER: &str = "2026-12-01T09:00:00Z";
@@ -298,20 +298,13 @@ fn annul_removes_exactly_one_match() {
     let err = env.fails(2, &["correct", &id, "2-0", "--reason", "x"]);
     assert!(err.contains("annulled"), "{err}");
     // A replay is a new match.
-    env.ok(&[
-        "record",
-        "--competition",
-        "Copa Perú",
-        "--season",
-        "1984",
-        "--round",
+    env.ok(&record_args(
         "1",
-        "--date",
         "1984-12-20",
         "Los Espartanos",
         "0-0",
         "Bella Esperanza",
-    ]);
+    ));
     assert_eq!(points(&env.table(&[]), "Los Espartanos"), 9);
     env.ok(&["verify"]);
 }
@@ -412,20 +405,13 @@ fn a_renamed_team_keeps_one_record() {
         "--reason",
         "new name",
     ]);
-    env.ok(&[
-        "record",
-        "--competition",
-        "Copa Perú",
-        "--season",
-        "1984",
-        "--round",
+    env.ok(&record_args(
         "6",
-        "--date",
         "1984-12-20",
         "Bella Esperanza FC",
         "2-0",
         "Los Espartanos",
-    ]);
+    ));
     let t = env.table(&[]);
     assert!(!t.contains_key("Bella Esperanza"));
     assert_eq!(
@@ -540,20 +526,13 @@ fn diff_shows_each_teams_movement() {
 fn a_late_result_rewrites_every_later_snapshot() {
     let env = seeded();
     // Recorded last, played before rounds 2 to 5.
-    env.ok(&[
-        "record",
-        "--competition",
-        "Copa Perú",
-        "--season",
-        "1984",
-        "--round",
+    env.ok(&record_args(
         "6",
-        "--date",
         "1984-12-03",
         "Bella Esperanza",
         "4-0",
         "Los Espartanos",
-    ]);
+    ));
     let late = env.table(&["--as-of", "1984-12-03"]);
     assert_eq!(late["Bella Esperanza"]["points"], 2);
     assert_eq!(late["Los Espartanos"]["played"], 2);

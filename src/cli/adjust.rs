@@ -31,10 +31,8 @@ pub struct Args {
     /// The date from which the adjustment counts (YYYY-MM-DD).
     #[arg(long, value_parser = Date::parse_iso)]
     date: Date,
-    #[arg(long)]
-    reason: String,
-    #[arg(long)]
-    source: Option<String>,
+    #[command(flatten)]
+    why: super::Why,
 }
 
 pub fn run(db: &Path, a: Args) -> Result<(), Error> {
@@ -46,8 +44,8 @@ pub fn run(db: &Path, a: Args) -> Result<(), Error> {
         team: a.team,
         points: a.points,
         date: a.date,
-        reason: a.reason,
-        source: a.source,
+        reason: a.why.reason,
+        source: a.why.source,
     });
     super::append_one(&mut archive, event)
 }

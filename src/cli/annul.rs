@@ -17,10 +17,8 @@ counts in tables. A replay is recorded as a new match.";
 pub struct Args {
     /// Match id (or a unique prefix), as `results` shows it.
     id: String,
-    #[arg(long)]
-    reason: String,
-    #[arg(long)]
-    source: Option<String>,
+    #[command(flatten)]
+    why: super::Why,
 }
 
 pub fn run(db: &Path, a: Args) -> Result<(), Error> {
@@ -30,8 +28,8 @@ pub fn run(db: &Path, a: Args) -> Result<(), Error> {
         &mut archive,
         Event::MatchAnnulled(Annulment {
             match_id: rec.id,
-            reason: a.reason,
-            source: a.source,
+            reason: a.why.reason,
+            source: a.why.source,
         }),
     )
 }

@@ -34,10 +34,8 @@ pub struct Args {
     /// Keep the score played instead of an awarded score.
     #[arg(long)]
     keep_score: bool,
-    #[arg(long)]
-    reason: String,
-    #[arg(long)]
-    source: Option<String>,
+    #[command(flatten)]
+    why: super::Why,
 }
 
 pub fn run(db: &Path, a: Args) -> Result<(), Error> {
@@ -56,8 +54,8 @@ pub fn run(db: &Path, a: Args) -> Result<(), Error> {
         home_goals,
         away_goals,
         kept_score: a.keep_score,
-        reason: a.reason,
-        source: a.source,
+        reason: a.why.reason,
+        source: a.why.source,
     });
     super::append_one(&mut archive, event)
 }

@@ -22,12 +22,8 @@ pub struct Args {
     /// The right full-time score, home first: 2-2.
     #[arg(allow_hyphen_values = true)]
     score: String,
-    /// Why the score was wrong.
-    #[arg(long)]
-    reason: String,
-    /// Where the right score comes from.
-    #[arg(long)]
-    source: Option<String>,
+    #[command(flatten)]
+    why: super::Why,
 }
 
 pub fn run(db: &Path, a: Args) -> Result<(), Error> {
@@ -38,8 +34,8 @@ pub fn run(db: &Path, a: Args) -> Result<(), Error> {
         match_id: rec.id,
         home_goals,
         away_goals,
-        reason: a.reason,
-        source: a.source,
+        reason: a.why.reason,
+        source: a.why.source,
     });
     super::append_one(&mut archive, event)
 }

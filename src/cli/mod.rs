@@ -99,6 +99,17 @@ impl FilterArgs {
     }
 }
 
+/// Why a compensating event is recorded.
+#[derive(clap::Args, Clone, Debug)]
+pub struct Why {
+    /// Why (required; shown by `results` and `history`).
+    #[arg(long)]
+    reason: String,
+    /// Where the information comes from.
+    #[arg(long)]
+    source: Option<String>,
+}
+
 /// Output of a failed run: message and exit code.
 pub fn exit_code(e: &Error) -> i32 {
     match e.kind() {

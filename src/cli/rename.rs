@@ -24,10 +24,8 @@ pub struct Args {
     /// The name to show from now on.
     #[arg(long)]
     to: String,
-    #[arg(long)]
-    reason: String,
-    #[arg(long)]
-    source: Option<String>,
+    #[command(flatten)]
+    why: super::Why,
 }
 
 pub fn run(db: &Path, a: Args) -> Result<(), Error> {
@@ -36,8 +34,8 @@ pub fn run(db: &Path, a: Args) -> Result<(), Error> {
         competition: a.competition,
         from: a.from,
         to: a.to,
-        reason: a.reason,
-        source: a.source,
+        reason: a.why.reason,
+        source: a.why.source,
     });
     super::append_one(&mut archive, event)
 }

@@ -9,6 +9,30 @@ use serde_json::Value;
 
 pub const SEED: &str = include_str!("../data/1984-copa-peru.txt");
 
+/// `record` arguments for a 1984 Copa Perú result.
+pub fn record_args<'a>(
+    round: &'a str,
+    date: &'a str,
+    home: &'a str,
+    score: &'a str,
+    away: &'a str,
+) -> Vec<&'a str> {
+    vec![
+        "record",
+        "--competition",
+        "Copa Perú",
+        "--season",
+        "1984",
+        "--round",
+        round,
+        "--date",
+        date,
+        home,
+        score,
+        away,
+    ]
+}
+
 pub struct Env {
     dir: tempfile::TempDir,
 }

@@ -11,11 +11,11 @@ use crate::encoding::{self, FORMAT_VERSION};
 use crate::error::{Error, Result};
 use crate::event::Event;
 use crate::keys;
-use crate::store::{Store, TreeId, DERIVED_TREES};
+use crate::store::{Store, TreeId, Writes, DERIVED_TREES};
 
 /// The layout of the derived trees. A store whose derived trees were written
 /// with another layout is rebuilt from its events when opened.
-pub const DERIVED_VERSION: u8 = 2;
+pub const DERIVED_VERSION: u8 = 3;
 
 /// An event with its place in the chain.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -153,6 +153,7 @@ impl Archive {
             let bytes = encoding::encode_event(&event);
             let hash = event_hash(seq, recorded_at, &prev, &bytes);
             d.apply(seq, &event).map_err(reject)?;
+            d.add_leaf(seq, &hash)?;
             let envelope = encoding::encode_envelope(seq, recorded_at, &prev, &hash, &bytes);
             d.writes_mut()
                 .put(TreeId::Events, &keys::seq(seq), envelope);
@@ -183,6 +184,15 @@ impl Archive {
 
     /// Recomputes every derived tree from the events alone, in one atomic write.
     pub fn rebuild(&mut self) -> Result<u64> {
+        let (mut w, n) = self.derive_all()?;
+        w.put(TreeId::Meta, keys::META_DERIVED, vec![DERIVED_VERSION]);
+        w.commit()?;
+        Ok(n)
+    }
+
+    /// Every derived tree recomputed from the events, as pending writes over
+    /// emptied trees (nothing is written until the caller commits).
+    pub(crate) fn derive_all(&self) -> Result<(Writes<'_>, u64)> {
         let mut w = self.store.writes();
         for t in DERIVED_TREES {
             w.clear(t);
@@ -193,13 +203,12 @@ impl Archive {
             for env in self.events() {
                 let env = env?;
                 d.apply(env.seq, &env.event)?;
+                d.add_leaf(env.seq, &env.hash)?;
                 n += 1;
             }
             d.reproject()?;
         }
-        w.put(TreeId::Meta, keys::META_DERIVED, vec![DERIVED_VERSION]);
-        w.commit()?;
-        Ok(n)
+        Ok((w, n))
     }
 
     /// Every event in order, decoded (hashes are not checked here; see `verify`).

@@ -844,6 +844,32 @@ impl<'a, 's> Deriver<'a, 's> {
         self.touch_stage(&m.competition, &m.season, &m.stage, seq)
     }
 
+    /// Adds event `seq`'s hash to the Merkle tree (leaf index seq - 1).
+    pub fn add_leaf(&mut self, seq: u64, event_hash: &crate::chain::Hash) -> Result<()> {
+        let w = &mut *self.w;
+        let mut puts: Vec<(u8, u64, crate::chain::Hash)> = Vec::new();
+        crate::merkle::append_leaf(
+            seq - 1,
+            crate::merkle::leaf_hash(event_hash),
+            |level, index| match w.get(TreeId::Merkle, &keys::merkle(level, index)) {
+                Ok(Some(v)) if v.len() == 32 => {
+                    Ok(crate::chain::Hash(v.try_into().expect("32 bytes")))
+                }
+                Ok(_) => Err(format!("missing Merkle node {level}/{index}")),
+                Err(e) => Err(e.to_string()),
+            },
+            |level, index, h| puts.push((level, index, h)),
+        )
+        .map_err(|msg| Error::Store {
+            path: Default::default(),
+            msg,
+        })?;
+        for (level, index, h) in puts {
+            w.put(TreeId::Merkle, &keys::merkle(level, index), h.0.to_vec());
+        }
+        Ok(())
+    }
+
     /// Recomputes the snapshots of every stage touched since the last call.
     pub fn reproject(&mut self) -> Result<usize> {
         let dirty = std::mem::take(&mut self.dirty);

@@ -37,6 +37,16 @@ pub enum Error {
     /// Verification failed at this event.
     #[error("seq {seq}: {msg}")]
     Corrupt { seq: u64, msg: String },
+    /// A check found problems (e.g. `audit`); the message says which.
+    #[error("{0}")]
+    Failed(String),
+    /// A derived entry differs from what the events say it should be.
+    #[error("tree {tree}, key {key}: {msg}")]
+    Mismatch {
+        tree: &'static str,
+        key: String,
+        msg: String,
+    },
     /// The store is damaged or unreadable in a way that is not one event's fault.
     #[error("store {}: {msg}", path.display())]
     Store { path: PathBuf, msg: String },
@@ -51,7 +61,9 @@ impl Error {
                 ErrorKind::Input
             }
             Error::Rejected { source, .. } => source.kind(),
-            Error::Corrupt { .. } => ErrorKind::Integrity,
+            Error::Corrupt { .. } | Error::Mismatch { .. } | Error::Failed(_) => {
+                ErrorKind::Integrity
+            }
             Error::Store { .. } | Error::Io(_) => ErrorKind::Storage,
         }
     }

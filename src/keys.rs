@@ -168,6 +168,14 @@ pub fn name(kind: u8, parent: &[u8], name: &str) -> Vec<u8> {
     k
 }
 
+/// `merkle`: level (1) | index (8).
+pub fn merkle(level: u8, index: u64) -> [u8; 9] {
+    let mut k = [0u8; 9];
+    k[0] = level;
+    k[1..].copy_from_slice(&index.to_be_bytes());
+    k
+}
+
 /// `meta` keys.
 pub const META_HEAD: &[u8] = b"head";
 pub const META_FORMAT: &[u8] = b"format";

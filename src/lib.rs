@@ -59,7 +59,9 @@
 //! ```
 
 pub mod archive;
+pub mod audit;
 pub mod chain;
+pub mod checkpoint;
 pub mod date;
 pub mod derive;
 pub mod encoding;
@@ -67,6 +69,7 @@ pub mod error;
 pub mod event;
 pub mod import;
 pub mod keys;
+pub mod merkle;
 pub mod names;
 pub mod projector;
 pub mod query;

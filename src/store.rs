@@ -40,9 +40,11 @@ pub enum TreeId {
     Adjustments,
     /// competition | seq -> team rename.
     Renames,
+    /// level (1) | index (8) -> hash of a complete Merkle subtree.
+    Merkle,
 }
 
-pub const ALL_TREES: [TreeId; 12] = [
+pub const ALL_TREES: [TreeId; 13] = [
     TreeId::Events,
     TreeId::Matches,
     TreeId::ByDate,
@@ -55,10 +57,11 @@ pub const ALL_TREES: [TreeId; 12] = [
     TreeId::Meta,
     TreeId::Adjustments,
     TreeId::Renames,
+    TreeId::Merkle,
 ];
 
 /// Trees that are recomputed from `events` by a rebuild.
-pub const DERIVED_TREES: [TreeId; 10] = [
+pub const DERIVED_TREES: [TreeId; 11] = [
     TreeId::Matches,
     TreeId::ByDate,
     TreeId::Snapshots,
@@ -69,6 +72,7 @@ pub const DERIVED_TREES: [TreeId; 10] = [
     TreeId::Names,
     TreeId::Adjustments,
     TreeId::Renames,
+    TreeId::Merkle,
 ];
 
 impl TreeId {
@@ -86,6 +90,7 @@ impl TreeId {
             TreeId::Meta => "meta",
             TreeId::Adjustments => "adjustments",
             TreeId::Renames => "renames",
+            TreeId::Merkle => "merkle",
         }
     }
 
@@ -287,6 +292,13 @@ impl Writes<'_> {
             };
         }
         Ok(merged.into_iter().collect())
+    }
+
+    /// The pending puts of a tree, in key order (deletes left out).
+    pub fn pending_puts(&self, t: TreeId) -> impl Iterator<Item = (&[u8], &[u8])> {
+        self.pending[t.index()]
+            .iter()
+            .filter_map(|(k, v)| v.as_ref().map(|v| (k.as_slice(), v.as_slice())))
     }
 
     /// Number of pending puts and deletes.

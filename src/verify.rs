@@ -80,3 +80,195 @@ impl Archive {
         })
     }
 }
+
+/// Stored Merkle nodes, read from the store.
+struct StoredNodes<'a>(&'a crate::store::Store);
+
+impl crate::merkle::Nodes for StoredNodes<'_> {
+    fn node(&self, level: u8, index: u64) -> std::result::Result<Hash, String> {
+        match self.0.get(TreeId::Merkle, &keys::merkle(level, index)) {
+            Ok(Some(v)) if v.len() == 32 => Ok(Hash(v.try_into().expect("32 bytes"))),
+            Ok(_) => Err(format!(
+                "the Merkle node {level}/{index} is missing or damaged (run `scoreledger rebuild`)"
+            )),
+            Err(e) => Err(e.to_string()),
+        }
+    }
+}
+
+fn merkle_err(msg: String) -> Error {
+    Error::Mismatch {
+        tree: "merkle",
+        key: String::new(),
+        msg,
+    }
+}
+
+/// Where a changed archive first departs from a checkpoint.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Divergence {
+    /// The first seq of the first complete subtree that differs.
+    pub first_seq: u64,
+    /// Its last seq; equal to `first_seq` when the position is exact.
+    pub last_seq: u64,
+}
+
+impl Archive {
+    /// The Merkle root of the first `size` events.
+    pub fn merkle_root(&self, size: u64) -> Result<Hash> {
+        crate::merkle::root(&StoredNodes(&self.store), size).map_err(merkle_err)
+    }
+
+    /// A checkpoint of the archive as it is now.
+    pub fn checkpoint(&self, origin: &str) -> Result<crate::checkpoint::Checkpoint> {
+        let size = self.head()?.seq;
+        let nodes = StoredNodes(&self.store);
+        let mut frontier = Vec::new();
+        for (lo, n) in crate::merkle::frontier(size) {
+            frontier.push((
+                lo,
+                n,
+                crate::merkle::root_of(&nodes, lo, n).map_err(merkle_err)?,
+            ));
+        }
+        Ok(crate::checkpoint::Checkpoint {
+            origin: origin.to_string(),
+            size,
+            root: self.merkle_root(size)?,
+            frontier,
+        })
+    }
+
+    /// An inclusion proof of event `seq` in the tree of the first `size` events.
+    pub fn prove(&self, seq: u64, size: u64) -> Result<crate::checkpoint::InclusionProof> {
+        let head = self.head()?.seq;
+        if size > head {
+            return Err(Error::Invalid(format!(
+                "the checkpoint is for {size} events; the archive has {head}"
+            )));
+        }
+        if seq == 0 || seq > size {
+            return Err(Error::Invalid(format!(
+                "seq {seq} is not among the first {size} events"
+            )));
+        }
+        let envelope = self
+            .store
+            .get(TreeId::Events, &keys::seq(seq))?
+            .ok_or_else(|| Error::Corrupt {
+                seq,
+                msg: "event is missing".into(),
+            })?;
+        let raw = encoding::split_envelope(&envelope).map_err(|msg| Error::Corrupt { seq, msg })?;
+        let path = crate::merkle::inclusion_proof(&StoredNodes(&self.store), seq - 1, size)
+            .map_err(merkle_err)?;
+        Ok(crate::checkpoint::InclusionProof::new(
+            size, seq, raw.hash, &envelope, &path,
+        ))
+    }
+
+    /// Recomputes every derived tree (indexes, snapshots, Merkle nodes) from
+    /// the events and compares it with what is stored; the first difference
+    /// is named by tree and key.
+    pub fn verify_derived(&self) -> Result<()> {
+        let (w, _) = self.derive_all()?;
+        for t in crate::store::DERIVED_TREES {
+            let mut expected = w.pending_puts(t);
+            let mut stored = self.store.iter(t);
+            loop {
+                let (e, s) = (expected.next(), stored.next().transpose()?);
+                let (key, msg) = match (e, s) {
+                    (None, None) => break,
+                    (Some((ek, ev)), Some((sk, sv))) if ek == sk.as_slice() => {
+                        if ev == sv.as_slice() {
+                            continue;
+                        }
+                        (
+                            sk,
+                            "the stored value differs from the one recomputed from the events",
+                        )
+                    }
+                    (Some((ek, _)), Some((sk, _))) if ek < sk.as_slice() => {
+                        (ek.to_vec(), "missing: the events say it should exist")
+                    }
+                    (Some(_), Some((sk, _))) | (None, Some((sk, _))) => {
+                        (sk, "unexpected: no event accounts for it")
+                    }
+                    (Some((ek, _)), None) => {
+                        (ek.to_vec(), "missing: the events say it should exist")
+                    }
+                };
+                return Err(Error::Mismatch {
+                    tree: t.name(),
+                    key: hex::encode(key),
+                    msg: msg.into(),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Checks that the archive is an append-only extension of a checkpoint:
+    /// the root of its first `size` events equals the checkpoint's, and a
+    /// consistency proof from that size to the head verifies. On failure,
+    /// names where the archive first departs from it, as closely as the
+    /// checkpoint's frontier allows.
+    pub fn verify_checkpoint(&self, cp: &crate::checkpoint::Checkpoint) -> Result<()> {
+        let head = self.head()?.seq;
+        if cp.size > head {
+            return Err(Error::Corrupt {
+                seq: head + 1,
+                msg: format!("the checkpoint '{}' covers {} events but the archive has only {head}: events were removed", cp.origin, cp.size),
+            });
+        }
+        let nodes = StoredNodes(&self.store);
+        let old_root = self.merkle_root(cp.size)?;
+        if old_root != cp.root {
+            let d = self.divergence(cp)?;
+            let where_ = if d.first_seq == d.last_seq {
+                format!("seq {} differs from the checkpoint", d.first_seq)
+            } else {
+                format!("the first difference is within seqs {}..{} (events before {} match the checkpoint)", d.first_seq, d.last_seq, d.first_seq)
+            };
+            return Err(Error::Corrupt {
+                seq: d.first_seq,
+                msg: format!(
+                    "not an append-only extension of checkpoint '{}' (size {}): {where_}",
+                    cp.origin, cp.size
+                ),
+            });
+        }
+        if cp.size == 0 {
+            return Ok(());
+        }
+        let proof = crate::merkle::consistency_proof(&nodes, cp.size, head).map_err(merkle_err)?;
+        let new_root = self.merkle_root(head)?;
+        crate::merkle::verify_consistency(cp.size, head, &cp.root, &new_root, &proof).map_err(
+            |msg| Error::Corrupt {
+                seq: cp.size,
+                msg: format!("consistency proof failed: {msg}"),
+            },
+        )
+    }
+
+    /// The first complete subtree of the checkpoint's frontier that the
+    /// archive does not match (the whole range when there is no frontier).
+    pub fn divergence(&self, cp: &crate::checkpoint::Checkpoint) -> Result<Divergence> {
+        let nodes = StoredNodes(&self.store);
+        for (lo, n, h) in &cp.frontier {
+            if lo + n > cp.size {
+                break;
+            }
+            if crate::merkle::root_of(&nodes, *lo, *n).map_err(merkle_err)? != *h {
+                return Ok(Divergence {
+                    first_seq: lo + 1,
+                    last_seq: lo + n,
+                });
+            }
+        }
+        Ok(Divergence {
+            first_seq: 1,
+            last_seq: cp.size,
+        })
+    }
+}

@@ -313,3 +313,95 @@ fn golden_vectors_decode() {
         prev = hash;
     }
 }
+
+/// Known-answer vectors for the Merkle tree variant (`schema/merkle.md`):
+/// leaves are event hashes `blake3(i as u64 BE)` for i = 0..8.
+fn merkle_vectors() -> Value {
+    use scoreledger::merkle::{self, Nodes};
+    use std::collections::HashMap;
+    struct Mem(HashMap<(u8, u64), Hash>);
+    impl Nodes for Mem {
+        fn node(&self, level: u8, index: u64) -> Result<Hash, String> {
+            self.0
+                .get(&(level, index))
+                .copied()
+                .ok_or_else(|| "missing".into())
+        }
+    }
+    let events: Vec<Hash> = (0..8u64)
+        .map(|i| Hash(*blake3::hash(&i.to_be_bytes()).as_bytes()))
+        .collect();
+    let mut mem = Mem(HashMap::new());
+    for (i, e) in events.iter().enumerate() {
+        let mut puts = Vec::new();
+        merkle::append_leaf(
+            i as u64,
+            merkle::leaf_hash(e),
+            |l, x| mem.node(l, x),
+            |l, x, h| puts.push((l, x, h)),
+        )
+        .unwrap();
+        for (l, x, h) in puts {
+            mem.0.insert((l, x), h);
+        }
+    }
+    let hexes = |v: Vec<Hash>| v.iter().map(Hash::to_hex).collect::<Vec<_>>();
+    json!({
+        "variant": merkle::VARIANT,
+        "event_hashes": hexes(events.clone()),
+        "leaf_hashes": hexes(events.iter().map(merkle::leaf_hash).collect()),
+        "roots": (0..=8u64).map(|n| merkle::root(&mem, n).unwrap().to_hex()).collect::<Vec<_>>(),
+        "inclusion": [
+            { "index": 2, "size": 7, "path": hexes(merkle::inclusion_proof(&mem, 2, 7).unwrap()) },
+            { "index": 6, "size": 7, "path": hexes(merkle::inclusion_proof(&mem, 6, 7).unwrap()) },
+            { "index": 0, "size": 1, "path": hexes(merkle::inclusion_proof(&mem, 0, 1).unwrap()) },
+        ],
+        "consistency": [
+            { "old": 3, "new": 7, "proof": hexes(merkle::consistency_proof(&mem, 3, 7).unwrap()) },
+            { "old": 4, "new": 8, "proof": hexes(merkle::consistency_proof(&mem, 4, 8).unwrap()) },
+            { "old": 6, "new": 8, "proof": hexes(merkle::consistency_proof(&mem, 6, 8).unwrap()) },
+        ],
+    })
+}
+
+#[test]
+fn merkle_vectors_do_not_drift_and_verify() {
+    use scoreledger::merkle;
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("schema/vectors/merkle.json");
+    let fresh = merkle_vectors();
+    if std::env::var_os("SCORELEDGER_BLESS").is_some() {
+        std::fs::write(&path, serde_json::to_string_pretty(&fresh).unwrap() + "\n").unwrap();
+    }
+    let stored: Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).expect("schema/vectors/merkle.json"))
+            .unwrap();
+    assert_eq!(stored, fresh, "the Merkle tree variant drifted");
+    // The stored proofs verify against the stored roots, from the file alone.
+    let h = |v: &Value| Hash::from_hex(v.as_str().unwrap()).unwrap();
+    let hs = |v: &Value| v.as_array().unwrap().iter().map(h).collect::<Vec<_>>();
+    let roots = hs(&stored["roots"]);
+    let leaves = hs(&stored["leaf_hashes"]);
+    assert_eq!(roots[0], merkle::empty_root());
+    for p in stored["inclusion"].as_array().unwrap() {
+        let (i, n) = (p["index"].as_u64().unwrap(), p["size"].as_u64().unwrap());
+        merkle::verify_inclusion(
+            i,
+            n,
+            &leaves[i as usize],
+            &hs(&p["path"]),
+            &roots[n as usize],
+        )
+        .unwrap();
+    }
+    for p in stored["consistency"].as_array().unwrap() {
+        let (o, n) = (p["old"].as_u64().unwrap(), p["new"].as_u64().unwrap());
+        merkle::verify_consistency(
+            o,
+            n,
+            &roots[o as usize],
+            &roots[n as usize],
+            &hs(&p["proof"]),
+        )
+        .unwrap();
+    }
+}

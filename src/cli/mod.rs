@@ -2,7 +2,9 @@
 
 mod adjust;
 mod annul;
+mod audit;
 mod award;
+mod checkpoint;
 mod completions;
 mod correct;
 mod diff;
@@ -10,6 +12,7 @@ mod head;
 mod history;
 mod import;
 mod log;
+mod prove;
 mod rebuild;
 mod record;
 mod rename;
@@ -18,6 +21,7 @@ mod results;
 mod rules;
 mod standings;
 mod verify;
+mod verify_proof;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -69,6 +73,10 @@ enum Command {
     Diff(diff::Args),
     Log(log::Args),
     Verify(verify::Args),
+    Checkpoint(checkpoint::Args),
+    Prove(prove::Args),
+    VerifyProof(verify_proof::Args),
+    Audit(audit::Args),
     Head(head::Args),
     Rebuild(rebuild::Args),
     Completions(completions::Args),
@@ -127,6 +135,19 @@ fn now() -> Result<Timestamp, Error> {
             .map_err(|e| Error::Invalid(format!("SCORELEDGER_NOW: {e}"))),
         _ => Ok(Timestamp::from_datetime(time::OffsetDateTime::now_utc())),
     }
+}
+
+/// Reads a text file given on the command line, naming it on failure.
+fn read_file(path: &std::path::Path, what: &str) -> Result<String, Error> {
+    std::fs::read_to_string(path)
+        .map_err(|e| Error::Invalid(format!("{}: cannot read the {what}: {e}", path.display())))
+}
+
+/// Reads and parses a checkpoint file.
+fn read_checkpoint(path: &std::path::Path) -> Result<scoreledger::checkpoint::Checkpoint, Error> {
+    let text = read_file(path, "checkpoint")?;
+    scoreledger::checkpoint::Checkpoint::parse(&text)
+        .map_err(|e| Error::Invalid(format!("{}: {e}", path.display())))
 }
 
 fn open(cli_db: &std::path::Path) -> Result<Archive, Error> {
@@ -191,6 +212,10 @@ pub fn main() -> i32 {
         Command::Diff(a) => diff::run(&cli.db, a),
         Command::Log(a) => log::run(&cli.db, a),
         Command::Verify(a) => verify::run(&cli.db, a),
+        Command::Checkpoint(a) => checkpoint::run(&cli.db, a),
+        Command::Prove(a) => prove::run(&cli.db, a),
+        Command::VerifyProof(a) => verify_proof::run(a),
+        Command::Audit(a) => audit::run(&cli.db, a),
         Command::Head(a) => head::run(&cli.db, a),
         Command::Rebuild(a) => rebuild::run(&cli.db, a),
         Command::Completions(a) => completions::run(a),
@@ -199,7 +224,7 @@ pub fn main() -> i32 {
         Ok(()) => 0,
         Err(e) => {
             let code = exit_code(&e);
-            if code == 1 {
+            if matches!(e, Error::Corrupt { .. } | Error::Mismatch { .. }) {
                 eprintln!("verification FAILED: {e}");
             } else {
                 eprintln!("error: {e}");

@@ -1,27 +1,53 @@
 //! `scoreledger verify`
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use scoreledger::Error;
 
 const EXAMPLES: &str = "\
 Examples:
   scoreledger verify && echo archive intact
+  scoreledger verify --checkpoint published-1984-12-16.txt
+  scoreledger verify --chain-only                 faster: the hash chain alone
 
-Re-hashes every event from the first, checks that each one's prev is the
-hash before it and that the head record names the last one. Exit 0 prints
-'ok: N events, head HASH'; a failure exits 1 naming the first bad seq.";
+Re-hashes every event from the first, checks that each one's prev is the hash
+before it and that the head record names the last one; then recomputes every
+index entry, snapshot and Merkle node from the events and compares them with
+what is stored. With --checkpoint, also checks that the archive is an
+append-only extension of that checkpoint (a consistency proof), and if not,
+names where it first departs from it. Exit 0 prints 'ok: N events, head HASH';
+a failure exits 1 naming the first bad seq, or the tree and key.";
 
-/// Check the hash chain of the whole archive.
+/// Check the hash chain, every derived entry, and optionally a checkpoint.
 #[derive(clap::Args)]
 #[command(after_help = EXAMPLES)]
-pub struct Args {}
+pub struct Args {
+    /// A checkpoint (from `scoreledger checkpoint`) the archive must extend.
+    #[arg(long, value_name = "FILE")]
+    checkpoint: Option<PathBuf>,
+    /// Check the hash chain only, not the derived trees.
+    #[arg(long)]
+    chain_only: bool,
+}
 
-pub fn run(db: &Path, _a: Args) -> Result<(), Error> {
+pub fn run(db: &Path, a: Args) -> Result<(), Error> {
+    let checkpoint = a
+        .checkpoint
+        .as_deref()
+        .map(super::read_checkpoint)
+        .transpose()?;
     let archive = super::open_existing(db)?;
     let report = archive.verify()?;
-    super::print(&format!(
-        "ok: {} events, head {}\n",
-        report.events, report.head
-    ))
+    if !a.chain_only {
+        archive.verify_derived()?;
+    }
+    let mut out = format!("ok: {} events, head {}\n", report.events, report.head);
+    if let Some(cp) = checkpoint {
+        archive.verify_checkpoint(&cp)?;
+        out.push_str(&format!(
+            "ok: an append-only extension of checkpoint '{}' (size {})\n",
+            cp.origin, cp.size
+        ));
+    }
+    super::print(&out)
 }

@@ -1,0 +1,267 @@
+//! Data plausibility: checks that a well-formed archive can still fail
+//! (a team twice on one day, a fixture twice, a winner that is not the leader, ...).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use crate::archive::Archive;
+use crate::date::Date;
+use crate::derive::{self, StageInfo};
+use crate::error::Result;
+use crate::names;
+use crate::projector::{self, Cut};
+use crate::query::Filter;
+
+/// One goal count above which a score is reported as implausible.
+pub const IMPLAUSIBLE_GOALS: u16 = 20;
+
+/// One problem found.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    /// `self-play`, `twice-on-a-day`, `fixture-twice`, `unequal-games`,
+    /// `winner-not-leader`, `date-outside-season`, `implausible-score`.
+    pub check: &'static str,
+    pub competition: String,
+    pub season: String,
+    pub stage: Option<String>,
+    /// Short match id, when one match is at fault.
+    pub match_id: Option<String>,
+    /// The seq of the event that recorded it.
+    pub seq: Option<u64>,
+    pub message: String,
+}
+
+/// The dates a season name allows: `1984` is 1984-01-01 to 1985-01-31;
+/// `1888-89` or `2019-2020` is 1 July of the first year to 31 August of the second.
+pub fn season_window(season: &str) -> Option<(Date, Date)> {
+    let s = season.trim();
+    let year = |t: &str| {
+        (t.len() == 4 && t.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| t.parse::<i32>().ok())
+            .flatten()
+    };
+    if let Some(y) = year(s) {
+        return Some((Date::from_ymd(y, 1, 1)?, Date::from_ymd(y + 1, 1, 31)?));
+    }
+    let (a, b) = s.split_once(['-', '/'])?;
+    let y1 = year(a)?;
+    let y2 = match b.len() {
+        2 => {
+            (y1 / 100) * 100
+                + b.parse::<i32>().ok()?
+                + if b.parse::<i32>().ok()? < y1 % 100 {
+                    100
+                } else {
+                    0
+                }
+        }
+        4 => year(b)?,
+        _ => return None,
+    };
+    if y2 != y1 + 1 {
+        return None;
+    }
+    Some((Date::from_ymd(y1, 7, 1)?, Date::from_ymd(y2, 8, 31)?))
+}
+
+impl Archive {
+    /// Runs every plausibility check over the selected stages, as the archive
+    /// stands now. Each problem is reported once.
+    pub fn audit(&self, f: &Filter) -> Result<Vec<Problem>> {
+        let head = self.head()?.seq;
+        let stages = self.matching_stages(f, head)?;
+        let mut out = Vec::new();
+        // (competition, date, team) -> matches that day, across the competition's stages.
+        let mut days: BTreeMap<(String, Date, String), Vec<(String, StageInfo)>> = BTreeMap::new();
+        for info in &stages {
+            let problem =
+                |check, match_id: Option<String>, seq: Option<u64>, message: String| Problem {
+                    check,
+                    competition: info.competition.clone(),
+                    season: info.season.clone(),
+                    stage: Some(info.stage.clone()),
+                    match_id,
+                    seq,
+                    message,
+                };
+            let window = season_window(&info.season);
+            let mut pairs: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
+            for rec in derive::match_records(&self.store, &info.stage_key, head)? {
+                let e = rec.effective(head);
+                if !e.counts {
+                    continue;
+                }
+                let m = &rec.result;
+                let id = rec.id.short();
+                if names::same(&m.home, &m.away) {
+                    out.push(problem(
+                        "self-play",
+                        Some(id.clone()),
+                        Some(rec.seq),
+                        format!("{} plays itself on {}", m.home, m.date),
+                    ));
+                }
+                if let Some((from, to)) = window {
+                    if m.date < from || m.date > to {
+                        out.push(problem(
+                            "date-outside-season",
+                            Some(id.clone()),
+                            Some(rec.seq),
+                            format!(
+                                "{} v {} on {} is outside season {} ({from} to {to})",
+                                m.home, m.away, m.date, info.season
+                            ),
+                        ));
+                    }
+                }
+                if e.home_goals >= IMPLAUSIBLE_GOALS || e.away_goals >= IMPLAUSIBLE_GOALS {
+                    out.push(problem(
+                        "implausible-score",
+                        Some(id.clone()),
+                        Some(rec.seq),
+                        format!(
+                            "{} {}-{} {} on {}: {IMPLAUSIBLE_GOALS} or more goals for one team",
+                            m.home, e.home_goals, e.away_goals, m.away, m.date
+                        ),
+                    ));
+                }
+                pairs
+                    .entry((names::fold(&m.home), names::fold(&m.away)))
+                    .or_default()
+                    .push(format!("{} ({})", id, m.date));
+                for team in [&m.home, &m.away] {
+                    days.entry((names::fold(&info.competition), m.date, names::fold(team)))
+                        .or_default()
+                        .push((format!("{team}|{id}"), info.clone()));
+                }
+            }
+            for ids in pairs.values() {
+                if ids.len() > 1 {
+                    let first = ids[0].split(' ').next().unwrap_or_default().to_string();
+                    out.push(problem(
+                        "fixture-twice",
+                        Some(first),
+                        None,
+                        format!(
+                            "the same home and away teams meet {} times: {}",
+                            ids.len(),
+                            ids.join(", ")
+                        ),
+                    ));
+                }
+            }
+            // A complete round-robin: as many matches as r full rounds of pairings.
+            let input = derive::stage_input(&self.store, info, head)?;
+            let table = projector::table(&input, Cut::All);
+            let teams = table.len() as u64;
+            let counted = input.matches.iter().filter(|m| m.counts).count() as u64;
+            let pairings = teams * teams.saturating_sub(1) / 2;
+            if pairings > 0 && counted > 0 && counted % pairings == 0 {
+                let played: BTreeSet<u32> = table.iter().map(|r| r.played).collect();
+                if played.len() > 1 {
+                    let detail: Vec<String> = table
+                        .iter()
+                        .map(|r| format!("{} {}", r.team, r.played))
+                        .collect();
+                    out.push(problem(
+                        "unequal-games",
+                        None,
+                        None,
+                        format!("{counted} matches make a complete round-robin of {teams} teams, but games played differ: {}", detail.join(", ")),
+                    ));
+                }
+            }
+        }
+        for ((_, date, _), list) in &days {
+            if list.len() > 1 {
+                let (team, _) = list[0].0.split_once('|').unwrap_or_default();
+                let info = &list[0].1;
+                let ids: Vec<&str> = list
+                    .iter()
+                    .map(|(k, _)| k.split_once('|').map(|(_, id)| id).unwrap_or_default())
+                    .collect();
+                out.push(Problem {
+                    check: "twice-on-a-day",
+                    competition: info.competition.clone(),
+                    season: info.season.clone(),
+                    stage: None,
+                    match_id: ids.first().map(|s| s.to_string()),
+                    seq: None,
+                    message: format!(
+                        "{team} plays {} matches on {date}: {}",
+                        list.len(),
+                        ids.join(", ")
+                    ),
+                });
+            }
+        }
+        // Declared winners against the computed leader of the season's last stage.
+        let mut seasons: BTreeMap<(String, String), Vec<&StageInfo>> = BTreeMap::new();
+        for info in &stages {
+            seasons
+                .entry((names::fold(&info.competition), names::fold(&info.season)))
+                .or_default()
+                .push(info);
+        }
+        for infos in seasons.values() {
+            let Some(facts) = self.season_facts(&infos[0].competition, &infos[0].season)? else {
+                continue;
+            };
+            let Some(winner) = facts.winners else {
+                continue;
+            };
+            let mut last: Option<(Date, &StageInfo)> = None;
+            for info in infos {
+                let latest = derive::match_records(&self.store, &info.stage_key, head)?
+                    .iter()
+                    .map(|r| r.result.date)
+                    .max();
+                if let Some(d) = latest {
+                    if last.is_none_or(|(l, _)| d > l) {
+                        last = Some((d, info));
+                    }
+                }
+            }
+            let Some((_, info)) = last else { continue };
+            let table = projector::table(&derive::stage_input(&self.store, info, head)?, Cut::All);
+            let leaders: Vec<&str> = table
+                .iter()
+                .filter(|r| r.pos == 1)
+                .map(|r| r.team.as_str())
+                .collect();
+            if !leaders.iter().any(|t| names::same(t, &winner)) {
+                out.push(Problem {
+                    check: "winner-not-leader",
+                    competition: info.competition.clone(),
+                    season: info.season.clone(),
+                    stage: Some(info.stage.clone()),
+                    match_id: None,
+                    seq: None,
+                    message: format!(
+                        "the declared winners are {winner}, but the table of {} is led by {}",
+                        info.stage,
+                        leaders.join(" and ")
+                    ),
+                });
+            }
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn season_windows() {
+        let w = |s: &str| season_window(s).map(|(a, b)| format!("{a}..{b}"));
+        assert_eq!(w("1984").as_deref(), Some("1984-01-01..1985-01-31"));
+        assert_eq!(w("1888-89").as_deref(), Some("1888-07-01..1889-08-31"));
+        assert_eq!(w("1999-00").as_deref(), Some("1999-07-01..2000-08-31"));
+        assert_eq!(w("2019-2020").as_deref(), Some("2019-07-01..2020-08-31"));
+        assert_eq!(w("2019-21"), None);
+        assert_eq!(w("Apertura"), None);
+    }
+}

@@ -1,0 +1,59 @@
+//! `scoreledger prove SEQ`
+
+use std::path::{Path, PathBuf};
+
+use clap::ValueEnum;
+use scoreledger::Error;
+
+const EXAMPLES: &str = "\
+Examples:
+  scoreledger checkpoint > cp.txt
+  scoreledger prove 12 --checkpoint cp.txt > proof-12.txt
+  scoreledger verify-proof --checkpoint cp.txt proof-12.txt     (anywhere, no archive needed)
+
+The proof carries the event's stored envelope, so the verifier also sees
+which result it proves and checks it against its hash.";
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+/// An inclusion proof for event SEQ.
+#[derive(clap::Args)]
+#[command(after_help = EXAMPLES)]
+pub struct Args {
+    /// The event to prove.
+    seq: u64,
+    /// Prove against this checkpoint's tree size (default: the head).
+    #[arg(long, value_name = "FILE")]
+    checkpoint: Option<PathBuf>,
+    #[arg(long, value_enum, default_value = "text")]
+    format: Format,
+}
+
+pub fn run(db: &Path, a: Args) -> Result<(), Error> {
+    let checkpoint = a
+        .checkpoint
+        .as_deref()
+        .map(super::read_checkpoint)
+        .transpose()?;
+    let archive = super::open_existing(db)?;
+    let size = match &checkpoint {
+        Some(cp) => {
+            archive.verify_checkpoint(cp)?;
+            cp.size
+        }
+        None => archive.head()?.seq,
+    };
+    let proof = archive.prove(a.seq, size)?;
+    let text = match a.format {
+        Format::Text => proof.to_text(),
+        Format::Json => format!(
+            "{}\n",
+            serde_json::to_string_pretty(&proof).map_err(|e| Error::Invalid(e.to_string()))?
+        ),
+    };
+    super::print(&text)
+}

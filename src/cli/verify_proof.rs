@@ -1,0 +1,44 @@
+//! `scoreledger verify-proof --checkpoint FILE PROOF`
+
+use std::path::PathBuf;
+
+use scoreledger::checkpoint::{verify_inclusion_proof, InclusionProof};
+use scoreledger::Error;
+
+const EXAMPLES: &str = "\
+Example:
+  scoreledger verify-proof --checkpoint cp.txt proof-12.txt
+
+Needs no archive: checks that the event in the proof hashes to the proof's
+event hash, and that the proof leads from it to the checkpoint's root at the
+checkpoint's size, using every proof hash exactly once. Exit 0 prints the
+event; exit 1 if the proof does not hold; exit 2 if a file cannot be read.";
+
+/// Check an inclusion proof offline, against a checkpoint.
+#[derive(clap::Args)]
+#[command(after_help = EXAMPLES)]
+pub struct Args {
+    #[arg(long, value_name = "FILE")]
+    checkpoint: PathBuf,
+    /// The proof file (text or JSON, from `scoreledger prove`).
+    proof: PathBuf,
+}
+
+pub fn run(a: Args) -> Result<(), Error> {
+    let cp = super::read_checkpoint(&a.checkpoint)?;
+    let text = super::read_file(&a.proof, "proof")?;
+    let proof = InclusionProof::parse(&text)
+        .map_err(|e| Error::Failed(format!("{}: not a valid proof: {e}", a.proof.display())))?;
+    let ok = verify_inclusion_proof(&cp, &proof).map_err(|msg| Error::Corrupt {
+        seq: proof.seq,
+        msg,
+    })?;
+    super::print(&format!(
+        "ok: seq {} is in '{}' at size {} (recorded {})\n{}\n",
+        ok.seq,
+        cp.origin,
+        cp.size,
+        ok.recorded_at,
+        ok.event.summary()
+    ))
+}

@@ -183,6 +183,23 @@ fn bench(c: &mut Criterion) {
     );
     g.finish();
 
+    let mut g = c.benchmark_group("pictures");
+    let (_d, a, _) = filled(1);
+    let f = Filter::default();
+    g.bench_function(
+        "report of a 20-team, 380-match season (view + HTML + 2 charts)",
+        |b| {
+            b.iter(|| {
+                let v = a.season_view(&f, None, None).unwrap();
+                black_box(scoreledger::report::html(
+                    &v,
+                    &a.merkle_root(v.known_at).unwrap(),
+                ))
+            })
+        },
+    );
+    g.finish();
+
     let mut g = c.benchmark_group("whole archive");
     g.sample_size(10);
     let (_d, mut a, n) = filled(10);

@@ -12,7 +12,10 @@ use scoreledger::checkpoint::{verify_inclusion_proof, InclusionProof};
 use scoreledger::{merkle, Archive, Date, Event, MatchResult, Timestamp};
 
 fn events_wanted() -> u64 {
-    std::env::var("SCORELEDGER_BENCH_EVENTS").ok().and_then(|s| s.parse().ok()).unwrap_or(1_000_000)
+    std::env::var("SCORELEDGER_BENCH_EVENTS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1_000_000)
 }
 
 /// Results of double round-robin seasons of 20 teams, numbered from `from`.
@@ -25,7 +28,12 @@ fn results(from: u64, n: u64) -> Vec<Event> {
             let home = ((round as u64 + slot) % 20) as usize;
             let away = ((round as u64 + 19 - slot) % 20) as usize;
             let away = if away == home { (home + 10) % 20 } else { away };
-            let date = Date::from_ymd(1000 + (season % 8000) as i32, 1 + (round / 4) as u8, 1 + (round % 4) as u8 * 7).unwrap();
+            let date = Date::from_ymd(
+                1000 + (season % 8000) as i32,
+                1 + (round / 4) as u8,
+                1 + (round % 4) as u8 * 7,
+            )
+            .unwrap();
             Event::MatchResult(MatchResult::new(
                 "Bench League",
                 &format!("S{season}"),
@@ -58,7 +66,10 @@ fn archive() -> Archive {
         }
     }
     if started.elapsed().as_secs() > 1 {
-        eprintln!("built {have} events in {:.1} s", started.elapsed().as_secs_f64());
+        eprintln!(
+            "built {have} events in {:.1} s",
+            started.elapsed().as_secs_f64()
+        );
     }
     a
 }
@@ -81,7 +92,9 @@ fn bench(c: &mut Criterion) {
         cp.to_text().len()
     );
     let mut g = c.benchmark_group(format!("proofs ({size} events)"));
-    g.bench_function("checkpoint (root + frontier)", |b| b.iter(|| black_box(a.checkpoint("bench").unwrap())));
+    g.bench_function("checkpoint (root + frontier)", |b| {
+        b.iter(|| black_box(a.checkpoint("bench").unwrap()))
+    });
     let mut seq = 0u64;
     g.bench_function("prove one event", |b| {
         b.iter(|| {
@@ -90,16 +103,23 @@ fn bench(c: &mut Criterion) {
         })
     });
     g.bench_function("verify-proof offline", |b| {
-        b.iter(|| black_box(verify_inclusion_proof(&cp, &InclusionProof::parse(&text).unwrap()).unwrap()))
-    });
-    g.bench_function("consistency proof from half the size, made and checked", |b| {
         b.iter(|| {
-            let root = a.merkle_root(size).unwrap();
-            let p = scoreledger::merkle::consistency_proof(&StoreNodes(&a), consistency.0, size).unwrap();
-            merkle::verify_consistency(consistency.0, size, &consistency.1, &root, &p).unwrap();
-            black_box(p.len())
+            black_box(verify_inclusion_proof(&cp, &InclusionProof::parse(&text).unwrap()).unwrap())
         })
     });
+    g.bench_function(
+        "consistency proof from half the size, made and checked",
+        |b| {
+            b.iter(|| {
+                let root = a.merkle_root(size).unwrap();
+                let p =
+                    scoreledger::merkle::consistency_proof(&StoreNodes(&a), consistency.0, size)
+                        .unwrap();
+                merkle::verify_consistency(consistency.0, size, &consistency.1, &root, &p).unwrap();
+                black_box(p.len())
+            })
+        },
+    );
     g.finish();
 }
 
@@ -108,8 +128,17 @@ struct StoreNodes<'a>(&'a Archive);
 
 impl merkle::Nodes for StoreNodes<'_> {
     fn node(&self, level: u8, index: u64) -> Result<scoreledger::Hash, String> {
-        let v = self.0.store().get(scoreledger::store::TreeId::Merkle, &scoreledger::keys::merkle(level, index)).map_err(|e| e.to_string())?;
-        v.and_then(|v| v.try_into().ok()).map(scoreledger::Hash).ok_or_else(|| "missing node".into())
+        let v = self
+            .0
+            .store()
+            .get(
+                scoreledger::store::TreeId::Merkle,
+                &scoreledger::keys::merkle(level, index),
+            )
+            .map_err(|e| e.to_string())?;
+        v.and_then(|v| v.try_into().ok())
+            .map(scoreledger::Hash)
+            .ok_or_else(|| "missing node".into())
     }
 }
 

@@ -61,6 +61,7 @@
 pub mod archive;
 pub mod audit;
 pub mod chain;
+pub mod chart;
 pub mod checkpoint;
 pub mod date;
 pub mod derive;
@@ -74,7 +75,9 @@ pub mod names;
 pub mod projector;
 pub mod query;
 pub mod record;
+pub mod report;
 pub mod rules;
+pub mod season;
 pub mod store;
 pub mod verify;
 

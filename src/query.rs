@@ -373,11 +373,23 @@ impl Archive {
 
     /// The latest season facts of a competition season, if any.
     pub fn season_facts(&self, competition: &str, season: &str) -> Result<Option<SeasonFacts>> {
+        self.season_facts_known_at(competition, season, u64::MAX)
+    }
+
+    /// The latest season facts recorded at or before `known_at`.
+    pub fn season_facts_known_at(
+        &self,
+        competition: &str,
+        season: &str,
+        known_at: u64,
+    ) -> Result<Option<SeasonFacts>> {
         let scope = keys::season_scope(competition, season);
         let mut last = None;
         for e in self.store.scan_prefix(TreeId::Facts, &scope) {
             let (k, v) = e?;
-            last = Some(decode_derived(TreeId::Facts, &k, &v)?);
+            if keys::scoped_seq_seq(&k).unwrap_or(0) <= known_at {
+                last = Some(decode_derived(TreeId::Facts, &k, &v)?);
+            }
         }
         Ok(last)
     }

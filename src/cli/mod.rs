@@ -4,6 +4,7 @@ mod adjust;
 mod annul;
 mod audit;
 mod award;
+mod chart;
 mod checkpoint;
 mod completions;
 mod correct;
@@ -17,6 +18,7 @@ mod rebuild;
 mod record;
 mod rename;
 mod render;
+mod report;
 mod results;
 mod rules;
 mod standings;
@@ -70,6 +72,8 @@ enum Command {
     Standings(standings::Args),
     Results(results::Args),
     History(history::Args),
+    Chart(chart::Args),
+    Report(report::Args),
     Diff(diff::Args),
     Log(log::Args),
     Verify(verify::Args),
@@ -166,6 +170,20 @@ fn open_existing(db: &std::path::Path) -> Result<Archive, Error> {
     open(db)
 }
 
+/// Writes a whole file, or to stdout when the path is `-`; a failure names the file.
+fn write_output(path: &std::path::Path, text: &str) -> Result<(), Error> {
+    if path.as_os_str() == "-" {
+        return print(text);
+    }
+    let tmp = path.with_extension(format!(
+        "{}.tmp",
+        path.extension().and_then(|e| e.to_str()).unwrap_or("out")
+    ));
+    std::fs::write(&tmp, text)
+        .and_then(|_| std::fs::rename(&tmp, path))
+        .map_err(|e| Error::Invalid(format!("{}: cannot write: {e}", path.display())))
+}
+
 /// Appends one event and reports it: "recorded seq N HASH" and a summary, or
 /// that the archive already held it.
 fn append_one(archive: &mut Archive, event: scoreledger::Event) -> Result<(), Error> {
@@ -209,6 +227,8 @@ pub fn main() -> i32 {
         Command::Standings(a) => standings::run(&cli.db, a),
         Command::Results(a) => results::run(&cli.db, a),
         Command::History(a) => history::run(&cli.db, a),
+        Command::Chart(a) => chart::run(&cli.db, a),
+        Command::Report(a) => report::run(&cli.db, a),
         Command::Diff(a) => diff::run(&cli.db, a),
         Command::Log(a) => log::run(&cli.db, a),
         Command::Verify(a) => verify::run(&cli.db, a),

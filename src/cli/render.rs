@@ -48,14 +48,7 @@ pub fn table(headers: &[(&str, Align)], rows: &[Vec<String>]) -> String {
     out
 }
 
-/// `+6`, `0`, `-2`.
-pub fn signed(n: i64) -> String {
-    if n > 0 {
-        format!("+{n}")
-    } else {
-        n.to_string()
-    }
-}
+pub use scoreledger::report::signed;
 
 /// Writes CSV rows (header first) to a string.
 pub fn csv(headers: &[&str], rows: &[Vec<String>]) -> Result<String, scoreledger::Error> {

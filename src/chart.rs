@@ -1,0 +1,376 @@
+//! Charts as clean, self-contained SVG: positions by round (a bump chart) and
+//! cumulative points by date. Pure: from a [`SeasonView`] to a string.
+
+use std::fmt::Write;
+
+use crate::projector::Row;
+use crate::season::SeasonView;
+
+/// Which chart.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// Position after each round, first place on top.
+    Positions,
+    /// Cumulative points after each match date.
+    Points,
+}
+
+/// Escapes text for XML content and attribute values.
+pub fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A colour for team `i` of `n` that stays distinct from its neighbours:
+/// a fixed qualitative palette up to 12 teams, spread hues beyond.
+pub fn colour(i: usize, n: usize) -> String {
+    const PALETTE: [&str; 12] = [
+        "#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf",
+        "#bcbd22", "#7f7f7f", "#393b79", "#ad494a",
+    ];
+    if n <= PALETTE.len() {
+        return PALETTE[i % PALETTE.len()].to_string();
+    }
+    // Golden-angle hues, alternating lightness, so neighbours differ in both.
+    let hue = (i as f64 * 137.508) % 360.0;
+    let light = if i % 2 == 0 { 38 } else { 55 };
+    format!("hsl({hue:.0},70%,{light}%)")
+}
+
+fn title(v: &SeasonView, what: &str) -> String {
+    let mut t = format!(
+        "{} {} · {} — {what}",
+        v.info.competition, v.info.season, v.info.stage
+    );
+    if let Some(d) = v.as_of {
+        t.push_str(&format!(" (as of {d})"));
+    }
+    t
+}
+
+fn pos_label(r: &Row) -> String {
+    format!("{}{}", r.pos, if r.shared { "=" } else { "" })
+}
+
+/// Renders a chart of the stage.
+pub fn svg(v: &SeasonView, kind: Kind) -> String {
+    match kind {
+        Kind::Positions => positions(v),
+        Kind::Points => points(v),
+    }
+}
+
+/// Team order used for colours: the latest table's order, stable for a season.
+fn teams(v: &SeasonView) -> Vec<String> {
+    v.table.iter().map(|r| r.team.clone()).collect()
+}
+
+fn header(out: &mut String, width: f64, height: f64, title: &str) {
+    let _ = write!(
+        out,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0}" height="{height:.0}" viewBox="0 0 {width:.0} {height:.0}" font-family="Helvetica, Arial, sans-serif" font-size="13" role="img" aria-label="{t}">"#,
+        t = esc(title)
+    );
+    let _ = write!(
+        out,
+        r##"<title>{t}</title><rect width="100%" height="100%" fill="#ffffff"/>"##,
+        t = esc(title)
+    );
+    let _ = write!(
+        out,
+        r##"<text x="{x:.0}" y="28" text-anchor="middle" font-size="17" font-weight="bold" fill="#222">{t}</text>"##,
+        x = width / 2.0,
+        t = esc(title)
+    );
+}
+
+fn positions(v: &SeasonView) -> String {
+    let teams = teams(v);
+    let n = teams.len().max(1);
+    let rounds = &v.rounds;
+    let (left, right, top, row_h) = (230.0, 230.0, 70.0, 26.0);
+    let step = if rounds.len() > 1 {
+        (700.0f64 / (rounds.len() - 1) as f64).clamp(14.0, 120.0)
+    } else {
+        0.0
+    };
+    let plot_w = step * rounds.len().saturating_sub(1) as f64;
+    let width = left + plot_w + right;
+    let height = top + row_h * (n as f64 - 1.0) + 70.0;
+    let x = |i: usize| left + step * i as f64;
+    let y = |row: usize| top + row_h * row as f64;
+    let mut out = String::new();
+    let title = title(v, "positions by round");
+    header(&mut out, width, height, &title);
+    // Grid: one line per position, one per round.
+    out.push_str(r##"<g stroke="#e6e6e6" stroke-width="1">"##);
+    for row in 0..n {
+        let _ = write!(
+            out,
+            r#"<line x1="{:.1}" y1="{:.1}" x2="{:.1}" y2="{:.1}"/>"#,
+            left,
+            y(row),
+            left + plot_w,
+            y(row)
+        );
+    }
+    for i in 0..rounds.len() {
+        let _ = write!(
+            out,
+            r#"<line x1="{:.1}" y1="{:.1}" x2="{:.1}" y2="{:.1}"/>"#,
+            x(i),
+            top - 10.0,
+            x(i),
+            y(n - 1) + 10.0
+        );
+    }
+    out.push_str("</g>");
+    let every = if step < 24.0 { 5 } else { 1 };
+    let dot = if rounds.len() > 1 {
+        (step / 3.5).clamp(2.5, 5.0)
+    } else {
+        5.0
+    };
+    let line = if step < 24.0 { 2.0 } else { 3.0 };
+    for (i, (r, _)) in rounds.iter().enumerate() {
+        if i % every == 0 || i + 1 == rounds.len() && i % every >= every.div_ceil(2) {
+            let _ = write!(
+                out,
+                r##"<text x="{:.1}" y="{:.1}" text-anchor="middle" fill="#555">{r}</text>"##,
+                x(i),
+                y(n - 1) + 30.0
+            );
+        }
+    }
+    let _ = write!(
+        out,
+        r##"<text x="{:.1}" y="{:.1}" text-anchor="middle" fill="#555">Round</text>"##,
+        left + plot_w / 2.0,
+        y(n - 1) + 50.0
+    );
+    for (ti, team) in teams.iter().enumerate() {
+        let c = colour(ti, teams.len());
+        // (round index, row in that round's table, row)
+        let points: Vec<(usize, usize, &Row)> = rounds
+            .iter()
+            .enumerate()
+            .filter_map(|(i, (_, rows))| {
+                rows.iter()
+                    .position(|r| &r.team == team)
+                    .map(|p| (i, p, &rows[p]))
+            })
+            .collect();
+        let _ = write!(out, r#"<g class="series" data-team="{}">"#, esc(team));
+        if points.len() > 1 {
+            let pts: Vec<String> = points
+                .iter()
+                .map(|(i, p, _)| format!("{:.1},{:.1}", x(*i), y(*p)))
+                .collect();
+            let _ = write!(
+                out,
+                r#"<polyline fill="none" stroke="{c}" stroke-width="{line}" stroke-linejoin="round" points="{}"/>"#,
+                pts.join(" ")
+            );
+        }
+        for (i, p, row) in &points {
+            let _ = write!(
+                out,
+                r##"<circle cx="{:.1}" cy="{:.1}" r="{dot:.1}" fill="{c}" stroke="#fff" stroke-width="1" data-round="{}" data-pos="{}"><title>{} · round {}: {} ({} pts)</title></circle>"##,
+                x(*i),
+                y(*p),
+                rounds[*i].0,
+                row.pos,
+                esc(team),
+                rounds[*i].0,
+                pos_label(row),
+                row.points
+            );
+        }
+        if let (Some((fi, fp, frow)), Some((li, lp, lrow))) = (points.first(), points.last()) {
+            let _ = write!(
+                out,
+                r#"<text x="{:.1}" y="{:.1}" text-anchor="end" fill="{c}">{} {}</text>"#,
+                x(*fi) - 12.0,
+                y(*fp) + 4.5,
+                pos_label(frow),
+                esc(team)
+            );
+            let _ = write!(
+                out,
+                r#"<text x="{:.1}" y="{:.1}" fill="{c}">{} {}</text>"#,
+                x(*li) + 12.0,
+                y(*lp) + 4.5,
+                pos_label(lrow),
+                esc(team)
+            );
+        }
+        out.push_str("</g>");
+    }
+    if rounds.is_empty() {
+        let _ = write!(
+            out,
+            r##"<text x="{:.1}" y="{:.1}" text-anchor="middle" fill="#888">no round numbers in this stage</text>"##,
+            width / 2.0,
+            top + 20.0
+        );
+    }
+    out.push_str("</svg>\n");
+    out
+}
+
+fn points(v: &SeasonView) -> String {
+    let teams = teams(v);
+    let dates = &v.dates;
+    let top_points = dates
+        .iter()
+        .flat_map(|(_, rows)| rows.iter().map(|r| r.points))
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    let min = dates
+        .iter()
+        .flat_map(|(_, rows)| rows.iter().map(|r| r.points))
+        .min()
+        .unwrap_or(0)
+        .min(0);
+    // The axis ends on a tick at or above the highest total.
+    let tick = ((top_points - min) as f64 / 8.0).ceil().max(1.0) as i64;
+    let max = min + (top_points - min + tick - 1) / tick * tick;
+    let (left, right, top, plot_h) = (60.0, 240.0, 60.0, 420.0);
+    let step = if dates.len() > 1 {
+        (760.0f64 / (dates.len() - 1) as f64).clamp(3.0, 120.0)
+    } else {
+        0.0
+    };
+    let plot_w = step * dates.len().saturating_sub(1) as f64;
+    let width = left + plot_w.max(200.0) + right;
+    let height = top + plot_h + 80.0;
+    let x = |i: usize| left + step * i as f64;
+    let y = |p: i64| top + plot_h - plot_h * (p - min) as f64 / (max - min) as f64;
+    let mut out = String::new();
+    let title = title(v, "points by date");
+    header(&mut out, width, height, &title);
+    // Horizontal grid at every tick.
+    out.push_str(r##"<g stroke="#e6e6e6" stroke-width="1">"##);
+    let mut p = min;
+    while p <= max {
+        let _ = write!(
+            out,
+            r#"<line x1="{left:.1}" y1="{:.1}" x2="{:.1}" y2="{:.1}"/>"#,
+            y(p),
+            left + plot_w,
+            y(p)
+        );
+        p += tick;
+    }
+    out.push_str("</g>");
+    let mut p = min;
+    while p <= max {
+        let _ = write!(
+            out,
+            r##"<text x="{:.1}" y="{:.1}" text-anchor="end" fill="#555">{p}</text>"##,
+            left - 8.0,
+            y(p) + 4.0
+        );
+        p += tick;
+    }
+    // Date labels: at most about 12, evenly spaced.
+    let every = dates.len().div_ceil(12).max(1);
+    for (i, (d, _)) in dates.iter().enumerate() {
+        if i % every == 0 || i + 1 == dates.len() && i % every >= every.div_ceil(2) {
+            let _ = write!(
+                out,
+                r##"<text x="{:.1}" y="{:.1}" text-anchor="end" fill="#555" transform="rotate(-40 {:.1} {:.1})">{d}</text>"##,
+                x(i),
+                top + plot_h + 18.0,
+                x(i),
+                top + plot_h + 18.0
+            );
+        }
+    }
+    // End labels, pushed apart so that they never overlap.
+    let mut ends: Vec<(usize, f64)> = Vec::new();
+    for (ti, team) in teams.iter().enumerate() {
+        let c = colour(ti, teams.len());
+        let series: Vec<(usize, &Row)> = dates
+            .iter()
+            .enumerate()
+            .filter_map(|(i, (_, rows))| rows.iter().find(|r| &r.team == team).map(|r| (i, r)))
+            .collect();
+        let _ = write!(out, r#"<g class="series" data-team="{}">"#, esc(team));
+        let pts: Vec<String> = series
+            .iter()
+            .map(|(i, r)| format!("{:.1},{:.1}", x(*i), y(r.points)))
+            .collect();
+        let _ = write!(
+            out,
+            r#"<polyline fill="none" stroke="{c}" stroke-width="2.5" stroke-linejoin="round" points="{}"/>"#,
+            pts.join(" ")
+        );
+        for (i, r) in &series {
+            let _ = write!(
+                out,
+                r#"<circle cx="{:.1}" cy="{:.1}" r="3" fill="{c}" data-date="{}" data-points="{}"><title>{} · {}: {} pts</title></circle>"#,
+                x(*i),
+                y(r.points),
+                dates[*i].0,
+                r.points,
+                esc(team),
+                dates[*i].0,
+                r.points
+            );
+        }
+        out.push_str("</g>");
+        if let Some((_, r)) = series.last() {
+            ends.push((ti, y(r.points)));
+        }
+    }
+    ends.sort_by(|a, b| a.1.total_cmp(&b.1));
+    let mut last_y = f64::MIN;
+    for (ti, ly) in ends {
+        let ly = ly.max(last_y + 15.0);
+        last_y = ly;
+        let row = &v.table[ti];
+        let _ = write!(
+            out,
+            r#"<text x="{:.1}" y="{:.1}" fill="{}">{} {} ({})</text>"#,
+            left + plot_w + 10.0,
+            ly + 4.0,
+            colour(ti, teams.len()),
+            pos_label(row),
+            esc(&row.team),
+            row.points
+        );
+    }
+    out.push_str("</svg>\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping_and_colours() {
+        assert_eq!(
+            esc(r#"A & B <"x"> 'y'"#),
+            "A &amp; B &lt;&quot;x&quot;&gt; &#39;y&#39;"
+        );
+        let six: Vec<String> = (0..6).map(|i| colour(i, 6)).collect();
+        let mut dedup = six.clone();
+        dedup.dedup();
+        assert_eq!(six.len(), dedup.len());
+        let many: std::collections::HashSet<String> = (0..24).map(|i| colour(i, 24)).collect();
+        assert_eq!(many.len(), 24);
+    }
+}

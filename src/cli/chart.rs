@@ -1,0 +1,60 @@
+//! `scoreledger chart`
+
+use std::path::{Path, PathBuf};
+
+use clap::ValueEnum;
+use scoreledger::chart::{self, Kind};
+use scoreledger::{Date, Error, KnownAt};
+
+use super::FilterArgs;
+
+const EXAMPLES: &str = "\
+Examples:
+  scoreledger chart --kind positions --output race.svg
+  scoreledger chart --kind points --as-of 1984-12-09 --output points.svg
+  scoreledger chart --kind positions --known-at 20 --output - | rsvg-convert > race.png
+
+positions: a bump chart of the table after each round, first place on top,
+one line per team, labelled at both ends. points: cumulative points after
+each match date.";
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum ChartKind {
+    Positions,
+    Points,
+}
+
+/// Draw the race for the title as an SVG chart.
+#[derive(clap::Args)]
+#[command(after_help = EXAMPLES)]
+pub struct Args {
+    #[command(flatten)]
+    filter: FilterArgs,
+    #[arg(long, value_enum, default_value = "positions")]
+    kind: ChartKind,
+    /// Where to write the SVG (`-` for standard output).
+    #[arg(long, value_name = "FILE.svg")]
+    output: PathBuf,
+    /// Only results played on or before this date (YYYY-MM-DD).
+    #[arg(long, value_parser = Date::parse_iso)]
+    as_of: Option<Date>,
+    /// As the archive stood after event SEQ, or at an RFC 3339 instant.
+    #[arg(long, value_name = "SEQ|TIMESTAMP")]
+    known_at: Option<KnownAt>,
+}
+
+pub fn run(db: &Path, a: Args) -> Result<(), Error> {
+    let archive = super::open_existing(db)?;
+    let view = archive.season_view(&a.filter.filter(), a.as_of, a.known_at)?;
+    let kind = match a.kind {
+        ChartKind::Positions => Kind::Positions,
+        ChartKind::Points => Kind::Points,
+    };
+    if kind == Kind::Positions && view.rounds.is_empty() {
+        return Err(Error::Invalid(format!(
+            "{} {} {} has no round numbers; use --kind points",
+            view.info.competition, view.info.season, view.info.stage
+        )));
+    }
+    super::write_output(&a.output, &chart::svg(&view, kind))
+}

@@ -1,0 +1,40 @@
+//! `scoreledger report`
+
+use std::path::{Path, PathBuf};
+
+use scoreledger::{report, Date, Error, KnownAt};
+
+use super::FilterArgs;
+
+const EXAMPLES: &str = "\
+Examples:
+  scoreledger report --output copa-peru-1984.html
+  scoreledger report --season 1984 --as-of 1984-12-09 --output halfway.html
+
+One self-contained HTML page: the season facts, the table, the charts, the
+table after each round (collapsible), every result by round, and the head
+hash and Merkle root of the archive it was built from.";
+
+/// Write a season report as one HTML page.
+#[derive(clap::Args)]
+#[command(after_help = EXAMPLES)]
+pub struct Args {
+    #[command(flatten)]
+    filter: FilterArgs,
+    /// Where to write the page (`-` for standard output).
+    #[arg(long, value_name = "FILE.html")]
+    output: PathBuf,
+    /// Only results played on or before this date (YYYY-MM-DD).
+    #[arg(long, value_parser = Date::parse_iso)]
+    as_of: Option<Date>,
+    /// As the archive stood after event SEQ, or at an RFC 3339 instant.
+    #[arg(long, value_name = "SEQ|TIMESTAMP")]
+    known_at: Option<KnownAt>,
+}
+
+pub fn run(db: &Path, a: Args) -> Result<(), Error> {
+    let archive = super::open_existing(db)?;
+    let view = archive.season_view(&a.filter.filter(), a.as_of, a.known_at)?;
+    let root = archive.merkle_root(view.known_at)?;
+    super::write_output(&a.output, &report::html(&view, &root))
+}

@@ -1,0 +1,83 @@
+//! One stage of a season seen whole: the table after every round and every
+//! date, the results, and the facts, as of a date and as known at a seq.
+//! What charts and reports are drawn from.
+
+use crate::archive::Archive;
+use crate::chain::Hash;
+use crate::date::Date;
+use crate::derive::{self, StageInfo};
+use crate::error::Result;
+use crate::event::SeasonFacts;
+use crate::projector::{self, Cut, Row};
+use crate::query::{Filter, KnownAt, ResultRow};
+use crate::rules::Scoring;
+
+/// A stage as of a date and as known at a seq.
+#[derive(Clone, Debug)]
+pub struct SeasonView {
+    pub info: StageInfo,
+    pub as_of: Option<Date>,
+    pub known_at: u64,
+    /// The hash of event `known_at`.
+    pub head: Hash,
+    pub scoring: Scoring,
+    /// The latest table.
+    pub table: Vec<Row>,
+    /// The table after each round, in round order.
+    pub rounds: Vec<(u32, Vec<Row>)>,
+    /// The table after each match date, in date order.
+    pub dates: Vec<(Date, Vec<Row>)>,
+    /// Results in date order.
+    pub results: Vec<ResultRow>,
+    pub facts: Option<SeasonFacts>,
+}
+
+impl Archive {
+    /// Everything about one stage, up to `as_of` (every date when `None`),
+    /// as known at `known_at` (the head when `None`).
+    pub fn season_view(
+        &self,
+        f: &Filter,
+        as_of: Option<Date>,
+        known_at: Option<KnownAt>,
+    ) -> Result<SeasonView> {
+        let k = self.resolve_known_at(known_at)?;
+        let info = self.one_stage(f, k)?;
+        let mut input = derive::stage_input(&self.store, &info, k)?;
+        if let Some(d) = as_of {
+            input.matches.retain(|m| m.date <= d);
+            input.adjustments.retain(|a| a.date <= d);
+        }
+        let mut rounds = Vec::new();
+        let mut dates = Vec::new();
+        for (at, rows) in projector::snapshots(&input) {
+            match at {
+                projector::SnapshotAt::Date(d) => dates.push((d, rows)),
+                projector::SnapshotAt::Round(r) => rounds.push((r, rows)),
+            }
+        }
+        let table = projector::table(&input, Cut::All);
+        let results = derive::match_records(&self.store, &info.stage_key, k)?
+            .into_iter()
+            .filter(|r| as_of.is_none_or(|d| r.result.date <= d))
+            .map(|record| ResultRow {
+                effective: record.effective(k),
+                status: record.status_word(k),
+                record,
+            })
+            .collect();
+        let facts = self.season_facts_known_at(&info.competition, &info.season, k)?;
+        Ok(SeasonView {
+            head: self.hash_at(k)?,
+            scoring: input.scoring.clone(),
+            info,
+            as_of,
+            known_at: k,
+            table,
+            rounds,
+            dates,
+            results,
+            facts,
+        })
+    }
+}

@@ -47,6 +47,9 @@ pub enum Error {
         key: String,
         msg: String,
     },
+    /// Another process holds the store.
+    #[error("store {} is in use by another scoreledger process (wait for it, or pass --wait SECONDS)", path.display())]
+    Busy { path: PathBuf },
     /// The store is damaged or unreadable in a way that is not one event's fault.
     #[error("store {}: {msg}", path.display())]
     Store { path: PathBuf, msg: String },
@@ -64,7 +67,7 @@ impl Error {
             Error::Corrupt { .. } | Error::Mismatch { .. } | Error::Failed(_) => {
                 ErrorKind::Integrity
             }
-            Error::Store { .. } | Error::Io(_) => ErrorKind::Storage,
+            Error::Store { .. } | Error::Busy { .. } | Error::Io(_) => ErrorKind::Storage,
         }
     }
 }

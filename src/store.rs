@@ -112,10 +112,10 @@ impl Store {
     /// Opens (creating if needed) the store at `path`.
     pub fn open(path: &Path) -> Result<Store> {
         if path.is_file() {
-            return Err(Error::Store {
-                path: path.into(),
-                msg: "is a file, not a scoreledger store (a directory)".into(),
-            });
+            return Err(Error::Invalid(format!(
+                "store {} is a file, not a scoreledger store (a directory)",
+                path.display()
+            )));
         }
         let db = sled::Config::new()
             .path(path)
@@ -219,9 +219,10 @@ impl Store {
 fn open_error(path: &Path, e: sled::Error) -> Error {
     let msg = match &e {
         sled::Error::Io(io)
-            if io.kind() == std::io::ErrorKind::WouldBlock || io.to_string().contains("lock") =>
+            if io.kind() == std::io::ErrorKind::WouldBlock
+                || io.to_string().contains("could not acquire lock") =>
         {
-            "is in use by another scoreledger process".to_string()
+            return Error::Busy { path: path.into() };
         }
         sled::Error::Io(io) if io.kind() == std::io::ErrorKind::PermissionDenied => {
             format!("cannot be opened: {io} (is it read-only?)")

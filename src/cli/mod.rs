@@ -55,6 +55,17 @@ pub struct Cli {
     )]
     db: PathBuf,
 
+    /// If another process is using the archive, wait up to SECONDS for it
+    /// (default: fail at once with a message saying so).
+    #[arg(
+        long,
+        global = true,
+        value_name = "SECONDS",
+        default_value_t = 0.0,
+        allow_negative_numbers = true
+    )]
+    wait: f64,
+
     #[command(subcommand)]
     command: Command,
 }
@@ -154,8 +165,21 @@ fn read_checkpoint(path: &std::path::Path) -> Result<scoreledger::checkpoint::Ch
         .map_err(|e| Error::Invalid(format!("{}: {e}", path.display())))
 }
 
-fn open(cli_db: &std::path::Path) -> Result<Archive, Error> {
-    Archive::open(cli_db)
+/// How long `open` waits for another process to release the archive.
+static WAIT: std::sync::OnceLock<std::time::Duration> = std::sync::OnceLock::new();
+
+/// Opens the archive, waiting up to `--wait` seconds while another process holds it.
+fn open(db: &std::path::Path) -> Result<Archive, Error> {
+    let wait = WAIT.get().copied().unwrap_or_default();
+    let deadline = std::time::Instant::now() + wait;
+    loop {
+        match Archive::open(db) {
+            Err(Error::Busy { .. }) if std::time::Instant::now() < deadline => {
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+            other => return other,
+        }
+    }
 }
 
 /// Opens an existing store for reading; a missing one is an error rather
@@ -215,6 +239,11 @@ fn print(s: &str) -> Result<(), Error> {
 
 pub fn main() -> i32 {
     let cli = Cli::parse();
+    if !(cli.wait.is_finite() && cli.wait >= 0.0) {
+        eprintln!("error: --wait must be a number of seconds, 0 or more");
+        return 2;
+    }
+    let _ = WAIT.set(std::time::Duration::from_secs_f64(cli.wait.min(1e9)));
     let result = match cli.command {
         Command::Import(a) => import::run(&cli.db, a),
         Command::Rules(a) => rules::run(&cli.db, a),

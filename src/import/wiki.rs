@@ -278,6 +278,11 @@ pub fn parse(text: &str, opts: &Options) -> Result<Parsed> {
             }
             match &table {
                 None => {
+                    for (i, c) in row.iter().enumerate() {
+                        if row[..i].iter().any(|d| names::same(c, d)) {
+                            return Err(err(n, format!("table header repeats the column '{c}'")));
+                        }
+                    }
                     let find = |want: &[&str]| {
                         row.iter()
                             .position(|c| want.contains(&names::fold(c).as_str()))

@@ -44,6 +44,10 @@ impl Env {
         }
     }
 
+    pub fn dir_path(&self) -> &std::path::Path {
+        self.dir.path()
+    }
+
     pub fn db(&self) -> PathBuf {
         self.dir.path().join("archive.db")
     }

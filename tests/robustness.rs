@@ -1,0 +1,316 @@
+//! Hard to break: killed imports, a second process, hostile input, fuzzed
+//! parsers, and format versions.
+
+mod common;
+
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{Env, SEED};
+use proptest::prelude::*;
+
+/// A double round-robin season page of `n` teams.
+fn big_page(n: usize, season: &str) -> String {
+    let teams: Vec<String> = (0..n).map(|i| format!("Club {i:02}")).collect();
+    let mut s = format!("Infobox\n- Competition: Stress League\n- Season: {season}\n\n| Team |\n");
+    for t in &teams {
+        s.push_str(&format!("| {t} |\n"));
+    }
+    s.push_str("\n==League==\n");
+    let mut rot: Vec<usize> = (1..n).collect();
+    for r in 0..2 * (n - 1) {
+        s.push_str(&format!(
+            "=== Round {} ===\n{} January 2001\n",
+            r + 1,
+            1 + r % 28
+        ));
+        let mut order = vec![0];
+        order.extend(&rot);
+        for i in 0..n / 2 {
+            let (h, a) = if r < n - 1 {
+                (order[i], order[n - 1 - i])
+            } else {
+                (order[n - 1 - i], order[i])
+            };
+            s.push_str(&format!(
+                "{} {}-{} {}\n",
+                teams[h],
+                (r + i) % 4,
+                (r * i) % 3,
+                teams[a]
+            ));
+        }
+        rot.rotate_right(1);
+    }
+    s
+}
+
+fn head_seq(env: &Env) -> u64 {
+    env.ok(&["head"])
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+#[test]
+fn killed_imports_never_lose_or_invent_an_event() {
+    let env = Env::new();
+    env.import_seed();
+    let page = env.file("big.txt", &big_page(24, "2001"));
+    let base = head_seq(&env);
+    // How long a whole import takes, measured on a copy.
+    let probe = Env::new();
+    let started = Instant::now();
+    probe.ok(&["import", page.to_str().unwrap()]);
+    let full = head_seq(&probe);
+    let span = started.elapsed().as_millis().max(20) as u64;
+    let bin = assert_cmd::cargo::cargo_bin("scoreledger");
+    let (mut none, mut all) = (0, 0);
+    let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+    for trial in 0..25 {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        let delay = seed % (span + span / 2);
+        let mut child = Command::new(&bin)
+            .env("SCORELEDGER_DB", env.db())
+            .args(["import", page.to_str().unwrap()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(delay));
+        let _ = child.kill(); // SIGKILL
+        let _ = child.wait();
+        let out = env.run(&["verify"]);
+        assert!(
+            out.status.success(),
+            "trial {trial} (killed after {delay} ms): {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let seq = head_seq(&env);
+        if seq == base {
+            none += 1;
+            // Re-running completes it, with no duplicates.
+            env.ok(&["import", page.to_str().unwrap()]);
+        } else {
+            assert_eq!(seq, base + full, "trial {trial}: a batch was half written");
+            all += 1;
+        }
+        assert_eq!(head_seq(&env), base + full);
+        assert!(env
+            .ok(&["import", page.to_str().unwrap()])
+            .contains("appended 0 events"));
+        // Back to the state before the import for the next trial.
+        drop(std::fs::remove_dir_all(env.db()));
+        env.import_seed();
+    }
+    eprintln!("25 kills: {none} before the commit, {all} after it; 0 events lost or invented");
+    assert_eq!(none + all, 25);
+}
+
+#[test]
+fn a_second_process_is_told_the_archive_is_in_use() {
+    let env = Env::new();
+    env.import_seed();
+    let held = scoreledger::Archive::open(&env.db()).unwrap();
+    let started = Instant::now();
+    let err = env.fails(3, &["head"]);
+    assert!(
+        started.elapsed() < Duration::from_secs(1),
+        "took {:?}",
+        started.elapsed()
+    );
+    assert!(
+        err.contains("in use by another scoreledger process") && err.contains("archive.db"),
+        "{err}"
+    );
+    assert_eq!(err.trim().lines().count(), 1);
+    // --wait: succeeds once the holder lets go.
+    let bin = assert_cmd::cargo::cargo_bin("scoreledger");
+    let child = Command::new(&bin)
+        .env("SCORELEDGER_DB", env.db())
+        .args(["--wait", "10", "head"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(400));
+    drop(held);
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("23 "));
+    // And --wait gives up.
+    let _held = scoreledger::Archive::open(&env.db()).unwrap();
+    let started = Instant::now();
+    env.fails(3, &["--wait", "0.3", "head"]);
+    assert!(started.elapsed() >= Duration::from_millis(300));
+}
+
+#[test]
+fn every_bad_input_gets_one_line_and_leaves_head_unchanged() {
+    let env = Env::new();
+    env.import_seed();
+    let head = env.head();
+    let page = |from: &str, to: &str| SEED.replacen(from, to, 1);
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("empty file", vec![], "no Competition"),
+        ("binary garbage", vec![0xde, 0xad, 0xbe, 0xef, 0x00, 0xff], "not valid UTF-8"),
+        ("invalid UTF-8 on line 5", format!("a\nb\nc\nd\n{}\n", "x").into_bytes().into_iter().chain([0xc3, 0x28, b'\n']).collect(), ":6: not valid UTF-8"),
+        ("a 50 MB single line", vec![b'a'; 50 << 20], "no Competition"),
+        ("another format (CSV)", b"date,home_team,away_team,home_score,away_score\n1872-11-30,Scotland,England,0,0\n".to_vec(), "no Competition"),
+        ("no Team column", page("| Department | Team | Location |", "| Department | Club name | Location |").into_bytes(), "without a Team column"),
+        ("a repeated column", page("| Department | Team | Location |", "| Team | Team | Location |").into_bytes(), "repeats the column"),
+        ("a negative score", page("Los Espartanos 1-0 Bella Esperanza", "Los Espartanos -1-0 Bella Esperanza").into_bytes(), ":34: cannot read"),
+        ("a score beyond u16", page("Los Espartanos 1-0 Bella Esperanza", "Los Espartanos 99999999999-0 Bella Esperanza").into_bytes(), ":34: score"),
+        ("a team against itself", page("Los Espartanos 1-0 Bella Esperanza", "Los Espartanos 1-0 Los Espartanos").into_bytes(), ":34: a team cannot play itself"),
+        ("31 November", page("2 December 1984\nLos Espartanos", "31 November 1984\nLos Espartanos").into_bytes(), ":33: impossible date"),
+        ("year 0", page("2 December 1984\nLos Espartanos", "2 December 0000\nLos Espartanos").into_bytes(), ":33: impossible date"),
+        ("a result before any date", page("2 December 1984\nAlianza", "Alianza").into_bytes(), ":30: result before any date"),
+        ("the same score twice, other score", format!("{SEED}\n=== Round 1 ===\n2 December 1984\nAlianza Atlético 0-0 Universitario de Tacna\n").into_bytes(), "already recorded"),
+    ];
+    for (what, bytes, msg) in cases {
+        let p = env.dir_path().join("bad.txt");
+        std::fs::write(&p, &bytes).unwrap();
+        let err = env.fails(2, &["import", p.to_str().unwrap(), "--points-for-win", "2"]);
+        assert!(err.contains(msg), "{what}: {err}");
+        assert!(err.contains("bad.txt"), "{what}: names the file: {err}");
+        assert_eq!(err.trim().lines().count(), 1, "{what}: {err}");
+        assert_eq!(env.head(), head, "{what}");
+    }
+    let commands: Vec<(&str, Vec<&str>, &str)> = vec![
+        (
+            "unknown match id",
+            vec!["correct", "abcdef12", "1-1", "--reason", "x"],
+            "unknown match id",
+        ),
+        ("not a match id", vec!["history", "xyz"], "invalid match id"),
+        (
+            "unknown team",
+            vec![
+                "adjust",
+                "--competition",
+                "Copa Perú",
+                "--season",
+                "1984",
+                "--team",
+                "Nobody",
+                "--points",
+                "-3",
+                "--date",
+                "1984-12-10",
+                "--reason",
+                "x",
+            ],
+            "unknown team 'Nobody'",
+        ),
+        (
+            "unknown competition",
+            vec!["standings", "--competition", "Serie A"],
+            "unknown competition",
+        ),
+        (
+            "bad date",
+            vec!["standings", "--as-of", "1984-11-31"],
+            "impossible date",
+        ),
+        (
+            "bad known-at",
+            vec!["standings", "--known-at", "yesterday"],
+            "invalid --known-at",
+        ),
+        ("bad wait", vec!["--wait", "-1", "head"], "--wait"),
+        (
+            "round 0",
+            vec!["standings", "--round", "0"],
+            "numbered from 1",
+        ),
+        (
+            "bad score",
+            vec!["correct", "abcdef12", "x-1", "--reason", "x"],
+            "invalid score",
+        ),
+        (
+            "empty reason",
+            vec!["annul", "7dee3f71fd", "--reason", " "],
+            "reason is required",
+        ),
+    ];
+    for (what, args, msg) in commands {
+        let err = env.fails(2, &args);
+        assert!(err.contains(msg), "{what}: {err}");
+        assert_eq!(env.head(), head, "{what}");
+    }
+    // Store paths: a file, and an empty store.
+    let file = env.file("plain", "x");
+    let out = Command::new(assert_cmd::cargo::cargo_bin("scoreledger"))
+        .args(["--db", file.to_str().unwrap(), "head"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is a file"));
+    let empty = Env::new();
+    empty.ok(&["rules", "--competition", "X", "--season", "1"]);
+    let err = empty.fails(2, &["standings"]);
+    assert!(err.contains("no results yet"), "{err}");
+    assert!(empty.ok(&["verify"]).starts_with("ok: 0 events"));
+}
+
+#[test]
+fn a_store_from_a_newer_version_is_refused() {
+    let env = Env::new();
+    env.import_seed();
+    {
+        let a = scoreledger::Archive::open(&env.db()).unwrap();
+        a.store()
+            .tamper(
+                scoreledger::store::TreeId::Meta,
+                scoreledger::keys::META_FORMAT,
+                &[9],
+            )
+            .unwrap();
+    }
+    let err = env.fails(3, &["head"]);
+    assert!(err.contains("newer scoreledger (format 9"), "{err}");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+
+    /// Any text: the page parser returns, never panics.
+    #[test]
+    fn fuzz_the_page_parser(text in "\\PC{0,400}") {
+        let _ = scoreledger::import::wiki::parse(&text, &Default::default());
+    }
+
+    /// The seed with random edits: parse and append return, never panic,
+    /// and a refused page leaves the archive unchanged.
+    #[test]
+    fn fuzz_edited_pages_into_an_archive(edits in prop::collection::vec((any::<prop::sample::Index>(), "[0-9a-z\\- =|\\n–]{0,3}", 0usize..4), 1..6)) {
+        let mut text = SEED.to_string();
+        for (at, insert, remove) in edits {
+            let mut i = at.index(text.len() + 1);
+            while !text.is_char_boundary(i) { i -= 1; }
+            let mut j = (i + remove).min(text.len());
+            while !text.is_char_boundary(j) { j += 1; }
+            text.replace_range(i..j, &insert);
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let mut a = scoreledger::Archive::open(&dir.path().join("db")).unwrap();
+        let now = scoreledger::Timestamp::from_micros(0);
+        if let Ok(parsed) = scoreledger::import::wiki::parse(&text, &Default::default()) {
+            if scoreledger::import::append_parsed(&mut a, parsed, None, now).is_err() {
+                prop_assert_eq!(a.head().unwrap().seq, 0);
+            }
+        }
+        prop_assert!(a.verify().is_ok());
+    }
+
+    /// Checkpoints and proofs from strangers: parsers return, never panic.
+    #[test]
+    fn fuzz_checkpoint_and_proof_parsers(text in "\\PC{0,300}") {
+        let _ = scoreledger::checkpoint::Checkpoint::parse(&text);
+        let _ = scoreledger::checkpoint::InclusionProof::parse(&text);
+    }
+}

@@ -18,7 +18,7 @@ use crate::store::{Store, TreeId, Writes, DERIVED_TREES};
 pub const DERIVED_VERSION: u8 = 3;
 
 /// An event with its place in the chain.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Envelope {
     pub seq: u64,
     pub recorded_at: Timestamp,

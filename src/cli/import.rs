@@ -2,60 +2,149 @@
 
 use std::path::{Path, PathBuf};
 
-use scoreledger::import::{self, wiki};
+use indicatif::{ProgressBar, ProgressStyle};
+use scoreledger::import::{self, wiki, Format};
 use scoreledger::Error;
 
 const EXAMPLES: &str = "\
 Examples:
   scoreledger import examples/1984-copa-peru.txt --points-for-win 2
-  scoreledger --db league.db import season.txt --competition 'Copa Perú' --season 1985
+  scoreledger import ../shared/data/eng_league_1888_2024.csv         (engsoccerdata, 208,028 results)
+  scoreledger import ../shared/data/eng_deductions.csv               (after the league results)
+  scoreledger import results.csv --format intl-results
+  scoreledger import archive.jsonl                                   (an export: same head hash)
 
-The file is a season page: an infobox (Competition, Season, Winners, ...), a
-teams table, '==Stage==' sections with '=== Round N ===' headings, date lines
-('2 December 1984') and result lines ('Home 3-2 Away'). An import is all or
-nothing: a bad line is reported with its number and nothing is written.
-Results already in the archive are skipped, so importing twice appends nothing.";
+Formats (detected from the file, or named with --format): page (a season page
+like the 1984 Copa Perú), engsoccerdata, eng-deductions, football-data,
+intl-results, openfootball-json, openfootball-txt, jsonl.
 
-/// Append a season file (all or nothing).
+A file is read and checked completely before anything is written: a bad line
+is reported with its number and nothing is written. A season page is appended
+all or nothing; larger files are committed in durable batches (--batch), so an
+interrupted import can be re-run: what is already in the archive is skipped.
+Rows that repeat an earlier row of the file are reported and appended once.";
+
+/// Append a file of results (all or nothing per batch).
 #[derive(clap::Args)]
 #[command(after_help = EXAMPLES)]
 pub struct Args {
-    /// The season file to read.
+    /// The file to read.
     file: PathBuf,
-    /// Points for a win in this season (records a rules event; draw 1, loss 0).
+    /// The file's format (default: detected).
+    #[arg(long, value_parser = |s: &str| s.parse::<Format>())]
+    format: Option<Format>,
+    /// Season pages: points for a win in this season (records a rules event; draw 1, loss 0).
     #[arg(long, value_name = "N")]
     points_for_win: Option<u8>,
-    /// Use this competition name instead of the infobox's.
+    /// Season pages: use this competition name instead of the infobox's.
     #[arg(long)]
     competition: Option<String>,
-    /// Use this season instead of the infobox's.
+    /// Season pages: use this season instead of the infobox's.
     #[arg(long)]
     season: Option<String>,
+    /// Events per committed batch for large files.
+    #[arg(long, value_name = "N", default_value_t = 1000)]
+    batch: usize,
 }
 
-pub fn run(db: &Path, a: Args) -> Result<(), Error> {
-    let text = import::read_text(&a.file)?;
-    let opts = wiki::Options {
-        points_for_win: a.points_for_win,
-        competition: a.competition,
-        season: a.season,
-    };
-    let parsed = wiki::parse(&text, &opts).map_err(|e| match e {
-        Error::Parse { line, msg, .. } => Error::Parse {
-            file: Some(a.file.clone()),
+fn with_file(file: &Path, e: Error) -> Error {
+    match e {
+        Error::Parse {
+            file: None,
+            line,
+            msg,
+        } => Error::Parse {
+            file: Some(file.into()),
             line,
             msg,
         },
         other => other,
-    })?;
+    }
+}
+
+pub fn run(db: &Path, a: Args) -> Result<(), Error> {
+    let text = import::read_text(&a.file)?;
+    let format = match a.format {
+        Some(f) => f,
+        None => import::detect(&text).map_err(|e| with_file(&a.file, e))?,
+    };
+    if format != Format::Page
+        && (a.points_for_win.is_some() || a.competition.is_some() || a.season.is_some())
+    {
+        return Err(Error::Invalid(format!(
+            "--points-for-win, --competition and --season apply to season pages; {} is {}",
+            a.file.display(),
+            format.name()
+        )));
+    }
+    let parsed = match format {
+        Format::Jsonl | Format::Deductions => None,
+        Format::Page => {
+            let opts = wiki::Options {
+                points_for_win: a.points_for_win,
+                competition: a.competition,
+                season: a.season,
+            };
+            Some(wiki::parse(&text, &opts).map_err(|e| with_file(&a.file, e))?)
+        }
+        other => Some(
+            import::parse(other, &text, &Default::default()).map_err(|e| with_file(&a.file, e))?,
+        ),
+    };
     let mut archive = super::open(db)?;
-    let done = import::append_parsed(&mut archive, parsed, Some(&a.file), super::now()?)?;
+    let now = super::now()?;
+    let bar = ProgressBar::new(0);
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{spinner} importing {pos}/{len} events [{bar:40}] {per_sec}, {eta} left",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let mut progress = |done: usize, total: usize| {
+        if total > 2000 {
+            bar.set_length(total as u64);
+            bar.set_position(done as u64);
+        }
+    };
+    let batch = if format == Format::Page {
+        usize::MAX
+    } else {
+        a.batch.max(1)
+    };
+    let done = match (format, parsed) {
+        (Format::Jsonl, _) => {
+            import::jsonl::import(&mut archive, &text, Some(&a.file), batch, &mut progress)
+        }
+        (Format::Deductions, _) => {
+            let parsed = import::deductions(&archive, &text).map_err(|e| with_file(&a.file, e))?;
+            import::append_in_batches(
+                &mut archive,
+                parsed,
+                Some(&a.file),
+                now,
+                batch,
+                &mut progress,
+            )
+        }
+        (_, Some(parsed)) => import::append_in_batches(
+            &mut archive,
+            parsed,
+            Some(&a.file),
+            now,
+            batch,
+            &mut progress,
+        ),
+        (_, None) => unreachable!("every other format was parsed above"),
+    };
+    bar.finish_and_clear();
+    let done = done?;
     let r = &done.report;
     let kinds: Vec<String> = r.counts().iter().map(|(k, n)| format!("{n} {k}")).collect();
     let head = r.head.unwrap_or(archive.head()?);
     let mut out = format!(
-        "{}: appended {} events{}, {} already present\n",
+        "{} ({}): appended {} events{}, {} already present\n",
         a.file.display(),
+        format.name(),
         r.appended.len(),
         if kinds.is_empty() {
             String::new()
@@ -64,6 +153,25 @@ pub fn run(db: &Path, a: Args) -> Result<(), Error> {
         },
         r.already_present.len()
     );
+    if !done.duplicate_lines.is_empty() {
+        let shown: Vec<String> = done
+            .duplicate_lines
+            .iter()
+            .take(20)
+            .map(|l| format!("{}:{l}", a.file.display()))
+            .collect();
+        let more = done.duplicate_lines.len().saturating_sub(20);
+        out.push_str(&format!(
+            "{} rows repeat an earlier row of the file and were appended once: {}{}\n",
+            done.duplicate_lines.len(),
+            shown.join(", "),
+            if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            }
+        ));
+    }
     out.push_str(&format!("head {} {}\n", head.seq, head.hash));
     super::print(&out)
 }

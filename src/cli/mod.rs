@@ -9,6 +9,7 @@ mod checkpoint;
 mod completions;
 mod correct;
 mod diff;
+mod export;
 mod head;
 mod history;
 mod import;
@@ -87,6 +88,7 @@ enum Command {
     Report(report::Args),
     Diff(diff::Args),
     Log(log::Args),
+    Export(export::Args),
     Verify(verify::Args),
     Checkpoint(checkpoint::Args),
     Prove(prove::Args),
@@ -260,6 +262,7 @@ pub fn main() -> i32 {
         Command::Report(a) => report::run(&cli.db, a),
         Command::Diff(a) => diff::run(&cli.db, a),
         Command::Log(a) => log::run(&cli.db, a),
+        Command::Export(a) => export::run(&cli.db, a),
         Command::Verify(a) => verify::run(&cli.db, a),
         Command::Checkpoint(a) => checkpoint::run(&cli.db, a),
         Command::Prove(a) => prove::run(&cli.db, a),

@@ -1,13 +1,18 @@
-//! Importers: each turns a file's text into events and never writes.
+//! Importers: each turns a file's text into events and never writes; this
+//! module detects the format and appends what they return, in batches.
 
+pub mod jsonl;
+pub mod openfootball;
+pub mod tabular;
 pub mod wiki;
 
 use std::path::Path;
 
 use crate::archive::{AppendReport, Archive};
-use crate::date::Timestamp;
+use crate::date::{Date, Timestamp};
 use crate::error::{Error, Result};
-use crate::event::Event;
+use crate::event::{Event, PointsAdjustment};
+use crate::names;
 
 /// Events read from a file, each with the line it came from.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -15,6 +20,8 @@ pub struct Parsed {
     pub events: Vec<Event>,
     /// `lines[i]` is the 1-based line of `events[i]`.
     pub lines: Vec<usize>,
+    /// Lines that repeat an earlier row of the same file (appended once).
+    pub duplicates: Vec<usize>,
 }
 
 impl Parsed {
@@ -24,12 +31,157 @@ impl Parsed {
     }
 }
 
+/// The input formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// The season page of the seed (`1984-copa-peru.txt`).
+    Page,
+    Engsoccerdata,
+    /// engsoccerdata's points deductions (`Season,team,tier,deduction,country`).
+    Deductions,
+    FootballData,
+    IntlResults,
+    OpenfootballJson,
+    OpenfootballTxt,
+    /// The archive's own export.
+    Jsonl,
+}
+
+pub const FORMATS: [(&str, Format); 8] = [
+    ("page", Format::Page),
+    ("engsoccerdata", Format::Engsoccerdata),
+    ("eng-deductions", Format::Deductions),
+    ("football-data", Format::FootballData),
+    ("intl-results", Format::IntlResults),
+    ("openfootball-json", Format::OpenfootballJson),
+    ("openfootball-txt", Format::OpenfootballTxt),
+    ("jsonl", Format::Jsonl),
+];
+
+impl std::str::FromStr for Format {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        FORMATS
+            .iter()
+            .find(|(n, _)| *n == s.trim())
+            .map(|(_, f)| *f)
+            .ok_or_else(|| {
+                format!(
+                    "unknown format '{s}'; choose from: {}",
+                    FORMATS
+                        .iter()
+                        .map(|(n, _)| *n)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            })
+    }
+}
+
+impl Format {
+    pub fn name(self) -> &'static str {
+        FORMATS
+            .iter()
+            .find(|(_, f)| *f == self)
+            .map(|(n, _)| *n)
+            .unwrap_or("?")
+    }
+}
+
+/// Recognises a format from the first line of the text.
+pub fn detect(text: &str) -> Result<Format> {
+    let first = text
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("")
+        .trim()
+        .trim_start_matches('\u{feff}');
+    let header: Vec<String> = first
+        .split(',')
+        .map(|c| c.trim().trim_matches('"').to_lowercase())
+        .collect();
+    let has = |c: &str| header.iter().any(|h| h == c);
+    let not_results = |what: &str| Error::Parse {
+        file: None,
+        line: 1,
+        msg: format!("this file holds {what}, not match results; nothing to import"),
+    };
+    if has("winner") && has("first_shooter") {
+        return Err(not_results("penalty shoot-out winners"));
+    }
+    if has("former") && has("current") {
+        return Err(not_results("former team names"));
+    }
+    let table_row = |l: &str| {
+        let w: Vec<&str> = l.split_whitespace().collect();
+        w.len() >= 6
+            && w[0].trim_end_matches('.').parse::<u32>().is_ok()
+            && w.iter().any(|x| x.contains('-') || x.contains(':'))
+            && w.last().is_some_and(|x| x.parse::<i64>().is_ok())
+    };
+    if first.starts_with('=')
+        && text
+            .lines()
+            .skip(1)
+            .filter(|l| !l.trim().is_empty())
+            .take(3)
+            .all(table_row)
+    {
+        return Err(not_results("published league tables"));
+    }
+    if first.starts_with('{') && text.contains("\"standings\"") && !text.contains("\"matches\"") {
+        return Err(not_results("group standings"));
+    }
+    Ok(if first.starts_with('{') && first.contains("\"seq\"") {
+        Format::Jsonl
+    } else if first.starts_with('{') {
+        Format::OpenfootballJson
+    } else if has("hgoal") && has("vgoal") && has("visitor") {
+        Format::Engsoccerdata
+    } else if has("deduction") && has("team") && has("season") {
+        Format::Deductions
+    } else if has("home_team") && has("away_team") && has("tournament") {
+        Format::IntlResults
+    } else if has("div") && (has("hometeam") || has("home")) && (has("fthg") || has("hg")) {
+        Format::FootballData
+    } else if first.starts_with('=')
+        && !first.starts_with("==")
+        && !text
+            .lines()
+            .any(|l| l.trim().eq_ignore_ascii_case("infobox"))
+    {
+        Format::OpenfootballTxt
+    } else if text
+        .lines()
+        .any(|l| l.trim().eq_ignore_ascii_case("infobox") || l.trim().starts_with("=="))
+    {
+        Format::Page
+    } else {
+        return Err(Error::Parse {
+            file: None,
+            line: 1,
+            msg: format!(
+                "cannot tell the format of this file; name it with --format ({})",
+                FORMATS
+                    .iter()
+                    .map(|(n, _)| *n)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        });
+    })
+}
+
 /// What an import did, with lines instead of batch positions.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ImportReport {
     pub report: AppendReport,
     /// Lines of events the archive already held.
     pub already_present_lines: Vec<usize>,
+    /// Lines that repeat an earlier row of the file.
+    pub duplicate_lines: Vec<usize>,
+    /// Batches committed.
+    pub batches: usize,
 }
 
 /// Appends parsed events as one all-or-nothing batch. A refused event is
@@ -40,22 +192,67 @@ pub fn append_parsed(
     file: Option<&Path>,
     recorded_at: Timestamp,
 ) -> Result<ImportReport> {
+    append_in_batches(
+        archive,
+        parsed,
+        file,
+        recorded_at,
+        usize::MAX,
+        &mut |_, _| {},
+    )
+}
+
+/// Appends parsed events in batches of `batch` events, each committed and
+/// flushed on its own (so a large import can be interrupted and re-run: what
+/// was committed is skipped as already present). `progress(done, total)` is
+/// called after each batch.
+pub fn append_in_batches(
+    archive: &mut Archive,
+    parsed: Parsed,
+    file: Option<&Path>,
+    recorded_at: Timestamp,
+    batch: usize,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<ImportReport> {
+    let total = parsed.events.len();
+    let mut out = ImportReport {
+        duplicate_lines: parsed.duplicates,
+        ..Default::default()
+    };
+    let mut events = parsed.events.into_iter();
     let lines = parsed.lines;
-    match archive.append(parsed.events, recorded_at) {
-        Ok(report) => {
-            let already_present_lines = report.already_present.iter().map(|&i| lines[i]).collect();
-            Ok(ImportReport {
-                report,
-                already_present_lines,
-            })
+    let mut offset = 0;
+    while offset < total || (total == 0 && out.batches == 0) {
+        let chunk: Vec<Event> = events.by_ref().take(batch.max(1)).collect();
+        let n = chunk.len();
+        let report = archive.append(chunk, recorded_at).map_err(|e| match e {
+            Error::Rejected { index, source } => {
+                let line = lines.get(offset + index).copied().unwrap_or(0);
+                let committed = if offset > 0 { format!(" (the {offset} events before it were committed; re-running the import skips them)") } else { String::new() };
+                Error::Parse { file: file.map(Into::into), line, msg: format!("{source}{committed}") }
+            }
+            other => other,
+        })?;
+        out.already_present_lines
+            .extend(report.already_present.iter().map(|&i| lines[offset + i]));
+        out.report
+            .already_present
+            .extend(report.already_present.iter().map(|&i| offset + i));
+        out.report
+            .appended
+            .extend(report.appended.into_iter().map(|mut a| {
+                a.index += offset;
+                a
+            }));
+        out.report.head = report.head;
+        out.batches += 1;
+        offset += n;
+        progress(offset, total);
+        if n == 0 {
+            break;
         }
-        Err(Error::Rejected { index, source }) => Err(Error::Parse {
-            file: file.map(Into::into),
-            line: lines.get(index).copied().unwrap_or(0),
-            msg: source.to_string(),
-        }),
-        Err(e) => Err(e),
     }
+    Ok(out)
 }
 
 /// Reads a text file as UTF-8 (a BOM is dropped), naming the file on failure.
@@ -75,4 +272,86 @@ pub fn read_text(path: &Path) -> Result<String> {
         .strip_prefix('\u{feff}')
         .map(str::to_string)
         .unwrap_or(text))
+}
+
+/// Turns engsoccerdata's deductions into points adjustments: each applies to
+/// the stage of that tier the team played in that season, from the team's
+/// first match of it. Needs the season's results in the archive.
+pub fn deductions(archive: &Archive, text: &str) -> Result<Parsed> {
+    let mut out = Parsed::default();
+    let head = archive.head()?.seq;
+    let stages = archive.stages()?;
+    for (line, start, team, tier, points) in tabular::deductions(text)? {
+        let season = tabular::season_label(start);
+        let err = |msg: String| Error::Parse {
+            file: None,
+            line,
+            msg,
+        };
+        // (stage, first match date, matches the listed tier)
+        let mut found: Vec<(String, Date, bool)> = Vec::new();
+        for info in stages.iter().filter(|s| {
+            s.competition == "English League"
+                && s.season == season
+                && s.stage.starts_with("Division")
+        }) {
+            let records = crate::derive::match_records(&archive.store, &info.stage_key, head)?;
+            let first = records
+                .iter()
+                .filter(|r| {
+                    names::same(&r.result.home, &team) || names::same(&r.result.away, &team)
+                })
+                .map(|r| r.result.date)
+                .min();
+            if let Some(d) = first {
+                let tier_of = match info.stage.trim_start_matches("Division ") {
+                    "3N" | "3S" => "3",
+                    other => other,
+                };
+                found.push((info.stage.clone(), d, tier_of == tier));
+            }
+        }
+        // The listed tier; else, when the source lists the wrong tier, the one division the team played in.
+        let pick = found.iter().find(|f| f.2).or(if found.len() == 1 {
+            found.first()
+        } else {
+            None
+        });
+        let (stage, date, exact) = pick.cloned().ok_or_else(|| err(format!("{team} has no results in tier {tier} of season {season}; import the league results first")))?;
+        let reason = if exact {
+            "points deduction (engsoccerdata)".to_string()
+        } else {
+            format!("points deduction (engsoccerdata lists it for tier {tier}; the team played in {stage})")
+        };
+        out.push(
+            line,
+            Event::PointsAdjusted(PointsAdjustment {
+                competition: "English League".into(),
+                season,
+                stage: Some(stage),
+                team,
+                points: -points,
+                date,
+                reason,
+                source: Some("engsoccerdata deductions.csv".into()),
+            }),
+        );
+    }
+    Ok(out)
+}
+
+/// Parses a file of a format that needs nothing but its text.
+pub fn parse(format: Format, text: &str, page: &wiki::Options) -> Result<Parsed> {
+    match format {
+        Format::Page => wiki::parse(text, page),
+        Format::Engsoccerdata => tabular::engsoccerdata(text),
+        Format::FootballData => tabular::football_data(text),
+        Format::IntlResults => tabular::intl_results(text),
+        Format::OpenfootballJson => openfootball::json(text),
+        Format::OpenfootballTxt => openfootball::txt(text),
+        Format::Deductions | Format::Jsonl => Err(Error::Invalid(format!(
+            "{} is imported with its own function",
+            format.name()
+        ))),
+    }
 }

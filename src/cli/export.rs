@@ -1,0 +1,111 @@
+//! `scoreledger export`
+
+use std::path::{Path, PathBuf};
+
+use clap::ValueEnum;
+use scoreledger::{Error, ResultsQuery};
+
+const EXAMPLES: &str = "\
+Examples:
+  scoreledger export --format jsonl --output archive.jsonl
+  scoreledger --db copy.db import archive.jsonl        (the same head hash)
+  scoreledger export --format csv > results.csv
+
+jsonl: every event envelope (seq, recorded_at, prev, hash, event), one per
+line. csv: one row per result (header first), with the score that counts,
+the status and the recorded score.";
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum Format {
+    Jsonl,
+    Csv,
+}
+
+/// Write the whole archive out.
+#[derive(clap::Args)]
+#[command(after_help = EXAMPLES)]
+pub struct Args {
+    #[arg(long, value_enum, default_value = "jsonl")]
+    format: Format,
+    /// Write here instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
+pub fn run(db: &Path, a: Args) -> Result<(), Error> {
+    let archive = super::open_existing(db)?;
+    let mut text = String::new();
+    match a.format {
+        Format::Jsonl => {
+            for env in archive.events() {
+                text.push_str(
+                    &serde_json::to_string(&env?).map_err(|e| Error::Invalid(e.to_string()))?,
+                );
+                text.push('\n');
+            }
+        }
+        Format::Csv => {
+            let head = archive.head()?.seq;
+            let rows = if head == 0 {
+                Vec::new()
+            } else {
+                archive.results(&ResultsQuery::default())?
+            };
+            let cells: Vec<Vec<String>> = rows
+                .iter()
+                .map(|row| {
+                    let (m, e) = (&row.record.result, &row.effective);
+                    let pair = |p: Option<scoreledger::event::ScorePair>| {
+                        p.map(|p| format!("{}-{}", p.home, p.away))
+                            .unwrap_or_default()
+                    };
+                    vec![
+                        row.record.id.short(),
+                        m.competition.clone(),
+                        m.season.clone(),
+                        m.stage.clone(),
+                        m.group.clone().unwrap_or_default(),
+                        m.round.map(|r| r.to_string()).unwrap_or_default(),
+                        m.date.to_string(),
+                        m.home.clone(),
+                        m.away.clone(),
+                        e.home_goals.to_string(),
+                        e.away_goals.to_string(),
+                        row.status.to_string(),
+                        format!("{}-{}", m.home_goals, m.away_goals),
+                        pair(m.half_time),
+                        pair(m.extra_time),
+                        pair(m.penalties),
+                        m.neutral.to_string(),
+                        row.record.seq.to_string(),
+                    ]
+                })
+                .collect();
+            let headers = [
+                "id",
+                "competition",
+                "season",
+                "stage",
+                "group",
+                "round",
+                "date",
+                "home",
+                "away",
+                "home_goals",
+                "away_goals",
+                "status",
+                "recorded_score",
+                "half_time",
+                "extra_time",
+                "penalties",
+                "neutral",
+                "seq",
+            ];
+            text = super::render::csv(&headers, &cells)?;
+        }
+    }
+    match a.output {
+        Some(p) => super::write_output(&p, &text),
+        None => super::print(&text),
+    }
+}

@@ -1,0 +1,560 @@
+//! openfootball's football.json season files and Football.TXT files.
+
+use crate::date::Date;
+use crate::error::{Error, Result};
+use crate::event::{Event, MatchResult, MatchStatus, ScorePair};
+use crate::import::Parsed;
+use crate::names;
+
+fn err(line: usize, msg: impl Into<String>) -> Error {
+    Error::Parse {
+        file: None,
+        line,
+        msg: msg.into(),
+    }
+}
+
+/// `English Premier League 2019/20` -> (`English Premier League`, `2019-20`);
+/// `World Cup 2018` -> (`World Cup`, `2018`).
+pub fn split_name(name: &str) -> Option<(String, String)> {
+    let name = names::clean(name);
+    let (comp, season) = name.rsplit_once(' ')?;
+    let ok = |s: &str| s.len() == 4 && s.bytes().all(|b| b.is_ascii_digit());
+    let season = match season.split_once(['/', '-']) {
+        Some((a, b))
+            if ok(a) && (b.len() == 2 || ok(b)) && b.bytes().all(|c| c.is_ascii_digit()) =>
+        {
+            format!("{a}-{}", &b[b.len() - 2..])
+        }
+        None if ok(season) => season.to_string(),
+        _ => return None,
+    };
+    Some((names::clean(comp), season))
+}
+
+/// The stage and round of a round name: `Matchday 3` -> (default stage, 3);
+/// `League, Matchday 3` -> (`League`, 3); `Round of 16` -> (`Round of 16`, none).
+fn stage_and_round(round: &str, group: Option<&str>, default_stage: &str) -> (String, Option<u32>) {
+    let round = names::clean(round);
+    let lower = round.to_lowercase();
+    if let Some(i) = lower.rfind("matchday") {
+        let n = round[i + "matchday".len()..]
+            .trim()
+            .parse::<u32>()
+            .ok()
+            .filter(|n| *n > 0);
+        let prefix = round[..i].trim().trim_end_matches(',').trim();
+        let stage = if !prefix.is_empty() {
+            prefix.to_string()
+        } else if group.is_some() {
+            "Group stage".to_string()
+        } else {
+            default_stage.to_string()
+        };
+        return (stage, n);
+    }
+    (
+        if round.is_empty() {
+            default_stage.to_string()
+        } else {
+            round
+        },
+        None,
+    )
+}
+
+/// The line in the JSON text where the n-th `"team1"` appears, for messages.
+fn match_lines(text: &str) -> Vec<usize> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| l.contains("\"team1\""))
+        .map(|(i, _)| i + 1)
+        .collect()
+}
+
+fn pair(v: &serde_json::Value) -> Option<ScorePair> {
+    let a = v.as_array()?;
+    if a.len() != 2 {
+        return None;
+    }
+    Some(ScorePair {
+        home: u16::try_from(a[0].as_u64()?).ok()?,
+        away: u16::try_from(a[1].as_u64()?).ok()?,
+    })
+}
+
+/// football.json: `{"name", "matches": [{"round", "date", "team1", "team2", "score": {"ft", "ht", "et", "p"}, "status", "group"}]}`.
+pub fn json(text: &str) -> Result<Parsed> {
+    let v: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| err(e.line(), format!("not valid JSON: {e}")))?;
+    let name = v
+        .get("name")
+        .and_then(|n| n.as_str())
+        .ok_or_else(|| err(1, "no \"name\" (competition and season)"))?;
+    let (competition, season) = split_name(name)
+        .ok_or_else(|| err(1, format!("cannot read a season from the name '{name}'")))?;
+    let matches = v
+        .get("matches")
+        .and_then(|m| m.as_array())
+        .ok_or_else(|| err(1, "no \"matches\" array"))?;
+    let lines = match_lines(text);
+    let mut out = Parsed::default();
+    let mut seen = std::collections::HashSet::new();
+    for (i, m) in matches.iter().enumerate() {
+        let line = lines.get(i).copied().unwrap_or(1);
+        let s = |k: &str| m.get(k).and_then(|x| x.as_str());
+        let (Some(t1), Some(t2)) = (s("team1"), s("team2")) else {
+            return Err(err(line, "a match without team1 and team2"));
+        };
+        let date = Date::parse_iso(s("date").unwrap_or("")).map_err(|e| err(line, e))?;
+        let (stage, round) =
+            stage_and_round(s("round").unwrap_or(""), s("group"), "Regular season");
+        let score = m.get("score");
+        let ft = score.and_then(|sc| sc.get("ft")).and_then(pair);
+        let (home, away) = (names::clean(t1), names::clean(t2));
+        if names::same(&home, &away) {
+            return Err(err(line, format!("a team cannot play itself: {home}")));
+        }
+        let mut r = MatchResult::new(
+            &competition,
+            &season,
+            &stage,
+            round,
+            date,
+            &home,
+            ft.map_or(0, |p| p.home),
+            ft.map_or(0, |p| p.away),
+            &away,
+        );
+        r.group = s("group").map(names::clean);
+        r.half_time = score.and_then(|sc| sc.get("ht")).and_then(pair);
+        r.extra_time = score.and_then(|sc| sc.get("et")).and_then(pair);
+        r.penalties = score.and_then(|sc| sc.get("p")).and_then(pair);
+        r.status = match (s("status").map(str::to_lowercase).as_deref(), ft) {
+            (Some("cancelled" | "canceled"), _) => MatchStatus::Cancelled,
+            (Some("abandoned"), _) => MatchStatus::Abandoned,
+            (Some("postponed"), _) | (_, None) => MatchStatus::Postponed,
+            _ => MatchStatus::Played,
+        };
+        if !seen.insert((
+            stage.clone(),
+            round,
+            date,
+            names::fold(&home),
+            names::fold(&away),
+        )) {
+            out.duplicates.push(line);
+            continue;
+        }
+        out.push(line, Event::MatchResult(r));
+    }
+    Ok(out)
+}
+
+const MONTHS: [&str; 12] = [
+    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+];
+
+/// `Fri Aug/9`, `Fri Nov/1 2024`, `[Sat Sep/8]`: (month, day, year if given).
+fn txt_date(s: &str) -> Option<(u8, u8, Option<i32>)> {
+    let s = s.trim().trim_start_matches('[').trim_end_matches(']');
+    let mut words = s.split_whitespace();
+    let first = words.next()?;
+    let md = if first.contains('/') {
+        first
+    } else {
+        words.next()?
+    };
+    let (mon, day) = md.split_once('/')?;
+    let month = MONTHS
+        .iter()
+        .position(|m| mon.to_lowercase().starts_with(m))? as u8
+        + 1;
+    let day: u8 = day.parse().ok()?;
+    let year = match words.next() {
+        Some(y) => Some(y.parse().ok()?),
+        None => None,
+    };
+    if words.next().is_some() {
+        return None;
+    }
+    Some((month, day, year))
+}
+
+fn is_score(t: &str) -> Option<(u16, u16)> {
+    let (a, b) = t.split_once('-')?;
+    if a.is_empty()
+        || b.is_empty()
+        || !a.bytes().all(|c| c.is_ascii_digit())
+        || !b.bytes().all(|c| c.is_ascii_digit())
+    {
+        return None;
+    }
+    Some((a.parse().ok()?, b.parse().ok()?))
+}
+
+/// The score part of a match line: `4-1 (4-0)`, `0-2 a.e.t. (0-0)`,
+/// `5-4 pen. 0-0 a.e.t. (0-0)`, `2-1 a.e.t. (1-1, 0-0)`, `[cancelled]`.
+#[derive(Debug, PartialEq, Eq, Default)]
+struct Score {
+    ft: Option<ScorePair>,
+    ht: Option<ScorePair>,
+    et: Option<ScorePair>,
+    pen: Option<ScorePair>,
+    cancelled: bool,
+}
+
+fn parse_score(tokens: &[&str]) -> Option<Score> {
+    let mut s = Score::default();
+    let joined = tokens.join(" ");
+    if joined.eq_ignore_ascii_case("[cancelled]") || joined.eq_ignore_ascii_case("[postponed]") {
+        s.cancelled = true;
+        return Some(s);
+    }
+    let mut main: Vec<(u16, u16)> = Vec::new();
+    let mut parens: Vec<(u16, u16)> = Vec::new();
+    let (mut saw_pen, mut saw_aet) = (false, false);
+    let mut in_paren = false;
+    for t in tokens {
+        let mut t = *t;
+        if let Some(rest) = t.strip_prefix('(') {
+            in_paren = true;
+            t = rest;
+        }
+        let closes = t.ends_with(')');
+        let core = t.trim_end_matches(')').trim_end_matches(',');
+        match core {
+            "pen." | "pen" => saw_pen = true,
+            "a.e.t." | "aet" | "a.e.t" => saw_aet = true,
+            _ => {
+                let sc = is_score(core)?;
+                if in_paren {
+                    parens.push(sc);
+                } else {
+                    main.push(sc);
+                }
+            }
+        }
+        if closes {
+            in_paren = false;
+        }
+    }
+    let p = |(h, a): (u16, u16)| ScorePair { home: h, away: a };
+    let mut main = main.into_iter();
+    if saw_pen {
+        s.pen = main.next().map(p);
+    }
+    let played = main.next().map(p)?;
+    if main.next().is_some() {
+        return None;
+    }
+    if saw_aet {
+        // a.e.t. (FT, HT) or a.e.t. (FT)
+        s.et = Some(played);
+        s.ft = parens.first().copied().map(p);
+        s.ht = parens.get(1).copied().map(p);
+        s.ft?;
+    } else {
+        s.ft = Some(played);
+        s.ht = parens.first().copied().map(p);
+    }
+    Some(s)
+}
+
+/// Football.TXT: `= Name Season`, `Matchday N` / `» Round 1` headings, date
+/// lines (`[Fri Aug/9]`, `Fri Nov/1 2024`), and match lines in the older
+/// (`Home 4-1 (4-0) Away`) and newer (`19.45 Home v Away 1-0 (1-0)`) styles.
+pub fn txt(text: &str) -> Result<Parsed> {
+    let mut competition = None;
+    let mut season = None;
+    let mut out = Parsed::default();
+    let (mut stage, mut round): (String, Option<u32>) = ("Regular season".into(), None);
+    let mut date: Option<Date> = None;
+    let mut year_hint: Option<i32> = None;
+    let mut seen = std::collections::HashSet::new();
+    for (i, raw) in text.lines().enumerate() {
+        let n = i + 1;
+        let line = raw.trim_end_matches('\r');
+        let t = line.trim();
+        if t.is_empty() || t.starts_with('#') {
+            continue;
+        }
+        if let Some(name) = t.strip_prefix('=') {
+            let (c, s) = split_name(name.trim_matches('=').trim())
+                .ok_or_else(|| err(n, format!("cannot read a season from '{t}'")))?;
+            year_hint = s.get(..4).and_then(|y| y.parse().ok());
+            competition = Some(c);
+            season = Some(s);
+            continue;
+        }
+        let heading = t.strip_prefix('»').map(str::trim);
+        let lower = t.to_lowercase();
+        if heading.is_some() || lower.starts_with("matchday ") || lower.starts_with("round ") {
+            let h = heading.unwrap_or(t);
+            // "Matchday 3" numbers a round; a cup's "Round 1", "Quarterfinals",
+            // "Final" are stages of their own.
+            (stage, round) = stage_and_round(h, None, "Regular season");
+            continue;
+        }
+        // A date line, possibly followed by nothing else.
+        let bracketed = t.starts_with('[') && t.ends_with(']') && !lower.contains("cancel");
+        if let Some((m, d, y)) =
+            txt_date(t).filter(|_| bracketed || !t.contains(" v ") && !t.contains("  "))
+        {
+            let year = match y {
+                Some(y) => y,
+                None => {
+                    let start = year_hint.ok_or_else(|| {
+                        err(n, "a date without a year before any '= Name Season' line")
+                    })?;
+                    if m >= 7 {
+                        start
+                    } else {
+                        start + 1
+                    }
+                }
+            };
+            date = Some(
+                Date::from_ymd(year, m, d)
+                    .ok_or_else(|| err(n, format!("impossible date '{t}'")))?,
+            );
+            if season.as_deref().is_some_and(|s| s.len() == 4) {
+                year_hint = Some(year);
+            }
+            continue;
+        }
+        let d = date.ok_or_else(|| err(n, "a match before any date line"))?;
+        let (Some(comp), Some(seas)) = (&competition, &season) else {
+            return Err(err(n, "a match before the '= Name Season' line"));
+        };
+        // Drop a leading kick-off time.
+        let mut tokens: Vec<&str> = t.split_whitespace().collect();
+        if tokens.first().is_some_and(|x| {
+            x.len() == 5
+                && x.as_bytes()[2] == b'.'
+                && x.bytes().filter(u8::is_ascii_digit).count() == 4
+        }) {
+            tokens.remove(0);
+        }
+        let (home, away, score) =
+            if let Some(v) = tokens.iter().position(|x| *x == "v" || *x == "-") {
+                // Home v Away SCORE  /  Home - Away [cancelled]
+                let home = tokens[..v].join(" ");
+                let rest = &tokens[v + 1..];
+                let s = rest
+                    .iter()
+                    .position(|x| is_score(x).is_some() || x.starts_with('['))
+                    .ok_or_else(|| err(n, format!("no score in '{t}'")))?;
+                (home, rest[..s].join(" "), parse_score(&rest[s..]))
+            } else {
+                // Home SCORE (HT) Away
+                let s = tokens
+                    .iter()
+                    .position(|x| is_score(x).is_some())
+                    .ok_or_else(|| err(n, format!("cannot read '{t}': expected a match line")))?;
+                let mut end = s + 1;
+                while end < tokens.len()
+                    && (tokens[end].starts_with('(')
+                        || tokens[end].ends_with(')') && tokens[end - 1].starts_with('('))
+                    && is_score(tokens[end].trim_matches(|c| c == '(' || c == ')' || c == ','))
+                        .is_some()
+                {
+                    end += 1;
+                }
+                (
+                    tokens[..s].join(" "),
+                    tokens[end..].join(" "),
+                    parse_score(&tokens[s..end]),
+                )
+            };
+        let score = score.ok_or_else(|| err(n, format!("cannot read the score in '{t}'")))?;
+        let (home, away) = (names::clean(&home), names::clean(&away));
+        for (what, team) in [("home team", &home), ("away team", &away)] {
+            if let Some(p) = names::problem(what, team) {
+                return Err(err(n, p));
+            }
+        }
+        if names::same(&home, &away) {
+            return Err(err(n, format!("a team cannot play itself: {home}")));
+        }
+        let ft = score.ft.unwrap_or(ScorePair { home: 0, away: 0 });
+        let mut m = MatchResult::new(comp, seas, &stage, round, d, &home, ft.home, ft.away, &away);
+        m.half_time = score.ht;
+        m.extra_time = score.et;
+        m.penalties = score.pen;
+        if score.cancelled {
+            m.status = MatchStatus::Cancelled;
+        }
+        if !seen.insert((
+            stage.clone(),
+            round,
+            d,
+            names::fold(&home),
+            names::fold(&away),
+        )) {
+            out.duplicates.push(n);
+            continue;
+        }
+        out.push(n, Event::MatchResult(m));
+    }
+    if competition.is_none() {
+        return Err(err(1, "no '= Competition Season' line"));
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_and_rounds() {
+        assert_eq!(
+            split_name("English Premier League 2019/20"),
+            Some(("English Premier League".into(), "2019-20".into()))
+        );
+        assert_eq!(
+            split_name("World Cup 2018"),
+            Some(("World Cup".into(), "2018".into()))
+        );
+        assert_eq!(
+            split_name("English FA Cup 2024/25"),
+            Some(("English FA Cup".into(), "2024-25".into()))
+        );
+        assert_eq!(split_name("No season"), None);
+        assert_eq!(
+            stage_and_round("Matchday 3", None, "Regular season"),
+            ("Regular season".into(), Some(3))
+        );
+        assert_eq!(
+            stage_and_round("Matchday 1", Some("Group A"), "x"),
+            ("Group stage".into(), Some(1))
+        );
+        assert_eq!(
+            stage_and_round("League, Matchday 8", None, "x"),
+            ("League".into(), Some(8))
+        );
+        assert_eq!(
+            stage_and_round("Round of 16", None, "x"),
+            ("Round of 16".into(), None)
+        );
+    }
+
+    fn sc(s: &str) -> Option<Score> {
+        parse_score(&s.split_whitespace().collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn score_forms() {
+        let p = |h, a| Some(ScorePair { home: h, away: a });
+        assert_eq!(
+            sc("4-1 (4-0)").unwrap(),
+            Score {
+                ft: p(4, 1),
+                ht: p(4, 0),
+                ..Default::default()
+            }
+        );
+        assert_eq!(
+            sc("0-0").unwrap(),
+            Score {
+                ft: p(0, 0),
+                ..Default::default()
+            }
+        );
+        assert_eq!(
+            sc("0-2 a.e.t. (0-0)").unwrap(),
+            Score {
+                ft: p(0, 0),
+                et: p(0, 2),
+                ..Default::default()
+            }
+        );
+        assert_eq!(
+            sc("2-1 a.e.t. (1-1, 0-0)").unwrap(),
+            Score {
+                ft: p(1, 1),
+                ht: p(0, 0),
+                et: p(2, 1),
+                ..Default::default()
+            }
+        );
+        assert_eq!(
+            sc("5-4 pen. 0-0 a.e.t. (0-0)").unwrap(),
+            Score {
+                ft: p(0, 0),
+                et: p(0, 0),
+                pen: p(5, 4),
+                ..Default::default()
+            }
+        );
+        assert_eq!(
+            sc("4-5 pen. 4-4 a.e.t. (3-3, 2-0)").unwrap(),
+            Score {
+                ft: p(3, 3),
+                ht: p(2, 0),
+                et: p(4, 4),
+                pen: p(4, 5),
+                ..Default::default()
+            }
+        );
+        assert!(sc("[cancelled]").unwrap().cancelled);
+        assert_eq!(sc("x-1"), None);
+    }
+
+    #[test]
+    fn txt_styles() {
+        let old = "= English Premier League 2019/20\n\nMatchday 1\n[Fri Aug/9]\n  20.00  Liverpool FC  4-1 (4-0)  Norwich City\n[Sat Jan/4]\n  Everton FC  2-1  Accrington FC (1878-1896)\n";
+        let p = txt(old).unwrap();
+        let ms: Vec<&MatchResult> = p
+            .events
+            .iter()
+            .filter_map(|e| {
+                if let Event::MatchResult(m) = e {
+                    Some(m)
+                } else {
+                    None
+                }
+            })
+            .collect();
+        assert_eq!(ms.len(), 2);
+        assert_eq!(
+            (
+                ms[0].home.as_str(),
+                ms[0].home_goals,
+                ms[0].away.as_str(),
+                ms[0].round
+            ),
+            ("Liverpool FC", 4, "Norwich City", Some(1))
+        );
+        assert_eq!(ms[0].date.to_string(), "2019-08-09");
+        assert_eq!(
+            (ms[1].away.as_str(), ms[1].date.to_string()),
+            ("Accrington FC (1878-1896)", "2020-01-04".to_string())
+        );
+        let new = "= English FA Cup 2024/25\n» Round 1\n  Fri Nov/1 2024\n    19.45  Tamworth FC  v Huddersfield Town  1-0 (1-0)\n  Sat Nov/2\n    Brackley Town  v Braintree Town  5-4 pen. 0-0 a.e.t. (0-0)\n» Final\n  Sat May/17 2025\n    Crystal Palace  v Manchester City  1-0 (1-0)\n";
+        let p = txt(new).unwrap();
+        let ms: Vec<&MatchResult> = p
+            .events
+            .iter()
+            .filter_map(|e| {
+                if let Event::MatchResult(m) = e {
+                    Some(m)
+                } else {
+                    None
+                }
+            })
+            .collect();
+        assert_eq!(ms.len(), 3);
+        assert_eq!(ms[1].date.to_string(), "2024-11-02");
+        assert_eq!(ms[1].penalties, Some(ScorePair { home: 5, away: 4 }));
+        assert_eq!(
+            (ms[2].stage.as_str(), ms[2].date.to_string()),
+            ("Final", "2025-05-17".to_string())
+        );
+        assert!(matches!(
+            txt("= X 2019/20\n[Fri Aug/9]\n  Liverpool 4-x Norwich\n"),
+            Err(Error::Parse { line: 3, .. })
+        ));
+    }
+}

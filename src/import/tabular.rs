@@ -1,0 +1,487 @@
+//! CSV importers: engsoccerdata (league results and play-offs), the
+//! international results, and football-data.co.uk season files.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use crate::date::Date;
+use crate::error::{Error, Result};
+use crate::event::{Event, MatchResult, Rules, ScorePair};
+use crate::import::Parsed;
+use crate::names;
+use crate::rules::Tiebreak;
+
+fn err(line: usize, msg: impl Into<String>) -> Error {
+    Error::Parse {
+        file: None,
+        line,
+        msg: msg.into(),
+    }
+}
+
+/// The header of a CSV file and where each column is, by lower-cased name.
+pub struct Columns {
+    index: HashMap<String, usize>,
+}
+
+impl Columns {
+    pub fn new(headers: &csv::StringRecord) -> Result<Columns> {
+        let mut index = HashMap::new();
+        for (i, h) in headers.iter().enumerate() {
+            let key = h.trim().trim_start_matches('\u{feff}').to_lowercase();
+            if index.insert(key.clone(), i).is_some() {
+                return Err(err(1, format!("the column '{key}' appears twice")));
+            }
+        }
+        Ok(Columns { index })
+    }
+
+    /// The first of `names` that exists.
+    pub fn find(&self, names: &[&str]) -> Option<usize> {
+        names.iter().find_map(|n| self.index.get(*n).copied())
+    }
+
+    pub fn need(&self, names: &[&str]) -> Result<usize> {
+        self.find(names)
+            .ok_or_else(|| err(1, format!("missing column '{}'", names[0])))
+    }
+
+    pub fn has(&self, name: &str) -> bool {
+        self.index.contains_key(name)
+    }
+}
+
+/// Reads every record with its line number.
+fn records(text: &str) -> Result<(Columns, Vec<(usize, csv::StringRecord)>)> {
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(false)
+        .from_reader(text.as_bytes());
+    let headers = rdr
+        .headers()
+        .map_err(|e| err(1, format!("cannot read the header: {e}")))?
+        .clone();
+    let cols = Columns::new(&headers)?;
+    let mut out = Vec::new();
+    for r in rdr.records() {
+        let r = r.map_err(|e| {
+            let line = e.position().map(|p| p.line() as usize).unwrap_or(0);
+            err(line, format!("not a CSV row: {e}"))
+        })?;
+        let line = r.position().map(|p| p.line() as usize).unwrap_or(0);
+        out.push((line, r));
+    }
+    Ok((cols, out))
+}
+
+fn field(r: &csv::StringRecord, i: usize) -> &str {
+    r.get(i).unwrap_or("").trim()
+}
+
+fn goals(line: usize, s: &str, what: &str) -> Result<u16> {
+    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(err(
+            line,
+            format!("{what} '{s}' is not a whole number of goals"),
+        ));
+    }
+    s.parse()
+        .map_err(|_| err(line, format!("{what} '{s}' is out of range (0 to 65535)")))
+}
+
+/// `YYYY-MM-DD`, or a whole number of days since 1970-01-01 (how R writes a
+/// date it lost the class of; engsoccerdata's play-off file has a few).
+fn iso_date(line: usize, s: &str) -> Result<Date> {
+    if !s.is_empty() && s.len() <= 6 && s.bytes().all(|b| b.is_ascii_digit()) {
+        let days: i64 = s
+            .parse()
+            .map_err(|_| err(line, format!("invalid date '{s}'")))?;
+        let d = time::Date::from_julian_day(2_440_588 + days as i32)
+            .map_err(|_| err(line, format!("invalid date '{s}'")))?;
+        return Date::from_ymd(d.year(), d.month() as u8, d.day())
+            .ok_or_else(|| err(line, format!("invalid date '{s}'")));
+    }
+    Date::parse_iso(s).map_err(|e| err(line, format!("{e} (or a number of days since 1970-01-01)")))
+}
+
+/// `1888` -> `1888-89`; `1999` -> `1999-00`.
+pub fn season_label(start: i32) -> String {
+    format!("{start}-{:02}", (start + 1).rem_euclid(100))
+}
+
+fn team(line: usize, s: &str, what: &str) -> Result<String> {
+    let t = names::clean(s);
+    match names::problem(what, &t) {
+        Some(p) => Err(err(line, p)),
+        None => Ok(t),
+    }
+}
+
+/// Skips repeated rows (same date, home and away), remembering their lines.
+struct Seen(HashSet<(Date, String, String, String)>);
+
+impl Seen {
+    fn first(&mut self, scope: &str, d: Date, home: &str, away: &str) -> bool {
+        self.0
+            .insert((d, scope.to_string(), names::fold(home), names::fold(away)))
+    }
+}
+
+/// The English rules of each era, as rules events: 2 points for a win until
+/// 1980-81, 3 from 1981-82; goal average until 1975-76, goal difference from 1976-77.
+pub fn english_rules(start: i32) -> Rules {
+    Rules {
+        competition: "English League".into(),
+        season: season_label(start),
+        stage: None,
+        points_for_win: if start <= 1980 { 2 } else { 3 },
+        points_for_draw: 1,
+        points_for_loss: 0,
+        tiebreak: if start <= 1975 {
+            vec![Tiebreak::Points, Tiebreak::GoalAverage]
+        } else {
+            vec![
+                Tiebreak::Points,
+                Tiebreak::GoalDifference,
+                Tiebreak::GoalsFor,
+            ]
+        },
+    }
+}
+
+/// engsoccerdata: `Date,Season,home,visitor,FT,hgoal,vgoal,division,tier,...`,
+/// and its play-off file (`...,division,round,tie,...,aet,pen,pens,Venue,...,neutral`).
+pub fn engsoccerdata(text: &str) -> Result<Parsed> {
+    let (c, rows) = records(text)?;
+    let (date, season, home, away, hg, ag, div) = (
+        c.need(&["date"])?,
+        c.need(&["season"])?,
+        c.need(&["home"])?,
+        c.need(&["visitor"])?,
+        c.need(&["hgoal"])?,
+        c.need(&["vgoal"])?,
+        c.need(&["division"])?,
+    );
+    let playoffs = c.has("tie");
+    let (round, pens, neutral, aet) = (
+        c.find(&["round"]),
+        c.find(&["pens"]),
+        c.find(&["neutral"]),
+        c.find(&["aet"]),
+    );
+    let mut out = Parsed::default();
+    let mut seasons: BTreeMap<i32, usize> = BTreeMap::new();
+    let mut matches = Vec::new();
+    let mut seen = Seen(HashSet::new());
+    for (line, r) in &rows {
+        let line = *line;
+        let start: i32 = field(r, season)
+            .parse()
+            .map_err(|_| err(line, format!("season '{}' is not a year", field(r, season))))?;
+        let d = iso_date(line, field(r, date))?;
+        let (h, a) = (
+            team(line, field(r, home), "home team")?,
+            team(line, field(r, away), "away team")?,
+        );
+        if !seen.first("", d, &h, &a) {
+            out.duplicates.push(line);
+            continue;
+        }
+        seasons.entry(start).or_insert(line);
+        let division = field(r, div);
+        let stage = if playoffs {
+            format!("Play-offs ({division})")
+        } else {
+            format!("Division {division}")
+        };
+        let mut m = MatchResult::new(
+            "English League",
+            &season_label(start),
+            &stage,
+            None,
+            d,
+            &h,
+            goals(line, field(r, hg), "hgoal")?,
+            goals(line, field(r, ag), "vgoal")?,
+            &a,
+        );
+        if let Some(i) = round {
+            let g = field(r, i);
+            if !g.is_empty() && g != "NA" {
+                m.group = Some(format!("Round {g}"));
+            }
+        }
+        if let Some(i) = neutral {
+            m.neutral = field(r, i).eq_ignore_ascii_case("yes");
+        }
+        if let Some(i) = aet {
+            // engsoccerdata scores of a.e.t. matches are after extra time: keep them there too.
+            if field(r, i).eq_ignore_ascii_case("yes") {
+                m.extra_time = Some(ScorePair {
+                    home: m.home_goals,
+                    away: m.away_goals,
+                });
+            }
+        }
+        if let Some(i) = pens {
+            let p = field(r, i);
+            if let Some((x, y)) = p.split_once('-') {
+                if let (Ok(x), Ok(y)) = (x.trim().parse(), y.trim().parse()) {
+                    m.penalties = Some(ScorePair { home: x, away: y });
+                }
+            }
+        }
+        matches.push((line, m));
+    }
+    if !playoffs {
+        for (start, line) in seasons {
+            out.push(line, Event::Rules(english_rules(start)));
+        }
+    }
+    for (line, m) in matches {
+        if names::same(&m.home, &m.away) {
+            return Err(err(line, format!("a team cannot play itself: {}", m.home)));
+        }
+        out.push(line, Event::MatchResult(m));
+    }
+    Ok(out)
+}
+
+/// The international results: `date,home_team,away_team,home_score,away_score,tournament,city,country,neutral`.
+/// Competition = tournament, season = year, stage `Matches`.
+pub fn intl_results(text: &str) -> Result<Parsed> {
+    let (c, rows) = records(text)?;
+    let (date, home, away, hs, aws, tour, neutral) = (
+        c.need(&["date"])?,
+        c.need(&["home_team"])?,
+        c.need(&["away_team"])?,
+        c.need(&["home_score"])?,
+        c.need(&["away_score"])?,
+        c.need(&["tournament"])?,
+        c.find(&["neutral"]),
+    );
+    let mut out = Parsed::default();
+    let mut seen = Seen(HashSet::new());
+    for (line, r) in &rows {
+        let line = *line;
+        let d = iso_date(line, field(r, date))?;
+        let (h, a) = (
+            team(line, field(r, home), "home team")?,
+            team(line, field(r, away), "away team")?,
+        );
+        let t = team(line, field(r, tour), "tournament")?;
+        if !seen.first(&t, d, &h, &a) {
+            out.duplicates.push(line);
+            continue;
+        }
+        if names::same(&h, &a) {
+            return Err(err(line, format!("a team cannot play itself: {h}")));
+        }
+        let mut m = MatchResult::new(
+            &t,
+            &d.year().to_string(),
+            "Matches",
+            None,
+            d,
+            &h,
+            goals(line, field(r, hs), "home_score")?,
+            goals(line, field(r, aws), "away_score")?,
+            &a,
+        );
+        m.neutral = neutral.is_some_and(|i| field(r, i).eq_ignore_ascii_case("true"));
+        out.push(line, Event::MatchResult(m));
+    }
+    Ok(out)
+}
+
+/// `dd/mm/yy` or `dd/mm/yyyy` (two-digit years: 00-49 are 20xx, 50-99 are 19xx).
+fn dmy(line: usize, s: &str) -> Result<Date> {
+    let parts: Vec<&str> = s.split('/').collect();
+    let bad = || {
+        err(
+            line,
+            format!("invalid date '{s}': expected dd/mm/yy or dd/mm/yyyy"),
+        )
+    };
+    if parts.len() != 3 {
+        return Err(bad());
+    }
+    let (d, m): (u8, u8) = (
+        parts[0].parse().map_err(|_| bad())?,
+        parts[1].parse().map_err(|_| bad())?,
+    );
+    let y: i32 = match parts[2].len() {
+        2 => {
+            let y: i32 = parts[2].parse().map_err(|_| bad())?;
+            if y < 50 {
+                2000 + y
+            } else {
+                1900 + y
+            }
+        }
+        4 => parts[2].parse().map_err(|_| bad())?,
+        _ => return Err(bad()),
+    };
+    Date::from_ymd(y, m, d).ok_or_else(|| err(line, format!("impossible date '{s}'")))
+}
+
+/// football-data.co.uk: `Div,Date,HomeTeam,AwayTeam,FTHG,FTAG,...` (or `HG,AG`,
+/// `Home,Away`); season from the date (July to June), stage `League`.
+pub fn football_data(text: &str) -> Result<Parsed> {
+    let (c, rows) = records(text)?;
+    let (div, date, home, away, hg, ag) = (
+        c.need(&["div"])?,
+        c.need(&["date"])?,
+        c.need(&["hometeam", "home"])?,
+        c.need(&["awayteam", "away"])?,
+        c.need(&["fthg", "hg"])?,
+        c.need(&["ftag", "ag"])?,
+    );
+    let (hthg, htag) = (c.find(&["hthg"]), c.find(&["htag"]));
+    let mut out = Parsed::default();
+    let mut seen = Seen(HashSet::new());
+    for (line, r) in &rows {
+        let line = *line;
+        if r.iter().all(|f| f.trim().is_empty()) {
+            continue;
+        }
+        let d = dmy(line, field(r, date))?;
+        let start = if d.to_key() % 10_000 >= 701 {
+            d.year()
+        } else {
+            d.year() - 1
+        };
+        let (h, a) = (
+            team(line, field(r, home), "home team")?,
+            team(line, field(r, away), "away team")?,
+        );
+        let code = field(r, div);
+        let competition = match code {
+            "E0" => "English Premier League".to_string(),
+            "E1" => "English Championship".to_string(),
+            "E2" => "English League One".to_string(),
+            "E3" => "English League Two".to_string(),
+            "SP1" => "La Liga".to_string(),
+            "D1" => "Bundesliga".to_string(),
+            "I1" => "Serie A".to_string(),
+            "F1" => "Ligue 1".to_string(),
+            other => team(line, other, "division")?,
+        };
+        if !seen.first(&competition, d, &h, &a) {
+            out.duplicates.push(line);
+            continue;
+        }
+        if names::same(&h, &a) {
+            return Err(err(line, format!("a team cannot play itself: {h}")));
+        }
+        let mut m = MatchResult::new(
+            &competition,
+            &season_label(start),
+            "League",
+            None,
+            d,
+            &h,
+            goals(line, field(r, hg), "home goals")?,
+            goals(line, field(r, ag), "away goals")?,
+            &a,
+        );
+        if let (Some(x), Some(y)) = (hthg, htag) {
+            if let (Ok(x), Ok(y)) = (field(r, x).parse(), field(r, y).parse()) {
+                m.half_time = Some(ScorePair { home: x, away: y });
+            }
+        }
+        out.push(line, Event::MatchResult(m));
+    }
+    Ok(out)
+}
+
+/// One row of engsoccerdata's deductions: (line, season start, team, tier, points deducted).
+pub type Deduction = (usize, i32, String, String, i32);
+
+/// engsoccerdata's deductions: `Season,team,tier,deduction,country`.
+pub fn deductions(text: &str) -> Result<Vec<Deduction>> {
+    let (c, rows) = records(text)?;
+    let (season, team_c, tier, ded) = (
+        c.need(&["season"])?,
+        c.need(&["team"])?,
+        c.need(&["tier"])?,
+        c.need(&["deduction"])?,
+    );
+    let mut out = Vec::new();
+    for (line, r) in &rows {
+        let start: i32 = field(r, season).parse().map_err(|_| {
+            err(
+                *line,
+                format!("season '{}' is not a year", field(r, season)),
+            )
+        })?;
+        let points: i32 = field(r, ded).parse().map_err(|_| {
+            err(
+                *line,
+                format!("deduction '{}' is not a number", field(r, ded)),
+            )
+        })?;
+        out.push((
+            *line,
+            start,
+            team(*line, field(r, team_c), "team")?,
+            field(r, tier).to_string(),
+            points,
+        ));
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seasons_and_dates() {
+        assert_eq!(season_label(1888), "1888-89");
+        assert_eq!(season_label(1999), "1999-00");
+        assert_eq!(dmy(1, "09/08/19").unwrap().to_string(), "2019-08-09");
+        assert_eq!(dmy(1, "09/08/1995").unwrap().to_string(), "1995-08-09");
+        assert!(dmy(1, "31/11/19").is_err());
+        assert_eq!(iso_date(1, "18017").unwrap().to_string(), "2019-05-01");
+        assert_eq!(iso_date(1, "0").unwrap().to_string(), "1970-01-01");
+        assert_eq!(english_rules(1980).points_for_win, 2);
+        assert_eq!(english_rules(1981).points_for_win, 3);
+        assert_eq!(
+            english_rules(1975).tiebreak,
+            vec![Tiebreak::Points, Tiebreak::GoalAverage]
+        );
+        assert_eq!(english_rules(1976).tiebreak[1], Tiebreak::GoalDifference);
+    }
+
+    #[test]
+    fn csv_rows_with_lines_and_duplicates() {
+        let text =
+            "date,home_team,away_team,home_score,away_score,tournament,city,country,neutral\n\
+                    1974-02-17,Tahiti,New Caledonia,1,0,Friendly,Papeete,Tahiti,FALSE\n\
+                    1974-02-17,Tahiti,New Caledonia,1,0,Friendly,Papeete,Tahiti,FALSE\n\
+                    1974-02-18,Fiji,Tahiti,2,2,Friendly,Suva,Fiji,TRUE\n";
+        let p = intl_results(text).unwrap();
+        assert_eq!(p.events.len(), 2);
+        assert_eq!(p.lines, vec![2, 4]);
+        assert_eq!(p.duplicates, vec![3]);
+        let bad = text.replace("Fiji,Tahiti,2,2", "Fiji,Tahiti,-2,2");
+        match intl_results(&bad) {
+            Err(Error::Parse { line, .. }) => assert_eq!(line, 4),
+            other => panic!("{other:?}"),
+        }
+        let fd = "Div,Date,HomeTeam,AwayTeam,FTHG,FTAG,HTHG,HTAG\nE0,09/08/2019,Liverpool,Norwich,4,1,4,0\n";
+        let p = football_data(fd).unwrap();
+        match &p.events[0] {
+            Event::MatchResult(m) => {
+                assert_eq!(
+                    (m.competition.as_str(), m.season.as_str(), m.home_goals),
+                    ("English Premier League", "2019-20", 4)
+                );
+                assert_eq!(m.half_time, Some(ScorePair { home: 4, away: 0 }));
+            }
+            other => panic!("{other:?}"),
+        }
+        let variant = "Div,Date,Home,Away,HG,AG\nE0,09/08/19,Liverpool,Norwich,4,1\n";
+        assert_eq!(football_data(variant).unwrap().events.len(), 1);
+    }
+}

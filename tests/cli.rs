@@ -709,10 +709,7 @@ fn empty_or_missing_archives_give_clear_errors() {
     assert!(err.contains("no archive at"), "{err}");
     let p = env.file("empty.txt", "");
     let err = env.fails(2, &["import", p.to_str().unwrap()]);
-    assert!(
-        err.contains("the file is empty"),
-        "{err}"
-    );
+    assert!(err.contains("the file is empty"), "{err}");
     let p = env.file("binary.txt", "");
     std::fs::write(&p, [0xff, 0xfe, 0x00, 0x80]).unwrap();
     let err = env.fails(2, &["import", p.to_str().unwrap()]);

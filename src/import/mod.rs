@@ -91,7 +91,11 @@ impl Format {
 /// Recognises a format from the first line of the text.
 pub fn detect(text: &str) -> Result<Format> {
     if text.trim().is_empty() {
-        return Err(Error::Parse { file: None, line: 1, msg: "the file is empty".into() });
+        return Err(Error::Parse {
+            file: None,
+            line: 1,
+            msg: "the file is empty".into(),
+        });
     }
     let first = text
         .lines()

@@ -107,8 +107,14 @@ pub fn json(text: &str) -> Result<Parsed> {
             return Err(err(line, "a match without team1 and team2"));
         };
         let date = Date::parse_iso(s("date").unwrap_or("")).map_err(|e| err(line, e))?;
-        let (stage, round) =
-            stage_and_round(s("round").unwrap_or(""), s("group"), "Regular season");
+        // Each group is a table of its own: its stage is the group.
+        let (stage, round) = match s("group") {
+            Some(g) => (
+                names::clean(g),
+                stage_and_round(s("round").unwrap_or(""), None, "").1,
+            ),
+            None => stage_and_round(s("round").unwrap_or(""), None, "Regular season"),
+        };
         let score = m.get("score");
         let ft = score.and_then(|sc| sc.get("ft")).and_then(pair);
         let (home, away) = (names::clean(t1), names::clean(t2));

@@ -1,0 +1,457 @@
+//! Real archives: every importer on real files, tables against independent
+//! computations, and export/import round trips.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use common::Env;
+use serde_json::Value;
+
+fn data(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(name)
+}
+
+fn import(env: &Env, name: &str) -> String {
+    env.ok(&["import", data(name).to_str().unwrap()])
+}
+
+fn table(env: &Env, args: &[&str]) -> Vec<Value> {
+    let mut a = vec!["standings", "--format", "json"];
+    a.extend_from_slice(args);
+    env.json(&a)["rows"].as_array().unwrap().clone()
+}
+
+/// A naive table: team -> (points, goals for, goals against, played), from (home, away, hg, ag).
+fn naive(
+    matches: &[(String, String, i64, i64)],
+    win: i64,
+) -> BTreeMap<String, (i64, i64, i64, i64)> {
+    let mut t: BTreeMap<String, (i64, i64, i64, i64)> = BTreeMap::new();
+    for (h, a, hg, ag) in matches {
+        for (me, gf, ga) in [(h, hg, ag), (a, ag, hg)] {
+            let e = t.entry(me.clone()).or_default();
+            e.0 += if gf > ga {
+                win
+            } else if gf == ga {
+                1
+            } else {
+                0
+            };
+            e.1 += gf;
+            e.2 += ga;
+            e.3 += 1;
+        }
+    }
+    t
+}
+
+fn rows_map(rows: &[Value]) -> BTreeMap<String, (i64, i64, i64, i64)> {
+    rows.iter()
+        .map(|r| {
+            let n = |k: &str| r[k].as_i64().unwrap();
+            (
+                r["team"].as_str().unwrap().to_string(),
+                (n("points"), n("goals_for"), n("goals_against"), n("played")),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn every_fixture_imports_with_the_right_counts() {
+    for (file, format, results) in [
+        ("ofjson_2024-25_en.1.json", "openfootball-json", 380),
+        ("oftxt_2024-25_1-premierleague.txt", "openfootball-txt", 380),
+        ("oftxt_2024-25_facup.txt", "openfootball-txt", 123),
+        ("oftxt_2019-20_3-league1.txt", "openfootball-txt", 506),
+        ("ofjson_2018_worldcup.json", "openfootball-json", 64),
+        ("ofjson_2024-25_uefa.cl.json", "openfootball-json", 189),
+        (
+            "oftxt_1888-89_1-footballleague.txt",
+            "openfootball-txt",
+            132,
+        ),
+        ("intl_results_1872_1974.csv", "intl-results", 9698),
+    ] {
+        let env = Env::new();
+        let out = import(&env, file);
+        assert!(
+            out.contains(&format!("({format}): appended {results} events")),
+            "{file}: {out}"
+        );
+        env.ok(&["verify"]);
+        assert!(
+            import(&env, file).contains(&format!("appended 0 events, {results} already present")),
+            "{file}: re-import"
+        );
+    }
+}
+
+#[test]
+fn one_season_from_json_and_txt_gives_the_same_true_table() {
+    let (j, t) = (Env::new(), Env::new());
+    import(&j, "ofjson_2024-25_en.1.json");
+    import(&t, "oftxt_2024-25_1-premierleague.txt");
+    let (jt, tt) = (table(&j, &[]), table(&t, &[]));
+    assert_eq!(rows_map(&jt), rows_map(&tt));
+    assert_eq!(jt[0]["team"], "Liverpool FC");
+    // Against a naive computation straight from the JSON file.
+    let v: Value =
+        serde_json::from_str(&std::fs::read_to_string(data("ofjson_2024-25_en.1.json")).unwrap())
+            .unwrap();
+    let matches: Vec<(String, String, i64, i64)> = v["matches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            (
+                m["team1"].as_str().unwrap().into(),
+                m["team2"].as_str().unwrap().into(),
+                m["score"]["ft"][0].as_i64().unwrap(),
+                m["score"]["ft"][1].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(rows_map(&jt), naive(&matches, 3));
+    // And as of a date in mid-season.
+    let mid: Vec<_> = v["matches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(&matches)
+        .filter(|(m, _)| m["date"].as_str().unwrap() <= "2024-12-31")
+        .map(|(_, x)| x.clone())
+        .collect();
+    assert_eq!(
+        rows_map(&table(&j, &["--as-of", "2024-12-31"])),
+        naive(&mid, 3)
+    );
+}
+
+#[test]
+fn extra_time_penalties_and_cancelled_fixtures_are_kept_apart() {
+    let env = Env::new();
+    import(&env, "oftxt_2024-25_facup.txt");
+    let csv = env.ok(&["export", "--format", "csv"]);
+    let row = csv
+        .lines()
+        .find(|l| l.contains("Brackley Town") && l.contains("Braintree Town"))
+        .unwrap();
+    // 0-0 after 90 minutes counts; 0-0 a.e.t. and 5-4 on penalties are kept apart.
+    assert!(row.contains(",0,0,played,0-0,,0-0,5-4,"), "{row}");
+    let row = csv.lines().find(|l| l.contains("Hednesford Town")).unwrap();
+    assert!(row.contains(",3,3,played,3-3,2-0,4-4,4-5,"), "{row}");
+    let env = Env::new();
+    import(&env, "oftxt_2019-20_3-league1.txt");
+    let results = env.json(&["results", "--format", "json"]);
+    let cancelled = results
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["status"] == "cancelled")
+        .count();
+    assert!(cancelled > 100, "{cancelled}");
+    let rows = table(&env, &[]);
+    let played: i64 = rows.iter().map(|r| r["played"].as_i64().unwrap()).sum();
+    assert_eq!(
+        played as usize,
+        2 * (506 - cancelled),
+        "cancelled fixtures are not counted"
+    );
+}
+
+#[test]
+fn world_cup_groups_match_the_published_standings() {
+    let env = Env::new();
+    import(&env, "ofjson_2018_worldcup.json");
+    let published: Value = serde_json::from_str(
+        &std::fs::read_to_string(data("ofjson_2018_worldcup_standings.json")).unwrap(),
+    )
+    .unwrap();
+    for group in published["groups"].as_array().unwrap() {
+        let name = group["name"].as_str().unwrap();
+        let ours = rows_map(&table(&env, &["--stage", name]));
+        for s in group["standings"].as_array().unwrap() {
+            let team = s["team"]["name"].as_str().unwrap();
+            let n = |k: &str| s[k].as_i64().unwrap();
+            assert_eq!(
+                ours[team],
+                (n("pts"), n("goals_for"), n("goals_against"), n("played")),
+                "{name} {team}"
+            );
+        }
+    }
+    // Group H: Japan and Senegal level on every criterion we know (fair play decided): they share a place.
+    let h = table(&env, &["--stage", "Group H"]);
+    let pos = |t: &str| h.iter().find(|r| r["team"] == t).unwrap()["pos"].clone();
+    assert_eq!(pos("Japan"), pos("Senegal"));
+}
+
+#[test]
+fn duplicate_rows_are_reported_and_appended_once() {
+    let env = Env::new();
+    let out = import(&env, "intl_results_1872_1974.csv");
+    assert!(
+        out.contains("1 rows repeat an earlier row of the file and were appended once")
+            && out.contains("intl_results_1872_1974.csv:9644"),
+        "{out}"
+    );
+    let r = env.json(&[
+        "results",
+        "--competition",
+        "Friendly",
+        "--season",
+        "1974",
+        "--team",
+        "Tahiti",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(
+        r.as_array()
+            .unwrap()
+            .iter()
+            .filter(|m| m["date"] == "1974-02-17")
+            .count(),
+        1
+    );
+    let csv = env.ok(&["export", "--format", "csv"]);
+    assert!(csv.lines().next().unwrap().ends_with(",neutral,seq"));
+    assert!(
+        csv.lines().any(|l| l.contains(",true,")),
+        "neutral venues are kept"
+    );
+}
+
+#[test]
+fn export_then_import_reproduces_the_head_hash() {
+    let env = Env::new();
+    env.import_seed();
+    import(&env, "oftxt_1888-89_1-footballleague.txt");
+    let id = env.match_id(1, "Alianza Atlético");
+    env.ok_at(
+        "2026-12-01T09:00:00Z",
+        &["correct", &id, "2-2", "--reason", "typo"],
+    );
+    env.ok_at(
+        "2026-12-02T09:00:00Z",
+        &[
+            "adjust",
+            "--competition",
+            "Copa Perú",
+            "--season",
+            "1984",
+            "--team",
+            "Bella Esperanza",
+            "--points",
+            "-2",
+            "--date",
+            "1984-12-10",
+            "--reason",
+            "fee",
+        ],
+    );
+    let jsonl = env.file("archive.jsonl", "");
+    env.ok(&[
+        "export",
+        "--format",
+        "jsonl",
+        "--output",
+        jsonl.to_str().unwrap(),
+    ]);
+    let copy = Env::new();
+    let out = copy.ok(&["import", jsonl.to_str().unwrap()]);
+    assert!(out.contains("(jsonl)"), "{out}");
+    assert_eq!(copy.head(), env.head());
+    assert_eq!(
+        copy.ok(&[
+            "standings",
+            "--competition",
+            "Copa Perú",
+            "--format",
+            "json"
+        ]),
+        env.ok(&[
+            "standings",
+            "--competition",
+            "Copa Perú",
+            "--format",
+            "json"
+        ])
+    );
+    copy.ok(&["verify"]);
+    // An edited export is refused at its line.
+    let text = std::fs::read_to_string(&jsonl).unwrap().replacen(
+        "\"home_goals\":3",
+        "\"home_goals\":4",
+        1,
+    );
+    let bad = copy.file("edited.jsonl", &text);
+    let other = Env::new();
+    let err = other.fails(2, &["import", bad.to_str().unwrap()]);
+    assert!(
+        err.contains("edited.jsonl:") && err.contains("does not hash"),
+        "{err}"
+    );
+}
+
+#[test]
+fn the_1888_89_txt_season_under_two_points_for_a_win() {
+    let env = Env::new();
+    env.ok(&[
+        "rules",
+        "--competition",
+        "English Football League",
+        "--season",
+        "1888-89",
+        "--points-for-win",
+        "2",
+        "--tiebreak",
+        "points,goal-average",
+    ]);
+    import(&env, "oftxt_1888-89_1-footballleague.txt");
+    let t = table(&env, &[]);
+    assert_eq!(
+        (t[0]["team"].as_str(), t[0]["points"].as_i64()),
+        (Some("Preston North End FC"), Some(40))
+    );
+}
+
+/// The English league file is GPL and is read from ../shared/data when it is there.
+fn english() -> Option<String> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/eng_league_1888_2024.csv");
+    match std::fs::read_to_string(&p) {
+        Ok(t) => Some(t),
+        Err(_) => {
+            eprintln!(
+                "note: {} is absent; the engsoccerdata checks did not run",
+                p.display()
+            );
+            None
+        }
+    }
+}
+
+#[test]
+fn english_tables_match_an_independent_computation_in_both_eras() {
+    let Some(all) = english() else { return };
+    let mut lines = all.lines();
+    let header = lines.next().unwrap();
+    let seasons = ["1888", "1926", "1975", "1976", "1980", "1981", "2023"];
+    let rows: Vec<&str> = lines
+        .filter(|l| seasons.iter().any(|s| l.split(',').nth(1) == Some(*s)))
+        .collect();
+    let env = Env::new();
+    let subset = env.file("eng.csv", &format!("{header}\n{}\n", rows.join("\n")));
+    let out = env.ok(&["import", subset.to_str().unwrap()]);
+    assert!(
+        out.contains("(engsoccerdata)") && out.contains(&format!("{} match_result", rows.len())),
+        "{out}"
+    );
+    // 1888-89: Preston North End 40 points.
+    let t = table(&env, &["--season", "1888-89", "--stage", "Division 1"]);
+    assert_eq!(
+        (t[0]["team"].as_str(), t[0]["points"].as_i64()),
+        (Some("Preston North End"), Some(40))
+    );
+    // 1926-27 Division 2: Portsmouth above Manchester City on goal average (87/49 > 108/61), level on 54.
+    let t = table(&env, &["--season", "1926-27", "--stage", "Division 2"]);
+    let pos = |t: &[Value], team: &str| {
+        t.iter().find(|r| r["team"] == team).unwrap()["pos"]
+            .as_i64()
+            .unwrap()
+    };
+    assert!(pos(&t, "Portsmouth") < pos(&t, "Manchester City"));
+    // Every season and division here, at the end and at the turn of the year, against a naive
+    // computation with the era's rules: points, then goal average (to 1975-76) or goal difference and goals.
+    for season in seasons {
+        let start: i32 = season.parse().unwrap();
+        for div in ["1", "2", "3", "3N", "3S", "4"] {
+            let games: Vec<(String, String, String, i64, i64)> = rows
+                .iter()
+                .map(|l| l.split(',').collect::<Vec<_>>())
+                .filter(|f| f[1] == season && f[7] == div)
+                .map(|f| {
+                    (
+                        f[0].to_string(),
+                        f[2].to_string(),
+                        f[3].to_string(),
+                        f[5].parse().unwrap(),
+                        f[6].parse().unwrap(),
+                    )
+                })
+                .collect();
+            if games.is_empty() {
+                continue;
+            }
+            let label = format!("{start}-{:02}", (start + 1) % 100);
+            for as_of in [None, Some(format!("{}-12-31", start))] {
+                let played: Vec<(String, String, i64, i64)> = games
+                    .iter()
+                    .filter(|g| as_of.as_ref().is_none_or(|d| g.0.as_str() <= d.as_str()))
+                    .map(|g| (g.1.clone(), g.2.clone(), g.3, g.4))
+                    .collect();
+                let win = if start <= 1980 { 2 } else { 3 };
+                let want = naive(&played, win);
+                let stage = format!("Division {div}");
+                let mut args = vec!["--season", label.as_str(), "--stage", stage.as_str()];
+                if let Some(d) = &as_of {
+                    args.extend(["--as-of", d.as_str()]);
+                }
+                let got = table(&env, &args);
+                assert_eq!(rows_map(&got), want, "{label} {stage} {as_of:?}");
+                // Order: every row is at least as good as the next under the era's rule.
+                for w in got.windows(2) {
+                    let k = |r: &Value| {
+                        (
+                            r["points"].as_i64().unwrap(),
+                            r["goals_for"].as_i64().unwrap(),
+                            r["goals_against"].as_i64().unwrap(),
+                        )
+                    };
+                    let ((p1, f1, a1), (p2, f2, a2)) = (k(&w[0]), k(&w[1]));
+                    assert!(p1 >= p2, "{label} {stage}: points order");
+                    if p1 == p2 {
+                        if start <= 1975 {
+                            // goal average, 0/0 as 1 and x/0 as infinite
+                            let avg = |f: i64, a: i64| {
+                                if a == 0 {
+                                    if f == 0 {
+                                        1.0
+                                    } else {
+                                        f64::INFINITY
+                                    }
+                                } else {
+                                    f as f64 / a as f64
+                                }
+                            };
+                            assert!(
+                                avg(f1, a1) >= avg(f2, a2),
+                                "{label} {stage}: goal average order"
+                            );
+                        } else {
+                            assert!(
+                                (f1 - a1, f1) >= (f2 - a2, f2),
+                                "{label} {stage}: goal difference order"
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+    // Deductions, after the results they apply to: Rotherham 2014-15 lost 3 points.
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/eng_deductions.csv");
+    let ded = std::fs::read_to_string(p).unwrap();
+    let only: Vec<&str> = ded
+        .lines()
+        .filter(|l| l.starts_with("\"Season\"") || l.starts_with("2023") || l.starts_with("1926"))
+        .collect();
+    let f = env.file("ded.csv", &(only.join("\n") + "\n"));
+    env.ok(&["import", f.to_str().unwrap()]);
+    env.ok(&["verify"]);
+}

@@ -179,6 +179,24 @@ pub fn detect(text: &str) -> Result<Format> {
     })
 }
 
+/// Checks a pair of team names as read from line `line`: both storable, and
+/// not the same team. Importers check every row before anything is written.
+pub fn check_teams(line: usize, home: &str, away: &str) -> Result<()> {
+    let err = |msg: String| Error::Parse {
+        file: None,
+        line,
+        msg,
+    };
+    if let Some(p) = names::problem("home team", home).or_else(|| names::problem("away team", away))
+    {
+        return Err(err(p));
+    }
+    if names::same(home, away) {
+        return Err(err(format!("a team cannot play itself: {home}")));
+    }
+    Ok(())
+}
+
 /// What an import did, with lines instead of batch positions.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ImportReport {

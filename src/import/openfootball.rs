@@ -118,9 +118,7 @@ pub fn json(text: &str) -> Result<Parsed> {
         let score = m.get("score");
         let ft = score.and_then(|sc| sc.get("ft")).and_then(pair);
         let (home, away) = (names::clean(t1), names::clean(t2));
-        if names::same(&home, &away) {
-            return Err(err(line, format!("a team cannot play itself: {home}")));
-        }
+        crate::import::check_teams(line, &home, &away)?;
         let mut r = MatchResult::new(
             &competition,
             &season,
@@ -375,14 +373,7 @@ pub fn txt(text: &str) -> Result<Parsed> {
             };
         let score = score.ok_or_else(|| err(n, format!("cannot read the score in '{t}'")))?;
         let (home, away) = (names::clean(&home), names::clean(&away));
-        for (what, team) in [("home team", &home), ("away team", &away)] {
-            if let Some(p) = names::problem(what, team) {
-                return Err(err(n, p));
-            }
-        }
-        if names::same(&home, &away) {
-            return Err(err(n, format!("a team cannot play itself: {home}")));
-        }
+        crate::import::check_teams(n, &home, &away)?;
         let ft = score.ft.unwrap_or(ScorePair { home: 0, away: 0 });
         let mut m = MatchResult::new(comp, seas, &stage, round, d, &home, ft.home, ft.away, &away);
         m.half_time = score.ht;
@@ -450,62 +441,40 @@ mod tests {
         parse_score(&s.split_whitespace().collect::<Vec<_>>())
     }
 
+    /// "ft 4-1 ht 4-0 et - pen -" for a score line.
+    fn check(line: &str, expect: &str) {
+        let show =
+            |p: Option<ScorePair>| p.map_or("-".to_string(), |p| format!("{}-{}", p.home, p.away));
+        let got = sc(line).map(|s| {
+            format!(
+                "ft {} ht {} et {} pen {}{}",
+                show(s.ft),
+                show(s.ht),
+                show(s.et),
+                show(s.pen),
+                if s.cancelled { " cancelled" } else { "" }
+            )
+        });
+        assert_eq!(
+            got.as_deref(),
+            Some(expect).filter(|e| !e.is_empty()),
+            "{line}"
+        );
+    }
+
     #[test]
     fn score_forms() {
-        let p = |h, a| Some(ScorePair { home: h, away: a });
-        assert_eq!(
-            sc("4-1 (4-0)").unwrap(),
-            Score {
-                ft: p(4, 1),
-                ht: p(4, 0),
-                ..Default::default()
-            }
+        check("4-1 (4-0)", "ft 4-1 ht 4-0 et - pen -");
+        check("0-0", "ft 0-0 ht - et - pen -");
+        check("0-2 a.e.t. (0-0)", "ft 0-0 ht - et 0-2 pen -");
+        check("2-1 a.e.t. (1-1, 0-0)", "ft 1-1 ht 0-0 et 2-1 pen -");
+        check("5-4 pen. 0-0 a.e.t. (0-0)", "ft 0-0 ht - et 0-0 pen 5-4");
+        check(
+            "4-5 pen. 4-4 a.e.t. (3-3, 2-0)",
+            "ft 3-3 ht 2-0 et 4-4 pen 4-5",
         );
-        assert_eq!(
-            sc("0-0").unwrap(),
-            Score {
-                ft: p(0, 0),
-                ..Default::default()
-            }
-        );
-        assert_eq!(
-            sc("0-2 a.e.t. (0-0)").unwrap(),
-            Score {
-                ft: p(0, 0),
-                et: p(0, 2),
-                ..Default::default()
-            }
-        );
-        assert_eq!(
-            sc("2-1 a.e.t. (1-1, 0-0)").unwrap(),
-            Score {
-                ft: p(1, 1),
-                ht: p(0, 0),
-                et: p(2, 1),
-                ..Default::default()
-            }
-        );
-        assert_eq!(
-            sc("5-4 pen. 0-0 a.e.t. (0-0)").unwrap(),
-            Score {
-                ft: p(0, 0),
-                et: p(0, 0),
-                pen: p(5, 4),
-                ..Default::default()
-            }
-        );
-        assert_eq!(
-            sc("4-5 pen. 4-4 a.e.t. (3-3, 2-0)").unwrap(),
-            Score {
-                ft: p(3, 3),
-                ht: p(2, 0),
-                et: p(4, 4),
-                pen: p(4, 5),
-                ..Default::default()
-            }
-        );
-        assert!(sc("[cancelled]").unwrap().cancelled);
-        assert_eq!(sc("x-1"), None);
+        check("[cancelled]", "ft - ht - et - pen - cancelled");
+        check("x-1", "");
     }
 
     #[test]

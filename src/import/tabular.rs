@@ -238,9 +238,7 @@ pub fn engsoccerdata(text: &str) -> Result<Parsed> {
         }
     }
     for (line, m) in matches {
-        if names::same(&m.home, &m.away) {
-            return Err(err(line, format!("a team cannot play itself: {}", m.home)));
-        }
+        crate::import::check_teams(line, &m.home, &m.away)?;
         out.push(line, Event::MatchResult(m));
     }
     Ok(out)
@@ -273,9 +271,7 @@ pub fn intl_results(text: &str) -> Result<Parsed> {
             out.duplicates.push(line);
             continue;
         }
-        if names::same(&h, &a) {
-            return Err(err(line, format!("a team cannot play itself: {h}")));
-        }
+        crate::import::check_teams(line, &h, &a)?;
         let mut m = MatchResult::new(
             &t,
             &d.year().to_string(),
@@ -370,9 +366,7 @@ pub fn football_data(text: &str) -> Result<Parsed> {
             out.duplicates.push(line);
             continue;
         }
-        if names::same(&h, &a) {
-            return Err(err(line, format!("a team cannot play itself: {h}")));
-        }
+        crate::import::check_teams(line, &h, &a)?;
         let mut m = MatchResult::new(
             &competition,
             &season_label(start),

@@ -519,14 +519,7 @@ pub fn parse(text: &str, opts: &Options) -> Result<Parsed> {
     for (n, stage, group, round, date, home, hg, ag, away) in results {
         let home = canonical(&home, n)?;
         let away = canonical(&away, n)?;
-        if let Some(p) =
-            names::problem("home team", &home).or_else(|| names::problem("away team", &away))
-        {
-            return Err(err(n, p));
-        }
-        if names::same(&home, &away) {
-            return Err(err(n, format!("a team cannot play itself: {home}")));
-        }
+        crate::import::check_teams(n, &home, &away)?;
         let mut m = MatchResult::new(
             &competition,
             &season,

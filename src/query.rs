@@ -148,10 +148,19 @@ pub struct ResultsQuery {
     pub known_at: Option<KnownAt>,
 }
 
+/// At most this many choices are listed in an error.
+const MAX_CHOICES: usize = 25;
+
 fn choices(mut v: Vec<String>) -> String {
     v.sort_by_key(|s| names::fold(s));
     v.dedup();
-    v.join(", ")
+    let more = v.len().saturating_sub(MAX_CHOICES);
+    v.truncate(MAX_CHOICES);
+    let mut out = v.join(", ");
+    if more > 0 {
+        out.push_str(&format!(" and {more} more"));
+    }
+    out
 }
 
 impl Archive {
@@ -241,9 +250,20 @@ impl Archive {
                 .cloned()
                 .collect();
             if keep.is_empty() {
+                let want = names::fold(wanted);
+                let close: Vec<String> = stages
+                    .iter()
+                    .map(|s| get(s).to_string())
+                    .filter(|k| names::fold(k).starts_with(&want))
+                    .collect();
+                let hint = if close.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (did you mean {}?)", choices(close))
+                };
                 let known = choices(stages.iter().map(|s| get(s).to_string()).collect());
                 return Err(Error::NotFound(format!(
-                    "unknown {what} '{wanted}'; known: {known}"
+                    "unknown {what} '{wanted}'{hint}; known: {known}"
                 )));
             }
             stages = keep;
@@ -266,10 +286,17 @@ impl Archive {
                 )
             })
             .collect();
+        let more = list.len().saturating_sub(MAX_CHOICES);
+        let shown = &list[..list.len().min(MAX_CHOICES)];
         Err(Error::Invalid(format!(
-            "{} stages match; choose one with --competition, --season and --stage:\n{}",
+            "{} stages match; choose one with --competition, --season and --stage:\n{}{}",
             stages.len(),
-            list.join("\n")
+            shown.join("\n"),
+            if more > 0 {
+                format!("\n  ... and {more} more")
+            } else {
+                String::new()
+            }
         )))
     }
 

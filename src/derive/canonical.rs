@@ -1,0 +1,383 @@
+//! Before an event is appended: names spelled as the archive spells them,
+//! the event validated, and facts the archive already holds recognised.
+
+use super::*;
+
+impl Deriver<'_, '_> {
+    fn resolve(&self, kind: u8, parent: &[u8], name: &str) -> Result<String> {
+        let clean = names::clean(name);
+        match self
+            .w
+            .get(TreeId::Names, &keys::name(kind, parent, &clean))?
+        {
+            Some(v) => Ok(String::from_utf8(v).unwrap_or(clean)),
+            None => Ok(clean),
+        }
+    }
+
+    /// Competition and season spelled as already recorded (matching
+    /// case- and accent-insensitively), plus the season key.
+    fn resolve_season(
+        &self,
+        competition: &str,
+        season: &str,
+    ) -> Result<(String, String, ScopeKey)> {
+        check_name("competition", &names::clean(competition))?;
+        check_name("season", &names::clean(season))?;
+        let c = self.resolve(keys::NAME_COMPETITION, &[], competition)?;
+        let s = self.resolve(keys::NAME_SEASON, names::fold(&c).as_bytes(), season)?;
+        let key = keys::season_scope(&c, &s);
+        Ok((c, s, key))
+    }
+
+    fn resolve_in(&self, kind: u8, season: &ScopeKey, what: &str, name: &str) -> Result<String> {
+        check_name(what, &names::clean(name))?;
+        self.resolve(kind, season, name)
+    }
+
+    /// Cleans and validates an event, and spells every name as the archive
+    /// already spells it.
+    pub fn canonicalize(&self, event: Event) -> Result<Event> {
+        Ok(match event {
+            Event::MatchResult(mut m) => {
+                let (c, s, season) = self.resolve_season(&m.competition, &m.season)?;
+                m.competition = c;
+                m.season = s;
+                m.stage = self.resolve_in(keys::NAME_STAGE, &season, "stage", &m.stage)?;
+                m.home = self.resolve_in(keys::NAME_TEAM, &season, "home team", &m.home)?;
+                m.away = self.resolve_in(keys::NAME_TEAM, &season, "away team", &m.away)?;
+                if let Some(g) = &m.group {
+                    let g = names::clean(g);
+                    check_name("group", &g)?;
+                    m.group = Some(g);
+                }
+                if m.round == Some(0) {
+                    return Err(invalid("round numbers start at 1"));
+                }
+                if names::same(&m.home, &m.away) {
+                    return Err(invalid(format!("a team cannot play itself: {}", m.home)));
+                }
+                Event::MatchResult(m)
+            }
+            Event::Rules(mut r) => {
+                let (c, s, season) = self.resolve_season(&r.competition, &r.season)?;
+                r.competition = c;
+                r.season = s;
+                if let Some(st) = &r.stage {
+                    r.stage = Some(self.resolve_in(keys::NAME_STAGE, &season, "stage", st)?);
+                }
+                let mut seen = Vec::new();
+                for t in &r.tiebreak {
+                    if seen.contains(t) {
+                        return Err(invalid(format!("tie-break '{t}' is listed twice")));
+                    }
+                    seen.push(*t);
+                }
+                Event::Rules(r)
+            }
+            Event::SeasonFacts(mut f) => {
+                let (c, s, season) = self.resolve_season(&f.competition, &f.season)?;
+                f.competition = c;
+                f.season = s;
+                if let Some(w) = &f.winners {
+                    f.winners = Some(self.resolve_in(keys::NAME_TEAM, &season, "winners", w)?);
+                }
+                let clean_opt =
+                    |o: &Option<String>| o.as_deref().map(names::clean).filter(|s| !s.is_empty());
+                f.previous_season = clean_opt(&f.previous_season);
+                f.next_season = clean_opt(&f.next_season);
+                f.top_scorers = f
+                    .top_scorers
+                    .iter()
+                    .map(|s| names::clean(s))
+                    .filter(|s| !s.is_empty())
+                    .collect();
+                f.other = f
+                    .other
+                    .iter()
+                    .map(|(k, v)| (names::clean(k), names::clean(v)))
+                    .collect();
+                Event::SeasonFacts(f)
+            }
+            Event::TeamRegistered(mut t) => {
+                let (c, s, season) = self.resolve_season(&t.competition, &t.season)?;
+                t.competition = c;
+                t.season = s;
+                if let Some(st) = &t.stage {
+                    t.stage = Some(self.resolve_in(keys::NAME_STAGE, &season, "stage", st)?);
+                }
+                t.team = self.resolve_in(keys::NAME_TEAM, &season, "team", &t.team)?;
+                let clean_opt =
+                    |o: &Option<String>| o.as_deref().map(names::clean).filter(|s| !s.is_empty());
+                t.region = clean_opt(&t.region);
+                t.location = clean_opt(&t.location);
+                Event::TeamRegistered(t)
+            }
+            Event::ResultCorrected(mut c) => {
+                (c.reason, c.source) = reason_and_source(&c.reason, &c.source)?;
+                let rec = self.existing_match(&c.match_id)?;
+                let e = rec.effective(u64::MAX);
+                match e.state {
+                    MatchState::Annulled => {
+                        return Err(invalid(format!(
+                            "match {} is annulled; record a replay as a new match",
+                            c.match_id
+                        )))
+                    }
+                    MatchState::Awarded => {
+                        return Err(invalid(format!(
+                            "match {} was awarded; its awarded score cannot be corrected",
+                            c.match_id
+                        )))
+                    }
+                    _ if !rec.result.status.counts() => {
+                        return Err(invalid(
+                            format!(
+                                "match {} was not played ({:?}); award it instead",
+                                c.match_id, rec.result.status
+                            )
+                            .to_lowercase(),
+                        ))
+                    }
+                    _ => {}
+                }
+                Event::ResultCorrected(c)
+            }
+            Event::MatchAwarded(mut a) => {
+                (a.reason, a.source) = reason_and_source(&a.reason, &a.source)?;
+                let rec = self.existing_match(&a.match_id)?;
+                let e = rec.effective(u64::MAX);
+                if e.state == MatchState::Annulled {
+                    return Err(invalid(format!("match {} is annulled", a.match_id)));
+                }
+                let m = &rec.result;
+                let home = if names::same(&a.to, &m.home) {
+                    a.to = m.home.clone();
+                    true
+                } else if names::same(&a.to, &m.away) {
+                    a.to = m.away.clone();
+                    false
+                } else {
+                    return Err(Error::NotFound(format!(
+                        "'{}' did not play match {} ({} v {})",
+                        a.to, a.match_id, m.home, m.away
+                    )));
+                };
+                if a.kept_score {
+                    a.home_goals = e.home_goals;
+                    a.away_goals = e.away_goals;
+                }
+                let (mine, theirs) = if home {
+                    (a.home_goals, a.away_goals)
+                } else {
+                    (a.away_goals, a.home_goals)
+                };
+                if mine <= theirs {
+                    return Err(invalid(format!(
+                        "an awarded score must be a win for {}: {}-{} is not",
+                        a.to, a.home_goals, a.away_goals
+                    )));
+                }
+                Event::MatchAwarded(a)
+            }
+            Event::MatchAnnulled(mut a) => {
+                (a.reason, a.source) = reason_and_source(&a.reason, &a.source)?;
+                self.existing_match(&a.match_id)?;
+                Event::MatchAnnulled(a)
+            }
+            Event::PointsAdjusted(mut p) => {
+                (p.reason, p.source) = reason_and_source(&p.reason, &p.source)?;
+                let (c, s, season) = self.resolve_season(&p.competition, &p.season)?;
+                p.competition = c;
+                p.season = s;
+                if let Some(st) = &p.stage {
+                    p.stage = Some(self.resolve_in(keys::NAME_STAGE, &season, "stage", st)?);
+                }
+                check_name("team", &names::clean(&p.team))?;
+                match self.w.get(
+                    TreeId::Names,
+                    &keys::name(keys::NAME_TEAM, &season, &p.team),
+                )? {
+                    Some(v) => p.team = String::from_utf8(v).unwrap_or(p.team),
+                    None => {
+                        let known: Vec<String> = self
+                            .w
+                            .scan_prefix(
+                                TreeId::Names,
+                                &[&[keys::NAME_TEAM][..], &season[..]].concat(),
+                            )?
+                            .into_iter()
+                            .map(|(_, v)| String::from_utf8_lossy(&v).into_owned())
+                            .collect();
+                        return Err(Error::NotFound(format!(
+                            "unknown team '{}' in {} {}; known: {}",
+                            p.team,
+                            p.competition,
+                            p.season,
+                            known.join(", ")
+                        )));
+                    }
+                }
+                if p.points == 0 {
+                    return Err(invalid("an adjustment of 0 points changes nothing"));
+                }
+                Event::PointsAdjusted(p)
+            }
+            Event::TeamRenamed(mut t) => {
+                (t.reason, t.source) = reason_and_source(&t.reason, &t.source)?;
+                check_name("competition", &names::clean(&t.competition))?;
+                t.competition = self.resolve(keys::NAME_COMPETITION, &[], &t.competition)?;
+                t.from = names::clean(&t.from);
+                t.to = names::clean(&t.to);
+                check_name("old name", &t.from)?;
+                check_name("new name", &t.to)?;
+                if names::same(&t.from, &t.to) {
+                    return Err(invalid(format!(
+                        "'{}' and '{}' are the same name",
+                        t.from, t.to
+                    )));
+                }
+                match self.team_spelling(&t.competition, &t.from)? {
+                    Some(spelled) => t.from = spelled,
+                    None => {
+                        return Err(Error::NotFound(format!(
+                            "no team '{}' in {}",
+                            t.from, t.competition
+                        )))
+                    }
+                }
+                if let Some(spelled) = self.team_spelling(&t.competition, &t.to)? {
+                    t.to = spelled;
+                }
+                Event::TeamRenamed(t)
+            }
+        })
+    }
+
+    /// The recorded match with this id, or an error naming it.
+    fn existing_match(&self, id: &MatchId) -> Result<MatchRecord> {
+        find_match(self.w, id)?
+            .ok_or_else(|| Error::NotFound(format!("unknown match id {}", id.to_hex())))
+    }
+
+    /// A team's recorded spelling in any season of a competition.
+    fn team_spelling(&self, competition: &str, team: &str) -> Result<Option<String>> {
+        let prefix = keys::name(keys::NAME_SEASON, names::fold(competition).as_bytes(), "");
+        for (_, season) in self.w.scan_prefix(TreeId::Names, &prefix)? {
+            let season = String::from_utf8_lossy(&season).into_owned();
+            let key = keys::name(
+                keys::NAME_TEAM,
+                &keys::season_scope(competition, &season),
+                team,
+            );
+            if let Some(v) = self.w.get(TreeId::Names, &key)? {
+                return Ok(Some(String::from_utf8_lossy(&v).into_owned()));
+            }
+        }
+        Ok(None)
+    }
+
+    /// `Ok(true)` when the archive already holds this fact, `Err(Conflict)`
+    /// when it holds a contradicting one, `Ok(false)` when it is new.
+    pub fn already_present(&self, event: &Event) -> Result<bool> {
+        match event {
+            Event::MatchResult(m) => {
+                let id = id_of(m);
+                let Some(rec) = find_match(self.w, &id)? else {
+                    return Ok(false);
+                };
+                // The fact as first recorded, or as it stands after corrections, is already known.
+                let e = rec.effective(u64::MAX);
+                if rec.result.same_outcome(m)
+                    || (e.home_goals, e.away_goals) == (m.home_goals, m.away_goals)
+                {
+                    return Ok(true);
+                }
+                Err(Error::Conflict(format!(
+                    "match {} ({} {} v {}, {}) is already recorded as {}-{} (seq {}); a recorded result is never \
+                     overwritten: use `scoreledger correct {} SCORE --reason TEXT`",
+                    id,
+                    m.date,
+                    m.home,
+                    m.away,
+                    m.stage,
+                    e.home_goals,
+                    e.away_goals,
+                    rec.seq,
+                    id
+                )))
+            }
+            Event::Rules(r) => {
+                let scope = rules_scope(r);
+                let current = scoped::<Rules>(self.w, TreeId::Rules, &scope, u64::MAX)?.pop();
+                Ok(current.is_some_and(|(_, c)| {
+                    (
+                        c.points_for_win,
+                        c.points_for_draw,
+                        c.points_for_loss,
+                        &c.tiebreak,
+                    ) == (
+                        r.points_for_win,
+                        r.points_for_draw,
+                        r.points_for_loss,
+                        &r.tiebreak,
+                    )
+                }))
+            }
+            Event::SeasonFacts(f) => {
+                let scope = keys::season_scope(&f.competition, &f.season);
+                let current = scoped::<SeasonFacts>(self.w, TreeId::Facts, &scope, u64::MAX)?.pop();
+                Ok(current.is_some_and(|(_, c)| &c == f))
+            }
+            Event::TeamRegistered(t) => {
+                let scope = team_scope(t);
+                let fold = names::fold(&t.team);
+                let current = scoped::<TeamRegistration>(self.w, TreeId::Teams, &scope, u64::MAX)?
+                    .into_iter()
+                    .rfind(|(_, c)| names::fold(&c.team) == fold);
+                Ok(current.is_some_and(|(_, c)| &c == t))
+            }
+            Event::ResultCorrected(c) => {
+                let e = self.existing_match(&c.match_id)?.effective(u64::MAX);
+                Ok((e.home_goals, e.away_goals) == (c.home_goals, c.away_goals))
+            }
+            Event::MatchAwarded(a) => {
+                let e = self.existing_match(&a.match_id)?.effective(u64::MAX);
+                Ok(e.state == MatchState::Awarded
+                    && e.awarded_to.as_deref() == Some(a.to.as_str())
+                    && (e.home_goals, e.away_goals) == (a.home_goals, a.away_goals))
+            }
+            Event::MatchAnnulled(a) => {
+                Ok(self.existing_match(&a.match_id)?.effective(u64::MAX).state
+                    == MatchState::Annulled)
+            }
+            Event::PointsAdjusted(p) => {
+                let scope = adjustment_scope(p);
+                Ok(
+                    scoped::<PointsAdjustment>(self.w, TreeId::Adjustments, &scope, u64::MAX)?
+                        .iter()
+                        .any(|(_, q)| q == p),
+                )
+            }
+            Event::TeamRenamed(t) => Ok(renames(self.w, &t.competition, u64::MAX)?
+                .iter()
+                .any(|q| names::same(&q.from, &t.from) && names::same(&q.to, &t.to))),
+        }
+    }
+}
+
+/// A reason is required; a source is optional.
+fn reason_and_source(reason: &str, source: &Option<String>) -> Result<(String, Option<String>)> {
+    let reason = names::clean(reason);
+    if reason.is_empty() {
+        return Err(invalid("a reason is required"));
+    }
+    if reason.chars().any(char::is_control) || reason.len() > 2000 {
+        return Err(invalid("the reason must be one line of at most 2000 bytes"));
+    }
+    let source = source
+        .as_deref()
+        .map(names::clean)
+        .filter(|s| !s.is_empty());
+    Ok((reason, source))
+}

@@ -48,6 +48,18 @@ pub fn decode_event(bytes: &[u8]) -> Result<Event, String> {
     Ok(event)
 }
 
+/// Checks that bytes are one canonical event (decodes, and re-encodes to the
+/// same bytes), re-using `scratch` for the re-encoding.
+pub fn check_event(bytes: &[u8], scratch: &mut Vec<u8>) -> Result<(), String> {
+    let event: Event = decode_value(bytes)?;
+    scratch.clear();
+    bincode::serde::encode_into_std_write(&event, scratch, config()).map_err(|e| e.to_string())?;
+    if scratch.as_slice() != bytes {
+        return Err("event bytes are not in canonical form".into());
+    }
+    Ok(())
+}
+
 /// Encodes any value with the one configuration. Serializing plain data to a
 /// vector cannot fail; a failure is a bug, so it panics with the reason.
 pub fn encode_value<T: Serialize>(value: &T) -> Vec<u8> {

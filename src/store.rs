@@ -198,6 +198,22 @@ impl Store {
         })
     }
 
+    /// Calls `f` on every entry of a tree in key order, without copying them
+    /// out of sled; stops early when `f` returns `Ok(false)`.
+    pub fn for_each(
+        &self,
+        t: TreeId,
+        mut f: impl FnMut(&[u8], &[u8]) -> Result<bool>,
+    ) -> Result<()> {
+        for r in self.tree(t).iter() {
+            let (k, v) = r.map_err(|e| self.err(e))?;
+            if !f(&k, &v)? {
+                break;
+            }
+        }
+        Ok(())
+    }
+
     /// Starts a set of writes that commits atomically.
     pub fn writes(&self) -> Writes<'_> {
         Writes {

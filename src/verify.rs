@@ -26,17 +26,17 @@ impl Archive {
         let mut expected = 1u64;
         let mut prev = Hash::GENESIS;
         let mut last_time = Timestamp::MIN;
-        for entry in self.store.iter(TreeId::Events) {
-            let (k, v) = entry?;
+        let mut scratch = Vec::with_capacity(512);
+        self.store.for_each(TreeId::Events, |k, v| {
             let corrupt = |msg: String| Error::Corrupt { seq: expected, msg };
-            if k.as_slice() != keys::seq(expected) {
+            if k != keys::seq(expected) {
                 return Err(corrupt(format!(
                     "expected key {}, found key {}",
                     hex::encode(keys::seq(expected)),
-                    hex::encode(&k)
+                    hex::encode(k)
                 )));
             }
-            let raw = encoding::split_envelope(&v).map_err(corrupt)?;
+            let raw = encoding::split_envelope(v).map_err(corrupt)?;
             if raw.seq != expected {
                 return Err(corrupt(format!("envelope says seq {}", raw.seq)));
             }
@@ -54,7 +54,7 @@ impl Archive {
                     raw.hash
                 )));
             }
-            encoding::decode_event(raw.event_bytes)
+            encoding::check_event(raw.event_bytes, &mut scratch)
                 .map_err(|e| corrupt(format!("event does not decode: {e}")))?;
             if raw.recorded_at < last_time {
                 return Err(corrupt(format!(
@@ -65,7 +65,8 @@ impl Archive {
             last_time = raw.recorded_at;
             prev = hash;
             expected += 1;
-        }
+            Ok(true)
+        })?;
         let count = expected - 1;
         let head = self.head()?;
         if head.seq != count || head.hash != prev {

@@ -151,18 +151,13 @@ pub fn detect(text: &str) -> Result<Format> {
         Format::IntlResults
     } else if has("div") && (has("hometeam") || has("home")) && (has("fthg") || has("hg")) {
         Format::FootballData
-    } else if first.starts_with('=')
-        && !first.starts_with("==")
-        && !text
-            .lines()
-            .any(|l| l.trim().eq_ignore_ascii_case("infobox"))
-    {
-        Format::OpenfootballTxt
     } else if text
         .lines()
         .any(|l| l.trim().eq_ignore_ascii_case("infobox") || l.trim().starts_with("=="))
     {
         Format::Page
+    } else if first.starts_with('=') {
+        Format::OpenfootballTxt
     } else {
         return Err(Error::Parse {
             file: None,
@@ -378,5 +373,59 @@ pub fn parse(format: Format, text: &str, page: &wiki::Options) -> Result<Parsed>
             "{} is imported with its own function",
             format.name()
         ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(text: &str, expect: Option<Format>) {
+        assert_eq!(detect(text).ok(), expect, "{text}");
+    }
+
+    #[test]
+    fn formats_are_detected_from_the_first_line() {
+        check(
+            "= 1984 Copa Perú =\n\nInfobox\n- Competition: X\n",
+            Some(Format::Page),
+        );
+        check(
+            "= A page =\n==Final stage==\n=== Round 1 ===\n",
+            Some(Format::Page),
+        );
+        check(
+            "= English Premier League 2019/20\n\nMatchday 1\n[Fri Aug/9]\n",
+            Some(Format::OpenfootballTxt),
+        );
+        check(
+            "Date,Season,home,visitor,FT,hgoal,vgoal,division,tier\n",
+            Some(Format::Engsoccerdata),
+        );
+        check(
+            "\"Season\",\"team\",\"tier\",\"deduction\",\"country\"\n",
+            Some(Format::Deductions),
+        );
+        check(
+            "date,home_team,away_team,home_score,away_score,tournament,city,country,neutral\n",
+            Some(Format::IntlResults),
+        );
+        check(
+            "Div,Date,HomeTeam,AwayTeam,FTHG,FTAG\n",
+            Some(Format::FootballData),
+        );
+        check(
+            "{\"name\": \"World Cup 2018\",\n",
+            Some(Format::OpenfootballJson),
+        );
+        check(
+            "{\"seq\":1,\"recorded_at\":\"2026-11-28T10:00:00Z\"}\n",
+            Some(Format::Jsonl),
+        );
+        check("", None);
+        check("date,home_team,away_team,winner,first_shooter\n", None);
+        check("current,former,start_date,end_date\n", None);
+        check("= English Premier League 2014/15\n\n 1  Chelsea  38  26  9  3  73-32  87\n 2  Manchester City  38  24  7  7  83-38  79\n 3  Arsenal  38  22  9  7  71-36  75\n", None);
+        check("hello\n", None);
     }
 }

@@ -179,6 +179,37 @@ fn every_bad_input_gets_one_line_and_leaves_head_unchanged() {
         assert_eq!(err.trim().lines().count(), 1, "{what}: {err}");
         assert_eq!(env.head(), head, "{what}");
     }
+    // The other importers, named with --format where the file would not be recognised.
+    let eng = "Date,Season,home,visitor,FT,hgoal,vgoal,division,tier\n1888-09-08,1888,Bolton,Derby,3-6,3,6,1,1\n";
+    let intl = "date,home_team,away_team,home_score,away_score,tournament,city,country,neutral\n1872-11-30,Scotland,England,0,0,Friendly,Glasgow,Scotland,FALSE\n";
+    let other: Vec<(&str, String, Vec<&str>, &str)> = vec![
+        ("csv: a missing column", eng.replace(",vgoal", ",vgoals"), vec![], "cannot tell the format"),
+        ("csv: a missing column, format named", eng.replace(",vgoal", ",vgoals"), vec!["--format", "engsoccerdata"], ":1: missing column 'vgoal'"),
+        ("csv: a repeated column", eng.replace(",tier", ",hgoal"), vec!["--format", "engsoccerdata"], "appears twice"),
+        ("csv: a negative score", eng.replace(",3,6,1,1", ",-3,6,1,1"), vec![], ":2: hgoal '-3' is not a whole number"),
+        ("csv: a score beyond u16", eng.replace(",3,6,1,1", ",300000,6,1,1"), vec![], ":2: hgoal '300000' is out of range"),
+        ("csv: a team against itself", eng.replace("Bolton,Derby", "Derby,Derby"), vec![], ":2: a team cannot play itself"),
+        ("csv: 31 November", intl.replace("1872-11-30", "1872-11-31"), vec![], ":2: impossible date"),
+        ("csv: a short row", intl.replace(",FALSE", ""), vec![], ":2: not a CSV row"),
+        ("json: not JSON", "{\"name\": \"World Cup 2018\", \"matches\": [".to_string(), vec![], "not valid JSON"),
+        ("json: no season in the name", "{\"name\": \"World Cup\", \"matches\": []}".to_string(), vec![], "cannot read a season"),
+        ("txt: a broken score", "= League 2019/20\n[Fri Aug/9]\n  Liverpool 4-x Norwich\n".to_string(), vec![], ":3: cannot read"),
+        ("jsonl: an edited line", "{\"seq\":1,\"recorded_at\":\"2026-11-28T10:00:00Z\",\"prev\":\"00\",\"hash\":\"00\",\"event\":{}}\n".to_string(), vec![], ":1: not an exported event"),
+        ("unknown --format", eng.to_string(), vec!["--format", "xlsx"], "unknown format 'xlsx'"),
+    ];
+    for (what, text, extra, msg) in other {
+        let p = env.dir_path().join("bad.txt");
+        std::fs::write(&p, text).unwrap();
+        let mut args = vec!["import", p.to_str().unwrap()];
+        args.extend(extra);
+        let err = env.fails(2, &args);
+        assert!(err.contains(msg), "{what}: {err}");
+        // clap's own usage errors add a hint line; ours are one line.
+        if !what.starts_with("unknown --format") {
+            assert_eq!(err.trim().lines().count(), 1, "{what}: {err}");
+        }
+        assert_eq!(env.head(), head, "{what}");
+    }
     let commands: Vec<(&str, Vec<&str>, &str)> = vec![
         (
             "unknown match id",
@@ -305,6 +336,34 @@ proptest! {
             }
         }
         prop_assert!(a.verify().is_ok());
+    }
+
+    /// Every other importer, on any text: returns, never panics.
+    #[test]
+    fn fuzz_every_importer(text in "\\PC{0,300}", head in prop::sample::select(vec![
+        "Date,Season,home,visitor,FT,hgoal,vgoal,division,tier\n",
+        "date,home_team,away_team,home_score,away_score,tournament,city,country,neutral\n",
+        "Div,Date,HomeTeam,AwayTeam,FTHG,FTAG\n",
+        "{\"name\": \"League 2019/20\", \"matches\": [",
+        "= League 2019/20\n[Fri Aug/9]\n",
+        "{\"seq\":1,",
+        "",
+    ])) {
+        let text = format!("{head}{text}");
+        let opts = Default::default();
+        for f in [
+            scoreledger::import::Format::Page,
+            scoreledger::import::Format::Engsoccerdata,
+            scoreledger::import::Format::FootballData,
+            scoreledger::import::Format::IntlResults,
+            scoreledger::import::Format::OpenfootballJson,
+            scoreledger::import::Format::OpenfootballTxt,
+        ] {
+            let _ = scoreledger::import::parse(f, &text, &opts);
+        }
+        let _ = scoreledger::import::detect(&text);
+        let _ = scoreledger::import::jsonl::parse(&text, None);
+        let _ = scoreledger::import::tabular::deductions(&text);
     }
 
     /// Checkpoints and proofs from strangers: parsers return, never panic.

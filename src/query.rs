@@ -364,21 +364,28 @@ impl Archive {
         let k = self.resolve_known_at(q.known_at)?;
         let stages = self.matching_stages(&q.filter, k)?;
         let mut out = Vec::new();
-        let mut teams_seen: Vec<String> = Vec::new();
+        // With --team: the folded name wanted, whether any match has it, and the teams seen (for the error).
+        let want = q.team.as_deref().map(names::fold);
+        let mut found = false;
+        let mut teams_seen: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
         for info in &stages {
             for rec in derive::match_records(&self.store, &info.stage_key, k)? {
                 let m = &rec.result;
-                teams_seen.push(m.home.clone());
-                teams_seen.push(m.away.clone());
+                if let Some(w) = &want {
+                    let plays = names::fold(&m.home) == *w || names::fold(&m.away) == *w;
+                    found |= plays;
+                    if !found {
+                        teams_seen.insert(m.home.clone());
+                        teams_seen.insert(m.away.clone());
+                    }
+                    if !plays {
+                        continue;
+                    }
+                }
                 if q.as_of.is_some_and(|d| m.date > d)
                     || q.round.is_some_and(|r| m.round.is_none_or(|mr| mr > r))
                 {
                     continue;
-                }
-                if let Some(t) = &q.team {
-                    if !names::same(t, &m.home) && !names::same(t, &m.away) {
-                        continue;
-                    }
                 }
                 out.push(ResultRow {
                     effective: rec.effective(k),
@@ -387,13 +394,11 @@ impl Archive {
                 });
             }
         }
-        if let Some(t) = &q.team {
-            if !teams_seen.iter().any(|s| names::same(s, t)) {
-                return Err(Error::NotFound(format!(
-                    "unknown team '{t}'; known: {}",
-                    choices(teams_seen)
-                )));
-            }
+        if let (Some(t), false) = (&q.team, found) {
+            return Err(Error::NotFound(format!(
+                "unknown team '{t}'; known: {}",
+                choices(teams_seen.into_iter().collect())
+            )));
         }
         Ok(out)
     }

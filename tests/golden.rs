@@ -260,16 +260,25 @@ fn build() -> Value {
     })
 }
 
+/// The stored vectors of `schema/vectors/NAME`; with `SCORELEDGER_BLESS` set,
+/// first rewritten from `fresh` (review the diff: existing entries must not change).
+fn stored_vectors(name: &str, fresh: &Value) -> Value {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("schema/vectors")
+        .join(name);
+    if std::env::var_os("SCORELEDGER_BLESS").is_some() {
+        std::fs::write(&path, serde_json::to_string_pretty(fresh).unwrap() + "\n").unwrap();
+    }
+    serde_json::from_str(
+        &std::fs::read_to_string(&path).unwrap_or_else(|_| panic!("schema/vectors/{name}")),
+    )
+    .unwrap()
+}
+
 #[test]
 fn golden_vectors_do_not_drift() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("schema/vectors/v1.json");
     let fresh = build();
-    if std::env::var_os("SCORELEDGER_BLESS").is_some() {
-        std::fs::write(&path, serde_json::to_string_pretty(&fresh).unwrap() + "\n").unwrap();
-    }
-    let stored: Value =
-        serde_json::from_str(&std::fs::read_to_string(&path).expect("schema/vectors/v1.json"))
-            .unwrap();
+    let stored = stored_vectors("v1.json", &fresh);
     let (stored_events, fresh_events) = (
         stored["events"].as_array().unwrap(),
         fresh["events"].as_array().unwrap(),
@@ -367,14 +376,8 @@ fn merkle_vectors() -> Value {
 #[test]
 fn merkle_vectors_do_not_drift_and_verify() {
     use scoreledger::merkle;
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("schema/vectors/merkle.json");
     let fresh = merkle_vectors();
-    if std::env::var_os("SCORELEDGER_BLESS").is_some() {
-        std::fs::write(&path, serde_json::to_string_pretty(&fresh).unwrap() + "\n").unwrap();
-    }
-    let stored: Value =
-        serde_json::from_str(&std::fs::read_to_string(&path).expect("schema/vectors/merkle.json"))
-            .unwrap();
+    let stored = stored_vectors("merkle.json", &fresh);
     assert_eq!(stored, fresh, "the Merkle tree variant drifted");
     // The stored proofs verify against the stored roots, from the file alone.
     let h = |v: &Value| Hash::from_hex(v.as_str().unwrap()).unwrap();

@@ -477,12 +477,8 @@ mod tests {
         check("x-1", "");
     }
 
-    #[test]
-    fn txt_styles() {
-        let old = "= English Premier League 2019/20\n\nMatchday 1\n[Fri Aug/9]\n  20.00  Liverpool FC  4-1 (4-0)  Norwich City\n[Sat Jan/4]\n  Everton FC  2-1  Accrington FC (1878-1896)\n";
-        let p = txt(old).unwrap();
-        let ms: Vec<&MatchResult> = p
-            .events
+    fn results(p: &Parsed) -> Vec<&MatchResult> {
+        p.events
             .iter()
             .filter_map(|e| {
                 if let Event::MatchResult(m) = e {
@@ -491,7 +487,14 @@ mod tests {
                     None
                 }
             })
-            .collect();
+            .collect()
+    }
+
+    #[test]
+    fn txt_styles() {
+        let old = "= English Premier League 2019/20\n\nMatchday 1\n[Fri Aug/9]\n  20.00  Liverpool FC  4-1 (4-0)  Norwich City\n[Sat Jan/4]\n  Everton FC  2-1  Accrington FC (1878-1896)\n";
+        let p = txt(old).unwrap();
+        let ms = results(&p);
         assert_eq!(ms.len(), 2);
         assert_eq!(
             (
@@ -509,17 +512,7 @@ mod tests {
         );
         let new = "= English FA Cup 2024/25\n» Round 1\n  Fri Nov/1 2024\n    19.45  Tamworth FC  v Huddersfield Town  1-0 (1-0)\n  Sat Nov/2\n    Brackley Town  v Braintree Town  5-4 pen. 0-0 a.e.t. (0-0)\n» Final\n  Sat May/17 2025\n    Crystal Palace  v Manchester City  1-0 (1-0)\n";
         let p = txt(new).unwrap();
-        let ms: Vec<&MatchResult> = p
-            .events
-            .iter()
-            .filter_map(|e| {
-                if let Event::MatchResult(m) = e {
-                    Some(m)
-                } else {
-                    None
-                }
-            })
-            .collect();
+        let ms = results(&p);
         assert_eq!(ms.len(), 3);
         assert_eq!(ms[1].date.to_string(), "2024-11-02");
         assert_eq!(ms[1].penalties, Some(ScorePair { home: 5, away: 4 }));

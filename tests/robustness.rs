@@ -373,3 +373,48 @@ proptest! {
         let _ = scoreledger::checkpoint::InclusionProof::parse(&text);
     }
 }
+
+/// A large CSV committed in batches, killed part-way: the archive holds whole
+/// batches only, verifies, and re-running the import completes it without duplicates.
+#[test]
+fn a_killed_batched_import_keeps_whole_batches_and_resumes() {
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/intl_results_1872_1974.csv");
+    let probe = Env::new();
+    let started = Instant::now();
+    probe.ok(&["import", file.to_str().unwrap(), "--batch", "500"]);
+    let span = started.elapsed().as_millis() as u64;
+    let total = head_seq(&probe);
+    let bin = assert_cmd::cargo::cargo_bin("scoreledger");
+    for (trial, fraction) in [(1, 3), (2, 3)].into_iter().enumerate() {
+        let env = Env::new();
+        let mut child = Command::new(&bin)
+            .env("SCORELEDGER_DB", env.db())
+            .args(["import", file.to_str().unwrap(), "--batch", "500"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(span * fraction.0 / fraction.1));
+        let _ = child.kill();
+        let _ = child.wait();
+        if !env.db().exists() {
+            continue;
+        }
+        env.ok(&["verify"]);
+        let seq = head_seq(&env);
+        eprintln!("trial {trial}: killed with {seq} of {total} events committed");
+        assert!(
+            seq % 500 == 0 || seq == total,
+            "trial {trial}: {seq} events is not a whole number of batches of 500"
+        );
+        let out = env.ok(&["import", file.to_str().unwrap(), "--batch", "500"]);
+        assert!(
+            out.contains(&format!("appended {} events", total - seq))
+                && out.contains(&format!("{seq} already present")),
+            "trial {trial}: {out}"
+        );
+        assert_eq!(head_seq(&env), total);
+        env.ok(&["verify"]);
+    }
+}

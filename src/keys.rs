@@ -21,7 +21,8 @@ fn field(h: &mut blake3::Hasher, s: &str) {
     h.update(f.as_bytes());
 }
 
-fn scope(competition: &str, season: &str, stage: Option<&str>) -> ScopeKey {
+/// The key of a whole season (`stage` none) or of one stage of it.
+pub fn scope(competition: &str, season: &str, stage: Option<&str>) -> ScopeKey {
     let mut h = blake3::Hasher::new_derive_key(SCOPE_CONTEXT);
     field(&mut h, competition);
     field(&mut h, season);

@@ -436,10 +436,7 @@ impl Archive {
         season: &str,
         stage: Option<&str>,
     ) -> Result<Option<crate::event::Rules>> {
-        let scope = match stage {
-            Some(s) => keys::stage_scope(competition, season, s),
-            None => keys::season_scope(competition, season),
-        };
+        let scope = keys::scope(competition, season, stage);
         let mut last = None;
         for e in self.store.scan_prefix(TreeId::Rules, &scope) {
             let (k, v) = e?;

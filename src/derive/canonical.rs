@@ -308,7 +308,7 @@ impl Deriver<'_, '_> {
                 )))
             }
             Event::Rules(r) => {
-                let scope = rules_scope(r);
+                let scope = keys::scope(&r.competition, &r.season, r.stage.as_deref());
                 let current = scoped::<Rules>(self.w, TreeId::Rules, &scope, u64::MAX)?.pop();
                 Ok(current.is_some_and(|(_, c)| {
                     (
@@ -330,7 +330,7 @@ impl Deriver<'_, '_> {
                 Ok(current.is_some_and(|(_, c)| &c == f))
             }
             Event::TeamRegistered(t) => {
-                let scope = team_scope(t);
+                let scope = keys::scope(&t.competition, &t.season, t.stage.as_deref());
                 let fold = names::fold(&t.team);
                 let current = scoped::<TeamRegistration>(self.w, TreeId::Teams, &scope, u64::MAX)?
                     .into_iter()
@@ -352,7 +352,7 @@ impl Deriver<'_, '_> {
                     == MatchState::Annulled)
             }
             Event::PointsAdjusted(p) => {
-                let scope = adjustment_scope(p);
+                let scope = keys::scope(&p.competition, &p.season, p.stage.as_deref());
                 Ok(
                     scoped::<PointsAdjustment>(self.w, TreeId::Adjustments, &scope, u64::MAX)?
                         .iter()

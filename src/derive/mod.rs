@@ -359,7 +359,10 @@ impl<'a, 's> Deriver<'a, 's> {
                 let season_key = self.remember_season(&r.competition, &r.season)?;
                 self.w.put(
                     TreeId::Rules,
-                    &keys::scoped_seq(&rules_scope(r), seq),
+                    &keys::scoped_seq(
+                        &keys::scope(&r.competition, &r.season, r.stage.as_deref()),
+                        seq,
+                    ),
                     encode_value(r),
                 );
                 match &r.stage {
@@ -392,7 +395,10 @@ impl<'a, 's> Deriver<'a, 's> {
                 self.remember_name(keys::NAME_TEAM, &season_key, &t.team)?;
                 self.w.put(
                     TreeId::Teams,
-                    &keys::scoped_seq(&team_scope(t), seq),
+                    &keys::scoped_seq(
+                        &keys::scope(&t.competition, &t.season, t.stage.as_deref()),
+                        seq,
+                    ),
                     encode_value(t),
                 );
                 match &t.stage {
@@ -444,7 +450,10 @@ impl<'a, 's> Deriver<'a, 's> {
                 let season_key = keys::season_scope(&p.competition, &p.season);
                 self.w.put(
                     TreeId::Adjustments,
-                    &keys::scoped_seq(&adjustment_scope(p), seq),
+                    &keys::scoped_seq(
+                        &keys::scope(&p.competition, &p.season, p.stage.as_deref()),
+                        seq,
+                    ),
                     encode_value(p),
                 );
                 match &p.stage {
@@ -538,26 +547,5 @@ impl<'a, 's> Deriver<'a, 's> {
             }
         }
         Ok(dirty.len())
-    }
-}
-
-fn rules_scope(r: &Rules) -> ScopeKey {
-    match &r.stage {
-        Some(s) => keys::stage_scope(&r.competition, &r.season, s),
-        None => keys::season_scope(&r.competition, &r.season),
-    }
-}
-
-fn adjustment_scope(p: &PointsAdjustment) -> ScopeKey {
-    match &p.stage {
-        Some(s) => keys::stage_scope(&p.competition, &p.season, s),
-        None => keys::season_scope(&p.competition, &p.season),
-    }
-}
-
-fn team_scope(t: &TeamRegistration) -> ScopeKey {
-    match &t.stage {
-        Some(s) => keys::stage_scope(&t.competition, &t.season, s),
-        None => keys::season_scope(&t.competition, &t.season),
     }
 }

@@ -82,10 +82,8 @@ impl Deriver<'_, '_> {
                 if let Some(w) = &f.winners {
                     f.winners = Some(self.resolve_in(keys::NAME_TEAM, &season, "winners", w)?);
                 }
-                let clean_opt =
-                    |o: &Option<String>| o.as_deref().map(names::clean).filter(|s| !s.is_empty());
-                f.previous_season = clean_opt(&f.previous_season);
-                f.next_season = clean_opt(&f.next_season);
+                f.previous_season = clean_optional(&f.previous_season);
+                f.next_season = clean_optional(&f.next_season);
                 f.top_scorers = f
                     .top_scorers
                     .iter()
@@ -107,10 +105,8 @@ impl Deriver<'_, '_> {
                     t.stage = Some(self.resolve_in(keys::NAME_STAGE, &season, "stage", st)?);
                 }
                 t.team = self.resolve_in(keys::NAME_TEAM, &season, "team", &t.team)?;
-                let clean_opt =
-                    |o: &Option<String>| o.as_deref().map(names::clean).filter(|s| !s.is_empty());
-                t.region = clean_opt(&t.region);
-                t.location = clean_opt(&t.location);
+                t.region = clean_optional(&t.region);
+                t.location = clean_optional(&t.location);
                 Event::TeamRegistered(t)
             }
             Event::ResultCorrected(mut c) => {
@@ -375,9 +371,10 @@ fn reason_and_source(reason: &str, source: &Option<String>) -> Result<(String, O
     if reason.chars().any(char::is_control) || reason.len() > 2000 {
         return Err(invalid("the reason must be one line of at most 2000 bytes"));
     }
-    let source = source
-        .as_deref()
-        .map(names::clean)
-        .filter(|s| !s.is_empty());
-    Ok((reason, source))
+    Ok((reason, clean_optional(source)))
+}
+
+/// An optional text, cleaned; empty counts as absent.
+fn clean_optional(o: &Option<String>) -> Option<String> {
+    o.as_deref().map(names::clean).filter(|s| !s.is_empty())
 }

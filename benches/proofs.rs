@@ -112,34 +112,13 @@ fn bench(c: &mut Criterion) {
         |b| {
             b.iter(|| {
                 let root = a.merkle_root(size).unwrap();
-                let p =
-                    scoreledger::merkle::consistency_proof(&StoreNodes(&a), consistency.0, size)
-                        .unwrap();
+                let p = a.consistency_proof(consistency.0, size).unwrap();
                 merkle::verify_consistency(consistency.0, size, &consistency.1, &root, &p).unwrap();
                 black_box(p.len())
             })
         },
     );
     g.finish();
-}
-
-/// Merkle nodes read through the public store API.
-struct StoreNodes<'a>(&'a Archive);
-
-impl merkle::Nodes for StoreNodes<'_> {
-    fn node(&self, level: u8, index: u64) -> Result<scoreledger::Hash, String> {
-        let v = self
-            .0
-            .store()
-            .get(
-                scoreledger::store::TreeId::Merkle,
-                &scoreledger::keys::merkle(level, index),
-            )
-            .map_err(|e| e.to_string())?;
-        v.and_then(|v| v.try_into().ok())
-            .map(scoreledger::Hash)
-            .ok_or_else(|| "missing node".into())
-    }
 }
 
 criterion_group!(benches, bench);

@@ -120,6 +120,12 @@ impl Archive {
         crate::merkle::root(&StoredNodes(&self.store), size).map_err(merkle_err)
     }
 
+    /// The consistency proof from the tree of the first `old` events to the
+    /// tree of the first `new` events (RFC 6962 PROOF).
+    pub fn consistency_proof(&self, old: u64, new: u64) -> Result<Vec<Hash>> {
+        crate::merkle::consistency_proof(&StoredNodes(&self.store), old, new).map_err(merkle_err)
+    }
+
     /// A checkpoint of the archive as it is now.
     pub fn checkpoint(&self, origin: &str) -> Result<crate::checkpoint::Checkpoint> {
         let size = self.head()?.seq;
@@ -222,7 +228,6 @@ impl Archive {
                 msg: format!("the checkpoint '{}' covers {} events but the archive has only {head}: events were removed", cp.origin, cp.size),
             });
         }
-        let nodes = StoredNodes(&self.store);
         let old_root = self.merkle_root(cp.size)?;
         if old_root != cp.root {
             let d = self.divergence(cp)?;
@@ -242,7 +247,7 @@ impl Archive {
         if cp.size == 0 {
             return Ok(());
         }
-        let proof = crate::merkle::consistency_proof(&nodes, cp.size, head).map_err(merkle_err)?;
+        let proof = self.consistency_proof(cp.size, head)?;
         let new_root = self.merkle_root(head)?;
         crate::merkle::verify_consistency(cp.size, head, &cp.root, &new_root, &proof).map_err(
             |msg| Error::Corrupt {

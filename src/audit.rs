@@ -1,7 +1,7 @@
 //! Data plausibility: checks that a well-formed archive can still fail
 //! (a team twice on one day, a fixture twice, a winner that is not the leader, ...).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::Serialize;
 
@@ -72,6 +72,9 @@ impl Archive {
         let head = self.head()?.seq;
         let stages = self.matching_stages(f, head)?;
         let mut out = Vec::new();
+        // Stage -> (date of its last match, its final table), for the winners check.
+        let mut finals: HashMap<crate::keys::ScopeKey, (Option<Date>, Vec<crate::projector::Row>)> =
+            HashMap::new();
         // (competition, date, team) -> matches that day, across the competition's stages.
         let mut days: BTreeMap<(String, Date, String), Vec<(String, StageInfo)>> = BTreeMap::new();
         for info in &stages {
@@ -87,7 +90,8 @@ impl Archive {
                 };
             let window = season_window(&info.season);
             let mut pairs: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
-            for rec in derive::match_records(&self.store, &info.stage_key, head)? {
+            let records = derive::match_records(&self.store, &info.stage_key, head)?;
+            for rec in &records {
                 let e = rec.effective(head);
                 if !e.counts {
                     continue;
@@ -152,8 +156,9 @@ impl Archive {
                 }
             }
             // A complete round-robin: as many matches as r full rounds of pairings.
-            let input = derive::stage_input(&self.store, info, head)?;
+            let input = derive::stage_input_from(&self.store, info, head, &records)?;
             let table = projector::table(&input, Cut::All);
+            let latest = records.iter().map(|r| r.result.date).max();
             let teams = table.len() as u64;
             let counted = input.matches.iter().filter(|m| m.counts).count() as u64;
             let pairings = teams * teams.saturating_sub(1) / 2;
@@ -172,6 +177,7 @@ impl Archive {
                     ));
                 }
             }
+            finals.insert(info.stage_key, (latest, table));
         }
         for ((_, date, _), list) in &days {
             if list.len() > 1 {
@@ -213,18 +219,14 @@ impl Archive {
             };
             let mut last: Option<(Date, &StageInfo)> = None;
             for info in infos {
-                let latest = derive::match_records(&self.store, &info.stage_key, head)?
-                    .iter()
-                    .map(|r| r.result.date)
-                    .max();
-                if let Some(d) = latest {
-                    if last.is_none_or(|(l, _)| d > l) {
-                        last = Some((d, info));
+                if let Some((Some(d), _)) = finals.get(&info.stage_key) {
+                    if last.is_none_or(|(l, _)| *d > l) {
+                        last = Some((*d, info));
                     }
                 }
             }
             let Some((_, info)) = last else { continue };
-            let table = projector::table(&derive::stage_input(&self.store, info, head)?, Cut::All);
+            let table = &finals[&info.stage_key].1;
             let leaders: Vec<&str> = table
                 .iter()
                 .filter(|r| r.pos == 1)

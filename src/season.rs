@@ -43,7 +43,8 @@ impl Archive {
     ) -> Result<SeasonView> {
         let k = self.resolve_known_at(known_at)?;
         let info = self.one_stage(f, k)?;
-        let mut input = derive::stage_input(&self.store, &info, k)?;
+        let records = derive::match_records(&self.store, &info.stage_key, k)?;
+        let mut input = derive::stage_input_from(&self.store, &info, k, &records)?;
         if let Some(d) = as_of {
             input.matches.retain(|m| m.date <= d);
             input.adjustments.retain(|a| a.date <= d);
@@ -57,7 +58,7 @@ impl Archive {
             }
         }
         let table = projector::table(&input, Cut::All);
-        let results = derive::match_records(&self.store, &info.stage_key, k)?
+        let results = records
             .into_iter()
             .filter(|r| as_of.is_none_or(|d| r.result.date <= d))
             .map(|record| ResultRow {

@@ -189,12 +189,27 @@ pub fn renames(r: &impl Read, competition: &str, known_at: u64) -> Result<Vec<Te
 
 /// Everything the projector needs for one stage, as known at `known_at`.
 pub fn stage_input(r: &impl Read, info: &StageInfo, known_at: u64) -> Result<StageInput> {
+    stage_input_from(
+        r,
+        info,
+        known_at,
+        &match_records(r, &info.stage_key, known_at)?,
+    )
+}
+
+/// [`stage_input`] for a caller that already read the stage's match records.
+pub fn stage_input_from(
+    r: &impl Read,
+    info: &StageInfo,
+    known_at: u64,
+    records: &[MatchRecord],
+) -> Result<StageInput> {
     let teams = registrations(r, info, known_at)?
         .into_iter()
         .map(|(_, reg)| reg.team)
         .collect();
-    let matches = match_records(r, &info.stage_key, known_at)?
-        .into_iter()
+    let matches = records
+        .iter()
         .map(|rec| {
             let e = rec.effective(known_at);
             MatchLine {
@@ -202,8 +217,8 @@ pub fn stage_input(r: &impl Read, info: &StageInfo, known_at: u64) -> Result<Sta
                 round: rec.result.round,
                 seq: rec.seq,
                 counts: e.counts,
-                home: rec.result.home,
-                away: rec.result.away,
+                home: rec.result.home.clone(),
+                away: rec.result.away.clone(),
                 home_goals: e.home_goals,
                 away_goals: e.away_goals,
             }

@@ -122,14 +122,7 @@ pub fn registrations(
     info: &StageInfo,
     known_at: u64,
 ) -> Result<Vec<(u64, TeamRegistration)>> {
-    let mut all = scoped::<TeamRegistration>(r, TreeId::Teams, &info.season_key, known_at)?;
-    all.extend(scoped::<TeamRegistration>(
-        r,
-        TreeId::Teams,
-        &info.stage_key,
-        known_at,
-    )?);
-    all.sort_by_key(|(seq, _)| *seq);
+    let all = season_and_stage::<TeamRegistration>(r, TreeId::Teams, info, known_at)?;
     let mut order: Vec<String> = Vec::new();
     let mut latest: HashMap<String, (u64, TeamRegistration)> = HashMap::new();
     for (seq, reg) in all {
@@ -167,13 +160,18 @@ pub fn adjustments(
     info: &StageInfo,
     known_at: u64,
 ) -> Result<Vec<(u64, PointsAdjustment)>> {
-    let mut all = scoped::<PointsAdjustment>(r, TreeId::Adjustments, &info.season_key, known_at)?;
-    all.extend(scoped::<PointsAdjustment>(
-        r,
-        TreeId::Adjustments,
-        &info.stage_key,
-        known_at,
-    )?);
+    season_and_stage(r, TreeId::Adjustments, info, known_at)
+}
+
+/// The entries of a stage's season scope and of its own scope, in seq order.
+fn season_and_stage<T: serde::de::DeserializeOwned>(
+    r: &impl Read,
+    t: TreeId,
+    info: &StageInfo,
+    known_at: u64,
+) -> Result<Vec<(u64, T)>> {
+    let mut all = scoped::<T>(r, t, &info.season_key, known_at)?;
+    all.extend(scoped::<T>(r, t, &info.stage_key, known_at)?);
     all.sort_by_key(|(seq, _)| *seq);
     Ok(all)
 }

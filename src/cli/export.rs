@@ -32,18 +32,20 @@ pub struct Args {
     output: Option<PathBuf>,
 }
 
+/// Every event envelope as one JSON line (what `import` reads back).
+pub(super) fn jsonl(archive: &scoreledger::Archive) -> Result<String, Error> {
+    let mut text = String::new();
+    for env in archive.events() {
+        text.push_str(&serde_json::to_string(&env?).map_err(|e| Error::Invalid(e.to_string()))?);
+        text.push('\n');
+    }
+    Ok(text)
+}
+
 pub fn run(db: &Path, a: Args) -> Result<(), Error> {
     let archive = super::open_existing(db)?;
-    let mut text = String::new();
-    match a.format {
-        Format::Jsonl => {
-            for env in archive.events() {
-                text.push_str(
-                    &serde_json::to_string(&env?).map_err(|e| Error::Invalid(e.to_string()))?,
-                );
-                text.push('\n');
-            }
-        }
+    let text = match a.format {
+        Format::Jsonl => jsonl(&archive)?,
         Format::Csv => {
             let head = archive.head()?.seq;
             let rows = if head == 0 {
@@ -101,9 +103,9 @@ pub fn run(db: &Path, a: Args) -> Result<(), Error> {
                 "neutral",
                 "seq",
             ];
-            text = super::render::csv(&headers, &cells)?;
+            super::render::csv(&headers, &cells)?
         }
-    }
+    };
     match a.output {
         Some(p) => super::write_output(&p, &text),
         None => super::print(&text),

@@ -28,35 +28,26 @@ pub struct Args {
 
 pub fn run(db: &Path, a: Args) -> Result<(), Error> {
     let archive = super::open_existing(db)?;
-    let mut out = String::new();
+    if let Format::Jsonl = a.format {
+        return super::print(&super::export::jsonl(&archive)?);
+    }
     let mut rows = Vec::new();
     for env in archive.events() {
         let env = env?;
-        match a.format {
-            Format::Jsonl => {
-                out.push_str(
-                    &serde_json::to_string(&env).map_err(|e| Error::Invalid(e.to_string()))?,
-                );
-                out.push('\n');
-            }
-            Format::Table => rows.push(vec![
-                env.seq.to_string(),
-                env.recorded_at.to_string(),
-                env.hash.to_hex()[..16].to_string(),
-                env.event.kind().to_string(),
-                env.event.summary(),
-            ]),
-        }
+        rows.push(vec![
+            env.seq.to_string(),
+            env.recorded_at.to_string(),
+            env.hash.to_hex()[..16].to_string(),
+            env.event.kind().to_string(),
+            env.event.summary(),
+        ]);
     }
-    if let Format::Table = a.format {
-        let headers = [
-            ("seq", Align::Right),
-            ("recorded_at", Align::Left),
-            ("hash", Align::Left),
-            ("kind", Align::Left),
-            ("event", Align::Left),
-        ];
-        out = render::table(&headers, &rows);
-    }
-    super::print(&out)
+    let headers = [
+        ("seq", Align::Right),
+        ("recorded_at", Align::Left),
+        ("hash", Align::Left),
+        ("kind", Align::Left),
+        ("event", Align::Left),
+    ];
+    super::print(&render::table(&headers, &rows))
 }

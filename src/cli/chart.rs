@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use clap::ValueEnum;
 use scoreledger::chart::{self, Kind};
-use scoreledger::{Date, Error, KnownAt};
+use scoreledger::Error;
 
 use super::FilterArgs;
 
@@ -35,17 +35,13 @@ pub struct Args {
     /// Where to write the SVG (`-` for standard output).
     #[arg(long, value_name = "FILE.svg")]
     output: PathBuf,
-    /// Only results played on or before this date (YYYY-MM-DD).
-    #[arg(long, value_parser = Date::parse_iso)]
-    as_of: Option<Date>,
-    /// As the archive stood after event SEQ, or at an RFC 3339 instant.
-    #[arg(long, value_name = "SEQ|TIMESTAMP")]
-    known_at: Option<KnownAt>,
+    #[command(flatten)]
+    when: super::WhenArgs,
 }
 
 pub fn run(db: &Path, a: Args) -> Result<(), Error> {
     let archive = super::open_existing(db)?;
-    let view = archive.season_view(&a.filter.filter(), a.as_of, a.known_at)?;
+    let view = archive.season_view(&a.filter.filter(), a.when.as_of, a.when.known_at)?;
     let kind = match a.kind {
         ChartKind::Positions => Kind::Positions,
         ChartKind::Points => Kind::Points,

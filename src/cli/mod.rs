@@ -124,6 +124,17 @@ impl FilterArgs {
     }
 }
 
+/// A point in valid time and in transaction time, for commands that read a season.
+#[derive(clap::Args, Clone, Debug, Default)]
+pub struct WhenArgs {
+    /// Only results played on or before this date (YYYY-MM-DD).
+    #[arg(long, value_parser = scoreledger::Date::parse_iso)]
+    as_of: Option<scoreledger::Date>,
+    /// As the archive stood after event SEQ, or at an RFC 3339 instant.
+    #[arg(long, value_name = "SEQ|TIMESTAMP")]
+    known_at: Option<scoreledger::KnownAt>,
+}
+
 /// Why a compensating event is recorded.
 #[derive(clap::Args, Clone, Debug)]
 pub struct Why {

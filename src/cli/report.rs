@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use scoreledger::{report, Date, Error, KnownAt};
+use scoreledger::{report, Error};
 
 use super::FilterArgs;
 
@@ -24,17 +24,13 @@ pub struct Args {
     /// Where to write the page (`-` for standard output).
     #[arg(long, value_name = "FILE.html")]
     output: PathBuf,
-    /// Only results played on or before this date (YYYY-MM-DD).
-    #[arg(long, value_parser = Date::parse_iso)]
-    as_of: Option<Date>,
-    /// As the archive stood after event SEQ, or at an RFC 3339 instant.
-    #[arg(long, value_name = "SEQ|TIMESTAMP")]
-    known_at: Option<KnownAt>,
+    #[command(flatten)]
+    when: super::WhenArgs,
 }
 
 pub fn run(db: &Path, a: Args) -> Result<(), Error> {
     let archive = super::open_existing(db)?;
-    let view = archive.season_view(&a.filter.filter(), a.as_of, a.known_at)?;
+    let view = archive.season_view(&a.filter.filter(), a.when.as_of, a.when.known_at)?;
     let root = archive.merkle_root(view.known_at)?;
     super::write_output(&a.output, &report::html(&view, &root))
 }

@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use clap::ValueEnum;
-use scoreledger::{Date, Error, KnownAt, ResultsQuery};
+use scoreledger::{Error, ResultsQuery};
 use serde_json::json;
 
 use super::render::{self, Align};
@@ -33,18 +33,14 @@ pub enum Format {
 pub struct Args {
     #[command(flatten)]
     filter: FilterArgs,
-    /// Only results played on or before this date (YYYY-MM-DD).
-    #[arg(long, value_parser = Date::parse_iso)]
-    as_of: Option<Date>,
+    #[command(flatten)]
+    when: super::WhenArgs,
     /// Only results of rounds 1 to N.
     #[arg(long, value_name = "N")]
     round: Option<u32>,
     /// Only matches of this team (home or away).
     #[arg(long)]
     team: Option<String>,
-    /// As the archive stood after event SEQ, or at an RFC 3339 instant.
-    #[arg(long, value_name = "SEQ|TIMESTAMP")]
-    known_at: Option<KnownAt>,
     #[arg(long, value_enum, default_value = "table")]
     format: Format,
 }
@@ -53,10 +49,10 @@ pub fn run(db: &Path, a: Args) -> Result<(), Error> {
     let archive = super::open_existing(db)?;
     let q = ResultsQuery {
         filter: a.filter.filter(),
-        as_of: a.as_of,
+        as_of: a.when.as_of,
         round: a.round,
         team: a.team,
-        known_at: a.known_at,
+        known_at: a.when.known_at,
     };
     let rows = archive.results(&q)?;
     let text = match a.format {

@@ -105,22 +105,80 @@ impl Archive {
         self.store.path()
     }
 
-    /// The latest event (seq 0 and a zero hash when the archive is empty).
+    /// The latest event (seq 0 and a zero hash when the archive is empty),
+    /// read from the last entry of the chain itself.
     pub fn head(&self) -> Result<Head> {
-        match self.store.get(TreeId::Meta, keys::META_HEAD)? {
+        match self.store.last(TreeId::Events)? {
             None => Ok(Head::EMPTY),
-            Some(v) if v.len() == 48 => Ok(Head {
-                seq: u64::from_be_bytes(v[..8].try_into().expect("8 bytes")),
-                hash: Hash(v[8..40].try_into().expect("32 bytes")),
-                recorded_at: Timestamp::from_micros(i64::from_be_bytes(
-                    v[40..48].try_into().expect("8 bytes"),
-                )),
-            }),
-            Some(v) => Err(Error::Corrupt {
-                seq: 0,
-                msg: format!("head record is {} bytes, expected 48", v.len()),
-            }),
+            Some((k, v)) => {
+                let seq = k.as_slice().try_into().map(u64::from_be_bytes).unwrap_or(0);
+                let raw =
+                    encoding::split_envelope(&v).map_err(|msg| Error::Corrupt { seq, msg })?;
+                Ok(Head {
+                    seq: raw.seq,
+                    hash: raw.hash,
+                    recorded_at: raw.recorded_at,
+                })
+            }
         }
+    }
+
+    /// Where the head record (`meta/head`, a cache of the chain's last
+    /// entry) disagrees with the chain, if it does.
+    pub fn head_record_problem(&self) -> Result<Option<String>> {
+        let chain = self.head()?;
+        let record = self.store.get(TreeId::Meta, keys::META_HEAD)?;
+        let problem = match record {
+            None if chain.seq == 0 => return Ok(None),
+            None => "is missing".to_string(),
+            Some(v) if v.as_slice() == head_bytes(&chain).as_slice() => return Ok(None),
+            Some(v) if v.len() != 48 => format!("is {} bytes, expected 48", v.len()),
+            Some(v) => {
+                let r = Head {
+                    seq: u64::from_be_bytes(v[..8].try_into().expect("8 bytes")),
+                    hash: Hash(v[8..40].try_into().expect("32 bytes")),
+                    recorded_at: Timestamp::from_micros(i64::from_be_bytes(
+                        v[40..48].try_into().expect("8 bytes"),
+                    )),
+                };
+                format!(
+                    "says seq {} hash {} recorded at {}",
+                    r.seq, r.hash, r.recorded_at
+                )
+            }
+        };
+        Ok(Some(format!(
+            "the head record {problem}, but the chain ends at seq {} hash {} recorded at {}",
+            chain.seq, chain.hash, chain.recorded_at
+        )))
+    }
+
+    /// The head to append after: the chain's last entry, refused when the
+    /// head record disagrees with it or the entry's own hash does not
+    /// recompute (appending after damage would bury it).
+    fn head_for_append(&self) -> Result<Head> {
+        if let Some(problem) = self.head_record_problem()? {
+            return Err(Error::Corrupt {
+                seq: self.head()?.seq,
+                msg: format!("{problem}; nothing was appended. Run `scoreledger verify` to check the chain, then `scoreledger rebuild` to rewrite the head record from it"),
+            });
+        }
+        let head = self.head()?;
+        if head.seq > 0 {
+            let v = self
+                .store
+                .get(TreeId::Events, &keys::seq(head.seq))?
+                .unwrap_or_default();
+            let raw = encoding::split_envelope(&v)
+                .map_err(|msg| Error::Corrupt { seq: head.seq, msg })?;
+            if event_hash(raw.seq, raw.recorded_at, &raw.prev, raw.event_bytes) != raw.hash {
+                return Err(Error::Corrupt {
+                    seq: head.seq,
+                    msg: "the last event's stored hash does not recompute; nothing was appended (run `scoreledger verify`)".into(),
+                });
+            }
+        }
+        Ok(head)
     }
 
     /// Appends a batch of events, all or nothing, and flushes before returning.
@@ -133,7 +191,7 @@ impl Archive {
     /// `recorded_at` is the caller's clock; it is raised to the head's time
     /// if it is earlier, so that `recorded_at` never decreases along the chain.
     pub fn append(&mut self, events: Vec<Event>, recorded_at: Timestamp) -> Result<AppendReport> {
-        let head = self.head()?;
+        let head = self.head_for_append()?;
         let recorded_at = recorded_at.max(head.recorded_at);
         let mut w = self.store.writes();
         let mut d = Deriver::new(&mut w);
@@ -156,7 +214,7 @@ impl Archive {
             d.add_leaf(seq, &hash)?;
             let envelope = encoding::encode_envelope(seq, recorded_at, &prev, &hash, &bytes);
             d.writes_mut()
-                .put(TreeId::Events, &keys::seq(seq), envelope);
+                .put_new(TreeId::Events, &keys::seq(seq), envelope);
             report.appended.push(Appended {
                 index,
                 seq,
@@ -186,6 +244,11 @@ impl Archive {
     pub fn rebuild(&mut self) -> Result<u64> {
         let (mut w, n) = self.derive_all()?;
         w.put(TreeId::Meta, keys::META_DERIVED, vec![DERIVED_VERSION]);
+        let head = self.head()?;
+        match head.seq {
+            0 => w.del(TreeId::Meta, keys::META_HEAD),
+            _ => w.put(TreeId::Meta, keys::META_HEAD, head_bytes(&head)),
+        }
         w.commit()?;
         Ok(n)
     }

@@ -162,7 +162,7 @@ impl Archive {
             let teams = table.len() as u64;
             let counted = input.matches.iter().filter(|m| m.counts).count() as u64;
             let pairings = teams * teams.saturating_sub(1) / 2;
-            if pairings > 0 && counted > 0 && counted % pairings == 0 {
+            if pairings > 0 && counted > 0 && counted.is_multiple_of(pairings) {
                 let played: BTreeSet<u32> = table.iter().map(|r| r.played).collect();
                 if played.len() > 1 {
                     let detail: Vec<String> = table

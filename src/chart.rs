@@ -43,7 +43,7 @@ pub fn colour(i: usize, n: usize) -> String {
     }
     // Golden-angle hues, alternating lightness, so neighbours differ in both.
     let hue = (i as f64 * 137.508) % 360.0;
-    let light = if i % 2 == 0 { 38 } else { 55 };
+    let light = if i.is_multiple_of(2) { 38 } else { 55 };
     format!("hsl({hue:.0},70%,{light}%)")
 }
 

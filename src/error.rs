@@ -50,6 +50,9 @@ pub enum Error {
     /// Another process holds the store.
     #[error("store {} is in use by another scoreledger process (wait for it, or pass --wait SECONDS)", path.display())]
     Busy { path: PathBuf },
+    /// The device holding the store is full.
+    #[error("no space left on the device holding {}: free some space and run the command again (what was reported as appended is kept)", path.display())]
+    Full { path: PathBuf },
     /// The store is damaged or unreadable in a way that is not one event's fault.
     #[error("store {}: {msg}", path.display())]
     Store { path: PathBuf, msg: String },
@@ -67,7 +70,9 @@ impl Error {
             Error::Corrupt { .. } | Error::Mismatch { .. } | Error::Failed(_) => {
                 ErrorKind::Integrity
             }
-            Error::Store { .. } | Error::Busy { .. } | Error::Io(_) => ErrorKind::Storage,
+            Error::Store { .. } | Error::Busy { .. } | Error::Full { .. } | Error::Io(_) => {
+                ErrorKind::Storage
+            }
         }
     }
 }

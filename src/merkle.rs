@@ -48,7 +48,7 @@ fn split(n: u64) -> u64 {
 
 /// MTH of leaves `lo .. lo + n`.
 fn subtree(src: &impl Nodes, lo: u64, n: u64) -> Result<Hash, String> {
-    if n.is_power_of_two() && lo % n == 0 {
+    if n.is_power_of_two() && lo.is_multiple_of(n) {
         return src.node(n.trailing_zeros() as u8, lo / n);
     }
     let k = split(n);

@@ -106,7 +106,13 @@ pub struct Store {
     db: sled::Db,
     trees: Vec<sled::Tree>,
     path: PathBuf,
+    /// Held (an exclusive `flock`) for as long as the store is open, so that
+    /// the clean-up before sled opens never races another process's open.
+    _lock: std::fs::File,
 }
+
+/// The lock file beside sled's own files.
+pub const LOCK_FILE: &str = "scoreledger.lock";
 
 impl Store {
     /// Opens (creating if needed) the store at `path`.
@@ -117,22 +123,23 @@ impl Store {
                 path.display()
             )));
         }
+        let io_err = |e: std::io::Error| io_error(path, "cannot be opened", e);
+        std::fs::create_dir_all(path).map_err(io_err)?;
+        let lock = lock(path)?;
+        remove_unfinished_snapshots(path).map_err(io_err)?;
         let db = sled::Config::new()
             .path(path)
             .open()
             .map_err(|e| open_error(path, e))?;
-        let store_err = |e: sled::Error| Error::Store {
-            path: path.into(),
-            msg: e.to_string(),
-        };
         let trees = ALL_TREES
             .iter()
-            .map(|t| db.open_tree(t.name()).map_err(store_err))
+            .map(|t| db.open_tree(t.name()).map_err(|e| sled_error(path, e)))
             .collect::<Result<Vec<_>>>()?;
         Ok(Store {
             db,
             trees,
             path: path.into(),
+            _lock: lock,
         })
     }
 
@@ -145,10 +152,15 @@ impl Store {
     }
 
     fn err(&self, e: sled::Error) -> Error {
-        Error::Store {
-            path: self.path.clone(),
-            msg: e.to_string(),
-        }
+        sled_error(&self.path, e)
+    }
+
+    /// The last entry of a tree, if any.
+    pub fn last(&self, t: TreeId) -> Result<Option<Entry>> {
+        self.tree(t)
+            .last()
+            .map(|o| o.map(|(k, v)| (k.to_vec(), v.to_vec())))
+            .map_err(|e| self.err(e))
     }
 
     pub fn get(&self, t: TreeId, key: &[u8]) -> Result<Option<Vec<u8>>> {
@@ -220,6 +232,7 @@ impl Store {
             store: self,
             pending: vec![BTreeMap::new(); ALL_TREES.len()],
             cleared: [false; ALL_TREES.len()],
+            must_be_new: Vec::new(),
         }
     }
 
@@ -230,24 +243,93 @@ impl Store {
         self.tree(t).insert(key, value).map_err(|e| self.err(e))?;
         Ok(())
     }
+
+    /// Removes one stored entry outside any transaction. Only for tests
+    /// that simulate damage.
+    #[doc(hidden)]
+    pub fn tamper_remove(&self, t: TreeId, key: &[u8]) -> Result<()> {
+        self.tree(t).remove(key).map_err(|e| self.err(e))?;
+        Ok(())
+    }
 }
 
-fn open_error(path: &Path, e: sled::Error) -> Error {
-    let msg = match &e {
-        sled::Error::Io(io)
-            if io.kind() == std::io::ErrorKind::WouldBlock
-                || io.to_string().contains("could not acquire lock") =>
-        {
-            return Error::Busy { path: path.into() };
+/// Takes the store's lock file, or reports that another process holds it.
+fn lock(path: &Path) -> Result<std::fs::File> {
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(path.join(LOCK_FILE))
+        .map_err(|e| io_error(path, "cannot be opened", e))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => Err(Error::Busy { path: path.into() }),
+        Err(std::fs::TryLockError::Error(e)) => Err(io_error(path, "cannot be locked", e)),
+    }
+}
+
+/// sled 0.34 writes its snapshot to `snap.<lsn>.generating` while opening,
+/// then renames it. A process killed in between (or a full disk) leaves a
+/// partial file that sled would read next time as the newest snapshot and
+/// refuse the store as corrupted (sled issues 1527, 1533). Such a file is
+/// never a valid snapshot: sled only reads a snapshot after the rename. It
+/// is removed before opening, under the store's lock.
+fn remove_unfinished_snapshots(path: &Path) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(path)? {
+        let name = entry?.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with("snap.") && name.ends_with(".generating") {
+            std::fs::remove_file(path.join(&*name))?;
         }
-        sled::Error::Io(io) if io.kind() == std::io::ErrorKind::PermissionDenied => {
-            format!("cannot be opened: {io} (is it read-only?)")
-        }
-        other => format!("cannot be opened: {other}"),
+    }
+    Ok(())
+}
+
+/// True for "no space left on device" (and quota exhaustion).
+fn is_full(e: &std::io::Error) -> bool {
+    e.kind() == std::io::ErrorKind::StorageFull
+        || e.kind() == std::io::ErrorKind::QuotaExceeded
+        || e.raw_os_error() == Some(28)
+}
+
+fn io_error(path: &Path, what: &str, e: std::io::Error) -> Error {
+    if is_full(&e) {
+        return Error::Full { path: path.into() };
+    }
+    let msg = if e.kind() == std::io::ErrorKind::PermissionDenied {
+        format!("{what}: {e} (is it read-only?)")
+    } else {
+        format!("{what}: {e}")
     };
     Error::Store {
         path: path.into(),
         msg,
+    }
+}
+
+fn sled_error(path: &Path, e: sled::Error) -> Error {
+    match e {
+        sled::Error::Io(io) => io_error(path, "cannot be read or written", io),
+        other => Error::Store {
+            path: path.into(),
+            msg: other.to_string(),
+        },
+    }
+}
+
+fn open_error(path: &Path, e: sled::Error) -> Error {
+    match e {
+        sled::Error::Io(io)
+            if io.kind() == std::io::ErrorKind::WouldBlock
+                || io.to_string().contains("could not acquire lock") =>
+        {
+            Error::Busy { path: path.into() }
+        }
+        sled::Error::Io(io) => io_error(path, "cannot be opened", io),
+        other => Error::Store {
+            path: path.into(),
+            msg: format!("cannot be opened: {other}"),
+        },
     }
 }
 
@@ -257,6 +339,8 @@ pub struct Writes<'s> {
     store: &'s Store,
     pending: Vec<BTreeMap<Vec<u8>, Option<Vec<u8>>>>,
     cleared: [bool; ALL_TREES.len()],
+    /// Keys that must not exist in the store when the commit runs.
+    must_be_new: Vec<(TreeId, Vec<u8>)>,
 }
 
 impl Writes<'_> {
@@ -266,6 +350,13 @@ impl Writes<'_> {
 
     pub fn put(&mut self, t: TreeId, key: &[u8], value: Vec<u8>) {
         self.pending[t.index()].insert(key.to_vec(), Some(value));
+    }
+
+    /// Puts a value under a key that must be absent from the store: the
+    /// commit refuses (and writes nothing) if the key exists by then.
+    pub fn put_new(&mut self, t: TreeId, key: &[u8], value: Vec<u8>) {
+        self.must_be_new.push((t, key.to_vec()));
+        self.put(t, key, value);
     }
 
     pub fn del(&mut self, t: TreeId, key: &[u8]) {
@@ -358,19 +449,33 @@ impl Writes<'_> {
             return Ok(());
         }
         let trees: Vec<&sled::Tree> = store.trees.iter().collect();
+        let must_be_new = &self.must_be_new;
         trees
             .as_slice()
             .transaction(|tx| {
+                for (t, key) in must_be_new {
+                    if tx[t.index()].get(key)?.is_some() {
+                        return Err(ConflictableTransactionError::Abort((*t, key.clone())));
+                    }
+                }
                 for (i, batch) in &batches {
                     tx[*i].apply_batch(batch)?;
                 }
-                Ok::<(), ConflictableTransactionError<()>>(())
+                Ok(())
             })
-            .map_err(|e: TransactionError<()>| match e {
+            .map_err(|e: TransactionError<(TreeId, Vec<u8>)>| match e {
                 TransactionError::Storage(e) => store.err(e),
-                TransactionError::Abort(()) => Error::Store {
-                    path: store.path.clone(),
-                    msg: "transaction aborted".into(),
+                TransactionError::Abort((t, key)) => Error::Corrupt {
+                    seq: key
+                        .as_slice()
+                        .try_into()
+                        .map(u64::from_be_bytes)
+                        .unwrap_or(0),
+                    msg: format!(
+                        "refused to overwrite the existing entry {} of tree {}; nothing was written",
+                        hex::encode(&key),
+                        t.name()
+                    ),
                 },
             })?;
         store.db.flush().map_err(|e| store.err(e))?;

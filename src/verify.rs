@@ -68,11 +68,10 @@ impl Archive {
             Ok(true)
         })?;
         let count = expected - 1;
-        let head = self.head()?;
-        if head.seq != count || head.hash != prev {
+        if let Some(problem) = self.head_record_problem()? {
             return Err(Error::Corrupt {
-                seq: head.seq,
-                msg: format!("head record says seq {} hash {}, but the chain ends at seq {count} hash {prev}", head.seq, head.hash),
+                seq: count,
+                msg: format!("{problem} (run `scoreledger rebuild` to rewrite the head record from the chain)"),
             });
         }
         Ok(VerifyReport {

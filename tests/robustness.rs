@@ -405,7 +405,7 @@ fn a_killed_batched_import_keeps_whole_batches_and_resumes() {
         let seq = head_seq(&env);
         eprintln!("trial {trial}: killed with {seq} of {total} events committed");
         assert!(
-            seq % 500 == 0 || seq == total,
+            seq.is_multiple_of(500) || seq == total,
             "trial {trial}: {seq} events is not a whole number of batches of 500"
         );
         let out = env.ok(&["import", file.to_str().unwrap(), "--batch", "500"]);

@@ -6,16 +6,18 @@ use serde::Serialize;
 
 use crate::chain::{event_hash, Hash, Head};
 use crate::date::Timestamp;
-use crate::derive::Deriver;
+use crate::derive::{missing, ChunkReader, Deriver};
 use crate::encoding::{self, FORMAT_VERSION};
 use crate::error::{Error, Result};
 use crate::event::Event;
-use crate::keys;
-use crate::store::{Store, TreeId, Writes, DERIVED_TREES};
+use crate::keys::{self, Kind};
+use crate::packed;
+use crate::store::{Commit, Space, Store};
 
-/// The layout of the derived trees. A store whose derived trees were written
-/// with another layout is rebuilt from its events when opened.
-pub const DERIVED_VERSION: u8 = 3;
+/// The store layout this build writes: 1 was one sled tree per index
+/// (migrated on open), 2 is the packed log and derived trees of
+/// `schema/keys.md`.
+pub const LAYOUT: u8 = 2;
 
 /// An event with its place in the chain.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
@@ -65,38 +67,26 @@ pub struct Archive {
     pub(crate) store: Store,
 }
 
+/// Events per commit when migrating a store of the first layout.
+const MIGRATE_BATCH: usize = 20_000;
+
 impl Archive {
     /// Opens the archive at `path`, creating an empty one if there is none.
+    /// A store of the first layout (one sled tree per index) is migrated:
+    /// its envelopes are copied byte for byte and everything else derived
+    /// again, then its trees are dropped.
     pub fn open(path: &Path) -> Result<Archive> {
         let store = Store::open(path)?;
-        match store.get(TreeId::Meta, keys::META_FORMAT)? {
-            Some(v) if v.as_slice() == [FORMAT_VERSION] => {}
-            Some(v) => {
-                let found = v.first().copied().unwrap_or(0);
-                return Err(Error::Store {
-                    path: path.into(),
-                    msg: if found > FORMAT_VERSION {
-                        format!("was written by a newer scoreledger (format {found}; this build knows format {FORMAT_VERSION}); upgrade scoreledger")
-                    } else {
-                        format!("has unknown format {found}")
-                    },
-                });
-            }
-            None => {
-                let mut w = store.writes();
-                w.put(TreeId::Meta, keys::META_FORMAT, vec![FORMAT_VERSION]);
-                w.put(TreeId::Meta, keys::META_DERIVED, vec![DERIVED_VERSION]);
-                w.commit()?;
-            }
-        }
         let mut archive = Archive { store };
-        if archive
-            .store
-            .get(TreeId::Meta, keys::META_DERIVED)?
-            .as_deref()
-            != Some(&[DERIVED_VERSION][..])
-        {
-            archive.rebuild()?;
+        let format = archive.store.get(Space::Log, keys::META_FORMAT)?;
+        let layout = archive.store.get(Space::Log, keys::META_LAYOUT)?;
+        match (format, layout) {
+            (Some(f), Some(l)) => check_version(path, &f, &l)?,
+            _ if archive.store.has_legacy() => archive.migrate()?,
+            _ => archive.mark_new()?,
+        }
+        if archive.store.has_legacy() {
+            archive.store.drop_legacy()?;
         }
         Ok(archive)
     }
@@ -105,29 +95,106 @@ impl Archive {
         self.store.path()
     }
 
-    /// The latest event (seq 0 and a zero hash when the archive is empty),
-    /// read from the last entry of the chain itself.
-    pub fn head(&self) -> Result<Head> {
-        match self.store.last(TreeId::Events)? {
-            None => Ok(Head::EMPTY),
-            Some((k, v)) => {
-                let seq = k.as_slice().try_into().map(u64::from_be_bytes).unwrap_or(0);
-                let raw =
-                    encoding::split_envelope(&v).map_err(|msg| Error::Corrupt { seq, msg })?;
-                Ok(Head {
-                    seq: raw.seq,
-                    hash: raw.hash,
-                    recorded_at: raw.recorded_at,
-                })
-            }
-        }
+    fn mark_new(&mut self) -> Result<()> {
+        let mut c = Commit::default();
+        c.put(Space::Log, keys::META_FORMAT.to_vec(), vec![FORMAT_VERSION]);
+        c.put(Space::Log, keys::META_LAYOUT.to_vec(), vec![LAYOUT]);
+        self.store.commit(c)
     }
 
-    /// Where the head record (`meta/head`, a cache of the chain's last
-    /// entry) disagrees with the chain, if it does.
+    /// Copies the events of a first-layout store into the log and derives
+    /// the rest. The layout mark is written last, so a migration that is
+    /// stopped starts again from nothing the next time.
+    fn migrate(&mut self) -> Result<()> {
+        let path = self.store.path().to_path_buf();
+        let legacy_meta = self.store.legacy("meta")?;
+        let format = legacy_meta
+            .iter()
+            .find(|(k, _)| k.as_slice() == b"format")
+            .map(|(_, v)| v.clone())
+            .unwrap_or_else(|| vec![FORMAT_VERSION]);
+        check_version(&path, &format, &[LAYOUT])?;
+        self.clear_partial_migration()?;
+        let events = self.store.legacy("events")?;
+        let mut head = Head::EMPTY;
+        for batch in events.chunks(MIGRATE_BATCH) {
+            let mut d = Deriver::appending(&self.store, head.seq)?;
+            for (k, v) in batch {
+                let seq = head.seq + 1;
+                if k.as_slice() != keys::seq_bytes(seq) {
+                    return Err(Error::Store {
+                        path,
+                        msg: format!("cannot migrate: the events tree skips seq {seq} (found key {}); migrate with the scoreledger that wrote it", hex::encode(k)),
+                    });
+                }
+                let env = decode_envelope(seq, v)?;
+                d.apply(seq, &env.event)?;
+                d.add_leaf(seq, &env.hash)?;
+                d.push_envelope(seq, v)?;
+                head = Head {
+                    seq,
+                    hash: env.hash,
+                    recorded_at: env.recorded_at,
+                };
+            }
+            let mut c = Commit::default();
+            d.commit_into(&mut c)?;
+            self.store.commit(c)?;
+        }
+        let mut c = Commit::default();
+        if head.seq > 0 {
+            c.put(Space::Log, keys::META_HEAD.to_vec(), head_bytes(&head));
+        }
+        c.put(Space::Log, keys::META_FORMAT.to_vec(), vec![FORMAT_VERSION]);
+        c.put(Space::Log, keys::META_LAYOUT.to_vec(), vec![LAYOUT]);
+        self.store.commit(c)
+    }
+
+    /// Removes what a stopped migration wrote (it has no layout mark).
+    fn clear_partial_migration(&mut self) -> Result<()> {
+        let mut c = Commit::default();
+        for space in [Space::Log, Space::Derived] {
+            for e in self.store.iter(space) {
+                c.del(space, e?.0);
+            }
+        }
+        self.store.commit(c)
+    }
+
+    /// The latest event (seq 0 and a zero hash when the archive is empty),
+    /// read from the last entry of the log itself.
+    pub fn head(&self) -> Result<Head> {
+        let Some((k, v)) = self
+            .store
+            .last_with_prefix(Space::Log, &[Kind::Chunk as u8])?
+        else {
+            return Ok(Head::EMPTY);
+        };
+        let chunk = keys::chunk_number(&k).unwrap_or(0);
+        let mut last = None;
+        for (i, env) in packed::envelopes(&v).enumerate() {
+            let seq = packed::chunk_first(chunk) + i as u64;
+            last = Some((seq, env.map_err(|msg| Error::Corrupt { seq, msg })?));
+        }
+        let Some((seq, env)) = last else {
+            return Err(Error::Corrupt {
+                seq: packed::chunk_first(chunk),
+                msg: format!("chunk {chunk} of the log is empty"),
+            });
+        };
+        let raw = encoding::split_envelope(env).map_err(|msg| Error::Corrupt { seq, msg })?;
+        Ok(Head {
+            seq: raw.seq,
+            hash: raw.hash,
+            recorded_at: raw.recorded_at,
+        })
+    }
+
+    /// Where the head record (`M head`, a cache of the log's last entry)
+    /// disagrees with the log, if it does.
     pub fn head_record_problem(&self) -> Result<Option<String>> {
         let chain = self.head()?;
-        let record = self.store.get(TreeId::Meta, keys::META_HEAD)?;
+        let record = self.store.get(Space::Log, keys::META_HEAD)?;
         let problem = match record {
             None if chain.seq == 0 => return Ok(None),
             None => "is missing".to_string(),
@@ -153,7 +220,7 @@ impl Archive {
         )))
     }
 
-    /// The head to append after: the chain's last entry, refused when the
+    /// The head to append after: the log's last entry, refused when the
     /// head record disagrees with it or the entry's own hash does not
     /// recompute (appending after damage would bury it).
     fn head_for_append(&self) -> Result<Head> {
@@ -165,11 +232,9 @@ impl Archive {
         }
         let head = self.head()?;
         if head.seq > 0 {
-            let v = self
-                .store
-                .get(TreeId::Events, &keys::seq(head.seq))?
-                .unwrap_or_default();
-            let raw = encoding::split_envelope(&v)
+            let mut r = ChunkReader::new(&self.store);
+            let env = r.envelope(head.seq)?.ok_or_else(|| missing(head.seq))?;
+            let raw = encoding::split_envelope(env)
                 .map_err(|msg| Error::Corrupt { seq: head.seq, msg })?;
             if event_hash(raw.seq, raw.recorded_at, &raw.prev, raw.event_bytes) != raw.hash {
                 return Err(Error::Corrupt {
@@ -181,7 +246,8 @@ impl Archive {
         Ok(head)
     }
 
-    /// Appends a batch of events, all or nothing, and flushes before returning.
+    /// Appends a batch of events, all or nothing, and makes it durable
+    /// before returning.
     ///
     /// Names are spelled as the archive already spells them (matching is
     /// case- and accent-insensitive). Facts already recorded are skipped and
@@ -193,10 +259,11 @@ impl Archive {
     pub fn append(&mut self, events: Vec<Event>, recorded_at: Timestamp) -> Result<AppendReport> {
         let head = self.head_for_append()?;
         let recorded_at = recorded_at.max(head.recorded_at);
-        let mut w = self.store.writes();
-        let mut d = Deriver::new(&mut w);
+        let mut d = Deriver::appending(&self.store, head.seq)?;
         let mut report = AppendReport::default();
         let (mut seq, mut prev) = (head.seq, head.hash);
+        let mut bytes = Vec::with_capacity(256);
+        let mut envelope = Vec::with_capacity(512);
         for (index, event) in events.into_iter().enumerate() {
             let reject = |e: Error| Error::Rejected {
                 index,
@@ -208,13 +275,12 @@ impl Archive {
                 continue;
             }
             seq += 1;
-            let bytes = encoding::encode_event(&event);
+            encoding::encode_event_into(&event, &mut bytes);
             let hash = event_hash(seq, recorded_at, &prev, &bytes);
             d.apply(seq, &event).map_err(reject)?;
             d.add_leaf(seq, &hash)?;
-            let envelope = encoding::encode_envelope(seq, recorded_at, &prev, &hash, &bytes);
-            d.writes_mut()
-                .put_new(TreeId::Events, &keys::seq(seq), envelope);
+            encoding::encode_envelope_into(seq, recorded_at, &prev, &hash, &bytes, &mut envelope);
+            d.push_envelope(seq, &envelope)?;
             report.appended.push(Appended {
                 index,
                 seq,
@@ -227,68 +293,91 @@ impl Archive {
             report.head = Some(head);
             return Ok(report);
         }
-        d.reproject()?;
         let new_head = Head {
             seq,
             hash: prev,
             recorded_at,
         };
-        d.writes_mut()
-            .put(TreeId::Meta, keys::META_HEAD, head_bytes(&new_head));
-        w.commit()?;
+        let mut c = Commit::default();
+        d.commit_into(&mut c)?;
+        c.put(Space::Log, keys::META_HEAD.to_vec(), head_bytes(&new_head));
+        self.store.commit(c)?;
         report.head = Some(new_head);
         Ok(report)
     }
 
-    /// Recomputes every derived tree from the events alone, in one atomic write.
+    /// Recomputes every derived entry from the events alone, without reading
+    /// any stored derived value, into a fresh derived tree that replaces the
+    /// old one in one commit. Also rewrites the head record from the log.
     pub fn rebuild(&mut self) -> Result<u64> {
-        let (mut w, n) = self.derive_all()?;
-        w.put(TreeId::Meta, keys::META_DERIVED, vec![DERIVED_VERSION]);
+        let (mut c, n) = self.derive_all()?;
+        let generation = self.store.new_generation()?;
+        self.store
+            .fill_generation(&generation, c.take_puts(Space::Derived))?;
         let head = self.head()?;
-        match head.seq {
-            0 => w.del(TreeId::Meta, keys::META_HEAD),
-            _ => w.put(TreeId::Meta, keys::META_HEAD, head_bytes(&head)),
+        let mut log = Vec::new();
+        if head.seq > 0 {
+            log.push((keys::META_HEAD.to_vec(), head_bytes(&head)));
         }
-        w.commit()?;
+        self.store.switch_generation(generation, log)?;
+        if head.seq == 0 {
+            let mut c = Commit::default();
+            c.del(Space::Log, keys::META_HEAD.to_vec());
+            self.store.commit(c)?;
+        }
         Ok(n)
     }
 
-    /// Every derived tree recomputed from the events, as pending writes over
-    /// emptied trees (nothing is written until the caller commits).
-    pub(crate) fn derive_all(&self) -> Result<(Writes<'_>, u64)> {
-        let mut w = self.store.writes();
-        for t in DERIVED_TREES {
-            w.clear(t);
-        }
+    /// Every derived entry recomputed from the events, as the puts of a
+    /// commit (nothing is written).
+    pub(crate) fn derive_all(&self) -> Result<(Commit, u64)> {
+        let mut d = Deriver::rebuilding(&self.store);
         let mut n = 0;
-        {
-            let mut d = Deriver::new(&mut w);
-            for env in self.events() {
-                let env = env?;
-                d.apply(env.seq, &env.event)?;
-                d.add_leaf(env.seq, &env.hash)?;
-                n += 1;
-            }
-            d.reproject()?;
+        for env in self.events() {
+            let env = env?;
+            d.apply(env.seq, &env.event)?;
+            d.add_leaf(env.seq, &env.hash)?;
+            n += 1;
         }
-        Ok((w, n))
+        let mut c = Commit::default();
+        d.commit_into(&mut c)?;
+        Ok((c, n))
     }
 
     /// Every event in order, decoded (hashes are not checked here; see `verify`).
     pub fn events(&self) -> impl Iterator<Item = Result<Envelope>> + '_ {
-        self.store.iter(TreeId::Events).map(|e| {
-            let (k, v) = e?;
-            decode_envelope(&k, &v)
-        })
+        self.store
+            .scan_prefix(Space::Log, &[Kind::Chunk as u8])
+            .flat_map(|e| -> Vec<Result<Envelope>> {
+                let (k, v) = match e {
+                    Ok(kv) => kv,
+                    Err(e) => return vec![Err(e)],
+                };
+                let first = keys::chunk_number(&k).map(packed::chunk_first).unwrap_or(0);
+                packed::envelopes(&v)
+                    .enumerate()
+                    .map(|(i, env)| {
+                        let seq = first + i as u64;
+                        decode_envelope(seq, env.map_err(|msg| Error::Corrupt { seq, msg })?)
+                    })
+                    .collect()
+            })
     }
 
     /// One event by seq.
     pub fn event(&self, seq: u64) -> Result<Option<Envelope>> {
-        let k = keys::seq(seq);
-        self.store
-            .get(TreeId::Events, &k)?
-            .map(|v| decode_envelope(&k, &v))
-            .transpose()
+        let mut r = ChunkReader::new(&self.store);
+        match r.envelope(seq)? {
+            Some(env) => decode_envelope(seq, env).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// The stored envelope bytes of one event.
+    pub fn envelope_bytes(&self, seq: u64) -> Result<Option<Vec<u8>>> {
+        Ok(ChunkReader::new(&self.store)
+            .envelope(seq)?
+            .map(<[u8]>::to_vec))
     }
 
     /// The raw store, for tests that simulate damage.
@@ -296,6 +385,43 @@ impl Archive {
     pub fn store(&self) -> &Store {
         &self.store
     }
+
+    /// Replaces the stored envelope of `seq` outside any commit. Only for
+    /// tests that simulate tampering with the files.
+    #[doc(hidden)]
+    pub fn tamper_envelope(&self, seq: u64, envelope: &[u8]) -> Result<()> {
+        let c = packed::chunk_of(seq);
+        let key = keys::chunk(c);
+        let old = self
+            .store
+            .get(Space::Log, &key)?
+            .ok_or_else(|| missing(seq))?;
+        let mut new = Vec::new();
+        for (i, env) in packed::envelopes(&old).enumerate() {
+            let env = env.map_err(|msg| Error::Corrupt { seq, msg })?;
+            let here = packed::chunk_first(c) + i as u64 == seq;
+            packed::push_envelope(&mut new, if here { envelope } else { env });
+        }
+        self.store.tamper(Space::Log, &key, &new)
+    }
+}
+
+/// Refuses a store written by a newer scoreledger.
+fn check_version(path: &Path, format: &[u8], layout: &[u8]) -> Result<()> {
+    let f = format.first().copied().unwrap_or(0);
+    let l = layout.first().copied().unwrap_or(0);
+    if f == FORMAT_VERSION && format.len() == 1 && l == LAYOUT && layout.len() == 1 {
+        return Ok(());
+    }
+    let msg = if f > FORMAT_VERSION || l > LAYOUT {
+        format!("was written by a newer scoreledger (format {f}, layout {l}; this build knows format {FORMAT_VERSION}, layout {LAYOUT}); upgrade scoreledger")
+    } else {
+        format!("has unknown format {f}, layout {l}")
+    };
+    Err(Error::Store {
+        path: path.into(),
+        msg,
+    })
 }
 
 fn head_bytes(h: &Head) -> Vec<u8> {
@@ -306,8 +432,8 @@ fn head_bytes(h: &Head) -> Vec<u8> {
     v
 }
 
-pub(crate) fn decode_envelope(key: &[u8], value: &[u8]) -> Result<Envelope> {
-    let seq = key.try_into().map(u64::from_be_bytes).unwrap_or(0);
+/// Decodes a stored envelope; damage is named by `seq`.
+pub(crate) fn decode_envelope(seq: u64, value: &[u8]) -> Result<Envelope> {
     let corrupt = |msg: String| Error::Corrupt { seq, msg };
     let raw = encoding::split_envelope(value).map_err(corrupt)?;
     let event = encoding::decode_event(raw.event_bytes).map_err(corrupt)?;

@@ -38,6 +38,12 @@ pub fn encode_event(event: &Event) -> Vec<u8> {
     encode_value(event)
 }
 
+/// The canonical bytes of an event, into a buffer (cleared first).
+pub fn encode_event_into(event: &Event, out: &mut Vec<u8>) {
+    out.clear();
+    bincode::serde::encode_into_std_write(event, out, config()).expect("plain data always encodes");
+}
+
 /// Decodes canonical event bytes, refusing trailing bytes and any encoding
 /// that is not the canonical one (re-encoding must give the same bytes).
 pub fn decode_event(bytes: &[u8]) -> Result<Event, String> {
@@ -96,13 +102,26 @@ pub fn encode_envelope(
     event_bytes: &[u8],
 ) -> Vec<u8> {
     let mut v = Vec::with_capacity(ENVELOPE_HEADER_LEN + event_bytes.len());
+    encode_envelope_into(seq, recorded_at, prev, hash, event_bytes, &mut v);
+    v
+}
+
+/// [`encode_envelope`] into a buffer (cleared first).
+pub fn encode_envelope_into(
+    seq: u64,
+    recorded_at: Timestamp,
+    prev: &Hash,
+    hash: &Hash,
+    event_bytes: &[u8],
+    v: &mut Vec<u8>,
+) {
+    v.clear();
     v.push(FORMAT_VERSION);
     v.extend_from_slice(&seq.to_be_bytes());
     v.extend_from_slice(&recorded_at.as_micros().to_be_bytes());
     v.extend_from_slice(&prev.0);
     v.extend_from_slice(&hash.0);
     v.extend_from_slice(event_bytes);
-    v
 }
 
 /// Splits a stored envelope into its fields.

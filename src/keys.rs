@@ -5,7 +5,6 @@
 
 use crate::date::Date;
 use crate::names::fold;
-use crate::projector::SnapshotAt;
 
 /// Identifies a season (`competition`, `season`) or one stage of it.
 pub type ScopeKey = [u8; 8];
@@ -85,12 +84,130 @@ pub fn match_id(
     MatchId(out)
 }
 
-/// `events`: seq.
-pub fn seq(seq: u64) -> [u8; 8] {
+/// The kinds of entries, by the first byte of their key (`schema/keys.md`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[repr(u8)]
+pub enum Kind {
+    /// log: the store's meta records.
+    Meta = b'M',
+    /// log: a chunk of envelopes.
+    Chunk = b'E',
+    /// derived: a stage's description.
+    Stage = b'S',
+    /// derived: a stage's team dictionary.
+    Teams = b'D',
+    /// derived: a block of a stage's match rows, keyed by its first row.
+    Rows = b'B',
+    /// derived: a compensating event, under the match it changes.
+    Change = b'C',
+    /// derived: a rules event, under its scope.
+    Rules = b'R',
+    /// derived: a team registration, under its scope.
+    Registration = b'T',
+    /// derived: season facts, under the season.
+    Facts = b'F',
+    /// derived: a points adjustment, under its scope.
+    Adjustment = b'A',
+    /// derived: a team rename, under its competition.
+    Rename = b'N',
+    /// derived: a list of names as first spelled.
+    Names = b'L',
+    /// derived: a group of Merkle nodes of one level.
+    Merkle = b'H',
+}
+
+impl Kind {
+    /// Every derived kind, in key order.
+    pub const DERIVED: [Kind; 11] = [
+        Kind::Adjustment,
+        Kind::Rows,
+        Kind::Change,
+        Kind::Teams,
+        Kind::Facts,
+        Kind::Merkle,
+        Kind::Names,
+        Kind::Rename,
+        Kind::Rules,
+        Kind::Stage,
+        Kind::Registration,
+    ];
+
+    pub fn of(key: &[u8]) -> Option<Kind> {
+        let b = *key.first()?;
+        Kind::DERIVED
+            .into_iter()
+            .chain([Kind::Meta, Kind::Chunk])
+            .find(|k| *k as u8 == b)
+    }
+
+    /// What the entries hold, for messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Meta => "meta",
+            Kind::Chunk => "chunk",
+            Kind::Stage => "stage",
+            Kind::Teams => "team dictionary",
+            Kind::Rows => "rows",
+            Kind::Change => "change",
+            Kind::Rules => "rules",
+            Kind::Registration => "registration",
+            Kind::Facts => "facts",
+            Kind::Adjustment => "adjustment",
+            Kind::Rename => "rename",
+            Kind::Names => "names",
+            Kind::Merkle => "merkle",
+        }
+    }
+}
+
+/// A key of the first layout's `events` tree: seq `u64` BE (read only to migrate).
+pub fn seq_bytes(seq: u64) -> [u8; 8] {
     seq.to_be_bytes()
 }
 
-/// `by_date`: stage (8) | date yyyymmdd (4) | round, 0 for none (4) | seq (8).
+/// `log` meta records.
+pub const META_FORMAT: &[u8] = b"Mformat";
+pub const META_LAYOUT: &[u8] = b"Mlayout";
+pub const META_HEAD: &[u8] = b"Mhead";
+
+/// `E | chunk u64 BE`.
+pub fn chunk(c: u64) -> [u8; 9] {
+    let mut k = [Kind::Chunk as u8; 9];
+    k[1..].copy_from_slice(&c.to_be_bytes());
+    k
+}
+
+/// The chunk number of a chunk key.
+pub fn chunk_number(key: &[u8]) -> Option<u64> {
+    (key.len() == 9 && key[0] == Kind::Chunk as u8)
+        .then(|| u64::from_be_bytes(key[1..].try_into().expect("8 bytes")))
+}
+
+/// `S | season scope (8) | stage scope (8)`.
+pub fn stage(season: &ScopeKey, stage: &ScopeKey) -> [u8; 17] {
+    let mut k = [Kind::Stage as u8; 17];
+    k[1..9].copy_from_slice(season);
+    k[9..].copy_from_slice(stage);
+    k
+}
+
+/// `S | season scope`: every stage of a season.
+pub fn stages_of(season: &ScopeKey) -> [u8; 9] {
+    prefixed(Kind::Stage, season)
+}
+
+/// `D | stage scope`.
+pub fn teams(stage: &ScopeKey) -> [u8; 9] {
+    prefixed(Kind::Teams, stage)
+}
+
+/// `B | stage scope`: every row block of a stage.
+pub fn rows_of(stage: &ScopeKey) -> [u8; 9] {
+    prefixed(Kind::Rows, stage)
+}
+
+/// stage scope (8) | date yyyymmdd (4) | round, 0 for none (4) | seq (8):
+/// where a match sits in its stage, in date and round order.
 pub fn by_date(stage: &ScopeKey, date: Date, round: Option<u32>, seq: u64) -> [u8; 24] {
     let mut k = [0u8; 24];
     k[..8].copy_from_slice(stage);
@@ -100,87 +217,91 @@ pub fn by_date(stage: &ScopeKey, date: Date, round: Option<u32>, seq: u64) -> [u
     k
 }
 
-/// The seq at the end of a `by_date` key.
-pub fn by_date_seq(key: &[u8]) -> Option<u64> {
-    key.get(16..24)
+/// `B | by_date` of a block's first row.
+pub fn rows(stage: &ScopeKey, date: Date, round: Option<u32>, seq: u64) -> [u8; 25] {
+    let mut k = [Kind::Rows as u8; 25];
+    k[1..].copy_from_slice(&by_date(stage, date, round, seq));
+    k
+}
+
+/// `C | stage scope`: every change in a stage.
+pub fn changes_of(stage: &ScopeKey) -> [u8; 9] {
+    prefixed(Kind::Change, stage)
+}
+
+/// `C | stage scope (8) | seq of the match (8) | seq of the change (8)`.
+pub fn change(stage: &ScopeKey, match_seq: u64, seq: u64) -> [u8; 25] {
+    let mut k = [Kind::Change as u8; 25];
+    k[1..9].copy_from_slice(stage);
+    k[9..17].copy_from_slice(&match_seq.to_be_bytes());
+    k[17..].copy_from_slice(&seq.to_be_bytes());
+    k
+}
+
+/// The (match seq, change seq) of a change key.
+pub fn change_seqs(key: &[u8]) -> Option<(u64, u64)> {
+    let b = key.get(9..25)?;
+    Some((
+        u64::from_be_bytes(b[..8].try_into().expect("8 bytes")),
+        u64::from_be_bytes(b[8..].try_into().expect("8 bytes")),
+    ))
+}
+
+/// `R`, `T`, `F`, `A` or `N` | scope (8): every entry of a scope.
+pub fn scoped_of(kind: Kind, scope: &ScopeKey) -> [u8; 9] {
+    prefixed(kind, scope)
+}
+
+/// `R`, `T`, `F`, `A` or `N` | scope (8) | seq (8).
+pub fn scoped(kind: Kind, scope: &ScopeKey, seq: u64) -> [u8; 17] {
+    let mut k = [kind as u8; 17];
+    k[1..9].copy_from_slice(scope);
+    k[9..].copy_from_slice(&seq.to_be_bytes());
+    k
+}
+
+/// The seq at the end of a `scoped` key.
+pub fn scoped_seq(key: &[u8]) -> Option<u64> {
+    key.get(9..17)
         .map(|b| u64::from_be_bytes(b.try_into().expect("8 bytes")))
 }
 
-/// Snapshot kinds: after a date, after a round.
-pub const SNAP_DATE: u8 = b'D';
-pub const SNAP_ROUND: u8 = b'R';
+/// Lists of names: competitions; seasons of a competition; stages and
+/// teams of a season.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum NameList {
+    Competitions,
+    Seasons(ScopeKey),
+    Stages(ScopeKey),
+    Teams(ScopeKey),
+}
 
-/// `snapshots`: stage (8) | kind `D` or `R` (1) | yyyymmdd or round (4).
-pub fn snapshot(stage: &ScopeKey, at: SnapshotAt) -> [u8; 13] {
-    let (kind, n) = match at {
-        SnapshotAt::Date(d) => (SNAP_DATE, d.to_key()),
-        SnapshotAt::Round(r) => (SNAP_ROUND, r),
+/// `L | c`; `L | s | competition scope`; `L | g | season scope`; `L | t | season scope`.
+pub fn names(list: NameList) -> Vec<u8> {
+    let (tag, parent): (u8, &[u8]) = match &list {
+        NameList::Competitions => (b'c', &[]),
+        NameList::Seasons(c) => (b's', c),
+        NameList::Stages(s) => (b'g', s),
+        NameList::Teams(s) => (b't', s),
     };
-    snapshot_raw(stage, kind, n)
-}
-
-pub fn snapshot_raw(stage: &ScopeKey, kind: u8, n: u32) -> [u8; 13] {
-    let mut k = [0u8; 13];
-    k[..8].copy_from_slice(stage);
-    k[8] = kind;
-    k[9..].copy_from_slice(&n.to_be_bytes());
-    k
-}
-
-/// `stages`: season scope (8) | stage scope (8).
-pub fn stage(season: &ScopeKey, stage: &ScopeKey) -> [u8; 16] {
-    let mut k = [0u8; 16];
-    k[..8].copy_from_slice(season);
-    k[8..].copy_from_slice(stage);
-    k
-}
-
-/// `rules`, `teams`, `facts`: scope (8) | seq (8).
-pub fn scoped_seq(scope: &ScopeKey, seq: u64) -> [u8; 16] {
-    let mut k = [0u8; 16];
-    k[..8].copy_from_slice(scope);
-    k[8..].copy_from_slice(&seq.to_be_bytes());
-    k
-}
-
-/// The seq at the end of a `scoped_seq` key.
-pub fn scoped_seq_seq(key: &[u8]) -> Option<u64> {
-    key.get(8..16)
-        .map(|b| u64::from_be_bytes(b.try_into().expect("8 bytes")))
-}
-
-/// `names` kinds.
-pub const NAME_COMPETITION: u8 = b'c';
-pub const NAME_SEASON: u8 = b's';
-pub const NAME_STAGE: u8 = b'g';
-pub const NAME_TEAM: u8 = b't';
-
-/// `names`: `c` | fold(competition); `s` | fold(competition) 0x00 fold(season);
-/// `g` / `t` | season scope (8) | fold(name).
-pub fn name(kind: u8, parent: &[u8], name: &str) -> Vec<u8> {
-    let f = fold(name);
-    let mut k = Vec::with_capacity(1 + parent.len() + 1 + f.len());
-    k.push(kind);
+    let mut k = vec![Kind::Names as u8, tag];
     k.extend_from_slice(parent);
-    if kind == NAME_SEASON {
-        k.push(0);
-    }
-    k.extend_from_slice(f.as_bytes());
     k
 }
 
-/// `merkle`: level (1) | index (8).
-pub fn merkle(level: u8, index: u64) -> [u8; 9] {
-    let mut k = [0u8; 9];
-    k[0] = level;
-    k[1..].copy_from_slice(&index.to_be_bytes());
+/// `H | level (1) | group (8)`: nodes `group * GROUP ..` of a level.
+pub fn merkle_group(level: u8, group: u64) -> [u8; 10] {
+    let mut k = [Kind::Merkle as u8; 10];
+    k[1] = level;
+    k[2..].copy_from_slice(&group.to_be_bytes());
     k
 }
 
-/// `meta` keys.
-pub const META_HEAD: &[u8] = b"head";
-pub const META_FORMAT: &[u8] = b"format";
-pub const META_DERIVED: &[u8] = b"derived";
+fn prefixed(kind: Kind, scope: &ScopeKey) -> [u8; 9] {
+    let mut k = [kind as u8; 9];
+    k[1..].copy_from_slice(scope);
+    k
+}
 
 #[cfg(test)]
 mod tests {
@@ -205,18 +326,31 @@ mod tests {
     }
 
     #[test]
-    fn by_date_keys_sort_by_date_then_round_then_seq() {
+    fn row_keys_sort_by_date_then_round_then_seq() {
         let s = stage_scope("C", "S", "X");
         let d1 = Date::parse_iso("1984-12-02").unwrap();
         let d2 = Date::parse_iso("1984-12-05").unwrap();
         let mut keys = [
-            by_date(&s, d2, Some(1), 1),
-            by_date(&s, d1, Some(2), 9),
-            by_date(&s, d1, Some(2), 3),
-            by_date(&s, d1, None, 50),
+            rows(&s, d2, Some(1), 1),
+            rows(&s, d1, Some(2), 9),
+            rows(&s, d1, Some(2), 3),
+            rows(&s, d1, None, 50),
         ];
         keys.sort();
-        let seqs: Vec<u64> = keys.iter().map(|k| by_date_seq(k).unwrap()).collect();
+        let seqs: Vec<u64> = keys.iter().map(|k| scoped_seq(&k[8..]).unwrap()).collect();
         assert_eq!(seqs, vec![50, 3, 9, 1]);
+        assert!(keys.iter().all(|k| k.starts_with(&rows_of(&s))));
+    }
+
+    #[test]
+    fn every_kind_is_found_from_its_key() {
+        for k in Kind::DERIVED {
+            assert_eq!(Kind::of(&[k as u8, 1, 2]), Some(k));
+        }
+        assert_eq!(Kind::of(&chunk(7)), Some(Kind::Chunk));
+        assert_eq!(chunk_number(&chunk(7)), Some(7));
+        let mut sorted = Kind::DERIVED;
+        sorted.sort_by_key(|k| *k as u8);
+        assert_eq!(sorted, Kind::DERIVED);
     }
 }

@@ -72,6 +72,7 @@ pub mod import;
 pub mod keys;
 pub mod merkle;
 pub mod names;
+pub mod packed;
 pub mod projector;
 pub mod query;
 pub mod record;

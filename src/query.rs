@@ -4,14 +4,15 @@
 use crate::archive::Archive;
 use crate::chain::Hash;
 use crate::date::{Date, Timestamp};
-use crate::derive::{self, decode_derived, Effective, MatchRecord, StageInfo};
+use crate::derive::{self, decode_derived, Effective, MatchRecord, StageInfo, StageRows};
 use crate::error::{Error, Result};
-use crate::event::{Event, MatchId, SeasonFacts};
-use crate::keys;
+use crate::event::{Event, SeasonFacts};
+use crate::keys::{self, Kind, NameList};
 use crate::names;
+use crate::packed;
 use crate::projector::{self, Cut, Row};
 use crate::rules::Scoring;
-use crate::store::TreeId;
+use crate::store::Space;
 
 /// Narrows the archive to stages; a missing field matches everything.
 #[derive(Clone, Debug, Default)]
@@ -209,9 +210,9 @@ impl Archive {
     /// Every stage the archive knows, in competition, season, stage order.
     pub fn stages(&self) -> Result<Vec<StageInfo>> {
         let mut out = Vec::new();
-        for e in self.store.iter(TreeId::Stages) {
+        for e in self.store.scan_prefix(Space::Derived, &[Kind::Stage as u8]) {
             let (k, v) = e?;
-            out.push(decode_derived::<StageInfo>(TreeId::Stages, &k, &v)?);
+            out.push(decode_derived::<StageInfo>(&k, &v)?);
         }
         out.sort_by_key(|s| {
             (
@@ -313,33 +314,13 @@ impl Archive {
                 info.competition, info.season, info.stage
             ))
         };
-        let scoring = derive::scoring(&self.store, &info, k)?;
-        let rows = if info.last_seq <= k {
-            // Every event that shaped this stage is known at k: the stored snapshots are the answer.
-            let (kind, hi) = match cut {
-                Cut::All => (keys::SNAP_DATE, u32::MAX),
-                Cut::AsOf(d) => (keys::SNAP_DATE, d.to_key()),
-                Cut::Round(n) => (keys::SNAP_ROUND, n),
-            };
-            let lo = keys::snapshot_raw(&info.stage_key, kind, 0);
-            if kind == keys::SNAP_ROUND {
-                let any = keys::snapshot_raw(&info.stage_key, kind, u32::MAX);
-                if self.store.last_in(TreeId::Snapshots, &lo, &any)?.is_none() {
-                    return Err(no_rounds());
-                }
-            }
-            let hi = keys::snapshot_raw(&info.stage_key, kind, hi);
-            match self.store.last_in(TreeId::Snapshots, &lo, &hi)? {
-                Some((key, v)) => decode_derived(TreeId::Snapshots, &key, &v)?,
-                None => projector::empty_table(&derive::stage_input(&self.store, &info, k)?),
-            }
-        } else {
-            let input = derive::stage_input(&self.store, &info, k)?;
-            if matches!(cut, Cut::Round(_)) && !input.matches.iter().any(|m| m.round.is_some()) {
-                return Err(no_rounds());
-            }
-            projector::table(&input, cut)
-        };
+        let stage = StageRows::read(&self.store, &info.stage_key)?;
+        let input = derive::stage_input_with(&self.store, &info, k, stage.lines(k))?;
+        if matches!(cut, Cut::Round(_)) && !input.matches.iter().any(|m| m.round.is_some()) {
+            return Err(no_rounds());
+        }
+        let rows = projector::table(&input, cut);
+        let scoring = input.scoring;
         Ok(Standings {
             competition: info.competition,
             season: info.season,
@@ -369,7 +350,7 @@ impl Archive {
         let mut found = false;
         let mut teams_seen: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
         for info in &stages {
-            for rec in derive::match_records(&self.store, &info.stage_key, k)? {
+            for rec in StageRows::read(&self.store, &info.stage_key)?.records(&self.store, k)? {
                 let m = &rec.result;
                 if let Some(w) = &want {
                     let plays = names::fold(&m.home) == *w || names::fold(&m.away) == *w;
@@ -416,14 +397,9 @@ impl Archive {
         known_at: u64,
     ) -> Result<Option<SeasonFacts>> {
         let scope = keys::season_scope(competition, season);
-        let mut last = None;
-        for e in self.store.scan_prefix(TreeId::Facts, &scope) {
-            let (k, v) = e?;
-            if keys::scoped_seq_seq(&k).unwrap_or(0) <= known_at {
-                last = Some(decode_derived(TreeId::Facts, &k, &v)?);
-            }
-        }
-        Ok(last)
+        Ok(derive::scoped(&self.store, Kind::Facts, &scope, known_at)?
+            .pop()
+            .map(|(_, f)| f))
     }
 }
 
@@ -437,22 +413,15 @@ impl Archive {
         stage: Option<&str>,
     ) -> Result<Option<crate::event::Rules>> {
         let scope = keys::scope(competition, season, stage);
-        let mut last = None;
-        for e in self.store.scan_prefix(TreeId::Rules, &scope) {
-            let (k, v) = e?;
-            last = Some(decode_derived(TreeId::Rules, &k, &v)?);
-        }
-        Ok(last)
+        Ok(derive::scoped(&self.store, Kind::Rules, &scope, u64::MAX)?
+            .pop()
+            .map(|(_, r)| r))
     }
 
     /// True when the season already has a team of this name (any spelling).
     pub fn knows_team(&self, competition: &str, season: &str, team: &str) -> Result<bool> {
-        let key = keys::name(
-            keys::NAME_TEAM,
-            &keys::season_scope(competition, season),
-            team,
-        );
-        Ok(self.store.get(TreeId::Names, &key)?.is_some())
+        let list = NameList::Teams(keys::season_scope(competition, season));
+        Ok(derive::spelled(&self.store, list, team)?.is_some())
     }
 }
 
@@ -465,28 +434,37 @@ impl Archive {
         }
         let bytes =
             hex::decode(&p[..p.len() / 2 * 2]).map_err(|e| Error::Invalid(e.to_string()))?;
-        let mut found = Vec::new();
-        for e in self.store.scan_prefix(TreeId::Matches, &bytes) {
-            let (k, _) = e?;
-            if hex::encode(&k).starts_with(&p) {
-                found.push(k);
-            }
-        }
+        // Every row of every stage: (stage key, row).
+        let mut found: Vec<(keys::ScopeKey, packed::Row)> = Vec::new();
+        self.store
+            .for_each(Space::Derived, &[Kind::Rows as u8], |k, v| {
+                for r in packed::decode_rows(v).map_err(|e| derive::damaged(k, e))? {
+                    if r.id.0.starts_with(&bytes) && r.id.to_hex().starts_with(&p) {
+                        let stage = k[1..9].try_into().expect("8 bytes");
+                        found.push((stage, r));
+                    }
+                }
+                Ok(true)
+            })?;
         match found.len() {
             0 => Err(Error::NotFound(format!("unknown match id '{prefix}'"))),
             1 => {
-                let id = MatchId(
-                    found[0]
-                        .as_slice()
-                        .try_into()
-                        .map_err(|_| Error::Invalid("bad match key".into()))?,
-                );
-                derive::find_match(&self.store, &id)?
-                    .ok_or_else(|| Error::NotFound(format!("unknown match id '{prefix}'")))
+                let (stage, row) = &found[0];
+                let rows = StageRows::read(&self.store, stage)?;
+                Ok(MatchRecord {
+                    id: row.id,
+                    seq: row.seq,
+                    result: derive::ChunkReader::new(&self.store).result(row.seq)?,
+                    changes: rows.changes_of(row.seq).to_vec(),
+                })
             }
             n => Err(Error::Invalid(format!(
                 "match id '{prefix}' is ambiguous ({n} matches: {}); give more characters",
-                found.iter().map(hex::encode).collect::<Vec<_>>().join(", ")
+                found
+                    .iter()
+                    .map(|(_, r)| r.id.to_hex())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ))),
         }
     }

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::event::{MatchId, MatchResult, MatchStatus};
 
-/// What the `by_date` index holds for each match.
+/// A match as recorded, with every compensating event since.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MatchRecord {
     pub id: MatchId,
@@ -65,49 +65,65 @@ pub struct Effective {
     pub awarded_to: Option<String>,
 }
 
+/// A recorded score and status with every change up to `known_at` applied
+/// in order (`changes` in seq order).
+pub fn effective(
+    (home_goals, away_goals): (u16, u16),
+    status: MatchStatus,
+    changes: &[MatchChange],
+    known_at: u64,
+) -> Effective {
+    let mut e = Effective {
+        home_goals,
+        away_goals,
+        counts: status.counts(),
+        state: MatchState::Recorded,
+        reason: None,
+        awarded_to: None,
+    };
+    for c in changes.iter().filter(|c| c.seq <= known_at) {
+        match &c.kind {
+            ChangeKind::Corrected {
+                home_goals,
+                away_goals,
+            } => {
+                e.home_goals = *home_goals;
+                e.away_goals = *away_goals;
+                e.state = MatchState::Corrected;
+            }
+            ChangeKind::Awarded {
+                to,
+                home_goals,
+                away_goals,
+                ..
+            } => {
+                e.home_goals = *home_goals;
+                e.away_goals = *away_goals;
+                e.counts = true;
+                e.state = MatchState::Awarded;
+                e.awarded_to = Some(to.clone());
+            }
+            ChangeKind::Annulled => {
+                e.counts = false;
+                e.state = MatchState::Annulled;
+            }
+        }
+        e.reason = Some(c.reason.clone());
+    }
+    e
+}
+
 impl MatchRecord {
     /// The match as known at `known_at`: the recorded result with every
     /// compensating event up to that seq applied in order.
     pub fn effective(&self, known_at: u64) -> Effective {
         let r = &self.result;
-        let mut e = Effective {
-            home_goals: r.home_goals,
-            away_goals: r.away_goals,
-            counts: r.status.counts(),
-            state: MatchState::Recorded,
-            reason: None,
-            awarded_to: None,
-        };
-        for c in self.changes.iter().filter(|c| c.seq <= known_at) {
-            match &c.kind {
-                ChangeKind::Corrected {
-                    home_goals,
-                    away_goals,
-                } => {
-                    e.home_goals = *home_goals;
-                    e.away_goals = *away_goals;
-                    e.state = MatchState::Corrected;
-                }
-                ChangeKind::Awarded {
-                    to,
-                    home_goals,
-                    away_goals,
-                    ..
-                } => {
-                    e.home_goals = *home_goals;
-                    e.away_goals = *away_goals;
-                    e.counts = true;
-                    e.state = MatchState::Awarded;
-                    e.awarded_to = Some(to.clone());
-                }
-                ChangeKind::Annulled => {
-                    e.counts = false;
-                    e.state = MatchState::Annulled;
-                }
-            }
-            e.reason = Some(c.reason.clone());
-        }
-        e
+        effective(
+            (r.home_goals, r.away_goals),
+            r.status,
+            &self.changes,
+            known_at,
+        )
     }
 
     /// The status word shown to people: `played`, `corrected`, `awarded`,

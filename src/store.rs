@@ -1,8 +1,18 @@
-//! The only module that touches sled: trees, reads, and atomic, flushed writes.
+//! The only module that touches sled: two trees, reads, and atomic, durable
+//! commits.
 //!
-//! Reads go straight to sled. Writes are collected in a [`Writes`] overlay
-//! that reads through to sled, and are committed in one sled transaction
-//! across all trees, then flushed, so an append is all or nothing.
+//! - `log` holds what is not derived: the store's meta records and the
+//!   chunks of event envelopes (the source of truth).
+//! - `derived.N` holds everything recomputed from the events (the index by
+//!   stage, date and round, names, Merkle nodes, ...). `N` is the generation
+//!   named by the log's `M derived` record: `rebuild` writes a fresh
+//!   generation without reading the old one, switches to it in one commit,
+//!   and then drops the old one (best effort), so even a derived value that
+//!   sled can no longer read never stops a rebuild.
+//!
+//! A [`Commit`] is applied in one sled transaction over both trees, checking
+//! its preconditions (a key absent, or holding exactly the bytes read
+//! before) inside the transaction, then flushed and `fsync`ed.
 
 use std::collections::BTreeMap;
 use std::ops::Bound;
@@ -13,106 +23,62 @@ use sled::Transactional;
 
 use crate::error::{Error, Result};
 
-/// The trees of a store (see `schema/keys.md`).
+/// Which tree of the store.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum TreeId {
-    /// seq -> envelope. The source of truth; everything else is derived.
-    Events,
-    /// match id -> `by_date` key of the match.
-    Matches,
-    /// stage | date | round | seq -> match record.
-    ByDate,
-    /// stage | kind | date or round -> table rows.
-    Snapshots,
-    /// season | stage -> stage info.
-    Stages,
-    /// scope | seq -> rules event.
-    Rules,
-    /// scope | seq -> team registration.
-    Teams,
-    /// season | seq -> season facts.
-    Facts,
-    /// kind | parent | folded name -> display name.
-    Names,
-    /// head, format version.
-    Meta,
-    /// scope | seq -> points adjustment.
-    Adjustments,
-    /// competition | seq -> team rename.
-    Renames,
-    /// level (1) | index (8) -> hash of a complete Merkle subtree.
-    Merkle,
+pub enum Space {
+    /// Meta records and event chunks: never recomputed.
+    Log,
+    /// Everything `rebuild` recomputes from the events.
+    Derived,
 }
 
-pub const ALL_TREES: [TreeId; 13] = [
-    TreeId::Events,
-    TreeId::Matches,
-    TreeId::ByDate,
-    TreeId::Snapshots,
-    TreeId::Stages,
-    TreeId::Rules,
-    TreeId::Teams,
-    TreeId::Facts,
-    TreeId::Names,
-    TreeId::Meta,
-    TreeId::Adjustments,
-    TreeId::Renames,
-    TreeId::Merkle,
-];
-
-/// Trees that are recomputed from `events` by a rebuild.
-pub const DERIVED_TREES: [TreeId; 11] = [
-    TreeId::Matches,
-    TreeId::ByDate,
-    TreeId::Snapshots,
-    TreeId::Stages,
-    TreeId::Rules,
-    TreeId::Teams,
-    TreeId::Facts,
-    TreeId::Names,
-    TreeId::Adjustments,
-    TreeId::Renames,
-    TreeId::Merkle,
-];
-
-impl TreeId {
+impl Space {
     pub fn name(self) -> &'static str {
         match self {
-            TreeId::Events => "events",
-            TreeId::Matches => "matches",
-            TreeId::ByDate => "by_date",
-            TreeId::Snapshots => "snapshots",
-            TreeId::Stages => "stages",
-            TreeId::Rules => "rules",
-            TreeId::Teams => "teams",
-            TreeId::Facts => "facts",
-            TreeId::Names => "names",
-            TreeId::Meta => "meta",
-            TreeId::Adjustments => "adjustments",
-            TreeId::Renames => "renames",
-            TreeId::Merkle => "merkle",
+            Space::Log => "log",
+            Space::Derived => "derived",
         }
-    }
-
-    fn index(self) -> usize {
-        self as usize
     }
 }
 
 pub type Entry = (Vec<u8>, Vec<u8>);
 
+/// The lock file beside sled's own files.
+pub const LOCK_FILE: &str = "scoreledger.lock";
+
+const LOG_TREE: &str = "log";
+/// The log record naming the current derived generation (`u64` BE).
+const GENERATION_KEY: &[u8] = b"Mderived-tree";
+
+/// Trees of the first layout (format 1, one tree per index), read only to
+/// migrate them.
+pub const LEGACY_TREES: [&str; 13] = [
+    "events",
+    "matches",
+    "by_date",
+    "snapshots",
+    "stages",
+    "rules",
+    "teams",
+    "facts",
+    "names",
+    "meta",
+    "adjustments",
+    "renames",
+    "merkle",
+];
+
 /// An open store.
 pub struct Store {
     db: sled::Db,
-    trees: Vec<sled::Tree>,
+    log: sled::Tree,
+    derived: sled::Tree,
+    generation: u64,
     path: PathBuf,
     /// Held (an exclusive `flock`) for as long as the store is open, so that
     /// the clean-up before sled opens never races another process's open.
     _lock: std::fs::File,
 }
-
-/// The lock file beside sled's own files.
-pub const LOCK_FILE: &str = "scoreledger.lock";
 
 impl Store {
     /// Opens (creating if needed) the store at `path`.
@@ -131,13 +97,18 @@ impl Store {
             .path(path)
             .open()
             .map_err(|e| open_error(path, e))?;
-        let trees = ALL_TREES
-            .iter()
-            .map(|t| db.open_tree(t.name()).map_err(|e| sled_error(path, e)))
-            .collect::<Result<Vec<_>>>()?;
+        let err = |e| sled_error(path, e);
+        let log = db.open_tree(LOG_TREE).map_err(err)?;
+        let generation = match log.get(GENERATION_KEY).map_err(err)? {
+            Some(v) if v.len() == 8 => u64::from_be_bytes(v.as_ref().try_into().expect("8")),
+            _ => 1,
+        };
+        let derived = db.open_tree(format!("derived.{generation}")).map_err(err)?;
         Ok(Store {
             db,
-            trees,
+            log,
+            derived,
+            generation,
             path: path.into(),
             _lock: lock,
         })
@@ -147,24 +118,19 @@ impl Store {
         &self.path
     }
 
-    fn tree(&self, t: TreeId) -> &sled::Tree {
-        &self.trees[t.index()]
+    fn tree(&self, s: Space) -> &sled::Tree {
+        match s {
+            Space::Log => &self.log,
+            Space::Derived => &self.derived,
+        }
     }
 
     fn err(&self, e: sled::Error) -> Error {
         sled_error(&self.path, e)
     }
 
-    /// The last entry of a tree, if any.
-    pub fn last(&self, t: TreeId) -> Result<Option<Entry>> {
-        self.tree(t)
-            .last()
-            .map(|o| o.map(|(k, v)| (k.to_vec(), v.to_vec())))
-            .map_err(|e| self.err(e))
-    }
-
-    pub fn get(&self, t: TreeId, key: &[u8]) -> Result<Option<Vec<u8>>> {
-        self.tree(t)
+    pub fn get(&self, s: Space, key: &[u8]) -> Result<Option<Vec<u8>>> {
+        self.tree(s)
             .get(key)
             .map(|v| v.map(|v| v.to_vec()))
             .map_err(|e| self.err(e))
@@ -173,10 +139,10 @@ impl Store {
     /// Entries whose keys start with `prefix`, in key order.
     pub fn scan_prefix(
         &self,
-        t: TreeId,
+        s: Space,
         prefix: &[u8],
-    ) -> impl Iterator<Item = Result<Entry>> + '_ {
-        self.tree(t).scan_prefix(prefix).map(move |r| {
+    ) -> impl DoubleEndedIterator<Item = Result<Entry>> + '_ {
+        self.tree(s).scan_prefix(prefix).map(move |r| {
             r.map(|(k, v)| (k.to_vec(), v.to_vec()))
                 .map_err(|e| self.err(e))
         })
@@ -185,11 +151,11 @@ impl Store {
     /// Entries with `lo <= key <= hi`, in key order.
     pub fn range(
         &self,
-        t: TreeId,
+        s: Space,
         lo: &[u8],
         hi: &[u8],
     ) -> impl DoubleEndedIterator<Item = Result<Entry>> + '_ {
-        self.tree(t)
+        self.tree(s)
             .range::<&[u8], _>((Bound::Included(lo), Bound::Included(hi)))
             .map(move |r| {
                 r.map(|(k, v)| (k.to_vec(), v.to_vec()))
@@ -198,26 +164,32 @@ impl Store {
     }
 
     /// The last entry with `lo <= key <= hi`.
-    pub fn last_in(&self, t: TreeId, lo: &[u8], hi: &[u8]) -> Result<Option<Entry>> {
-        self.range(t, lo, hi).next_back().transpose()
+    pub fn last_in(&self, s: Space, lo: &[u8], hi: &[u8]) -> Result<Option<Entry>> {
+        self.range(s, lo, hi).next_back().transpose()
+    }
+
+    /// The last entry whose key starts with `prefix`.
+    pub fn last_with_prefix(&self, s: Space, prefix: &[u8]) -> Result<Option<Entry>> {
+        self.scan_prefix(s, prefix).next_back().transpose()
     }
 
     /// Every entry of a tree, in key order.
-    pub fn iter(&self, t: TreeId) -> impl DoubleEndedIterator<Item = Result<Entry>> + '_ {
-        self.tree(t).iter().map(move |r| {
+    pub fn iter(&self, s: Space) -> impl DoubleEndedIterator<Item = Result<Entry>> + '_ {
+        self.tree(s).iter().map(move |r| {
             r.map(|(k, v)| (k.to_vec(), v.to_vec()))
                 .map_err(|e| self.err(e))
         })
     }
 
-    /// Calls `f` on every entry of a tree in key order, without copying them
-    /// out of sled; stops early when `f` returns `Ok(false)`.
+    /// Calls `f` on every entry under `prefix` in key order, without copying
+    /// them out of sled; stops early when `f` returns `Ok(false)`.
     pub fn for_each(
         &self,
-        t: TreeId,
+        s: Space,
+        prefix: &[u8],
         mut f: impl FnMut(&[u8], &[u8]) -> Result<bool>,
     ) -> Result<()> {
-        for r in self.tree(t).iter() {
+        for r in self.tree(s).scan_prefix(prefix) {
             let (k, v) = r.map_err(|e| self.err(e))?;
             if !f(&k, &v)? {
                 break;
@@ -226,30 +198,220 @@ impl Store {
         Ok(())
     }
 
-    /// Starts a set of writes that commits atomically.
-    pub fn writes(&self) -> Writes<'_> {
-        Writes {
-            store: self,
-            pending: vec![BTreeMap::new(); ALL_TREES.len()],
-            cleared: [false; ALL_TREES.len()],
-            must_be_new: Vec::new(),
+    /// Applies a commit in one transaction over both trees, then makes it
+    /// durable. Nothing is written when a precondition fails.
+    pub fn commit(&self, c: Commit) -> Result<()> {
+        if c.is_empty() {
+            return Ok(());
         }
+        let batches = [c.batch(Space::Log), c.batch(Space::Derived)];
+        let expect = &c.expect;
+        (&self.log, &self.derived)
+            .transaction(|(log, derived)| {
+                for (s, key, want) in expect {
+                    let tree = if *s == Space::Log { log } else { derived };
+                    let found = tree.get(key)?;
+                    if found.as_deref() != want.as_deref() {
+                        return Err(ConflictableTransactionError::Abort((*s, key.clone())));
+                    }
+                }
+                log.apply_batch(&batches[0])?;
+                derived.apply_batch(&batches[1])?;
+                Ok(())
+            })
+            .map_err(|e: TransactionError<(Space, Vec<u8>)>| match e {
+                TransactionError::Storage(e) => self.err(e),
+                TransactionError::Abort((s, key)) => Error::Store {
+                    path: self.path.clone(),
+                    msg: format!(
+                        "refused to overwrite entry {} of the {} tree, which changed since it was read; nothing was written",
+                        hex::encode(&key),
+                        s.name()
+                    ),
+                },
+            })?;
+        self.sync()
+    }
+
+    /// sled's `flush` (`sync_file_range`), then `fsync` of sled's files and
+    /// of the store's folder, so that a returned commit survives a power loss.
+    pub fn sync(&self) -> Result<()> {
+        self.db.flush().map_err(|e| self.err(e))?;
+        let io = |e| io_error(&self.path, "cannot be synced", e);
+        std::fs::File::open(self.path.join("db"))
+            .and_then(|f| f.sync_all())
+            .map_err(io)?;
+        std::fs::File::open(&self.path)
+            .and_then(|f| f.sync_all())
+            .map_err(io)
+    }
+
+    /// A fresh, empty derived tree (the next generation) for a rebuild. It
+    /// is not read by anything until [`Store::switch_generation`].
+    pub fn new_generation(&self) -> Result<Generation> {
+        let n = self.generation + 1;
+        let name = format!("derived.{n}");
+        // A rebuild killed before its switch leaves this generation half written.
+        let _ = self.db.drop_tree(&name);
+        let tree = self.db.open_tree(&name).map_err(|e| self.err(e))?;
+        Ok(Generation { n, tree })
+    }
+
+    /// Writes entries into a generation being built (not yet durable).
+    pub fn fill_generation(&self, g: &Generation, entries: Vec<Entry>) -> Result<()> {
+        let mut batch = sled::Batch::default();
+        for (k, v) in entries {
+            batch.insert(k, v);
+        }
+        g.tree.apply_batch(batch).map_err(|e| self.err(e))
+    }
+
+    /// Makes `g` the derived tree, together with `log_puts`, in one durable
+    /// commit; then drops the previous generation, ignoring failures (a
+    /// damaged old tree only leaves its space behind).
+    pub fn switch_generation(&mut self, g: Generation, log_puts: Vec<Entry>) -> Result<()> {
+        self.sync()?;
+        let mut batch = sled::Batch::default();
+        batch.insert(GENERATION_KEY, &g.n.to_be_bytes());
+        for (k, v) in log_puts {
+            batch.insert(k, v);
+        }
+        self.log.apply_batch(batch).map_err(|e| self.err(e))?;
+        self.sync()?;
+        let old = format!("derived.{}", self.generation);
+        self.derived = g.tree;
+        self.generation = g.n;
+        let _ = self.db.drop_tree(old);
+        Ok(())
+    }
+
+    /// True when the store holds trees of the first layout.
+    pub fn has_legacy(&self) -> bool {
+        let names = self.db.tree_names();
+        names.iter().any(|n| n.as_ref() == b"events")
+    }
+
+    /// The entries of a legacy tree, in key order.
+    pub fn legacy(&self, name: &str) -> Result<Vec<Entry>> {
+        let tree = self.db.open_tree(name).map_err(|e| self.err(e))?;
+        tree.iter()
+            .map(|r| {
+                r.map(|(k, v)| (k.to_vec(), v.to_vec()))
+                    .map_err(|e| self.err(e))
+            })
+            .collect()
+    }
+
+    /// Drops the legacy trees (best effort), once their events are migrated.
+    pub fn drop_legacy(&self) -> Result<()> {
+        for name in LEGACY_TREES {
+            let _ = self.db.drop_tree(name);
+        }
+        self.sync()
     }
 
     /// Overwrites one stored value outside any transaction. Only for tests
     /// that simulate tampering with the files.
     #[doc(hidden)]
-    pub fn tamper(&self, t: TreeId, key: &[u8], value: &[u8]) -> Result<()> {
-        self.tree(t).insert(key, value).map_err(|e| self.err(e))?;
+    pub fn tamper(&self, s: Space, key: &[u8], value: &[u8]) -> Result<()> {
+        self.tree(s).insert(key, value).map_err(|e| self.err(e))?;
         Ok(())
     }
 
     /// Removes one stored entry outside any transaction. Only for tests
     /// that simulate damage.
     #[doc(hidden)]
-    pub fn tamper_remove(&self, t: TreeId, key: &[u8]) -> Result<()> {
-        self.tree(t).remove(key).map_err(|e| self.err(e))?;
+    pub fn tamper_remove(&self, s: Space, key: &[u8]) -> Result<()> {
+        self.tree(s).remove(key).map_err(|e| self.err(e))?;
         Ok(())
+    }
+
+    /// Writes legacy-layout entries. Only for tests that build a store as
+    /// the first layout wrote it.
+    #[doc(hidden)]
+    pub fn tamper_legacy(&self, name: &str, key: &[u8], value: &[u8]) -> Result<()> {
+        let tree = self.db.open_tree(name).map_err(|e| self.err(e))?;
+        tree.insert(key, value).map_err(|e| self.err(e))?;
+        Ok(())
+    }
+}
+
+/// A derived tree being built by a rebuild.
+pub struct Generation {
+    n: u64,
+    tree: sled::Tree,
+}
+
+/// Writes to apply together, with their preconditions.
+#[derive(Default, Debug)]
+pub struct Commit {
+    log: BTreeMap<Vec<u8>, Option<Vec<u8>>>,
+    derived: BTreeMap<Vec<u8>, Option<Vec<u8>>>,
+    expect: Vec<(Space, Vec<u8>, Option<Vec<u8>>)>,
+}
+
+impl Commit {
+    fn map(&mut self, s: Space) -> &mut BTreeMap<Vec<u8>, Option<Vec<u8>>> {
+        match s {
+            Space::Log => &mut self.log,
+            Space::Derived => &mut self.derived,
+        }
+    }
+
+    pub fn put(&mut self, s: Space, key: Vec<u8>, value: Vec<u8>) {
+        self.map(s).insert(key, Some(value));
+    }
+
+    pub fn del(&mut self, s: Space, key: Vec<u8>) {
+        self.map(s).insert(key, None);
+    }
+
+    /// The commit applies only if `key` holds exactly `value` (`None`:
+    /// absent) when it runs.
+    pub fn expect(&mut self, s: Space, key: Vec<u8>, value: Option<Vec<u8>>) {
+        self.expect.push((s, key, value));
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.log.is_empty() && self.derived.is_empty()
+    }
+
+    /// Number of puts and deletes.
+    pub fn len(&self) -> usize {
+        self.log.len() + self.derived.len()
+    }
+
+    /// The pending puts of a tree, in key order.
+    pub fn puts(&self, s: Space) -> impl Iterator<Item = (&[u8], &[u8])> {
+        match s {
+            Space::Log => &self.log,
+            Space::Derived => &self.derived,
+        }
+        .iter()
+        .filter_map(|(k, v)| v.as_ref().map(|v| (k.as_slice(), v.as_slice())))
+    }
+
+    /// Takes the puts of a tree out of the commit (for a rebuild's generation).
+    pub fn take_puts(&mut self, s: Space) -> Vec<Entry> {
+        std::mem::take(self.map(s))
+            .into_iter()
+            .filter_map(|(k, v)| v.map(|v| (k, v)))
+            .collect()
+    }
+
+    fn batch(&self, s: Space) -> sled::Batch {
+        let mut b = sled::Batch::default();
+        let map = match s {
+            Space::Log => &self.log,
+            Space::Derived => &self.derived,
+        };
+        for (k, v) in map {
+            match v {
+                Some(v) => b.insert(k.as_slice(), v.as_slice()),
+                None => b.remove(k.as_slice()),
+            }
+        }
+        b
     }
 }
 
@@ -330,155 +492,5 @@ fn open_error(path: &Path, e: sled::Error) -> Error {
             path: path.into(),
             msg: format!("cannot be opened: {other}"),
         },
-    }
-}
-
-/// Pending writes over a store; reads see them. Nothing reaches sled until
-/// [`Writes::commit`].
-pub struct Writes<'s> {
-    store: &'s Store,
-    pending: Vec<BTreeMap<Vec<u8>, Option<Vec<u8>>>>,
-    cleared: [bool; ALL_TREES.len()],
-    /// Keys that must not exist in the store when the commit runs.
-    must_be_new: Vec<(TreeId, Vec<u8>)>,
-}
-
-impl Writes<'_> {
-    pub fn store(&self) -> &Store {
-        self.store
-    }
-
-    pub fn put(&mut self, t: TreeId, key: &[u8], value: Vec<u8>) {
-        self.pending[t.index()].insert(key.to_vec(), Some(value));
-    }
-
-    /// Puts a value under a key that must be absent from the store: the
-    /// commit refuses (and writes nothing) if the key exists by then.
-    pub fn put_new(&mut self, t: TreeId, key: &[u8], value: Vec<u8>) {
-        self.must_be_new.push((t, key.to_vec()));
-        self.put(t, key, value);
-    }
-
-    pub fn del(&mut self, t: TreeId, key: &[u8]) {
-        self.pending[t.index()].insert(key.to_vec(), None);
-    }
-
-    /// Empties a tree: reads no longer see its stored entries, and the commit
-    /// removes them.
-    pub fn clear(&mut self, t: TreeId) {
-        self.cleared[t.index()] = true;
-        self.pending[t.index()].clear();
-    }
-
-    pub fn get(&self, t: TreeId, key: &[u8]) -> Result<Option<Vec<u8>>> {
-        if let Some(v) = self.pending[t.index()].get(key) {
-            return Ok(v.clone());
-        }
-        if self.cleared[t.index()] {
-            return Ok(None);
-        }
-        self.store.get(t, key)
-    }
-
-    /// Entries whose keys start with `prefix`, pending writes included.
-    pub fn scan_prefix(&self, t: TreeId, prefix: &[u8]) -> Result<Vec<Entry>> {
-        let mut merged: BTreeMap<Vec<u8>, Vec<u8>> = BTreeMap::new();
-        if !self.cleared[t.index()] {
-            for e in self.store.scan_prefix(t, prefix) {
-                let (k, v) = e?;
-                merged.insert(k, v);
-            }
-        }
-        let pending = &self.pending[t.index()];
-        for (k, v) in pending.range::<[u8], _>((Bound::Included(prefix), Bound::Unbounded)) {
-            if !k.starts_with(prefix) {
-                break;
-            }
-            match v {
-                Some(v) => merged.insert(k.clone(), v.clone()),
-                None => merged.remove(k),
-            };
-        }
-        Ok(merged.into_iter().collect())
-    }
-
-    /// The pending puts of a tree, in key order (deletes left out).
-    pub fn pending_puts(&self, t: TreeId) -> impl Iterator<Item = (&[u8], &[u8])> {
-        self.pending[t.index()]
-            .iter()
-            .filter_map(|(k, v)| v.as_ref().map(|v| (k.as_slice(), v.as_slice())))
-    }
-
-    /// Number of pending puts and deletes.
-    pub fn len(&self) -> usize {
-        self.pending.iter().map(|p| p.len()).sum()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    /// Applies every pending write in one transaction across all trees, then
-    /// flushes to disk. Returns only when the data is durable.
-    pub fn commit(self) -> Result<()> {
-        let store = self.store;
-        let mut batches: Vec<(usize, sled::Batch)> = Vec::new();
-        for t in ALL_TREES {
-            let i = t.index();
-            if self.pending[i].is_empty() && !self.cleared[i] {
-                continue;
-            }
-            let mut batch = sled::Batch::default();
-            if self.cleared[i] {
-                for k in store.tree(t).iter().keys() {
-                    let k = k.map_err(|e| store.err(e))?;
-                    if !self.pending[i].contains_key(k.as_ref()) {
-                        batch.remove(k);
-                    }
-                }
-            }
-            for (k, v) in &self.pending[i] {
-                match v {
-                    Some(v) => batch.insert(k.as_slice(), v.as_slice()),
-                    None => batch.remove(k.as_slice()),
-                }
-            }
-            batches.push((i, batch));
-        }
-        if batches.is_empty() {
-            return Ok(());
-        }
-        let trees: Vec<&sled::Tree> = store.trees.iter().collect();
-        let must_be_new = &self.must_be_new;
-        trees
-            .as_slice()
-            .transaction(|tx| {
-                for (t, key) in must_be_new {
-                    if tx[t.index()].get(key)?.is_some() {
-                        return Err(ConflictableTransactionError::Abort((*t, key.clone())));
-                    }
-                }
-                for (i, batch) in &batches {
-                    tx[*i].apply_batch(batch)?;
-                }
-                Ok(())
-            })
-            .map_err(|e: TransactionError<(TreeId, Vec<u8>)>| match e {
-                TransactionError::Storage(e) => store.err(e),
-                TransactionError::Abort((t, key)) => Error::Corrupt {
-                    seq: key
-                        .as_slice()
-                        .try_into()
-                        .map(u64::from_be_bytes)
-                        .unwrap_or(0),
-                    msg: format!(
-                        "refused to overwrite the existing entry {} of tree {}; nothing was written",
-                        hex::encode(&key),
-                        t.name()
-                    ),
-                },
-            })?;
-        store.db.flush().map_err(|e| store.err(e))?;
-        Ok(())
     }
 }

@@ -1,12 +1,14 @@
 //! Verification: every event re-hashed and re-chained from the first.
 
 use crate::archive::Archive;
-use crate::chain::{event_hash, Hash};
+use crate::chain::{event_hash_with, Hash};
 use crate::date::Timestamp;
+use crate::derive::{missing, StoredNodes};
 use crate::encoding;
 use crate::error::{Error, Result};
-use crate::keys;
-use crate::store::TreeId;
+use crate::keys::{self, Kind};
+use crate::packed;
+use crate::store::Space;
 
 /// A passed verification.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -16,58 +18,54 @@ pub struct VerifyReport {
 }
 
 impl Archive {
-    /// Checks the whole chain: dense seqs from 1, each envelope well formed,
-    /// each hash recomputed over the stored bytes, each `prev` equal to the
-    /// previous hash, each event in canonical form, `recorded_at` never
-    /// decreasing, and the head record equal to the last event.
+    /// Checks the whole chain: chunks in order with dense seqs from 1, each
+    /// envelope well formed, each hash recomputed over the stored bytes,
+    /// each `prev` equal to the previous hash, each event in canonical form,
+    /// `recorded_at` never decreasing, and the head record equal to the
+    /// last event.
     ///
     /// Fails with [`Error::Corrupt`] naming the first bad seq.
     pub fn verify(&self) -> Result<VerifyReport> {
-        let mut expected = 1u64;
-        let mut prev = Hash::GENESIS;
-        let mut last_time = Timestamp::MIN;
+        let mut check = ChainCheck::default();
         let mut scratch = Vec::with_capacity(512);
-        self.store.for_each(TreeId::Events, |k, v| {
-            let corrupt = |msg: String| Error::Corrupt { seq: expected, msg };
-            if k != keys::seq(expected) {
-                return Err(corrupt(format!(
-                    "expected key {}, found key {}",
-                    hex::encode(keys::seq(expected)),
-                    hex::encode(k)
-                )));
-            }
-            let raw = encoding::split_envelope(v).map_err(corrupt)?;
-            if raw.seq != expected {
-                return Err(corrupt(format!("envelope says seq {}", raw.seq)));
-            }
-            if raw.prev != prev {
-                return Err(corrupt(format!(
-                    "prev hash {} does not match the hash of seq {} ({prev})",
-                    raw.prev,
-                    expected - 1
-                )));
-            }
-            let hash = event_hash(raw.seq, raw.recorded_at, &raw.prev, raw.event_bytes);
-            if hash != raw.hash {
-                return Err(corrupt(format!(
-                    "stored hash {} does not match the recomputed hash {hash}",
-                    raw.hash
-                )));
-            }
-            encoding::check_event(raw.event_bytes, &mut scratch)
-                .map_err(|e| corrupt(format!("event does not decode: {e}")))?;
-            if raw.recorded_at < last_time {
-                return Err(corrupt(format!(
-                    "recorded_at {} is earlier than the previous event's {last_time}",
-                    raw.recorded_at
-                )));
-            }
-            last_time = raw.recorded_at;
-            prev = hash;
-            expected += 1;
-            Ok(true)
-        })?;
-        let count = expected - 1;
+        let mut hasher = blake3::Hasher::new_derive_key(crate::chain::EVENT_CONTEXT);
+        self.store
+            .for_each(Space::Log, &[Kind::Chunk as u8], |k, v| {
+                let expected = check.count + 1;
+                let chunk = keys::chunk_number(k);
+                if chunk != Some(packed::chunk_of(expected)) {
+                    return Err(Error::Corrupt {
+                        seq: expected,
+                        msg: format!(
+                            "expected chunk {} of the log, found key {}",
+                            packed::chunk_of(expected),
+                            hex::encode(k)
+                        ),
+                    });
+                }
+                let mut held = 0;
+                for env in packed::envelopes(v) {
+                    let seq = check.count + 1;
+                    if held == packed::CHUNK {
+                        return Err(Error::Corrupt {
+                            seq,
+                            msg: format!(
+                                "chunk {} holds more than {} events",
+                                packed::chunk_of(seq - 1),
+                                packed::CHUNK
+                            ),
+                        });
+                    }
+                    let env = env.map_err(|msg| Error::Corrupt { seq, msg })?;
+                    check.next(env, &mut hasher, &mut scratch)?;
+                    held += 1;
+                }
+                if held < packed::CHUNK {
+                    check.partial = Some(check.count);
+                }
+                Ok(true)
+            })?;
+        let count = check.count;
         if let Some(problem) = self.head_record_problem()? {
             return Err(Error::Corrupt {
                 seq: count,
@@ -76,23 +74,78 @@ impl Archive {
         }
         Ok(VerifyReport {
             events: count,
-            head: prev,
+            head: check.prev,
         })
     }
 }
 
-/// Stored Merkle nodes, read from the store.
-struct StoredNodes<'a>(&'a crate::store::Store);
+/// The running state of a chain check.
+struct ChainCheck {
+    count: u64,
+    prev: Hash,
+    last_time: Timestamp,
+    /// A chunk that ended before it was full (only the last may).
+    partial: Option<u64>,
+}
 
-impl crate::merkle::Nodes for StoredNodes<'_> {
-    fn node(&self, level: u8, index: u64) -> std::result::Result<Hash, String> {
-        match self.0.get(TreeId::Merkle, &keys::merkle(level, index)) {
-            Ok(Some(v)) if v.len() == 32 => Ok(Hash(v.try_into().expect("32 bytes"))),
-            Ok(_) => Err(format!(
-                "the Merkle node {level}/{index} is missing or damaged (run `scoreledger rebuild`)"
-            )),
-            Err(e) => Err(e.to_string()),
+impl Default for ChainCheck {
+    fn default() -> Self {
+        ChainCheck {
+            count: 0,
+            prev: Hash::GENESIS,
+            last_time: Timestamp::MIN,
+            partial: None,
         }
+    }
+}
+
+impl ChainCheck {
+    /// Checks the next envelope of the chain.
+    fn next(
+        &mut self,
+        env: &[u8],
+        hasher: &mut blake3::Hasher,
+        scratch: &mut Vec<u8>,
+    ) -> Result<()> {
+        let expected = self.count + 1;
+        let corrupt = |msg: String| Error::Corrupt { seq: expected, msg };
+        if let Some(p) = self.partial {
+            return Err(corrupt(format!(
+                "chunk {} ends after seq {p}, but later events follow",
+                packed::chunk_of(p)
+            )));
+        }
+        let raw = encoding::split_envelope(env).map_err(corrupt)?;
+        if raw.seq != expected {
+            return Err(corrupt(format!("envelope says seq {}", raw.seq)));
+        }
+        if raw.prev != self.prev {
+            return Err(corrupt(format!(
+                "prev hash {} does not match the hash of seq {} ({})",
+                raw.prev,
+                expected - 1,
+                self.prev
+            )));
+        }
+        let hash = event_hash_with(hasher, raw.seq, raw.recorded_at, &raw.prev, raw.event_bytes);
+        if hash != raw.hash {
+            return Err(corrupt(format!(
+                "stored hash {} does not match the recomputed hash {hash}",
+                raw.hash
+            )));
+        }
+        encoding::check_event(raw.event_bytes, scratch)
+            .map_err(|e| corrupt(format!("event does not decode: {e}")))?;
+        if raw.recorded_at < self.last_time {
+            return Err(corrupt(format!(
+                "recorded_at {} is earlier than the previous event's {}",
+                raw.recorded_at, self.last_time
+            )));
+        }
+        self.last_time = raw.recorded_at;
+        self.prev = hash;
+        self.count = expected;
+        Ok(())
     }
 }
 
@@ -116,19 +169,20 @@ pub struct Divergence {
 impl Archive {
     /// The Merkle root of the first `size` events.
     pub fn merkle_root(&self, size: u64) -> Result<Hash> {
-        crate::merkle::root(&StoredNodes(&self.store), size).map_err(merkle_err)
+        crate::merkle::root(&StoredNodes::new(&self.store), size).map_err(merkle_err)
     }
 
     /// The consistency proof from the tree of the first `old` events to the
     /// tree of the first `new` events (RFC 6962 PROOF).
     pub fn consistency_proof(&self, old: u64, new: u64) -> Result<Vec<Hash>> {
-        crate::merkle::consistency_proof(&StoredNodes(&self.store), old, new).map_err(merkle_err)
+        crate::merkle::consistency_proof(&StoredNodes::new(&self.store), old, new)
+            .map_err(merkle_err)
     }
 
     /// A checkpoint of the archive as it is now.
     pub fn checkpoint(&self, origin: &str) -> Result<crate::checkpoint::Checkpoint> {
         let size = self.head()?.seq;
-        let nodes = StoredNodes(&self.store);
+        let nodes = StoredNodes::new(&self.store);
         let mut frontier = Vec::new();
         for (lo, n) in crate::merkle::frontier(size) {
             frontier.push((
@@ -158,15 +212,9 @@ impl Archive {
                 "seq {seq} is not among the first {size} events"
             )));
         }
-        let envelope = self
-            .store
-            .get(TreeId::Events, &keys::seq(seq))?
-            .ok_or_else(|| Error::Corrupt {
-                seq,
-                msg: "event is missing".into(),
-            })?;
+        let envelope = self.envelope_bytes(seq)?.ok_or_else(|| missing(seq))?;
         let raw = encoding::split_envelope(&envelope).map_err(|msg| Error::Corrupt { seq, msg })?;
-        let path = crate::merkle::inclusion_proof(&StoredNodes(&self.store), seq - 1, size)
+        let path = crate::merkle::inclusion_proof(&StoredNodes::new(&self.store), seq - 1, size)
             .map_err(merkle_err)?;
         Ok(crate::checkpoint::InclusionProof::new(
             size, seq, raw.hash, &envelope, &path,
@@ -177,41 +225,36 @@ impl Archive {
     /// the events and compares it with what is stored; the first difference
     /// is named by tree and key.
     pub fn verify_derived(&self) -> Result<()> {
-        let (w, _) = self.derive_all()?;
-        for t in crate::store::DERIVED_TREES {
-            let mut expected = w.pending_puts(t);
-            let mut stored = self.store.iter(t);
-            loop {
-                let (e, s) = (expected.next(), stored.next().transpose()?);
-                let (key, msg) = match (e, s) {
-                    (None, None) => break,
-                    (Some((ek, ev)), Some((sk, sv))) if ek == sk.as_slice() => {
-                        if ev == sv.as_slice() {
-                            continue;
-                        }
-                        (
-                            sk,
-                            "the stored value differs from the one recomputed from the events",
-                        )
+        let (c, _) = self.derive_all()?;
+        let mut expected = c.puts(Space::Derived);
+        let mut stored = self.store.iter(Space::Derived);
+        loop {
+            let (e, s) = (expected.next(), stored.next().transpose()?);
+            let (key, msg) = match (e, s) {
+                (None, None) => return Ok(()),
+                (Some((ek, ev)), Some((sk, sv))) if ek == sk.as_slice() => {
+                    if ev == sv.as_slice() {
+                        continue;
                     }
-                    (Some((ek, _)), Some((sk, _))) if ek < sk.as_slice() => {
-                        (ek.to_vec(), "missing: the events say it should exist")
-                    }
-                    (Some(_), Some((sk, _))) | (None, Some((sk, _))) => {
-                        (sk, "unexpected: no event accounts for it")
-                    }
-                    (Some((ek, _)), None) => {
-                        (ek.to_vec(), "missing: the events say it should exist")
-                    }
-                };
-                return Err(Error::Mismatch {
-                    tree: t.name(),
-                    key: hex::encode(key),
-                    msg: msg.into(),
-                });
-            }
+                    (
+                        sk,
+                        "the stored value differs from the one recomputed from the events",
+                    )
+                }
+                (Some((ek, _)), Some((sk, _))) if ek < sk.as_slice() => {
+                    (ek.to_vec(), "missing: the events say it should exist")
+                }
+                (Some(_), Some((sk, _))) | (None, Some((sk, _))) => {
+                    (sk, "unexpected: no event accounts for it")
+                }
+                (Some((ek, _)), None) => (ek.to_vec(), "missing: the events say it should exist"),
+            };
+            return Err(Error::Mismatch {
+                tree: Kind::of(&key).map(Kind::name).unwrap_or("derived"),
+                key: hex::encode(key),
+                msg: msg.into(),
+            });
         }
-        Ok(())
     }
 
     /// Checks that the archive is an append-only extension of a checkpoint:
@@ -259,7 +302,7 @@ impl Archive {
     /// The first complete subtree of the checkpoint's frontier that the
     /// archive does not match (the whole range when there is no frontier).
     pub fn divergence(&self, cp: &crate::checkpoint::Checkpoint) -> Result<Divergence> {
-        let nodes = StoredNodes(&self.store);
+        let nodes = StoredNodes::new(&self.store);
         for (lo, n, h) in &cp.frontier {
             if lo + n > cp.size {
                 break;

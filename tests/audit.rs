@@ -4,7 +4,8 @@ mod common;
 
 use common::{record_args, Env, SEED};
 use scoreledger::checkpoint::{verify_inclusion_proof, Checkpoint, InclusionProof};
-use scoreledger::store::{TreeId, DERIVED_TREES};
+use scoreledger::keys::Kind;
+use scoreledger::store::Space;
 use scoreledger::Archive;
 use serde_json::Value;
 
@@ -181,41 +182,73 @@ fn a_changed_byte_in_any_derived_entry_fails_verify() {
     let env = seeded();
     let id = env.match_id(1, "Alianza Atlético");
     env.ok(&["correct", &id, "2-2", "--reason", "typo"]);
+    // A second season, so that whole chunks of the log have stored Merkle nodes.
+    let page = env.file("1985.txt", common::SEED);
+    env.ok(&["import", page.to_str().unwrap(), "--season", "1985"]);
+    env.ok(&[
+        "adjust",
+        "--competition",
+        "Copa Perú",
+        "--season",
+        "1985",
+        "--team",
+        "Bella Esperanza",
+        "--points",
+        "-2",
+        "--date",
+        "1984-12-10",
+        "--reason",
+        "fee",
+    ]);
     env.ok(&["verify"]);
     let a = Archive::open(&env.db()).unwrap();
     let mut checked = 0;
-    for t in DERIVED_TREES {
-        let entries: Vec<(Vec<u8>, Vec<u8>)> = a.store().iter(t).map(|e| e.unwrap()).collect();
-        for (n, (k, v)) in entries.iter().enumerate() {
+    let entries: Vec<(Vec<u8>, Vec<u8>)> =
+        a.store().iter(Space::Derived).map(|e| e.unwrap()).collect();
+    let mut kinds = std::collections::BTreeSet::new();
+    for (n, (k, v)) in entries.iter().enumerate() {
+        let kind = Kind::of(k).unwrap();
+        kinds.insert(kind);
+        for i in [n * 7 % v.len(), v.len() - 1] {
             let mut bad = v.clone();
-            let i = n * 7 % bad.len();
             bad[i] ^= 0x04;
-            a.store().tamper(t, k, &bad).unwrap();
+            a.store().tamper(Space::Derived, k, &bad).unwrap();
             match a.verify_derived() {
                 Err(scoreledger::Error::Mismatch { tree, key, .. }) => {
-                    assert_eq!(tree, t.name());
-                    assert_eq!(key, hex::encode(k), "{}", t.name());
+                    assert_eq!(tree, kind.name());
+                    assert_eq!(key, hex::encode(k), "{}", kind.name());
                 }
-                other => panic!("{}: a changed entry was not found: {other:?}", t.name()),
+                other => panic!("{}: a changed entry was not found: {other:?}", kind.name()),
             }
-            a.store().tamper(t, k, v).unwrap();
+            a.store().tamper(Space::Derived, k, v).unwrap();
             checked += 1;
         }
     }
-    assert!(checked > 100, "{checked}");
+    // Every kind but renames (none here) was damaged.
+    assert_eq!(kinds.len(), Kind::DERIVED.len() - 1, "{kinds:?}");
+    assert!(checked > 40, "{checked}");
     a.verify_derived().unwrap();
-    // Through the binary: a damaged snapshot is named.
-    let key = a.store().iter(TreeId::Snapshots).next().unwrap().unwrap().0;
-    a.store().tamper(TreeId::Snapshots, &key, &[0]).unwrap();
+    // Through the binary: a damaged block of rows is named.
+    let key = a
+        .store()
+        .scan_prefix(Space::Derived, b"B")
+        .next()
+        .unwrap()
+        .unwrap()
+        .0;
+    a.store().tamper(Space::Derived, &key, &[0]).unwrap();
     drop(a);
     let err = env.fails(1, &["verify"]);
     assert!(
-        err.contains("tree snapshots") && err.contains(&hex::encode(&key)),
+        err.contains("tree rows") && err.contains(&hex::encode(&key)),
         "{err}"
     );
+    let head = env.head();
+    let events = head.split_whitespace().next().unwrap();
     assert!(env
         .ok(&["verify", "--chain-only"])
-        .starts_with("ok: 24 events"));
+        .starts_with(&format!("ok: {events} events")));
+    assert!(events.parse::<u64>().unwrap() > scoreledger::packed::CHUNK);
     env.ok(&["rebuild"]);
     env.ok(&["verify"]);
 }

@@ -8,7 +8,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::Env;
-use scoreledger::store::TreeId;
+use scoreledger::store::Space;
 
 /// A double round-robin season of `n` teams as a season page.
 fn league_page(n: usize, season: &str) -> String {
@@ -286,7 +286,7 @@ fn damaged_head(byte: Option<usize>) -> Option<Vec<u8>> {
     let a = scoreledger::Archive::open(&env.db()).unwrap();
     let mut v = a
         .store()
-        .get(TreeId::Meta, scoreledger::keys::META_HEAD)
+        .get(Space::Log, scoreledger::keys::META_HEAD)
         .unwrap()
         .unwrap();
     match byte {
@@ -316,8 +316,8 @@ fn a_damaged_head_record_never_lets_an_append_overwrite_an_event() {
             let a = scoreledger::Archive::open(&env.db()).unwrap();
             let key = scoreledger::keys::META_HEAD;
             match &damaged {
-                Some(v) => a.store().tamper(TreeId::Meta, key, v).unwrap(),
-                None => a.store().tamper_remove(TreeId::Meta, key).unwrap(),
+                Some(v) => a.store().tamper(Space::Log, key, v).unwrap(),
+                None => a.store().tamper_remove(Space::Log, key).unwrap(),
             }
         }
         let err = env.fails(1, &record);
@@ -347,20 +347,29 @@ fn a_commit_refuses_to_replace_an_existing_event() {
     let env = Env::new();
     env.import_seed();
     let a = scoreledger::Archive::open(&env.db()).unwrap();
-    let key = scoreledger::keys::seq(23);
-    let stored = a.store().get(TreeId::Events, &key).unwrap().unwrap();
-    let mut w = a.store().writes();
-    w.put_new(TreeId::Events, &key, vec![1, 2, 3]);
-    w.put(TreeId::Meta, b"other", vec![9]);
-    let err = w.commit().unwrap_err().to_string();
-    assert!(err.contains("refused to overwrite"), "{err}");
-    assert_eq!(
-        a.store().get(TreeId::Events, &key).unwrap().unwrap(),
-        stored
+    // Seq 23 is in chunk 0: a writer that read it before another append changed it.
+    let key = scoreledger::keys::chunk(0).to_vec();
+    let stored = a.store().get(Space::Log, &key).unwrap().unwrap();
+    let mut c = scoreledger::store::Commit::default();
+    c.expect(
+        Space::Log,
+        key.clone(),
+        Some(stored[..stored.len() - 1].to_vec()),
     );
+    c.put(Space::Log, key.clone(), vec![1, 2, 3]);
+    c.put(Space::Log, b"Mother".to_vec(), vec![9]);
+    let err = a.store().commit(c).unwrap_err().to_string();
+    assert!(err.contains("refused to overwrite"), "{err}");
+    assert_eq!(a.store().get(Space::Log, &key).unwrap().unwrap(), stored);
     assert_eq!(
-        a.store().get(TreeId::Meta, b"other").unwrap(),
+        a.store().get(Space::Log, b"Mother").unwrap(),
         None,
         "half a commit was written"
     );
+    // And a key that must be absent.
+    let mut c = scoreledger::store::Commit::default();
+    c.expect(Space::Log, key.clone(), None);
+    c.put(Space::Log, key.clone(), vec![1, 2, 3]);
+    assert!(a.store().commit(c).is_err());
+    assert_eq!(a.store().get(Space::Log, &key).unwrap().unwrap(), stored);
 }

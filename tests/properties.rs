@@ -1,8 +1,8 @@
 //! Invariants, checked on generated archives:
-//! - a full rebuild gives byte-identical derived trees (snapshots included);
+//! - a full rebuild gives byte-identical derived entries;
 //! - the order and batching of appends never change a table;
 //! - a table "known at seq K" equals the table of an archive that only ever had events 1..=K;
-//! - stored snapshots equal the projector run directly on the results;
+//! - tables from the archive equal the projector run directly on the results;
 //! - events round-trip through their canonical bytes;
 //! - any flipped byte of any stored event fails verification, naming that event.
 
@@ -13,7 +13,7 @@ use scoreledger::encoding::{decode_event, encode_event};
 use scoreledger::event::{MatchStatus, ScorePair};
 use scoreledger::projector::{self, MatchLine, StageInput};
 use scoreledger::rules::{Scoring, Tiebreak, ALL_TIEBREAKS};
-use scoreledger::store::{TreeId, ALL_TREES};
+use scoreledger::store::Space;
 use scoreledger::{Archive, Cut, Date, Event, Filter, KnownAt, MatchResult, Rules, Timestamp};
 
 const TEAMS: [&str; 6] = [
@@ -221,16 +221,12 @@ fn append_in_batches(a: &mut Archive, events: &[Event], cuts: &[usize]) {
     }
 }
 
-fn dump(a: &Archive, t: TreeId) -> BTreeMap<Vec<u8>, Vec<u8>> {
-    a.store().iter(t).map(|e| e.unwrap()).collect()
+fn dump(a: &Archive, s: Space) -> BTreeMap<Vec<u8>, Vec<u8>> {
+    a.store().iter(s).map(|e| e.unwrap()).collect()
 }
 
-fn dump_derived(a: &Archive) -> Vec<BTreeMap<Vec<u8>, Vec<u8>>> {
-    ALL_TREES
-        .iter()
-        .filter(|t| **t != TreeId::Events)
-        .map(|t| dump(a, *t))
-        .collect()
+fn dump_derived(a: &Archive) -> BTreeMap<Vec<u8>, Vec<u8>> {
+    dump(a, Space::Derived)
 }
 
 fn all_tables(a: &Archive, known_at: Option<u64>) -> Vec<Vec<scoreledger::Row>> {
@@ -299,7 +295,6 @@ proptest! {
         append_in_batches(&mut b, &shuffled, &cuts);
         apply_ops(&mut b, &ops, &fx);
         prop_assert_eq!(all_tables(&a, None), all_tables(&b, None));
-        prop_assert_eq!(dump(&a, TreeId::Snapshots), dump(&b, TreeId::Snapshots));
     }
 
     #[test]
@@ -319,7 +314,7 @@ proptest! {
     }
 
     #[test]
-    fn snapshots_equal_the_projector_on_the_results(fx in fixtures(), r in rules()) {
+    fn tables_equal_the_projector_on_the_results(fx in fixtures(), r in rules()) {
         let (_d, mut a) = archive();
         let mut events = vec![Event::Rules(r.clone())];
         events.extend(fx.iter().map(event));
@@ -390,33 +385,40 @@ fn any_flipped_byte_fails_verification() {
     )
     .unwrap();
     scoreledger::import::append_parsed(&mut a, parsed, None, now()).unwrap();
-    let events = dump(&a, TreeId::Events);
-    assert_eq!(events.len(), 23);
-    let mut flips = 0;
-    for (k, v) in &events {
-        let seq = u64::from_be_bytes(k.as_slice().try_into().unwrap());
-        for i in 0..v.len() {
-            for mask in [0x01u8, 0x80] {
-                let mut bad = v.clone();
-                bad[i] ^= mask;
-                a.store().tamper(TreeId::Events, k, &bad).unwrap();
-                match a.verify() {
-                    Err(scoreledger::Error::Corrupt { seq: s, .. }) => assert_eq!(s, seq, "byte {i} of seq {seq}"),
-                    other => panic!("flip of byte {i} (mask {mask:#x}) of seq {seq} was not detected: {other:?}"),
-                }
-                flips += 1;
-            }
-        }
-        a.store().tamper(TreeId::Events, k, v).unwrap();
+    // The one chunk of the log: every byte, framing included, belongs to one event.
+    let key = scoreledger::keys::chunk(0);
+    let chunk = a.store().get(Space::Log, &key).unwrap().unwrap();
+    let mut owner = Vec::new();
+    for (i, env) in scoreledger::packed::envelopes(&chunk).enumerate() {
+        owner.extend(std::iter::repeat_n(i as u64 + 1, 4 + env.unwrap().len()));
     }
-    assert!(flips > 23 * 2 * 81);
+    assert_eq!(owner.last(), Some(&23));
+    let mut flips = 0;
+    for (i, &seq) in owner.iter().enumerate() {
+        for mask in [0x01u8, 0x80] {
+            let mut bad = chunk.clone();
+            bad[i] ^= mask;
+            a.store().tamper(Space::Log, &key, &bad).unwrap();
+            match a.verify() {
+                Err(scoreledger::Error::Corrupt { seq: s, .. }) => {
+                    assert_eq!(s, seq, "byte {i} of seq {seq}")
+                }
+                other => panic!(
+                    "flip of byte {i} (mask {mask:#x}) of seq {seq} was not detected: {other:?}"
+                ),
+            }
+            flips += 1;
+        }
+    }
+    a.store().tamper(Space::Log, &key, &chunk).unwrap();
+    assert!(flips > 23 * 2 * 85);
     assert_eq!(a.verify().unwrap().events, 23);
 }
 
-/// A store whose derived trees were written by another layout (or damaged) is
-/// rebuilt from its events when opened, and answers as before.
+/// Every derived entry damaged at once: `rebuild` reads none of them and
+/// writes them all again, identical to before.
 #[test]
-fn an_old_derived_layout_is_rebuilt_on_open() {
+fn rebuild_repairs_any_damage_to_derived_entries() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("db");
     let text = std::fs::read_to_string(concat!(
@@ -424,31 +426,26 @@ fn an_old_derived_layout_is_rebuilt_on_open() {
         "/tests/data/1984-copa-peru.txt"
     ))
     .unwrap();
-    let expect = {
-        let mut a = Archive::open(&path).unwrap();
-        let parsed = scoreledger::import::wiki::parse(
-            &text,
-            &scoreledger::import::wiki::Options {
-                points_for_win: Some(2),
-                ..Default::default()
-            },
-        )
-        .unwrap();
-        scoreledger::import::append_parsed(&mut a, parsed, None, now()).unwrap();
-        let expect = (all_tables(&a, None), dump_derived(&a));
-        // Simulate an older layout: damaged derived values and an older version mark.
-        for t in [TreeId::ByDate, TreeId::Snapshots] {
-            let keys: Vec<Vec<u8>> = dump(&a, t).into_keys().collect();
-            for k in keys {
-                a.store().tamper(t, &k, &[1, 2, 3]).unwrap();
-            }
-        }
-        a.store()
-            .tamper(TreeId::Meta, scoreledger::keys::META_DERIVED, &[1])
-            .unwrap();
-        expect
-    };
+    let mut a = Archive::open(&path).unwrap();
+    let parsed = scoreledger::import::wiki::parse(
+        &text,
+        &scoreledger::import::wiki::Options {
+            points_for_win: Some(2),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    scoreledger::import::append_parsed(&mut a, parsed, None, now()).unwrap();
+    let expect = (all_tables(&a, None), dump_derived(&a));
+    for k in dump_derived(&a).into_keys() {
+        a.store().tamper(Space::Derived, &k, &[1, 2, 3]).unwrap();
+    }
+    a.store().tamper(Space::Derived, b"Bjunk", &[9]).unwrap();
+    assert!(a.verify_derived().is_err());
+    a.rebuild().unwrap();
+    drop(a);
     let a = Archive::open(&path).unwrap();
     assert_eq!((all_tables(&a, None), dump_derived(&a)), expect);
     assert_eq!(a.verify().unwrap().events, 23);
+    a.verify_derived().unwrap();
 }

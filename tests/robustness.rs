@@ -296,7 +296,7 @@ fn a_store_from_a_newer_version_is_refused() {
         let a = scoreledger::Archive::open(&env.db()).unwrap();
         a.store()
             .tamper(
-                scoreledger::store::TreeId::Meta,
+                scoreledger::store::Space::Log,
                 scoreledger::keys::META_FORMAT,
                 &[9],
             )

@@ -2,50 +2,53 @@
 //! the event validated, and facts the archive already holds recognised.
 
 use super::*;
+use crate::event::{PointsAdjustment, Rules, SeasonFacts, TeamRegistration};
 
-impl Deriver<'_, '_> {
-    fn resolve(&self, kind: u8, parent: &[u8], name: &str) -> Result<String> {
+impl Deriver<'_> {
+    fn resolve(&mut self, list: NameList, name: &str) -> Result<String> {
         let clean = names::clean(name);
-        match self
-            .w
-            .get(TreeId::Names, &keys::name(kind, parent, &clean))?
-        {
-            Some(v) => Ok(String::from_utf8(v).unwrap_or(clean)),
-            None => Ok(clean),
-        }
+        Ok(match self.list(list)?.spelled(&clean) {
+            Some(s) => s.to_string(),
+            None => clean,
+        })
     }
 
     /// Competition and season spelled as already recorded (matching
     /// case- and accent-insensitively), plus the season key.
     fn resolve_season(
-        &self,
+        &mut self,
         competition: &str,
         season: &str,
     ) -> Result<(String, String, ScopeKey)> {
         check_name("competition", &names::clean(competition))?;
         check_name("season", &names::clean(season))?;
-        let c = self.resolve(keys::NAME_COMPETITION, &[], competition)?;
-        let s = self.resolve(keys::NAME_SEASON, names::fold(&c).as_bytes(), season)?;
+        let c = self.resolve(NameList::Competitions, competition)?;
+        let s = self.resolve(NameList::Seasons(keys::competition_scope(&c)), season)?;
         let key = keys::season_scope(&c, &s);
         Ok((c, s, key))
     }
 
-    fn resolve_in(&self, kind: u8, season: &ScopeKey, what: &str, name: &str) -> Result<String> {
+    fn resolve_stage(&mut self, season: &ScopeKey, name: &str) -> Result<String> {
+        check_name("stage", &names::clean(name))?;
+        self.resolve(NameList::Stages(*season), name)
+    }
+
+    fn resolve_team(&mut self, season: &ScopeKey, what: &str, name: &str) -> Result<String> {
         check_name(what, &names::clean(name))?;
-        self.resolve(kind, season, name)
+        self.resolve(NameList::Teams(*season), name)
     }
 
     /// Cleans and validates an event, and spells every name as the archive
     /// already spells it.
-    pub fn canonicalize(&self, event: Event) -> Result<Event> {
+    pub fn canonicalize(&mut self, event: Event) -> Result<Event> {
         Ok(match event {
             Event::MatchResult(mut m) => {
                 let (c, s, season) = self.resolve_season(&m.competition, &m.season)?;
                 m.competition = c;
                 m.season = s;
-                m.stage = self.resolve_in(keys::NAME_STAGE, &season, "stage", &m.stage)?;
-                m.home = self.resolve_in(keys::NAME_TEAM, &season, "home team", &m.home)?;
-                m.away = self.resolve_in(keys::NAME_TEAM, &season, "away team", &m.away)?;
+                m.stage = self.resolve_stage(&season, &m.stage)?;
+                m.home = self.resolve_team(&season, "home team", &m.home)?;
+                m.away = self.resolve_team(&season, "away team", &m.away)?;
                 if let Some(g) = &m.group {
                     let g = names::clean(g);
                     check_name("group", &g)?;
@@ -64,7 +67,7 @@ impl Deriver<'_, '_> {
                 r.competition = c;
                 r.season = s;
                 if let Some(st) = &r.stage {
-                    r.stage = Some(self.resolve_in(keys::NAME_STAGE, &season, "stage", st)?);
+                    r.stage = Some(self.resolve_stage(&season, st)?);
                 }
                 let mut seen = Vec::new();
                 for t in &r.tiebreak {
@@ -80,7 +83,7 @@ impl Deriver<'_, '_> {
                 f.competition = c;
                 f.season = s;
                 if let Some(w) = &f.winners {
-                    f.winners = Some(self.resolve_in(keys::NAME_TEAM, &season, "winners", w)?);
+                    f.winners = Some(self.resolve_team(&season, "winners", w)?);
                 }
                 f.previous_season = clean_optional(&f.previous_season);
                 f.next_season = clean_optional(&f.next_season);
@@ -102,9 +105,9 @@ impl Deriver<'_, '_> {
                 t.competition = c;
                 t.season = s;
                 if let Some(st) = &t.stage {
-                    t.stage = Some(self.resolve_in(keys::NAME_STAGE, &season, "stage", st)?);
+                    t.stage = Some(self.resolve_stage(&season, st)?);
                 }
-                t.team = self.resolve_in(keys::NAME_TEAM, &season, "team", &t.team)?;
+                t.team = self.resolve_team(&season, "team", &t.team)?;
                 t.region = clean_optional(&t.region);
                 t.location = clean_optional(&t.location);
                 Event::TeamRegistered(t)
@@ -187,30 +190,17 @@ impl Deriver<'_, '_> {
                 p.competition = c;
                 p.season = s;
                 if let Some(st) = &p.stage {
-                    p.stage = Some(self.resolve_in(keys::NAME_STAGE, &season, "stage", st)?);
+                    p.stage = Some(self.resolve_stage(&season, st)?);
                 }
                 check_name("team", &names::clean(&p.team))?;
-                match self.w.get(
-                    TreeId::Names,
-                    &keys::name(keys::NAME_TEAM, &season, &p.team),
-                )? {
-                    Some(v) => p.team = String::from_utf8(v).unwrap_or(p.team),
+                let teams = self.list(NameList::Teams(season))?;
+                match teams.spelled(&p.team) {
+                    Some(v) => p.team = v.to_string(),
                     None => {
-                        let known: Vec<String> = self
-                            .w
-                            .scan_prefix(
-                                TreeId::Names,
-                                &[&[keys::NAME_TEAM][..], &season[..]].concat(),
-                            )?
-                            .into_iter()
-                            .map(|(_, v)| String::from_utf8_lossy(&v).into_owned())
-                            .collect();
+                        let known = teams.list.join(", ");
                         return Err(Error::NotFound(format!(
-                            "unknown team '{}' in {} {}; known: {}",
-                            p.team,
-                            p.competition,
-                            p.season,
-                            known.join(", ")
+                            "unknown team '{}' in {} {}; known: {known}",
+                            p.team, p.competition, p.season,
                         )));
                     }
                 }
@@ -222,7 +212,7 @@ impl Deriver<'_, '_> {
             Event::TeamRenamed(mut t) => {
                 (t.reason, t.source) = reason_and_source(&t.reason, &t.source)?;
                 check_name("competition", &names::clean(&t.competition))?;
-                t.competition = self.resolve(keys::NAME_COMPETITION, &[], &t.competition)?;
+                t.competition = self.resolve(NameList::Competitions, &t.competition)?;
                 t.from = names::clean(&t.from);
                 t.to = names::clean(&t.to);
                 check_name("old name", &t.from)?;
@@ -251,35 +241,47 @@ impl Deriver<'_, '_> {
     }
 
     /// The recorded match with this id, or an error naming it.
-    fn existing_match(&self, id: &MatchId) -> Result<MatchRecord> {
-        find_match(self.w, id)?
+    fn existing_match(&mut self, id: &MatchId) -> Result<MatchRecord> {
+        self.record(id)?
             .ok_or_else(|| Error::NotFound(format!("unknown match id {}", id.to_hex())))
     }
 
     /// A team's recorded spelling in any season of a competition.
-    fn team_spelling(&self, competition: &str, team: &str) -> Result<Option<String>> {
-        let prefix = keys::name(keys::NAME_SEASON, names::fold(competition).as_bytes(), "");
-        for (_, season) in self.w.scan_prefix(TreeId::Names, &prefix)? {
-            let season = String::from_utf8_lossy(&season).into_owned();
-            let key = keys::name(
-                keys::NAME_TEAM,
-                &keys::season_scope(competition, &season),
-                team,
-            );
-            if let Some(v) = self.w.get(TreeId::Names, &key)? {
-                return Ok(Some(String::from_utf8_lossy(&v).into_owned()));
+    fn team_spelling(&mut self, competition: &str, team: &str) -> Result<Option<String>> {
+        let seasons = self
+            .list(NameList::Seasons(keys::competition_scope(competition)))?
+            .list
+            .clone();
+        for season in seasons {
+            let key = keys::season_scope(competition, &season);
+            if let Some(v) = self.list(NameList::Teams(key))?.spelled(team) {
+                return Ok(Some(v.to_string()));
             }
         }
         Ok(None)
     }
 
+    /// The recorded match of this (canonical) result's fixture, if any.
+    fn same_fixture(&mut self, m: &MatchResult) -> Result<Option<MatchRecord>> {
+        let season = keys::season_scope(&m.competition, &m.season);
+        let stage = keys::stage_scope(&m.competition, &m.season, &m.stage);
+        let id = id_of(m);
+        let Some(seq) = self
+            .load_stage(&season, &stage)?
+            .and_then(|s| s.ids.get(&id).copied())
+        else {
+            return Ok(None);
+        };
+        self.record_at(&season, &stage, seq).map(Some)
+    }
+
     /// `Ok(true)` when the archive already holds this fact, `Err(Conflict)`
     /// when it holds a contradicting one, `Ok(false)` when it is new.
-    pub fn already_present(&self, event: &Event) -> Result<bool> {
+    pub fn already_present(&mut self, event: &Event) -> Result<bool> {
         match event {
             Event::MatchResult(m) => {
                 let id = id_of(m);
-                let Some(rec) = find_match(self.w, &id)? else {
+                let Some(rec) = self.same_fixture(m)? else {
                     return Ok(false);
                 };
                 // The fact as first recorded, or as it stands after corrections, is already known.
@@ -305,7 +307,7 @@ impl Deriver<'_, '_> {
             }
             Event::Rules(r) => {
                 let scope = keys::scope(&r.competition, &r.season, r.stage.as_deref());
-                let current = scoped::<Rules>(self.w, TreeId::Rules, &scope, u64::MAX)?.pop();
+                let current = scoped::<Rules>(self, Kind::Rules, &scope, u64::MAX)?.pop();
                 Ok(current.is_some_and(|(_, c)| {
                     (
                         c.points_for_win,
@@ -322,15 +324,16 @@ impl Deriver<'_, '_> {
             }
             Event::SeasonFacts(f) => {
                 let scope = keys::season_scope(&f.competition, &f.season);
-                let current = scoped::<SeasonFacts>(self.w, TreeId::Facts, &scope, u64::MAX)?.pop();
+                let current = scoped::<SeasonFacts>(self, Kind::Facts, &scope, u64::MAX)?.pop();
                 Ok(current.is_some_and(|(_, c)| &c == f))
             }
             Event::TeamRegistered(t) => {
                 let scope = keys::scope(&t.competition, &t.season, t.stage.as_deref());
                 let fold = names::fold(&t.team);
-                let current = scoped::<TeamRegistration>(self.w, TreeId::Teams, &scope, u64::MAX)?
-                    .into_iter()
-                    .rfind(|(_, c)| names::fold(&c.team) == fold);
+                let current =
+                    scoped::<TeamRegistration>(self, Kind::Registration, &scope, u64::MAX)?
+                        .into_iter()
+                        .rfind(|(_, c)| names::fold(&c.team) == fold);
                 Ok(current.is_some_and(|(_, c)| &c == t))
             }
             Event::ResultCorrected(c) => {
@@ -350,12 +353,12 @@ impl Deriver<'_, '_> {
             Event::PointsAdjusted(p) => {
                 let scope = keys::scope(&p.competition, &p.season, p.stage.as_deref());
                 Ok(
-                    scoped::<PointsAdjustment>(self.w, TreeId::Adjustments, &scope, u64::MAX)?
+                    scoped::<PointsAdjustment>(self, Kind::Adjustment, &scope, u64::MAX)?
                         .iter()
                         .any(|(_, q)| q == p),
                 )
             }
-            Event::TeamRenamed(t) => Ok(renames(self.w, &t.competition, u64::MAX)?
+            Event::TeamRenamed(t) => Ok(renames(self, &t.competition, u64::MAX)?
                 .iter()
                 .any(|q| names::same(&q.from, &t.from) && names::same(&q.to, &t.to))),
         }

@@ -1,29 +1,38 @@
-//! From events to derived trees: name resolution, duplicate detection, index
-//! entries, and re-projection of the stages an event touches.
+//! From events to derived entries: name lists, stage descriptions, packed
+//! match rows, compensating events under their match, scoped events, and
+//! Merkle nodes.
 //!
-//! The same code serves an append and a full rebuild, so a rebuild gives
-//! byte-identical derived trees. Name resolution, validation and duplicate
-//! detection live in `canonical`.
+//! The same [`Deriver`] serves an append (over what the store holds) and a
+//! rebuild (from nothing), so a rebuild gives byte-identical entries. It
+//! keeps what it touches decoded in memory and writes each changed value
+//! once, into one [`Commit`]. Name resolution, validation and duplicate
+//! detection live in `canonical`; readers shared with queries in `read`.
 
 mod canonical;
+mod log;
+mod read;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 
-use crate::encoding::{decode_value, encode_value};
+use crate::chain::Hash;
+use crate::encoding::encode_value;
 use crate::error::{Error, Result};
-use crate::event::{
-    Event, MatchResult, PointsAdjustment, Rules, SeasonFacts, TeamRegistration, TeamRename,
-};
-use crate::keys::{self, MatchId, ScopeKey};
+use crate::event::{Event, MatchResult};
+use crate::keys::{self, Kind, MatchId, NameList, ScopeKey};
 use crate::names;
-use crate::projector::{self, Adjustment, MatchLine, StageInput};
+use crate::packed::{self, Row};
 pub use crate::record::{ChangeKind, Effective, MatchChange, MatchRecord, MatchState};
-use crate::rules::Scoring;
-use crate::store::{Entry, Store, TreeId, Writes};
+use crate::store::{Commit, Entry, Space, Store};
+pub use log::{LogWriter, StoredNodes};
+pub use read::{
+    adjustments, damaged, decode_derived, match_records, missing, name_list, registrations,
+    renames, scoped, scoring, spelled, stage_input, stage_input_from, stage_input_with,
+    ChunkReader, Source, StageRows,
+};
 
-/// What the `stages` tree holds for each stage.
+/// What a stage's `S` entry holds.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StageInfo {
     pub competition: String,
@@ -33,214 +42,6 @@ pub struct StageInfo {
     pub stage_key: ScopeKey,
     /// The first event that mentioned the stage.
     pub first_seq: u64,
-    /// The last event that changed any table of the stage.
-    pub last_seq: u64,
-}
-
-/// Read access shared by the store and pending writes.
-pub trait Read {
-    fn get(&self, t: TreeId, key: &[u8]) -> Result<Option<Vec<u8>>>;
-    fn scan(&self, t: TreeId, prefix: &[u8]) -> Result<Vec<Entry>>;
-}
-
-impl Read for Store {
-    fn get(&self, t: TreeId, key: &[u8]) -> Result<Option<Vec<u8>>> {
-        Store::get(self, t, key)
-    }
-    fn scan(&self, t: TreeId, prefix: &[u8]) -> Result<Vec<Entry>> {
-        self.scan_prefix(t, prefix).collect()
-    }
-}
-
-impl Read for Writes<'_> {
-    fn get(&self, t: TreeId, key: &[u8]) -> Result<Option<Vec<u8>>> {
-        Writes::get(self, t, key)
-    }
-    fn scan(&self, t: TreeId, prefix: &[u8]) -> Result<Vec<Entry>> {
-        self.scan_prefix(t, prefix)
-    }
-}
-
-/// Decodes a derived value, naming the tree and key when it is damaged.
-pub fn decode_derived<T: serde::de::DeserializeOwned>(
-    t: TreeId,
-    key: &[u8],
-    bytes: &[u8],
-) -> Result<T> {
-    decode_value(bytes).map_err(|e| Error::Store {
-        path: Default::default(),
-        msg: format!(
-            "damaged entry in tree {} at key {}: {e} (run `scoreledger rebuild`)",
-            t.name(),
-            hex::encode(key)
-        ),
-    })
-}
-
-fn invalid(msg: impl Into<String>) -> Error {
-    Error::Invalid(msg.into())
-}
-
-fn check_name(what: &str, s: &str) -> Result<()> {
-    match names::problem(what, s) {
-        Some(p) => Err(invalid(p)),
-        None => Ok(()),
-    }
-}
-
-/// The seq-ordered entries of a scope, up to `known_at`.
-fn scoped<T: serde::de::DeserializeOwned>(
-    r: &impl Read,
-    t: TreeId,
-    scope: &ScopeKey,
-    known_at: u64,
-) -> Result<Vec<(u64, T)>> {
-    let mut out = Vec::new();
-    for (k, v) in r.scan(t, scope)? {
-        let seq = keys::scoped_seq_seq(&k).unwrap_or(0);
-        if seq <= known_at {
-            out.push((seq, decode_derived(t, &k, &v)?));
-        }
-    }
-    Ok(out)
-}
-
-/// The scoring of a stage as known at `known_at`: the stage's own rules, else
-/// the season's, else the default.
-pub fn scoring(r: &impl Read, info: &StageInfo, known_at: u64) -> Result<Scoring> {
-    for scope in [&info.stage_key, &info.season_key] {
-        if let Some((_, rules)) = scoped::<Rules>(r, TreeId::Rules, scope, known_at)?.pop() {
-            return Ok(Scoring::from_event(&rules));
-        }
-    }
-    Ok(Scoring::default())
-}
-
-/// Teams registered for a stage (its own and its season's), latest registration per team.
-pub fn registrations(
-    r: &impl Read,
-    info: &StageInfo,
-    known_at: u64,
-) -> Result<Vec<(u64, TeamRegistration)>> {
-    let all = season_and_stage::<TeamRegistration>(r, TreeId::Teams, info, known_at)?;
-    let mut order: Vec<String> = Vec::new();
-    let mut latest: HashMap<String, (u64, TeamRegistration)> = HashMap::new();
-    for (seq, reg) in all {
-        let f = names::fold(&reg.team);
-        if !latest.contains_key(&f) {
-            order.push(f.clone());
-        }
-        latest.insert(f, (seq, reg));
-    }
-    Ok(order
-        .into_iter()
-        .filter_map(|f| latest.remove(&f))
-        .collect())
-}
-
-/// Every match record of a stage known at `known_at`, in date order.
-pub fn match_records(
-    r: &impl Read,
-    stage_key: &ScopeKey,
-    known_at: u64,
-) -> Result<Vec<MatchRecord>> {
-    let mut out = Vec::new();
-    for (k, v) in r.scan(TreeId::ByDate, stage_key)? {
-        let rec: MatchRecord = decode_derived(TreeId::ByDate, &k, &v)?;
-        if rec.seq <= known_at {
-            out.push(rec);
-        }
-    }
-    Ok(out)
-}
-
-/// Points adjustments of a stage (its own and its season's) known at `known_at`.
-pub fn adjustments(
-    r: &impl Read,
-    info: &StageInfo,
-    known_at: u64,
-) -> Result<Vec<(u64, PointsAdjustment)>> {
-    season_and_stage(r, TreeId::Adjustments, info, known_at)
-}
-
-/// The entries of a stage's season scope and of its own scope, in seq order.
-fn season_and_stage<T: serde::de::DeserializeOwned>(
-    r: &impl Read,
-    t: TreeId,
-    info: &StageInfo,
-    known_at: u64,
-) -> Result<Vec<(u64, T)>> {
-    let mut all = scoped::<T>(r, t, &info.season_key, known_at)?;
-    all.extend(scoped::<T>(r, t, &info.stage_key, known_at)?);
-    all.sort_by_key(|(seq, _)| *seq);
-    Ok(all)
-}
-
-/// Renames in a competition known at `known_at`, in seq order.
-pub fn renames(r: &impl Read, competition: &str, known_at: u64) -> Result<Vec<TeamRename>> {
-    let key = keys::competition_scope(competition);
-    Ok(scoped::<TeamRename>(r, TreeId::Renames, &key, known_at)?
-        .into_iter()
-        .map(|(_, t)| t)
-        .collect())
-}
-
-/// Everything the projector needs for one stage, as known at `known_at`.
-pub fn stage_input(r: &impl Read, info: &StageInfo, known_at: u64) -> Result<StageInput> {
-    stage_input_from(
-        r,
-        info,
-        known_at,
-        &match_records(r, &info.stage_key, known_at)?,
-    )
-}
-
-/// [`stage_input`] for a caller that already read the stage's match records.
-pub fn stage_input_from(
-    r: &impl Read,
-    info: &StageInfo,
-    known_at: u64,
-    records: &[MatchRecord],
-) -> Result<StageInput> {
-    let teams = registrations(r, info, known_at)?
-        .into_iter()
-        .map(|(_, reg)| reg.team)
-        .collect();
-    let matches = records
-        .iter()
-        .map(|rec| {
-            let e = rec.effective(known_at);
-            MatchLine {
-                date: rec.result.date,
-                round: rec.result.round,
-                seq: rec.seq,
-                counts: e.counts,
-                home: rec.result.home.clone(),
-                away: rec.result.away.clone(),
-                home_goals: e.home_goals,
-                away_goals: e.away_goals,
-            }
-        })
-        .collect();
-    let adjustments = adjustments(r, info, known_at)?
-        .into_iter()
-        .map(|(_, a)| Adjustment {
-            date: a.date,
-            team: a.team,
-            points: a.points as i64,
-        })
-        .collect();
-    let renames = renames(r, &info.competition, known_at)?
-        .into_iter()
-        .map(|t| (t.from, t.to))
-        .collect();
-    Ok(StageInput {
-        teams,
-        matches,
-        scoring: scoring(r, info, known_at)?,
-        adjustments,
-        renames,
-    })
 }
 
 /// The match id of a (canonical) result.
@@ -256,182 +57,451 @@ pub fn id_of(m: &MatchResult) -> MatchId {
     )
 }
 
-/// Looks up a match record by id.
-pub fn find_match(r: &impl Read, id: &MatchId) -> Result<Option<MatchRecord>> {
-    let Some(key) = r.get(TreeId::Matches, &id.0)? else {
-        return Ok(None);
-    };
-    match r.get(TreeId::ByDate, &key)? {
-        Some(v) => decode_derived(TreeId::ByDate, &key, &v).map(Some),
-        None => Err(Error::Store {
-            path: Default::default(),
-            msg: format!("match {} points to a missing index entry", id.to_hex()),
-        }),
+fn invalid(msg: impl Into<String>) -> Error {
+    Error::Invalid(msg.into())
+}
+
+fn check_name(what: &str, s: &str) -> Result<()> {
+    match names::problem(what, s) {
+        Some(p) => Err(invalid(p)),
+        None => Ok(()),
     }
 }
 
-/// Applies events to pending writes.
-pub struct Deriver<'a, 's> {
-    w: &'a mut Writes<'s>,
-    /// Stages whose snapshots must be recomputed: (season key, stage key).
-    dirty: BTreeSet<(ScopeKey, ScopeKey)>,
+/// A list of names being read and extended.
+#[derive(Default)]
+struct Names {
+    list: Vec<String>,
+    folds: HashMap<String, usize>,
+    dirty: bool,
 }
 
-impl<'a, 's> Deriver<'a, 's> {
-    pub fn new(w: &'a mut Writes<'s>) -> Self {
+impl Names {
+    fn new(list: Vec<String>) -> Names {
+        let folds = list
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (names::fold(n), i))
+            .collect();
+        Names {
+            list,
+            folds,
+            dirty: false,
+        }
+    }
+
+    fn spelled(&self, name: &str) -> Option<&str> {
+        self.folds
+            .get(&names::fold(name))
+            .map(|&i| self.list[i].as_str())
+    }
+
+    fn remember(&mut self, name: &str) {
+        let f = names::fold(name);
+        if !self.folds.contains_key(&f) {
+            self.folds.insert(f, self.list.len());
+            self.list.push(name.to_string());
+            self.dirty = true;
+        }
+    }
+}
+
+/// A block of rows and where it is stored.
+struct Block {
+    stored_key: Option<Vec<u8>>,
+    rows: Vec<Row>,
+    dirty: bool,
+}
+
+/// One stage as the deriver holds it.
+struct Stage {
+    info: StageInfo,
+    /// Whether the `S` entry is stored already.
+    stored: bool,
+    teams: Vec<String>,
+    team_ids: HashMap<String, u32>,
+    teams_dirty: bool,
+    /// In row order; each block's first row is its key.
+    blocks: Vec<Block>,
+    /// Match id -> seq of the row.
+    ids: HashMap<MatchId, u64>,
+}
+
+impl Stage {
+    fn team_id(&mut self, name: &str) -> Result<u32> {
+        if let Some(&i) = self.team_ids.get(name) {
+            return Ok(i);
+        }
+        let i = u32::try_from(self.teams.len())
+            .map_err(|_| invalid("a stage holds at most 4,294,967,295 teams"))?;
+        self.teams.push(name.to_string());
+        self.team_ids.insert(name.to_string(), i);
+        self.teams_dirty = true;
+        Ok(i)
+    }
+
+    fn insert(&mut self, row: Row) {
+        self.ids.insert(row.id, row.seq);
+        let at = self
+            .blocks
+            .partition_point(|b| b.rows[0].order() <= row.order())
+            .saturating_sub(1);
+        if self.blocks.is_empty() {
+            self.blocks.push(Block {
+                stored_key: None,
+                rows: Vec::new(),
+                dirty: true,
+            });
+        }
+        let block = &mut self.blocks[at];
+        let pos = block.rows.partition_point(|r| r.order() <= row.order());
+        block.rows.insert(pos, row);
+        block.dirty = true;
+        if block.rows.len() > packed::BLOCK_ROWS {
+            let rest = block.rows.split_off(block.rows.len() / 2);
+            self.blocks.insert(
+                at + 1,
+                Block {
+                    stored_key: None,
+                    rows: rest,
+                    dirty: true,
+                },
+            );
+        }
+    }
+
+    fn row(&self, seq: u64) -> Option<&Row> {
+        self.blocks
+            .iter()
+            .flat_map(|b| b.rows.iter())
+            .find(|r| r.seq == seq)
+    }
+
+    /// Writes what changed into the commit.
+    fn flush(&mut self, c: &mut Commit) {
+        let sk = self.info.stage_key;
+        if !self.stored {
+            c.put(
+                Space::Derived,
+                keys::stage(&self.info.season_key, &sk).to_vec(),
+                encode_value(&self.info),
+            );
+            self.stored = true;
+        }
+        if self.teams_dirty {
+            c.put(
+                Space::Derived,
+                keys::teams(&sk).to_vec(),
+                encode_value(&self.teams),
+            );
+            self.teams_dirty = false;
+        }
+        let mut puts = Vec::new();
+        for b in self.blocks.iter_mut().filter(|b| b.dirty) {
+            let first = &b.rows[0];
+            let key = keys::rows(&sk, first.date, first.round, first.seq).to_vec();
+            if let Some(old) = b.stored_key.take().filter(|old| *old != key) {
+                c.del(Space::Derived, old);
+            }
+            puts.push((key.clone(), packed::encode_rows(&b.rows)));
+            b.stored_key = Some(key);
+            b.dirty = false;
+        }
+        for (k, v) in puts {
+            c.put(Space::Derived, k, v);
+        }
+    }
+}
+
+/// Where a match row is: (season, stage, seq of the row).
+type Place = (ScopeKey, ScopeKey, u64);
+
+/// Applies events, holding what they change until [`Deriver::commit_into`].
+pub struct Deriver<'s> {
+    store: &'s Store,
+    /// Read derived entries from the store (false: a rebuild from nothing).
+    stored: bool,
+    lists: HashMap<NameList, Names>,
+    stages: HashMap<ScopeKey, Stage>,
+    /// New entries written once and never changed (rules, registrations,
+    /// facts, adjustments, renames, changes).
+    pending: BTreeMap<Vec<u8>, Vec<u8>>,
+    /// Every match id of the archive, built when first needed.
+    ids: Option<HashMap<MatchId, Place>>,
+    nodes: log::Nodes,
+    /// The chunks being appended (none in a rebuild).
+    log: Option<LogWriter>,
+}
+
+impl Source for Deriver<'_> {
+    fn store(&self) -> &Store {
+        self.store
+    }
+
+    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>> {
+        if let Some(v) = self.pending.get(key) {
+            return Ok(Some(v.clone()));
+        }
+        if self.stored {
+            return self.store.get(Space::Derived, key);
+        }
+        Ok(None)
+    }
+
+    fn scan(&self, prefix: &[u8]) -> Result<Vec<Entry>> {
+        let mut merged: BTreeMap<Vec<u8>, Vec<u8>> = BTreeMap::new();
+        if self.stored {
+            for e in self.store.scan_prefix(Space::Derived, prefix) {
+                let (k, v) = e?;
+                merged.insert(k, v);
+            }
+        }
+        for (k, v) in self.pending.range(prefix.to_vec()..) {
+            if !k.starts_with(prefix) {
+                break;
+            }
+            merged.insert(k.clone(), v.clone());
+        }
+        Ok(merged.into_iter().collect())
+    }
+}
+
+impl<'s> Deriver<'s> {
+    /// A deriver that appends after the store's head `head_seq`.
+    pub fn appending(store: &'s Store, head_seq: u64) -> Result<Self> {
+        Ok(Deriver {
+            store,
+            stored: true,
+            lists: HashMap::new(),
+            stages: HashMap::new(),
+            pending: BTreeMap::new(),
+            ids: None,
+            nodes: log::Nodes::resume(store, head_seq)?,
+            log: Some(LogWriter::resume(store, head_seq)?),
+        })
+    }
+
+    /// A deriver that recomputes everything from the events alone, reading
+    /// no derived entry of the store.
+    pub fn rebuilding(store: &'s Store) -> Self {
         Deriver {
-            w,
-            dirty: BTreeSet::new(),
+            store,
+            stored: false,
+            lists: HashMap::new(),
+            stages: HashMap::new(),
+            pending: BTreeMap::new(),
+            ids: None,
+            nodes: log::Nodes::fresh(),
+            log: None,
         }
     }
 
-    pub fn writes_mut(&mut self) -> &mut Writes<'s> {
-        self.w
+    fn list(&mut self, list: NameList) -> Result<&mut Names> {
+        if !self.lists.contains_key(&list) {
+            let loaded = if self.stored {
+                read::name_list(self.store, list)?
+            } else {
+                Vec::new()
+            };
+            self.lists.insert(list, Names::new(loaded));
+        }
+        Ok(self.lists.get_mut(&list).expect("just inserted"))
     }
 
-    fn remember_name(&mut self, kind: u8, parent: &[u8], name: &str) -> Result<()> {
-        let key = keys::name(kind, parent, name);
-        if self.w.get(TreeId::Names, &key)?.is_none() {
-            self.w.put(TreeId::Names, &key, name.as_bytes().to_vec());
-        }
+    fn remember(&mut self, list: NameList, name: &str) -> Result<()> {
+        self.list(list)?.remember(name);
         Ok(())
     }
 
     fn remember_season(&mut self, competition: &str, season: &str) -> Result<ScopeKey> {
-        self.remember_name(keys::NAME_COMPETITION, &[], competition)?;
-        self.remember_name(
-            keys::NAME_SEASON,
-            names::fold(competition).as_bytes(),
-            season,
-        )?;
+        self.remember(NameList::Competitions, competition)?;
+        let c = keys::competition_scope(competition);
+        self.remember(NameList::Seasons(c), season)?;
         Ok(keys::season_scope(competition, season))
     }
 
-    /// Marks a stage as changed by event `seq`, creating its info if new.
-    fn touch_stage(
+    /// The stage, loaded from the store if it is there and not held yet.
+    fn load_stage(&mut self, season: &ScopeKey, stage: &ScopeKey) -> Result<Option<&mut Stage>> {
+        if !self.stages.contains_key(stage) && self.stored {
+            let key = keys::stage(season, stage);
+            if let Some(v) = self.store.get(Space::Derived, &key)? {
+                let info: StageInfo = decode_derived(&key, &v)?;
+                let held = stage_from_store(self.store, info)?;
+                self.stages.insert(*stage, held);
+            }
+        }
+        Ok(self.stages.get_mut(stage))
+    }
+
+    /// The stage, created by event `seq` if it is new.
+    fn stage(
         &mut self,
         competition: &str,
         season: &str,
         stage: &str,
         seq: u64,
-    ) -> Result<()> {
+    ) -> Result<&mut Stage> {
         let season_key = keys::season_scope(competition, season);
         let stage_key = keys::stage_scope(competition, season, stage);
-        self.remember_name(keys::NAME_STAGE, &season_key, stage)?;
-        let k = keys::stage(&season_key, &stage_key);
-        let info = match self.w.get(TreeId::Stages, &k)? {
-            Some(v) => StageInfo {
-                last_seq: seq,
-                ..decode_derived(TreeId::Stages, &k, &v)?
-            },
-            None => StageInfo {
+        self.remember(NameList::Stages(season_key), stage)?;
+        if self.load_stage(&season_key, &stage_key)?.is_none() {
+            let info = StageInfo {
                 competition: competition.into(),
                 season: season.into(),
                 stage: stage.into(),
                 season_key,
                 stage_key,
                 first_seq: seq,
-                last_seq: seq,
-            },
-        };
-        self.w.put(TreeId::Stages, &k, encode_value(&info));
-        self.dirty.insert((season_key, stage_key));
-        Ok(())
-    }
-
-    /// Marks every stage of a season as changed by event `seq`.
-    fn touch_season(&mut self, season_key: &ScopeKey, seq: u64) -> Result<()> {
-        for (k, v) in self.w.scan_prefix(TreeId::Stages, season_key)? {
-            let info: StageInfo = decode_derived(TreeId::Stages, &k, &v)?;
-            self.touch_stage(&info.competition, &info.season, &info.stage, seq)?;
+            };
+            self.stages.insert(
+                stage_key,
+                Stage {
+                    info,
+                    stored: false,
+                    teams: Vec::new(),
+                    team_ids: HashMap::new(),
+                    teams_dirty: false,
+                    blocks: Vec::new(),
+                    ids: HashMap::new(),
+                },
+            );
         }
-        Ok(())
+        Ok(self.stages.get_mut(&stage_key).expect("held"))
     }
 
-    /// Writes what event `seq` adds to the derived trees.
+    /// Where the match with this id is, if the archive holds it.
+    fn locate(&mut self, id: &MatchId) -> Result<Option<Place>> {
+        if self.ids.is_none() {
+            self.ids = Some(self.all_ids()?);
+        }
+        Ok(self.ids.as_ref().and_then(|m| m.get(id)).copied())
+    }
+
+    /// Every match id: the stored stages' rows, then the held stages'.
+    fn all_ids(&self) -> Result<HashMap<MatchId, Place>> {
+        let mut out = HashMap::new();
+        if self.stored {
+            let mut seasons: HashMap<ScopeKey, ScopeKey> = HashMap::new();
+            for e in self.store.scan_prefix(Space::Derived, &[Kind::Stage as u8]) {
+                let (k, _) = e?;
+                if k.len() == 17 {
+                    let season: ScopeKey = k[1..9].try_into().expect("8 bytes");
+                    seasons.insert(k[9..17].try_into().expect("8 bytes"), season);
+                }
+            }
+            self.store
+                .for_each(Space::Derived, &[Kind::Rows as u8], |k, v| {
+                    let stage: ScopeKey = k
+                        .get(1..9)
+                        .ok_or_else(|| damaged(k, "short key"))?
+                        .try_into()
+                        .expect("8 bytes");
+                    if self.stages.contains_key(&stage) {
+                        return Ok(true);
+                    }
+                    let season = *seasons
+                        .get(&stage)
+                        .ok_or_else(|| damaged(k, "rows of an unknown stage"))?;
+                    for r in packed::decode_rows(v).map_err(|e| damaged(k, e))? {
+                        out.insert(r.id, (season, stage, r.seq));
+                    }
+                    Ok(true)
+                })?;
+        }
+        for s in self.stages.values() {
+            for (id, seq) in &s.ids {
+                out.insert(*id, (s.info.season_key, s.info.stage_key, *seq));
+            }
+        }
+        Ok(out)
+    }
+
+    /// The match with this id as the archive holds it now.
+    pub fn record(&mut self, id: &MatchId) -> Result<Option<MatchRecord>> {
+        let Some((season, stage, seq)) = self.locate(id)? else {
+            return Ok(None);
+        };
+        self.record_at(&season, &stage, seq).map(Some)
+    }
+
+    fn record_at(&mut self, season: &ScopeKey, stage: &ScopeKey, seq: u64) -> Result<MatchRecord> {
+        let id = self
+            .load_stage(season, stage)?
+            .and_then(|s| s.row(seq))
+            .map(|r| r.id)
+            .ok_or_else(|| missing(seq))?;
+        let result = self.result_at(seq)?;
+        let mut prefix = keys::changes_of(stage).to_vec();
+        prefix.extend_from_slice(&seq.to_be_bytes());
+        let mut changes = Vec::new();
+        for (k, v) in self.scan(&prefix)? {
+            let (_, change_seq) = keys::change_seqs(&k).ok_or_else(|| damaged(&k, "short key"))?;
+            let (kind, reason) = decode_derived(&k, &v)?;
+            changes.push(MatchChange {
+                seq: change_seq,
+                kind,
+                reason,
+            });
+        }
+        Ok(MatchRecord {
+            id,
+            seq,
+            result,
+            changes,
+        })
+    }
+
+    /// The match result recorded at `seq`, from this batch or the log.
+    fn result_at(&self, seq: u64) -> Result<MatchResult> {
+        if let Some(env) = self.log.as_ref().and_then(|l| l.envelope(seq)) {
+            return match crate::archive::decode_envelope(seq, env)?.event {
+                Event::MatchResult(m) => Ok(m),
+                other => Err(Error::Corrupt {
+                    seq,
+                    msg: format!("a match row points to a {} event", other.kind()),
+                }),
+            };
+        }
+        ChunkReader::new(self.store).result(seq)
+    }
+
+    /// Writes what event `seq` adds to the derived entries.
     pub fn apply(&mut self, seq: u64, event: &Event) -> Result<()> {
         match event {
-            Event::MatchResult(m) => {
-                let season_key = self.remember_season(&m.competition, &m.season)?;
-                self.remember_name(keys::NAME_TEAM, &season_key, &m.home)?;
-                self.remember_name(keys::NAME_TEAM, &season_key, &m.away)?;
-                self.touch_stage(&m.competition, &m.season, &m.stage, seq)?;
-                let stage_key = keys::stage_scope(&m.competition, &m.season, &m.stage);
-                let id = id_of(m);
-                let key = keys::by_date(&stage_key, m.date, m.round, seq);
-                let rec = MatchRecord {
-                    id,
-                    seq,
-                    result: m.clone(),
-                    changes: Vec::new(),
-                };
-                self.w.put(TreeId::ByDate, &key, encode_value(&rec));
-                self.w.put(TreeId::Matches, &id.0, key.to_vec());
-            }
+            Event::MatchResult(m) => self.apply_result(seq, m),
             Event::Rules(r) => {
                 let season_key = self.remember_season(&r.competition, &r.season)?;
-                self.w.put(
-                    TreeId::Rules,
-                    &keys::scoped_seq(
-                        &keys::scope(&r.competition, &r.season, r.stage.as_deref()),
-                        seq,
-                    ),
-                    encode_value(r),
-                );
-                match &r.stage {
-                    Some(stage) => {
-                        self.remember_name(keys::NAME_STAGE, &season_key, stage)?;
-                        let k = keys::stage(
-                            &season_key,
-                            &keys::stage_scope(&r.competition, &r.season, stage),
-                        );
-                        if self.w.get(TreeId::Stages, &k)?.is_some() {
-                            self.touch_stage(&r.competition, &r.season, stage, seq)?;
-                        }
-                    }
-                    None => self.touch_season(&season_key, seq)?,
+                if let Some(stage) = &r.stage {
+                    self.remember(NameList::Stages(season_key), stage)?;
                 }
+                let scope = keys::scope(&r.competition, &r.season, r.stage.as_deref());
+                self.put_scoped(Kind::Rules, &scope, seq, encode_value(r));
+                Ok(())
             }
             Event::SeasonFacts(f) => {
                 let season_key = self.remember_season(&f.competition, &f.season)?;
                 if let Some(w) = &f.winners {
-                    self.remember_name(keys::NAME_TEAM, &season_key, w)?;
+                    self.remember(NameList::Teams(season_key), w)?;
                 }
-                self.w.put(
-                    TreeId::Facts,
-                    &keys::scoped_seq(&season_key, seq),
-                    encode_value(f),
-                );
+                self.put_scoped(Kind::Facts, &season_key, seq, encode_value(f));
+                Ok(())
             }
             Event::TeamRegistered(t) => {
                 let season_key = self.remember_season(&t.competition, &t.season)?;
-                self.remember_name(keys::NAME_TEAM, &season_key, &t.team)?;
-                self.w.put(
-                    TreeId::Teams,
-                    &keys::scoped_seq(
-                        &keys::scope(&t.competition, &t.season, t.stage.as_deref()),
-                        seq,
-                    ),
-                    encode_value(t),
-                );
-                match &t.stage {
-                    Some(stage) => self.touch_stage(&t.competition, &t.season, stage, seq)?,
-                    None => self.touch_season(&season_key, seq)?,
+                self.remember(NameList::Teams(season_key), &t.team)?;
+                let scope = keys::scope(&t.competition, &t.season, t.stage.as_deref());
+                self.put_scoped(Kind::Registration, &scope, seq, encode_value(t));
+                if let Some(stage) = &t.stage {
+                    self.stage(&t.competition, &t.season, stage, seq)?;
                 }
+                Ok(())
             }
             Event::ResultCorrected(c) => {
                 let kind = ChangeKind::Corrected {
                     home_goals: c.home_goals,
                     away_goals: c.away_goals,
                 };
-                self.change_match(
-                    &c.match_id,
-                    MatchChange {
-                        seq,
-                        kind,
-                        reason: c.reason.clone(),
-                    },
-                )?;
+                self.change_match(&c.match_id, seq, kind, &c.reason)
             }
             Event::MatchAwarded(a) => {
                 let kind = ChangeKind::Awarded {
@@ -440,125 +510,149 @@ impl<'a, 's> Deriver<'a, 's> {
                     away_goals: a.away_goals,
                     kept_score: a.kept_score,
                 };
-                self.change_match(
-                    &a.match_id,
-                    MatchChange {
-                        seq,
-                        kind,
-                        reason: a.reason.clone(),
-                    },
-                )?;
+                self.change_match(&a.match_id, seq, kind, &a.reason)
             }
             Event::MatchAnnulled(a) => {
-                self.change_match(
-                    &a.match_id,
-                    MatchChange {
-                        seq,
-                        kind: ChangeKind::Annulled,
-                        reason: a.reason.clone(),
-                    },
-                )?;
+                self.change_match(&a.match_id, seq, ChangeKind::Annulled, &a.reason)
             }
             Event::PointsAdjusted(p) => {
-                let season_key = keys::season_scope(&p.competition, &p.season);
-                self.w.put(
-                    TreeId::Adjustments,
-                    &keys::scoped_seq(
-                        &keys::scope(&p.competition, &p.season, p.stage.as_deref()),
-                        seq,
-                    ),
-                    encode_value(p),
-                );
-                match &p.stage {
-                    Some(stage) => self.touch_stage(&p.competition, &p.season, stage, seq)?,
-                    None => self.touch_season(&season_key, seq)?,
+                let scope = keys::scope(&p.competition, &p.season, p.stage.as_deref());
+                self.put_scoped(Kind::Adjustment, &scope, seq, encode_value(p));
+                if let Some(stage) = &p.stage {
+                    self.stage(&p.competition, &p.season, stage, seq)?;
                 }
+                Ok(())
             }
             Event::TeamRenamed(t) => {
-                let key = keys::competition_scope(&t.competition);
-                self.w.put(
-                    TreeId::Renames,
-                    &keys::scoped_seq(&key, seq),
-                    encode_value(t),
-                );
-                for (k, v) in self.w.scan_prefix(TreeId::Stages, &[])? {
-                    let info: StageInfo = decode_derived(TreeId::Stages, &k, &v)?;
-                    if names::same(&info.competition, &t.competition) {
-                        self.touch_stage(&info.competition, &info.season, &info.stage, seq)?;
-                    }
-                }
+                let scope = keys::competition_scope(&t.competition);
+                self.put_scoped(Kind::Rename, &scope, seq, encode_value(t));
+                Ok(())
             }
+        }
+    }
+
+    fn apply_result(&mut self, seq: u64, m: &MatchResult) -> Result<()> {
+        let season_key = self.remember_season(&m.competition, &m.season)?;
+        self.remember(NameList::Teams(season_key), &m.home)?;
+        self.remember(NameList::Teams(season_key), &m.away)?;
+        let id = id_of(m);
+        let stage = self.stage(&m.competition, &m.season, &m.stage, seq)?;
+        let row = Row {
+            id,
+            seq,
+            date: m.date,
+            round: m.round,
+            home: stage.team_id(&m.home)?,
+            away: stage.team_id(&m.away)?,
+            home_goals: m.home_goals,
+            away_goals: m.away_goals,
+            status: m.status,
+        };
+        stage.insert(row);
+        let place = (season_key, stage.info.stage_key, seq);
+        if let Some(ids) = &mut self.ids {
+            ids.insert(id, place);
         }
         Ok(())
     }
 
-    /// Adds a compensating event to a match record and marks its stage.
-    fn change_match(&mut self, id: &MatchId, change: MatchChange) -> Result<()> {
-        let Some(key) = self.w.get(TreeId::Matches, &id.0)? else {
+    fn put_scoped(&mut self, kind: Kind, scope: &ScopeKey, seq: u64, value: Vec<u8>) {
+        self.pending
+            .insert(keys::scoped(kind, scope, seq).to_vec(), value);
+    }
+
+    /// Files a compensating event under the match it changes.
+    fn change_match(
+        &mut self,
+        id: &MatchId,
+        seq: u64,
+        kind: ChangeKind,
+        reason: &str,
+    ) -> Result<()> {
+        let Some((_, stage, match_seq)) = self.locate(id)? else {
             return Err(Error::NotFound(format!("unknown match id {}", id.to_hex())));
         };
-        let mut rec: MatchRecord = match self.w.get(TreeId::ByDate, &key)? {
-            Some(v) => decode_derived(TreeId::ByDate, &key, &v)?,
-            None => return Err(Error::NotFound(format!("unknown match id {}", id.to_hex()))),
-        };
-        let seq = change.seq;
-        rec.changes.push(change);
-        self.w.put(TreeId::ByDate, &key, encode_value(&rec));
-        let m = &rec.result;
-        self.touch_stage(&m.competition, &m.season, &m.stage, seq)
+        let key = keys::change(&stage, match_seq, seq).to_vec();
+        self.pending.insert(key, encode_value(&(kind, reason)));
+        Ok(())
     }
 
     /// Adds event `seq`'s hash to the Merkle tree (leaf index seq - 1).
-    pub fn add_leaf(&mut self, seq: u64, event_hash: &crate::chain::Hash) -> Result<()> {
-        let w = &mut *self.w;
-        let mut puts: Vec<(u8, u64, crate::chain::Hash)> = Vec::new();
-        crate::merkle::append_leaf(
-            seq - 1,
-            crate::merkle::leaf_hash(event_hash),
-            |level, index| match w.get(TreeId::Merkle, &keys::merkle(level, index)) {
-                Ok(Some(v)) if v.len() == 32 => {
-                    Ok(crate::chain::Hash(v.try_into().expect("32 bytes")))
-                }
-                Ok(_) => Err(format!("missing Merkle node {level}/{index}")),
-                Err(e) => Err(e.to_string()),
-            },
-            |level, index, h| puts.push((level, index, h)),
-        )
-        .map_err(|msg| Error::Store {
-            path: Default::default(),
-            msg,
-        })?;
-        for (level, index, h) in puts {
-            w.put(TreeId::Merkle, &keys::merkle(level, index), h.0.to_vec());
+    pub fn add_leaf(&mut self, seq: u64, event_hash: &Hash) -> Result<()> {
+        self.nodes
+            .add_leaf(self.store, self.stored, seq, event_hash)
+    }
+
+    /// Appends a stored envelope to the log (appends only).
+    pub fn push_envelope(&mut self, seq: u64, envelope: &[u8]) -> Result<()> {
+        match &mut self.log {
+            Some(l) => l.push(seq, envelope),
+            None => Err(invalid("a rebuild writes no events")),
+        }
+    }
+
+    /// Everything held, as writes (and the log's preconditions) in `c`.
+    pub fn commit_into(mut self, c: &mut Commit) -> Result<()> {
+        for (list, names) in &self.lists {
+            if names.dirty {
+                c.put(
+                    Space::Derived,
+                    keys::names(*list),
+                    encode_value(&names.list),
+                );
+            }
+        }
+        for stage in self.stages.values_mut() {
+            stage.flush(c);
+        }
+        for (k, v) in std::mem::take(&mut self.pending) {
+            c.put(Space::Derived, k, v);
+        }
+        self.nodes.commit_into(c);
+        if let Some(log) = self.log.take() {
+            log.commit_into(c);
         }
         Ok(())
     }
+}
 
-    /// Recomputes the snapshots of every stage touched since the last call.
-    pub fn reproject(&mut self) -> Result<usize> {
-        let dirty = std::mem::take(&mut self.dirty);
-        for (season_key, stage_key) in &dirty {
-            let k = keys::stage(season_key, stage_key);
-            let Some(v) = self.w.get(TreeId::Stages, &k)? else {
-                continue;
-            };
-            let info: StageInfo = decode_derived(TreeId::Stages, &k, &v)?;
-            let input = stage_input(self.w, &info, u64::MAX)?;
-            let mut fresh: BTreeMap<Vec<u8>, Vec<u8>> = projector::snapshots(&input)
-                .into_iter()
-                .map(|(at, rows)| (keys::snapshot(stage_key, at).to_vec(), encode_value(&rows)))
-                .collect();
-            for (k, v) in self.w.scan_prefix(TreeId::Snapshots, stage_key)? {
-                match fresh.remove(&k) {
-                    Some(new) if new == v => {}
-                    Some(new) => self.w.put(TreeId::Snapshots, &k, new),
-                    None => self.w.del(TreeId::Snapshots, &k),
-                }
-            }
-            for (k, v) in fresh {
-                self.w.put(TreeId::Snapshots, &k, v);
-            }
+/// A stored stage as the deriver holds it.
+fn stage_from_store(store: &Store, info: StageInfo) -> Result<Stage> {
+    let dict_key = keys::teams(&info.stage_key);
+    let teams: Vec<String> = match store.get(Space::Derived, &dict_key)? {
+        Some(v) => decode_derived(&dict_key, &v)?,
+        None => Vec::new(),
+    };
+    let mut blocks = Vec::new();
+    for e in store.scan_prefix(Space::Derived, &keys::rows_of(&info.stage_key)) {
+        let (k, v) = e?;
+        let rows = packed::decode_rows(&v).map_err(|e| damaged(&k, e))?;
+        if rows.is_empty() {
+            return Err(damaged(&k, "an empty block"));
         }
-        Ok(dirty.len())
+        blocks.push(Block {
+            stored_key: Some(k),
+            rows,
+            dirty: false,
+        });
     }
+    let ids = blocks
+        .iter()
+        .flat_map(|b| b.rows.iter())
+        .map(|r| (r.id, r.seq))
+        .collect();
+    let team_ids = teams
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.clone(), i as u32))
+        .collect();
+    Ok(Stage {
+        info,
+        stored: true,
+        teams,
+        team_ids,
+        teams_dirty: false,
+        blocks,
+        ids,
+    })
 }

@@ -1,0 +1,285 @@
+//! The log's chunks being appended, and the Merkle tree over them: nodes
+//! inside a chunk are recomputed from its envelopes; nodes of whole chunks
+//! and above are stored, `GROUP` to a value.
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
+
+use crate::chain::Hash;
+use crate::encoding;
+use crate::error::{Error, Result};
+use crate::keys;
+use crate::merkle;
+use crate::packed::{self, CHUNK, CHUNK_LEVEL, GROUP};
+use crate::store::{Commit, Space, Store};
+
+/// One chunk being filled: what the store held when the writer began (the
+/// commit's precondition) and its content now.
+struct Pending {
+    chunk: u64,
+    stored: Option<Vec<u8>>,
+    bytes: Vec<u8>,
+}
+
+/// Appends envelopes to the log's chunks. A chunk only grows: the commit
+/// applies only if each chunk still holds what it held when read.
+pub struct LogWriter {
+    next: u64,
+    chunks: Vec<Pending>,
+}
+
+impl LogWriter {
+    /// A writer of the events after `head`.
+    pub fn resume(store: &Store, head: u64) -> Result<LogWriter> {
+        let next = head + 1;
+        let chunk = packed::chunk_of(next);
+        let stored = store.get(Space::Log, &keys::chunk(chunk))?;
+        let held = stored
+            .as_deref()
+            .map(|b| packed::envelopes(b).count() as u64)
+            .unwrap_or(0);
+        if held != next - packed::chunk_first(chunk) {
+            return Err(Error::Corrupt {
+                seq: next,
+                msg: format!(
+                    "chunk {chunk} holds {held} events, but the head is seq {head}; nothing was appended (run `scoreledger verify`)"
+                ),
+            });
+        }
+        Ok(LogWriter {
+            next,
+            chunks: vec![Pending {
+                chunk,
+                bytes: stored.clone().unwrap_or_default(),
+                stored,
+            }],
+        })
+    }
+
+    /// Appends the envelope of `seq`, the next seq.
+    pub fn push(&mut self, seq: u64, envelope: &[u8]) -> Result<()> {
+        if seq != self.next {
+            return Err(Error::Invalid(format!(
+                "seq {seq} appended where seq {} was next",
+                self.next
+            )));
+        }
+        let chunk = packed::chunk_of(seq);
+        if self.chunks.last().is_none_or(|p| p.chunk != chunk) {
+            self.chunks.push(Pending {
+                chunk,
+                stored: None,
+                bytes: Vec::new(),
+            });
+        }
+        let last = self.chunks.last_mut().expect("just pushed");
+        packed::push_envelope(&mut last.bytes, envelope);
+        self.next += 1;
+        Ok(())
+    }
+
+    /// The envelope of `seq` if this writer holds its chunk.
+    pub fn envelope(&self, seq: u64) -> Option<&[u8]> {
+        if seq == 0 || seq >= self.next {
+            return None;
+        }
+        let chunk = packed::chunk_of(seq);
+        let p = self.chunks.iter().find(|p| p.chunk == chunk)?;
+        let i = (seq - packed::chunk_first(chunk)) as usize;
+        packed::envelopes(&p.bytes).nth(i)?.ok()
+    }
+
+    pub fn commit_into(self, c: &mut Commit) {
+        for p in self.chunks {
+            if p.stored.as_deref() == Some(p.bytes.as_slice()) {
+                continue;
+            }
+            let key = keys::chunk(p.chunk).to_vec();
+            c.expect(Space::Log, key.clone(), p.stored);
+            c.put(Space::Log, key, p.bytes);
+        }
+    }
+}
+
+/// The Merkle nodes an append or a rebuild adds.
+pub(crate) struct Nodes {
+    /// Nodes below a whole chunk, of the chunk being filled.
+    low: HashMap<(u8, u64), Hash>,
+    /// Groups of stored nodes read or written: (level, group) -> (value, changed).
+    groups: BTreeMap<(u8, u64), (Vec<u8>, bool)>,
+}
+
+impl Nodes {
+    pub fn fresh() -> Nodes {
+        Nodes {
+            low: HashMap::new(),
+            groups: BTreeMap::new(),
+        }
+    }
+
+    /// The nodes after `head`: the leaves of a partly filled last chunk are
+    /// read back from the log.
+    pub fn resume(store: &Store, head: u64) -> Result<Nodes> {
+        let mut n = Nodes::fresh();
+        if head.is_multiple_of(CHUNK) {
+            return Ok(n);
+        }
+        let chunk = packed::chunk_of(head);
+        let bytes = store
+            .get(Space::Log, &keys::chunk(chunk))?
+            .unwrap_or_default();
+        let first = packed::chunk_first(chunk);
+        for (i, env) in packed::envelopes(&bytes).enumerate() {
+            let seq = first + i as u64;
+            let env = env.map_err(|msg| Error::Corrupt { seq, msg })?;
+            let raw = encoding::split_envelope(env).map_err(|msg| Error::Corrupt { seq, msg })?;
+            n.add_leaf(store, true, seq, &raw.hash)?;
+        }
+        Ok(n)
+    }
+
+    fn group(&self, store: &Store, stored: bool, level: u8, group: u64) -> Result<Vec<u8>> {
+        if let Some((v, _)) = self.groups.get(&(level, group)) {
+            return Ok(v.clone());
+        }
+        if !stored {
+            return Ok(Vec::new());
+        }
+        Ok(store
+            .get(Space::Derived, &keys::merkle_group(level, group))?
+            .unwrap_or_default())
+    }
+
+    /// Adds the leaf of event `seq` and every node it completes.
+    pub fn add_leaf(
+        &mut self,
+        store: &Store,
+        stored: bool,
+        seq: u64,
+        event_hash: &Hash,
+    ) -> Result<()> {
+        let mut puts: Vec<(u8, u64, Hash)> = Vec::new();
+        merkle::append_leaf(
+            seq - 1,
+            merkle::leaf_hash(event_hash),
+            |level, index| {
+                if level < CHUNK_LEVEL {
+                    return self
+                        .low
+                        .get(&(level, index))
+                        .copied()
+                        .ok_or_else(|| format!("missing Merkle node {level}/{index}"));
+                }
+                let g = self
+                    .group(store, stored, level, index / GROUP)
+                    .map_err(|e| e.to_string())?;
+                packed::group_node(&g, index)
+                    .ok_or_else(|| format!("missing Merkle node {level}/{index}"))
+            },
+            |level, index, h| puts.push((level, index, h)),
+        )
+        .map_err(|msg| Error::Store {
+            path: Default::default(),
+            msg,
+        })?;
+        for (level, index, h) in puts {
+            if level < CHUNK_LEVEL {
+                self.low.insert((level, index), h);
+                continue;
+            }
+            let g = index / GROUP;
+            let mut v = self.group(store, stored, level, g)?;
+            if v.len() as u64 != (index % GROUP) * 32 {
+                return Err(super::damaged(
+                    &keys::merkle_group(level, g),
+                    format!("holds {} bytes where node {index} comes next", v.len()),
+                ));
+            }
+            v.extend_from_slice(&h.0);
+            self.groups.insert((level, g), (v, true));
+        }
+        if seq.is_multiple_of(CHUNK) {
+            self.low.clear();
+        }
+        Ok(())
+    }
+
+    pub fn commit_into(self, c: &mut Commit) {
+        for ((level, g), (v, changed)) in self.groups {
+            if changed {
+                c.put(Space::Derived, keys::merkle_group(level, g).to_vec(), v);
+            }
+        }
+    }
+}
+
+/// The Merkle nodes of a store: whole chunks and above from the stored
+/// groups, nodes inside a chunk recomputed from its envelopes' hashes.
+pub struct StoredNodes<'a> {
+    store: &'a Store,
+    /// The leaf hashes of the last chunk read.
+    leaves: RefCell<Option<(u64, Vec<Hash>)>>,
+}
+
+impl<'a> StoredNodes<'a> {
+    pub fn new(store: &'a Store) -> Self {
+        StoredNodes {
+            store,
+            leaves: RefCell::new(None),
+        }
+    }
+
+    fn chunk_leaves(&self, chunk: u64) -> std::result::Result<Vec<Hash>, String> {
+        if let Some((c, l)) = &*self.leaves.borrow() {
+            if *c == chunk {
+                return Ok(l.clone());
+            }
+        }
+        let bytes = self
+            .store
+            .get(Space::Log, &keys::chunk(chunk))
+            .map_err(|e| e.to_string())?
+            .ok_or_else(|| format!("chunk {chunk} of the log is missing"))?;
+        let mut leaves = Vec::with_capacity(CHUNK as usize);
+        for env in packed::envelopes(&bytes) {
+            let raw = encoding::split_envelope(env?)?;
+            leaves.push(merkle::leaf_hash(&raw.hash));
+        }
+        *self.leaves.borrow_mut() = Some((chunk, leaves.clone()));
+        Ok(leaves)
+    }
+}
+
+impl merkle::Nodes for StoredNodes<'_> {
+    fn node(&self, level: u8, index: u64) -> std::result::Result<Hash, String> {
+        if level >= CHUNK_LEVEL {
+            let key = keys::merkle_group(level, index / GROUP);
+            let g = self
+                .store
+                .get(Space::Derived, &key)
+                .map_err(|e| e.to_string())?
+                .unwrap_or_default();
+            return packed::group_node(&g, index).ok_or_else(|| {
+                format!(
+                    "the Merkle node {level}/{index} is missing or damaged (run `scoreledger rebuild`)"
+                )
+            });
+        }
+        let first = index << level;
+        let chunk = first / CHUNK;
+        let leaves = self.chunk_leaves(chunk)?;
+        let lo = (first % CHUNK) as usize;
+        let n = 1usize << level;
+        let mut layer = leaves
+            .get(lo..lo + n)
+            .ok_or_else(|| format!("the Merkle node {level}/{index} is beyond the log"))?
+            .to_vec();
+        while layer.len() > 1 {
+            layer = layer
+                .chunks_exact(2)
+                .map(|p| merkle::node_hash(&p[0], &p[1]))
+                .collect();
+        }
+        Ok(layer[0])
+    }
+}

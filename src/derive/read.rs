@@ -1,0 +1,392 @@
+//! Readers of the derived entries, shared by queries (over the store) and by
+//! the deriver (over the store and its pending writes).
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::de::DeserializeOwned;
+
+use super::StageInfo;
+use crate::archive::decode_envelope;
+use crate::encoding::decode_value;
+use crate::error::{Error, Result};
+use crate::event::{Event, MatchResult, PointsAdjustment, Rules, TeamRegistration, TeamRename};
+use crate::keys::{self, Kind, NameList, ScopeKey};
+use crate::names;
+use crate::packed::{self, Row};
+use crate::projector::{Adjustment, MatchLine, StageInput};
+use crate::record::{effective, MatchChange, MatchRecord};
+use crate::rules::Scoring;
+use crate::store::{Entry, Space, Store};
+
+/// Where derived entries are read from.
+pub trait Source {
+    /// The store, for the log (chunks of events).
+    fn store(&self) -> &Store;
+    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>>;
+    /// Entries under `prefix`, in key order.
+    fn scan(&self, prefix: &[u8]) -> Result<Vec<Entry>>;
+}
+
+impl Source for Store {
+    fn store(&self) -> &Store {
+        self
+    }
+    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>> {
+        Store::get(self, Space::Derived, key)
+    }
+    fn scan(&self, prefix: &[u8]) -> Result<Vec<Entry>> {
+        self.scan_prefix(Space::Derived, prefix).collect()
+    }
+}
+
+/// Names a damaged derived entry by kind and key.
+pub fn damaged(key: &[u8], e: impl std::fmt::Display) -> Error {
+    let kind = keys::Kind::of(key).map(Kind::name).unwrap_or("unknown");
+    Error::Store {
+        path: Default::default(),
+        msg: format!(
+            "damaged {kind} entry at key {}: {e} (run `scoreledger rebuild`)",
+            hex::encode(key)
+        ),
+    }
+}
+
+/// Decodes a derived value, naming the entry when it is damaged.
+pub fn decode_derived<T: DeserializeOwned>(key: &[u8], bytes: &[u8]) -> Result<T> {
+    decode_value(bytes).map_err(|e| damaged(key, e))
+}
+
+/// The seq-ordered entries of one kind under a scope, up to `known_at`.
+pub fn scoped<T: DeserializeOwned>(
+    r: &impl Source,
+    kind: Kind,
+    scope: &ScopeKey,
+    known_at: u64,
+) -> Result<Vec<(u64, T)>> {
+    let mut out = Vec::new();
+    for (k, v) in r.scan(&keys::scoped_of(kind, scope))? {
+        let seq = keys::scoped_seq(&k).unwrap_or(0);
+        if seq <= known_at {
+            out.push((seq, decode_derived(&k, &v)?));
+        }
+    }
+    Ok(out)
+}
+
+/// The entries of a stage's season scope and of its own scope, in seq order.
+fn season_and_stage<T: DeserializeOwned>(
+    r: &impl Source,
+    kind: Kind,
+    info: &StageInfo,
+    known_at: u64,
+) -> Result<Vec<(u64, T)>> {
+    let mut all = scoped::<T>(r, kind, &info.season_key, known_at)?;
+    all.extend(scoped::<T>(r, kind, &info.stage_key, known_at)?);
+    all.sort_by_key(|(seq, _)| *seq);
+    Ok(all)
+}
+
+/// A list of names as first spelled (empty when none was recorded).
+pub fn name_list(r: &impl Source, list: NameList) -> Result<Vec<String>> {
+    let key = keys::names(list);
+    match r.get(&key)? {
+        Some(v) => decode_derived(&key, &v),
+        None => Ok(Vec::new()),
+    }
+}
+
+/// The spelling a list already holds for `name` (compared folded).
+pub fn spelled(r: &impl Source, list: NameList, name: &str) -> Result<Option<String>> {
+    let want = names::fold(name);
+    Ok(name_list(r, list)?
+        .into_iter()
+        .find(|n| names::fold(n) == want))
+}
+
+/// The scoring of a stage as known at `known_at`: the stage's own rules, else
+/// the season's, else the default.
+pub fn scoring(r: &impl Source, info: &StageInfo, known_at: u64) -> Result<Scoring> {
+    for scope in [&info.stage_key, &info.season_key] {
+        if let Some((_, rules)) = scoped::<Rules>(r, Kind::Rules, scope, known_at)?.pop() {
+            return Ok(Scoring::from_event(&rules));
+        }
+    }
+    Ok(Scoring::default())
+}
+
+/// Teams registered for a stage (its own and its season's), latest registration per team.
+pub fn registrations(
+    r: &impl Source,
+    info: &StageInfo,
+    known_at: u64,
+) -> Result<Vec<(u64, TeamRegistration)>> {
+    let all = season_and_stage::<TeamRegistration>(r, Kind::Registration, info, known_at)?;
+    let mut order: Vec<String> = Vec::new();
+    let mut latest: HashMap<String, (u64, TeamRegistration)> = HashMap::new();
+    for (seq, reg) in all {
+        let f = names::fold(&reg.team);
+        if !latest.contains_key(&f) {
+            order.push(f.clone());
+        }
+        latest.insert(f, (seq, reg));
+    }
+    Ok(order
+        .into_iter()
+        .filter_map(|f| latest.remove(&f))
+        .collect())
+}
+
+/// Points adjustments of a stage (its own and its season's) known at `known_at`.
+pub fn adjustments(
+    r: &impl Source,
+    info: &StageInfo,
+    known_at: u64,
+) -> Result<Vec<(u64, PointsAdjustment)>> {
+    season_and_stage(r, Kind::Adjustment, info, known_at)
+}
+
+/// Renames in a competition known at `known_at`, in seq order.
+pub fn renames(r: &impl Source, competition: &str, known_at: u64) -> Result<Vec<TeamRename>> {
+    let key = keys::competition_scope(competition);
+    Ok(scoped::<TeamRename>(r, Kind::Rename, &key, known_at)?
+        .into_iter()
+        .map(|(_, t)| t)
+        .collect())
+}
+
+/// One stage's stored rows and changes, read once.
+#[derive(Clone, Debug)]
+pub struct StageRows {
+    /// The stage's team dictionary: rows name teams by index into it.
+    pub teams: Vec<String>,
+    /// Every row, in date, round, seq order.
+    pub rows: Vec<Row>,
+    /// Compensating events by the seq of the match they change, in seq order.
+    pub changes: BTreeMap<u64, Vec<MatchChange>>,
+}
+
+impl StageRows {
+    pub fn read(r: &impl Source, stage: &ScopeKey) -> Result<StageRows> {
+        let dict_key = keys::teams(stage);
+        let teams: Vec<String> = match r.get(&dict_key)? {
+            Some(v) => decode_derived(&dict_key, &v)?,
+            None => Vec::new(),
+        };
+        let mut rows = Vec::new();
+        for (k, v) in r.scan(&keys::rows_of(stage))? {
+            rows.extend(packed::decode_rows(&v).map_err(|e| damaged(&k, e))?);
+        }
+        let mut changes: BTreeMap<u64, Vec<MatchChange>> = BTreeMap::new();
+        for (k, v) in r.scan(&keys::changes_of(stage))? {
+            let (m, seq) = keys::change_seqs(&k).ok_or_else(|| damaged(&k, "short key"))?;
+            let (kind, reason) = decode_derived(&k, &v)?;
+            changes
+                .entry(m)
+                .or_default()
+                .push(MatchChange { seq, kind, reason });
+        }
+        let out = StageRows {
+            teams,
+            rows,
+            changes,
+        };
+        if let Some(bad) = out
+            .rows
+            .iter()
+            .find(|r| out.team(r.home).is_none() || out.team(r.away).is_none())
+        {
+            return Err(damaged(
+                &keys::teams(stage),
+                format!("no team for the row of seq {}", bad.seq),
+            ));
+        }
+        Ok(out)
+    }
+
+    /// A team's name by index.
+    pub fn team(&self, i: u32) -> Option<&str> {
+        self.teams.get(i as usize).map(String::as_str)
+    }
+
+    fn name(&self, i: u32) -> String {
+        self.team(i).unwrap_or_default().to_string()
+    }
+
+    /// The changes of the match recorded at `seq`.
+    pub fn changes_of(&self, seq: u64) -> &[MatchChange] {
+        self.changes.get(&seq).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// The matches known at `known_at`, as the projector sees them.
+    pub fn lines(&self, known_at: u64) -> Vec<MatchLine> {
+        self.rows
+            .iter()
+            .filter(|r| r.seq <= known_at)
+            .map(|r| {
+                let e = effective(
+                    (r.home_goals, r.away_goals),
+                    r.status,
+                    self.changes_of(r.seq),
+                    known_at,
+                );
+                MatchLine {
+                    date: r.date,
+                    round: r.round,
+                    seq: r.seq,
+                    counts: e.counts,
+                    home: self.name(r.home),
+                    away: self.name(r.away),
+                    home_goals: e.home_goals,
+                    away_goals: e.away_goals,
+                }
+            })
+            .collect()
+    }
+
+    /// The match records known at `known_at`, each with its result read
+    /// from the log.
+    pub fn records(&self, store: &Store, known_at: u64) -> Result<Vec<MatchRecord>> {
+        let mut events = ChunkReader::new(store);
+        self.rows
+            .iter()
+            .filter(|r| r.seq <= known_at)
+            .map(|r| {
+                Ok(MatchRecord {
+                    id: r.id,
+                    seq: r.seq,
+                    result: events.result(r.seq)?,
+                    changes: self.changes_of(r.seq).to_vec(),
+                })
+            })
+            .collect()
+    }
+}
+
+/// Every match record of a stage known at `known_at`, in date order.
+pub fn match_records(r: &impl Source, stage: &ScopeKey, known_at: u64) -> Result<Vec<MatchRecord>> {
+    StageRows::read(r, stage)?.records(r.store(), known_at)
+}
+
+/// Everything the projector needs for one stage, as known at `known_at`.
+pub fn stage_input(r: &impl Source, info: &StageInfo, known_at: u64) -> Result<StageInput> {
+    let rows = StageRows::read(r, &info.stage_key)?;
+    stage_input_with(r, info, known_at, rows.lines(known_at))
+}
+
+/// [`stage_input`] for a caller that already has the stage's matches.
+pub fn stage_input_with(
+    r: &impl Source,
+    info: &StageInfo,
+    known_at: u64,
+    matches: Vec<MatchLine>,
+) -> Result<StageInput> {
+    let teams = registrations(r, info, known_at)?
+        .into_iter()
+        .map(|(_, reg)| reg.team)
+        .collect();
+    let adjustments = adjustments(r, info, known_at)?
+        .into_iter()
+        .map(|(_, a)| Adjustment {
+            date: a.date,
+            team: a.team,
+            points: a.points as i64,
+        })
+        .collect();
+    let renames = renames(r, &info.competition, known_at)?
+        .into_iter()
+        .map(|t| (t.from, t.to))
+        .collect();
+    Ok(StageInput {
+        teams,
+        matches,
+        scoring: scoring(r, info, known_at)?,
+        adjustments,
+        renames,
+    })
+}
+
+/// [`stage_input`] from match records already read.
+pub fn stage_input_from(
+    r: &impl Source,
+    info: &StageInfo,
+    known_at: u64,
+    records: &[MatchRecord],
+) -> Result<StageInput> {
+    let matches = records
+        .iter()
+        .map(|rec| {
+            let e = rec.effective(known_at);
+            MatchLine {
+                date: rec.result.date,
+                round: rec.result.round,
+                seq: rec.seq,
+                counts: e.counts,
+                home: rec.result.home.clone(),
+                away: rec.result.away.clone(),
+                home_goals: e.home_goals,
+                away_goals: e.away_goals,
+            }
+        })
+        .collect();
+    stage_input_with(r, info, known_at, matches)
+}
+
+/// Reads events from the log's chunks, keeping the last chunk read.
+pub struct ChunkReader<'s> {
+    store: &'s Store,
+    chunk: Option<(u64, Vec<u8>)>,
+}
+
+impl<'s> ChunkReader<'s> {
+    pub fn new(store: &'s Store) -> Self {
+        ChunkReader { store, chunk: None }
+    }
+
+    /// The stored envelope bytes of `seq`, if the log has it.
+    pub fn envelope(&mut self, seq: u64) -> Result<Option<&[u8]>> {
+        if seq == 0 {
+            return Ok(None);
+        }
+        let c = packed::chunk_of(seq);
+        if self.chunk.as_ref().is_none_or(|(n, _)| *n != c) {
+            let Some(v) = self.store.get(Space::Log, &keys::chunk(c))? else {
+                return Ok(None);
+            };
+            self.chunk = Some((c, v));
+        }
+        let (_, bytes) = self.chunk.as_ref().expect("just read");
+        let i = (seq - packed::chunk_first(c)) as usize;
+        match packed::envelopes(bytes).nth(i) {
+            None => Ok(None),
+            Some(Ok(env)) => Ok(Some(env)),
+            Some(Err(msg)) => Err(Error::Corrupt { seq, msg }),
+        }
+    }
+
+    /// The event at `seq`, decoded; a missing one is an error.
+    pub fn event(&mut self, seq: u64) -> Result<crate::archive::Envelope> {
+        match self.envelope(seq)? {
+            Some(env) => decode_envelope(seq, env),
+            None => Err(missing(seq)),
+        }
+    }
+
+    /// The match result recorded at `seq`.
+    pub fn result(&mut self, seq: u64) -> Result<MatchResult> {
+        match self.event(seq)?.event {
+            Event::MatchResult(m) => Ok(m),
+            other => Err(Error::Corrupt {
+                seq,
+                msg: format!("a match row points to a {} event", other.kind()),
+            }),
+        }
+    }
+}
+
+/// The error for an event the log should hold and does not.
+pub fn missing(seq: u64) -> Error {
+    Error::Corrupt {
+        seq,
+        msg: "event is missing".into(),
+    }
+}

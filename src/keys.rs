@@ -4,7 +4,7 @@
 //! `yyyymmdd` numbers so that byte order is date order.
 
 use crate::date::Date;
-use crate::names::fold;
+use crate::names::Folder;
 
 /// Identifies a season (`competition`, `season`) or one stage of it.
 pub type ScopeKey = [u8; 8];
@@ -14,39 +14,135 @@ pub use crate::event::MatchId;
 const SCOPE_CONTEXT: &str = "scoreledger 2026-11 scope key v1";
 const MATCH_CONTEXT: &str = "scoreledger 2026-11 match id v1";
 
-fn field(h: &mut blake3::Hasher, s: &str) {
-    let f = fold(s);
+/// Makes scope keys and match ids, remembering folded names and reusing
+/// its hashers (an import makes millions of keys from a few names).
+pub struct Keyer {
+    folds: Folder,
+    scope: blake3::Hasher,
+    matches: blake3::Hasher,
+    /// The last scopes asked for: consecutive events share their scopes.
+    recent: Vec<(String, String, Option<String>, ScopeKey)>,
+    next: usize,
+}
+
+impl Default for Keyer {
+    fn default() -> Self {
+        Keyer {
+            folds: Folder::default(),
+            scope: blake3::Hasher::new_derive_key(SCOPE_CONTEXT),
+            matches: blake3::Hasher::new_derive_key(MATCH_CONTEXT),
+            recent: Vec::new(),
+            next: 0,
+        }
+    }
+}
+
+/// A field: `u32 BE length | UTF-8 bytes` of the folded name.
+fn field(folds: &mut Folder, h: &mut blake3::Hasher, s: &str) {
+    let f = folds.fold(s);
     h.update(&(f.len() as u32).to_be_bytes());
     h.update(f.as_bytes());
 }
 
-/// The key of a whole season (`stage` none) or of one stage of it.
-pub fn scope(competition: &str, season: &str, stage: Option<&str>) -> ScopeKey {
-    let mut h = blake3::Hasher::new_derive_key(SCOPE_CONTEXT);
-    field(&mut h, competition);
-    field(&mut h, season);
-    match stage {
-        None => {
-            h.update(&[0]);
-        }
-        Some(s) => {
-            h.update(&[1]);
-            field(&mut h, s);
-        }
-    }
+fn first8(h: &blake3::Hasher) -> ScopeKey {
     let mut out = [0u8; 8];
     out.copy_from_slice(&h.finalize().as_bytes()[..8]);
     out
 }
 
+impl Keyer {
+    /// The folded form of a name.
+    pub fn fold(&mut self, s: &str) -> &str {
+        self.folds.fold(s)
+    }
+
+    /// The key of a whole season (`stage` none) or of one stage of it.
+    pub fn scope(&mut self, competition: &str, season: &str, stage: Option<&str>) -> ScopeKey {
+        const RECENT: usize = 8;
+        let hit = self
+            .recent
+            .iter()
+            .find(|(c, s, st, _)| c == competition && s == season && st.as_deref() == stage);
+        if let Some((.., key)) = hit {
+            return *key;
+        }
+        let key = self.scope_uncached(competition, season, stage);
+        let entry = (
+            competition.to_string(),
+            season.to_string(),
+            stage.map(str::to_string),
+            key,
+        );
+        if self.recent.len() < RECENT {
+            self.recent.push(entry);
+        } else {
+            self.recent[self.next] = entry;
+            self.next = (self.next + 1) % RECENT;
+        }
+        key
+    }
+
+    fn scope_uncached(&mut self, competition: &str, season: &str, stage: Option<&str>) -> ScopeKey {
+        let h = &mut self.scope;
+        h.reset();
+        field(&mut self.folds, h, competition);
+        field(&mut self.folds, h, season);
+        match stage {
+            None => {
+                h.update(&[0]);
+            }
+            Some(s) => {
+                h.update(&[1]);
+                field(&mut self.folds, h, s);
+            }
+        }
+        first8(h)
+    }
+
+    /// The key of a competition (all its seasons).
+    pub fn competition_scope(&mut self, competition: &str) -> ScopeKey {
+        let h = &mut self.scope;
+        h.reset();
+        field(&mut self.folds, h, competition);
+        h.update(&[2]);
+        first8(h)
+    }
+
+    /// The id of a fixture: competition, season, stage, round, date, home, away.
+    #[allow(clippy::too_many_arguments)]
+    pub fn match_id(
+        &mut self,
+        competition: &str,
+        season: &str,
+        stage: &str,
+        round: Option<u32>,
+        date: Date,
+        home: &str,
+        away: &str,
+    ) -> MatchId {
+        let h = &mut self.matches;
+        h.reset();
+        for s in [competition, season, stage] {
+            field(&mut self.folds, h, s);
+        }
+        h.update(&round.unwrap_or(0).to_be_bytes());
+        h.update(&date.to_key().to_be_bytes());
+        field(&mut self.folds, h, home);
+        field(&mut self.folds, h, away);
+        let mut out = [0u8; 16];
+        out.copy_from_slice(&h.finalize().as_bytes()[..16]);
+        MatchId(out)
+    }
+}
+
+/// The key of a whole season (`stage` none) or of one stage of it.
+pub fn scope(competition: &str, season: &str, stage: Option<&str>) -> ScopeKey {
+    Keyer::default().scope(competition, season, stage)
+}
+
 /// The key of a competition (all its seasons).
 pub fn competition_scope(competition: &str) -> ScopeKey {
-    let mut h = blake3::Hasher::new_derive_key(SCOPE_CONTEXT);
-    field(&mut h, competition);
-    h.update(&[2]);
-    let mut out = [0u8; 8];
-    out.copy_from_slice(&h.finalize().as_bytes()[..8]);
-    out
+    Keyer::default().competition_scope(competition)
 }
 
 /// The key of a whole season.
@@ -71,17 +167,7 @@ pub fn match_id(
     home: &str,
     away: &str,
 ) -> MatchId {
-    let mut h = blake3::Hasher::new_derive_key(MATCH_CONTEXT);
-    for s in [competition, season, stage] {
-        field(&mut h, s);
-    }
-    h.update(&round.unwrap_or(0).to_be_bytes());
-    h.update(&date.to_key().to_be_bytes());
-    field(&mut h, home);
-    field(&mut h, away);
-    let mut out = [0u8; 16];
-    out.copy_from_slice(&h.finalize().as_bytes()[..16]);
-    MatchId(out)
+    Keyer::default().match_id(competition, season, stage, round, date, home, away)
 }
 
 /// The kinds of entries, by the first byte of their key (`schema/keys.md`).

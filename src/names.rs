@@ -30,6 +30,47 @@ pub fn fold(s: &str) -> String {
     stripped.to_lowercase()
 }
 
+/// [`fold`] with a memory: names repeat thousands of times in an import.
+/// Holds at most `Folder::LIMIT` names, then starts again.
+#[derive(Default)]
+pub struct Folder {
+    map: rustc_hash::FxHashMap<String, String>,
+}
+
+impl Folder {
+    const LIMIT: usize = 100_000;
+
+    pub fn fold(&mut self, s: &str) -> &str {
+        if !self.map.contains_key(s) {
+            if self.map.len() >= Self::LIMIT {
+                self.map.clear();
+            }
+            self.map.insert(s.to_string(), fold(s));
+        }
+        &self.map[s]
+    }
+}
+
+/// Numbers for folded names: two names get the same number when they fold
+/// the same.
+#[derive(Default)]
+pub struct Interner {
+    raw: rustc_hash::FxHashMap<String, u32>,
+    folded: rustc_hash::FxHashMap<String, u32>,
+}
+
+impl Interner {
+    pub fn id(&mut self, s: &str) -> u32 {
+        if let Some(&i) = self.raw.get(s) {
+            return i;
+        }
+        let n = self.folded.len() as u32;
+        let i = *self.folded.entry(fold(s)).or_insert(n);
+        self.raw.insert(s.to_string(), i);
+        i
+    }
+}
+
 /// True when two names are the same name for matching purposes.
 pub fn same(a: &str, b: &str) -> bool {
     fold(a) == fold(b)

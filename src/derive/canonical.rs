@@ -5,12 +5,28 @@ use super::*;
 use crate::event::{PointsAdjustment, Rules, SeasonFacts, TeamRegistration};
 
 impl Deriver<'_> {
-    fn resolve(&mut self, list: NameList, name: &str) -> Result<String> {
+    /// A name checked, cleaned and spelled as `list` already spells it.
+    /// Names the list holds are remembered by their raw form (a name once
+    /// in a list never leaves it, so the answer cannot change).
+    fn resolve(&mut self, list: NameList, what: &str, name: &str) -> Result<String> {
+        if let Some(r) = self.resolved.get(&list).and_then(|m| m.get(name)) {
+            return Ok(r.clone());
+        }
         let clean = names::clean(name);
-        Ok(match self.list(list)?.spelled(&clean) {
-            Some(s) => s.to_string(),
-            None => clean,
-        })
+        check_name(what, &clean)?;
+        match self.spelled(list, &clean)? {
+            Some(spelled) => {
+                if self.resolved.len() > 10_000 {
+                    self.resolved.clear();
+                }
+                self.resolved
+                    .entry(list)
+                    .or_default()
+                    .insert(name.to_string(), spelled.clone());
+                Ok(spelled)
+            }
+            None => Ok(clean),
+        }
     }
 
     /// Competition and season spelled as already recorded (matching
@@ -20,22 +36,19 @@ impl Deriver<'_> {
         competition: &str,
         season: &str,
     ) -> Result<(String, String, ScopeKey)> {
-        check_name("competition", &names::clean(competition))?;
-        check_name("season", &names::clean(season))?;
-        let c = self.resolve(NameList::Competitions, competition)?;
-        let s = self.resolve(NameList::Seasons(keys::competition_scope(&c)), season)?;
-        let key = keys::season_scope(&c, &s);
+        let c = self.resolve(NameList::Competitions, "competition", competition)?;
+        let c_key = self.keyer.competition_scope(&c);
+        let s = self.resolve(NameList::Seasons(c_key), "season", season)?;
+        let key = self.keyer.scope(&c, &s, None);
         Ok((c, s, key))
     }
 
     fn resolve_stage(&mut self, season: &ScopeKey, name: &str) -> Result<String> {
-        check_name("stage", &names::clean(name))?;
-        self.resolve(NameList::Stages(*season), name)
+        self.resolve(NameList::Stages(*season), "stage", name)
     }
 
     fn resolve_team(&mut self, season: &ScopeKey, what: &str, name: &str) -> Result<String> {
-        check_name(what, &names::clean(name))?;
-        self.resolve(NameList::Teams(*season), name)
+        self.resolve(NameList::Teams(*season), what, name)
     }
 
     /// Cleans and validates an event, and spells every name as the archive
@@ -57,7 +70,8 @@ impl Deriver<'_> {
                 if m.round == Some(0) {
                     return Err(invalid("round numbers start at 1"));
                 }
-                if names::same(&m.home, &m.away) {
+                let away = self.keyer.fold(&m.away).to_string();
+                if self.keyer.fold(&m.home) == away {
                     return Err(invalid(format!("a team cannot play itself: {}", m.home)));
                 }
                 Event::MatchResult(m)
@@ -193,11 +207,10 @@ impl Deriver<'_> {
                     p.stage = Some(self.resolve_stage(&season, st)?);
                 }
                 check_name("team", &names::clean(&p.team))?;
-                let teams = self.list(NameList::Teams(season))?;
-                match teams.spelled(&p.team) {
-                    Some(v) => p.team = v.to_string(),
+                match self.spelled(NameList::Teams(season), &p.team)? {
+                    Some(v) => p.team = v,
                     None => {
-                        let known = teams.list.join(", ");
+                        let known = self.list(NameList::Teams(season))?.list.join(", ");
                         return Err(Error::NotFound(format!(
                             "unknown team '{}' in {} {}; known: {known}",
                             p.team, p.competition, p.season,
@@ -212,7 +225,8 @@ impl Deriver<'_> {
             Event::TeamRenamed(mut t) => {
                 (t.reason, t.source) = reason_and_source(&t.reason, &t.source)?;
                 check_name("competition", &names::clean(&t.competition))?;
-                t.competition = self.resolve(NameList::Competitions, &t.competition)?;
+                t.competition =
+                    self.resolve(NameList::Competitions, "competition", &t.competition)?;
                 t.from = names::clean(&t.from);
                 t.to = names::clean(&t.to);
                 check_name("old name", &t.from)?;
@@ -253,9 +267,9 @@ impl Deriver<'_> {
             .list
             .clone();
         for season in seasons {
-            let key = keys::season_scope(competition, &season);
-            if let Some(v) = self.list(NameList::Teams(key))?.spelled(team) {
-                return Ok(Some(v.to_string()));
+            let key = self.keyer.scope(competition, &season, None);
+            if let Some(v) = self.spelled(NameList::Teams(key), team)? {
+                return Ok(Some(v));
             }
         }
         Ok(None)
@@ -263,9 +277,10 @@ impl Deriver<'_> {
 
     /// The recorded match of this (canonical) result's fixture, if any.
     fn same_fixture(&mut self, m: &MatchResult) -> Result<Option<MatchRecord>> {
-        let season = keys::season_scope(&m.competition, &m.season);
-        let stage = keys::stage_scope(&m.competition, &m.season, &m.stage);
-        let id = id_of(m);
+        let season = self.keyer.scope(&m.competition, &m.season, None);
+        let stage = self.keyer.scope(&m.competition, &m.season, Some(&m.stage));
+        let id = self.id(m);
+        self.admitted_id = Some(id);
         let Some(seq) = self
             .load_stage(&season, &stage)?
             .and_then(|s| s.ids.get(&id).copied())
@@ -278,9 +293,9 @@ impl Deriver<'_> {
     /// `Ok(true)` when the archive already holds this fact, `Err(Conflict)`
     /// when it holds a contradicting one, `Ok(false)` when it is new.
     pub fn already_present(&mut self, event: &Event) -> Result<bool> {
+        self.admitted_id = None;
         match event {
             Event::MatchResult(m) => {
-                let id = id_of(m);
                 let Some(rec) = self.same_fixture(m)? else {
                     return Ok(false);
                 };
@@ -294,7 +309,7 @@ impl Deriver<'_> {
                 Err(Error::Conflict(format!(
                     "match {} ({} {} v {}, {}) is already recorded as {}-{} (seq {}); a recorded result is never \
                      overwritten: use `scoreledger correct {} SCORE --reason TEXT`",
-                    id,
+                    rec.id,
                     m.date,
                     m.home,
                     m.away,
@@ -302,7 +317,7 @@ impl Deriver<'_> {
                     e.home_goals,
                     e.away_goals,
                     rec.seq,
-                    id
+                    rec.id
                 )))
             }
             Event::Rules(r) => {

@@ -12,7 +12,9 @@ mod canonical;
 mod log;
 mod read;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap as HashMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -20,7 +22,7 @@ use crate::chain::Hash;
 use crate::encoding::encode_value;
 use crate::error::{Error, Result};
 use crate::event::{Event, MatchResult};
-use crate::keys::{self, Kind, MatchId, NameList, ScopeKey};
+use crate::keys::{self, Keyer, Kind, MatchId, NameList, ScopeKey};
 use crate::names;
 use crate::packed::{self, Row};
 pub use crate::record::{ChangeKind, Effective, MatchChange, MatchRecord, MatchState};
@@ -77,11 +79,11 @@ struct Names {
 }
 
 impl Names {
-    fn new(list: Vec<String>) -> Names {
+    fn new(list: Vec<String>, keyer: &mut Keyer) -> Names {
         let folds = list
             .iter()
             .enumerate()
-            .map(|(i, n)| (names::fold(n), i))
+            .map(|(i, n)| (keyer.fold(n).to_string(), i))
             .collect();
         Names {
             list,
@@ -90,16 +92,14 @@ impl Names {
         }
     }
 
-    fn spelled(&self, name: &str) -> Option<&str> {
-        self.folds
-            .get(&names::fold(name))
-            .map(|&i| self.list[i].as_str())
+    /// The spelling held for a folded name.
+    fn spelled(&self, folded: &str) -> Option<&str> {
+        self.folds.get(folded).map(|&i| self.list[i].as_str())
     }
 
-    fn remember(&mut self, name: &str) {
-        let f = names::fold(name);
-        if !self.folds.contains_key(&f) {
-            self.folds.insert(f, self.list.len());
+    fn remember(&mut self, name: &str, folded: &str) {
+        if !self.folds.contains_key(folded) {
+            self.folds.insert(folded.to_string(), self.list.len());
             self.list.push(name.to_string());
             self.dirty = true;
         }
@@ -222,6 +222,10 @@ pub struct Deriver<'s> {
     /// Read derived entries from the store (false: a rebuild from nothing).
     stored: bool,
     lists: HashMap<NameList, Names>,
+    /// Raw names already resolved to a list's spelling.
+    resolved: HashMap<NameList, HashMap<String, String>>,
+    /// Scope keys, match ids and folded names.
+    keyer: Keyer,
     stages: HashMap<ScopeKey, Stage>,
     /// New entries written once and never changed (rules, registrations,
     /// facts, adjustments, renames, changes).
@@ -231,6 +235,8 @@ pub struct Deriver<'s> {
     nodes: log::Nodes,
     /// The chunks being appended (none in a rebuild).
     log: Option<LogWriter>,
+    /// The id of the result `already_present` last looked at, for `apply`.
+    admitted_id: Option<MatchId>,
 }
 
 impl Source for Deriver<'_> {
@@ -272,12 +278,15 @@ impl<'s> Deriver<'s> {
         Ok(Deriver {
             store,
             stored: true,
-            lists: HashMap::new(),
-            stages: HashMap::new(),
+            lists: HashMap::default(),
+            resolved: HashMap::default(),
+            keyer: Keyer::default(),
+            stages: HashMap::default(),
             pending: BTreeMap::new(),
             ids: None,
             nodes: log::Nodes::resume(store, head_seq)?,
             log: Some(LogWriter::resume(store, head_seq)?),
+            admitted_id: None,
         })
     }
 
@@ -287,12 +296,15 @@ impl<'s> Deriver<'s> {
         Deriver {
             store,
             stored: false,
-            lists: HashMap::new(),
-            stages: HashMap::new(),
+            lists: HashMap::default(),
+            resolved: HashMap::default(),
+            keyer: Keyer::default(),
+            stages: HashMap::default(),
             pending: BTreeMap::new(),
             ids: None,
             nodes: log::Nodes::fresh(),
             log: None,
+            admitted_id: None,
         }
     }
 
@@ -303,21 +315,47 @@ impl<'s> Deriver<'s> {
             } else {
                 Vec::new()
             };
-            self.lists.insert(list, Names::new(loaded));
+            let names = Names::new(loaded, &mut self.keyer);
+            self.lists.insert(list, names);
         }
         Ok(self.lists.get_mut(&list).expect("just inserted"))
     }
 
+    /// The spelling a list holds for `name` (compared folded).
+    fn spelled(&mut self, list: NameList, name: &str) -> Result<Option<String>> {
+        self.list(list)?;
+        let folded = self.keyer.fold(name);
+        Ok(self.lists[&list].spelled(folded).map(str::to_string))
+    }
+
     fn remember(&mut self, list: NameList, name: &str) -> Result<()> {
-        self.list(list)?.remember(name);
+        self.list(list)?;
+        let folded = self.keyer.fold(name);
+        self.lists
+            .get_mut(&list)
+            .expect("loaded")
+            .remember(name, folded);
         Ok(())
     }
 
     fn remember_season(&mut self, competition: &str, season: &str) -> Result<ScopeKey> {
         self.remember(NameList::Competitions, competition)?;
-        let c = keys::competition_scope(competition);
+        let c = self.keyer.competition_scope(competition);
         self.remember(NameList::Seasons(c), season)?;
-        Ok(keys::season_scope(competition, season))
+        Ok(self.keyer.scope(competition, season, None))
+    }
+
+    /// The match id of a (canonical) result.
+    fn id(&mut self, m: &MatchResult) -> MatchId {
+        self.keyer.match_id(
+            &m.competition,
+            &m.season,
+            &m.stage,
+            m.round,
+            m.date,
+            &m.home,
+            &m.away,
+        )
     }
 
     /// The stage, loaded from the store if it is there and not held yet.
@@ -341,8 +379,8 @@ impl<'s> Deriver<'s> {
         stage: &str,
         seq: u64,
     ) -> Result<&mut Stage> {
-        let season_key = keys::season_scope(competition, season);
-        let stage_key = keys::stage_scope(competition, season, stage);
+        let season_key = self.keyer.scope(competition, season, None);
+        let stage_key = self.keyer.scope(competition, season, Some(stage));
         self.remember(NameList::Stages(season_key), stage)?;
         if self.load_stage(&season_key, &stage_key)?.is_none() {
             let info = StageInfo {
@@ -359,10 +397,10 @@ impl<'s> Deriver<'s> {
                     info,
                     stored: false,
                     teams: Vec::new(),
-                    team_ids: HashMap::new(),
+                    team_ids: HashMap::default(),
                     teams_dirty: false,
                     blocks: Vec::new(),
-                    ids: HashMap::new(),
+                    ids: HashMap::default(),
                 },
             );
         }
@@ -379,9 +417,9 @@ impl<'s> Deriver<'s> {
 
     /// Every match id: the stored stages' rows, then the held stages'.
     fn all_ids(&self) -> Result<HashMap<MatchId, Place>> {
-        let mut out = HashMap::new();
+        let mut out = HashMap::default();
         if self.stored {
-            let mut seasons: HashMap<ScopeKey, ScopeKey> = HashMap::new();
+            let mut seasons: HashMap<ScopeKey, ScopeKey> = HashMap::default();
             for e in self.store.scan_prefix(Space::Derived, &[Kind::Stage as u8]) {
                 let (k, _) = e?;
                 if k.len() == 17 {
@@ -474,7 +512,9 @@ impl<'s> Deriver<'s> {
                 if let Some(stage) = &r.stage {
                     self.remember(NameList::Stages(season_key), stage)?;
                 }
-                let scope = keys::scope(&r.competition, &r.season, r.stage.as_deref());
+                let scope = self
+                    .keyer
+                    .scope(&r.competition, &r.season, r.stage.as_deref());
                 self.put_scoped(Kind::Rules, &scope, seq, encode_value(r));
                 Ok(())
             }
@@ -489,7 +529,9 @@ impl<'s> Deriver<'s> {
             Event::TeamRegistered(t) => {
                 let season_key = self.remember_season(&t.competition, &t.season)?;
                 self.remember(NameList::Teams(season_key), &t.team)?;
-                let scope = keys::scope(&t.competition, &t.season, t.stage.as_deref());
+                let scope = self
+                    .keyer
+                    .scope(&t.competition, &t.season, t.stage.as_deref());
                 self.put_scoped(Kind::Registration, &scope, seq, encode_value(t));
                 if let Some(stage) = &t.stage {
                     self.stage(&t.competition, &t.season, stage, seq)?;
@@ -516,7 +558,9 @@ impl<'s> Deriver<'s> {
                 self.change_match(&a.match_id, seq, ChangeKind::Annulled, &a.reason)
             }
             Event::PointsAdjusted(p) => {
-                let scope = keys::scope(&p.competition, &p.season, p.stage.as_deref());
+                let scope = self
+                    .keyer
+                    .scope(&p.competition, &p.season, p.stage.as_deref());
                 self.put_scoped(Kind::Adjustment, &scope, seq, encode_value(p));
                 if let Some(stage) = &p.stage {
                     self.stage(&p.competition, &p.season, stage, seq)?;
@@ -524,7 +568,7 @@ impl<'s> Deriver<'s> {
                 Ok(())
             }
             Event::TeamRenamed(t) => {
-                let scope = keys::competition_scope(&t.competition);
+                let scope = self.keyer.competition_scope(&t.competition);
                 self.put_scoped(Kind::Rename, &scope, seq, encode_value(t));
                 Ok(())
             }
@@ -535,7 +579,10 @@ impl<'s> Deriver<'s> {
         let season_key = self.remember_season(&m.competition, &m.season)?;
         self.remember(NameList::Teams(season_key), &m.home)?;
         self.remember(NameList::Teams(season_key), &m.away)?;
-        let id = id_of(m);
+        let id = match self.admitted_id.take() {
+            Some(id) => id,
+            None => self.id(m),
+        };
         let stage = self.stage(&m.competition, &m.season, &m.stage, seq)?;
         let row = Row {
             id,

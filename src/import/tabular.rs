@@ -1,7 +1,7 @@
 //! CSV importers: engsoccerdata (league results and play-offs), the
 //! international results, and football-data.co.uk season files.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 use crate::date::Date;
 use crate::error::{Error, Result};
@@ -50,8 +50,11 @@ impl Columns {
     }
 }
 
-/// Reads every record with its line number.
-fn records(text: &str) -> Result<(Columns, Vec<(usize, csv::StringRecord)>)> {
+/// The records of a CSV text with their line numbers, read as needed.
+type Records<'a> = Box<dyn Iterator<Item = Result<(usize, csv::StringRecord)>> + 'a>;
+
+/// Reads the header, and then every record with its line number.
+fn records(text: &str) -> Result<(Columns, Records<'_>)> {
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(false)
@@ -61,16 +64,15 @@ fn records(text: &str) -> Result<(Columns, Vec<(usize, csv::StringRecord)>)> {
         .map_err(|e| err(1, format!("cannot read the header: {e}")))?
         .clone();
     let cols = Columns::new(&headers)?;
-    let mut out = Vec::new();
-    for r in rdr.records() {
+    let rows = rdr.into_records().map(|r| {
         let r = r.map_err(|e| {
             let line = e.position().map(|p| p.line() as usize).unwrap_or(0);
             err(line, format!("not a CSV row: {e}"))
         })?;
         let line = r.position().map(|p| p.line() as usize).unwrap_or(0);
-        out.push((line, r));
-    }
-    Ok((cols, out))
+        Ok((line, r))
+    });
+    Ok((cols, Box::new(rows)))
 }
 
 fn field(r: &csv::StringRecord, i: usize) -> &str {
@@ -104,6 +106,33 @@ fn iso_date(line: usize, s: &str) -> Result<Date> {
 }
 
 /// `1888` -> `1888-89`; `1999` -> `1999-00`.
+/// Season and stage labels of engsoccerdata rows, made once each.
+#[derive(Default)]
+struct Labels {
+    seasons: rustc_hash::FxHashMap<i32, String>,
+    stages: rustc_hash::FxHashMap<(String, bool), String>,
+}
+
+impl Labels {
+    fn season(&mut self, start: i32) -> &str {
+        self.seasons
+            .entry(start)
+            .or_insert_with(|| season_label(start))
+    }
+
+    fn stage(&mut self, division: &str, playoffs: bool) -> &str {
+        if !self.stages.contains_key(&(division.to_string(), playoffs)) {
+            let label = if playoffs {
+                format!("Play-offs ({division})")
+            } else {
+                format!("Division {division}")
+            };
+            self.stages.insert((division.to_string(), playoffs), label);
+        }
+        &self.stages[&(division.to_string(), playoffs)]
+    }
+}
+
 pub fn season_label(start: i32) -> String {
     format!("{start}-{:02}", (start + 1).rem_euclid(100))
 }
@@ -117,12 +146,22 @@ fn team(line: usize, s: &str, what: &str) -> Result<String> {
 }
 
 /// Skips repeated rows (same date, home and away), remembering their lines.
-struct Seen(HashSet<(Date, String, String, String)>);
+/// Rows already read, by date, scope and folded team names (as numbers).
+#[derive(Default)]
+struct Seen {
+    rows: rustc_hash::FxHashSet<(Date, u32, u32, u32)>,
+    names: names::Interner,
+}
 
 impl Seen {
     fn first(&mut self, scope: &str, d: Date, home: &str, away: &str) -> bool {
-        self.0
-            .insert((d, scope.to_string(), names::fold(home), names::fold(away)))
+        let key = (
+            d,
+            self.names.id(scope),
+            self.names.id(home),
+            self.names.id(away),
+        );
+        self.rows.insert(key)
     }
 }
 
@@ -171,9 +210,11 @@ pub fn engsoccerdata(text: &str) -> Result<Parsed> {
     let mut out = Parsed::default();
     let mut seasons: BTreeMap<i32, usize> = BTreeMap::new();
     let mut matches = Vec::new();
-    let mut seen = Seen(HashSet::new());
-    for (line, r) in &rows {
-        let line = *line;
+    let mut seen = Seen::default();
+    let mut labels = Labels::default();
+    for row in rows {
+        let (line, r) = row?;
+        let r = &r;
         let start: i32 = field(r, season)
             .parse()
             .map_err(|_| err(line, format!("season '{}' is not a year", field(r, season))))?;
@@ -188,14 +229,10 @@ pub fn engsoccerdata(text: &str) -> Result<Parsed> {
         }
         seasons.entry(start).or_insert(line);
         let division = field(r, div);
-        let stage = if playoffs {
-            format!("Play-offs ({division})")
-        } else {
-            format!("Division {division}")
-        };
+        let stage = labels.stage(division, playoffs).to_string();
         let mut m = MatchResult::new(
             "English League",
-            &season_label(start),
+            labels.season(start),
             &stage,
             None,
             d,
@@ -258,9 +295,10 @@ pub fn intl_results(text: &str) -> Result<Parsed> {
         c.find(&["neutral"]),
     );
     let mut out = Parsed::default();
-    let mut seen = Seen(HashSet::new());
-    for (line, r) in &rows {
-        let line = *line;
+    let mut seen = Seen::default();
+    for row in rows {
+        let (line, r) = row?;
+        let r = &r;
         let d = iso_date(line, field(r, date))?;
         let (h, a) = (
             team(line, field(r, home), "home team")?,
@@ -334,9 +372,10 @@ pub fn football_data(text: &str) -> Result<Parsed> {
     );
     let (hthg, htag) = (c.find(&["hthg"]), c.find(&["htag"]));
     let mut out = Parsed::default();
-    let mut seen = Seen(HashSet::new());
-    for (line, r) in &rows {
-        let line = *line;
+    let mut seen = Seen::default();
+    for row in rows {
+        let (line, r) = row?;
+        let r = &r;
         if r.iter().all(|f| f.trim().is_empty()) {
             continue;
         }
@@ -401,7 +440,9 @@ pub fn deductions(text: &str) -> Result<Vec<Deduction>> {
         c.need(&["deduction"])?,
     );
     let mut out = Vec::new();
-    for (line, r) in &rows {
+    for row in rows {
+        let (line, r) = row?;
+        let (line, r) = (&line, &r);
         let start: i32 = field(r, season).parse().map_err(|_| {
             err(
                 *line,

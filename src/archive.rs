@@ -118,19 +118,36 @@ impl Archive {
         let events = self.store.legacy("events")?;
         let mut head = Head::EMPTY;
         for batch in events.chunks(MIGRATE_BATCH) {
-            let mut d = Deriver::appending(&self.store, head.seq)?;
+            let mut d = Deriver::appending(&self.store, &head)?;
             for (k, v) in batch {
                 let seq = head.seq + 1;
-                if k.as_slice() != keys::seq_bytes(seq) {
-                    return Err(Error::Store {
-                        path,
-                        msg: format!("cannot migrate: the events tree skips seq {seq} (found key {}); migrate with the scoreledger that wrote it", hex::encode(k)),
-                    });
+                let refuse = |what: String| {
+                    Error::Store {
+                    path: path.clone(),
+                    msg: format!("cannot migrate: {what}; check it with `scoreledger verify` of the version that wrote it"),
                 }
-                let env = decode_envelope(seq, v)?;
+                };
+                if k.as_slice() != keys::seq_bytes(seq) {
+                    return Err(refuse(format!(
+                        "the events tree skips seq {seq} (found key {})",
+                        hex::encode(k)
+                    )));
+                }
+                let raw = encoding::split_envelope(v).map_err(|msg| Error::Corrupt { seq, msg })?;
+                if raw.seq != seq || raw.prev != head.hash {
+                    return Err(refuse(format!(
+                        "seq {seq} does not chain to the event before it"
+                    )));
+                }
+                let env = decode_raw(&raw)?;
                 d.apply(seq, &env.event)?;
                 d.add_leaf(seq, &env.hash)?;
-                d.push_envelope(seq, v)?;
+                let entry = packed::Entry {
+                    recorded_at: raw.recorded_at,
+                    hash: raw.hash,
+                    event: raw.event_bytes,
+                };
+                d.push_event(seq, &head.hash, &entry)?;
                 head = Head {
                     seq,
                     hash: env.hash,
@@ -172,17 +189,15 @@ impl Archive {
         };
         let chunk = keys::chunk_number(&k).unwrap_or(0);
         let mut last = None;
-        for (i, env) in packed::envelopes(&v).enumerate() {
-            let seq = packed::chunk_first(chunk) + i as u64;
-            last = Some((seq, env.map_err(|msg| Error::Corrupt { seq, msg })?));
+        for e in packed::events(chunk, &v) {
+            last = Some(e.map_err(|(seq, msg)| Error::Corrupt { seq, msg })?);
         }
-        let Some((seq, env)) = last else {
+        let Some(raw) = last else {
             return Err(Error::Corrupt {
                 seq: packed::chunk_first(chunk),
                 msg: format!("chunk {chunk} of the log is empty"),
             });
         };
-        let raw = encoding::split_envelope(env).map_err(|msg| Error::Corrupt { seq, msg })?;
         Ok(Head {
             seq: raw.seq,
             hash: raw.hash,
@@ -233,9 +248,7 @@ impl Archive {
         let head = self.head()?;
         if head.seq > 0 {
             let mut r = ChunkReader::new(&self.store);
-            let env = r.envelope(head.seq)?.ok_or_else(|| missing(head.seq))?;
-            let raw = encoding::split_envelope(env)
-                .map_err(|msg| Error::Corrupt { seq: head.seq, msg })?;
+            let raw = r.raw(head.seq)?.ok_or_else(|| missing(head.seq))?;
             if event_hash(raw.seq, raw.recorded_at, &raw.prev, raw.event_bytes) != raw.hash {
                 return Err(Error::Corrupt {
                     seq: head.seq,
@@ -259,11 +272,10 @@ impl Archive {
     pub fn append(&mut self, events: Vec<Event>, recorded_at: Timestamp) -> Result<AppendReport> {
         let head = self.head_for_append()?;
         let recorded_at = recorded_at.max(head.recorded_at);
-        let mut d = Deriver::appending(&self.store, head.seq)?;
+        let mut d = Deriver::appending(&self.store, &head)?;
         let mut report = AppendReport::default();
         let (mut seq, mut prev) = (head.seq, head.hash);
         let mut bytes = Vec::with_capacity(256);
-        let mut envelope = Vec::with_capacity(512);
         for (index, event) in events.into_iter().enumerate() {
             let reject = |e: Error| Error::Rejected {
                 index,
@@ -279,8 +291,12 @@ impl Archive {
             let hash = event_hash(seq, recorded_at, &prev, &bytes);
             d.apply(seq, &event).map_err(reject)?;
             d.add_leaf(seq, &hash)?;
-            encoding::encode_envelope_into(seq, recorded_at, &prev, &hash, &bytes, &mut envelope);
-            d.push_envelope(seq, &envelope)?;
+            let entry = packed::Entry {
+                recorded_at,
+                hash,
+                event: &bytes,
+            };
+            d.push_event(seq, &prev, &entry)?;
             report.appended.push(Appended {
                 index,
                 seq,
@@ -331,17 +347,48 @@ impl Archive {
     /// Every derived entry recomputed from the events, as the puts of a
     /// commit (nothing is written).
     pub(crate) fn derive_all(&self) -> Result<(Commit, u64)> {
-        let mut d = Deriver::rebuilding(&self.store);
-        let mut n = 0;
-        for env in self.events() {
-            let env = env?;
-            d.apply(env.seq, &env.event)?;
-            d.add_leaf(env.seq, &env.hash)?;
-            n += 1;
-        }
-        let mut c = Commit::default();
-        d.commit_into(&mut c)?;
-        Ok((c, n))
+        Ok(self.derive_pipelined(false)?.0)
+    }
+
+    /// Every derived entry recomputed from the events: the log is read (and
+    /// its chain checked, when `check`) on a second thread while this one
+    /// derives. A broken log is reported before a derivation error.
+    pub(crate) fn derive_pipelined(
+        &self,
+        check: bool,
+    ) -> Result<((Commit, u64), crate::verify::VerifyReport)> {
+        std::thread::scope(|scope| {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Envelope>>(16);
+            let reader =
+                scope.spawn(move || self.read_log(check, &mut |batch| tx.send(batch).is_ok()));
+            let mut d = Deriver::rebuilding(&self.store);
+            let (mut n, mut failed) = (0u64, None);
+            for batch in rx {
+                if failed.is_some() {
+                    continue;
+                }
+                for env in batch {
+                    let step = d
+                        .apply(env.seq, &env.event)
+                        .and_then(|_| d.add_leaf(env.seq, &env.hash));
+                    if let Err(e) = step {
+                        failed = Some(e);
+                        break;
+                    }
+                    n += 1;
+                }
+            }
+            let report = reader.join().map_err(|_| Error::Store {
+                path: self.store.path().into(),
+                msg: "the thread reading the log stopped".into(),
+            })??;
+            if let Some(e) = failed {
+                return Err(e);
+            }
+            let mut c = Commit::default();
+            d.commit_into(&mut c)?;
+            Ok(((c, n), report))
+        })
     }
 
     /// Every event in order, decoded (hashes are not checked here; see `verify`).
@@ -353,12 +400,11 @@ impl Archive {
                     Ok(kv) => kv,
                     Err(e) => return vec![Err(e)],
                 };
-                let first = keys::chunk_number(&k).map(packed::chunk_first).unwrap_or(0);
-                packed::envelopes(&v)
-                    .enumerate()
-                    .map(|(i, env)| {
-                        let seq = first + i as u64;
-                        decode_envelope(seq, env.map_err(|msg| Error::Corrupt { seq, msg })?)
+                let chunk = keys::chunk_number(&k).unwrap_or(u64::MAX / packed::CHUNK);
+                packed::events(chunk, &v)
+                    .map(|e| match e {
+                        Ok(raw) => decode_raw(&raw),
+                        Err((seq, msg)) => Err(Error::Corrupt { seq, msg }),
                     })
                     .collect()
             })
@@ -367,17 +413,15 @@ impl Archive {
     /// One event by seq.
     pub fn event(&self, seq: u64) -> Result<Option<Envelope>> {
         let mut r = ChunkReader::new(&self.store);
-        match r.envelope(seq)? {
-            Some(env) => decode_envelope(seq, env).map(Some),
+        match r.raw(seq)? {
+            Some(raw) => decode_raw(&raw).map(Some),
             None => Ok(None),
         }
     }
 
-    /// The stored envelope bytes of one event.
+    /// The envelope bytes of one event (`schema/events.md`).
     pub fn envelope_bytes(&self, seq: u64) -> Result<Option<Vec<u8>>> {
-        Ok(ChunkReader::new(&self.store)
-            .envelope(seq)?
-            .map(<[u8]>::to_vec))
+        ChunkReader::new(&self.store).envelope(seq)
     }
 
     /// The raw store, for tests that simulate damage.
@@ -386,7 +430,8 @@ impl Archive {
         &self.store
     }
 
-    /// Replaces the stored envelope of `seq` outside any commit. Only for
+    /// Replaces what the log stores of event `seq` (its recorded_at, hash
+    /// and event bytes, taken from `envelope`) outside any commit. Only for
     /// tests that simulate tampering with the files.
     #[doc(hidden)]
     pub fn tamper_envelope(&self, seq: u64, envelope: &[u8]) -> Result<()> {
@@ -396,11 +441,17 @@ impl Archive {
             .store
             .get(Space::Log, &key)?
             .ok_or_else(|| missing(seq))?;
-        let mut new = Vec::new();
-        for (i, env) in packed::envelopes(&old).enumerate() {
-            let env = env.map_err(|msg| Error::Corrupt { seq, msg })?;
-            let here = packed::chunk_first(c) + i as u64 == seq;
-            packed::push_envelope(&mut new, if here { envelope } else { env });
+        let given = encoding::split_envelope(envelope).map_err(Error::Invalid)?;
+        let mut new = old[..32].to_vec();
+        for e in packed::events(c, &old) {
+            let raw = e.map_err(|(seq, msg)| Error::Corrupt { seq, msg })?;
+            let r = if raw.seq == seq { &given } else { &raw };
+            let entry = packed::Entry {
+                recorded_at: r.recorded_at,
+                hash: r.hash,
+                event: r.event_bytes,
+            };
+            packed::push_entry(&mut new, &entry);
         }
         self.store.tamper(Space::Log, &key, &new)
     }
@@ -432,11 +483,10 @@ fn head_bytes(h: &Head) -> Vec<u8> {
     v
 }
 
-/// Decodes a stored envelope; damage is named by `seq`.
-pub(crate) fn decode_envelope(seq: u64, value: &[u8]) -> Result<Envelope> {
-    let corrupt = |msg: String| Error::Corrupt { seq, msg };
-    let raw = encoding::split_envelope(value).map_err(corrupt)?;
-    let event = encoding::decode_event(raw.event_bytes).map_err(corrupt)?;
+/// Decodes a stored event; damage is named by its seq.
+pub(crate) fn decode_raw(raw: &encoding::RawEnvelope) -> Result<Envelope> {
+    let event = encoding::decode_event(raw.event_bytes)
+        .map_err(|msg| Error::Corrupt { seq: raw.seq, msg })?;
     Ok(Envelope {
         seq: raw.seq,
         recorded_at: raw.recorded_at,

@@ -54,16 +54,15 @@ pub fn decode_event(bytes: &[u8]) -> Result<Event, String> {
     Ok(event)
 }
 
-/// Checks that bytes are one canonical event (decodes, and re-encodes to the
-/// same bytes), re-using `scratch` for the re-encoding.
-pub fn check_event(bytes: &[u8], scratch: &mut Vec<u8>) -> Result<(), String> {
+/// [`decode_event`], re-using `scratch` for the re-encoding.
+pub fn decode_event_with(bytes: &[u8], scratch: &mut Vec<u8>) -> Result<Event, String> {
     let event: Event = decode_value(bytes)?;
     scratch.clear();
     bincode::serde::encode_into_std_write(&event, scratch, config()).map_err(|e| e.to_string())?;
     if scratch.as_slice() != bytes {
         return Err("event bytes are not in canonical form".into());
     }
-    Ok(())
+    Ok(event)
 }
 
 /// Encodes any value with the one configuration. Serializing plain data to a

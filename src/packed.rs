@@ -1,10 +1,11 @@
-//! The packed byte layouts of the store (pure, no I/O): chunks of envelopes,
+//! The packed byte layouts of the store (pure, no I/O): chunks of events,
 //! fixed-size match rows, and groups of Merkle nodes. `schema/keys.md`
 //! documents them; changing any of them changes the store layout (and needs
 //! a new `LAYOUT` and a migration), never an event hash.
 
 use crate::chain::Hash;
-use crate::date::Date;
+use crate::date::{Date, Timestamp};
+use crate::encoding::{RawEnvelope, FORMAT_VERSION};
 use crate::event::{MatchId, MatchStatus};
 
 /// Envelopes per chunk, a power of two: chunk `c` holds seqs
@@ -27,48 +28,117 @@ pub fn chunk_first(c: u64) -> u64 {
     c * CHUNK + 1
 }
 
-/// Appends one envelope to a chunk value: `u32 BE length | envelope`.
-pub fn push_envelope(chunk: &mut Vec<u8>, envelope: &[u8]) {
-    chunk.extend_from_slice(&(envelope.len() as u32).to_be_bytes());
-    chunk.extend_from_slice(envelope);
+/// One event as a chunk stores it. Its envelope's version, seq and prev are
+/// not stored: the version is the format's, the seq follows from the
+/// position, and prev is the hash before it (the chunk's header for its
+/// first event).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Entry<'a> {
+    pub recorded_at: Timestamp,
+    pub hash: Hash,
+    pub event: &'a [u8],
 }
 
-/// The envelopes of a chunk value, in order; an `Err` item names the byte
-/// offset where the framing breaks (and ends the iteration).
-pub fn envelopes(chunk: &[u8]) -> Envelopes<'_> {
-    Envelopes { rest: chunk, at: 0 }
+/// A new chunk value whose first event follows the event hashed `prev`.
+pub fn new_chunk(prev: &Hash) -> Vec<u8> {
+    let mut c = Vec::with_capacity(32 + CHUNK as usize * 128);
+    c.extend_from_slice(&prev.0);
+    c
 }
 
-pub struct Envelopes<'a> {
+/// Appends an event to a chunk value: `len (LEB128) | recorded_at i64 BE | hash | event bytes`.
+pub fn push_entry(chunk: &mut Vec<u8>, e: &Entry) {
+    let mut len = (8 + 32 + e.event.len()) as u64;
+    loop {
+        let b = (len & 0x7f) as u8;
+        len >>= 7;
+        if len == 0 {
+            chunk.push(b);
+            break;
+        }
+        chunk.push(b | 0x80);
+    }
+    chunk.extend_from_slice(&e.recorded_at.as_micros().to_be_bytes());
+    chunk.extend_from_slice(&e.hash.0);
+    chunk.extend_from_slice(e.event);
+}
+
+/// The events of chunk `c`, as envelopes (`seq` and `prev` filled in), in
+/// order. An `Err` names the seq where the chunk stops making sense and ends
+/// the iteration.
+pub fn events(c: u64, chunk: &[u8]) -> Events<'_> {
+    let prev = chunk
+        .get(..32)
+        .map(|b| Hash(b.try_into().expect("32 bytes")));
+    Events {
+        rest: chunk.get(32..).unwrap_or_default(),
+        seq: chunk_first(c),
+        prev,
+        done: false,
+    }
+}
+
+pub struct Events<'a> {
     rest: &'a [u8],
-    at: usize,
+    seq: u64,
+    prev: Option<Hash>,
+    done: bool,
 }
 
-impl<'a> Iterator for Envelopes<'a> {
-    type Item = Result<&'a [u8], String>;
+impl<'a> Events<'a> {
+    fn fail(&mut self, msg: String) -> Option<Result<RawEnvelope<'a>, (u64, String)>> {
+        self.done = true;
+        Some(Err((self.seq, msg)))
+    }
+}
+
+impl<'a> Iterator for Events<'a> {
+    type Item = Result<RawEnvelope<'a>, (u64, String)>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        if self.rest.is_empty() {
+        if self.done || (self.rest.is_empty() && self.prev.is_some()) {
             return None;
         }
-        let framed = self.rest.get(..4).and_then(|b| {
-            let len = u32::from_be_bytes(b.try_into().expect("4 bytes")) as usize;
-            self.rest.get(4..4 + len)
-        });
-        match framed {
-            Some(env) => {
-                self.rest = &self.rest[4 + env.len()..];
-                self.at += 4 + env.len();
-                Some(Ok(env))
+        let Some(prev) = self.prev else {
+            return self.fail("the chunk is shorter than its 32-byte header".into());
+        };
+        let (mut len, mut used) = (0u64, 0usize);
+        loop {
+            let Some(&b) = self.rest.get(used) else {
+                return self.fail("the chunk ends inside a length".into());
+            };
+            if used == 9 {
+                return self.fail("a length is longer than 9 bytes".into());
             }
-            None => {
-                let at = self.at;
-                self.rest = &[];
-                Some(Err(format!(
-                    "the chunk's framing is broken at byte {at} (a length runs past its end)"
-                )))
+            len |= u64::from(b & 0x7f) << (7 * used);
+            used += 1;
+            if b & 0x80 == 0 {
+                break;
             }
         }
+        let body = usize::try_from(len)
+            .ok()
+            .and_then(|l| self.rest.get(used..used.checked_add(l)?));
+        let Some(body) = body.filter(|b| b.len() >= 40) else {
+            return self.fail(format!(
+                "an entry of {len} bytes does not fit the chunk (or is shorter than 40 bytes)"
+            ));
+        };
+        self.rest = &self.rest[used + body.len()..];
+        let hash = Hash(body[8..40].try_into().expect("32 bytes"));
+        let raw = RawEnvelope {
+            version: FORMAT_VERSION,
+            seq: self.seq,
+            recorded_at: Timestamp::from_micros(i64::from_be_bytes(
+                body[..8].try_into().expect("8 bytes"),
+            )),
+            prev,
+            hash,
+            event_bytes: &body[40..],
+        };
+        self.seq += 1;
+        self.prev = Some(hash);
+        Some(Ok(raw))
     }
 }
 
@@ -216,20 +286,40 @@ mod tests {
     }
 
     #[test]
-    fn chunks_frame_envelopes_and_name_broken_framing() {
-        let mut c = Vec::new();
-        push_envelope(&mut c, b"first");
-        push_envelope(&mut c, b"");
-        push_envelope(&mut c, b"third one");
-        let all: Vec<&[u8]> = envelopes(&c).map(|e| e.unwrap()).collect();
-        assert_eq!(all, vec![&b"first"[..], b"", b"third one"]);
+    fn chunks_hold_entries_and_name_where_they_break() {
+        let prev = Hash([7; 32]);
+        let mut c = new_chunk(&prev);
+        let at = Timestamp::from_micros(1_000_000);
+        let big = vec![5u8; 300];
+        for (i, event) in [&b"first"[..], b"", &big].into_iter().enumerate() {
+            let hash = Hash([i as u8; 32]);
+            push_entry(
+                &mut c,
+                &Entry {
+                    recorded_at: at,
+                    hash,
+                    event,
+                },
+            );
+        }
+        let all: Vec<RawEnvelope> = events(2, &c).map(|e| e.unwrap()).collect();
+        assert_eq!(all.len(), 3);
+        assert_eq!(all[0].seq, chunk_first(2));
+        assert_eq!((all[0].prev, all[0].event_bytes), (prev, &b"first"[..]));
+        assert_eq!((all[1].prev, all[1].event_bytes), (Hash([0; 32]), &b""[..]));
+        assert_eq!(
+            (all[2].prev, all[2].event_bytes.len()),
+            (Hash([1; 32]), 300)
+        );
+        // Cut short: the last event is named.
         let cut = &c[..c.len() - 1];
-        let last = envelopes(cut).last().unwrap();
-        assert!(last.unwrap_err().contains("byte 13"));
+        let last = events(2, cut).last().unwrap();
+        assert_eq!(last.unwrap_err().0, chunk_first(2) + 2);
+        assert!(events(0, &c[..31]).next().unwrap().is_err());
+        assert_eq!(events(0, &new_chunk(&prev)).count(), 0);
         assert_eq!(
             (chunk_of(1), chunk_of(CHUNK), chunk_of(CHUNK + 1)),
             (0, 0, 1)
         );
-        assert_eq!(chunk_first(2), 2 * CHUNK + 1);
     }
 }

@@ -43,6 +43,10 @@ impl Space {
 
 pub type Entry = (Vec<u8>, Vec<u8>);
 
+/// sled's page cache (its default is 1 GiB). The store's values are few and
+/// large, so a small cache holds what a question reads.
+const CACHE_BYTES: u64 = 32 << 20;
+
 /// The lock file beside sled's own files.
 pub const LOCK_FILE: &str = "scoreledger.lock";
 
@@ -95,6 +99,7 @@ impl Store {
         remove_unfinished_snapshots(path).map_err(io_err)?;
         let db = sled::Config::new()
             .path(path)
+            .cache_capacity(CACHE_BYTES)
             .open()
             .map_err(|e| open_error(path, e))?;
         let err = |e| sled_error(path, e);
@@ -260,8 +265,16 @@ impl Store {
     /// Writes entries into a generation being built (not yet durable).
     pub fn fill_generation(&self, g: &Generation, entries: Vec<Entry>) -> Result<()> {
         let mut batch = sled::Batch::default();
+        let mut bytes = 0;
         for (k, v) in entries {
+            bytes += k.len() + v.len();
             batch.insert(k, v);
+            if bytes > 4 << 20 {
+                g.tree
+                    .apply_batch(std::mem::take(&mut batch))
+                    .map_err(|e| self.err(e))?;
+                bytes = 0;
+            }
         }
         g.tree.apply_batch(batch).map_err(|e| self.err(e))
     }

@@ -1,14 +1,14 @@
 //! Verification: every event re-hashed and re-chained from the first.
 
-use crate::archive::Archive;
+use crate::archive::{decode_raw, Archive, Envelope};
 use crate::chain::{event_hash_with, Hash};
 use crate::date::Timestamp;
 use crate::derive::{missing, StoredNodes};
-use crate::encoding;
+use crate::encoding::{self, RawEnvelope};
 use crate::error::{Error, Result};
 use crate::keys::{self, Kind};
 use crate::packed;
-use crate::store::Space;
+use crate::store::{Commit, Space};
 
 /// A passed verification.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -19,19 +19,38 @@ pub struct VerifyReport {
 
 impl Archive {
     /// Checks the whole chain: chunks in order with dense seqs from 1, each
-    /// envelope well formed, each hash recomputed over the stored bytes,
-    /// each `prev` equal to the previous hash, each event in canonical form,
-    /// `recorded_at` never decreasing, and the head record equal to the
-    /// last event.
+    /// event's hash recomputed over the stored bytes and chained to the one
+    /// before, each event in canonical form, `recorded_at` never
+    /// decreasing, and the head record equal to the last event.
     ///
     /// Fails with [`Error::Corrupt`] naming the first bad seq.
     pub fn verify(&self) -> Result<VerifyReport> {
-        let mut check = ChainCheck::default();
+        self.read_log(true, &mut |_| true)
+    }
+
+    /// [`Archive::verify`] and [`Archive::verify_derived`] in one pass: the
+    /// chain is checked on a second thread while the events it hands over
+    /// are derived on this one. A broken chain is reported first.
+    pub fn verify_all(&self) -> Result<VerifyReport> {
+        let ((c, _), report) = self.derive_pipelined(true)?;
+        self.compare_derived(&c)?;
+        Ok(report)
+    }
+
+    /// Reads every event of the log in order, checking the chain when
+    /// `check`, and hands each chunk's events to `sink` (which returns false
+    /// to stop).
+    pub(crate) fn read_log(
+        &self,
+        check: bool,
+        sink: &mut dyn FnMut(Vec<Envelope>) -> bool,
+    ) -> Result<VerifyReport> {
+        let mut chain = ChainCheck::default();
         let mut scratch = Vec::with_capacity(512);
         let mut hasher = blake3::Hasher::new_derive_key(crate::chain::EVENT_CONTEXT);
         self.store
             .for_each(Space::Log, &[Kind::Chunk as u8], |k, v| {
-                let expected = check.count + 1;
+                let expected = chain.count + 1;
                 let chunk = keys::chunk_number(k);
                 if chunk != Some(packed::chunk_of(expected)) {
                     return Err(Error::Corrupt {
@@ -43,10 +62,10 @@ impl Archive {
                         ),
                     });
                 }
-                let mut held = 0;
-                for env in packed::envelopes(v) {
-                    let seq = check.count + 1;
-                    if held == packed::CHUNK {
+                let mut out = Vec::with_capacity(packed::CHUNK as usize);
+                for e in packed::events(chunk.unwrap_or(0), v) {
+                    let seq = chain.count + 1;
+                    if out.len() as u64 == packed::CHUNK {
                         return Err(Error::Corrupt {
                             seq,
                             msg: format!(
@@ -56,25 +75,38 @@ impl Archive {
                             ),
                         });
                     }
-                    let env = env.map_err(|msg| Error::Corrupt { seq, msg })?;
-                    check.next(env, &mut hasher, &mut scratch)?;
-                    held += 1;
+                    let raw = e.map_err(|(seq, msg)| Error::Corrupt { seq, msg })?;
+                    let event = if check {
+                        chain.next(&raw, &mut hasher, &mut scratch)?
+                    } else {
+                        chain.count = seq;
+                        decode_raw(&raw)?.event
+                    };
+                    out.push(Envelope {
+                        seq: raw.seq,
+                        recorded_at: raw.recorded_at,
+                        prev: raw.prev,
+                        hash: raw.hash,
+                        event,
+                    });
                 }
-                if held < packed::CHUNK {
-                    check.partial = Some(check.count);
+                if (out.len() as u64) < packed::CHUNK {
+                    chain.partial = Some(chain.count);
                 }
-                Ok(true)
+                Ok(sink(out))
             })?;
-        let count = check.count;
-        if let Some(problem) = self.head_record_problem()? {
-            return Err(Error::Corrupt {
-                seq: count,
-                msg: format!("{problem} (run `scoreledger rebuild` to rewrite the head record from the chain)"),
-            });
+        let count = chain.count;
+        if check {
+            if let Some(problem) = self.head_record_problem()? {
+                return Err(Error::Corrupt {
+                    seq: count,
+                    msg: format!("{problem} (run `scoreledger rebuild` to rewrite the head record from the chain)"),
+                });
+            }
         }
         Ok(VerifyReport {
             events: count,
-            head: check.prev,
+            head: chain.prev,
         })
     }
 }
@@ -103,10 +135,10 @@ impl ChainCheck {
     /// Checks the next envelope of the chain.
     fn next(
         &mut self,
-        env: &[u8],
+        raw: &RawEnvelope,
         hasher: &mut blake3::Hasher,
         scratch: &mut Vec<u8>,
-    ) -> Result<()> {
+    ) -> Result<crate::event::Event> {
         let expected = self.count + 1;
         let corrupt = |msg: String| Error::Corrupt { seq: expected, msg };
         if let Some(p) = self.partial {
@@ -115,9 +147,8 @@ impl ChainCheck {
                 packed::chunk_of(p)
             )));
         }
-        let raw = encoding::split_envelope(env).map_err(corrupt)?;
         if raw.seq != expected {
-            return Err(corrupt(format!("envelope says seq {}", raw.seq)));
+            return Err(corrupt(format!("the log holds seq {} here", raw.seq)));
         }
         if raw.prev != self.prev {
             return Err(corrupt(format!(
@@ -134,7 +165,7 @@ impl ChainCheck {
                 raw.hash
             )));
         }
-        encoding::check_event(raw.event_bytes, scratch)
+        let event = encoding::decode_event_with(raw.event_bytes, scratch)
             .map_err(|e| corrupt(format!("event does not decode: {e}")))?;
         if raw.recorded_at < self.last_time {
             return Err(corrupt(format!(
@@ -145,7 +176,7 @@ impl ChainCheck {
         self.last_time = raw.recorded_at;
         self.prev = hash;
         self.count = expected;
-        Ok(())
+        Ok(event)
     }
 }
 
@@ -226,6 +257,12 @@ impl Archive {
     /// is named by tree and key.
     pub fn verify_derived(&self) -> Result<()> {
         let (c, _) = self.derive_all()?;
+        self.compare_derived(&c)
+    }
+
+    /// Compares the stored derived entries with `c`'s puts, naming the first
+    /// difference by kind and key.
+    fn compare_derived(&self, c: &Commit) -> Result<()> {
         let mut expected = c.puts(Space::Derived);
         let mut stored = self.store.iter(Space::Derived);
         loop {

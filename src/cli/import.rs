@@ -77,18 +77,27 @@ pub fn run(db: &Path, a: Args) -> Result<(), Error> {
             format.name()
         )));
     }
-    let parsed = match format {
+    let parsed: Option<import::Stream> = match format {
         Format::Jsonl | Format::Deductions => None,
+        Format::Engsoccerdata => {
+            Some(import::tabular::engsoccerdata_stream(&text).map_err(|e| with_file(&a.file, e))?)
+        }
         Format::Page => {
             let opts = wiki::Options {
                 points_for_win: a.points_for_win,
                 competition: a.competition,
                 season: a.season,
             };
-            Some(wiki::parse(&text, &opts).map_err(|e| with_file(&a.file, e))?)
+            Some(
+                wiki::parse(&text, &opts)
+                    .map_err(|e| with_file(&a.file, e))?
+                    .into(),
+            )
         }
         other => Some(
-            import::parse(other, &text, &Default::default()).map_err(|e| with_file(&a.file, e))?,
+            import::parse(other, &text, &Default::default())
+                .map_err(|e| with_file(&a.file, e))?
+                .into(),
         ),
     };
     let mut archive = super::open(db)?;

@@ -37,10 +37,11 @@ pub fn run(db: &Path, a: Args) -> Result<(), Error> {
         .map(super::read_checkpoint)
         .transpose()?;
     let archive = super::open_existing(db)?;
-    let report = archive.verify()?;
-    if !a.chain_only {
-        archive.verify_derived()?;
-    }
+    let report = if a.chain_only {
+        archive.verify()?
+    } else {
+        archive.verify_all()?
+    };
     let mut out = format!("ok: {} events, head {}\n", report.events, report.head);
     if let Some(cp) = checkpoint {
         archive.verify_checkpoint(&cp)?;

@@ -283,7 +283,7 @@ impl Deriver<'_> {
         self.admitted_id = Some(id);
         let Some(seq) = self
             .load_stage(&season, &stage)?
-            .and_then(|s| s.ids.get(&id).copied())
+            .and_then(|s| s.seq_of(&id))
         else {
             return Ok(None);
         };

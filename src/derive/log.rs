@@ -1,12 +1,12 @@
 //! The log's chunks being appended, and the Merkle tree over them: nodes
-//! inside a chunk are recomputed from its envelopes; nodes of whole chunks
+//! inside a chunk are recomputed from its events' hashes; nodes of whole chunks
 //! and above are stored, `GROUP` to a value.
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 
-use crate::chain::Hash;
-use crate::encoding;
+use crate::chain::{Hash, Head};
+use crate::encoding::RawEnvelope;
 use crate::error::{Error, Result};
 use crate::keys;
 use crate::merkle;
@@ -21,7 +21,7 @@ struct Pending {
     bytes: Vec<u8>,
 }
 
-/// Appends envelopes to the log's chunks. A chunk only grows: the commit
+/// Appends events to the log's chunks. A chunk only grows: the commit
 /// applies only if each chunk still holds what it held when read.
 pub struct LogWriter {
     next: u64,
@@ -30,19 +30,23 @@ pub struct LogWriter {
 
 impl LogWriter {
     /// A writer of the events after `head`.
-    pub fn resume(store: &Store, head: u64) -> Result<LogWriter> {
-        let next = head + 1;
+    pub fn resume(store: &Store, head: &Head) -> Result<LogWriter> {
+        let next = head.seq + 1;
         let chunk = packed::chunk_of(next);
         let stored = store.get(Space::Log, &keys::chunk(chunk))?;
-        let held = stored
-            .as_deref()
-            .map(|b| packed::envelopes(b).count() as u64)
-            .unwrap_or(0);
+        let mut held = 0;
+        if let Some(bytes) = &stored {
+            for e in packed::events(chunk, bytes) {
+                e.map_err(|(seq, msg)| Error::Corrupt { seq, msg })?;
+                held += 1;
+            }
+        }
         if held != next - packed::chunk_first(chunk) {
             return Err(Error::Corrupt {
                 seq: next,
                 msg: format!(
-                    "chunk {chunk} holds {held} events, but the head is seq {head}; nothing was appended (run `scoreledger verify`)"
+                    "chunk {chunk} holds {held} events, but the head is seq {}; nothing was appended (run `scoreledger verify`)",
+                    head.seq
                 ),
             });
         }
@@ -50,14 +54,16 @@ impl LogWriter {
             next,
             chunks: vec![Pending {
                 chunk,
-                bytes: stored.clone().unwrap_or_default(),
+                bytes: stored
+                    .clone()
+                    .unwrap_or_else(|| packed::new_chunk(&head.hash)),
                 stored,
             }],
         })
     }
 
-    /// Appends the envelope of `seq`, the next seq.
-    pub fn push(&mut self, seq: u64, envelope: &[u8]) -> Result<()> {
+    /// Appends event `seq`, the next seq, which follows the event hashed `prev`.
+    pub fn push(&mut self, seq: u64, prev: &Hash, entry: &packed::Entry) -> Result<()> {
         if seq != self.next {
             return Err(Error::Invalid(format!(
                 "seq {seq} appended where seq {} was next",
@@ -69,24 +75,24 @@ impl LogWriter {
             self.chunks.push(Pending {
                 chunk,
                 stored: None,
-                bytes: Vec::new(),
+                bytes: packed::new_chunk(prev),
             });
         }
         let last = self.chunks.last_mut().expect("just pushed");
-        packed::push_envelope(&mut last.bytes, envelope);
+        packed::push_entry(&mut last.bytes, entry);
         self.next += 1;
         Ok(())
     }
 
-    /// The envelope of `seq` if this writer holds its chunk.
-    pub fn envelope(&self, seq: u64) -> Option<&[u8]> {
+    /// Event `seq` if this writer holds its chunk.
+    pub fn event(&self, seq: u64) -> Option<RawEnvelope<'_>> {
         if seq == 0 || seq >= self.next {
             return None;
         }
         let chunk = packed::chunk_of(seq);
         let p = self.chunks.iter().find(|p| p.chunk == chunk)?;
         let i = (seq - packed::chunk_first(chunk)) as usize;
-        packed::envelopes(&p.bytes).nth(i)?.ok()
+        packed::events(chunk, &p.bytes).nth(i)?.ok()
     }
 
     pub fn commit_into(self, c: &mut Commit) {
@@ -128,26 +134,31 @@ impl Nodes {
         let bytes = store
             .get(Space::Log, &keys::chunk(chunk))?
             .unwrap_or_default();
-        let first = packed::chunk_first(chunk);
-        for (i, env) in packed::envelopes(&bytes).enumerate() {
-            let seq = first + i as u64;
-            let env = env.map_err(|msg| Error::Corrupt { seq, msg })?;
-            let raw = encoding::split_envelope(env).map_err(|msg| Error::Corrupt { seq, msg })?;
-            n.add_leaf(store, true, seq, &raw.hash)?;
+        for e in packed::events(chunk, &bytes) {
+            let raw = e.map_err(|(seq, msg)| Error::Corrupt { seq, msg })?;
+            n.add_leaf(store, true, raw.seq, &raw.hash)?;
         }
         Ok(n)
     }
 
-    fn group(&self, store: &Store, stored: bool, level: u8, group: u64) -> Result<Vec<u8>> {
-        if let Some((v, _)) = self.groups.get(&(level, group)) {
-            return Ok(v.clone());
+    /// A group of stored nodes, read from the store the first time.
+    fn group(
+        &mut self,
+        store: &Store,
+        stored: bool,
+        level: u8,
+        group: u64,
+    ) -> Result<&mut (Vec<u8>, bool)> {
+        if !self.groups.contains_key(&(level, group)) {
+            let v = match stored {
+                true => store
+                    .get(Space::Derived, &keys::merkle_group(level, group))?
+                    .unwrap_or_default(),
+                false => Vec::new(),
+            };
+            self.groups.insert((level, group), (v, false));
         }
-        if !stored {
-            return Ok(Vec::new());
-        }
-        Ok(store
-            .get(Space::Derived, &keys::merkle_group(level, group))?
-            .unwrap_or_default())
+        Ok(self.groups.get_mut(&(level, group)).expect("just inserted"))
     }
 
     /// Adds the leaf of event `seq` and every node it completes.
@@ -170,10 +181,10 @@ impl Nodes {
                         .copied()
                         .ok_or_else(|| format!("missing Merkle node {level}/{index}"));
                 }
-                let g = self
+                let (g, _) = self
                     .group(store, stored, level, index / GROUP)
                     .map_err(|e| e.to_string())?;
-                packed::group_node(&g, index)
+                packed::group_node(g, index)
                     .ok_or_else(|| format!("missing Merkle node {level}/{index}"))
             },
             |level, index, h| puts.push((level, index, h)),
@@ -188,7 +199,7 @@ impl Nodes {
                 continue;
             }
             let g = index / GROUP;
-            let mut v = self.group(store, stored, level, g)?;
+            let (v, changed) = self.group(store, stored, level, g)?;
             if v.len() as u64 != (index % GROUP) * 32 {
                 return Err(super::damaged(
                     &keys::merkle_group(level, g),
@@ -196,7 +207,7 @@ impl Nodes {
                 ));
             }
             v.extend_from_slice(&h.0);
-            self.groups.insert((level, g), (v, true));
+            *changed = true;
         }
         if seq.is_multiple_of(CHUNK) {
             self.low.clear();
@@ -214,7 +225,7 @@ impl Nodes {
 }
 
 /// The Merkle nodes of a store: whole chunks and above from the stored
-/// groups, nodes inside a chunk recomputed from its envelopes' hashes.
+/// groups, nodes inside a chunk recomputed from its events' hashes.
 pub struct StoredNodes<'a> {
     store: &'a Store,
     /// The leaf hashes of the last chunk read.
@@ -241,8 +252,8 @@ impl<'a> StoredNodes<'a> {
             .map_err(|e| e.to_string())?
             .ok_or_else(|| format!("chunk {chunk} of the log is missing"))?;
         let mut leaves = Vec::with_capacity(CHUNK as usize);
-        for env in packed::envelopes(&bytes) {
-            let raw = encoding::split_envelope(env?)?;
+        for e in packed::events(chunk, &bytes) {
+            let raw = e.map_err(|(seq, msg)| format!("seq {seq}: {msg}"))?;
             leaves.push(merkle::leaf_hash(&raw.hash));
         }
         *self.leaves.borrow_mut() = Some((chunk, leaves.clone()));

@@ -18,7 +18,7 @@ use rustc_hash::FxHashMap as HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::chain::Hash;
+use crate::chain::{Hash, Head};
 use crate::encoding::encode_value;
 use crate::error::{Error, Result};
 use crate::event::{Event, MatchResult};
@@ -123,25 +123,47 @@ struct Stage {
     teams_dirty: bool,
     /// In row order; each block's first row is its key.
     blocks: Vec<Block>,
-    /// Match id -> seq of the row.
-    ids: HashMap<MatchId, u64>,
+    /// Match id -> seq of the row, built when first asked.
+    ids: Option<HashMap<MatchId, u64>>,
 }
 
 impl Stage {
-    fn team_id(&mut self, name: &str) -> Result<u32> {
+    /// The team's index in the dictionary, and whether it was just added.
+    fn team_id(&mut self, name: &str) -> Result<(u32, bool)> {
         if let Some(&i) = self.team_ids.get(name) {
-            return Ok(i);
+            return Ok((i, false));
         }
         let i = u32::try_from(self.teams.len())
             .map_err(|_| invalid("a stage holds at most 4,294,967,295 teams"))?;
         self.teams.push(name.to_string());
         self.team_ids.insert(name.to_string(), i);
         self.teams_dirty = true;
-        Ok(i)
+        Ok((i, true))
+    }
+
+    /// The seq of the row of this match, if the stage holds it.
+    fn seq_of(&mut self, id: &MatchId) -> Option<u64> {
+        let blocks = &self.blocks;
+        self.ids
+            .get_or_insert_with(|| {
+                blocks
+                    .iter()
+                    .flat_map(|b| b.rows.iter())
+                    .map(|r| (r.id, r.seq))
+                    .collect()
+            })
+            .get(id)
+            .copied()
+    }
+
+    fn rows(&self) -> impl Iterator<Item = &Row> {
+        self.blocks.iter().flat_map(|b| b.rows.iter())
     }
 
     fn insert(&mut self, row: Row) {
-        self.ids.insert(row.id, row.seq);
+        if let Some(ids) = &mut self.ids {
+            ids.insert(row.id, row.seq);
+        }
         let at = self
             .blocks
             .partition_point(|b| b.rows[0].order() <= row.order())
@@ -171,10 +193,7 @@ impl Stage {
     }
 
     fn row(&self, seq: u64) -> Option<&Row> {
-        self.blocks
-            .iter()
-            .flat_map(|b| b.rows.iter())
-            .find(|r| r.seq == seq)
+        self.rows().find(|r| r.seq == seq)
     }
 
     /// Writes what changed into the commit.
@@ -273,8 +292,9 @@ impl Source for Deriver<'_> {
 }
 
 impl<'s> Deriver<'s> {
-    /// A deriver that appends after the store's head `head_seq`.
-    pub fn appending(store: &'s Store, head_seq: u64) -> Result<Self> {
+    /// A deriver that appends after the store's `head`.
+    pub fn appending(store: &'s Store, head: &Head) -> Result<Self> {
+        let head_seq = head.seq;
         Ok(Deriver {
             store,
             stored: true,
@@ -285,7 +305,7 @@ impl<'s> Deriver<'s> {
             pending: BTreeMap::new(),
             ids: None,
             nodes: log::Nodes::resume(store, head_seq)?,
-            log: Some(LogWriter::resume(store, head_seq)?),
+            log: Some(LogWriter::resume(store, head)?),
             admitted_id: None,
         })
     }
@@ -381,6 +401,11 @@ impl<'s> Deriver<'s> {
     ) -> Result<&mut Stage> {
         let season_key = self.keyer.scope(competition, season, None);
         let stage_key = self.keyer.scope(competition, season, Some(stage));
+        if self.stages.contains_key(&stage_key) {
+            return Ok(self.stages.get_mut(&stage_key).expect("held"));
+        }
+        // Its names are in the lists once it is held.
+        self.remember_season(competition, season)?;
         self.remember(NameList::Stages(season_key), stage)?;
         if self.load_stage(&season_key, &stage_key)?.is_none() {
             let info = StageInfo {
@@ -400,7 +425,7 @@ impl<'s> Deriver<'s> {
                     team_ids: HashMap::default(),
                     teams_dirty: false,
                     blocks: Vec::new(),
-                    ids: HashMap::default(),
+                    ids: None,
                 },
             );
         }
@@ -447,8 +472,8 @@ impl<'s> Deriver<'s> {
                 })?;
         }
         for s in self.stages.values() {
-            for (id, seq) in &s.ids {
-                out.insert(*id, (s.info.season_key, s.info.stage_key, *seq));
+            for r in s.rows() {
+                out.insert(r.id, (s.info.season_key, s.info.stage_key, r.seq));
             }
         }
         Ok(out)
@@ -491,8 +516,8 @@ impl<'s> Deriver<'s> {
 
     /// The match result recorded at `seq`, from this batch or the log.
     fn result_at(&self, seq: u64) -> Result<MatchResult> {
-        if let Some(env) = self.log.as_ref().and_then(|l| l.envelope(seq)) {
-            return match crate::archive::decode_envelope(seq, env)?.event {
+        if let Some(raw) = self.log.as_ref().and_then(|l| l.event(seq)) {
+            return match crate::archive::decode_raw(&raw)?.event {
                 Event::MatchResult(m) => Ok(m),
                 other => Err(Error::Corrupt {
                     seq,
@@ -576,27 +601,32 @@ impl<'s> Deriver<'s> {
     }
 
     fn apply_result(&mut self, seq: u64, m: &MatchResult) -> Result<()> {
-        let season_key = self.remember_season(&m.competition, &m.season)?;
-        self.remember(NameList::Teams(season_key), &m.home)?;
-        self.remember(NameList::Teams(season_key), &m.away)?;
         let id = match self.admitted_id.take() {
             Some(id) => id,
             None => self.id(m),
         };
         let stage = self.stage(&m.competition, &m.season, &m.stage, seq)?;
-        let row = Row {
+        let (home, new_home) = stage.team_id(&m.home)?;
+        let (away, new_away) = stage.team_id(&m.away)?;
+        stage.insert(Row {
             id,
             seq,
             date: m.date,
             round: m.round,
-            home: stage.team_id(&m.home)?,
-            away: stage.team_id(&m.away)?,
+            home,
+            away,
             home_goals: m.home_goals,
             away_goals: m.away_goals,
             status: m.status,
-        };
-        stage.insert(row);
-        let place = (season_key, stage.info.stage_key, seq);
+        });
+        let (season_key, stage_key) = (stage.info.season_key, stage.info.stage_key);
+        // A team new to the stage may be new to the season; one it has, is not.
+        for (new, team) in [(new_home, &m.home), (new_away, &m.away)] {
+            if new {
+                self.remember(NameList::Teams(season_key), team)?;
+            }
+        }
+        let place = (season_key, stage_key, seq);
         if let Some(ids) = &mut self.ids {
             ids.insert(id, place);
         }
@@ -630,10 +660,10 @@ impl<'s> Deriver<'s> {
             .add_leaf(self.store, self.stored, seq, event_hash)
     }
 
-    /// Appends a stored envelope to the log (appends only).
-    pub fn push_envelope(&mut self, seq: u64, envelope: &[u8]) -> Result<()> {
+    /// Appends event `seq` to the log (appends only).
+    pub fn push_event(&mut self, seq: u64, prev: &Hash, entry: &packed::Entry) -> Result<()> {
         match &mut self.log {
-            Some(l) => l.push(seq, envelope),
+            Some(l) => l.push(seq, prev, entry),
             None => Err(invalid("a rebuild writes no events")),
         }
     }
@@ -683,11 +713,6 @@ fn stage_from_store(store: &Store, info: StageInfo) -> Result<Stage> {
             dirty: false,
         });
     }
-    let ids = blocks
-        .iter()
-        .flat_map(|b| b.rows.iter())
-        .map(|r| (r.id, r.seq))
-        .collect();
     let team_ids = teams
         .iter()
         .enumerate()
@@ -700,6 +725,6 @@ fn stage_from_store(store: &Store, info: StageInfo) -> Result<Stage> {
         team_ids,
         teams_dirty: false,
         blocks,
-        ids,
+        ids: None,
     })
 }

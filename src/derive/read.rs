@@ -6,8 +6,9 @@ use std::collections::{BTreeMap, HashMap};
 use serde::de::DeserializeOwned;
 
 use super::StageInfo;
-use crate::archive::decode_envelope;
+use crate::archive::decode_raw;
 use crate::encoding::decode_value;
+use crate::encoding::{self, RawEnvelope};
 use crate::error::{Error, Result};
 use crate::event::{Event, MatchResult, PointsAdjustment, Rules, TeamRegistration, TeamRename};
 use crate::keys::{self, Kind, NameList, ScopeKey};
@@ -342,8 +343,8 @@ impl<'s> ChunkReader<'s> {
         ChunkReader { store, chunk: None }
     }
 
-    /// The stored envelope bytes of `seq`, if the log has it.
-    pub fn envelope(&mut self, seq: u64) -> Result<Option<&[u8]>> {
+    /// Event `seq` as stored, if the log has it.
+    pub fn raw(&mut self, seq: u64) -> Result<Option<RawEnvelope<'_>>> {
         if seq == 0 {
             return Ok(None);
         }
@@ -356,17 +357,24 @@ impl<'s> ChunkReader<'s> {
         }
         let (_, bytes) = self.chunk.as_ref().expect("just read");
         let i = (seq - packed::chunk_first(c)) as usize;
-        match packed::envelopes(bytes).nth(i) {
+        match packed::events(c, bytes).nth(i) {
             None => Ok(None),
-            Some(Ok(env)) => Ok(Some(env)),
-            Some(Err(msg)) => Err(Error::Corrupt { seq, msg }),
+            Some(Ok(raw)) => Ok(Some(raw)),
+            Some(Err((seq, msg))) => Err(Error::Corrupt { seq, msg }),
         }
+    }
+
+    /// The envelope bytes of `seq` (as `schema/events.md` lays them out).
+    pub fn envelope(&mut self, seq: u64) -> Result<Option<Vec<u8>>> {
+        Ok(self.raw(seq)?.map(|r| {
+            encoding::encode_envelope(r.seq, r.recorded_at, &r.prev, &r.hash, r.event_bytes)
+        }))
     }
 
     /// The event at `seq`, decoded; a missing one is an error.
     pub fn event(&mut self, seq: u64) -> Result<crate::archive::Envelope> {
-        match self.envelope(seq)? {
-            Some(env) => decode_envelope(seq, env),
+        match self.raw(seq)? {
+            Some(raw) => decode_raw(&raw),
             None => Err(missing(seq)),
         }
     }

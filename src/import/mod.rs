@@ -31,6 +31,26 @@ impl Parsed {
     }
 }
 
+/// Events to append, each with its line, in order, read as they are
+/// appended where a format allows (checked whole before the first is given).
+pub struct Stream<'a> {
+    /// How many events the stream gives.
+    pub total: usize,
+    /// Lines that repeat an earlier row of the same file (appended once).
+    pub duplicates: Vec<usize>,
+    pub events: Box<dyn Iterator<Item = Result<(usize, Event)>> + Send + 'a>,
+}
+
+impl From<Parsed> for Stream<'static> {
+    fn from(p: Parsed) -> Self {
+        Stream {
+            total: p.events.len(),
+            duplicates: p.duplicates,
+            events: Box::new(p.lines.into_iter().zip(p.events).map(Ok)),
+        }
+    }
+}
+
 /// The input formats.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
@@ -222,57 +242,69 @@ pub fn append_parsed(
     )
 }
 
-/// Appends parsed events in batches of `batch` events, each committed and
-/// flushed on its own (so a large import can be interrupted and re-run: what
-/// was committed is skipped as already present). `progress(done, total)` is
-/// called after each batch.
-pub fn append_in_batches(
+/// Appends events in batches of `batch` events, each committed and made
+/// durable on its own (so a large import can be interrupted and re-run: what
+/// was committed is skipped as already present). The next batch is read on
+/// a second thread while one is appended. `progress(done, total)` is called
+/// after each batch.
+pub fn append_in_batches<'a>(
     archive: &mut Archive,
-    parsed: Parsed,
+    events: impl Into<Stream<'a>>,
     file: Option<&Path>,
     recorded_at: Timestamp,
     batch: usize,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<ImportReport> {
-    let total = parsed.events.len();
+    let stream = events.into();
+    let total = stream.total;
     let mut out = ImportReport {
-        duplicate_lines: parsed.duplicates,
+        duplicate_lines: stream.duplicates,
         ..Default::default()
     };
-    let mut events = parsed.events.into_iter();
-    let lines = parsed.lines;
-    let mut offset = 0;
-    while offset < total || (total == 0 && out.batches == 0) {
-        let chunk: Vec<Event> = events.by_ref().take(batch.max(1)).collect();
-        let n = chunk.len();
-        let report = archive.append(chunk, recorded_at).map_err(|e| match e {
-            Error::Rejected { index, source } => {
-                let line = lines.get(offset + index).copied().unwrap_or(0);
-                let committed = if offset > 0 { format!(" (the {offset} events before it were committed; re-running the import skips them)") } else { String::new() };
-                Error::Parse { file: file.map(Into::into), line, msg: format!("{source}{committed}") }
+    let mut source = stream.events;
+    let batch = batch.max(1);
+    std::thread::scope(|scope| {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Vec<(usize, Event)>>>(1);
+        scope.spawn(move || loop {
+            let next: Result<Vec<(usize, Event)>> = source.by_ref().take(batch).collect();
+            let last = next.as_ref().map_or(true, |b| b.len() < batch);
+            if tx.send(next).is_err() || last {
+                break;
             }
-            other => other,
-        })?;
-        out.already_present_lines
-            .extend(report.already_present.iter().map(|&i| lines[offset + i]));
-        out.report
-            .already_present
-            .extend(report.already_present.iter().map(|&i| offset + i));
-        out.report
-            .appended
-            .extend(report.appended.into_iter().map(|mut a| {
-                a.index += offset;
-                a
-            }));
-        out.report.head = report.head;
-        out.batches += 1;
-        offset += n;
-        progress(offset, total);
-        if n == 0 {
-            break;
+        });
+        let mut offset = 0;
+        for next in rx {
+            let (lines, chunk): (Vec<usize>, Vec<Event>) = next?.into_iter().unzip();
+            let n = chunk.len();
+            if n == 0 && out.batches > 0 {
+                break;
+            }
+            let report = archive.append(chunk, recorded_at).map_err(|e| match e {
+                Error::Rejected { index, source } => {
+                    let line = lines.get(index).copied().unwrap_or(0);
+                    let committed = if offset > 0 { format!(" (the {offset} events before it were committed; re-running the import skips them)") } else { String::new() };
+                    Error::Parse { file: file.map(Into::into), line, msg: format!("{source}{committed}") }
+                }
+                other => other,
+            })?;
+            out.already_present_lines
+                .extend(report.already_present.iter().map(|&i| lines[i]));
+            out.report
+                .already_present
+                .extend(report.already_present.iter().map(|&i| offset + i));
+            out.report
+                .appended
+                .extend(report.appended.into_iter().map(|mut a| {
+                    a.index += offset;
+                    a
+                }));
+            out.report.head = report.head;
+            out.batches += 1;
+            offset += n;
+            progress(offset, total);
         }
-    }
-    Ok(out)
+        Ok(out)
+    })
 }
 
 /// Reads a text file as UTF-8 (a BOM is dropped), naming the file on failure.

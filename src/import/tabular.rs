@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use crate::date::Date;
 use crate::error::{Error, Result};
 use crate::event::{Event, MatchResult, Rules, ScorePair};
-use crate::import::Parsed;
+use crate::import::{Parsed, Stream};
 use crate::names;
 use crate::rules::Tiebreak;
 
@@ -51,7 +51,7 @@ impl Columns {
 }
 
 /// The records of a CSV text with their line numbers, read as needed.
-type Records<'a> = Box<dyn Iterator<Item = Result<(usize, csv::StringRecord)>> + 'a>;
+type Records<'a> = Box<dyn Iterator<Item = Result<(usize, csv::StringRecord)>> + Send + 'a>;
 
 /// Reads the header, and then every record with its line number.
 fn records(text: &str) -> Result<(Columns, Records<'_>)> {
@@ -110,7 +110,8 @@ fn iso_date(line: usize, s: &str) -> Result<Date> {
 #[derive(Default)]
 struct Labels {
     seasons: rustc_hash::FxHashMap<i32, String>,
-    stages: rustc_hash::FxHashMap<(String, bool), String>,
+    /// (division, play-offs, label): a handful, searched in order.
+    stages: Vec<(String, bool, String)>,
 }
 
 impl Labels {
@@ -121,15 +122,23 @@ impl Labels {
     }
 
     fn stage(&mut self, division: &str, playoffs: bool) -> &str {
-        if !self.stages.contains_key(&(division.to_string(), playoffs)) {
-            let label = if playoffs {
-                format!("Play-offs ({division})")
-            } else {
-                format!("Division {division}")
-            };
-            self.stages.insert((division.to_string(), playoffs), label);
-        }
-        &self.stages[&(division.to_string(), playoffs)]
+        let at = self
+            .stages
+            .iter()
+            .position(|(d, p, _)| d == division && *p == playoffs);
+        let i = match at {
+            Some(i) => i,
+            None => {
+                let label = if playoffs {
+                    format!("Play-offs ({division})")
+                } else {
+                    format!("Division {division}")
+                };
+                self.stages.push((division.to_string(), playoffs, label));
+                self.stages.len() - 1
+            }
+        };
+        &self.stages[i].2
     }
 }
 
@@ -187,9 +196,15 @@ pub fn english_rules(start: i32) -> Rules {
     }
 }
 
-/// engsoccerdata: `Date,Season,home,visitor,FT,hgoal,vgoal,division,tier,...`,
-/// and its play-off file (`...,division,round,tie,...,aet,pen,pens,Venue,...,neutral`).
-pub fn engsoccerdata(text: &str) -> Result<Parsed> {
+/// One engsoccerdata row: a match (with its season's first year), or a
+/// line that repeats an earlier row.
+enum EngRow {
+    Match(usize, i32, MatchResult),
+    Repeat(usize),
+}
+
+/// The rows of an engsoccerdata text, read one at a time.
+fn eng_rows(text: &str) -> Result<impl Iterator<Item = Result<EngRow>> + Send + '_> {
     let (c, rows) = records(text)?;
     let (date, season, home, away, hg, ag, div) = (
         c.need(&["date"])?,
@@ -207,12 +222,9 @@ pub fn engsoccerdata(text: &str) -> Result<Parsed> {
         c.find(&["neutral"]),
         c.find(&["aet"]),
     );
-    let mut out = Parsed::default();
-    let mut seasons: BTreeMap<i32, usize> = BTreeMap::new();
-    let mut matches = Vec::new();
     let mut seen = Seen::default();
     let mut labels = Labels::default();
-    for row in rows {
+    Ok(rows.map(move |row| {
         let (line, r) = row?;
         let r = &r;
         let start: i32 = field(r, season)
@@ -224,10 +236,11 @@ pub fn engsoccerdata(text: &str) -> Result<Parsed> {
             team(line, field(r, away), "away team")?,
         );
         if !seen.first("", d, &h, &a) {
-            out.duplicates.push(line);
-            continue;
+            return Ok(EngRow::Repeat(line));
         }
-        seasons.entry(start).or_insert(line);
+        if seen.names.id(&h) == seen.names.id(&a) {
+            return Err(err(line, format!("a team cannot play itself: {h}")));
+        }
         let division = field(r, div);
         let stage = labels.stage(division, playoffs).to_string();
         let mut m = MatchResult::new(
@@ -267,18 +280,61 @@ pub fn engsoccerdata(text: &str) -> Result<Parsed> {
                 }
             }
         }
-        matches.push((line, m));
-    }
-    if !playoffs {
-        for (start, line) in seasons {
-            out.push(line, Event::Rules(english_rules(start)));
-        }
-    }
-    for (line, m) in matches {
-        crate::import::check_teams(line, &m.home, &m.away)?;
-        out.push(line, Event::MatchResult(m));
+        Ok(EngRow::Match(line, start, m))
+    }))
+}
+
+/// engsoccerdata: `Date,Season,home,visitor,FT,hgoal,vgoal,division,tier,...`,
+/// and its play-off file (`...,division,round,tie,...,aet,pen,pens,Venue,...,neutral`).
+pub fn engsoccerdata(text: &str) -> Result<Parsed> {
+    let stream = engsoccerdata_stream(text)?;
+    let mut out = Parsed {
+        duplicates: stream.duplicates,
+        ..Parsed::default()
+    };
+    for e in stream.events {
+        let (line, event) = e?;
+        out.push(line, event);
     }
     Ok(out)
+}
+
+/// [`engsoccerdata`] read twice, so that a large file is never held as
+/// events: first every row is checked (and nothing kept but the lines that
+/// repeat a row and where each season starts), then the events are read
+/// again as they are appended. League files get each season's rules first.
+pub fn engsoccerdata_stream(text: &str) -> Result<Stream<'_>> {
+    let playoffs = records(text)?.0.has("tie");
+    let mut seasons: BTreeMap<i32, usize> = BTreeMap::new();
+    let (mut matches, mut duplicates) = (0, Vec::new());
+    for row in eng_rows(text)? {
+        match row? {
+            EngRow::Match(line, start, _) => {
+                seasons.entry(start).or_insert(line);
+                matches += 1;
+            }
+            EngRow::Repeat(line) => duplicates.push(line),
+        }
+    }
+    let rules: Vec<Result<(usize, Event)>> = if playoffs {
+        Vec::new()
+    } else {
+        seasons
+            .into_iter()
+            .map(|(start, line)| Ok((line, Event::Rules(english_rules(start)))))
+            .collect()
+    };
+    let total = rules.len() + matches;
+    let results = eng_rows(text)?.filter_map(|row| match row {
+        Ok(EngRow::Match(line, _, m)) => Some(Ok((line, Event::MatchResult(m)))),
+        Ok(EngRow::Repeat(_)) => None,
+        Err(e) => Some(Err(e)),
+    });
+    Ok(Stream {
+        total,
+        duplicates,
+        events: Box::new(rules.into_iter().chain(results)),
+    })
 }
 
 /// The international results: `date,home_team,away_team,home_score,away_score,tournament,city,country,neutral`.

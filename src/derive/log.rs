@@ -149,16 +149,18 @@ impl Nodes {
         level: u8,
         group: u64,
     ) -> Result<&mut (Vec<u8>, bool)> {
-        if !self.groups.contains_key(&(level, group)) {
-            let v = match stored {
-                true => store
-                    .get(Space::Derived, &keys::merkle_group(level, group))?
-                    .unwrap_or_default(),
-                false => Vec::new(),
-            };
-            self.groups.insert((level, group), (v, false));
+        match self.groups.entry((level, group)) {
+            std::collections::btree_map::Entry::Occupied(e) => Ok(e.into_mut()),
+            std::collections::btree_map::Entry::Vacant(e) => {
+                let v = match stored {
+                    true => store
+                        .get(Space::Derived, &keys::merkle_group(level, group))?
+                        .unwrap_or_default(),
+                    false => Vec::new(),
+                };
+                Ok(e.insert((v, false)))
+            }
         }
-        Ok(self.groups.get_mut(&(level, group)).expect("just inserted"))
     }
 
     /// Adds the leaf of event `seq` and every node it completes.

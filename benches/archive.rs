@@ -1,5 +1,6 @@
-//! Criterion benchmarks: append, import, standings as of a date (from the
-//! snapshots and by replay), verify and rebuild.
+//! Criterion benchmarks: import, append (a result, a late result, a
+//! correction), standings as of a date (now and as known at a seq), the
+//! season report, verify and rebuild.
 //!
 //! Run: `cargo bench --bench archive`. Synthetic data: double round-robin
 //! seasons of 20 teams (380 matches each), generated deterministically.
@@ -8,7 +9,10 @@ use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use scoreledger::import::{append_parsed, wiki};
-use scoreledger::{Archive, Cut, Date, Event, Filter, KnownAt, MatchResult, Timestamp};
+use scoreledger::{
+    Archive, Cut, Date, Event, Filter, KnownAt, MatchResult, ResultCorrection, ResultsQuery,
+    Timestamp,
+};
 
 const SEED: &str = include_str!("../tests/data/1984-copa-peru.txt");
 
@@ -134,28 +138,45 @@ fn bench(c: &mut Criterion) {
         },
     );
     g.sample_size(10);
+    g.bench_function("a late result into a full 380-match season", |b| {
+        b.iter_batched(
+            || filled(1),
+            |(_d, mut a, _)| {
+                let date = Date::from_ymd(1990, 1, 2).unwrap();
+                let m = MatchResult::new(
+                    "Bench League",
+                    "1990",
+                    "Regular season",
+                    Some(1),
+                    date,
+                    "Team 00",
+                    1,
+                    0,
+                    "Team 05",
+                );
+                a.append(vec![Event::MatchResult(m)], now()).unwrap()
+            },
+            BatchSize::PerIteration,
+        )
+    });
+    g.sample_size(20);
+    let (_d, mut a, _) = filled(1);
+    let id = a.results(&ResultsQuery::default()).unwrap()[0].record.id;
+    let mut k = 0u16;
     g.bench_function(
-        "a late result into a full 380-match season (re-projects it)",
+        "a correction of one result in a full 380-match season",
         |b| {
-            b.iter_batched(
-                || filled(1),
-                |(_d, mut a, _)| {
-                    let date = Date::from_ymd(1990, 1, 2).unwrap();
-                    let m = MatchResult::new(
-                        "Bench League",
-                        "1990",
-                        "Regular season",
-                        Some(1),
-                        date,
-                        "Team 00",
-                        1,
-                        0,
-                        "Team 05",
-                    );
-                    a.append(vec![Event::MatchResult(m)], now()).unwrap()
-                },
-                BatchSize::PerIteration,
-            )
+            b.iter(|| {
+                k += 1;
+                let c = ResultCorrection {
+                    match_id: id,
+                    home_goals: k % 2,
+                    away_goals: 1 - k % 2,
+                    reason: "bench".into(),
+                    source: None,
+                };
+                a.append(vec![Event::ResultCorrected(c)], now()).unwrap()
+            })
         },
     );
     g.finish();
@@ -167,20 +188,17 @@ fn bench(c: &mut Criterion) {
         ..Filter::default()
     };
     let mid = Cut::AsOf(Date::from_ymd(1991, 5, 15).unwrap());
-    g.bench_function("as of a date, from snapshots", |b| {
+    g.bench_function("as of a date", |b| {
         b.iter(|| black_box(a.standings(&f, mid, None).unwrap()))
     });
-    g.bench_function(
-        "as of a date, known at a seq inside the season (replay)",
-        |b| {
-            b.iter(|| {
-                black_box(
-                    a.standings(&f, mid, Some(KnownAt::Seq(n as u64 / 2)))
-                        .unwrap(),
-                )
-            })
-        },
-    );
+    g.bench_function("as of a date, known at a seq inside the season", |b| {
+        b.iter(|| {
+            black_box(
+                a.standings(&f, mid, Some(KnownAt::Seq(n as u64 / 2)))
+                    .unwrap(),
+            )
+        })
+    });
     g.finish();
 
     let mut g = c.benchmark_group("pictures");

@@ -186,6 +186,8 @@ pub enum Kind {
     Rows = b'B',
     /// derived: a compensating event, under the match it changes.
     Change = b'C',
+    /// derived: where a changed match stands after all its changes.
+    Current = b'K',
     /// derived: a rules event, under its scope.
     Rules = b'R',
     /// derived: a team registration, under its scope.
@@ -204,13 +206,14 @@ pub enum Kind {
 
 impl Kind {
     /// Every derived kind, in key order.
-    pub const DERIVED: [Kind; 11] = [
+    pub const DERIVED: [Kind; 12] = [
         Kind::Adjustment,
         Kind::Rows,
         Kind::Change,
         Kind::Teams,
         Kind::Facts,
         Kind::Merkle,
+        Kind::Current,
         Kind::Names,
         Kind::Rename,
         Kind::Rules,
@@ -235,6 +238,7 @@ impl Kind {
             Kind::Teams => "team dictionary",
             Kind::Rows => "rows",
             Kind::Change => "change",
+            Kind::Current => "current state",
             Kind::Rules => "rules",
             Kind::Registration => "registration",
             Kind::Facts => "facts",
@@ -324,6 +328,14 @@ pub fn change(stage: &ScopeKey, match_seq: u64, seq: u64) -> [u8; 25] {
     k
 }
 
+/// `K | stage scope (8) | seq of the match (8)`.
+pub fn current(stage: &ScopeKey, match_seq: u64) -> [u8; 17] {
+    let mut k = [Kind::Current as u8; 17];
+    k[1..9].copy_from_slice(stage);
+    k[9..].copy_from_slice(&match_seq.to_be_bytes());
+    k
+}
+
 /// The (match seq, change seq) of a change key.
 pub fn change_seqs(key: &[u8]) -> Option<(u64, u64)> {
     let b = key.get(9..25)?;
@@ -362,7 +374,16 @@ pub enum NameList {
     Teams(ScopeKey),
 }
 
-/// `L | c`; `L | s | competition scope`; `L | g | season scope`; `L | t | season scope`.
+impl NameList {
+    /// Competitions and seasons have an entry per name (there is no bound
+    /// on how many a list gets); a season's stages and teams are one value.
+    pub fn per_name(self) -> bool {
+        matches!(self, NameList::Competitions | NameList::Seasons(_))
+    }
+}
+
+/// `L | c`; `L | s | competition scope`; `L | g | season scope`; `L | t | season scope`:
+/// the whole list, or (competitions, seasons) the prefix of its entries.
 pub fn names(list: NameList) -> Vec<u8> {
     let (tag, parent): (u8, &[u8]) = match &list {
         NameList::Competitions => (b'c', &[]),
@@ -372,6 +393,13 @@ pub fn names(list: NameList) -> Vec<u8> {
     };
     let mut k = vec![Kind::Names as u8, tag];
     k.extend_from_slice(parent);
+    k
+}
+
+/// The entry of one name of a per-name list: `names(list) | folded name`.
+pub fn name(list: NameList, folded: &str) -> Vec<u8> {
+    let mut k = names(list);
+    k.extend_from_slice(folded.as_bytes());
     k
 }
 

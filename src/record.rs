@@ -41,7 +41,7 @@ pub enum ChangeKind {
 }
 
 /// Where a match stands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum MatchState {
     /// As recorded (played, or cancelled/postponed/abandoned as recorded).
@@ -52,7 +52,7 @@ pub enum MatchState {
 }
 
 /// What a match counts as, as known at some seq.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Effective {
     pub home_goals: u16,
     pub away_goals: u16,
@@ -68,28 +68,41 @@ pub struct Effective {
 /// A recorded score and status with every change up to `known_at` applied
 /// in order (`changes` in seq order).
 pub fn effective(
-    (home_goals, away_goals): (u16, u16),
+    goals: (u16, u16),
     status: MatchStatus,
     changes: &[MatchChange],
     known_at: u64,
 ) -> Effective {
-    let mut e = Effective {
-        home_goals,
-        away_goals,
-        counts: status.counts(),
-        state: MatchState::Recorded,
-        reason: None,
-        awarded_to: None,
-    };
+    let mut e = Effective::recorded(goals, status);
     for c in changes.iter().filter(|c| c.seq <= known_at) {
-        match &c.kind {
+        e.apply(&c.kind, &c.reason);
+    }
+    e
+}
+
+impl Effective {
+    /// A match as recorded, before any change.
+    pub fn recorded((home_goals, away_goals): (u16, u16), status: MatchStatus) -> Effective {
+        Effective {
+            home_goals,
+            away_goals,
+            counts: status.counts(),
+            state: MatchState::Recorded,
+            reason: None,
+            awarded_to: None,
+        }
+    }
+
+    /// The match after one more compensating event.
+    pub fn apply(&mut self, kind: &ChangeKind, reason: &str) {
+        match kind {
             ChangeKind::Corrected {
                 home_goals,
                 away_goals,
             } => {
-                e.home_goals = *home_goals;
-                e.away_goals = *away_goals;
-                e.state = MatchState::Corrected;
+                self.home_goals = *home_goals;
+                self.away_goals = *away_goals;
+                self.state = MatchState::Corrected;
             }
             ChangeKind::Awarded {
                 to,
@@ -97,20 +110,19 @@ pub fn effective(
                 away_goals,
                 ..
             } => {
-                e.home_goals = *home_goals;
-                e.away_goals = *away_goals;
-                e.counts = true;
-                e.state = MatchState::Awarded;
-                e.awarded_to = Some(to.clone());
+                self.home_goals = *home_goals;
+                self.away_goals = *away_goals;
+                self.counts = true;
+                self.state = MatchState::Awarded;
+                self.awarded_to = Some(to.clone());
             }
             ChangeKind::Annulled => {
-                e.counts = false;
-                e.state = MatchState::Annulled;
+                self.counts = false;
+                self.state = MatchState::Annulled;
             }
         }
-        e.reason = Some(c.reason.clone());
+        self.reason = Some(reason.to_string());
     }
-    e
 }
 
 impl MatchRecord {

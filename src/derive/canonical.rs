@@ -129,7 +129,7 @@ impl Deriver<'_> {
             Event::ResultCorrected(mut c) => {
                 (c.reason, c.source) = reason_and_source(&c.reason, &c.source)?;
                 let rec = self.existing_match(&c.match_id)?;
-                let e = rec.effective(u64::MAX);
+                let e = rec.now.clone();
                 match e.state {
                     MatchState::Annulled => {
                         return Err(invalid(format!(
@@ -159,7 +159,7 @@ impl Deriver<'_> {
             Event::MatchAwarded(mut a) => {
                 (a.reason, a.source) = reason_and_source(&a.reason, &a.source)?;
                 let rec = self.existing_match(&a.match_id)?;
-                let e = rec.effective(u64::MAX);
+                let e = rec.now.clone();
                 if e.state == MatchState::Annulled {
                     return Err(invalid(format!("match {} is annulled", a.match_id)));
                 }
@@ -255,17 +255,17 @@ impl Deriver<'_> {
     }
 
     /// The recorded match with this id, or an error naming it.
-    fn existing_match(&mut self, id: &MatchId) -> Result<MatchRecord> {
-        self.record(id)?
+    fn existing_match(&mut self, id: &MatchId) -> Result<Current> {
+        self.current(id)?
             .ok_or_else(|| Error::NotFound(format!("unknown match id {}", id.to_hex())))
     }
 
     /// A team's recorded spelling in any season of a competition.
     fn team_spelling(&mut self, competition: &str, team: &str) -> Result<Option<String>> {
-        let seasons = self
-            .list(NameList::Seasons(keys::competition_scope(competition)))?
-            .list
-            .clone();
+        let seasons = read::name_list(
+            self,
+            NameList::Seasons(keys::competition_scope(competition)),
+        )?;
         for season in seasons {
             let key = self.keyer.scope(competition, &season, None);
             if let Some(v) = self.spelled(NameList::Teams(key), team)? {
@@ -276,7 +276,7 @@ impl Deriver<'_> {
     }
 
     /// The recorded match of this (canonical) result's fixture, if any.
-    fn same_fixture(&mut self, m: &MatchResult) -> Result<Option<MatchRecord>> {
+    fn same_fixture(&mut self, m: &MatchResult) -> Result<Option<Current>> {
         let season = self.keyer.scope(&m.competition, &m.season, None);
         let stage = self.keyer.scope(&m.competition, &m.season, Some(&m.stage));
         let id = self.id(m);
@@ -287,7 +287,7 @@ impl Deriver<'_> {
         else {
             return Ok(None);
         };
-        self.record_at(&season, &stage, seq).map(Some)
+        self.current_at(&season, &stage, seq).map(Some)
     }
 
     /// `Ok(true)` when the archive already holds this fact, `Err(Conflict)`
@@ -300,7 +300,7 @@ impl Deriver<'_> {
                     return Ok(false);
                 };
                 // The fact as first recorded, or as it stands after corrections, is already known.
-                let e = rec.effective(u64::MAX);
+                let e = rec.now.clone();
                 if rec.result.same_outcome(m)
                     || (e.home_goals, e.away_goals) == (m.home_goals, m.away_goals)
                 {
@@ -352,18 +352,17 @@ impl Deriver<'_> {
                 Ok(current.is_some_and(|(_, c)| &c == t))
             }
             Event::ResultCorrected(c) => {
-                let e = self.existing_match(&c.match_id)?.effective(u64::MAX);
+                let e = self.existing_match(&c.match_id)?.now;
                 Ok((e.home_goals, e.away_goals) == (c.home_goals, c.away_goals))
             }
             Event::MatchAwarded(a) => {
-                let e = self.existing_match(&a.match_id)?.effective(u64::MAX);
+                let e = self.existing_match(&a.match_id)?.now;
                 Ok(e.state == MatchState::Awarded
                     && e.awarded_to.as_deref() == Some(a.to.as_str())
                     && (e.home_goals, e.away_goals) == (a.home_goals, a.away_goals))
             }
             Event::MatchAnnulled(a) => {
-                Ok(self.existing_match(&a.match_id)?.effective(u64::MAX).state
-                    == MatchState::Annulled)
+                Ok(self.existing_match(&a.match_id)?.now.state == MatchState::Annulled)
             }
             Event::PointsAdjusted(p) => {
                 let scope = keys::scope(&p.competition, &p.season, p.stage.as_deref());

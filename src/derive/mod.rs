@@ -99,10 +99,15 @@ impl Names {
 
     fn remember(&mut self, name: &str, folded: &str) {
         if !self.folds.contains_key(folded) {
-            self.folds.insert(folded.to_string(), self.list.len());
-            self.list.push(name.to_string());
+            self.know(name, folded);
             self.dirty = true;
         }
+    }
+
+    /// Notes a spelling found in the store.
+    fn know(&mut self, name: &str, folded: &str) {
+        self.folds.insert(folded.to_string(), self.list.len());
+        self.list.push(name.to_string());
     }
 }
 
@@ -232,6 +237,14 @@ impl Stage {
     }
 }
 
+/// A recorded match as it stands after all its changes.
+struct Current {
+    id: MatchId,
+    seq: u64,
+    result: MatchResult,
+    now: Effective,
+}
+
 /// Where a match row is: (season, stage, seq of the row).
 type Place = (ScopeKey, ScopeKey, u64);
 
@@ -328,9 +341,11 @@ impl<'s> Deriver<'s> {
         }
     }
 
+    /// A whole list, loaded the first time; for a per-name list, the names
+    /// looked up so far.
     fn list(&mut self, list: NameList) -> Result<&mut Names> {
         if !self.lists.contains_key(&list) {
-            let loaded = if self.stored {
+            let loaded = if self.stored && !list.per_name() {
                 read::name_list(self.store, list)?
             } else {
                 Vec::new()
@@ -344,11 +359,36 @@ impl<'s> Deriver<'s> {
     /// The spelling a list holds for `name` (compared folded).
     fn spelled(&mut self, list: NameList, name: &str) -> Result<Option<String>> {
         self.list(list)?;
-        let folded = self.keyer.fold(name);
-        Ok(self.lists[&list].spelled(folded).map(str::to_string))
+        let folded = self.keyer.fold(name).to_string();
+        if let Some(s) = self.lists[&list].spelled(&folded) {
+            return Ok(Some(s.to_string()));
+        }
+        if !list.per_name() {
+            return Ok(None);
+        }
+        let key = keys::name(list, &folded);
+        let Some(v) = Source::get(self, &key)? else {
+            return Ok(None);
+        };
+        let found = String::from_utf8(v).map_err(|e| damaged(&key, e))?;
+        let names = self.lists.get_mut(&list).expect("loaded");
+        names.know(&found, &folded);
+        Ok(Some(found))
     }
 
     fn remember(&mut self, list: NameList, name: &str) -> Result<()> {
+        if list.per_name() {
+            if self.spelled(list, name)?.is_none() {
+                let folded = self.keyer.fold(name).to_string();
+                self.pending
+                    .insert(keys::name(list, &folded), name.as_bytes().to_vec());
+                self.lists
+                    .get_mut(&list)
+                    .expect("loaded")
+                    .know(name, &folded);
+            }
+            return Ok(());
+        }
         self.list(list)?;
         let folded = self.keyer.fold(name);
         self.lists
@@ -479,39 +519,43 @@ impl<'s> Deriver<'s> {
         Ok(out)
     }
 
-    /// The match with this id as the archive holds it now.
-    pub fn record(&mut self, id: &MatchId) -> Result<Option<MatchRecord>> {
+    /// The match with this id as it stands now, if the archive holds it.
+    fn current(&mut self, id: &MatchId) -> Result<Option<Current>> {
         let Some((season, stage, seq)) = self.locate(id)? else {
             return Ok(None);
         };
-        self.record_at(&season, &stage, seq).map(Some)
+        self.current_at(&season, &stage, seq).map(Some)
     }
 
-    fn record_at(&mut self, season: &ScopeKey, stage: &ScopeKey, seq: u64) -> Result<MatchRecord> {
-        let id = self
-            .load_stage(season, stage)?
-            .and_then(|s| s.row(seq))
-            .map(|r| r.id)
-            .ok_or_else(|| missing(seq))?;
-        let result = self.result_at(seq)?;
-        let mut prefix = keys::changes_of(stage).to_vec();
-        prefix.extend_from_slice(&seq.to_be_bytes());
-        let mut changes = Vec::new();
-        for (k, v) in self.scan(&prefix)? {
-            let (_, change_seq) = keys::change_seqs(&k).ok_or_else(|| damaged(&k, "short key"))?;
-            let (kind, reason) = decode_derived(&k, &v)?;
-            changes.push(MatchChange {
-                seq: change_seq,
-                kind,
-                reason,
-            });
-        }
-        Ok(MatchRecord {
+    /// The match recorded at `seq` in a stage, as it stands now.
+    fn current_at(&mut self, season: &ScopeKey, stage: &ScopeKey, seq: u64) -> Result<Current> {
+        let (id, now) = self.state_of(season, stage, seq)?;
+        Ok(Current {
             id,
             seq,
-            result,
-            changes,
+            result: self.result_at(seq)?,
+            now,
         })
+    }
+
+    /// A match's id, and where it stands after all its changes: the stored
+    /// summary, or the row as recorded when it has no change.
+    fn state_of(
+        &mut self,
+        season: &ScopeKey,
+        stage: &ScopeKey,
+        seq: u64,
+    ) -> Result<(MatchId, Effective)> {
+        let row = *self
+            .load_stage(season, stage)?
+            .and_then(|s| s.row(seq))
+            .ok_or_else(|| missing(seq))?;
+        let key = keys::current(stage, seq);
+        let now = match Source::get(self, &key)? {
+            Some(v) => decode_derived(&key, &v)?,
+            None => Effective::recorded((row.home_goals, row.away_goals), row.status),
+        };
+        Ok((row.id, now))
     }
 
     /// The match result recorded at `seq`, from this batch or the log.
@@ -646,11 +690,17 @@ impl<'s> Deriver<'s> {
         kind: ChangeKind,
         reason: &str,
     ) -> Result<()> {
-        let Some((_, stage, match_seq)) = self.locate(id)? else {
+        let Some((season, stage, match_seq)) = self.locate(id)? else {
             return Err(Error::NotFound(format!("unknown match id {}", id.to_hex())));
         };
+        let (_, mut now) = self.state_of(&season, &stage, match_seq)?;
+        now.apply(&kind, reason);
         let key = keys::change(&stage, match_seq, seq).to_vec();
         self.pending.insert(key, encode_value(&(kind, reason)));
+        self.pending.insert(
+            keys::current(&stage, match_seq).to_vec(),
+            encode_value(&now),
+        );
         Ok(())
     }
 
@@ -671,7 +721,7 @@ impl<'s> Deriver<'s> {
     /// Everything held, as writes (and the log's preconditions) in `c`.
     pub fn commit_into(mut self, c: &mut Commit) -> Result<()> {
         for (list, names) in &self.lists {
-            if names.dirty {
+            if names.dirty && !list.per_name() {
                 c.put(
                     Space::Derived,
                     keys::names(*list),

@@ -87,9 +87,17 @@ fn season_and_stage<T: DeserializeOwned>(
     Ok(all)
 }
 
-/// A list of names as first spelled (empty when none was recorded).
+/// A list of names as first spelled (empty when none was recorded): in the
+/// order they were recorded, or for a per-name list in folded order.
 pub fn name_list(r: &impl Source, list: NameList) -> Result<Vec<String>> {
     let key = keys::names(list);
+    if list.per_name() {
+        return r
+            .scan(&key)?
+            .into_iter()
+            .map(|(k, v)| String::from_utf8(v).map_err(|e| damaged(&k, e)))
+            .collect();
+    }
     match r.get(&key)? {
         Some(v) => decode_derived(&key, &v),
         None => Ok(Vec::new()),
@@ -99,6 +107,13 @@ pub fn name_list(r: &impl Source, list: NameList) -> Result<Vec<String>> {
 /// The spelling a list already holds for `name` (compared folded).
 pub fn spelled(r: &impl Source, list: NameList, name: &str) -> Result<Option<String>> {
     let want = names::fold(name);
+    if list.per_name() {
+        let key = keys::name(list, &want);
+        return r
+            .get(&key)?
+            .map(|v| String::from_utf8(v).map_err(|e| damaged(&key, e)))
+            .transpose();
+    }
     Ok(name_list(r, list)?
         .into_iter()
         .find(|n| names::fold(n) == want))

@@ -95,6 +95,16 @@ impl Archive {
         self.store.path()
     }
 
+    /// Closes and opens the archive again. sled 0.34 replays what was
+    /// written since its last snapshot, and writes a new one, when a store
+    /// is opened; after a large append this moves that cost out of the
+    /// next command.
+    pub fn reopen(self) -> Result<Archive> {
+        let path = self.store.path().to_path_buf();
+        drop(self);
+        Archive::open(&path)
+    }
+
     fn mark_new(&mut self) -> Result<()> {
         let mut c = Commit::default();
         c.put(Space::Log, keys::META_FORMAT.to_vec(), vec![FORMAT_VERSION]);

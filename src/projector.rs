@@ -4,7 +4,9 @@
 //! stores what it returns as snapshots.
 
 use std::cmp::Ordering;
-use std::collections::HashMap;
+use std::sync::Arc;
+
+use rustc_hash::FxHashMap as HashMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -18,8 +20,9 @@ pub struct MatchLine {
     pub date: Date,
     pub round: Option<u32>,
     pub seq: u64,
-    pub home: String,
-    pub away: String,
+    /// Shared, so that a stage's lines cost no copy of its team names.
+    pub home: Arc<str>,
+    pub away: Arc<str>,
     pub home_goals: u16,
     pub away_goals: u16,
     /// False for cancelled, postponed, abandoned (or annulled) matches.
@@ -133,8 +136,8 @@ impl<'a> Acc<'a> {
             scoring,
             names: Vec::new(),
             folds: Vec::new(),
-            exact: HashMap::new(),
-            index: HashMap::new(),
+            exact: HashMap::default(),
+            index: HashMap::default(),
             renamed: input
                 .renames
                 .iter()

@@ -200,11 +200,9 @@ impl Archive {
         if seq == 0 {
             return Ok(Hash::GENESIS);
         }
-        let env = self.event(seq)?.ok_or_else(|| Error::Corrupt {
-            seq,
-            msg: "event is missing".into(),
-        })?;
-        Ok(env.hash)
+        let mut r = derive::ChunkReader::new(&self.store);
+        let raw = r.raw(seq)?.ok_or_else(|| derive::missing(seq))?;
+        Ok(raw.hash)
     }
 
     /// Every stage the archive knows, in competition, season, stage order.
@@ -214,14 +212,20 @@ impl Archive {
             let (k, v) = e?;
             out.push(decode_derived::<StageInfo>(&k, &v)?);
         }
-        out.sort_by_key(|s| {
-            (
-                names::fold(&s.competition),
-                names::fold(&s.season),
-                s.first_seq,
-            )
-        });
-        Ok(out)
+        let mut folds = names::Folder::default();
+        let mut keyed: Vec<((String, String, u64), StageInfo)> = out
+            .into_iter()
+            .map(|s| {
+                let key = (
+                    folds.fold(&s.competition).to_string(),
+                    folds.fold(&s.season).to_string(),
+                    s.first_seq,
+                );
+                (key, s)
+            })
+            .collect();
+        keyed.sort_by(|a, b| a.0.cmp(&b.0));
+        Ok(keyed.into_iter().map(|(_, s)| s).collect())
     }
 
     /// The stages a filter selects (known at `known_at`); an unknown name is an

@@ -100,6 +100,9 @@ impl Store {
         let db = sled::Config::new()
             .path(path)
             .cache_capacity(CACHE_BYTES)
+            // Every commit flushes (and fsyncs) itself; sled's background
+            // flusher only adds a thread to start and to stop (up to 100 ms).
+            .flush_every_ms(None)
             .open()
             .map_err(|e| open_error(path, e))?;
         let err = |e| sled_error(path, e);

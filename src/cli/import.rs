@@ -147,6 +147,9 @@ pub fn run(db: &Path, a: Args) -> Result<(), Error> {
     };
     bar.finish_and_clear();
     let done = done?;
+    // sled writes its snapshot when a store is opened: pay that here, not in
+    // the next question.
+    let archive = archive.reopen()?;
     let r = &done.report;
     let kinds: Vec<String> = r.counts().iter().map(|(k, n)| format!("{n} {k}")).collect();
     let head = r.head.unwrap_or(archive.head()?);

@@ -224,10 +224,6 @@ impl StageRows {
         self.teams.get(i as usize).map(String::as_str)
     }
 
-    fn name(&self, i: u32) -> String {
-        self.team(i).unwrap_or_default().to_string()
-    }
-
     /// The changes of the match recorded at `seq`.
     pub fn changes_of(&self, seq: u64) -> &[MatchChange] {
         self.changes.get(&seq).map(Vec::as_slice).unwrap_or(&[])
@@ -235,6 +231,8 @@ impl StageRows {
 
     /// The matches known at `known_at`, as the projector sees them.
     pub fn lines(&self, known_at: u64) -> Vec<MatchLine> {
+        let shared: Vec<std::sync::Arc<str>> =
+            self.teams.iter().map(|t| t.as_str().into()).collect();
         self.rows
             .iter()
             .filter(|r| r.seq <= known_at)
@@ -250,8 +248,8 @@ impl StageRows {
                     round: r.round,
                     seq: r.seq,
                     counts: e.counts,
-                    home: self.name(r.home),
-                    away: self.name(r.away),
+                    home: shared[r.home as usize].clone(),
+                    away: shared[r.away as usize].clone(),
                     home_goals: e.home_goals,
                     away_goals: e.away_goals,
                 }
@@ -337,8 +335,8 @@ pub fn stage_input_from(
                 round: rec.result.round,
                 seq: rec.seq,
                 counts: e.counts,
-                home: rec.result.home.clone(),
-                away: rec.result.away.clone(),
+                home: rec.result.home.as_str().into(),
+                away: rec.result.away.as_str().into(),
                 home_goals: e.home_goals,
                 away_goals: e.away_goals,
             }

@@ -95,14 +95,20 @@ impl Archive {
         self.store.path()
     }
 
-    /// Closes and opens the archive again. sled 0.34 replays what was
-    /// written since its last snapshot, and writes a new one, when a store
-    /// is opened; after a large append this moves that cost out of the
-    /// next command.
-    pub fn reopen(self) -> Result<Archive> {
+    /// Closes the archive, then opens and closes it once more. sled 0.34
+    /// replays what was written since its last snapshot, and writes a new
+    /// one, when a store is opened; after a large append this moves that
+    /// cost out of the next command. Best effort: sled lets go of its files
+    /// a moment after it is dropped, and a failure here loses nothing.
+    pub fn settle(self) {
         let path = self.store.path().to_path_buf();
         drop(self);
-        Archive::open(&path)
+        for _ in 0..100 {
+            match Archive::open(&path) {
+                Err(Error::Busy { .. }) => std::thread::sleep(std::time::Duration::from_millis(10)),
+                _ => return,
+            }
+        }
     }
 
     fn mark_new(&mut self) -> Result<()> {

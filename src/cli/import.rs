@@ -149,10 +149,11 @@ pub fn run(db: &Path, a: Args) -> Result<(), Error> {
     let done = done?;
     // sled writes its snapshot when a store is opened: pay that here, not in
     // the next question.
-    let archive = archive.reopen()?;
+    let head = done.report.head.map_or_else(|| archive.head(), Ok)?;
+    archive.settle();
     let r = &done.report;
     let kinds: Vec<String> = r.counts().iter().map(|(k, n)| format!("{n} {k}")).collect();
-    let head = r.head.unwrap_or(archive.head()?);
+
     let mut out = format!(
         "{} ({}): appended {} events{}, {} already present\n",
         a.file.display(),

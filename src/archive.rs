@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::chain::{event_hash, Hash, Head};
 use crate::date::Timestamp;
-use crate::derive::{missing, ChunkReader, Deriver};
+use crate::derive::{missing, ChunkReader, Deriver, MerkleNodes};
 use crate::encoding::{self, FORMAT_VERSION};
 use crate::error::{Error, Result};
 use crate::event::Event;
@@ -374,9 +374,26 @@ impl Archive {
         check: bool,
     ) -> Result<((Commit, u64), crate::verify::VerifyReport)> {
         std::thread::scope(|scope| {
-            let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Envelope>>(16);
-            let reader =
-                scope.spawn(move || self.read_log(check, &mut |batch| tx.send(batch).is_ok()));
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Envelope>>(4);
+            let reader = scope.spawn(move || {
+                let mut nodes = MerkleNodes::fresh();
+                let mut out: Vec<Envelope> = Vec::new();
+                let report = self.read_log(check, &mut |batch| {
+                    for env in &batch {
+                        nodes.add_leaf(&self.store, false, env.seq, &env.hash)?;
+                    }
+                    out.extend(batch);
+                    // Hand over a few hundred events at a time: fewer wake-ups.
+                    if out.len() >= 512 {
+                        return Ok(tx.send(std::mem::take(&mut out)).is_ok());
+                    }
+                    Ok(true)
+                })?;
+                if !out.is_empty() {
+                    let _ = tx.send(out);
+                }
+                Ok::<_, Error>((report, nodes))
+            });
             let mut d = Deriver::rebuilding(&self.store);
             let (mut n, mut failed) = (0u64, None);
             for batch in rx {
@@ -384,17 +401,14 @@ impl Archive {
                     continue;
                 }
                 for env in batch {
-                    let step = d
-                        .apply(env.seq, &env.event)
-                        .and_then(|_| d.add_leaf(env.seq, &env.hash));
-                    if let Err(e) = step {
+                    if let Err(e) = d.apply_known(env.seq, &env.event, None) {
                         failed = Some(e);
                         break;
                     }
                     n += 1;
                 }
             }
-            let report = reader.join().map_err(|_| Error::Store {
+            let (report, nodes) = reader.join().map_err(|_| Error::Store {
                 path: self.store.path().into(),
                 msg: "the thread reading the log stopped".into(),
             })??;
@@ -403,6 +417,7 @@ impl Archive {
             }
             let mut c = Commit::default();
             d.commit_into(&mut c)?;
+            nodes.commit_into(&mut c);
             Ok(((c, n), report))
         })
     }

@@ -20,6 +20,8 @@ pub struct Keyer {
     folds: Folder,
     scope: blake3::Hasher,
     matches: blake3::Hasher,
+    /// The input of one hash, assembled before one `update`.
+    input: Vec<u8>,
     /// The last scopes asked for: consecutive events share their scopes.
     recent: Vec<(String, String, Option<String>, ScopeKey)>,
     next: usize,
@@ -31,6 +33,7 @@ impl Default for Keyer {
             folds: Folder::default(),
             scope: blake3::Hasher::new_derive_key(SCOPE_CONTEXT),
             matches: blake3::Hasher::new_derive_key(MATCH_CONTEXT),
+            input: Vec::with_capacity(256),
             recent: Vec::new(),
             next: 0,
         }
@@ -38,10 +41,10 @@ impl Default for Keyer {
 }
 
 /// A field: `u32 BE length | UTF-8 bytes` of the folded name.
-fn field(folds: &mut Folder, h: &mut blake3::Hasher, s: &str) {
+fn field(folds: &mut Folder, input: &mut Vec<u8>, s: &str) {
     let f = folds.fold(s);
-    h.update(&(f.len() as u32).to_be_bytes());
-    h.update(f.as_bytes());
+    input.extend_from_slice(&(f.len() as u32).to_be_bytes());
+    input.extend_from_slice(f.as_bytes());
 }
 
 fn first8(h: &blake3::Hasher) -> ScopeKey {
@@ -83,29 +86,31 @@ impl Keyer {
     }
 
     fn scope_uncached(&mut self, competition: &str, season: &str, stage: Option<&str>) -> ScopeKey {
-        let h = &mut self.scope;
-        h.reset();
-        field(&mut self.folds, h, competition);
-        field(&mut self.folds, h, season);
+        let input = &mut self.input;
+        input.clear();
+        field(&mut self.folds, input, competition);
+        field(&mut self.folds, input, season);
         match stage {
-            None => {
-                h.update(&[0]);
-            }
+            None => input.push(0),
             Some(s) => {
-                h.update(&[1]);
-                field(&mut self.folds, h, s);
+                input.push(1);
+                field(&mut self.folds, input, s);
             }
         }
-        first8(h)
+        self.scope.reset();
+        self.scope.update(input);
+        first8(&self.scope)
     }
 
     /// The key of a competition (all its seasons).
     pub fn competition_scope(&mut self, competition: &str) -> ScopeKey {
-        let h = &mut self.scope;
-        h.reset();
-        field(&mut self.folds, h, competition);
-        h.update(&[2]);
-        first8(h)
+        let input = &mut self.input;
+        input.clear();
+        field(&mut self.folds, input, competition);
+        input.push(2);
+        self.scope.reset();
+        self.scope.update(input);
+        first8(&self.scope)
     }
 
     /// The id of a fixture: competition, season, stage, round, date, home, away.
@@ -120,17 +125,19 @@ impl Keyer {
         home: &str,
         away: &str,
     ) -> MatchId {
-        let h = &mut self.matches;
-        h.reset();
+        let input = &mut self.input;
+        input.clear();
         for s in [competition, season, stage] {
-            field(&mut self.folds, h, s);
+            field(&mut self.folds, input, s);
         }
-        h.update(&round.unwrap_or(0).to_be_bytes());
-        h.update(&date.to_key().to_be_bytes());
-        field(&mut self.folds, h, home);
-        field(&mut self.folds, h, away);
+        input.extend_from_slice(&round.unwrap_or(0).to_be_bytes());
+        input.extend_from_slice(&date.to_key().to_be_bytes());
+        field(&mut self.folds, input, home);
+        field(&mut self.folds, input, away);
+        self.matches.reset();
+        self.matches.update(input);
         let mut out = [0u8; 16];
-        out.copy_from_slice(&h.finalize().as_bytes()[..16]);
+        out.copy_from_slice(&self.matches.finalize().as_bytes()[..16]);
         MatchId(out)
     }
 }

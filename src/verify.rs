@@ -25,7 +25,7 @@ impl Archive {
     ///
     /// Fails with [`Error::Corrupt`] naming the first bad seq.
     pub fn verify(&self) -> Result<VerifyReport> {
-        self.read_log(true, &mut |_| true)
+        self.read_log(true, &mut |_| Ok(true))
     }
 
     /// [`Archive::verify`] and [`Archive::verify_derived`] in one pass: the
@@ -43,7 +43,7 @@ impl Archive {
     pub(crate) fn read_log(
         &self,
         check: bool,
-        sink: &mut dyn FnMut(Vec<Envelope>) -> bool,
+        sink: &mut dyn FnMut(Vec<Envelope>) -> Result<bool>,
     ) -> Result<VerifyReport> {
         let mut chain = ChainCheck::default();
         let mut scratch = Vec::with_capacity(512);
@@ -93,7 +93,7 @@ impl Archive {
                 if (out.len() as u64) < packed::CHUNK {
                     chain.partial = Some(chain.count);
                 }
-                Ok(sink(out))
+                sink(out)
             })?;
         let count = chain.count;
         if check {

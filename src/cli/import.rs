@@ -43,7 +43,7 @@ pub struct Args {
     #[arg(long)]
     season: Option<String>,
     /// Events per committed batch for large files.
-    #[arg(long, value_name = "N", default_value_t = 1000)]
+    #[arg(long, value_name = "N", default_value_t = 2000)]
     batch: usize,
 }
 
@@ -149,22 +149,24 @@ pub fn run(db: &Path, a: Args) -> Result<(), Error> {
     let done = done?;
     // sled writes its snapshot when a store is opened: pay that here, not in
     // the next question.
-    let head = done.report.head.map_or_else(|| archive.head(), Ok)?;
+    let head = done.head.map_or_else(|| archive.head(), Ok)?;
     archive.settle();
-    let r = &done.report;
-    let kinds: Vec<String> = r.counts().iter().map(|(k, n)| format!("{n} {k}")).collect();
-
+    let kinds: Vec<String> = done
+        .appended
+        .iter()
+        .map(|(k, n)| format!("{n} {k}"))
+        .collect();
     let mut out = format!(
         "{} ({}): appended {} events{}, {} already present\n",
         a.file.display(),
         format.name(),
-        r.appended.len(),
+        done.appended_total(),
         if kinds.is_empty() {
             String::new()
         } else {
             format!(" ({})", kinds.join(", "))
         },
-        r.already_present.len()
+        done.already_present
     );
     if !done.duplicate_lines.is_empty() {
         let shown: Vec<String> = done

@@ -97,19 +97,12 @@ pub fn import(
             Error::Rejected { index, source } => err(file, lines[i + index].0, source.to_string()),
             other => other,
         })?;
-        out.already_present_lines
-            .extend(report.already_present.iter().map(|&k| lines[i + k].0));
-        out.report
-            .already_present
-            .extend(report.already_present.iter().map(|&k| i + k));
-        out.report.appended.extend(report.appended);
-        out.report.head = report.head;
-        out.batches += 1;
+        out.add(&report);
         i = j;
         progress(i, total);
     }
     if empty {
-        if let (Some((n, last)), Some(head)) = (lines.last(), out.report.head) {
+        if let (Some((n, last)), Some(head)) = (lines.last(), out.head) {
             if head.hash != last.hash || head.seq != last.seq {
                 return Err(err(
                     file,

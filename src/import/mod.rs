@@ -9,6 +9,7 @@ pub mod wiki;
 use std::path::Path;
 
 use crate::archive::{AppendReport, Archive};
+use crate::chain::Head;
 use crate::date::{Date, Timestamp};
 use crate::error::{Error, Result};
 use crate::event::{Event, PointsAdjustment};
@@ -212,16 +213,39 @@ pub fn check_teams(line: usize, home: &str, away: &str) -> Result<()> {
     Ok(())
 }
 
-/// What an import did, with lines instead of batch positions.
+/// What an import did, in counts (a large import appends millions of events).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ImportReport {
-    pub report: AppendReport,
-    /// Lines of events the archive already held.
-    pub already_present_lines: Vec<usize>,
+    /// Events appended, by kind, in the order each kind first came.
+    pub appended: Vec<(&'static str, usize)>,
+    /// Events the archive already held.
+    pub already_present: usize,
+    /// The head after the last batch.
+    pub head: Option<Head>,
     /// Lines that repeat an earlier row of the file.
     pub duplicate_lines: Vec<usize>,
     /// Batches committed.
     pub batches: usize,
+}
+
+impl ImportReport {
+    /// Adds one batch's report.
+    pub fn add(&mut self, r: &AppendReport) {
+        for (kind, n) in r.counts() {
+            match self.appended.iter_mut().find(|(k, _)| *k == kind) {
+                Some((_, m)) => *m += n,
+                None => self.appended.push((kind, n)),
+            }
+        }
+        self.already_present += r.already_present.len();
+        self.head = r.head;
+        self.batches += 1;
+    }
+
+    /// Events appended in all.
+    pub fn appended_total(&self) -> usize {
+        self.appended.iter().map(|(_, n)| n).sum()
+    }
 }
 
 /// Appends parsed events as one all-or-nothing batch. A refused event is
@@ -287,19 +311,7 @@ pub fn append_in_batches<'a>(
                 }
                 other => other,
             })?;
-            out.already_present_lines
-                .extend(report.already_present.iter().map(|&i| lines[i]));
-            out.report
-                .already_present
-                .extend(report.already_present.iter().map(|&i| offset + i));
-            out.report
-                .appended
-                .extend(report.appended.into_iter().map(|mut a| {
-                    a.index += offset;
-                    a
-                }));
-            out.report.head = report.head;
-            out.batches += 1;
+            out.add(&report);
             offset += n;
             progress(offset, total);
         }

@@ -15,6 +15,7 @@
 //! before) inside the transaction, then flushed and `fsync`ed.
 
 use std::collections::BTreeMap;
+use std::mem::ManuallyDrop;
 use std::ops::Bound;
 use std::path::{Path, PathBuf};
 
@@ -74,9 +75,10 @@ pub const LEGACY_TREES: [&str; 13] = [
 
 /// An open store.
 pub struct Store {
-    db: sled::Db,
-    log: sled::Tree,
-    derived: sled::Tree,
+    // Dropped by hand, before the lock, in `Drop for Store`.
+    db: ManuallyDrop<sled::Db>,
+    log: ManuallyDrop<sled::Tree>,
+    derived: ManuallyDrop<sled::Tree>,
     generation: u64,
     path: PathBuf,
     /// Held (an exclusive `flock`) for as long as the store is open, so that
@@ -113,9 +115,9 @@ impl Store {
         };
         let derived = db.open_tree(format!("derived.{generation}")).map_err(err)?;
         Ok(Store {
-            db,
-            log,
-            derived,
+            db: ManuallyDrop::new(db),
+            log: ManuallyDrop::new(log),
+            derived: ManuallyDrop::new(derived),
             generation,
             path: path.into(),
             _lock: lock,
@@ -214,7 +216,7 @@ impl Store {
         }
         let batches = [c.batch(Space::Log), c.batch(Space::Derived)];
         let expect = &c.expect;
-        (&self.log, &self.derived)
+        (&*self.log, &*self.derived)
             .transaction(|(log, derived)| {
                 for (s, key, want) in expect {
                     let tree = if *s == Space::Log { log } else { derived };
@@ -295,7 +297,7 @@ impl Store {
         self.log.apply_batch(batch).map_err(|e| self.err(e))?;
         self.sync()?;
         let old = format!("derived.{}", self.generation);
-        self.derived = g.tree;
+        *self.derived = g.tree;
         self.generation = g.n;
         let _ = self.db.drop_tree(old);
         Ok(())
@@ -349,6 +351,31 @@ impl Store {
         let tree = self.db.open_tree(name).map_err(|e| self.err(e))?;
         tree.insert(key, value).map_err(|e| self.err(e))?;
         Ok(())
+    }
+}
+
+impl Drop for Store {
+    /// Closes sled, then waits (up to a second) until sled has let go of its
+    /// files: its threads drop their last references a moment later, and a
+    /// store closed here must be free for the next process (or `open`).
+    fn drop(&mut self) {
+        // SAFETY: each field is dropped once, here, and never used again.
+        unsafe {
+            ManuallyDrop::drop(&mut self.log);
+            ManuallyDrop::drop(&mut self.derived);
+            ManuallyDrop::drop(&mut self.db);
+        }
+        let Ok(file) = std::fs::File::open(self.path.join("db")) else {
+            return;
+        };
+        for _ in 0..200 {
+            match file.try_lock() {
+                Err(std::fs::TryLockError::WouldBlock) => {
+                    std::thread::sleep(std::time::Duration::from_millis(5))
+                }
+                _ => return,
+            }
+        }
     }
 }
 

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::chain::{event_hash, Hash, Head};
 use crate::date::Timestamp;
-use crate::derive::{missing, ChunkReader, Deriver, MerkleNodes};
+use crate::derive::{missing, ChunkReader, Deriver};
 use crate::encoding::{self, FORMAT_VERSION};
 use crate::error::{Error, Result};
 use crate::event::Event;
@@ -371,12 +371,8 @@ impl Archive {
         std::thread::scope(|scope| {
             let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Envelope>>(4);
             let reader = scope.spawn(move || {
-                let mut nodes = MerkleNodes::fresh();
                 let mut out: Vec<Envelope> = Vec::new();
                 let report = self.read_log(check, &mut |batch| {
-                    for env in &batch {
-                        nodes.add_leaf(&self.store, false, env.seq, &env.hash)?;
-                    }
                     out.extend(batch);
                     // Hand over a few hundred events at a time: fewer wake-ups.
                     if out.len() >= 512 {
@@ -387,7 +383,7 @@ impl Archive {
                 if !out.is_empty() {
                     let _ = tx.send(out);
                 }
-                Ok::<_, Error>((report, nodes))
+                Ok::<_, Error>(report)
             });
             let mut d = Deriver::rebuilding(&self.store);
             let (mut n, mut failed) = (0u64, None);
@@ -396,14 +392,17 @@ impl Archive {
                     continue;
                 }
                 for env in batch {
-                    if let Err(e) = d.apply_known(env.seq, &env.event, None) {
+                    let step = d
+                        .apply(env.seq, &env.event)
+                        .and_then(|_| d.add_leaf(env.seq, &env.hash));
+                    if let Err(e) = step {
                         failed = Some(e);
                         break;
                     }
                     n += 1;
                 }
             }
-            let (report, nodes) = reader.join().map_err(|_| Error::Store {
+            let report = reader.join().map_err(|_| Error::Store {
                 path: self.store.path().into(),
                 msg: "the thread reading the log stopped".into(),
             })??;
@@ -412,7 +411,6 @@ impl Archive {
             }
             let mut c = Commit::default();
             d.commit_into(&mut c)?;
-            nodes.commit_into(&mut c);
             Ok(((c, n), report))
         })
     }

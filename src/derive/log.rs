@@ -108,7 +108,7 @@ impl LogWriter {
 }
 
 /// The Merkle nodes an append or a rebuild adds.
-pub struct Nodes {
+pub(crate) struct Nodes {
     /// Nodes below a whole chunk, of the chunk being filled.
     low: HashMap<(u8, u64), Hash>,
     /// Groups of stored nodes read or written: (level, group) -> (value, changed).

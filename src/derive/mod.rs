@@ -27,7 +27,7 @@ use crate::names;
 use crate::packed::{self, Row};
 pub use crate::record::{ChangeKind, Effective, MatchChange, MatchRecord, MatchState};
 use crate::store::{Commit, Entry, Space, Store};
-pub use log::{LogWriter, Nodes as MerkleNodes, StoredNodes};
+pub use log::{LogWriter, StoredNodes};
 pub use read::{
     adjustments, damaged, decode_derived, match_records, missing, name_list, registrations,
     renames, scoped, scoring, spelled, stage_input, stage_input_from, stage_input_with,
@@ -570,14 +570,6 @@ impl<'s> Deriver<'s> {
             };
         }
         ChunkReader::new(self.store).result(seq)
-    }
-
-    /// [`Deriver::apply`] for an event whose match id (for a result) was
-    /// computed already, without the Merkle leaf (a rebuild computes the
-    /// tree on the thread that reads the log).
-    pub fn apply_known(&mut self, seq: u64, event: &Event, id: Option<MatchId>) -> Result<()> {
-        self.admitted_id = id;
-        self.apply(seq, event)
     }
 
     /// Writes what event `seq` adds to the derived entries.

@@ -4,10 +4,10 @@ use std::path::Path;
 
 use scoreledger::Error;
 
-/// Recompute every index and snapshot from the events alone.
+/// Recompute every derived entry from the events alone.
 #[derive(clap::Args)]
 #[command(
-    after_help = "Example:\n  scoreledger rebuild\n\nThe events are not touched; the result is byte-identical to what appends built."
+    after_help = "Example:\n  scoreledger rebuild\n\nThe events are not touched, and the derived data is not read: it is written anew\n(so a rebuild also repairs it) and is byte-identical to what appends built."
 )]
 pub struct Args {}
 

@@ -11,12 +11,12 @@ Examples:
   scoreledger verify --chain-only                 faster: the hash chain alone
 
 Re-hashes every event from the first, checks that each one's prev is the hash
-before it and that the head record names the last one; then recomputes every
-index entry, snapshot and Merkle node from the events and compares them with
+before it and that the head record names the last one; meanwhile recomputes
+every derived entry and Merkle node from the events and compares them with
 what is stored. With --checkpoint, also checks that the archive is an
 append-only extension of that checkpoint (a consistency proof), and if not,
 names where it first departs from it. Exit 0 prints 'ok: N events, head HASH';
-a failure exits 1 naming the first bad seq, or the tree and key.";
+a failure exits 1 naming the first bad seq, or the kind and key.";
 
 /// Check the hash chain, every derived entry, and optionally a checkpoint.
 #[derive(clap::Args)]

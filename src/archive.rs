@@ -76,7 +76,18 @@ impl Archive {
     /// its envelopes are copied byte for byte and everything else derived
     /// again, then its trees are dropped.
     pub fn open(path: &Path) -> Result<Archive> {
-        let store = Store::open(path)?;
+        Archive::start(Store::open(path)?)
+    }
+
+    /// Opens the archive at `path`; a path that holds no store is refused
+    /// ([`Error::NotFound`]) and nothing is created.
+    pub fn open_existing(path: &Path) -> Result<Archive> {
+        Archive::start(Store::open_existing(path)?)
+    }
+
+    fn start(store: Store) -> Result<Archive> {
+        let path = store.path().to_path_buf();
+        let path = path.as_path();
         let mut archive = Archive { store };
         let format = archive.store.get(Space::Log, keys::META_FORMAT)?;
         let layout = archive.store.get(Space::Log, keys::META_LAYOUT)?;

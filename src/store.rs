@@ -89,6 +89,16 @@ pub struct Store {
 impl Store {
     /// Opens (creating if needed) the store at `path`.
     pub fn open(path: &Path) -> Result<Store> {
+        Store::open_with(path, true)
+    }
+
+    /// Opens the store at `path`, refusing (and creating nothing) when the
+    /// path holds no store.
+    pub fn open_existing(path: &Path) -> Result<Store> {
+        Store::open_with(path, false)
+    }
+
+    fn open_with(path: &Path, create: bool) -> Result<Store> {
         if path.is_file() {
             return Err(Error::Invalid(format!(
                 "store {} is a file, not a scoreledger store (a directory)",
@@ -96,7 +106,11 @@ impl Store {
             )));
         }
         let io_err = |e: std::io::Error| io_error(path, "cannot be opened", e);
-        std::fs::create_dir_all(path).map_err(io_err)?;
+        if create {
+            std::fs::create_dir_all(path).map_err(io_err)?;
+        } else if !(path.join("db").is_file() && path.join("conf").is_file()) {
+            return Err(no_store(path));
+        }
         let lock = lock(path)?;
         remove_unfinished_snapshots(path).map_err(io_err)?;
         let db = sled::Config::new()
@@ -108,6 +122,11 @@ impl Store {
             .open()
             .map_err(|e| open_error(path, e))?;
         let err = |e| sled_error(path, e);
+        let names = db.tree_names();
+        let known = |n: &str| names.iter().any(|t| t.as_ref() == n.as_bytes());
+        if !create && !known(LOG_TREE) && !known("events") {
+            return Err(no_store(path));
+        }
         let log = db.open_tree(LOG_TREE).map_err(err)?;
         let generation = match log.get(GENERATION_KEY).map_err(err)? {
             Some(v) if v.len() == 8 => u64::from_be_bytes(v.as_ref().try_into().expect("8")),
@@ -456,6 +475,13 @@ impl Commit {
         }
         b
     }
+}
+
+fn no_store(path: &Path) -> Error {
+    Error::NotFound(format!(
+        "no scoreledger store at {} (import a file or record a result to make one; or pass --db / set SCORELEDGER_DB)",
+        path.display()
+    ))
 }
 
 /// Takes the store's lock file, or reports that another process holds it.

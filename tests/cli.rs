@@ -704,7 +704,7 @@ fn help_shows_examples_and_completions_work() {
 fn empty_or_missing_archives_give_clear_errors() {
     let env = Env::new();
     let err = env.fails(2, &["standings"]);
-    assert!(err.contains("no archive at"), "{err}");
+    assert!(err.contains("no scoreledger store at"), "{err}");
     let p = env.file("empty.txt", "");
     let err = env.fails(2, &["import", p.to_str().unwrap()]);
     assert!(err.contains("the file is empty"), "{err}");

@@ -36,6 +36,8 @@ pub struct Args {
     #[arg(long, value_name = "FILE.svg")]
     output: PathBuf,
     #[command(flatten)]
+    force: super::output::ForceArg,
+    #[command(flatten)]
     when: super::WhenArgs,
 }
 
@@ -52,5 +54,6 @@ pub fn run(db: &Path, a: Args) -> Result<(), Error> {
             view.info.competition, view.info.season, view.info.stage
         )));
     }
-    super::write_output(&a.output, &chart::svg(&view, kind))
+    let svg = chart::svg(&view, kind);
+    super::output::write(db, &a.output, &svg, "the chart", &a.force)
 }

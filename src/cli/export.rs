@@ -30,6 +30,8 @@ pub struct Args {
     /// Write here instead of standard output.
     #[arg(long, value_name = "FILE")]
     output: Option<PathBuf>,
+    #[command(flatten)]
+    force: super::output::ForceArg,
 }
 
 /// Every event envelope as one JSON line (what `import` reads back).
@@ -107,7 +109,7 @@ pub fn run(db: &Path, a: Args) -> Result<(), Error> {
         }
     };
     match a.output {
-        Some(p) => super::write_output(&p, &text),
+        Some(p) => super::output::write(db, &p, &text, "the export", &a.force),
         None => super::print(&text),
     }
 }

@@ -14,6 +14,7 @@ mod head;
 mod history;
 mod import;
 mod log;
+mod output;
 mod prove;
 mod rebuild;
 mod record;
@@ -181,12 +182,20 @@ fn read_checkpoint(path: &std::path::Path) -> Result<scoreledger::checkpoint::Ch
 /// How long `open` waits for another process to release the archive.
 static WAIT: std::sync::OnceLock<std::time::Duration> = std::sync::OnceLock::new();
 
-/// Opens the archive, waiting up to `--wait` seconds while another process holds it.
+/// Opens (or creates) the archive, waiting up to `--wait` seconds while
+/// another process holds it.
 fn open(db: &std::path::Path) -> Result<Archive, Error> {
+    open_with(db, Archive::open)
+}
+
+fn open_with(
+    db: &std::path::Path,
+    how: fn(&std::path::Path) -> Result<Archive, Error>,
+) -> Result<Archive, Error> {
     let wait = WAIT.get().copied().unwrap_or_default();
     let deadline = std::time::Instant::now() + wait;
     loop {
-        match Archive::open(db) {
+        match how(db) {
             Err(Error::Busy { .. }) if std::time::Instant::now() < deadline => {
                 std::thread::sleep(std::time::Duration::from_millis(50));
             }
@@ -198,27 +207,7 @@ fn open(db: &std::path::Path) -> Result<Archive, Error> {
 /// Opens an existing store for reading; a missing one is an error rather
 /// than a new empty store.
 fn open_existing(db: &std::path::Path) -> Result<Archive, Error> {
-    if !db.exists() {
-        return Err(Error::NotFound(format!(
-            "no archive at {} (import a season first, or pass --db / set SCORELEDGER_DB)",
-            db.display()
-        )));
-    }
-    open(db)
-}
-
-/// Writes a whole file, or to stdout when the path is `-`; a failure names the file.
-fn write_output(path: &std::path::Path, text: &str) -> Result<(), Error> {
-    if path.as_os_str() == "-" {
-        return print(text);
-    }
-    let tmp = path.with_extension(format!(
-        "{}.tmp",
-        path.extension().and_then(|e| e.to_str()).unwrap_or("out")
-    ));
-    std::fs::write(&tmp, text)
-        .and_then(|_| std::fs::rename(&tmp, path))
-        .map_err(|e| Error::Invalid(format!("{}: cannot write: {e}", path.display())))
+    open_with(db, Archive::open_existing)
 }
 
 /// Appends one event and reports it: "recorded seq N HASH" and a summary, or

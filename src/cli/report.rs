@@ -25,6 +25,8 @@ pub struct Args {
     #[arg(long, value_name = "FILE.html")]
     output: PathBuf,
     #[command(flatten)]
+    force: super::output::ForceArg,
+    #[command(flatten)]
     when: super::WhenArgs,
 }
 
@@ -32,5 +34,6 @@ pub fn run(db: &Path, a: Args) -> Result<(), Error> {
     let archive = super::open_existing(db)?;
     let view = archive.season_view(&a.filter.filter(), a.when.as_of, a.when.known_at)?;
     let root = archive.merkle_root(view.known_at)?;
-    super::write_output(&a.output, &report::html(&view, &root))
+    let html = report::html(&view, &root);
+    super::output::write(db, &a.output, &html, "the report", &a.force)
 }

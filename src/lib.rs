@@ -70,6 +70,7 @@ pub mod error;
 pub mod event;
 pub mod import;
 pub mod keys;
+pub mod limits;
 pub mod merkle;
 pub mod names;
 pub mod packed;

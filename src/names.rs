@@ -20,14 +20,31 @@ pub fn clean(s: &str) -> String {
     nfc.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// The comparison form: [`clean`], then accents removed and lower-cased.
+/// The comparison form: [`clean`], then compatibility forms folded
+/// (NFKD: full-width `Ｌｏｓ` is `Los`, `ﬁ` is `fi`), accents removed and
+/// lower-cased.
 pub fn fold(s: &str) -> String {
     let cleaned = clean(s);
     if cleaned.is_ascii() {
         return cleaned.to_ascii_lowercase();
     }
-    let stripped: String = cleaned.nfd().filter(|c| !is_combining_mark(*c)).collect();
-    stripped.to_lowercase()
+    let stripped: String = cleaned.nfkd().filter(|c| !is_combining_mark(*c)).collect();
+    stripped
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// Characters a name may not hold: they print as nothing, or reorder what
+/// follows (zero-width spaces and joiners, direction marks and overrides,
+/// byte-order marks, soft hyphens).
+pub fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
+        | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{206F}' | '\u{3164}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}'
+        | '\u{FFA0}' | '\u{FFF0}'..='\u{FFF8}' | '\u{E0000}'..='\u{E0FFF}')
 }
 
 /// [`fold`] with a memory: names repeat thousands of times in an import.
@@ -90,6 +107,19 @@ pub fn problem(what: &str, s: &str) -> Option<String> {
             s.escape_debug()
         ));
     }
+    if let Some(c) = s.chars().find(|c| is_invisible(*c)) {
+        return Some(format!(
+            "{what} '{}' contains an invisible or direction character (U+{:04X}); type the name without it",
+            s.escape_debug(),
+            c as u32
+        ));
+    }
+    if fold(s).is_empty() {
+        return Some(format!(
+            "{what} '{}' has no letters or digits once accents are set aside",
+            s.escape_debug()
+        ));
+    }
     None
 }
 
@@ -124,5 +154,26 @@ mod tests {
         assert!(problem("team", "").is_some());
         assert!(problem("team", "a\tb").is_some());
         assert!(problem("team", "Bella Esperanza").is_none());
+        assert!(problem("team", "Perú").is_none());
+        for hidden in [
+            "Los\u{200B}Espartanos",
+            "\u{FEFF}Los Espartanos",
+            "Los \u{202E}sonatrapsE",
+            "Los\u{2066} Espartanos",
+        ] {
+            assert!(
+                problem("team", hidden).unwrap().contains("invisible"),
+                "{hidden:?}"
+            );
+        }
+        // Only a combining mark: nothing is left to compare.
+        assert!(problem("team", "\u{301}").unwrap().contains("no letters"));
+    }
+
+    #[test]
+    fn compatibility_forms_fold_to_the_plain_name() {
+        assert_eq!(fold("Ｌｏｓ Ｅｓｐａｒｔａｎｏｓ"), "los espartanos");
+        assert!(same("ﬁorentina", "Fiorentina"));
+        assert!(same("Los\u{00A0}Espartanos", "Los Espartanos"));
     }
 }

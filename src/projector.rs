@@ -202,10 +202,11 @@ impl<'a> Acc<'a> {
         for (me, gf, ga, home) in [(h, hg, ag, true), (a, ag, hg, false)] {
             let s = &mut self.stats[me];
             s.played += 1;
-            s.gf += gf as u32;
-            s.ga += ga as u32;
+            // Scores are bounded (limits::MAX_GOALS); counters still never wrap.
+            s.gf = s.gf.saturating_add(gf as u32);
+            s.ga = s.ga.saturating_add(ga as u32);
             if !home {
-                s.away_goals += gf as u32;
+                s.away_goals = s.away_goals.saturating_add(gf as u32);
             }
             match gf.cmp(&ga) {
                 Ordering::Greater => {

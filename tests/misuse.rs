@@ -131,3 +131,142 @@ fn output_files_never_destroy_what_they_point_at() {
             .starts_with(&format!("wrote the {cmd}")));
     }
 }
+
+#[test]
+fn scores_past_the_bound_are_refused_everywhere() {
+    let env = Env::new();
+    env.import_seed();
+    let head = env.head();
+    for score in ["65535-0", "201-0", "0-999"] {
+        let err = env.fails(
+            2,
+            &common::record_args(
+                "5",
+                "1984-12-16",
+                "Los Espartanos",
+                score,
+                "Bella Esperanza",
+            ),
+        );
+        assert!(
+            err.contains("above 200 goals") && err.contains("149"),
+            "{score}: {err}"
+        );
+    }
+    let id = env.match_id(1, "Alianza Atlético");
+    env.fails(2, &["correct", &id, "300-1", "--reason", "typo"]);
+    // A large file is checked whole: a bad row near the end refuses it all.
+    let mut csv = String::from(
+        "Date,Season,home,visitor,FT,hgoal,vgoal,division,tier,totgoal,goaldif,result\n",
+    );
+    for i in 0..3000 {
+        let (h, a) = (i % 20, (i + 1 + i / 20 % 19) % 20);
+        csv.push_str(&format!(
+            "1950-08-{:02},1950,Club {h},Club {a},1-0,1,0,1,1,1,1,H\n",
+            1 + i % 28
+        ));
+    }
+    csv.push_str("1951-01-01,1950,Club 1,Club 2,250-0,250,0,1,1,250,250,H\n");
+    let f = env.file("eng.csv", &csv);
+    let err = env.fails(2, &["import", f.to_str().unwrap(), "--batch", "100"]);
+    assert!(
+        err.contains("eng.csv:3002:") && err.contains("above 200"),
+        "{err}"
+    );
+    assert_eq!(env.head(), head, "something was written");
+    // 149-0 is recorded.
+    env.ok(&common::record_args(
+        "6",
+        "1984-12-20",
+        "Los Espartanos",
+        "149-0",
+        "Bella Esperanza",
+    ));
+}
+
+#[test]
+fn look_alike_names_are_refused_or_folded() {
+    let env = Env::new();
+    env.import_seed();
+    for hidden in [
+        "Los\u{200B}Espartanos",
+        "\u{FEFF}Los Espartanos",
+        "Los \u{202E}Espartanos",
+        "\u{301}",
+    ] {
+        let err = env.fails(
+            2,
+            &common::record_args("6", "1984-12-20", hidden, "1-0", "Bella Esperanza"),
+        );
+        assert!(
+            err.contains("invisible") || err.contains("no letters"),
+            "{hidden:?}: {err}"
+        );
+    }
+    // Full-width letters are the same team, spelled as first recorded.
+    let out = env.ok(&common::record_args(
+        "6",
+        "1984-12-20",
+        "Ｌｏｓ Ｅｓｐａｒｔａｎｏｓ",
+        "1-0",
+        "Bella Esperanza",
+    ));
+    assert!(out.contains("Los Espartanos"), "{out}");
+    assert_eq!(env.table(&[]).len(), 6);
+}
+
+#[test]
+fn oversized_texts_are_refused_with_their_line() {
+    let env = Env::new();
+    let big = "x".repeat(scoreledger::limits::TEXT_BYTES + 1);
+    let page = common::SEED.replace("- Prevseason: 1983", &format!("- Prevseason: {big}"));
+    let f = env.file("page.txt", &page);
+    let err = env.fails(2, &["import", f.to_str().unwrap(), "--points-for-win", "2"]);
+    assert!(
+        err.contains("page.txt:8:") && err.contains("limit is 2000"),
+        "{err}"
+    );
+    let many: String = (0..=scoreledger::limits::FACTS)
+        .map(|i| format!("- Fact {i}: {i}\n"))
+        .collect();
+    let page = common::SEED.replace(
+        "- Prevseason: 1983\n",
+        &format!("- Prevseason: 1983\n{many}"),
+    );
+    let f = env.file("page2.txt", &page);
+    let err = env.fails(2, &["import", f.to_str().unwrap(), "--points-for-win", "2"]);
+    assert!(err.contains("season facts; the limit is 100"), "{err}");
+    assert!(!env.db().exists() || env.head().starts_with("0 "));
+}
+
+#[test]
+fn unbounded_input_is_refused() {
+    let env = Env::new();
+    let err = env.fails(2, &["import", "/dev/zero"]);
+    assert!(err.contains("not a file"), "{err}");
+    let seed = env.file("seed.txt", common::SEED);
+    let err = env.fails(2, &["import", seed.to_str().unwrap(), "--batch", "1000000"]);
+    assert!(err.contains("1..=100000"), "{err}");
+}
+
+#[test]
+fn an_event_past_the_decoder_limit_is_never_written() {
+    // 17 MB in one infobox line: more than the decoder reads back (16 MiB).
+    let env = Env::new();
+    env.import_seed();
+    let head = env.head();
+    let huge = "y".repeat(17 << 20);
+    let page = common::SEED
+        .replace("- Season: 1984", "- Season: 1985")
+        .replace("- Prevseason: 1983", &format!("- Prevseason: {huge}"));
+    let f = env.file("huge.txt", &page);
+    let err = env.fails(2, &["import", f.to_str().unwrap()]);
+    assert!(
+        err.contains("huge.txt:8:") && err.contains("the limit is 2000"),
+        "{}",
+        &err[..err.len().min(300)]
+    );
+    assert_eq!(env.head(), head);
+    env.ok(&["verify"]);
+    env.ok(&["export"]);
+}

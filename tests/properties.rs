@@ -454,3 +454,123 @@ fn rebuild_repairs_any_damage_to_derived_entries() {
     assert_eq!(a.verify().unwrap().events, 23);
     a.verify_derived().unwrap();
 }
+
+/// A text of about `len` bytes, from a few kinds of characters (ASCII,
+/// accented, two-byte and four-byte letters, an invisible one).
+fn sized_text(len: usize, kind: u8) -> String {
+    let unit = match kind % 5 {
+        0 => "a",
+        1 => "é",
+        2 => "ж",
+        3 => "𝔸",
+        _ => "\u{200B}",
+    };
+    let mut s = String::from("T");
+    while s.len() + unit.len() <= len {
+        s.push_str(unit);
+    }
+    s
+}
+
+fn edge_size() -> impl Strategy<Value = usize> {
+    prop_oneof![
+        Just(1usize),
+        Just(199),
+        Just(200),
+        Just(201),
+        Just(1_999),
+        Just(2_000),
+        Just(2_001),
+        0usize..300
+    ]
+}
+
+/// An event with its texts and scores at or near their bounds.
+fn edge_event() -> impl Strategy<Value = Event> {
+    (
+        edge_size(),
+        edge_size(),
+        any::<u8>(),
+        prop_oneof![Just(0u16), Just(149), Just(200), Just(201), Just(u16::MAX)],
+        0u8..4,
+        prop::collection::vec(edge_size(), 0..120),
+    )
+        .prop_map(|(a, b, kind, goals, which, many)| {
+            let name = sized_text(a, kind);
+            let text = sized_text(b, kind.wrapping_add(1));
+            match which {
+                0 => Event::MatchResult(MatchResult::new(
+                    "Edge Cup",
+                    "2000",
+                    "Final",
+                    Some(1),
+                    day(2),
+                    &name,
+                    goals,
+                    1,
+                    "Other Club",
+                )),
+                1 => Event::SeasonFacts(scoreledger::SeasonFacts {
+                    competition: "Edge Cup".into(),
+                    season: "2000".into(),
+                    winners: None,
+                    top_scorers: many.iter().take(60).map(|&n| sized_text(n, kind)).collect(),
+                    top_scorer_goals: Some(goals),
+                    previous_season: Some(text),
+                    next_season: None,
+                    other: many
+                        .iter()
+                        .enumerate()
+                        .map(|(i, &n)| (format!("fact {i}"), sized_text(n, kind)))
+                        .collect(),
+                }),
+                2 => Event::TeamRegistered(scoreledger::TeamRegistration {
+                    competition: "Edge Cup".into(),
+                    season: "2000".into(),
+                    stage: Some("Final".into()),
+                    team: name,
+                    region: Some(text),
+                    location: None,
+                }),
+                _ => Event::Rules(Rules {
+                    competition: name,
+                    season: "2000".into(),
+                    stage: None,
+                    points_for_win: 3,
+                    points_for_draw: 1,
+                    points_for_loss: 0,
+                    tiebreak: vec![],
+                }),
+            }
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    /// Whatever `append` accepts, at any size up to the limits, reads back,
+    /// verifies, exports and imports again into the same chain.
+    #[test]
+    fn every_accepted_event_reads_back_verifies_and_round_trips(events in prop::collection::vec(edge_event(), 1..12)) {
+        let (_d, mut a) = archive();
+        let mut accepted = 0;
+        for e in events {
+            if a.append(vec![e.clone()], now()).is_ok_and(|r| !r.appended.is_empty()) {
+                accepted += 1;
+                let head = a.head().unwrap();
+                let back = a.event(head.seq).unwrap().unwrap();
+                prop_assert!(scoreledger::limits::check_event(&back.event).is_ok());
+            }
+        }
+        prop_assert!(a.verify().is_ok());
+        prop_assert!(a.verify_derived().is_ok());
+        let jsonl: String = a
+            .events()
+            .map(|e| serde_json::to_string(&e.unwrap()).unwrap() + "\n")
+            .collect();
+        let (_d2, mut b) = archive();
+        scoreledger::import::jsonl::import(&mut b, &jsonl, None, 1000, &mut |_, _| {}).unwrap();
+        prop_assert_eq!(a.head().unwrap(), b.head().unwrap());
+        prop_assert_eq!(b.verify().unwrap().events, accepted);
+    }
+}

@@ -42,9 +42,10 @@ pub struct Args {
     /// Season pages: use this season instead of the infobox's.
     #[arg(long)]
     season: Option<String>,
-    /// Events per committed batch for large files.
-    #[arg(long, value_name = "N", default_value_t = 2000)]
-    batch: usize,
+    /// Events per committed batch for large files (1 to 100000).
+    #[arg(long, value_name = "N", default_value_t = 2000,
+          value_parser = clap::value_parser!(u32).range(1..=scoreledger::limits::MAX_BATCH as i64))]
+    batch: u32,
 }
 
 fn with_file(file: &Path, e: Error) -> Error {
@@ -96,8 +97,8 @@ pub fn run(db: &Path, a: Args) -> Result<(), Error> {
         }
         other => Some(
             import::parse(other, &text, &Default::default())
-                .map_err(|e| with_file(&a.file, e))?
-                .into(),
+                .and_then(import::Parsed::checked)
+                .map_err(|e| with_file(&a.file, e))?,
         ),
     };
     let mut archive = super::open(db)?;
@@ -118,7 +119,7 @@ pub fn run(db: &Path, a: Args) -> Result<(), Error> {
     let batch = if format == Format::Page {
         usize::MAX
     } else {
-        a.batch.max(1)
+        a.batch as usize
     };
     let done = match (format, parsed) {
         (Format::Jsonl, _) => {

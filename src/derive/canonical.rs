@@ -54,6 +54,12 @@ impl Deriver<'_> {
     /// Cleans and validates an event, and spells every name as the archive
     /// already spells it.
     pub fn canonicalize(&mut self, event: Event) -> Result<Event> {
+        let event = self.canonical(event)?;
+        crate::limits::check_event(&event).map_err(Error::Invalid)?;
+        Ok(event)
+    }
+
+    fn canonical(&mut self, event: Event) -> Result<Event> {
         Ok(match event {
             Event::MatchResult(mut m) => {
                 let (c, s, season) = self.resolve_season(&m.competition, &m.season)?;
@@ -124,6 +130,11 @@ impl Deriver<'_> {
                 t.team = self.resolve_team(&season, "team", &t.team)?;
                 t.region = clean_optional(&t.region);
                 t.location = clean_optional(&t.location);
+                for (what, v) in [("region", &t.region), ("town", &t.location)] {
+                    if let Some(v) = v {
+                        check_name(what, v)?;
+                    }
+                }
                 Event::TeamRegistered(t)
             }
             Event::ResultCorrected(mut c) => {

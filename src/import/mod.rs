@@ -42,6 +42,22 @@ pub struct Stream<'a> {
     pub events: Box<dyn Iterator<Item = Result<(usize, Event)>> + Send + 'a>,
 }
 
+impl Parsed {
+    /// Checks every event against `limits` (scores, sizes), so that a file
+    /// is refused with the line of its first bad event before anything is
+    /// written.
+    pub fn checked(self) -> Result<Stream<'static>> {
+        for (event, line) in self.events.iter().zip(&self.lines) {
+            crate::limits::check_event(event).map_err(|msg| Error::Parse {
+                file: None,
+                line: *line,
+                msg,
+            })?;
+        }
+        Ok(self.into())
+    }
+}
+
 impl From<Parsed> for Stream<'static> {
     fn from(p: Parsed) -> Self {
         Stream {
@@ -320,9 +336,33 @@ pub fn append_in_batches<'a>(
 }
 
 /// Reads a text file as UTF-8 (a BOM is dropped), naming the file on failure.
+/// Files larger than [`limits::INPUT_BYTES`] and devices are refused.
 pub fn read_text(path: &Path) -> Result<String> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| Error::Invalid(format!("{}: cannot read: {e}", path.display())))?;
+    use std::io::Read;
+    let fail = |e: String| Error::Invalid(format!("{}: cannot read: {e}", path.display()));
+    let file = std::fs::File::open(path).map_err(|e| fail(e.to_string()))?;
+    let meta = file.metadata().map_err(|e| fail(e.to_string()))?;
+    let too_big = || {
+        fail(format!(
+            "it is larger than {} GiB, the most an import reads",
+            crate::limits::INPUT_BYTES >> 30
+        ))
+    };
+    use std::os::unix::fs::FileTypeExt;
+    let kind = meta.file_type();
+    if kind.is_dir() || kind.is_char_device() || kind.is_block_device() || kind.is_socket() {
+        return Err(fail("it is a folder or a device, not a file".into()));
+    }
+    if meta.len() > crate::limits::INPUT_BYTES {
+        return Err(too_big());
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(crate::limits::INPUT_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| fail(e.to_string()))?;
+    if bytes.len() as u64 > crate::limits::INPUT_BYTES {
+        return Err(too_big());
+    }
     let text = String::from_utf8(bytes).map_err(|e| {
         let upto = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let line = upto.iter().filter(|&&b| b == b'\n').count() + 1;

@@ -309,7 +309,9 @@ pub fn engsoccerdata_stream(text: &str) -> Result<Stream<'_>> {
     let (mut matches, mut duplicates) = (0, Vec::new());
     for row in eng_rows(text)? {
         match row? {
-            EngRow::Match(line, start, _) => {
+            EngRow::Match(line, start, m) => {
+                let event = Event::MatchResult(m);
+                crate::limits::check_event(&event).map_err(|msg| err(line, msg))?;
                 seasons.entry(start).or_insert(line);
                 matches += 1;
             }

@@ -220,6 +220,16 @@ pub fn parse(text: &str, opts: &Options) -> Result<Parsed> {
                         format!("infobox line without 'Key: Value': '{line}'"),
                     ));
                 };
+                if rest.len() > crate::limits::TEXT_BYTES {
+                    return Err(err(
+                        n,
+                        format!(
+                            "an infobox line of {} bytes; the limit is {}",
+                            rest.len(),
+                            crate::limits::TEXT_BYTES
+                        ),
+                    ));
+                }
                 let ib = infobox.as_mut().expect("in infobox");
                 ib.fields.push((names::clean(k), names::clean(v), n));
                 continue;

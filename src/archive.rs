@@ -344,6 +344,36 @@ impl Archive {
         Ok(report)
     }
 
+    /// What [`Archive::append`] would do with `events`, one after another,
+    /// without writing anything: each event as it would be stored (names
+    /// spelled as the archive spells them), or `None` where the archive (or
+    /// an earlier event of the list) already holds it. A refused event is
+    /// [`Error::Rejected`] with its position, as in `append`.
+    pub fn dry_run<'e>(
+        &self,
+        events: impl IntoIterator<Item = &'e Event>,
+    ) -> Result<Vec<Option<Event>>> {
+        let head = self.head()?;
+        let mut d = Deriver::checking(&self.store, &head)?;
+        let mut seq = head.seq;
+        let mut out = Vec::new();
+        for (index, event) in events.into_iter().enumerate() {
+            let reject = |e: Error| Error::Rejected {
+                index,
+                source: Box::new(e),
+            };
+            let event = d.canonicalize(event.clone()).map_err(reject)?;
+            if d.already_present(&event).map_err(reject)? {
+                out.push(None);
+                continue;
+            }
+            seq += 1;
+            d.apply(seq, &event).map_err(reject)?;
+            out.push(Some(event));
+        }
+        Ok(out)
+    }
+
     /// Recomputes every derived entry from the events alone, without reading
     /// any stored derived value, into a fresh derived tree that replaces the
     /// old one in one commit. Also rewrites the head record from the log.

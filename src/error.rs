@@ -11,6 +11,8 @@ pub enum ErrorKind {
     Integrity,
     /// The store could not be opened, read or written.
     Storage,
+    /// Part of a batched import was written before it failed.
+    Partial,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -34,6 +36,13 @@ pub enum Error {
     /// Event number `index` of a batch was refused; nothing of the batch was written.
     #[error("{source}")]
     Rejected { index: usize, source: Box<Error> },
+    /// A batched import failed after some of its batches were committed.
+    #[error("{source}\n{committed} events of this import were committed before that (up to seq {head}); they are kept, and running the same import again skips them and continues")]
+    Partial {
+        committed: usize,
+        head: u64,
+        source: Box<Error>,
+    },
     /// Verification failed at this event.
     #[error("seq {seq}: {msg}")]
     Corrupt { seq: u64, msg: String },
@@ -67,6 +76,7 @@ impl Error {
                 ErrorKind::Input
             }
             Error::Rejected { source, .. } => source.kind(),
+            Error::Partial { .. } => ErrorKind::Partial,
             Error::Corrupt { .. } | Error::Mismatch { .. } | Error::Failed(_) => {
                 ErrorKind::Integrity
             }

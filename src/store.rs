@@ -92,6 +92,11 @@ impl Store {
         Store::open_with(path, true)
     }
 
+    /// True when `path` holds sled's files (a store, or one being made).
+    pub fn exists(path: &Path) -> bool {
+        path.join("db").is_file() && path.join("conf").is_file()
+    }
+
     /// Opens the store at `path`, refusing (and creating nothing) when the
     /// path holds no store.
     pub fn open_existing(path: &Path) -> Result<Store> {
@@ -108,7 +113,7 @@ impl Store {
         let io_err = |e: std::io::Error| io_error(path, "cannot be opened", e);
         if create {
             std::fs::create_dir_all(path).map_err(io_err)?;
-        } else if !(path.join("db").is_file() && path.join("conf").is_file()) {
+        } else if !Store::exists(path) {
             return Err(no_store(path));
         }
         let lock = lock(path)?;

@@ -270,3 +270,166 @@ fn an_event_past_the_decoder_limit_is_never_written() {
     env.ok(&["verify"]);
     env.ok(&["export"]);
 }
+
+/// An export line for `event` after `prev`, hashed as the archive would.
+fn export_line(
+    seq: u64,
+    prev: &scoreledger::Hash,
+    event: scoreledger::Event,
+) -> (String, scoreledger::Hash) {
+    let at = scoreledger::Timestamp::parse_rfc3339("2026-11-28T10:00:00Z").unwrap();
+    let bytes = scoreledger::encoding::encode_event(&event);
+    let hash = scoreledger::chain::event_hash(seq, at, prev, &bytes);
+    let env = scoreledger::Envelope {
+        seq,
+        recorded_at: at,
+        prev: *prev,
+        hash,
+        event,
+    };
+    (serde_json::to_string(&env).unwrap() + "\n", hash)
+}
+
+fn result(home: &str, score: (u16, u16), away: &str, day: u8) -> scoreledger::Event {
+    let d = scoreledger::Date::from_ymd(1990, 5, day).unwrap();
+    scoreledger::Event::MatchResult(scoreledger::MatchResult::new(
+        "Export Cup",
+        "1990",
+        "Final",
+        Some(1),
+        d,
+        home,
+        score.0,
+        score.1,
+        away,
+    ))
+}
+
+#[test]
+fn a_jsonl_import_is_checked_whole_before_anything_is_written() {
+    // A well-hashed export whose 3rd event spells a team like the 1st but not
+    // the same way: the archive would store it respelled, so the chain could
+    // not be the export's. Nothing may be written.
+    let mut text = String::new();
+    let mut prev = scoreledger::Hash::GENESIS;
+    for (seq, event) in [
+        result("Alpha", (1, 0), "Beta", 1),
+        result("Gamma", (2, 2), "Delta", 2),
+        result("ALPHA", (0, 3), "Gamma", 3),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let (line, hash) = export_line(seq as u64 + 1, &prev, event);
+        text.push_str(&line);
+        prev = hash;
+    }
+    let env = Env::new();
+    let f = env.file("respelled.jsonl", &text);
+    let err = env.fails(2, &["import", f.to_str().unwrap(), "--batch", "1"]);
+    assert!(
+        err.contains("respelled.jsonl:3:") && err.contains("respelled"),
+        "{err}"
+    );
+    assert!(!env.db().exists(), "a refused import made a store");
+
+    // Into an archive that holds a contradicting result, a conflict in a later
+    // batch refuses the whole file before the earlier batches are written.
+    let env = Env::new();
+    env.import_seed();
+    env.ok(&[
+        "record",
+        "--competition",
+        "Export Cup",
+        "--season",
+        "1990",
+        "--stage",
+        "Final",
+        "--round",
+        "1",
+        "--date",
+        "1990-05-02",
+        "Gamma",
+        "1-0",
+        "Delta",
+    ]);
+    let head = env.head();
+    let mut text = String::new();
+    let mut prev = scoreledger::Hash::GENESIS;
+    for (seq, event) in [
+        result("Alpha", (1, 0), "Beta", 1),
+        result("Gamma", (2, 2), "Delta", 2),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let (line, hash) = export_line(seq as u64 + 1, &prev, event);
+        text.push_str(&line);
+        prev = hash;
+    }
+    let f = env.file("other.jsonl", &text);
+    let err = env.fails(2, &["import", f.to_str().unwrap(), "--batch", "1"]);
+    assert!(
+        err.contains("other.jsonl:2:") && err.contains("already recorded as 1-0"),
+        "{err}"
+    );
+    assert_eq!(env.head(), head, "a batch was written before the refusal");
+}
+
+#[test]
+fn a_batched_import_that_fails_after_committing_says_so_with_exit_4() {
+    let env = Env::new();
+    env.import_seed();
+    // The archive holds the 3001st row's fixture with another score.
+    let header = "Date,Season,home,visitor,FT,hgoal,vgoal,division,tier,totgoal,goaldif,result\n";
+    let first = env.file(
+        "first.csv",
+        &format!("{header}1951-01-01,1950,Club 1,Club 2,0-0,0,0,1,1,0,0,D\n"),
+    );
+    env.ok(&["import", first.to_str().unwrap()]);
+    let before: u64 = env
+        .head()
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let mut csv = String::from(
+        "Date,Season,home,visitor,FT,hgoal,vgoal,division,tier,totgoal,goaldif,result\n",
+    );
+    for i in 0..3000 {
+        let (h, a) = (i % 20, (i + 1 + i / 20 % 19) % 20);
+        csv.push_str(&format!(
+            "1950-08-{:02},1950,Club {h},Club {a},1-0,1,0,1,1,1,1,H\n",
+            1 + i % 28
+        ));
+    }
+    csv.push_str("1951-01-01,1950,Club 1,Club 2,3-0,3,0,1,1,3,3,H\n");
+    let f = env.file("eng.csv", &csv);
+    let out = env.run(&["import", f.to_str().unwrap(), "--batch", "1000"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(4), "{err}");
+    assert!(
+        err.contains("eng.csv:3002:") && err.contains("events of this import were committed"),
+        "{err}"
+    );
+    let committed: u64 = err
+        .split("\n")
+        .nth(1)
+        .unwrap()
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let head: u64 = env
+        .head()
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(head, before + committed, "{err}");
+    assert!(committed >= 1000, "{err}");
+    env.ok(&["verify"]);
+}

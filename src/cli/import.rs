@@ -101,6 +101,12 @@ pub fn run(db: &Path, a: Args) -> Result<(), Error> {
                 .map_err(|e| with_file(&a.file, e))?,
         ),
     };
+    if format == Format::Jsonl && !scoreledger::store::Store::exists(db) {
+        // Check the export against an empty archive before making the store.
+        let scratch = tempfile::tempdir().map_err(Error::Io)?;
+        let probe = scoreledger::Archive::open(&scratch.path().join("probe"))?;
+        import::jsonl::check_text(&probe, &text, Some(&a.file))?;
+    }
     let mut archive = super::open(db)?;
     let now = super::now()?;
     let bar = ProgressBar::new(0);

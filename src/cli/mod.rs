@@ -153,6 +153,7 @@ pub fn exit_code(e: &Error) -> i32 {
         ErrorKind::Integrity => 1,
         ErrorKind::Input => 2,
         ErrorKind::Storage => 3,
+        ErrorKind::Partial => 4,
     }
 }
 

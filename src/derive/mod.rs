@@ -269,6 +269,8 @@ pub struct Deriver<'s> {
     log: Option<LogWriter>,
     /// The id of the result `already_present` last looked at, for `apply`.
     admitted_id: Option<MatchId>,
+    /// A checking deriver's results, by seq (it writes no log to read them from).
+    checked: Option<HashMap<u64, MatchResult>>,
 }
 
 impl Source for Deriver<'_> {
@@ -320,7 +322,17 @@ impl<'s> Deriver<'s> {
             nodes: log::Nodes::resume(store, head_seq)?,
             log: Some(LogWriter::resume(store, head)?),
             admitted_id: None,
+            checked: None,
         })
+    }
+
+    /// A deriver over what the store holds that writes no events: for
+    /// checking a list of events before any of it is appended.
+    pub fn checking(store: &'s Store, head: &Head) -> Result<Self> {
+        let mut d = Deriver::appending(store, head)?;
+        d.log = None;
+        d.checked = Some(HashMap::default());
+        Ok(d)
     }
 
     /// A deriver that recomputes everything from the events alone, reading
@@ -338,6 +350,7 @@ impl<'s> Deriver<'s> {
             nodes: log::Nodes::fresh(),
             log: None,
             admitted_id: None,
+            checked: None,
         }
     }
 
@@ -560,6 +573,9 @@ impl<'s> Deriver<'s> {
 
     /// The match result recorded at `seq`, from this batch or the log.
     fn result_at(&self, seq: u64) -> Result<MatchResult> {
+        if let Some(m) = self.checked.as_ref().and_then(|c| c.get(&seq)) {
+            return Ok(m.clone());
+        }
         if let Some(raw) = self.log.as_ref().and_then(|l| l.event(seq)) {
             return match crate::archive::decode_raw(&raw)?.event {
                 Event::MatchResult(m) => Ok(m),
@@ -645,6 +661,9 @@ impl<'s> Deriver<'s> {
     }
 
     fn apply_result(&mut self, seq: u64, m: &MatchResult) -> Result<()> {
+        if let Some(c) = &mut self.checked {
+            c.insert(seq, m.clone());
+        }
         let id = match self.admitted_id.take() {
             Some(id) => id,
             None => self.id(m),

@@ -60,8 +60,10 @@ pub fn parse(text: &str, file: Option<&Path>) -> Result<Vec<(usize, Envelope)>> 
 }
 
 /// Appends exported events with their own `recorded_at`. Into an empty store
-/// an export that starts at seq 1 gives back the same chain; the head hash
-/// is checked against the file's last line.
+/// an export that starts at seq 1 gives back the same chain. Everything is
+/// checked before anything is written: every line, every event against the
+/// archive (a dry run), and, into an empty store, that each event would be
+/// stored exactly as exported, so that the head hash is the export's.
 pub fn import(
     archive: &mut Archive,
     text: &str,
@@ -70,6 +72,43 @@ pub fn import(
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<ImportReport> {
     let lines = parse(text, file)?;
+    check(archive, &lines, file)?;
+    let total = lines.len();
+    let mut out = ImportReport::default();
+    let mut i = 0;
+    while i < total {
+        // One batch: consecutive events recorded at the same instant.
+        let at = lines[i].1.recorded_at;
+        let mut j = i;
+        while j < total && j - i < batch.max(1) && lines[j].1.recorded_at == at {
+            j += 1;
+        }
+        let events: Vec<Event> = lines[i..j].iter().map(|(_, e)| e.event.clone()).collect();
+        let report = archive.append(events, at).map_err(|e| {
+            let e = match e {
+                Error::Rejected { index, source } => {
+                    err(file, lines[i + index].0, source.to_string())
+                }
+                other => other,
+            };
+            crate::import::partial(e, &out)
+        })?;
+        out.add(&report);
+        i = j;
+        progress(i, total);
+    }
+    Ok(out)
+}
+
+/// Checks an export against an archive without writing anything: what
+/// [`import`] checks before it writes.
+pub fn check_text(archive: &Archive, text: &str, file: Option<&Path>) -> Result<()> {
+    check(archive, &parse(text, file)?, file)
+}
+
+/// Refuses, before anything is written, an export that the archive would
+/// not take whole, or (into an empty store) would not take byte for byte.
+fn check(archive: &Archive, lines: &[(usize, Envelope)], file: Option<&Path>) -> Result<()> {
     let empty = archive.head()?.seq == 0;
     if empty {
         if let Some((n, first)) = lines.first() {
@@ -82,38 +121,24 @@ pub fn import(
             }
         }
     }
-    let total = lines.len();
-    let mut out = ImportReport::default();
-    let mut i = 0;
-    while i < total {
-        // One batch: consecutive events recorded at the same instant.
-        let at = lines[i].1.recorded_at;
-        let mut j = i;
-        while j < total && j - i < batch.max(1) && lines[j].1.recorded_at == at {
-            j += 1;
-        }
-        let events: Vec<Event> = lines[i..j].iter().map(|(_, e)| e.event.clone()).collect();
-        let report = archive.append(events, at).map_err(|e| match e {
-            Error::Rejected { index, source } => err(file, lines[i + index].0, source.to_string()),
+    let planned = archive
+        .dry_run(lines.iter().map(|(_, e)| &e.event))
+        .map_err(|e| match e {
+            Error::Rejected { index, source } => err(file, lines[index].0, source.to_string()),
             other => other,
         })?;
-        out.add(&report);
-        i = j;
-        progress(i, total);
-    }
     if empty {
-        if let (Some((n, last)), Some(head)) = (lines.last(), out.head) {
-            if head.hash != last.hash || head.seq != last.seq {
-                return Err(err(
-                    file,
-                    *n,
-                    format!(
-                        "the rebuilt archive ends at seq {} hash {}, the export at seq {} hash {}",
-                        head.seq, head.hash, last.seq, last.hash
-                    ),
-                ));
+        for ((n, env), plan) in lines.iter().zip(&planned) {
+            match plan {
+                Some(stored) if *stored == env.event => {}
+                Some(_) => {
+                    return Err(err(file, *n, format!("seq {}: the archive would store this event respelled (a name that folds like an earlier one), so its hash would not be {}", env.seq, env.hash)));
+                }
+                None => {
+                    return Err(err(file, *n, format!("seq {}: the event repeats an earlier one of the export, so the chain would not be the export's", env.seq)));
+                }
             }
         }
     }
-    Ok(out)
+    Ok(())
 }

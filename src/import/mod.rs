@@ -314,18 +314,22 @@ pub fn append_in_batches<'a>(
         });
         let mut offset = 0;
         for next in rx {
-            let (lines, chunk): (Vec<usize>, Vec<Event>) = next?.into_iter().unzip();
+            let (lines, chunk): (Vec<usize>, Vec<Event>) =
+                next.map_err(|e| partial(e, &out))?.into_iter().unzip();
             let n = chunk.len();
             if n == 0 && out.batches > 0 {
                 break;
             }
-            let report = archive.append(chunk, recorded_at).map_err(|e| match e {
-                Error::Rejected { index, source } => {
-                    let line = lines.get(index).copied().unwrap_or(0);
-                    let committed = if offset > 0 { format!(" (the {offset} events before it were committed; re-running the import skips them)") } else { String::new() };
-                    Error::Parse { file: file.map(Into::into), line, msg: format!("{source}{committed}") }
-                }
-                other => other,
+            let report = archive.append(chunk, recorded_at).map_err(|e| {
+                let e = match e {
+                    Error::Rejected { index, source } => Error::Parse {
+                        file: file.map(Into::into),
+                        line: lines.get(index).copied().unwrap_or(0),
+                        msg: source.to_string(),
+                    },
+                    other => other,
+                };
+                partial(e, &out)
             })?;
             out.add(&report);
             offset += n;
@@ -333,6 +337,18 @@ pub fn append_in_batches<'a>(
         }
         Ok(out)
     })
+}
+
+/// An error after `done` committed some events is [`Error::Partial`].
+pub fn partial(e: Error, done: &ImportReport) -> Error {
+    match (done.appended_total(), done.head) {
+        (0, _) | (_, None) => e,
+        (committed, Some(head)) => Error::Partial {
+            committed,
+            head: head.seq,
+            source: Box::new(e),
+        },
+    }
 }
 
 /// Reads a text file as UTF-8 (a BOM is dropped), naming the file on failure.

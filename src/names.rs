@@ -88,6 +88,21 @@ impl Interner {
     }
 }
 
+/// Up to `n` of `candidates` closest to `wanted` (edit distance between
+/// folded names), closest first; only those within about a third of the
+/// name's length.
+pub fn nearest<'a>(wanted: &str, candidates: &'a [String], n: usize) -> Vec<&'a str> {
+    let w = fold(wanted);
+    let bound = (w.chars().count() / 3).max(2);
+    let mut scored: Vec<(usize, &str)> = candidates
+        .iter()
+        .map(|c| (strsim::levenshtein(&w, &fold(c)), c.as_str()))
+        .filter(|(d, _)| *d <= bound)
+        .collect();
+    scored.sort();
+    scored.into_iter().take(n).map(|(_, c)| c).collect()
+}
+
 /// True when two names are the same name for matching purposes.
 pub fn same(a: &str, b: &str) -> bool {
     fold(a) == fold(b)
@@ -168,6 +183,22 @@ mod tests {
         }
         // Only a combining mark: nothing is left to compare.
         assert!(problem("team", "\u{301}").unwrap().contains("no letters"));
+    }
+
+    #[test]
+    fn nearest_names_come_closest_first() {
+        let known: Vec<String> = ["Los Espartanos", "Bella Esperanza", "Alianza Atlético"]
+            .map(String::from)
+            .to_vec();
+        assert_eq!(
+            nearest("Los Espartanoss", &known, 3),
+            vec!["Los Espartanos"]
+        );
+        assert_eq!(
+            nearest("alianza atletico", &known, 3),
+            vec!["Alianza Atlético"]
+        );
+        assert!(nearest("Universitario", &known, 3).is_empty());
     }
 
     #[test]

@@ -231,15 +231,19 @@ impl Archive {
     /// The stages a filter selects (known at `known_at`); an unknown name is an
     /// error that lists the choices.
     pub fn matching_stages(&self, f: &Filter, known_at: u64) -> Result<Vec<StageInfo>> {
-        let mut stages: Vec<StageInfo> = self
-            .stages()?
+        let all = self.stages()?;
+        let first = all.iter().map(|s| s.first_seq).min();
+        let mut stages: Vec<StageInfo> = all
             .into_iter()
             .filter(|s| s.first_seq <= known_at)
             .collect();
         if stages.is_empty() {
-            return Err(Error::NotFound(
-                "the archive holds no results yet; import a season first".into(),
-            ));
+            return Err(Error::NotFound(match first {
+                None => "the archive holds no results yet; import a season first".into(),
+                Some(first) => format!(
+                    "nothing was known at seq {known_at}: the first stage appears at seq {first}"
+                ),
+            }));
         }
         type Field = fn(&StageInfo) -> &str;
         let fields: [(&str, &Option<String>, Field); 3] = [
@@ -422,10 +426,21 @@ impl Archive {
             .map(|(_, r)| r))
     }
 
-    /// True when the season already has a team of this name (any spelling).
+    /// The season's teams, as first spelled (empty for an unknown season).
+    pub fn season_teams(&self, competition: &str, season: &str) -> Result<Vec<String>> {
+        let list = NameList::Teams(keys::season_scope(competition, season));
+        derive::name_list(&self.store, list)
+    }
+
+    /// True when the season already has a team of this name (any
+    /// spelling), or the competition renamed a team to it.
     pub fn knows_team(&self, competition: &str, season: &str, team: &str) -> Result<bool> {
         let list = NameList::Teams(keys::season_scope(competition, season));
-        Ok(derive::spelled(&self.store, list, team)?.is_some())
+        if derive::spelled(&self.store, list, team)?.is_some() {
+            return Ok(true);
+        }
+        let renames = derive::renames(&self.store, competition, u64::MAX)?;
+        Ok(renames.iter().any(|r| names::same(&r.to, team)))
     }
 }
 

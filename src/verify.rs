@@ -188,6 +188,20 @@ fn merkle_err(msg: String) -> Error {
     }
 }
 
+/// True when the checkpoint's frontier (complete subtrees, left to right)
+/// covers its size and hashes to its root.
+fn frontier_makes_root(cp: &crate::checkpoint::Checkpoint) -> bool {
+    let covered: u64 = cp.frontier.iter().map(|(_, n, _)| n).sum();
+    let mut hashes = cp.frontier.iter().rev().map(|(_, _, h)| *h);
+    let Some(mut acc) = hashes.next() else {
+        return false;
+    };
+    for left in hashes {
+        acc = crate::merkle::node_hash(&left, &acc);
+    }
+    covered == cp.size && acc == cp.root
+}
+
 /// Where a changed archive first departs from a checkpoint.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Divergence {
@@ -309,6 +323,15 @@ impl Archive {
         }
         let old_root = self.merkle_root(cp.size)?;
         if old_root != cp.root {
+            if !frontier_makes_root(cp) {
+                return Err(Error::Corrupt {
+                    seq: 1,
+                    msg: format!(
+                        "not an append-only extension of checkpoint '{}' (size {}): its root differs from the archive's, and its frontier lines do not make its root, so where they part cannot be told (was the checkpoint file edited?)",
+                        cp.origin, cp.size
+                    ),
+                });
+            }
             let d = self.divergence(cp)?;
             let where_ = if d.first_seq == d.last_seq {
                 format!("seq {} differs from the checkpoint", d.first_seq)

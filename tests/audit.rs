@@ -282,6 +282,7 @@ fn audit_finds_nothing_in_1984_and_each_crafted_problem_once() {
             round,
             "--date",
             date,
+            "--new-team",
             home,
             score,
             away,

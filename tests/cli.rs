@@ -528,7 +528,10 @@ fn known_at_shows_the_table_as_the_archive_knew_it() {
     ]);
     assert_eq!(by_time["known_at"], 23);
     let err = env.fails(2, &["standings", "--known-at", "2026-11-28T09:00:00Z"]);
-    assert!(err.contains("no results"), "{err}");
+    assert!(
+        err.contains("nothing was known at seq 0: the first stage appears at seq"),
+        "{err}"
+    );
     let err = env.fails(2, &["standings", "--known-at", "99"]);
     assert!(err.contains("beyond the head"), "{err}");
 }

@@ -433,3 +433,76 @@ fn a_batched_import_that_fails_after_committing_says_so_with_exit_4() {
     assert!(committed >= 1000, "{err}");
     env.ok(&["verify"]);
 }
+
+#[test]
+fn a_typo_in_a_team_name_is_refused_with_the_nearest_names() {
+    let env = Env::new();
+    env.import_seed();
+    let head = env.head();
+    let typo = common::record_args(
+        "6",
+        "1984-12-20",
+        "Los Espartanoss",
+        "1-0",
+        "Bella Esperanza",
+    );
+    let err = env.fails(2, &typo);
+    assert!(
+        err.contains("unknown team 'Los Espartanoss'")
+            && err.contains("'Los Espartanos'")
+            && err.contains("--new-team"),
+        "{err}"
+    );
+    assert!(!err.contains("note:"), "a note before a refusal: {err}");
+    assert_eq!(env.head(), head);
+    assert_eq!(env.table(&[]).len(), 6);
+    // Deliberately new: accepted, and said so after it was appended.
+    let mut new = typo.clone();
+    new.insert(1, "--new-team");
+    let out = env.run(&new);
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("note: 'Los Espartanoss' is a new team"));
+    assert_eq!(env.table(&[]).len(), 7);
+}
+
+#[test]
+fn messages_say_what_happened() {
+    let env = Env::new();
+    env.import_seed();
+    // A proof file that is not a proof is bad input (2), not a failed check (1).
+    let cp = env.file("cp.txt", &env.ok(&["checkpoint"]));
+    let junk = env.file("junk.txt", "hello\n");
+    let err = env.fails(
+        2,
+        &[
+            "verify-proof",
+            "--checkpoint",
+            cp.to_str().unwrap(),
+            junk.to_str().unwrap(),
+        ],
+    );
+    assert!(err.contains("not a proof file"), "{err}");
+    // A checkpoint whose root line was changed: nothing can be said about
+    // which events match, and nothing is.
+    let text = env.ok(&["checkpoint"]);
+    let mut lines: Vec<String> = text.lines().map(String::from).collect();
+    let root = lines[2].clone();
+    let flipped = if root.starts_with('A') {
+        root.replacen('A', "B", 1)
+    } else {
+        format!("A{}", &root[1..])
+    };
+    lines[2] = flipped;
+    let edited = env.file("edited.txt", &(lines.join("\n") + "\n"));
+    let err = env.fails(1, &["verify", "--checkpoint", edited.to_str().unwrap()]);
+    assert!(
+        err.contains("do not make its root") && !err.contains("match the checkpoint"),
+        "{err}"
+    );
+    // Known-at before the first event of a non-empty archive.
+    let err = env.fails(2, &["standings", "--known-at", "0"]);
+    assert!(
+        err.contains("nothing was known at seq 0") && !err.contains("no results yet"),
+        "{err}"
+    );
+}

@@ -243,7 +243,12 @@ fn all_tables(a: &Archive, known_at: Option<u64>) -> Vec<Vec<scoreledger::Row>> 
             Err(e) => out.push(vec![scoreledger::Row {
                 pos: 0,
                 shared: false,
-                team: format!("error: {e}"),
+                // "Nothing known yet" is said differently by an archive that
+                // knows later events; both are the same answer.
+                team: match e {
+                    scoreledger::Error::NotFound(_) => "error: no stage known".into(),
+                    e => format!("error: {e}"),
+                },
                 played: 0,
                 won: 0,
                 drawn: 0,

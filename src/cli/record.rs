@@ -11,7 +11,9 @@ Examples:
       'Los Espartanos' 3-2 'Guardia Republicana'
 
 Recording a result that is already in the archive appends nothing. The same
-fixture with a different score is refused: a recorded result is never overwritten.";
+fixture with a different score is refused: a recorded result is never overwritten.
+A team the season does not know is refused as a likely typo (the nearest known
+names are suggested); pass --new-team to add one.";
 
 /// Append one match result.
 #[derive(clap::Args)]
@@ -33,6 +35,10 @@ pub struct Args {
     /// Date played, YYYY-MM-DD.
     #[arg(long, value_parser = Date::parse_iso)]
     date: Date,
+    /// Accept a team the season does not have yet (without it, an unknown
+    /// name is refused as a likely typo, with the nearest known names).
+    #[arg(long)]
+    new_team: bool,
     /// Home team.
     home: String,
     /// Full-time score, home first: 3-2.
@@ -74,14 +80,33 @@ pub fn run(db: &Path, a: Args) -> Result<(), Error> {
             }
         }
     };
-    let mut notes = Vec::new();
-    for team in [&a.home, &a.away] {
-        if !archive.knows_team(&a.competition, &a.season, team)? {
-            notes.push(format!(
-                "note: '{team}' is a new team in {} {}",
-                a.competition, a.season
-            ));
+    let known = archive.season_teams(&a.competition, &a.season)?;
+    let mut new = Vec::new();
+    for (what, team) in [("home team", &a.home), ("away team", &a.away)] {
+        if let Some(p) = scoreledger::names::problem(what, &scoreledger::names::clean(team)) {
+            return Err(Error::Invalid(p));
         }
+        if archive.knows_team(&a.competition, &a.season, team)? {
+            continue;
+        }
+        if !known.is_empty() && !a.new_team {
+            let near = scoreledger::names::nearest(team, &known, 3);
+            let hint = match near.is_empty() {
+                true => String::new(),
+                false => format!(
+                    " (did you mean {}?)",
+                    near.iter()
+                        .map(|n| format!("'{n}'"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            };
+            return Err(Error::Invalid(format!(
+                "unknown team '{team}' in {} {}{hint}; pass --new-team to add it",
+                a.competition, a.season
+            )));
+        }
+        new.push(team.clone());
     }
     let mut m = MatchResult::new(
         &a.competition,
@@ -95,8 +120,12 @@ pub fn run(db: &Path, a: Args) -> Result<(), Error> {
         &a.away,
     );
     m.group = a.group;
-    for n in notes {
-        eprintln!("{n}");
+    super::append_one(&mut archive, Event::MatchResult(m))?;
+    for team in new {
+        eprintln!(
+            "note: '{team}' is a new team in {} {}",
+            a.competition, a.season
+        );
     }
-    super::append_one(&mut archive, Event::MatchResult(m))
+    Ok(())
 }

@@ -28,7 +28,7 @@ pub fn run(a: Args) -> Result<(), Error> {
     let cp = super::read_checkpoint(&a.checkpoint)?;
     let text = super::read_file(&a.proof, "proof")?;
     let proof = InclusionProof::parse(&text)
-        .map_err(|e| Error::Failed(format!("{}: not a valid proof: {e}", a.proof.display())))?;
+        .map_err(|e| Error::Invalid(format!("{}: not a proof file: {e}", a.proof.display())))?;
     let ok = verify_inclusion_proof(&cp, &proof).map_err(|msg| Error::Corrupt {
         seq: proof.seq,
         msg,

@@ -506,3 +506,51 @@ fn messages_say_what_happened() {
         "{err}"
     );
 }
+
+#[test]
+fn a_rename_never_merges_two_clubs_that_met() {
+    let env = Env::new();
+    env.import_seed();
+    let rename = |from: &str, to: &str| {
+        vec![
+            "rename",
+            "--competition",
+            "Copa Perú",
+            "--from",
+            from,
+            "--to",
+            to,
+            "--reason",
+            "merger",
+        ]
+        .into_iter()
+        .map(String::from)
+        .collect::<Vec<_>>()
+    };
+    let args = rename("Bella Esperanza", "Los Espartanos");
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let err = env.fails(2, &args);
+    assert!(
+        err.contains("both play in Copa Perú 1984 Final stage"),
+        "{err}"
+    );
+    assert_eq!(env.table(&[]).len(), 6);
+    // A name given by a rename can itself be renamed.
+    for (from, to) in [
+        ("Bella Esperanza", "Bella FC"),
+        ("Bella FC", "Bella Esperanza CF"),
+    ] {
+        let args = rename(from, to);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        env.ok(&args);
+    }
+    let table = env.table(&[]);
+    assert!(
+        table.contains_key("Bella Esperanza CF") && table.len() == 6,
+        "{table:?}"
+    );
+    // And renaming it onto an opponent is still refused.
+    let args = rename("Bella Esperanza CF", "Los Espartanos");
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    env.fails(2, &args);
+}

@@ -2,7 +2,7 @@
 //! the event validated, and facts the archive already holds recognised.
 
 use super::*;
-use crate::event::{PointsAdjustment, Rules, SeasonFacts, TeamRegistration};
+use crate::event::{PointsAdjustment, Rules, SeasonFacts, TeamRegistration, TeamRename};
 
 impl Deriver<'_> {
     /// A name checked, cleaned and spelled as `list` already spells it.
@@ -248,9 +248,13 @@ impl Deriver<'_> {
                         t.from, t.to
                     )));
                 }
-                match self.team_spelling(&t.competition, &t.from)? {
-                    Some(spelled) => t.from = spelled,
-                    None => {
+                let earlier = renames(self, &t.competition, u64::MAX)?;
+                // A name given by an earlier rename can be renamed again.
+                let renamed_to = earlier.iter().find(|r| names::same(&r.to, &t.from));
+                match (self.team_spelling(&t.competition, &t.from)?, renamed_to) {
+                    (Some(spelled), _) => t.from = spelled,
+                    (None, Some(r)) => t.from = r.to.clone(),
+                    (None, None) => {
                         return Err(Error::NotFound(format!(
                             "no team '{}' in {}",
                             t.from, t.competition
@@ -260,6 +264,7 @@ impl Deriver<'_> {
                 if let Some(spelled) = self.team_spelling(&t.competition, &t.to)? {
                     t.to = spelled;
                 }
+                self.refuse_merging_opponents(&t, &earlier)?;
                 Event::TeamRenamed(t)
             }
         })
@@ -284,6 +289,64 @@ impl Deriver<'_> {
             }
         }
         Ok(None)
+    }
+
+    /// Refuses a rename that would make one club of two that met in a stage
+    /// (one row would then count a match against itself). Names joined by
+    /// earlier renames count as one.
+    fn refuse_merging_opponents(&mut self, t: &TeamRename, earlier: &[TeamRename]) -> Result<()> {
+        let class = |name: &str| -> Vec<String> {
+            let mut out = vec![names::fold(name)];
+            loop {
+                let before = out.len();
+                for r in earlier {
+                    let (f, to) = (names::fold(&r.from), names::fold(&r.to));
+                    if out.contains(&f) && !out.contains(&to) {
+                        out.push(to);
+                    } else if out.contains(&to) && !out.contains(&f) {
+                        out.push(f);
+                    }
+                }
+                if out.len() == before {
+                    return out;
+                }
+            }
+        };
+        let (a, b) = (class(&t.from), class(&t.to));
+        let comp = keys::competition_scope(&t.competition);
+        for season in read::name_list(self, NameList::Seasons(comp))? {
+            let season_key = self.keyer.scope(&t.competition, &season, None);
+            let mut stages: Vec<ScopeKey> = Vec::new();
+            if self.stored {
+                for e in self
+                    .store
+                    .scan_prefix(Space::Derived, &keys::stages_of(&season_key))
+                {
+                    let (k, _) = e?;
+                    stages.push(k[9..17].try_into().expect("8 bytes"));
+                }
+            }
+            stages.extend(
+                self.stages
+                    .values()
+                    .filter(|s| s.info.season_key == season_key)
+                    .map(|s| s.info.stage_key),
+            );
+            for stage in stages {
+                let Some(held) = self.load_stage(&season_key, &stage)? else {
+                    continue;
+                };
+                let folded: Vec<String> = held.teams.iter().map(|n| names::fold(n)).collect();
+                let has = |class: &[String]| folded.iter().any(|f| class.contains(f));
+                if has(&a) && has(&b) {
+                    return Err(invalid(format!(
+                        "'{}' and '{}' both play in {} {} {}: renaming one to the other would make one club of two that met; record the new name with a new team instead",
+                        t.from, t.to, t.competition, season, held.info.stage
+                    )));
+                }
+            }
+        }
+        Ok(())
     }
 
     /// The recorded match of this (canonical) result's fixture, if any.

@@ -144,7 +144,10 @@ impl DiffRow {
 pub struct ResultsQuery {
     pub filter: Filter,
     pub as_of: Option<Date>,
+    /// Only this round.
     pub round: Option<u32>,
+    /// Only rounds 1 to N.
+    pub through_round: Option<u32>,
     pub team: Option<String>,
     pub known_at: Option<KnownAt>,
 }
@@ -372,7 +375,9 @@ impl Archive {
                     }
                 }
                 if q.as_of.is_some_and(|d| m.date > d)
-                    || q.round.is_some_and(|r| m.round.is_none_or(|mr| mr > r))
+                    || q.round.is_some_and(|r| m.round != Some(r))
+                    || q.through_round
+                        .is_some_and(|r| m.round.is_none_or(|mr| mr > r))
                 {
                     continue;
                 }
@@ -424,6 +429,49 @@ impl Archive {
         Ok(derive::scoped(&self.store, Kind::Rules, &scope, u64::MAX)?
             .pop()
             .map(|(_, r)| r))
+    }
+
+    /// Why a new result on `date` in `round` does not fit its stage, if it
+    /// does not: a date outside the season's window (`audit::season_window`),
+    /// or a round past the last of a stage whose teams were registered (as a
+    /// season page does) and whose results already make a complete
+    /// round-robin of them.
+    pub fn fixture_problem(
+        &self,
+        f: &Filter,
+        round: Option<u32>,
+        date: Date,
+    ) -> Result<Option<String>> {
+        let season = f.season.as_deref().unwrap_or_default();
+        if let Some((from, to)) = crate::audit::season_window(season) {
+            if date < from || date > to {
+                return Ok(Some(format!(
+                    "{date} is outside season {season} ({from} to {to})"
+                )));
+            }
+        }
+        let (Some(round), Ok(info)) = (round, self.one_stage(f, self.head()?.seq)) else {
+            return Ok(None);
+        };
+        let rows = StageRows::read(&self.store, &info.stage_key)?;
+        let registered = derive::registrations(&self.store, &info, u64::MAX)?.len();
+        let last = rows.rows.iter().filter_map(|r| r.round).max().unwrap_or(0);
+        let teams = rows.teams.len() as u64;
+        if registered as u64 != teams {
+            return Ok(None);
+        }
+        let per_round = teams / 2;
+        let complete = last > 0
+            && teams >= 2
+            && u64::from(last) % (teams - 1 + teams % 2) == 0
+            && rows.rows.len() as u64 == u64::from(last) * per_round;
+        if complete && round > last {
+            return Ok(Some(format!(
+                "round {round} is past the {last} rounds of {} {} {}, whose {} results already make a complete round-robin of {teams} teams",
+                info.competition, info.season, info.stage, rows.rows.len()
+            )));
+        }
+        Ok(None)
     }
 
     /// The season's teams, as first spelled (empty for an unknown season).

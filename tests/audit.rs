@@ -282,7 +282,9 @@ fn audit_finds_nothing_in_1984_and_each_crafted_problem_once() {
             round,
             "--date",
             date,
+            // Crafted problems, recorded deliberately.
             "--new-team",
+            "--allow-outside-season",
             home,
             score,
             away,

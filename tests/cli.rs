@@ -407,6 +407,7 @@ fn record_appends_once_and_refuses_a_different_score() {
     env.import_seed();
     let args = [
         "record",
+        "--allow-outside-season",
         "--competition",
         "copa peru",
         "--season",
@@ -431,7 +432,7 @@ fn record_appends_once_and_refuses_a_different_score() {
     assert!(env.ok(&args).contains("already recorded; nothing appended"));
     assert_eq!(env.head(), head);
     let mut other = args;
-    other[10] = "2-1";
+    other[11] = "2-1";
     let err = env.fails(2, &other);
     assert!(err.contains("already recorded as 1-1 (seq 24)"), "{err}");
     assert_eq!(env.head(), head);

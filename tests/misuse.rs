@@ -435,37 +435,6 @@ fn a_batched_import_that_fails_after_committing_says_so_with_exit_4() {
 }
 
 #[test]
-fn a_typo_in_a_team_name_is_refused_with_the_nearest_names() {
-    let env = Env::new();
-    env.import_seed();
-    let head = env.head();
-    let typo = common::record_args(
-        "6",
-        "1984-12-20",
-        "Los Espartanoss",
-        "1-0",
-        "Bella Esperanza",
-    );
-    let err = env.fails(2, &typo);
-    assert!(
-        err.contains("unknown team 'Los Espartanoss'")
-            && err.contains("'Los Espartanos'")
-            && err.contains("--new-team"),
-        "{err}"
-    );
-    assert!(!err.contains("note:"), "a note before a refusal: {err}");
-    assert_eq!(env.head(), head);
-    assert_eq!(env.table(&[]).len(), 6);
-    // Deliberately new: accepted, and said so after it was appended.
-    let mut new = typo.clone();
-    new.insert(1, "--new-team");
-    let out = env.run(&new);
-    assert!(out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("note: 'Los Espartanoss' is a new team"));
-    assert_eq!(env.table(&[]).len(), 7);
-}
-
-#[test]
 fn messages_say_what_happened() {
     let env = Env::new();
     env.import_seed();

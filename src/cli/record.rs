@@ -35,6 +35,10 @@ pub struct Args {
     /// Date played, YYYY-MM-DD.
     #[arg(long, value_parser = Date::parse_iso)]
     date: Date,
+    /// Record a date outside the season, or a round past a complete
+    /// round-robin, deliberately.
+    #[arg(long)]
+    allow_outside_season: bool,
     /// Accept a team the season does not have yet (without it, an unknown
     /// name is refused as a likely typo, with the nearest known names).
     #[arg(long)]
@@ -80,6 +84,18 @@ pub fn run(db: &Path, a: Args) -> Result<(), Error> {
             }
         }
     };
+    if !a.allow_outside_season {
+        let f = Filter {
+            competition: Some(a.competition.clone()),
+            season: Some(a.season.clone()),
+            stage: Some(stage.clone()),
+        };
+        if let Some(why) = archive.fixture_problem(&f, Some(a.round), a.date)? {
+            return Err(Error::Invalid(format!(
+                "{why}; pass --allow-outside-season to record it anyway"
+            )));
+        }
+    }
     let known = archive.season_teams(&a.competition, &a.season)?;
     let mut new = Vec::new();
     for (what, team) in [("home team", &a.home), ("away team", &a.away)] {

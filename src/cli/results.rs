@@ -14,6 +14,7 @@ Examples:
   scoreledger results
   scoreledger results --team 'los espartanos' --as-of 1984-12-09
   scoreledger results --round 2 --format json
+  scoreledger results --through-round 3
   scoreledger results --format csv > results.csv
 
 The id column is a short stable match id that correct, award, annul and history
@@ -35,9 +36,12 @@ pub struct Args {
     filter: FilterArgs,
     #[command(flatten)]
     when: super::WhenArgs,
-    /// Only results of rounds 1 to N.
+    /// Only results of round N.
     #[arg(long, value_name = "N")]
     round: Option<u32>,
+    /// Only results of rounds 1 to N.
+    #[arg(long, value_name = "N", conflicts_with = "round")]
+    through_round: Option<u32>,
     /// Only matches of this team (home or away).
     #[arg(long)]
     team: Option<String>,
@@ -51,6 +55,7 @@ pub fn run(db: &Path, a: Args) -> Result<(), Error> {
         filter: a.filter.filter(),
         as_of: a.when.as_of,
         round: a.round,
+        through_round: a.through_round,
         team: a.team,
         known_at: a.when.known_at,
     };

@@ -38,7 +38,7 @@ pub struct Args {
     /// Only results played on or before this date (YYYY-MM-DD).
     #[arg(long, value_parser = Date::parse_iso, conflicts_with = "round")]
     as_of: Option<Date>,
-    /// Only results of rounds 1 to N.
+    /// The table after round N: the results of rounds 1 to N, whenever played.
     #[arg(long, value_name = "N")]
     round: Option<u32>,
     /// As the archive stood after event SEQ, or at an RFC 3339 instant.

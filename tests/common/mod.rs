@@ -9,7 +9,9 @@ use serde_json::Value;
 
 pub const SEED: &str = include_str!("../data/1984-copa-peru.txt");
 
-/// `record` arguments for a 1984 Copa Perú result.
+/// `record` arguments for a 1984 Copa Perú result. The seed's stage is a
+/// complete round-robin of 5 rounds: a later round is recorded deliberately
+/// (`--allow-outside-season`).
 pub fn record_args<'a>(
     round: &'a str,
     date: &'a str,
@@ -17,7 +19,7 @@ pub fn record_args<'a>(
     score: &'a str,
     away: &'a str,
 ) -> Vec<&'a str> {
-    vec![
+    let mut args = vec![
         "record",
         "--competition",
         "Copa Perú",
@@ -30,7 +32,11 @@ pub fn record_args<'a>(
         home,
         score,
         away,
-    ]
+    ];
+    if round.parse::<u32>().is_ok_and(|r| r > 5) {
+        args.insert(1, "--allow-outside-season");
+    }
+    args
 }
 
 pub struct Env {

@@ -1,0 +1,126 @@
+//! A statistician's first hour: typos caught, names found, rules by era,
+//! help that teaches, and output that says what it did.
+
+mod common;
+
+use common::Env;
+
+#[test]
+fn a_typo_in_a_team_name_is_refused_with_the_nearest_names() {
+    let env = Env::new();
+    env.import_seed();
+    let head = env.head();
+    let typo = common::record_args(
+        "6",
+        "1984-12-20",
+        "Los Espartanoss",
+        "1-0",
+        "Bella Esperanza",
+    );
+    let err = env.fails(2, &typo);
+    assert!(
+        err.contains("unknown team 'Los Espartanoss'")
+            && err.contains("'Los Espartanos'")
+            && err.contains("--new-team"),
+        "{err}"
+    );
+    assert!(!err.contains("note:"), "a note before a refusal: {err}");
+    assert_eq!(env.head(), head);
+    assert_eq!(env.table(&[]).len(), 6);
+    // Deliberately new: accepted, and said so after it was appended.
+    let mut new = typo.clone();
+    new.insert(1, "--new-team");
+    let out = env.run(&new);
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("note: 'Los Espartanoss' is a new team"));
+    assert_eq!(env.table(&[]).len(), 7);
+}
+
+#[test]
+fn results_round_n_is_round_n_and_through_round_is_1_to_n() {
+    let env = Env::new();
+    env.import_seed();
+    let rounds = |args: &[&str]| -> Vec<u64> {
+        let mut all = vec!["results", "--format", "json"];
+        all.extend_from_slice(args);
+        env.json(&all)
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["round"].as_u64().unwrap())
+            .collect()
+    };
+    let r3 = rounds(&["--round", "3"]);
+    assert_eq!(r3, vec![3, 3, 3]);
+    let t3 = rounds(&["--through-round", "3"]);
+    assert_eq!(t3.len(), 9);
+    assert!(t3.iter().all(|r| (1..=3).contains(r)));
+    let help = env.ok(&["standings", "--help"]);
+    assert!(help.contains("after round N"), "{help}");
+}
+
+#[test]
+fn impossible_fixtures_are_refused_unless_meant() {
+    let env = Env::new();
+    env.import_seed();
+    let head = env.head();
+    let err = env.fails(
+        2,
+        &[
+            "record",
+            "--competition",
+            "Copa Perú",
+            "--season",
+            "1984",
+            "--round",
+            "5",
+            "--date",
+            "2030-01-01",
+            "Los Espartanos",
+            "1-0",
+            "Bella Esperanza",
+        ],
+    );
+    assert!(
+        err.contains("2030-01-01 is outside season 1984 (1984-01-01 to 1985-01-31)")
+            && err.contains("--allow-outside-season"),
+        "{err}"
+    );
+    let err = env.fails(
+        2,
+        &[
+            "record",
+            "--competition",
+            "Copa Perú",
+            "--season",
+            "1984",
+            "--round",
+            "6",
+            "--date",
+            "1984-12-20",
+            "Los Espartanos",
+            "1-0",
+            "Bella Esperanza",
+        ],
+    );
+    assert!(
+        err.contains("round 6 is past the 5 rounds") && err.contains("round-robin of 6 teams"),
+        "{err}"
+    );
+    assert_eq!(env.head(), head);
+    env.ok(&[
+        "record",
+        "--allow-outside-season",
+        "--competition",
+        "Copa Perú",
+        "--season",
+        "1984",
+        "--round",
+        "6",
+        "--date",
+        "1984-12-20",
+        "Los Espartanos",
+        "1-0",
+        "Bella Esperanza",
+    ]);
+}

@@ -88,15 +88,80 @@ impl Interner {
     }
 }
 
+/// What a name given by a user selects among known names.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Pick {
+    /// The same name (folded).
+    Exact(String),
+    /// The one name that `wanted` begins a word of, or else is part of.
+    Unique(String),
+    /// Several names fit; the better first (a name that begins with it, then shorter ones).
+    Ambiguous(Vec<String>),
+    None,
+}
+
+/// Picks the name `wanted` means among `candidates`: the same name folded;
+/// else the only one in which it begins a word (`premier league` finds
+/// `English Premier League`); else the only one that contains it.
+pub fn pick(wanted: &str, candidates: &[String]) -> Pick {
+    let w = fold(wanted);
+    let mut distinct: Vec<(String, &String)> = Vec::new();
+    for c in candidates {
+        let f = fold(c);
+        if !distinct.iter().any(|(g, _)| *g == f) {
+            distinct.push((f, c));
+        }
+    }
+    if let Some((_, c)) = distinct.iter().find(|(f, _)| *f == w) {
+        return Pick::Exact((*c).clone());
+    }
+    if w.is_empty() {
+        return Pick::None;
+    }
+    let word_prefix = |f: &str| {
+        f.starts_with(&w)
+            || f.match_indices(' ')
+                .any(|(i, _)| f[i + 1..].starts_with(&w))
+    };
+    for fits in [&word_prefix as &dyn Fn(&str) -> bool, &|f: &str| {
+        f.contains(&w)
+    }] {
+        let mut found: Vec<(&String, &String)> = distinct
+            .iter()
+            .filter(|(f, _)| fits(f))
+            .map(|(f, c)| (f, *c))
+            .collect();
+        match found.len() {
+            0 => continue,
+            1 => return Pick::Unique(found[0].1.clone()),
+            _ => {
+                found.sort_by_key(|(f, _)| (!f.starts_with(&w), f.len(), (*f).clone()));
+                return Pick::Ambiguous(found.into_iter().map(|(_, c)| c.clone()).collect());
+            }
+        }
+    }
+    Pick::None
+}
+
 /// Up to `n` of `candidates` closest to `wanted` (edit distance between
 /// folded names), closest first; only those within about a third of the
 /// name's length.
 pub fn nearest<'a>(wanted: &str, candidates: &'a [String], n: usize) -> Vec<&'a str> {
     let w = fold(wanted);
     let bound = (w.chars().count() / 3).max(2);
+    // The distance to the whole name, or to its end from any word on
+    // (`Espartanoz` is one letter from `Los Espartanos`).
+    let distance = |c: &str| {
+        let f = fold(c);
+        std::iter::once(0)
+            .chain(f.match_indices(' ').map(|(i, _)| i + 1))
+            .map(|i| strsim::levenshtein(&w, &f[i..]))
+            .min()
+            .unwrap_or(usize::MAX)
+    };
     let mut scored: Vec<(usize, &str)> = candidates
         .iter()
-        .map(|c| (strsim::levenshtein(&w, &fold(c)), c.as_str()))
+        .map(|c| (distance(c), c.as_str()))
         .filter(|(d, _)| *d <= bound)
         .collect();
     scored.sort();
@@ -183,6 +248,45 @@ mod tests {
         }
         // Only a combining mark: nothing is left to compare.
         assert!(problem("team", "\u{301}").unwrap().contains("no letters"));
+    }
+
+    fn check_pick(wanted: &str, expect: Pick) {
+        let known: Vec<String> = [
+            "English Premier League",
+            "English League",
+            "Copa Perú",
+            "Arsenal",
+            "Arsenal de Sarandí",
+            "Manchester City",
+            "Manchester United",
+        ]
+        .map(String::from)
+        .to_vec();
+        assert_eq!(pick(wanted, &known), expect, "{wanted}");
+    }
+
+    #[test]
+    fn names_are_picked_by_word_prefix_then_substring() {
+        check_pick("copa peru", Pick::Exact("Copa Perú".into()));
+        check_pick(
+            "premier league",
+            Pick::Unique("English Premier League".into()),
+        );
+        check_pick("arsenal", Pick::Exact("Arsenal".into()));
+        check_pick("sarandi", Pick::Unique("Arsenal de Sarandí".into()));
+        check_pick(
+            "chester",
+            Pick::Ambiguous(vec!["Manchester City".into(), "Manchester United".into()]),
+        );
+        check_pick(
+            "english",
+            Pick::Ambiguous(vec![
+                "English League".into(),
+                "English Premier League".into(),
+            ]),
+        );
+        check_pick("united", Pick::Unique("Manchester United".into()));
+        check_pick("bayern", Pick::None);
     }
 
     #[test]

@@ -152,6 +152,36 @@ pub struct ResultsQuery {
     pub known_at: Option<KnownAt>,
 }
 
+/// The name a user's `wanted` picks among `known` (names::pick), or an
+/// error that lists the choices (the likely ones first).
+pub fn pick_name(what: &str, wanted: &str, known: &[String]) -> Result<String> {
+    match names::pick(wanted, known) {
+        names::Pick::Exact(n) | names::Pick::Unique(n) => Ok(n),
+        names::Pick::Ambiguous(list) => {
+            let more = list.len().saturating_sub(MAX_CHOICES);
+            let mut shown: Vec<String> = list.into_iter().take(MAX_CHOICES).collect();
+            if more > 0 {
+                shown.push(format!("and {more} more"));
+            }
+            Err(Error::Invalid(format!(
+                "{what} '{wanted}' is ambiguous: it could be {}; give more of the name",
+                shown.join(", ")
+            )))
+        }
+        names::Pick::None => {
+            let near = names::nearest(wanted, known, 3);
+            let hint = match near.is_empty() {
+                true => String::new(),
+                false => format!(" (did you mean {}?)", near.join(", ")),
+            };
+            Err(Error::NotFound(format!(
+                "unknown {what} '{wanted}'{hint}; known: {}",
+                choices(known.to_vec())
+            )))
+        }
+    }
+}
+
 /// At most this many choices are listed in an error.
 const MAX_CHOICES: usize = 25;
 
@@ -256,29 +286,9 @@ impl Archive {
         ];
         for (what, wanted, get) in fields {
             let Some(wanted) = wanted else { continue };
-            let keep: Vec<StageInfo> = stages
-                .iter()
-                .filter(|s| names::same(get(s), wanted))
-                .cloned()
-                .collect();
-            if keep.is_empty() {
-                let want = names::fold(wanted);
-                let close: Vec<String> = stages
-                    .iter()
-                    .map(|s| get(s).to_string())
-                    .filter(|k| names::fold(k).starts_with(&want))
-                    .collect();
-                let hint = if close.is_empty() {
-                    String::new()
-                } else {
-                    format!(" (did you mean {}?)", choices(close))
-                };
-                let known = choices(stages.iter().map(|s| get(s).to_string()).collect());
-                return Err(Error::NotFound(format!(
-                    "unknown {what} '{wanted}'{hint}; known: {known}"
-                )));
-            }
-            stages = keep;
+            let known: Vec<String> = stages.iter().map(|s| get(s).to_string()).collect();
+            let chosen = pick_name(what, wanted, &known)?;
+            stages.retain(|s| names::same(get(s), &chosen));
         }
         Ok(stages)
     }
@@ -356,21 +366,15 @@ impl Archive {
         let k = self.resolve_known_at(q.known_at)?;
         let stages = self.matching_stages(&q.filter, k)?;
         let mut out = Vec::new();
-        // With --team: the folded name wanted, whether any match has it, and the teams seen (for the error).
-        let want = q.team.as_deref().map(names::fold);
-        let mut found = false;
-        let mut teams_seen: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
+        let team = match &q.team {
+            Some(t) => Some(names::fold(&self.pick_team(&stages, k, t)?)),
+            None => None,
+        };
         for info in &stages {
             for rec in StageRows::read(&self.store, &info.stage_key)?.records(&self.store, k)? {
                 let m = &rec.result;
-                if let Some(w) = &want {
-                    let plays = names::fold(&m.home) == *w || names::fold(&m.away) == *w;
-                    found |= plays;
-                    if !found {
-                        teams_seen.insert(m.home.clone());
-                        teams_seen.insert(m.away.clone());
-                    }
-                    if !plays {
+                if let Some(w) = &team {
+                    if names::fold(&m.home) != *w && names::fold(&m.away) != *w {
                         continue;
                     }
                 }
@@ -388,13 +392,24 @@ impl Archive {
                 });
             }
         }
-        if let (Some(t), false) = (&q.team, found) {
-            return Err(Error::NotFound(format!(
-                "unknown team '{t}'; known: {}",
-                choices(teams_seen.into_iter().collect())
-            )));
-        }
         Ok(out)
+    }
+
+    /// The team a user's name picks among the teams of `stages` known at `k`.
+    pub fn pick_team(&self, stages: &[StageInfo], k: u64, wanted: &str) -> Result<String> {
+        let mut known: Vec<String> = Vec::new();
+        for info in stages {
+            let rows = StageRows::read(&self.store, &info.stage_key)?;
+            for r in rows.rows.iter().filter(|r| r.seq <= k) {
+                for t in [r.home, r.away] {
+                    let name = rows.team(t).unwrap_or_default();
+                    if !known.iter().any(|n| n == name) {
+                        known.push(name.to_string());
+                    }
+                }
+            }
+        }
+        pick_name("team", wanted, &known)
     }
 
     /// The latest season facts of a competition season, if any.

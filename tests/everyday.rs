@@ -124,3 +124,28 @@ fn impossible_fixtures_are_refused_unless_meant() {
         "Bella Esperanza",
     ]);
 }
+
+#[test]
+fn names_are_found_by_a_word_or_a_part_of_them() {
+    let env = Env::new();
+    env.import_seed();
+    // A word of the name, or a part of it, when only one name fits.
+    let v = env.json(&["standings", "--competition", "peru", "--format", "json"]);
+    assert_eq!(v["competition"], "Copa Perú");
+    let out = env.run(&["results", "--team", "espartanos", "--format", "json"]);
+    assert!(out.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "team: Los Espartanos\n"
+    );
+    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(rows.as_array().unwrap().len(), 5);
+    let v = env.json(&["results", "--team", "tacn", "--format", "json"]);
+    assert_eq!(v.as_array().unwrap().len(), 5);
+    // Several fit: refused, the likely ones first.
+    let err = env.fails(2, &["results", "--team", "es"]);
+    assert!(err.contains("team 'es' is ambiguous: it could be"), "{err}");
+    // None fits: the nearest are suggested.
+    let err = env.fails(2, &["results", "--team", "Espartanoz"]);
+    assert!(err.contains("did you mean Los Espartanos"), "{err}");
+}

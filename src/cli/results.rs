@@ -60,6 +60,14 @@ pub fn run(db: &Path, a: Args) -> Result<(), Error> {
         known_at: a.when.known_at,
     };
     let rows = archive.results(&q)?;
+    if let Some(t) = &q.team {
+        let k = archive.resolve_known_at(q.known_at)?;
+        let stages = archive.matching_stages(&q.filter, k)?;
+        let chosen = archive.pick_team(&stages, k, t)?;
+        if !scoreledger::names::same(&chosen, t) {
+            eprintln!("team: {chosen}");
+        }
+    }
     let text = match a.format {
         Format::Json => {
             let arr: Vec<_> = rows

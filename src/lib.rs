@@ -71,6 +71,7 @@ pub mod event;
 pub mod import;
 pub mod keys;
 pub mod limits;
+pub mod listing;
 pub mod merkle;
 pub mod names;
 pub mod packed;

@@ -149,3 +149,35 @@ fn names_are_found_by_a_word_or_a_part_of_them() {
     let err = env.fails(2, &["results", "--team", "Espartanoz"]);
     assert!(err.contains("did you mean Los Espartanos"), "{err}");
 }
+
+#[test]
+fn list_says_what_the_archive_holds() {
+    let env = Env::new();
+    env.import_seed();
+    let page = env.file("1985.txt", common::SEED);
+    env.ok(&["import", page.to_str().unwrap(), "--season", "1985"]);
+    assert_eq!(
+        env.ok(&["list", "competitions"]),
+        "competition  matches  first       last\nCopa Perú         30  1984-12-02  1984-12-16\n"
+    );
+    let seasons = env.json(&["list", "seasons", "--format", "json"]);
+    let seasons = seasons.as_array().unwrap();
+    assert_eq!(seasons.len(), 2);
+    assert_eq!(
+        (
+            seasons[1]["season"].as_str(),
+            seasons[1]["matches"].as_u64()
+        ),
+        (Some("1985"), Some(15))
+    );
+    let stages = env.json(&["list", "stages", "--season", "1984", "--format", "json"]);
+    assert_eq!(stages[0]["stage"], "Final stage");
+    let teams = env.json(&["list", "teams", "--season", "1984", "--format", "json"]);
+    let teams = teams.as_array().unwrap();
+    assert_eq!(teams.len(), 6);
+    assert!(teams.iter().all(|t| t["matches"] == 5));
+    assert_eq!(teams[0]["team"], "Alianza Atlético");
+    // As known before the second season was imported.
+    let before = env.json(&["list", "seasons", "--known-at", "23", "--format", "json"]);
+    assert_eq!(before.as_array().unwrap().len(), 1);
+}

@@ -13,6 +13,7 @@ mod export;
 mod head;
 mod history;
 mod import;
+mod list;
 mod log;
 mod output;
 mod prove;
@@ -84,6 +85,7 @@ enum Command {
     Rename(rename::Args),
     Standings(standings::Args),
     Results(results::Args),
+    List(list::Args),
     History(history::Args),
     Chart(chart::Args),
     Report(report::Args),
@@ -258,6 +260,7 @@ pub fn main() -> i32 {
         Command::Rename(a) => rename::run(&cli.db, a),
         Command::Standings(a) => standings::run(&cli.db, a),
         Command::Results(a) => results::run(&cli.db, a),
+        Command::List(a) => list::run(&cli.db, a),
         Command::History(a) => history::run(&cli.db, a),
         Command::Chart(a) => chart::run(&cli.db, a),
         Command::Report(a) => report::run(&cli.db, a),

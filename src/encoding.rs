@@ -74,11 +74,37 @@ pub fn encode_value<T: Serialize>(value: &T) -> Vec<u8> {
 /// Decodes a value, refusing trailing bytes.
 pub fn decode_value<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, String> {
     let (value, used) =
-        bincode::serde::decode_from_slice(bytes, decode_config()).map_err(|e| e.to_string())?;
+        bincode::serde::decode_from_slice(bytes, decode_config()).map_err(|e| say(&e))?;
     if used != bytes.len() {
-        return Err(format!("{} trailing bytes", bytes.len() - used));
+        return Err(format!("{} bytes follow the value", bytes.len() - used));
     }
     Ok(value)
+}
+
+/// A decoding failure as one sentence (bincode's own text names its types).
+fn say(e: &bincode::error::DecodeError) -> String {
+    use bincode::error::DecodeError as D;
+    match e {
+        D::UnexpectedEnd { additional } => {
+            format!("the bytes end {additional} byte(s) too early")
+        }
+        D::LimitExceeded => "a length is larger than anything the archive writes".into(),
+        D::Utf8 { .. } => "a text is not valid UTF-8".into(),
+        D::UnexpectedVariant { found, .. } => format!("an unknown kind number {found}"),
+        D::InvalidBooleanValue(b) => format!("{b} where a yes/no byte belongs"),
+        D::InvalidCharEncoding(_) => "a character is not valid".into(),
+        D::OutsideUsizeRange(n) => format!("a length of {n} is out of range"),
+        D::OtherString(m) => match m
+            .strip_prefix("invalid value: integer `")
+            .and_then(|r| r.split_once('`'))
+        {
+            Some((n, rest)) if rest.contains("variant index") => {
+                format!("an unknown kind number {n}")
+            }
+            _ => format!("the bytes do not make a value here ({m})"),
+        },
+        _ => "the bytes are not a value of this kind".into(),
+    }
 }
 
 /// A stored envelope, split but not yet checked.
@@ -147,4 +173,29 @@ pub fn split_envelope(bytes: &[u8]) -> Result<RawEnvelope<'_>, String> {
         hash: hash_at(49),
         event_bytes: &bytes[ENVELOPE_HEADER_LEN..],
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::date::Date;
+    use crate::event::MatchResult;
+
+    #[test]
+    fn decoding_failures_are_sentences() {
+        let d = Date::from_ymd(1984, 12, 2).unwrap();
+        let e = Event::MatchResult(MatchResult::new("C", "S", "X", None, d, "A", 1, 0, "B"));
+        let bytes = encode_event(&e);
+        let cut = decode_event(&bytes[..bytes.len() - 3]).unwrap_err();
+        assert!(
+            cut.starts_with("the bytes end") && !cut.contains('{'),
+            "{cut}"
+        );
+        let mut long = bytes.clone();
+        long.push(0);
+        assert_eq!(decode_event(&long).unwrap_err(), "1 bytes follow the value");
+        let mut bad = bytes;
+        bad[0] = 42;
+        assert_eq!(decode_event(&bad).unwrap_err(), "an unknown kind number 42");
+    }
 }

@@ -144,8 +144,14 @@ fn a_second_process_is_told_the_archive_is_in_use() {
     // And --wait gives up.
     let _held = scoreledger::Archive::open(&env.db()).unwrap();
     let started = Instant::now();
-    env.fails(3, &["--wait", "0.3", "head"]);
+    let err = env.fails(3, &["--wait", "0.3", "head"]);
     assert!(started.elapsed() >= Duration::from_millis(300));
+    assert!(
+        err.contains("still in use")
+            && err.contains("after waiting 0.3 s")
+            && !err.contains("pass --wait"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -190,7 +196,7 @@ fn every_bad_input_gets_one_line_and_leaves_head_unchanged() {
         ("csv: a score beyond u16", eng.replace(",3,6,1,1", ",300000,6,1,1"), vec![], ":2: hgoal '300000' is out of range"),
         ("csv: a team against itself", eng.replace("Bolton,Derby", "Derby,Derby"), vec![], ":2: a team cannot play itself"),
         ("csv: 31 November", intl.replace("1872-11-30", "1872-11-31"), vec![], ":2: impossible date"),
-        ("csv: a short row", intl.replace(",FALSE", ""), vec![], ":2: not a CSV row"),
+        ("csv: a short row", intl.replace(",FALSE", ""), vec![], ":2: this row has 8 fields; the header has 9"),
         ("json: not JSON", "{\"name\": \"World Cup 2018\", \"matches\": [".to_string(), vec![], "not valid JSON"),
         ("json: no season in the name", "{\"name\": \"World Cup\", \"matches\": []}".to_string(), vec![], "cannot read a season"),
         ("txt: a broken score", "= League 2019/20\n[Fri Aug/9]\n  Liverpool 4-x Norwich\n".to_string(), vec![], ":3: cannot read"),

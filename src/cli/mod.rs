@@ -202,6 +202,15 @@ fn open_with(
             Err(Error::Busy { .. }) if std::time::Instant::now() < deadline => {
                 std::thread::sleep(std::time::Duration::from_millis(50));
             }
+            Err(Error::Busy { path }) if !wait.is_zero() => {
+                return Err(Error::Store {
+                    msg: format!(
+                        "still in use by another scoreledger process after waiting {} s; try again later, or a longer --wait",
+                        wait.as_secs_f64()
+                    ),
+                    path,
+                })
+            }
             other => return other,
         }
     }

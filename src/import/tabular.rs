@@ -50,6 +50,19 @@ impl Columns {
     }
 }
 
+/// A CSV reading failure as one sentence (the csv crate's own text names
+/// records and bytes).
+fn csv_says(e: &csv::Error) -> String {
+    match e.kind() {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => format!("this row has {len} fields; the header has {expected_len}"),
+        csv::ErrorKind::Utf8 { .. } => "this row is not valid UTF-8".into(),
+        csv::ErrorKind::Io(io) => format!("cannot be read: {io}"),
+        _ => "this row is not a CSV row".into(),
+    }
+}
+
 /// The records of a CSV text with their line numbers, read as needed.
 type Records<'a> = Box<dyn Iterator<Item = Result<(usize, csv::StringRecord)>> + Send + 'a>;
 
@@ -61,13 +74,13 @@ fn records(text: &str) -> Result<(Columns, Records<'_>)> {
         .from_reader(text.as_bytes());
     let headers = rdr
         .headers()
-        .map_err(|e| err(1, format!("cannot read the header: {e}")))?
+        .map_err(|e| err(1, format!("cannot read the header: {}", csv_says(&e))))?
         .clone();
     let cols = Columns::new(&headers)?;
     let rows = rdr.into_records().map(|r| {
         let r = r.map_err(|e| {
             let line = e.position().map(|p| p.line() as usize).unwrap_or(0);
-            err(line, format!("not a CSV row: {e}"))
+            err(line, csv_says(&e))
         })?;
         let line = r.position().map(|p| p.line() as usize).unwrap_or(0);
         Ok((line, r))

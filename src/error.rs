@@ -13,6 +13,8 @@ pub enum ErrorKind {
     Storage,
     /// Part of a batched import was written before it failed.
     Partial,
+    /// Stopped when asked.
+    Interrupted,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -42,6 +44,13 @@ pub enum Error {
         committed: usize,
         head: u64,
         source: Box<Error>,
+    },
+    /// An import stopped when asked (Ctrl-C), at a batch boundary.
+    #[error("interrupted: {committed} events committed ({done} of {total} read); run the same import again to finish")]
+    Interrupted {
+        committed: usize,
+        done: usize,
+        total: usize,
     },
     /// Verification failed at this event.
     #[error("seq {seq}: {msg}")]
@@ -77,6 +86,7 @@ impl Error {
             }
             Error::Rejected { source, .. } => source.kind(),
             Error::Partial { .. } => ErrorKind::Partial,
+            Error::Interrupted { .. } => ErrorKind::Interrupted,
             Error::Corrupt { .. } | Error::Mismatch { .. } | Error::Failed(_) => {
                 ErrorKind::Integrity
             }

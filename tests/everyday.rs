@@ -181,3 +181,77 @@ fn list_says_what_the_archive_holds() {
     let before = env.json(&["list", "seasons", "--known-at", "23", "--format", "json"]);
     assert_eq!(before.as_array().unwrap().len(), 1);
 }
+
+#[test]
+fn ctrl_c_stops_an_import_between_batches_and_says_so() {
+    use std::process::{Command, Stdio};
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/intl_results_1872_1974.csv");
+    let bin = assert_cmd::cargo::cargo_bin("scoreledger");
+    let probe = Env::new();
+    let started = std::time::Instant::now();
+    probe.ok(&["import", file.to_str().unwrap(), "--batch", "200"]);
+    let span = started.elapsed().as_millis() as u64;
+    let total: u64 = probe
+        .head()
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    // A third, then half of the way in; one of them lands while batches are committed.
+    for ms in [span / 3, span / 2, span * 2 / 3] {
+        let env = Env::new();
+        env.import_seed();
+        let child = Command::new(&bin)
+            .env("SCORELEDGER_DB", env.db())
+            .args(["import", file.to_str().unwrap(), "--batch", "200"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(ms));
+        let _ = Command::new("kill")
+            .args(["-INT", &child.id().to_string()])
+            .status();
+        let out = child.wait_with_output().unwrap();
+        if out.status.code() == Some(0) {
+            continue;
+        }
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(130), "{err}");
+        let line = err.lines().last().unwrap();
+        assert!(
+            line.starts_with("error: interrupted: ")
+                && line.ends_with("run the same import again to finish"),
+            "{err}"
+        );
+        let committed: u64 = line["error: interrupted: ".len()..]
+            .split_whitespace()
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        let head: u64 = env
+            .head()
+            .split_whitespace()
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert_eq!(head, 23 + committed, "{err}");
+        env.ok(&["verify"]);
+        env.ok(&["import", file.to_str().unwrap(), "--batch", "200"]);
+        assert_eq!(
+            env.head()
+                .split_whitespace()
+                .next()
+                .unwrap()
+                .parse::<u64>()
+                .unwrap(),
+            23 + total
+        );
+        return;
+    }
+    panic!("the import always finished before Ctrl-C ({span} ms)");
+}

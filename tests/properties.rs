@@ -574,7 +574,7 @@ proptest! {
             .map(|e| serde_json::to_string(&e.unwrap()).unwrap() + "\n")
             .collect();
         let (_d2, mut b) = archive();
-        scoreledger::import::jsonl::import(&mut b, &jsonl, None, 1000, &mut |_, _| {}).unwrap();
+        scoreledger::import::jsonl::import(&mut b, &jsonl, None, 1000, &mut |_, _| true).unwrap();
         prop_assert_eq!(a.head().unwrap(), b.head().unwrap());
         prop_assert_eq!(b.verify().unwrap().events, accepted);
     }

@@ -1,8 +1,10 @@
 //! `scoreledger import FILE`
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
-use indicatif::{ProgressBar, ProgressStyle};
+use indicatif::{ProgressBar, ProgressState, ProgressStyle};
 use scoreledger::import::{self, wiki, Format};
 use scoreledger::Error;
 
@@ -46,6 +48,20 @@ pub struct Args {
     #[arg(long, value_name = "N", default_value_t = 2000,
           value_parser = clap::value_parser!(u32).range(1..=scoreledger::limits::MAX_BATCH as i64))]
     batch: u32,
+}
+
+/// Ctrl-C (or SIGTERM, SIGHUP) asks the import to stop after the batch it
+/// is committing; a second one ends the process at once (a commit is all or
+/// nothing either way).
+fn stop_on_signal() -> Arc<AtomicBool> {
+    let stop = Arc::new(AtomicBool::new(false));
+    let flag = stop.clone();
+    let _ = ctrlc::set_handler(move || {
+        if flag.swap(true, Ordering::SeqCst) {
+            std::process::exit(130);
+        }
+    });
+    stop
 }
 
 fn with_file(file: &Path, e: Error) -> Error {
@@ -112,15 +128,29 @@ pub fn run(db: &Path, a: Args) -> Result<(), Error> {
     let bar = ProgressBar::new(0);
     bar.set_style(
         ProgressStyle::with_template(
-            "{spinner} importing {pos}/{len} events [{bar:40}] {per_sec}, {eta} left",
+            "{spinner} importing {pos}/{len} events [{bar:40}] {rate}, {eta} left",
         )
+        .map(|s| {
+            s.with_key(
+                "rate",
+                |state: &ProgressState, w: &mut dyn std::fmt::Write| {
+                    let _ = write!(
+                        w,
+                        "{} events/s",
+                        super::render::thousands(state.per_sec().round() as u64)
+                    );
+                },
+            )
+        })
         .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
+    let stop = stop_on_signal();
     let mut progress = |done: usize, total: usize| {
         if total > 2000 {
             bar.set_length(total as u64);
             bar.set_position(done as u64);
         }
+        !stop.load(Ordering::SeqCst)
     };
     let batch = if format == Format::Page {
         usize::MAX

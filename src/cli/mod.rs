@@ -156,6 +156,7 @@ pub fn exit_code(e: &Error) -> i32 {
         ErrorKind::Input => 2,
         ErrorKind::Storage => 3,
         ErrorKind::Partial => 4,
+        ErrorKind::Interrupted => 130,
     }
 }
 

@@ -44,7 +44,7 @@ pub fn write(
     eprintln!(
         "wrote {what} to {} ({} bytes)",
         path.display(),
-        group_digits(text.len())
+        super::render::thousands(text.len() as u64)
     );
     Ok(())
 }
@@ -84,17 +84,4 @@ fn checked_target(db: &Path, path: &Path, force: bool) -> Result<PathBuf, Error>
         }
     }
     Ok(target)
-}
-
-/// 12345 -> "12,345".
-fn group_digits(n: usize) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }

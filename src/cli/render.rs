@@ -50,6 +50,19 @@ pub fn table(headers: &[(&str, Align)], rows: &[Vec<String>]) -> String {
 
 pub use scoreledger::report::signed;
 
+/// 12345 -> "12,345".
+pub fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// Writes CSV rows (header first) to a string.
 pub fn csv(headers: &[&str], rows: &[Vec<String>]) -> Result<String, scoreledger::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());

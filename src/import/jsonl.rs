@@ -69,7 +69,7 @@ pub fn import(
     text: &str,
     file: Option<&Path>,
     batch: usize,
-    progress: &mut dyn FnMut(usize, usize),
+    progress: &mut dyn FnMut(usize, usize) -> bool,
 ) -> Result<ImportReport> {
     let lines = parse(text, file)?;
     check(archive, &lines, file)?;
@@ -95,7 +95,9 @@ pub fn import(
         })?;
         out.add(&report);
         i = j;
-        progress(i, total);
+        if !progress(i, total) && i < total {
+            return Err(crate::import::interrupted(&out, i, total));
+        }
     }
     Ok(out)
 }

@@ -278,7 +278,7 @@ pub fn append_parsed(
         file,
         recorded_at,
         usize::MAX,
-        &mut |_, _| {},
+        &mut |_, _| true,
     )
 }
 
@@ -286,14 +286,15 @@ pub fn append_parsed(
 /// durable on its own (so a large import can be interrupted and re-run: what
 /// was committed is skipped as already present). The next batch is read on
 /// a second thread while one is appended. `progress(done, total)` is called
-/// after each batch.
+/// after each batch; when it returns false the import stops there with
+/// [`Error::Interrupted`].
 pub fn append_in_batches<'a>(
     archive: &mut Archive,
     events: impl Into<Stream<'a>>,
     file: Option<&Path>,
     recorded_at: Timestamp,
     batch: usize,
-    progress: &mut dyn FnMut(usize, usize),
+    progress: &mut dyn FnMut(usize, usize) -> bool,
 ) -> Result<ImportReport> {
     let stream = events.into();
     let total = stream.total;
@@ -333,10 +334,21 @@ pub fn append_in_batches<'a>(
             })?;
             out.add(&report);
             offset += n;
-            progress(offset, total);
+            if !progress(offset, total) && offset < total {
+                return Err(interrupted(&out, offset, total));
+            }
         }
         Ok(out)
     })
+}
+
+/// The import stopped when asked, after `done` of `total` events.
+pub fn interrupted(out: &ImportReport, done: usize, total: usize) -> Error {
+    Error::Interrupted {
+        committed: out.appended_total(),
+        done,
+        total,
+    }
 }
 
 /// An error after `done` committed some events is [`Error::Partial`].

@@ -65,6 +65,45 @@ pub fn season_window(season: &str) -> Option<(Date, Date)> {
     Some((Date::from_ymd(y1, 7, 1)?, Date::from_ymd(y2, 8, 31)?))
 }
 
+/// Seasons missing from a competition between its first and last: where
+/// consecutive seasons (by their first year) are more than a year apart.
+fn missing_seasons(stages: &[StageInfo]) -> Vec<Problem> {
+    let mut by_comp: BTreeMap<String, (String, BTreeMap<i32, String>)> = BTreeMap::new();
+    for info in stages {
+        let Some((from, _)) = season_window(&info.season) else {
+            continue;
+        };
+        by_comp
+            .entry(names::fold(&info.competition))
+            .or_insert_with(|| (info.competition.clone(), BTreeMap::new()))
+            .1
+            .insert(from.year(), info.season.clone());
+    }
+    let mut out = Vec::new();
+    for (competition, years) in by_comp.into_values() {
+        let list: Vec<(&i32, &String)> = years.iter().collect();
+        for pair in list.windows(2) {
+            let ((y1, s1), (y2, s2)) = (pair[0], pair[1]);
+            if y2 - y1 > 1 {
+                let gap = y2 - y1 - 1;
+                out.push(Problem {
+                    check: "missing-season",
+                    competition: competition.clone(),
+                    season: s2.clone(),
+                    stage: None,
+                    match_id: None,
+                    seq: None,
+                    message: format!(
+                        "{gap} season{} missing between {s1} and {s2}",
+                        if gap == 1 { " is" } else { "s are" }
+                    ),
+                });
+            }
+        }
+    }
+    out
+}
+
 impl Archive {
     /// Runs every plausibility check over the selected stages, as the archive
     /// stands now. Each problem is reported once.
@@ -248,6 +287,7 @@ impl Archive {
                 });
             }
         }
+        out.extend(missing_seasons(&stages));
         Ok(out)
     }
 }

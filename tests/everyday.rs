@@ -255,3 +255,38 @@ fn ctrl_c_stops_an_import_between_batches_and_says_so() {
     }
     panic!("the import always finished before Ctrl-C ({span} ms)");
 }
+
+#[test]
+fn audit_names_the_seasons_missing_from_a_competition() {
+    let env = Env::new();
+    let mut csv = String::from(
+        "Date,Season,home,visitor,FT,hgoal,vgoal,division,tier,totgoal,goaldif,result\n",
+    );
+    for (season, date) in [
+        (2020, "2020-09-12"),
+        (2021, "2021-08-14"),
+        (2023, "2023-08-12"),
+        (2027, "2027-08-14"),
+    ] {
+        csv.push_str(&format!("{date},{season},Alpha,Beta,1-0,1,0,1,1,1,1,H\n"));
+    }
+    let f = env.file("eng.csv", &csv);
+    env.ok(&["import", f.to_str().unwrap()]);
+    let out = env.run(&["audit", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let missing: Vec<String> = v["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["check"] == "missing-season")
+        .map(|p| p["message"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        missing,
+        vec![
+            "1 season is missing between 2021-22 and 2023-24",
+            "3 seasons are missing between 2023-24 and 2027-28"
+        ]
+    );
+}

@@ -386,24 +386,34 @@ fn sorted_adjustments(input: &StageInput) -> Vec<&Adjustment> {
 /// date, or for a round, up to the latest date of a match in the rounds included.
 pub fn table(input: &StageInput, cut: Cut) -> Vec<Row> {
     let mut acc = Acc::new(input, &input.scoring);
-    let mut last: Option<Date> = None;
     for m in sorted_by_date(&input.matches) {
         if cut.includes(m) {
             acc.add(m);
-            last = last.max(Some(m.date));
         }
     }
-    let bound = match cut {
-        Cut::All => input.adjustments.iter().map(|a| a.date).max(),
-        Cut::AsOf(d) => Some(d),
-        Cut::Round(_) => last,
-    };
+    let bound = adjustment_bound(input, cut);
     for a in &input.adjustments {
         if bound.is_some_and(|b| a.date <= b) {
             acc.adjust(a);
         }
     }
     acc.rows()
+}
+
+/// The last date of the adjustments a cut's table counts: the cut's date,
+/// every adjustment for the whole stage, or for rounds the latest date of a
+/// match in the rounds included.
+pub fn adjustment_bound(input: &StageInput, cut: Cut) -> Option<Date> {
+    match cut {
+        Cut::All => input.adjustments.iter().map(|a| a.date).max(),
+        Cut::AsOf(d) => Some(d),
+        Cut::Round(_) => input
+            .matches
+            .iter()
+            .filter(|m| cut.includes(m))
+            .map(|m| m.date)
+            .max(),
+    }
 }
 
 /// The table before any result: every known team with zeros.

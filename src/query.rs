@@ -57,6 +57,8 @@ pub struct Standings {
     pub head: Hash,
     pub scoring: Scoring,
     pub rows: Vec<Row>,
+    /// The points adjustments the table counts, with their reasons.
+    pub adjustments: Vec<crate::event::PointsAdjustment>,
 }
 
 /// One result, as `results` lists it.
@@ -341,6 +343,12 @@ impl Archive {
             return Err(no_rounds());
         }
         let rows = projector::table(&input, cut);
+        let bound = projector::adjustment_bound(&input, cut);
+        let adjustments = derive::adjustments(&self.store, &info, k)?
+            .into_iter()
+            .map(|(_, a)| a)
+            .filter(|a| bound.is_some_and(|b| a.date <= b))
+            .collect();
         let scoring = input.scoring;
         Ok(Standings {
             competition: info.competition,
@@ -358,6 +366,7 @@ impl Archive {
             head: self.hash_at(k)?,
             scoring,
             rows,
+            adjustments,
         })
     }
 

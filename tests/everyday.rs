@@ -290,3 +290,52 @@ fn audit_names_the_seasons_missing_from_a_competition() {
         ]
     );
 }
+
+#[test]
+fn undated_deductions_count_from_the_seasons_end_and_wrong_tiers_are_refused() {
+    let env = Env::new();
+    let mut csv = String::from(
+        "Date,Season,home,visitor,FT,hgoal,vgoal,division,tier,totgoal,goaldif,result\n",
+    );
+    for (date, home, away) in [
+        ("2009-08-15", "Portsmouth", "Fulham"),
+        ("2009-12-05", "Fulham", "Burnley"),
+        ("2010-05-09", "Burnley", "Portsmouth"),
+    ] {
+        csv.push_str(&format!("{date},2009,{home},{away},1-0,1,0,1,1,1,1,H\n"));
+    }
+    let f = env.file("eng.csv", &csv);
+    env.ok(&["import", f.to_str().unwrap()]);
+    let header = "\"Season\",\"team\",\"tier\",\"deduction\",\"country\"\n";
+    let wrong = env.file(
+        "wrong.csv",
+        &format!("{header}2009,\"Portsmouth\",3,10,\"England\"\n"),
+    );
+    let err = env.fails(2, &["import", wrong.to_str().unwrap()]);
+    assert!(
+        err.contains("wrong.csv:2:")
+            && err.contains("did not play in tier 3 in 2009-10 (it played in Division 1)"),
+        "{err}"
+    );
+    let ded = env.file(
+        "ded.csv",
+        &format!("{header}2009,\"Portsmouth\",1,9,\"England\"\n"),
+    );
+    env.ok(&["import", ded.to_str().unwrap()]);
+    let row = |args: &[&str]| {
+        let mut all = vec!["standings", "--format", "json"];
+        all.extend_from_slice(args);
+        env.json(&all)["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["team"] == "Portsmouth")
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(row(&["--as-of", "2009-12-31"])["adjustment"], 0);
+    let end = row(&[]);
+    assert_eq!(end["adjustment"], -9);
+    assert_eq!(end["adjustments"][0]["date"], "2010-05-09");
+    assert_eq!(end["adjustments"][0]["date_unknown"], true);
+}

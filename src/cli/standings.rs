@@ -106,6 +106,23 @@ fn cells(s: &Standings, plain: bool, adj: bool) -> (Vec<(&'static str, Align)>, 
     (headers, rows)
 }
 
+/// The adjustments a row counts, for its JSON (a deduction whose source
+/// gives no date says so: `date_unknown`).
+fn row_adjustments(s: &Standings, team: &str) -> Vec<serde_json::Value> {
+    s.adjustments
+        .iter()
+        .filter(|a| scoreledger::names::same(&a.team, team))
+        .map(|a| {
+            json!({
+                "points": a.points,
+                "date": a.date.to_string(),
+                "date_unknown": a.reason.contains(scoreledger::import::DATE_UNKNOWN),
+                "reason": a.reason,
+            })
+        })
+        .collect()
+}
+
 pub fn json(s: &Standings) -> serde_json::Value {
     json!({
         "competition": s.competition,
@@ -127,7 +144,13 @@ pub fn json(s: &Standings) -> serde_json::Value {
             "goal_difference": r.goal_difference,
             "points": r.points,
             "adjustment": r.adjustment,
-        })).collect::<Vec<_>>(),
+        })).map(|mut row| {
+            let adj = row_adjustments(s, row["team"].as_str().unwrap_or_default());
+            if !adj.is_empty() {
+                row["adjustments"] = adj.into();
+            }
+            row
+        }).collect::<Vec<_>>(),
     })
 }
 

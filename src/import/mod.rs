@@ -406,9 +406,15 @@ pub fn read_text(path: &Path) -> Result<String> {
         .unwrap_or(text))
 }
 
-/// Turns engsoccerdata's deductions into points adjustments: each applies to
-/// the stage of that tier the team played in that season, from the team's
-/// first match of it. Needs the season's results in the archive.
+/// The marker, in a deduction's reason, of a date the source does not give.
+pub const DATE_UNKNOWN: &str = "date unknown";
+
+/// Turns engsoccerdata's deductions into points adjustments. The source
+/// gives no date: each applies from the last match date of the team's
+/// division that season (so no table before the season's end shows it), and
+/// its reason says the date is unknown. A row for a tier in which the team
+/// did not play that season is refused with its line. Needs the season's
+/// results in the archive.
 pub fn deductions(archive: &Archive, text: &str) -> Result<Parsed> {
     let mut out = Parsed::default();
     let head = archive.head()?.seq;
@@ -420,40 +426,46 @@ pub fn deductions(archive: &Archive, text: &str) -> Result<Parsed> {
             line,
             msg,
         };
-        // (stage, first match date, matches the listed tier)
-        let mut found: Vec<(String, Date, bool)> = Vec::new();
-        for info in stages.iter().filter(|s| {
-            s.competition == "English League"
-                && s.season == season
-                && s.stage.starts_with("Division")
-        }) {
-            let records = crate::derive::match_records(&archive.store, &info.stage_key, head)?;
-            let first = records
+        let tier_of = |stage: &str| match stage.trim_start_matches("Division ") {
+            "3N" | "3S" => "3".to_string(),
+            other => other.to_string(),
+        };
+        let divisions: Vec<&crate::derive::StageInfo> = stages
+            .iter()
+            .filter(|s| {
+                s.competition == "English League"
+                    && s.season == season
+                    && s.stage.starts_with("Division")
+            })
+            .collect();
+        // (stage, its last match date, the team plays in it)
+        let mut played: Vec<(String, Date)> = Vec::new();
+        for info in &divisions {
+            let rows = crate::derive::StageRows::read(&archive.store, &info.stage_key)?;
+            let plays = rows.rows.iter().filter(|r| r.seq <= head).any(|r| {
+                [r.home, r.away]
+                    .iter()
+                    .any(|t| names::same(rows.team(*t).unwrap_or_default(), &team))
+            });
+            let last = rows
+                .rows
                 .iter()
-                .filter(|r| {
-                    names::same(&r.result.home, &team) || names::same(&r.result.away, &team)
-                })
-                .map(|r| r.result.date)
-                .min();
-            if let Some(d) = first {
-                let tier_of = match info.stage.trim_start_matches("Division ") {
-                    "3N" | "3S" => "3",
-                    other => other,
-                };
-                found.push((info.stage.clone(), d, tier_of == tier));
+                .filter(|r| r.seq <= head)
+                .map(|r| r.date)
+                .max();
+            if let (true, Some(last)) = (plays, last) {
+                played.push((info.stage.clone(), last));
             }
         }
-        // The listed tier; else, when the source lists the wrong tier, the one division the team played in.
-        let pick = found.iter().find(|f| f.2).or(if found.len() == 1 {
-            found.first()
-        } else {
-            None
-        });
-        let (stage, date, exact) = pick.cloned().ok_or_else(|| err(format!("{team} has no results in tier {tier} of season {season}; import the league results first")))?;
-        let reason = if exact {
-            "points deduction (engsoccerdata)".to_string()
-        } else {
-            format!("points deduction (engsoccerdata lists it for tier {tier}; the team played in {stage})")
+        let Some((stage, date)) = played.iter().find(|(s, _)| tier_of(s) == tier).cloned() else {
+            let elsewhere: Vec<&str> = played.iter().map(|(s, _)| s.as_str()).collect();
+            return Err(err(match elsewhere.is_empty() {
+                true => format!("{team} has no results in season {season}; import the league results first"),
+                false => format!(
+                    "{team} did not play in tier {tier} in {season} (it played in {}); correct the row",
+                    elsewhere.join(", ")
+                ),
+            }));
         };
         out.push(
             line,
@@ -464,7 +476,9 @@ pub fn deductions(archive: &Archive, text: &str) -> Result<Parsed> {
                 team,
                 points: -points,
                 date,
-                reason,
+                reason: format!(
+                    "points deduction ({DATE_UNKNOWN}: applied from the division's last match date)"
+                ),
                 source: Some("engsoccerdata deductions.csv".into()),
             }),
         );

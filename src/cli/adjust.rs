@@ -6,8 +6,9 @@ use scoreledger::{Date, Error, Event, PointsAdjustment};
 
 const EXAMPLES: &str = "\
 Examples:
-  scoreledger adjust --competition 'Copa Perú' --season 1984 --team 'Bella Esperanza' \\
-      --points -3 --date 1984-12-10 --reason 'unpaid registration fee'
+  scoreledger adjust --competition 'Copa Perú' --season 1984 \\
+      --team 'Bella Esperanza' --points -3 --date 1984-12-10 \\
+      --reason 'unpaid registration fee'
 
 --points is signed (negative for a deduction) and counts in every table dated
 on or after --date. Tables show it in an Adj column; Pts includes it.";
@@ -16,13 +17,18 @@ on or after --date. Tables show it in an Adj column; Pts includes it.";
 #[derive(clap::Args)]
 #[command(after_help = EXAMPLES)]
 pub struct Args {
+    #[command(flatten)]
+    pub store: super::StoreArgs,
+    /// Competition, as the archive names it (e.g. 'Copa Perú').
     #[arg(long)]
     competition: String,
+    /// Season, as the archive names it (e.g. 1984 or 1984-85).
     #[arg(long)]
     season: String,
     /// Only this stage (otherwise every stage of the season).
     #[arg(long)]
     stage: Option<String>,
+    /// The team, as the season names it.
     #[arg(long)]
     team: String,
     /// Points to add; negative to deduct, e.g. --points -3.

@@ -6,7 +6,7 @@ use scoreledger::{Annulment, Error, Event};
 
 const EXAMPLES: &str = "\
 Examples:
-  scoreledger annul 5b2c0e41a7 --reason 'abandoned after 60 minutes; replayed on 1984-12-20'
+  scoreledger annul 7dee3f71fd --reason 'abandoned; replayed on 1984-12-20'
 
 The match stays in the archive and in `results` (marked annulled) but no longer
 counts in tables. A replay is recorded as a new match.";
@@ -15,6 +15,8 @@ counts in tables. A replay is recorded as a new match.";
 #[derive(clap::Args)]
 #[command(after_help = EXAMPLES)]
 pub struct Args {
+    #[command(flatten)]
+    pub store: super::StoreArgs,
     /// Match id (or a unique prefix), as `results` shows it.
     id: String,
     #[command(flatten)]

@@ -17,7 +17,8 @@ Checks: a team playing itself or twice on one day in one competition; the same
 fixture (home and away) recorded twice in a stage; unequal games played after a
 complete round-robin; declared winners who do not lead the season's last stage;
 dates outside the season (1984: 1984-01-01..1985-01-31; 1888-89: 1 July..31
-August); 20 or more goals for one team. Exit 0 when nothing is found, 1 otherwise.";
+August); 20 or more goals for one team; a season missing between a
+competition's first and last. Exit 0 when nothing is found, 1 otherwise.";
 
 #[derive(Clone, Copy, ValueEnum)]
 pub enum Format {
@@ -29,6 +30,8 @@ pub enum Format {
 #[derive(clap::Args)]
 #[command(after_help = EXAMPLES)]
 pub struct Args {
+    #[command(flatten)]
+    pub store: super::StoreArgs,
     #[command(flatten)]
     filter: FilterArgs,
     #[arg(long, value_enum, default_value = "table")]

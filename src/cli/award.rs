@@ -7,9 +7,12 @@ use scoreledger::{Award, Error, Event};
 
 const EXAMPLES: &str = "\
 Examples:
-  scoreledger award 5b2c0e41a7 --to 'Universitario de Tacna' --reason 'ineligible player fielded'
-  scoreledger award 5b2c0e41a7 --to 'Alianza Atlético' --keep-score --reason 'protest rejected, result stands'
-  scoreledger award 5b2c0e41a7 --to 'Bella Esperanza' --score 2-0 --reason 'walkover'
+  scoreledger award 040f6a58f5 --to 'Universitario de Tacna' \\
+      --reason 'ineligible player fielded'
+  scoreledger award 762b6f8ebb --to 'Alianza Atlético' --score 2-0 \\
+      --reason 'walkover'
+  scoreledger award 4987487c64 --to 'Los Espartanos' --keep-score \\
+      --reason 'protest rejected, result stands'
 
 --score is the awarded team's goals first (default 3-0); --keep-score keeps the
 score played, which must then be a win for that team.";
@@ -18,6 +21,8 @@ score played, which must then be a win for that team.";
 #[derive(clap::Args)]
 #[command(after_help = EXAMPLES)]
 pub struct Args {
+    #[command(flatten)]
+    pub store: super::StoreArgs,
     /// Match id (or a unique prefix), as `results` shows it.
     id: String,
     /// The team the match is awarded to.

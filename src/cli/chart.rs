@@ -12,7 +12,8 @@ const EXAMPLES: &str = "\
 Examples:
   scoreledger chart --kind positions --output race.svg
   scoreledger chart --kind points --as-of 1984-12-09 --output points.svg
-  scoreledger chart --kind positions --known-at 20 --output - | rsvg-convert > race.png
+  scoreledger chart --kind positions --known-at 20 --output - \\
+      | rsvg-convert > race.png
 
 positions: a bump chart of the table after each round, first place on top,
 one line per team, labelled at both ends. points: cumulative points after
@@ -28,6 +29,8 @@ pub enum ChartKind {
 #[derive(clap::Args)]
 #[command(after_help = EXAMPLES)]
 pub struct Args {
+    #[command(flatten)]
+    pub store: super::StoreArgs,
     #[command(flatten)]
     filter: FilterArgs,
     #[arg(long, value_enum, default_value = "positions")]

@@ -20,6 +20,8 @@ archive only grew since.";
 #[derive(clap::Args)]
 #[command(after_help = EXAMPLES)]
 pub struct Args {
+    #[command(flatten)]
+    pub store: super::StoreArgs,
     /// The origin line, naming this archive.
     #[arg(long, default_value = "scoreledger.local/archive")]
     origin: String,

@@ -4,11 +4,16 @@ use clap::CommandFactory;
 use clap_complete::Shell;
 use scoreledger::Error;
 
+const EXAMPLES: &str = "\
+Examples:
+  scoreledger completions bash > /etc/bash_completion.d/scoreledger
+  scoreledger completions zsh > _scoreledger       then move it onto $fpath
+
+Shells: bash, elvish, fish, powershell, zsh.";
+
 /// Print shell completions.
 #[derive(clap::Args)]
-#[command(
-    after_help = "Example:\n  scoreledger completions bash > /etc/bash_completion.d/scoreledger"
-)]
+#[command(after_help = EXAMPLES)]
 pub struct Args {
     shell: Shell,
 }

@@ -8,7 +8,8 @@ use scoreledger::{Error, Event, ResultCorrection};
 const EXAMPLES: &str = "\
 Examples:
   scoreledger results --round 1                  find the match id
-  scoreledger correct 5b2c0e41a7 2-2 --reason 'score mistyped' --source 'El Comercio, 3 Dec 1984'
+  scoreledger correct 040f6a58f5 2-2 --reason 'score mistyped' \\
+      --source 'El Comercio, 3 Dec 1984'
 
 The recorded result is not touched: the correction is a new event, shown by
 `history ID`, and tables as known before it (--known-at) do not change.";
@@ -17,6 +18,8 @@ The recorded result is not touched: the correction is a new event, shown by
 #[derive(clap::Args)]
 #[command(after_help = EXAMPLES)]
 pub struct Args {
+    #[command(flatten)]
+    pub store: super::StoreArgs,
     /// Match id (or a unique prefix of at least 4 characters), as `results` shows it.
     id: String,
     /// The right full-time score, home first: 2-2.

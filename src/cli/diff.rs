@@ -13,7 +13,7 @@ const EXAMPLES: &str = "\
 Examples:
   scoreledger diff --from 1984-12-05 --to 1984-12-09
   scoreledger diff --from round:1 --to round:5 --format json
-  scoreledger diff --from seq:23 --to seq:24      what one event changed
+  scoreledger diff --from seq:22 --to seq:23      what one event changed
 
 WHEN is a date (results played on or before it), round:N (after rounds 1 to N)
 or seq:N (the whole table as the archive stood after event N).";
@@ -29,9 +29,13 @@ pub enum Format {
 #[command(after_help = EXAMPLES)]
 pub struct Args {
     #[command(flatten)]
+    pub store: super::StoreArgs,
+    #[command(flatten)]
     filter: FilterArgs,
+    /// The earlier view: a date, round:N or seq:N.
     #[arg(long, value_name = "WHEN")]
     from: When,
+    /// The later view: a date, round:N or seq:N.
     #[arg(long, value_name = "WHEN")]
     to: When,
     #[arg(long, value_enum, default_value = "table")]

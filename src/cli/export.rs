@@ -8,7 +8,7 @@ use scoreledger::{Error, ResultsQuery};
 const EXAMPLES: &str = "\
 Examples:
   scoreledger export --format jsonl --output archive.jsonl
-  scoreledger --db copy.db import archive.jsonl        (the same head hash)
+  scoreledger --db copy.db import archive.jsonl    a copy with the same head
   scoreledger export --format csv > results.csv
 
 jsonl: every event envelope (seq, recorded_at, prev, hash, event), one per
@@ -25,6 +25,8 @@ pub enum Format {
 #[derive(clap::Args)]
 #[command(after_help = EXAMPLES)]
 pub struct Args {
+    #[command(flatten)]
+    pub store: super::StoreArgs,
     #[arg(long, value_enum, default_value = "jsonl")]
     format: Format,
     /// Write here instead of standard output.

@@ -10,8 +10,10 @@ use super::render::{self, Align};
 
 const EXAMPLES: &str = "\
 Examples:
-  scoreledger history 5b2c0e41a7
-  scoreledger history 5b2c --format json";
+  scoreledger history 762b6f8ebb
+  scoreledger history 762b --format json
+
+The id is the one `results` shows; any unique prefix of it will do.";
 
 #[derive(Clone, Copy, ValueEnum)]
 pub enum Format {
@@ -23,6 +25,8 @@ pub enum Format {
 #[derive(clap::Args)]
 #[command(after_help = EXAMPLES)]
 pub struct Args {
+    #[command(flatten)]
+    pub store: super::StoreArgs,
     /// Match id (or a unique prefix), as `results` shows it.
     id: String,
     #[arg(long, value_enum, default_value = "table")]

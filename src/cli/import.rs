@@ -11,10 +11,11 @@ use scoreledger::Error;
 const EXAMPLES: &str = "\
 Examples:
   scoreledger import examples/1984-copa-peru.txt --points-for-win 2
-  scoreledger import ../shared/data/eng_league_1888_2024.csv         (engsoccerdata, 208,028 results)
-  scoreledger import ../shared/data/eng_deductions.csv               (after the league results)
-  scoreledger import results.csv --format intl-results
-  scoreledger import archive.jsonl                                   (an export: same head hash)
+  scoreledger import tests/data/intl_results_1872_1974.csv       international
+  scoreledger import tests/data/oftxt_2024-25_1-premierleague.txt  openfootball
+  scoreledger import tests/data/ofjson_2018_worldcup.json --batch 500
+  scoreledger export --output copy.jsonl
+  scoreledger --db copy.db import copy.jsonl            an export: same head
 
 Formats (detected from the file, or named with --format): page (a season page
 like the 1984 Copa Perú), engsoccerdata, eng-deductions, football-data,
@@ -30,6 +31,8 @@ Rows that repeat an earlier row of the file are reported and appended once.";
 #[derive(clap::Args)]
 #[command(after_help = EXAMPLES)]
 pub struct Args {
+    #[command(flatten)]
+    pub store: super::StoreArgs,
     /// The file to read.
     file: PathBuf,
     /// The file's format (default: detected).

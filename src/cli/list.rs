@@ -38,6 +38,8 @@ pub enum Format {
 #[derive(clap::Args)]
 #[command(after_help = EXAMPLES)]
 pub struct Args {
+    #[command(flatten)]
+    pub store: super::StoreArgs,
     /// What to list.
     #[arg(value_enum)]
     what: What,

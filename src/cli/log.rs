@@ -10,7 +10,10 @@ use super::render::{self, Align};
 const EXAMPLES: &str = "\
 Examples:
   scoreledger log
-  scoreledger log --format jsonl | jq -c 'select(.event.match_result)'";
+  scoreledger log --format jsonl | jq -c 'select(.event.match_result)'
+
+One line per event, oldest first: seq, when it was recorded, its hash, its
+kind and what it says.";
 
 #[derive(Clone, Copy, ValueEnum)]
 pub enum Format {
@@ -22,6 +25,8 @@ pub enum Format {
 #[derive(clap::Args)]
 #[command(after_help = EXAMPLES)]
 pub struct Args {
+    #[command(flatten)]
+    pub store: super::StoreArgs,
     #[arg(long, value_enum, default_value = "table")]
     format: Format,
 }

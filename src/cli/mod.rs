@@ -43,31 +43,21 @@ Examples:
   scoreledger verify
 
 The store is ./scoreledger.db unless --db or $SCORELEDGER_DB says otherwise.
-Exit codes: 0 ok, 1 verification failed, 2 bad input, 3 store error.";
+Exit codes: 0 ok, 1 verification failed, 2 bad input, 3 store error,
+4 an import failed after committing some batches, 130 interrupted.";
 
 /// A tamper-evident, event-sourced archive of football results.
 #[derive(Parser)]
 #[command(name = "scoreledger", version, about, after_help = EXAMPLES)]
 pub struct Cli {
-    /// Path of the archive (a directory; created on first use).
-    #[arg(
-        long,
-        global = true,
-        env = "SCORELEDGER_DB",
-        default_value = "scoreledger.db"
-    )]
-    db: PathBuf,
+    /// Path of the archive, for every command (as if given to it).
+    #[arg(long, value_name = "PATH")]
+    db: Option<PathBuf>,
 
-    /// If another process is using the archive, wait up to SECONDS for it
-    /// (default: fail at once with a message saying so).
-    #[arg(
-        long,
-        global = true,
-        value_name = "SECONDS",
-        default_value_t = 0.0,
-        allow_negative_numbers = true
-    )]
-    wait: f64,
+    /// Wait up to SECONDS for another process to release the archive, for
+    /// every command (as if given to it).
+    #[arg(long, value_name = "SECONDS", allow_negative_numbers = true)]
+    wait: Option<f64>,
 
     #[command(subcommand)]
     command: Command,
@@ -147,6 +137,44 @@ pub struct Why {
     /// Where the information comes from.
     #[arg(long)]
     source: Option<String>,
+}
+
+/// Where the archive is, for the commands that open one.
+#[derive(clap::Args, Clone, Debug, Default)]
+pub struct StoreArgs {
+    /// Path of the archive, a folder (default: $SCORELEDGER_DB, else
+    /// ./scoreledger.db). Created by import, record and rules.
+    #[arg(long, value_name = "PATH")]
+    db: Option<PathBuf>,
+    /// If another process is using the archive, wait up to SECONDS for it
+    /// (default: fail at once, saying so).
+    #[arg(long, value_name = "SECONDS", allow_negative_numbers = true)]
+    wait: Option<f64>,
+}
+
+impl StoreArgs {
+    /// The archive's path and how long to wait for it: the command's own
+    /// options, else those given before the command, else
+    /// $SCORELEDGER_DB and ./scoreledger.db, and no wait.
+    fn resolve(&self, top: &StoreArgs) -> Result<PathBuf, Error> {
+        let wait = self.wait.or(top.wait).unwrap_or(0.0);
+        if !(wait.is_finite() && wait >= 0.0) {
+            return Err(Error::Invalid(
+                "--wait must be a number of seconds, 0 or more".into(),
+            ));
+        }
+        let _ = WAIT.set(std::time::Duration::from_secs_f64(wait.min(1e9)));
+        Ok(self
+            .db
+            .clone()
+            .or_else(|| top.db.clone())
+            .or_else(|| {
+                std::env::var_os("SCORELEDGER_DB")
+                    .filter(|v| !v.is_empty())
+                    .map(PathBuf::from)
+            })
+            .unwrap_or_else(|| PathBuf::from("scoreledger.db")))
+    }
 }
 
 /// Output of a failed run: message and exit code.
@@ -253,37 +281,39 @@ fn print(s: &str) -> Result<(), Error> {
 }
 
 pub fn main() -> i32 {
-    let cli = Cli::parse();
-    if !(cli.wait.is_finite() && cli.wait >= 0.0) {
-        eprintln!("error: --wait must be a number of seconds, 0 or more");
-        return 2;
+    let Cli { db, wait, command } = Cli::parse();
+    let top = StoreArgs { db, wait };
+    macro_rules! with_store {
+        ($cmd:ident, $a:expr) => {{
+            let a = $a;
+            a.store.resolve(&top).and_then(|db| $cmd::run(&db, a))
+        }};
     }
-    let _ = WAIT.set(std::time::Duration::from_secs_f64(cli.wait.min(1e9)));
-    let result = match cli.command {
-        Command::Import(a) => import::run(&cli.db, a),
-        Command::Rules(a) => rules::run(&cli.db, a),
-        Command::Record(a) => record::run(&cli.db, a),
-        Command::Correct(a) => correct::run(&cli.db, a),
-        Command::Award(a) => award::run(&cli.db, a),
-        Command::Annul(a) => annul::run(&cli.db, a),
-        Command::Adjust(a) => adjust::run(&cli.db, a),
-        Command::Rename(a) => rename::run(&cli.db, a),
-        Command::Standings(a) => standings::run(&cli.db, a),
-        Command::Results(a) => results::run(&cli.db, a),
-        Command::List(a) => list::run(&cli.db, a),
-        Command::History(a) => history::run(&cli.db, a),
-        Command::Chart(a) => chart::run(&cli.db, a),
-        Command::Report(a) => report::run(&cli.db, a),
-        Command::Diff(a) => diff::run(&cli.db, a),
-        Command::Log(a) => log::run(&cli.db, a),
-        Command::Export(a) => export::run(&cli.db, a),
-        Command::Verify(a) => verify::run(&cli.db, a),
-        Command::Checkpoint(a) => checkpoint::run(&cli.db, a),
-        Command::Prove(a) => prove::run(&cli.db, a),
+    let result = match command {
+        Command::Import(a) => with_store!(import, a),
+        Command::Rules(a) => with_store!(rules, a),
+        Command::Record(a) => with_store!(record, a),
+        Command::Correct(a) => with_store!(correct, a),
+        Command::Award(a) => with_store!(award, a),
+        Command::Annul(a) => with_store!(annul, a),
+        Command::Adjust(a) => with_store!(adjust, a),
+        Command::Rename(a) => with_store!(rename, a),
+        Command::Standings(a) => with_store!(standings, a),
+        Command::Results(a) => with_store!(results, a),
+        Command::List(a) => with_store!(list, a),
+        Command::History(a) => with_store!(history, a),
+        Command::Chart(a) => with_store!(chart, a),
+        Command::Report(a) => with_store!(report, a),
+        Command::Diff(a) => with_store!(diff, a),
+        Command::Log(a) => with_store!(log, a),
+        Command::Export(a) => with_store!(export, a),
+        Command::Verify(a) => with_store!(verify, a),
+        Command::Checkpoint(a) => with_store!(checkpoint, a),
+        Command::Prove(a) => with_store!(prove, a),
         Command::VerifyProof(a) => verify_proof::run(a),
-        Command::Audit(a) => audit::run(&cli.db, a),
-        Command::Head(a) => head::run(&cli.db, a),
-        Command::Rebuild(a) => rebuild::run(&cli.db, a),
+        Command::Audit(a) => with_store!(audit, a),
+        Command::Head(a) => with_store!(head, a),
+        Command::Rebuild(a) => with_store!(rebuild, a),
         Command::Completions(a) => completions::run(a),
     };
     match result {

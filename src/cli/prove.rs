@@ -9,10 +9,11 @@ const EXAMPLES: &str = "\
 Examples:
   scoreledger checkpoint > cp.txt
   scoreledger prove 12 --checkpoint cp.txt > proof-12.txt
-  scoreledger verify-proof --checkpoint cp.txt proof-12.txt     (anywhere, no archive needed)
+  scoreledger verify-proof --checkpoint cp.txt proof-12.txt
 
-The proof carries the event's stored envelope, so the verifier also sees
-which result it proves and checks it against its hash.";
+verify-proof needs no archive: send cp.txt and proof-12.txt to anyone. The
+proof carries the event's stored envelope, so the verifier also sees which
+result it proves and checks it against its hash.";
 
 #[derive(Clone, Copy, ValueEnum)]
 pub enum Format {
@@ -24,6 +25,8 @@ pub enum Format {
 #[derive(clap::Args)]
 #[command(after_help = EXAMPLES)]
 pub struct Args {
+    #[command(flatten)]
+    pub store: super::StoreArgs,
     /// The event to prove.
     seq: u64,
     /// Prove against this checkpoint's tree size (default: the head).

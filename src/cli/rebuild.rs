@@ -4,12 +4,21 @@ use std::path::Path;
 
 use scoreledger::Error;
 
+const EXAMPLES: &str = "\
+Example:
+  scoreledger rebuild
+
+The events are not touched, and the derived data is not read: it is written
+anew (so a rebuild also repairs it) and is byte-identical to what appends
+built. Run it after `verify` reports a damaged derived entry.";
+
 /// Recompute every derived entry from the events alone.
 #[derive(clap::Args)]
-#[command(
-    after_help = "Example:\n  scoreledger rebuild\n\nThe events are not touched, and the derived data is not read: it is written anew\n(so a rebuild also repairs it) and is byte-identical to what appends built."
-)]
-pub struct Args {}
+#[command(after_help = EXAMPLES)]
+pub struct Args {
+    #[command(flatten)]
+    pub store: super::StoreArgs,
+}
 
 pub fn run(db: &Path, _a: Args) -> Result<(), Error> {
     let mut archive = super::open_existing(db)?;

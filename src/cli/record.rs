@@ -7,20 +7,27 @@ use scoreledger::{Date, Error, Event, Filter, MatchResult};
 
 const EXAMPLES: &str = "\
 Examples:
-  scoreledger record --competition 'Copa Perú' --season 1984 --round 5 --date 1984-12-16 \\
-      'Los Espartanos' 3-2 'Guardia Republicana'
+  scoreledger record --competition 'Copa Perú' --season 1984 --round 5 \\
+      --date 1984-12-16 'Los Espartanos' 3-2 'Guardia Republicana'
+  scoreledger record --competition 'Copa Perú' --season 1985 --stage Final \\
+      --round 1 --date 1985-11-30 'Los Espartanos' 1-1 'Sport Boys' --new-team
 
 Recording a result that is already in the archive appends nothing. The same
-fixture with a different score is refused: a recorded result is never overwritten.
-A team the season does not know is refused as a likely typo (the nearest known
-names are suggested); pass --new-team to add one.";
+fixture with a different score is refused: a recorded result is never
+overwritten (use correct). A team the season does not know is refused as a
+likely typo (the nearest known names are suggested); pass --new-team to add
+one.";
 
 /// Append one match result.
 #[derive(clap::Args)]
 #[command(after_help = EXAMPLES)]
 pub struct Args {
+    #[command(flatten)]
+    pub store: super::StoreArgs,
+    /// Competition, as the archive names it (e.g. 'Copa Perú').
     #[arg(long)]
     competition: String,
+    /// Season, as the archive names it (e.g. 1984 or 1984-85).
     #[arg(long)]
     season: String,
     /// Stage; may be left out when the season has exactly one.

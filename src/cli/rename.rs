@@ -6,8 +6,8 @@ use scoreledger::{Error, Event, TeamRename};
 
 const EXAMPLES: &str = "\
 Examples:
-  scoreledger rename --competition 'English League' --from 'Small Heath' --to 'Birmingham' \\
-      --reason 'renamed in 1905'
+  scoreledger rename --competition 'Copa Perú' --from 'Bella Esperanza' \\
+      --to 'Bella Esperanza FC' --reason 'renamed in 1985'
 
 Both names are one club in that competition from then on: its results under
 either name count in one row, shown under the new name.";
@@ -16,6 +16,9 @@ either name count in one row, shown under the new name.";
 #[derive(clap::Args)]
 #[command(after_help = EXAMPLES)]
 pub struct Args {
+    #[command(flatten)]
+    pub store: super::StoreArgs,
+    /// Competition in which the two names are one club.
     #[arg(long)]
     competition: String,
     /// The name results were recorded under.

@@ -20,6 +20,8 @@ hash and Merkle root of the archive it was built from.";
 #[command(after_help = EXAMPLES)]
 pub struct Args {
     #[command(flatten)]
+    pub store: super::StoreArgs,
+    #[command(flatten)]
     filter: FilterArgs,
     /// Where to write the page (`-` for standard output).
     #[arg(long, value_name = "FILE.html")]

@@ -33,6 +33,8 @@ pub enum Format {
 #[command(after_help = EXAMPLES)]
 pub struct Args {
     #[command(flatten)]
+    pub store: super::StoreArgs,
+    #[command(flatten)]
     filter: FilterArgs,
     #[command(flatten)]
     when: super::WhenArgs,

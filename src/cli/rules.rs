@@ -8,8 +8,9 @@ use scoreledger::{Error, Event, Rules};
 const EXAMPLES: &str = "\
 Examples:
   scoreledger rules --competition 'Copa Perú' --season 1984 --points-for-win 2
-  scoreledger rules --competition 'English League' --season 1926-27 --tiebreak points,goal-average
-  scoreledger rules --competition 'Copa Perú' --season 1984          (shows the rules in force)
+  scoreledger rules --competition 'Copa Perú' --season 1984 \\
+      --tiebreak points,goal-average
+  scoreledger rules --competition 'Copa Perú' --season 1984   the rules in force
 
 Tie-breaks: points, goal-difference, goals-for, goal-average, head-to-head,
 wins, away-goals. Points always come first if left out. Rules for a stage
@@ -20,17 +21,24 @@ current value (default 3/1/0 and points,goal-difference,goals-for).";
 #[derive(clap::Args)]
 #[command(after_help = EXAMPLES)]
 pub struct Args {
+    #[command(flatten)]
+    pub store: super::StoreArgs,
+    /// Competition, as the archive names it (e.g. 'Copa Perú').
     #[arg(long)]
     competition: String,
+    /// Season, as the archive names it (e.g. 1984 or 1984-85).
     #[arg(long)]
     season: String,
     /// Only this stage (otherwise every stage of the season).
     #[arg(long)]
     stage: Option<String>,
+    /// Points for a win.
     #[arg(long, value_name = "N")]
     points_for_win: Option<u8>,
+    /// Points for a draw.
     #[arg(long, value_name = "N")]
     points_for_draw: Option<u8>,
+    /// Points for a loss.
     #[arg(long, value_name = "N")]
     points_for_loss: Option<u8>,
     /// Comma-separated order, e.g. points,goal-difference,goals-for.

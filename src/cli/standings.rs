@@ -12,14 +12,16 @@ use super::FilterArgs;
 
 const EXAMPLES: &str = "\
 Examples:
-  scoreledger standings                                  the latest table
-  scoreledger standings --as-of 1984-12-09               after every match played on or before that day
-  scoreledger standings --round 3 --format markdown      after rounds 1 to 3
-  scoreledger standings --known-at 20 --format json      as the archive stood after event 20
-  scoreledger standings --known-at 2026-11-28T10:00:00Z  as the archive stood at that instant
+  scoreledger standings                              the latest table
+  scoreledger standings --as-of 1984-12-09           matches played by that day
+  scoreledger standings --round 3 --format markdown  after rounds 1 to 3
+  scoreledger standings --known-at 20 --format json  as it stood after event 20
+  scoreledger standings --known-at 2026-11-28T10:00:00Z
 
-Teams level on every tie-break share a position, shown as 4= (the same pos in JSON).
-Points adjustments appear in an Adj column (JSON: adjustment); Pts includes them.";
+--known-at takes an event seq or an RFC 3339 instant: the table as the archive
+stood then, before any later corrections. Teams level on every tie-break
+share a position, shown as 4= (the same pos in JSON). Points adjustments
+appear in an Adj column (JSON: adjustment); Pts includes them.";
 
 #[derive(Clone, Copy, ValueEnum)]
 pub enum Format {
@@ -33,6 +35,8 @@ pub enum Format {
 #[derive(clap::Args)]
 #[command(after_help = EXAMPLES)]
 pub struct Args {
+    #[command(flatten)]
+    pub store: super::StoreArgs,
     #[command(flatten)]
     filter: FilterArgs,
     /// Only results played on or before this date (YYYY-MM-DD).

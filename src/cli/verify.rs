@@ -7,7 +7,8 @@ use scoreledger::Error;
 const EXAMPLES: &str = "\
 Examples:
   scoreledger verify && echo archive intact
-  scoreledger verify --checkpoint published-1984-12-16.txt
+  scoreledger checkpoint > published.txt          publish this, e.g. weekly
+  scoreledger verify --checkpoint published.txt   later: did it only grow?
   scoreledger verify --chain-only                 faster: the hash chain alone
 
 Re-hashes every event from the first, checks that each one's prev is the hash
@@ -22,6 +23,8 @@ a failure exits 1 naming the first bad seq, or the kind and key.";
 #[derive(clap::Args)]
 #[command(after_help = EXAMPLES)]
 pub struct Args {
+    #[command(flatten)]
+    pub store: super::StoreArgs,
     /// A checkpoint (from `scoreledger checkpoint`) the archive must extend.
     #[arg(long, value_name = "FILE")]
     checkpoint: Option<PathBuf>,

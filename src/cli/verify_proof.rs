@@ -6,7 +6,9 @@ use scoreledger::checkpoint::{verify_inclusion_proof, InclusionProof};
 use scoreledger::Error;
 
 const EXAMPLES: &str = "\
-Example:
+Examples:
+  scoreledger checkpoint > cp.txt                        (where the archive is)
+  scoreledger prove 12 --checkpoint cp.txt > proof-12.txt
   scoreledger verify-proof --checkpoint cp.txt proof-12.txt
 
 Needs no archive: checks that the event in the proof hashes to the proof's
@@ -18,6 +20,7 @@ event; exit 1 if the proof does not hold; exit 2 if a file cannot be read.";
 #[derive(clap::Args)]
 #[command(after_help = EXAMPLES)]
 pub struct Args {
+    /// The signed-off checkpoint the proof must lead to.
     #[arg(long, value_name = "FILE")]
     checkpoint: PathBuf,
     /// The proof file (text or JSON, from `scoreledger prove`).

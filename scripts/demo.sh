@@ -15,7 +15,7 @@ run() {
 }
 
 echo "archive: $db"
-run import examples/1984-copa-peru.txt --points-for-win 2
+run import examples/1984-copa-peru.txt
 run standings --as-of 1984-12-09
 run standings
 run verify

@@ -33,7 +33,7 @@ none=0; all=0
 for t in $(seq 1 "$trials"); do
     export SCORELEDGER_DB=$work/t.db
     rm -rf "$SCORELEDGER_DB"
-    "$bin" import examples/1984-copa-peru.txt --points-for-win 2 >/dev/null
+    "$bin" import examples/1984-copa-peru.txt >/dev/null
     "$bin" import "$work/big.txt" >/dev/null 2>&1 &
     pid=$!
     sleep "$(awk -v s="$span" -v r="$RANDOM" 'BEGIN { printf "%.3f", (r / 32768) * s * 1.5 / 1000 }')"

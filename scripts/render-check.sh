@@ -13,7 +13,7 @@ bin=$PWD/target/release/scoreledger
 out=$PWD/target/render-check
 rm -rf "$out" && mkdir -p "$out"
 export SCORELEDGER_DB=$out/archive.db SCORELEDGER_NOW=2026-11-28T10:00:00Z
-"$bin" import examples/1984-copa-peru.txt --points-for-win 2 >/dev/null
+"$bin" import examples/1984-copa-peru.txt >/dev/null
 # A 24-team double round-robin, to check that 24 lines stay readable.
 python3 - "$out/league24.txt" <<'PY'
 import sys, datetime, random

@@ -34,6 +34,8 @@ pub enum Event {
     PointsAdjusted(PointsAdjustment),
     /// A team is known by another name from now on: both names are one club.
     TeamRenamed(TeamRename),
+    /// Rules, with where they came from (the file, the user, or the era).
+    RulesStated(StatedRules),
 }
 
 /// The id of a fixture (see `schema/keys.md`): 16 bytes, shown as hex.
@@ -200,6 +202,37 @@ pub struct Rules {
     pub tiebreak: Vec<Tiebreak>,
 }
 
+/// Where a season's rules came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RulesSource {
+    /// The imported file states them.
+    File,
+    /// Somebody set them (`rules`, `import --points-for-win`).
+    User,
+    /// Nobody stated them: the general rule of the season's era
+    /// ([`crate::rules::era_points`]).
+    Era,
+}
+
+impl RulesSource {
+    /// How tables and `rules` name the source.
+    pub fn describe(self) -> &'static str {
+        match self {
+            RulesSource::File => "stated by the file",
+            RulesSource::User => "set by the user",
+            RulesSource::Era => "by the era (the general rule)",
+        }
+    }
+}
+
+/// Rules and their source (event kind 9).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatedRules {
+    pub rules: Rules,
+    pub source: RulesSource,
+}
+
 /// Season facts, as an infobox gives them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SeasonFacts {
@@ -297,6 +330,7 @@ impl Event {
             Event::MatchAnnulled(_) => "match_annulled",
             Event::PointsAdjusted(_) => "points_adjusted",
             Event::TeamRenamed(_) => "team_renamed",
+            Event::RulesStated(_) => "rules",
         }
     }
 
@@ -324,19 +358,10 @@ impl Event {
                     status
                 )
             }
-            Event::Rules(r) => format!(
-                "{} {}{}: {}/{}/{} points, tie-break {}",
-                r.competition,
-                r.season,
-                r.stage
-                    .as_deref()
-                    .map(|s| format!(" {s}"))
-                    .unwrap_or_default(),
-                r.points_for_win,
-                r.points_for_draw,
-                r.points_for_loss,
-                crate::rules::tiebreak_list(&r.tiebreak)
-            ),
+            Event::Rules(r) => rules_summary(r),
+            Event::RulesStated(s) => {
+                format!("{} ({})", rules_summary(&s.rules), s.source.describe())
+            }
             Event::SeasonFacts(f) => format!(
                 "{} {}: winners {}",
                 f.competition,
@@ -389,6 +414,24 @@ impl Event {
         }
     }
 
+    /// The rules an event sets, of either rules kind.
+    pub fn rules(&self) -> Option<&Rules> {
+        match self {
+            Event::Rules(r) => Some(r),
+            Event::RulesStated(s) => Some(&s.rules),
+            _ => None,
+        }
+    }
+
+    /// Where the rules an event sets came from: `None` for kind 1, which
+    /// does not say.
+    pub fn rules_source(&self) -> Option<RulesSource> {
+        match self {
+            Event::RulesStated(s) => Some(s.source),
+            _ => None,
+        }
+    }
+
     /// The match a compensating event refers to.
     pub fn match_ref(&self) -> Option<MatchId> {
         match self {
@@ -398,4 +441,20 @@ impl Event {
             _ => None,
         }
     }
+}
+
+fn rules_summary(r: &Rules) -> String {
+    format!(
+        "{} {}{}: {}/{}/{} points, tie-break {}",
+        r.competition,
+        r.season,
+        r.stage
+            .as_deref()
+            .map(|s| format!(" {s}"))
+            .unwrap_or_default(),
+        r.points_for_win,
+        r.points_for_draw,
+        r.points_for_loss,
+        crate::rules::tiebreak_list(&r.tiebreak)
+    )
 }

@@ -90,7 +90,7 @@ pub use date::{Date, Timestamp};
 pub use error::{Error, ErrorKind, Result};
 pub use event::{
     Annulment, Award, Event, MatchId, MatchResult, MatchStatus, PointsAdjustment, ResultCorrection,
-    Rules, SeasonFacts, TeamRegistration, TeamRename,
+    Rules, RulesSource, SeasonFacts, StatedRules, TeamRegistration, TeamRename,
 };
 pub use projector::{Cut, Row};
 pub use query::{

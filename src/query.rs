@@ -56,6 +56,10 @@ pub struct Standings {
     /// The hash of event `known_at`.
     pub head: Hash,
     pub scoring: Scoring,
+    /// The seq of the rules event in force and where its rules came from
+    /// (`None` inside: a rules event that does not say); `None`: no rules
+    /// recorded, the default applies.
+    pub rules: Option<(u64, Option<crate::event::RulesSource>)>,
     pub rows: Vec<Row>,
     /// The points adjustments the table counts, with their reasons.
     pub adjustments: Vec<crate::event::PointsAdjustment>,
@@ -350,6 +354,13 @@ impl Archive {
             .filter(|a| bound.is_some_and(|b| a.date <= b))
             .collect();
         let scoring = input.scoring;
+        let rules = match derive::rules_in_force(&self.store, &info, k)? {
+            Some((seq, _)) => {
+                let event = self.event(seq)?.map(|e| e.event);
+                Some((seq, event.as_ref().and_then(Event::rules_source)))
+            }
+            None => None,
+        };
         Ok(Standings {
             competition: info.competition,
             season: info.season,
@@ -365,6 +376,7 @@ impl Archive {
             known_at: k,
             head: self.hash_at(k)?,
             scoring,
+            rules,
             rows,
             adjustments,
         })
@@ -441,18 +453,17 @@ impl Archive {
 }
 
 impl Archive {
-    /// The rules event in force at exactly this scope (a stage's own, or the
-    /// season's when `stage` is `None`), if any was recorded.
+    /// The rules in force at exactly this scope (a stage's own, or the
+    /// season's when `stage` is `None`) and the seq that set them, if any
+    /// were recorded.
     pub fn rules_at_scope(
         &self,
         competition: &str,
         season: &str,
         stage: Option<&str>,
-    ) -> Result<Option<crate::event::Rules>> {
+    ) -> Result<Option<(u64, crate::event::Rules)>> {
         let scope = keys::scope(competition, season, stage);
-        Ok(derive::scoped(&self.store, Kind::Rules, &scope, u64::MAX)?
-            .pop()
-            .map(|(_, r)| r))
+        Ok(derive::scoped(&self.store, Kind::Rules, &scope, u64::MAX)?.pop())
     }
 
     /// Why a new result on `date` in `round` does not fit its stage, if it

@@ -158,6 +158,41 @@ impl Scoring {
     }
 }
 
+/// The first day of the 1994 World Cup, the first major competition to give
+/// 3 points for a win.
+pub fn three_points_era() -> crate::Date {
+    crate::Date::from_ymd(1994, 6, 17).expect("a valid date")
+}
+
+/// Points for a win by the era of a season or tournament that began on
+/// `start`: 2 before the 1994 World Cup, 3 from then on. The general rule
+/// only; leagues switched at different times (England in 1981-82, whose
+/// importer states its own).
+pub fn era_points_for_win(start: crate::Date) -> u8 {
+    if start < three_points_era() {
+        2
+    } else {
+        3
+    }
+}
+
+/// The rules of a season that states none, by its era: see
+/// [`era_points_for_win`]; 1 for a draw, 0 for a loss, the default order.
+pub fn era_rules(competition: &str, season: &str, start: crate::Date) -> crate::StatedRules {
+    crate::StatedRules {
+        rules: crate::Rules {
+            competition: competition.to_string(),
+            season: season.to_string(),
+            stage: None,
+            points_for_win: era_points_for_win(start),
+            points_for_draw: 1,
+            points_for_loss: 0,
+            tiebreak: DEFAULT_TIEBREAK.to_vec(),
+        },
+        source: crate::RulesSource::Era,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -187,5 +222,18 @@ mod tests {
         assert_eq!(s.order, vec![Tiebreak::Points, Tiebreak::GoalAverage]);
         let s = Scoring::new(2, 1, 0, &[Tiebreak::HeadToHead, Tiebreak::Points]);
         assert_eq!(s.order, vec![Tiebreak::HeadToHead, Tiebreak::Points]);
+    }
+
+    #[test]
+    fn the_era_gives_two_points_before_the_1994_world_cup_and_three_from_it() {
+        let check = |date: &str, expect: u8| {
+            let d = crate::Date::parse_iso(date).unwrap();
+            assert_eq!(era_points_for_win(d), expect, "{date}");
+        };
+        check("1930-07-13", 2);
+        check("1984-12-02", 2);
+        check("1994-06-16", 2);
+        check("1994-06-17", 3);
+        check("2018-06-14", 3);
     }
 }

@@ -559,8 +559,8 @@ fn names_match_loosely_and_ambiguity_lists_the_choices() {
     ]);
     assert_eq!(v["season"], "1985");
     assert_eq!(
-        v["rows"][0]["points"], 15,
-        "1985 was imported with the default 3 points for a win"
+        v["rows"][0]["points"], 10,
+        "1985 states no points: 2 for a win by the era"
     );
     let err = env.fails(
         2,

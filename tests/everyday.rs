@@ -339,3 +339,155 @@ fn undated_deductions_count_from_the_seasons_end_and_wrong_tiers_are_refused() {
     assert_eq!(end["adjustments"][0]["date"], "2010-05-09");
     assert_eq!(end["adjustments"][0]["date_unknown"], true);
 }
+
+fn import_noting(env: &Env, args: &[&str]) -> String {
+    let mut all = vec!["import"];
+    all.extend_from_slice(args);
+    let out = env.run(&all);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stderr).to_string()
+}
+
+fn rules_json(env: &Env, competition: &str, season: &str) -> serde_json::Value {
+    env.json(&[
+        "rules",
+        "--competition",
+        competition,
+        "--season",
+        season,
+        "--format",
+        "json",
+    ])
+}
+
+#[test]
+fn a_file_without_points_gets_the_era_s_and_says_so() {
+    let env = Env::new();
+    let seed = env.file("1984.txt", common::SEED);
+    let said = import_noting(&env, &[seed.to_str().unwrap()]);
+    assert!(
+        said.contains("note: Copa Perú 1984: the file states no points; 2 for a win by the era")
+            && said.contains("before the 1994 World Cup")
+            && said.contains("general rule; leagues switched at different times")
+            && said.contains(
+                "scoreledger rules --competition 'Copa Perú' --season 1984 --points-for-win N"
+            ),
+        "{said}"
+    );
+    assert_eq!(env.table(&[])["Los Espartanos"]["points"], 10);
+    let r = rules_json(&env, "Copa Perú", "1984");
+    assert_eq!(
+        (r["points_for_win"].as_u64(), r["source"].as_str()),
+        (Some(2), Some("era"))
+    );
+    let t = env.ok(&["standings"]);
+    assert!(
+        t.contains("rules by the era (the general rule), seq 1"),
+        "{t}"
+    );
+    let s = env.json(&["standings", "--format", "json"]);
+    assert_eq!(s["rules"]["source"], "era");
+
+    // A different --points-for-win on a re-import says what it changes.
+    let said = import_noting(&env, &[seed.to_str().unwrap(), "--points-for-win", "3"]);
+    let head = env.head();
+    let seq = head.split_whitespace().next().unwrap();
+    assert!(
+        said.contains(&format!(
+            "Copa Perú 1984: this changes the rules from 2/1/0 points,goal-difference,goals-for \
+             to 3/1/0 points,goal-difference,goals-for (seq 1 -> seq {seq})"
+        )),
+        "{said}"
+    );
+    assert_eq!(rules_json(&env, "copa peru", "1984")["source"], "user");
+    assert_eq!(env.table(&[])["Los Espartanos"]["points"], 15);
+    // The era never replaces rules the archive holds: importing the page
+    // again without the option leaves them.
+    let said = import_noting(&env, &[seed.to_str().unwrap()]);
+    assert!(!said.contains("changes the rules"), "{said}");
+    assert_eq!(env.table(&[])["Los Espartanos"]["points"], 15);
+    assert_eq!(env.head(), head);
+}
+
+#[test]
+fn rules_a_file_states_are_the_file_s_and_the_era_turns_at_the_1994_world_cup() {
+    let env = Env::new();
+    let stated = common::SEED.replace(
+        "- Season: 1984\n",
+        "- Season: 1984\n- Points for a win: 3\n",
+    );
+    let f = env.file("stated.txt", &stated);
+    let said = import_noting(&env, &[f.to_str().unwrap()]);
+    assert!(!said.contains("by the era"), "{said}");
+    let r = rules_json(&env, "Copa Perú", "1984");
+    assert_eq!(
+        (r["points_for_win"].as_u64(), r["source"].as_str()),
+        (Some(3), Some("file"))
+    );
+
+    // openfootball 2024-25 (after 1994): 3; internationals up to 1974: 2.
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
+    let later = Env::new();
+    let said = import_noting(
+        &later,
+        &[root.join("ofjson_2024-25_en.1.json").to_str().unwrap()],
+    );
+    assert!(said.contains("3 for a win by the era"), "{said}");
+    let s = later.json(&["standings", "--format", "json"]);
+    assert_eq!(
+        (
+            s["rules"]["points_for_win"].as_u64(),
+            s["rules"]["source"].as_str()
+        ),
+        (Some(3), Some("era"))
+    );
+    let early = Env::new();
+    let said = import_noting(
+        &early,
+        &[root.join("ofjson_2018_worldcup.json").to_str().unwrap()],
+    );
+    assert!(said.contains("3 for a win by the era"), "{said}");
+    let said = import_noting(
+        &early,
+        &[root
+            .join("oftxt_1888-89_1-footballleague.txt")
+            .to_str()
+            .unwrap()],
+    );
+    assert!(said.contains("2 for a win by the era"), "{said}");
+}
+
+#[test]
+fn english_seasons_take_england_s_switch_in_1981() {
+    let env = Env::new();
+    let mut csv = String::from(
+        "Date,Season,home,visitor,FT,hgoal,vgoal,division,tier,totgoal,goaldif,result\n",
+    );
+    for (season, date) in [
+        (1980, "1980-08-16"),
+        (1981, "1981-08-29"),
+        (1982, "1982-08-28"),
+    ] {
+        csv.push_str(&format!("{date},{season},Alpha,Beta,1-0,1,0,1,1,1,1,H\n"));
+    }
+    let f = env.file("eng.csv", &csv);
+    let said = import_noting(&env, &[f.to_str().unwrap()]);
+    assert!(
+        said.contains(
+            "English League: the file states no points for 3 seasons; by the era, \
+             2 for a win in 1980-81, 3 for a win in 2 seasons (1981-82 to 1982-83)"
+        ) && said.contains("England gave 2 points for a win until 1980-81 and 3 from 1981-82"),
+        "{said}"
+    );
+    for (season, win) in [("1980-81", 2), ("1981-82", 3)] {
+        let r = rules_json(&env, "English League", season);
+        assert_eq!(
+            (r["points_for_win"].as_u64(), r["source"].as_str()),
+            (Some(win), Some("era"))
+        );
+    }
+}

@@ -15,7 +15,7 @@ use scoreledger::keys;
 use scoreledger::rules::{Tiebreak, ALL_TIEBREAKS};
 use scoreledger::{
     Annulment, Award, Date, Event, MatchId, MatchResult, PointsAdjustment, ResultCorrection, Rules,
-    SeasonFacts, TeamRegistration, TeamRename, Timestamp,
+    RulesSource, SeasonFacts, StatedRules, TeamRegistration, TeamRename, Timestamp,
 };
 use serde_json::{json, Value};
 
@@ -218,6 +218,51 @@ fn vector_events() -> Vec<(&'static str, Event)> {
                 to: "Birmingham".into(),
                 reason: "renamed in 1905".into(),
                 source: Some("club history".into()),
+            }),
+        ),
+        (
+            "rules-stated-by-the-era",
+            Event::RulesStated(StatedRules {
+                rules: Rules {
+                    competition: "Copa Perú".into(),
+                    season: "1984".into(),
+                    stage: None,
+                    points_for_win: 2,
+                    points_for_draw: 1,
+                    points_for_loss: 0,
+                    tiebreak: vec![Tiebreak::Points, Tiebreak::GoalDifference],
+                },
+                source: RulesSource::Era,
+            }),
+        ),
+        (
+            "rules-stated-by-the-file-for-a-stage",
+            Event::RulesStated(StatedRules {
+                rules: Rules {
+                    competition: "World Cup".into(),
+                    season: "1990".into(),
+                    stage: Some("Group A".into()),
+                    points_for_win: 2,
+                    points_for_draw: 1,
+                    points_for_loss: 0,
+                    tiebreak: vec![],
+                },
+                source: RulesSource::File,
+            }),
+        ),
+        (
+            "rules-set-by-the-user",
+            Event::RulesStated(StatedRules {
+                rules: Rules {
+                    competition: "C".into(),
+                    season: "S".into(),
+                    stage: None,
+                    points_for_win: 3,
+                    points_for_draw: 1,
+                    points_for_loss: 0,
+                    tiebreak: vec![Tiebreak::HeadToHead],
+                },
+                source: RulesSource::User,
             }),
         ),
     ]

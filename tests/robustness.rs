@@ -288,10 +288,19 @@ fn every_bad_input_gets_one_line_and_leaves_head_unchanged() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("is a file"));
     let empty = Env::new();
-    empty.ok(&["rules", "--competition", "X", "--season", "1"]);
+    empty.fails(2, &["rules", "--competition", "X", "--season", "1"]);
+    empty.ok(&[
+        "rules",
+        "--competition",
+        "X",
+        "--season",
+        "1",
+        "--points-for-win",
+        "2",
+    ]);
     let err = empty.fails(2, &["standings"]);
     assert!(err.contains("no results yet"), "{err}");
-    assert!(empty.ok(&["verify"]).starts_with("ok: 0 events"));
+    assert!(empty.ok(&["verify"]).starts_with("ok: 1 event,"));
 }
 
 #[test]

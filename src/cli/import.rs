@@ -5,12 +5,14 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use indicatif::{ProgressBar, ProgressState, ProgressStyle};
+use scoreledger::import::era::RulesNote;
 use scoreledger::import::{self, wiki, Format};
-use scoreledger::Error;
+use scoreledger::{Error, RulesSource};
 
 const EXAMPLES: &str = "\
 Examples:
-  scoreledger import examples/1984-copa-peru.txt --points-for-win 2
+  scoreledger import examples/1984-copa-peru.txt
+  scoreledger import examples/1984-copa-peru.txt --points-for-win 3
   scoreledger import tests/data/intl_results_1872_1974.csv       international
   scoreledger import tests/data/oftxt_2024-25_1-premierleague.txt  openfootball
   scoreledger import tests/data/ofjson_2018_worldcup.json --batch 500
@@ -25,7 +27,10 @@ A file is read and checked completely before anything is written: a bad line
 is reported with its number and nothing is written. A season page is appended
 all or nothing; larger files are committed in durable batches (--batch), so an
 interrupted import can be re-run: what is already in the archive is skipped.
-Rows that repeat an earlier row of the file are reported and appended once.";
+Rows that repeat an earlier row of the file are reported and appended once.
+A season whose file states no points gets the era's (2 for a win before the
+1994 World Cup, 3 from then on; the general rule), with a note saying so; the
+era never replaces rules the archive holds.";
 
 /// Append a file of results (all or nothing per batch).
 #[derive(clap::Args)]
@@ -38,7 +43,8 @@ pub struct Args {
     /// The file's format (default: detected).
     #[arg(long, value_parser = |s: &str| s.parse::<Format>())]
     format: Option<Format>,
-    /// Season pages: points for a win in this season (records a rules event; draw 1, loss 0).
+    /// Season pages: points for a win in this season (records a rules event;
+    /// draw 1, loss 0). Default: what the page states, else the era's.
     #[arg(long, value_name = "N")]
     points_for_win: Option<u8>,
     /// Season pages: use this competition name instead of the infobox's.
@@ -109,7 +115,7 @@ pub fn run(db: &Path, a: Args) -> Result<(), Error> {
                 season: a.season,
             };
             Some(
-                wiki::parse(&text, &opts)
+                import::parse(Format::Page, &text, &opts)
                     .map_err(|e| with_file(&a.file, e))?
                     .into(),
             )
@@ -197,10 +203,11 @@ pub fn run(db: &Path, a: Args) -> Result<(), Error> {
         .map(|(k, n)| format!("{n} {k}"))
         .collect();
     let mut out = format!(
-        "{} ({}): appended {} events{}, {} already present\n",
+        "{} ({}): appended {} event{}{}, {} already present\n",
         a.file.display(),
         format.name(),
         done.appended_total(),
+        if done.appended_total() == 1 { "" } else { "s" },
         if kinds.is_empty() {
             String::new()
         } else {
@@ -228,5 +235,87 @@ pub fn run(db: &Path, a: Args) -> Result<(), Error> {
         ));
     }
     out.push_str(&format!("head {} {}\n", head.seq, head.hash));
-    super::print(&out)
+    super::print(&out)?;
+    for line in rules_notes(&done.rules) {
+        eprintln!("note: {line}");
+    }
+    Ok(())
+}
+
+/// One line per competition whose rules came from the era, and one per
+/// rules change.
+fn rules_notes(notes: &[RulesNote]) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut era: Vec<(&str, Vec<&RulesNote>)> = Vec::new();
+    for n in notes {
+        if n.source == RulesSource::Era {
+            let c = n.rules.competition.as_str();
+            match era.iter_mut().find(|(k, _)| *k == c) {
+                Some((_, v)) => v.push(n),
+                None => era.push((c, vec![n])),
+            }
+        }
+        if let Some((old_seq, old)) = &n.replaced {
+            out.push(format!(
+                "{} {}: this changes the rules from {} to {} (seq {old_seq} -> seq {})",
+                n.rules.competition,
+                n.rules.season,
+                super::rules::short(old),
+                super::rules::short(&n.rules),
+                n.seq
+            ));
+        }
+    }
+    for (competition, seasons) in era {
+        out.push(era_note(competition, &seasons));
+    }
+    out
+}
+
+fn era_note(competition: &str, seasons: &[&RulesNote]) -> String {
+    let change = format!(
+        "to change it: scoreledger rules --competition {} --season {} --points-for-win N",
+        super::quoted(competition),
+        match seasons {
+            [one] => super::quoted(&one.rules.season),
+            _ => "SEASON".to_string(),
+        }
+    );
+    let what = match seasons {
+        [one] => format!(
+            "{competition} {}: the file states no points; {} for a win by the era",
+            one.rules.season, one.rules.points_for_win
+        ),
+        _ => {
+            let mut by_points: Vec<(u8, Vec<&str>)> = Vec::new();
+            for n in seasons {
+                let p = n.rules.points_for_win;
+                match by_points.iter_mut().find(|(k, _)| *k == p) {
+                    Some((_, v)) => v.push(&n.rules.season),
+                    None => by_points.push((p, vec![&n.rules.season])),
+                }
+            }
+            let parts: Vec<String> = by_points
+                .iter()
+                .map(|(p, v)| match v.as_slice() {
+                    [one] => format!("{p} for a win in {one}"),
+                    many => format!(
+                        "{p} for a win in {} seasons ({} to {})",
+                        many.len(),
+                        many[0],
+                        many[many.len() - 1]
+                    ),
+                })
+                .collect();
+            format!(
+                "{competition}: the file states no points for {} seasons; by the era, {}",
+                seasons.len(),
+                parts.join(", ")
+            )
+        }
+    };
+    format!(
+        "{what} ({}). This is the general rule; leagues switched at different times; {change}",
+        import::era::explain(competition)
+    )
 }

@@ -36,15 +36,16 @@ use scoreledger::{Archive, Error, ErrorKind, Filter, Timestamp};
 
 const EXAMPLES: &str = "\
 Examples:
-  scoreledger import examples/1984-copa-peru.txt --points-for-win 2
+  scoreledger import examples/1984-copa-peru.txt
   scoreledger standings --as-of 1984-12-09
   scoreledger standings --round 3 --format json
   scoreledger results --team 'los espartanos'
   scoreledger verify
 
-The store is ./scoreledger.db unless --db or $SCORELEDGER_DB says otherwise.
-Exit codes: 0 ok, 1 verification failed, 2 bad input, 3 store error,
-4 an import failed after committing some batches, 130 interrupted.";
+The store is ./scoreledger.db unless --db or $SCORELEDGER_DB says otherwise;
+$SCORELEDGER_NOW (an RFC 3339 instant) stands in for the clock that stamps
+new events. Exit codes: 0 ok, 1 verification failed, 2 bad input, 3 store
+error, 4 an import failed after committing some batches, 130 interrupted.";
 
 /// A tamper-evident, event-sourced archive of football results.
 #[derive(Parser)]
@@ -327,5 +328,19 @@ pub fn main() -> i32 {
             }
             code
         }
+    }
+}
+
+/// A word as a shell would need it in a command line: as is when plain,
+/// else in single quotes.
+pub fn quoted(word: &str) -> String {
+    let plain = !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_alphanumeric() || "-_./:,".contains(c));
+    if plain {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', "'\\''"))
     }
 }

@@ -2,8 +2,10 @@
 
 use std::path::Path;
 
+use clap::ValueEnum;
 use scoreledger::rules::{parse_tiebreaks, tiebreak_list, DEFAULT_TIEBREAK};
-use scoreledger::{Error, Event, Rules};
+use scoreledger::{Archive, Error, Event, Rules, RulesSource, StatedRules};
+use serde_json::json;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -44,6 +46,15 @@ pub struct Args {
     /// Comma-separated order, e.g. points,goal-difference,goals-for.
     #[arg(long, value_name = "ORDER", value_parser = |s: &str| parse_tiebreaks(s).map(Order))]
     tiebreak: Option<Order>,
+    /// Output format when showing the rules in force.
+    #[arg(long, value_enum, default_value = "table")]
+    format: Format,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
 }
 
 /// A tie-break order as one argument.
@@ -66,27 +77,80 @@ fn describe(r: &Rules) -> String {
     )
 }
 
+/// Where rules came from, in words and as JSON names it: `source` is
+/// `None` for a rules event that does not say.
+pub fn source_words(source: Option<RulesSource>) -> (&'static str, &'static str) {
+    match source {
+        Some(s) => (
+            s.describe(),
+            match s {
+                RulesSource::File => "file",
+                RulesSource::User => "user",
+                RulesSource::Era => "era",
+            },
+        ),
+        None => ("source not recorded", "not_recorded"),
+    }
+}
+
+fn source(archive: &Archive, seq: u64) -> Result<(&'static str, &'static str), Error> {
+    let event = archive.event(seq)?.map(|e| e.event);
+    Ok(source_words(event.as_ref().and_then(Event::rules_source)))
+}
+
+fn show(archive: &Archive, a: &Args, current: Option<(u64, Rules)>) -> Result<(), Error> {
+    let default = Rules {
+        competition: a.competition.clone(),
+        season: a.season.clone(),
+        stage: a.stage.clone(),
+        points_for_win: 3,
+        points_for_draw: 1,
+        points_for_loss: 0,
+        tiebreak: DEFAULT_TIEBREAK.to_vec(),
+    };
+    let (seq, rules, (said, name)) = match current {
+        Some((seq, r)) => (Some(seq), r, source(archive, seq)?),
+        None => (None, default, ("none recorded: the default", "default")),
+    };
+    let text = match a.format {
+        Format::Json => format!(
+            "{}\n",
+            json!({
+                "competition": rules.competition,
+                "season": rules.season,
+                "stage": rules.stage,
+                "points_for_win": rules.points_for_win,
+                "points_for_draw": rules.points_for_draw,
+                "points_for_loss": rules.points_for_loss,
+                "tiebreak": rules.tiebreak,
+                "source": name,
+                "seq": seq,
+            })
+        ),
+        Format::Table => format!(
+            "{}\nsource: {said}{}\n",
+            describe(&rules),
+            seq.map(|s| format!(", seq {s}")).unwrap_or_default()
+        ),
+    };
+    super::print(&text)
+}
+
 pub fn run(db: &Path, a: Args) -> Result<(), Error> {
-    let mut archive = super::open(db)?;
-    let current = archive.rules_at_scope(&a.competition, &a.season, a.stage.as_deref())?;
     let changing = a.points_for_win.is_some()
         || a.points_for_draw.is_some()
         || a.points_for_loss.is_some()
         || a.tiebreak.is_some();
+    let mut archive = if changing {
+        super::open(db)?
+    } else {
+        super::open_existing(db)?
+    };
+    let current = archive.rules_at_scope(&a.competition, &a.season, a.stage.as_deref())?;
     if !changing {
-        let text = match current {
-            Some(r) => format!("{}\n", describe(&r)),
-            None => format!(
-                "{} {}{}: no rules recorded; the default applies (3 for a win, 1 for a draw, 0 for a loss; tie-break {})\n",
-                a.competition,
-                a.season,
-                a.stage.as_deref().map(|s| format!(" ({s})")).unwrap_or_default(),
-                tiebreak_list(&DEFAULT_TIEBREAK)
-            ),
-        };
-        return super::print(&text);
+        return show(&archive, &a, current);
     }
-    let base = current.unwrap_or(Rules {
+    let base = current.clone().map(|(_, r)| r).unwrap_or(Rules {
         competition: a.competition.clone(),
         season: a.season.clone(),
         stage: a.stage.clone(),
@@ -104,15 +168,39 @@ pub fn run(db: &Path, a: Args) -> Result<(), Error> {
         points_for_loss: a.points_for_loss.unwrap_or(base.points_for_loss),
         tiebreak: a.tiebreak.map(|o| o.0).unwrap_or(base.tiebreak),
     };
-    let report = archive.append(vec![Event::Rules(rules.clone())], super::now()?)?;
-    let text = match report.appended.first() {
-        Some(ap) => format!(
+    let event = Event::RulesStated(StatedRules {
+        rules: rules.clone(),
+        source: RulesSource::User,
+    });
+    let report = archive.append(vec![event], super::now()?)?;
+    let text = match (report.appended.first(), current) {
+        (Some(ap), Some((old_seq, old))) => format!(
+            "recorded seq {} {}\n{}\nchanges the rules: {} -> {} (seq {old_seq} -> seq {})\n",
+            ap.seq,
+            ap.hash,
+            describe(&rules),
+            short(&old),
+            short(&rules),
+            ap.seq
+        ),
+        (Some(ap), None) => format!(
             "recorded seq {} {}\n{}\n",
             ap.seq,
             ap.hash,
             describe(&rules)
         ),
-        None => format!("unchanged: {}\n", describe(&rules)),
+        (None, _) => format!("unchanged: {}\n", describe(&rules)),
     };
     super::print(&text)
+}
+
+/// Points and order in one word each: `2/1/0 points,goal-average`.
+pub fn short(r: &Rules) -> String {
+    format!(
+        "{}/{}/{} {}",
+        r.points_for_win,
+        r.points_for_draw,
+        r.points_for_loss,
+        tiebreak_list(&r.tiebreak)
+    )
 }

@@ -136,6 +136,14 @@ pub fn json(s: &Standings) -> serde_json::Value {
         "round": s.round,
         "known_at": s.known_at,
         "head": s.head.to_hex(),
+        "rules": json!({
+            "points_for_win": s.scoring.win,
+            "points_for_draw": s.scoring.draw,
+            "points_for_loss": s.scoring.loss,
+            "tiebreak": s.scoring.order,
+            "source": s.rules.map_or("default", |(_, src)| super::rules::source_words(src).1),
+            "seq": s.rules.map(|(seq, _)| seq),
+        }),
         "rows": s.rows.iter().map(|r| json!({
             "pos": r.pos,
             "team": r.team,
@@ -164,8 +172,12 @@ fn title(s: &Standings) -> String {
         (_, Some(r)) => format!("after round {r}"),
         _ => "latest".to_string(),
     };
+    let rules = match s.rules {
+        Some((seq, source)) => format!("rules {}, seq {seq}", super::rules::source_words(source).0),
+        None => "default rules (none recorded)".to_string(),
+    };
     format!(
-        "{} {} · {} · {} · known at seq {}\n{} for a win, {} for a draw, {} for a loss · tie-break {}\n\n",
+        "{} {} · {} · {} · known at seq {}\n{} for a win, {} for a draw, {} for a loss · tie-break {} · {rules}\n\n",
         s.competition,
         s.season,
         s.stage,

@@ -45,7 +45,12 @@ pub fn run(db: &Path, a: Args) -> Result<(), Error> {
     } else {
         archive.verify_all()?
     };
-    let mut out = format!("ok: {} events, head {}\n", report.events, report.head);
+    let mut out = format!(
+        "ok: {} event{}, head {}\n",
+        report.events,
+        if report.events == 1 { "" } else { "s" },
+        report.head
+    );
     if let Some(cp) = checkpoint {
         archive.verify_checkpoint(&cp)?;
         out.push_str(&format!(

@@ -2,7 +2,9 @@
 //! the event validated, and facts the archive already holds recognised.
 
 use super::*;
-use crate::event::{PointsAdjustment, Rules, SeasonFacts, TeamRegistration, TeamRename};
+use crate::event::{
+    PointsAdjustment, Rules, SeasonFacts, StatedRules, TeamRegistration, TeamRename,
+};
 
 impl Deriver<'_> {
     /// A name checked, cleaned and spelled as `list` already spells it.
@@ -59,6 +61,23 @@ impl Deriver<'_> {
         Ok(event)
     }
 
+    fn canonical_rules(&mut self, mut r: Rules) -> Result<Rules> {
+        let (c, s, season) = self.resolve_season(&r.competition, &r.season)?;
+        r.competition = c;
+        r.season = s;
+        if let Some(st) = &r.stage {
+            r.stage = Some(self.resolve_stage(&season, st)?);
+        }
+        let mut seen = Vec::new();
+        for t in &r.tiebreak {
+            if seen.contains(t) {
+                return Err(invalid(format!("tie-break '{t}' is listed twice")));
+            }
+            seen.push(*t);
+        }
+        Ok(r)
+    }
+
     fn canonical(&mut self, event: Event) -> Result<Event> {
         Ok(match event {
             Event::MatchResult(mut m) => {
@@ -82,22 +101,11 @@ impl Deriver<'_> {
                 }
                 Event::MatchResult(m)
             }
-            Event::Rules(mut r) => {
-                let (c, s, season) = self.resolve_season(&r.competition, &r.season)?;
-                r.competition = c;
-                r.season = s;
-                if let Some(st) = &r.stage {
-                    r.stage = Some(self.resolve_stage(&season, st)?);
-                }
-                let mut seen = Vec::new();
-                for t in &r.tiebreak {
-                    if seen.contains(t) {
-                        return Err(invalid(format!("tie-break '{t}' is listed twice")));
-                    }
-                    seen.push(*t);
-                }
-                Event::Rules(r)
-            }
+            Event::Rules(r) => Event::Rules(self.canonical_rules(r)?),
+            Event::RulesStated(s) => Event::RulesStated(StatedRules {
+                rules: self.canonical_rules(s.rules)?,
+                source: s.source,
+            }),
             Event::SeasonFacts(mut f) => {
                 let (c, s, season) = self.resolve_season(&f.competition, &f.season)?;
                 f.competition = c;
@@ -394,7 +402,7 @@ impl Deriver<'_> {
                     rec.id
                 )))
             }
-            Event::Rules(r) => {
+            Event::Rules(r) | Event::RulesStated(StatedRules { rules: r, .. }) => {
                 let scope = keys::scope(&r.competition, &r.season, r.stage.as_deref());
                 let current = scoped::<Rules>(self, Kind::Rules, &scope, u64::MAX)?.pop();
                 Ok(current.is_some_and(|(_, c)| {

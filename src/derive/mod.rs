@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 use crate::chain::{Hash, Head};
 use crate::encoding::encode_value;
 use crate::error::{Error, Result};
-use crate::event::{Event, MatchResult};
+use crate::event::{Event, MatchResult, StatedRules};
 use crate::keys::{self, Keyer, Kind, MatchId, NameList, ScopeKey};
 use crate::names;
 use crate::packed::{self, Row};
@@ -30,8 +30,8 @@ use crate::store::{Commit, Entry, Space, Store};
 pub use log::{LogWriter, StoredNodes};
 pub use read::{
     adjustments, damaged, decode_derived, match_records, missing, name_list, registrations,
-    renames, scoped, scoring, spelled, stage_input, stage_input_from, stage_input_with,
-    ChunkReader, Source, StageRows,
+    renames, rules_in_force, scoped, scoring, spelled, stage_input, stage_input_from,
+    stage_input_with, ChunkReader, Source, StageRows,
 };
 
 /// What a stage's `S` entry holds.
@@ -592,7 +592,7 @@ impl<'s> Deriver<'s> {
     pub fn apply(&mut self, seq: u64, event: &Event) -> Result<()> {
         match event {
             Event::MatchResult(m) => self.apply_result(seq, m),
-            Event::Rules(r) => {
+            Event::Rules(r) | Event::RulesStated(StatedRules { rules: r, .. }) => {
                 let season_key = self.remember_season(&r.competition, &r.season)?;
                 if let Some(stage) = &r.stage {
                     self.remember(NameList::Stages(season_key), stage)?;

@@ -122,12 +122,24 @@ pub fn spelled(r: &impl Source, list: NameList, name: &str) -> Result<Option<Str
 /// The scoring of a stage as known at `known_at`: the stage's own rules, else
 /// the season's, else the default.
 pub fn scoring(r: &impl Source, info: &StageInfo, known_at: u64) -> Result<Scoring> {
+    Ok(rules_in_force(r, info, known_at)?
+        .map(|(_, rules)| Scoring::from_event(&rules))
+        .unwrap_or_default())
+}
+
+/// The rules event in force for a stage (its own, else the season's) and
+/// its seq, if any.
+pub fn rules_in_force(
+    r: &impl Source,
+    info: &StageInfo,
+    known_at: u64,
+) -> Result<Option<(u64, Rules)>> {
     for scope in [&info.stage_key, &info.season_key] {
-        if let Some((_, rules)) = scoped::<Rules>(r, Kind::Rules, scope, known_at)?.pop() {
-            return Ok(Scoring::from_event(&rules));
+        if let Some(found) = scoped::<Rules>(r, Kind::Rules, scope, known_at)?.pop() {
+            return Ok(Some(found));
         }
     }
-    Ok(Scoring::default())
+    Ok(None)
 }
 
 /// Teams registered for a stage (its own and its season's), latest registration per team.

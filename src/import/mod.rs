@@ -1,6 +1,7 @@
 //! Importers: each turns a file's text into events and never writes; this
 //! module detects the format and appends what they return, in batches.
 
+pub mod era;
 pub mod jsonl;
 pub mod openfootball;
 pub mod tabular;
@@ -242,6 +243,8 @@ pub struct ImportReport {
     pub duplicate_lines: Vec<usize>,
     /// Batches committed.
     pub batches: usize,
+    /// The rules events appended, with what each replaced.
+    pub rules: Vec<era::RulesNote>,
 }
 
 impl ImportReport {
@@ -321,6 +324,8 @@ pub fn append_in_batches<'a>(
             if n == 0 && out.batches > 0 {
                 break;
             }
+            let (lines, chunk) = kept(archive, lines, chunk).map_err(|e| partial(e, &out))?;
+            let mut notes = era::before_append(archive, &chunk).map_err(|e| partial(e, &out))?;
             let report = archive.append(chunk, recorded_at).map_err(|e| {
                 let e = match e {
                     Error::Rejected { index, source } => Error::Parse {
@@ -333,6 +338,13 @@ pub fn append_in_batches<'a>(
                 partial(e, &out)
             })?;
             out.add(&report);
+            for a in &report.appended {
+                if let Some(i) = notes.iter().position(|(index, _)| *index == a.index) {
+                    let (_, mut note) = notes.swap_remove(i);
+                    note.seq = a.seq;
+                    out.rules.push(note);
+                }
+            }
             offset += n;
             if !progress(offset, total) && offset < total {
                 return Err(interrupted(&out, offset, total));
@@ -340,6 +352,22 @@ pub fn append_in_batches<'a>(
         }
         Ok(out)
     })
+}
+
+/// A batch without the era's rules for seasons whose rules the archive holds.
+fn kept(
+    archive: &Archive,
+    lines: Vec<usize>,
+    chunk: Vec<Event>,
+) -> Result<(Vec<usize>, Vec<Event>)> {
+    if !chunk.iter().any(|e| e.rules_source().is_some()) {
+        return Ok((lines, chunk));
+    }
+    Ok(
+        era::keep_stated(archive, lines.into_iter().zip(chunk).collect())?
+            .into_iter()
+            .unzip(),
+    )
 }
 
 /// The import stopped when asked, after `done` of `total` events.
@@ -433,7 +461,7 @@ pub fn deductions(archive: &Archive, text: &str) -> Result<Parsed> {
         let divisions: Vec<&crate::derive::StageInfo> = stages
             .iter()
             .filter(|s| {
-                s.competition == "English League"
+                s.competition == tabular::ENGLISH_LEAGUE
                     && s.season == season
                     && s.stage.starts_with("Division")
             })
@@ -470,7 +498,7 @@ pub fn deductions(archive: &Archive, text: &str) -> Result<Parsed> {
         out.push(
             line,
             Event::PointsAdjusted(PointsAdjustment {
-                competition: "English League".into(),
+                competition: tabular::ENGLISH_LEAGUE.into(),
                 season,
                 stage: Some(stage),
                 team,
@@ -487,8 +515,9 @@ pub fn deductions(archive: &Archive, text: &str) -> Result<Parsed> {
 }
 
 /// Parses a file of a format that needs nothing but its text.
+/// Seasons whose file states no rules get the era's ([`era::fill`]).
 pub fn parse(format: Format, text: &str, page: &wiki::Options) -> Result<Parsed> {
-    match format {
+    let parsed = match format {
         Format::Page => wiki::parse(text, page),
         Format::Engsoccerdata => tabular::engsoccerdata(text),
         Format::FootballData => tabular::football_data(text),
@@ -499,7 +528,8 @@ pub fn parse(format: Format, text: &str, page: &wiki::Options) -> Result<Parsed>
             "{} is imported with its own function",
             format.name()
         ))),
-    }
+    }?;
+    Ok(era::fill(parsed))
 }
 
 #[cfg(test)]

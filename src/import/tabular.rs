@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use crate::date::Date;
 use crate::error::{Error, Result};
-use crate::event::{Event, MatchResult, Rules, ScorePair};
+use crate::event::{Event, MatchResult, Rules, RulesSource, ScorePair, StatedRules};
 use crate::import::{Parsed, Stream};
 use crate::names;
 use crate::rules::Tiebreak;
@@ -187,11 +187,14 @@ impl Seen {
     }
 }
 
+/// The competition engsoccerdata's English league files are filed under.
+pub const ENGLISH_LEAGUE: &str = "English League";
+
 /// The English rules of each era, as rules events: 2 points for a win until
 /// 1980-81, 3 from 1981-82; goal average until 1975-76, goal difference from 1976-77.
 pub fn english_rules(start: i32) -> Rules {
     Rules {
-        competition: "English League".into(),
+        competition: ENGLISH_LEAGUE.into(),
         season: season_label(start),
         stage: None,
         points_for_win: if start <= 1980 { 2 } else { 3 },
@@ -257,7 +260,7 @@ fn eng_rows(text: &str) -> Result<impl Iterator<Item = Result<EngRow>> + Send + 
         let division = field(r, div);
         let stage = labels.stage(division, playoffs).to_string();
         let mut m = MatchResult::new(
-            "English League",
+            ENGLISH_LEAGUE,
             labels.season(start),
             &stage,
             None,
@@ -336,7 +339,14 @@ pub fn engsoccerdata_stream(text: &str) -> Result<Stream<'_>> {
     } else {
         seasons
             .into_iter()
-            .map(|(start, line)| Ok((line, Event::Rules(english_rules(start)))))
+            .map(|(start, line)| {
+                let rules = english_rules(start);
+                let era = Event::RulesStated(StatedRules {
+                    rules,
+                    source: RulesSource::Era,
+                });
+                Ok((line, era))
+            })
             .collect()
     };
     let total = rules.len() + matches;

@@ -21,7 +21,9 @@
 
 use crate::date::Date;
 use crate::error::{Error, Result};
-use crate::event::{Event, MatchResult, Rules, SeasonFacts, TeamRegistration};
+use crate::event::{
+    Event, MatchResult, Rules, RulesSource, SeasonFacts, StatedRules, TeamRegistration,
+};
 use crate::import::Parsed;
 use crate::names;
 use crate::rules::DEFAULT_TIEBREAK;
@@ -430,7 +432,7 @@ pub fn parse(text: &str, opts: &Options) -> Result<Parsed> {
 
     let mut out = Parsed::default();
     let points = match opts.points_for_win {
-        Some(p) => Some((p, ib.line)),
+        Some(p) => Some((p, ib.line, RulesSource::User)),
         None => match ib.get(&["pointsforawin", "pointsforwin", "pointsperwin"]) {
             Some((v, l)) => Some((
                 v.parse::<u8>().map_err(|_| {
@@ -440,22 +442,24 @@ pub fn parse(text: &str, opts: &Options) -> Result<Parsed> {
                     )
                 })?,
                 l,
+                RulesSource::File,
             )),
             None => None,
         },
     };
-    if let Some((win, line)) = points {
+    if let Some((win, line, source)) = points {
+        let rules = Rules {
+            competition: competition.clone(),
+            season: season.clone(),
+            stage: None,
+            points_for_win: win,
+            points_for_draw: 1,
+            points_for_loss: 0,
+            tiebreak: DEFAULT_TIEBREAK.to_vec(),
+        };
         out.push(
             line.max(1),
-            Event::Rules(Rules {
-                competition: competition.clone(),
-                season: season.clone(),
-                stage: None,
-                points_for_win: win,
-                points_for_draw: 1,
-                points_for_loss: 0,
-                tiebreak: DEFAULT_TIEBREAK.to_vec(),
-            }),
+            Event::RulesStated(StatedRules { rules, source }),
         );
     }
 

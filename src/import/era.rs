@@ -1,0 +1,196 @@
+//! Rules for seasons whose file states none: the era's (see
+//! [`crate::rules::era_points_for_win`]), added before the season's first
+//! event, and never in place of rules the archive already holds.
+
+use std::collections::HashMap;
+
+use crate::archive::Archive;
+use crate::error::Result;
+use crate::event::{Event, Rules, RulesSource};
+use crate::names;
+
+use super::Parsed;
+
+/// A rules event an import appended, and what it replaced.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RulesNote {
+    pub seq: u64,
+    pub rules: Rules,
+    pub source: RulesSource,
+    /// The rules in force for the same scope before, with their seq, when
+    /// they differ.
+    pub replaced: Option<(u64, Rules)>,
+}
+
+fn season_of(event: &Event) -> Option<(String, String)> {
+    let (c, s) = match event {
+        Event::MatchResult(m) => (&m.competition, &m.season),
+        Event::TeamRegistered(t) => (&t.competition, &t.season),
+        Event::SeasonFacts(f) => (&f.competition, &f.season),
+        Event::PointsAdjusted(p) => (&p.competition, &p.season),
+        other => {
+            let r = other.rules()?;
+            (&r.competition, &r.season)
+        }
+    };
+    Some((names::fold(c), names::fold(s)))
+}
+
+/// Adds the era's rules for every season of `parsed` that has results and no
+/// rules event, just before the season's first event. The era is that of the
+/// season's first match date.
+pub fn fill(parsed: Parsed) -> Parsed {
+    let mut stated = std::collections::HashSet::new();
+    let mut first: HashMap<(String, String), (usize, Option<&crate::event::MatchResult>)> =
+        HashMap::new();
+    for (i, e) in parsed.events.iter().enumerate() {
+        let Some(key) = season_of(e) else { continue };
+        if e.rules().is_some_and(|r| r.stage.is_none()) {
+            stated.insert(key.clone());
+        }
+        let entry = first.entry(key).or_insert((i, None));
+        if let Event::MatchResult(m) = e {
+            if entry.1.is_none_or(|earliest| m.date < earliest.date) {
+                entry.1 = Some(m);
+            }
+        }
+    }
+    let mut before: HashMap<usize, Event> = HashMap::new();
+    for (key, (i, earliest)) in first {
+        if let (false, Some(m)) = (stated.contains(&key), earliest) {
+            let era = crate::rules::era_rules(&m.competition, &m.season, m.date);
+            before.insert(i, Event::RulesStated(era));
+        }
+    }
+    if before.is_empty() {
+        return parsed;
+    }
+    let mut out = Parsed {
+        duplicates: parsed.duplicates,
+        ..Default::default()
+    };
+    for (i, (e, line)) in parsed.events.into_iter().zip(parsed.lines).enumerate() {
+        if let Some(rules) = before.remove(&i) {
+            out.push(line, rules);
+        }
+        out.push(line, e);
+    }
+    out
+}
+
+/// Drops the era's rules for seasons whose rules the archive already holds
+/// and that differ (the era is only a default); equal ones are kept, to be
+/// counted as already present.
+pub fn keep_stated(archive: &Archive, batch: Vec<(usize, Event)>) -> Result<Vec<(usize, Event)>> {
+    let mut out = Vec::with_capacity(batch.len());
+    for (line, e) in batch {
+        if let (Some(RulesSource::Era), Some(r)) = (e.rules_source(), e.rules()) {
+            let held = archive.rules_at_scope(&r.competition, &r.season, None)?;
+            if held.is_some_and(|(_, h)| !same_values(&h, r)) {
+                continue;
+            }
+        }
+        out.push((line, e));
+    }
+    Ok(out)
+}
+
+/// The rules events of a batch (by position), with the rules they would
+/// replace where those differ.
+pub fn before_append(archive: &Archive, batch: &[Event]) -> Result<Vec<(usize, RulesNote)>> {
+    let mut out = Vec::new();
+    for (i, e) in batch.iter().enumerate() {
+        let Some(r) = e.rules() else { continue };
+        let current = archive.rules_at_scope(&r.competition, &r.season, r.stage.as_deref())?;
+        let replaced = current.filter(|(_, c)| !same_values(c, r));
+        out.push((
+            i,
+            RulesNote {
+                seq: 0,
+                rules: r.clone(),
+                source: e.rules_source().unwrap_or(RulesSource::User),
+                replaced,
+            },
+        ));
+    }
+    Ok(out)
+}
+
+/// Why the era gives what it gives, for a competition.
+pub fn explain(competition: &str) -> &'static str {
+    if competition == super::tabular::ENGLISH_LEAGUE {
+        "England gave 2 points for a win until 1980-81 and 3 from 1981-82"
+    } else {
+        "2 points for a win when the season began before the 1994 World Cup, \
+         the first major competition with 3; 3 from then on"
+    }
+}
+
+/// Whether two rules give the same points and order.
+pub fn same_values(a: &Rules, b: &Rules) -> bool {
+    (
+        a.points_for_win,
+        a.points_for_draw,
+        a.points_for_loss,
+        &a.tiebreak,
+    ) == (
+        b.points_for_win,
+        b.points_for_draw,
+        b.points_for_loss,
+        &b.tiebreak,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::date::Date;
+    use crate::event::MatchResult;
+
+    fn result(season: &str, date: &str) -> Event {
+        let d = Date::parse_iso(date).unwrap();
+        Event::MatchResult(MatchResult::new(
+            "Cup", season, "Final", None, d, "A", 1, 0, "B",
+        ))
+    }
+
+    fn check(events: Vec<Event>, expect: &[(usize, u8)]) {
+        let mut p = Parsed::default();
+        for (i, e) in events.into_iter().enumerate() {
+            p.push(i + 1, e);
+        }
+        let out = fill(p);
+        let got: Vec<(usize, u8)> = out
+            .events
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.rules_source() == Some(RulesSource::Era))
+            .map(|(i, e)| (i, e.rules().unwrap().points_for_win))
+            .collect();
+        assert_eq!(got, expect);
+    }
+
+    #[test]
+    fn each_season_without_rules_gets_its_era_s_before_its_first_event() {
+        // One season: its era is that of its earliest match, not its first row.
+        check(
+            vec![result("1994", "1994-07-01"), result("1994", "1994-01-05")],
+            &[(0, 2)],
+        );
+        check(
+            vec![result("1990", "1990-06-08"), result("1998", "1998-06-10")],
+            &[(0, 2), (2, 3)],
+        );
+        // A season whose file states its rules keeps them.
+        let stated = Event::Rules(Rules {
+            competition: "cup".into(),
+            season: "1990".into(),
+            stage: None,
+            points_for_win: 3,
+            points_for_draw: 1,
+            points_for_loss: 0,
+            tiebreak: vec![],
+        });
+        check(vec![stated, result("1990", "1990-06-08")], &[]);
+    }
+}

@@ -15,6 +15,66 @@ pub enum Kind {
     Points,
 }
 
+/// What a chart's horizontal axis steps through.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum By {
+    /// The table after each round (rounds 1 to N, whenever played).
+    Round,
+    /// Each team after its own n-th match: for stages without round numbers.
+    Matchday,
+    /// The table after each date with a counted result or an adjustment.
+    Date,
+}
+
+impl By {
+    fn word(self) -> &'static str {
+        match self {
+            By::Round => "round",
+            By::Matchday => "matchday",
+            By::Date => "date",
+        }
+    }
+
+    fn axis(self) -> &'static str {
+        match self {
+            By::Round => "Round",
+            By::Matchday => "Matchday",
+            By::Date => "Date",
+        }
+    }
+
+    /// The default for a kind of chart of this stage: positions by round
+    /// where the stage has round numbers, else by matchday; points by date.
+    pub fn default_for(kind: Kind, v: &SeasonView) -> By {
+        match kind {
+            Kind::Positions if v.rounds.is_empty() => By::Matchday,
+            Kind::Positions => By::Round,
+            Kind::Points => By::Date,
+        }
+    }
+}
+
+/// The tables a chart steps through, each with its label.
+fn columns(v: &SeasonView, by: By) -> Vec<(String, &[Row])> {
+    match by {
+        By::Round => v
+            .rounds
+            .iter()
+            .map(|(r, rows)| (r.to_string(), &rows[..]))
+            .collect(),
+        By::Matchday => v
+            .matchdays
+            .iter()
+            .map(|(n, rows)| (n.to_string(), &rows[..]))
+            .collect(),
+        By::Date => v
+            .dates
+            .iter()
+            .map(|(d, rows)| (d.to_string(), &rows[..]))
+            .collect(),
+    }
+}
+
 /// Escapes text for XML content and attribute values.
 pub fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -63,10 +123,10 @@ fn pos_label(r: &Row) -> String {
 }
 
 /// Renders a chart of the stage.
-pub fn svg(v: &SeasonView, kind: Kind) -> String {
+pub fn svg(v: &SeasonView, kind: Kind, by: By) -> String {
     match kind {
-        Kind::Positions => positions(v),
-        Kind::Points => points(v),
+        Kind::Positions => positions(v, by),
+        Kind::Points => points(v, by),
     }
 }
 
@@ -94,10 +154,28 @@ fn header(out: &mut String, width: f64, height: f64, title: &str) {
     );
 }
 
-fn positions(v: &SeasonView) -> String {
+/// An axis label under column `i`: upright when short, slanted when long.
+fn axis_label(out: &mut String, x: f64, y: f64, label: &str) {
+    if label.len() <= 4 {
+        let _ = write!(
+            out,
+            r##"<text x="{x:.1}" y="{y:.1}" text-anchor="middle" fill="#555">{label}</text>"##
+        );
+    } else {
+        let _ = write!(
+            out,
+            r##"<text x="{x:.1}" y="{:.1}" text-anchor="end" fill="#555" transform="rotate(-40 {x:.1} {:.1})">{label}</text>"##,
+            y - 12.0,
+            y - 12.0
+        );
+    }
+}
+
+fn positions(v: &SeasonView, by: By) -> String {
     let teams = teams(v);
     let n = teams.len().max(1);
-    let rounds = &v.rounds;
+    let rounds = columns(v, by);
+    let slanted = rounds.iter().any(|(l, _)| l.len() > 4);
     let (left, right, top, row_h) = (230.0, 230.0, 70.0, 26.0);
     let step = if rounds.len() > 1 {
         (700.0f64 / (rounds.len() - 1) as f64).clamp(14.0, 120.0)
@@ -106,11 +184,11 @@ fn positions(v: &SeasonView) -> String {
     };
     let plot_w = step * rounds.len().saturating_sub(1) as f64;
     let width = left + plot_w + right;
-    let height = top + row_h * (n as f64 - 1.0) + 70.0;
+    let height = top + row_h * (n as f64 - 1.0) + if slanted { 110.0 } else { 70.0 };
     let x = |i: usize| left + step * i as f64;
     let y = |row: usize| top + row_h * row as f64;
     let mut out = String::new();
-    let title = title(v, "positions by round");
+    let title = title(v, &format!("positions by {}", by.word()));
     header(&mut out, width, height, &title);
     // Grid: one line per position, one per round.
     out.push_str(r##"<g stroke="#e6e6e6" stroke-width="1">"##);
@@ -142,21 +220,22 @@ fn positions(v: &SeasonView) -> String {
         5.0
     };
     let line = if step < 24.0 { 2.0 } else { 3.0 };
+    let every = if slanted {
+        rounds.len().div_ceil(12).max(1)
+    } else {
+        every
+    };
     for (i, (r, _)) in rounds.iter().enumerate() {
         if i % every == 0 || i + 1 == rounds.len() && i % every >= every.div_ceil(2) {
-            let _ = write!(
-                out,
-                r##"<text x="{:.1}" y="{:.1}" text-anchor="middle" fill="#555">{r}</text>"##,
-                x(i),
-                y(n - 1) + 30.0
-            );
+            axis_label(&mut out, x(i), y(n - 1) + 30.0, r);
         }
     }
     let _ = write!(
         out,
-        r##"<text x="{:.1}" y="{:.1}" text-anchor="middle" fill="#555">Round</text>"##,
+        r##"<text x="{:.1}" y="{:.1}" text-anchor="middle" fill="#555">{}</text>"##,
         left + plot_w / 2.0,
-        y(n - 1) + 50.0
+        y(n - 1) + if slanted { 100.0 } else { 50.0 },
+        by.axis()
     );
     for (ti, team) in teams.iter().enumerate() {
         let c = colour(ti, teams.len());
@@ -185,7 +264,7 @@ fn positions(v: &SeasonView) -> String {
         for (i, p, row) in &points {
             let _ = write!(
                 out,
-                r##"<circle cx="{:.1}" cy="{:.1}" r="{dot:.1}" fill="{c}" stroke="#fff" stroke-width="1" data-round="{}" data-pos="{}"><title>{} · round {}: {} ({} pts)</title></circle>"##,
+                r##"<circle cx="{:.1}" cy="{:.1}" r="{dot:.1}" fill="{c}" stroke="#fff" stroke-width="1" data-{w}="{}" data-pos="{}"><title>{} · {w} {}: {} ({} pts)</title></circle>"##,
                 x(*i),
                 y(*p),
                 rounds[*i].0,
@@ -193,7 +272,8 @@ fn positions(v: &SeasonView) -> String {
                 esc(team),
                 rounds[*i].0,
                 pos_label(row),
-                row.points
+                row.points,
+                w = by.word()
             );
         }
         if let (Some((fi, fp, frow)), Some((li, lp, lrow))) = (points.first(), points.last()) {
@@ -219,18 +299,19 @@ fn positions(v: &SeasonView) -> String {
     if rounds.is_empty() {
         let _ = write!(
             out,
-            r##"<text x="{:.1}" y="{:.1}" text-anchor="middle" fill="#888">no round numbers in this stage</text>"##,
+            r##"<text x="{:.1}" y="{:.1}" text-anchor="middle" fill="#888">no {}s in this stage</text>"##,
             width / 2.0,
-            top + 20.0
+            top + 20.0,
+            by.word()
         );
     }
     out.push_str("</svg>\n");
     out
 }
 
-fn points(v: &SeasonView) -> String {
+fn points(v: &SeasonView, by: By) -> String {
     let teams = teams(v);
-    let dates = &v.dates;
+    let dates = columns(v, by);
     let top_points = dates
         .iter()
         .flat_map(|(_, rows)| rows.iter().map(|r| r.points))
@@ -258,7 +339,7 @@ fn points(v: &SeasonView) -> String {
     let x = |i: usize| left + step * i as f64;
     let y = |p: i64| top + plot_h - plot_h * (p - min) as f64 / (max - min) as f64;
     let mut out = String::new();
-    let title = title(v, "points by date");
+    let title = title(v, &format!("points by {}", by.word()));
     header(&mut out, width, height, &title);
     // Horizontal grid at every tick.
     out.push_str(r##"<g stroke="#e6e6e6" stroke-width="1">"##);
@@ -284,18 +365,11 @@ fn points(v: &SeasonView) -> String {
         );
         p += tick;
     }
-    // Date labels: at most about 12, evenly spaced.
+    // Labels: at most about 12, evenly spaced.
     let every = dates.len().div_ceil(12).max(1);
     for (i, (d, _)) in dates.iter().enumerate() {
         if i % every == 0 || i + 1 == dates.len() && i % every >= every.div_ceil(2) {
-            let _ = write!(
-                out,
-                r##"<text x="{:.1}" y="{:.1}" text-anchor="end" fill="#555" transform="rotate(-40 {:.1} {:.1})">{d}</text>"##,
-                x(i),
-                top + plot_h + 18.0,
-                x(i),
-                top + plot_h + 18.0
-            );
+            axis_label(&mut out, x(i), top + plot_h + 30.0, d);
         }
     }
     // End labels, pushed apart so that they never overlap.
@@ -320,14 +394,15 @@ fn points(v: &SeasonView) -> String {
         for (i, r) in &series {
             let _ = write!(
                 out,
-                r#"<circle cx="{:.1}" cy="{:.1}" r="3" fill="{c}" data-date="{}" data-points="{}"><title>{} · {}: {} pts</title></circle>"#,
+                r#"<circle cx="{:.1}" cy="{:.1}" r="3" fill="{c}" data-{w}="{}" data-points="{}"><title>{} · {w} {}: {} pts</title></circle>"#,
                 x(*i),
                 y(r.points),
                 dates[*i].0,
                 r.points,
                 esc(team),
                 dates[*i].0,
-                r.points
+                r.points,
+                w = by.word()
             );
         }
         out.push_str("</g>");

@@ -194,12 +194,28 @@ impl<'a> Acc<'a> {
         let (h, a) = (self.team(&m.home), self.team(&m.away));
         let (hg, ag) = (m.home_goals, m.away_goals);
         self.played.push((h, a, hg, ag));
+        self.credit(h, hg, ag, true);
+        self.credit(a, ag, hg, false);
+    }
+
+    /// Adds one side of a counted match: the team's own result only.
+    fn add_side(&mut self, m: &MatchLine, team: usize) {
+        let (h, a) = (self.team(&m.home), self.team(&m.away));
+        if team == h {
+            self.credit(h, m.home_goals, m.away_goals, true);
+        } else if team == a {
+            self.credit(a, m.away_goals, m.home_goals, false);
+        }
+    }
+
+    /// One team's share of a result: `gf` scored, `ga` conceded.
+    fn credit(&mut self, me: usize, gf: u16, ga: u16, home: bool) {
         let (win, draw, loss) = (
             self.scoring.win as i64,
             self.scoring.draw as i64,
             self.scoring.loss as i64,
         );
-        for (me, gf, ga, home) in [(h, hg, ag, true), (a, ag, hg, false)] {
+        {
             let s = &mut self.stats[me];
             s.played += 1;
             // Scores are bounded (limits::MAX_GOALS); counters still never wrap.
@@ -421,11 +437,14 @@ pub fn empty_table(input: &StageInput) -> Vec<Row> {
     Acc::new(input, &input.scoring).rows()
 }
 
-/// Every snapshot of a stage: the table after each date with a result or an
-/// adjustment, and after each round, in key order.
+/// Every snapshot of a stage: the table after each date with a counted
+/// result or an adjustment, and after each round with a counted result, in
+/// key order. A match that does not count (annulled, postponed, ...) makes
+/// no snapshot of its own.
 pub fn snapshots(input: &StageInput) -> Vec<(SnapshotAt, Vec<Row>)> {
     let mut out = Vec::new();
-    let by_date = sorted_by_date(&input.matches);
+    let mut by_date = sorted_by_date(&input.matches);
+    by_date.retain(|m| m.counts);
     let adjustments = sorted_adjustments(input);
     let mut dates: Vec<Date> = by_date
         .iter()
@@ -447,8 +466,11 @@ pub fn snapshots(input: &StageInput) -> Vec<(SnapshotAt, Vec<Row>)> {
         }
         out.push((SnapshotAt::Date(d), acc.rows()));
     }
-    let mut by_round: Vec<&MatchLine> =
-        input.matches.iter().filter(|m| m.round.is_some()).collect();
+    let mut by_round: Vec<&MatchLine> = input
+        .matches
+        .iter()
+        .filter(|m| m.round.is_some() && m.counts)
+        .collect();
     by_round.sort_by_key(|m| (m.round, m.date, m.seq));
     let mut acc = Acc::new(input, &input.scoring);
     let (mut last, mut ai) = (None, 0);
@@ -462,6 +484,56 @@ pub fn snapshots(input: &StageInput) -> Vec<(SnapshotAt, Vec<Row>)> {
             }
             out.push((SnapshotAt::Round(m.round.unwrap_or(0)), acc.rows()));
         }
+    }
+    out
+}
+
+/// The table after each matchday n = 1, 2, ...: every team over its own
+/// first n counted matches (in date order), with its adjustments dated on or
+/// before its n-th match (all of them at the last matchday). A team with
+/// fewer than n matches keeps its total. For stages without round numbers.
+pub fn matchdays(input: &StageInput) -> Vec<(u32, Vec<Row>)> {
+    let mut acc = Acc::new(input, &input.scoring);
+    let mut games: Vec<Vec<&MatchLine>> = vec![Vec::new(); acc.names.len()];
+    for m in sorted_by_date(&input.matches)
+        .into_iter()
+        .filter(|m| m.counts)
+    {
+        games[acc.team(&m.home)].push(m);
+        games[acc.team(&m.away)].push(m);
+    }
+    let mut adjustments: Vec<Vec<&Adjustment>> = vec![Vec::new(); acc.names.len()];
+    for a in sorted_adjustments(input) {
+        let t = acc.team(&a.team);
+        adjustments[t].push(a);
+    }
+    let last = games.iter().map(Vec::len).max().unwrap_or(0);
+    let mut sides: HashMap<u64, u8> = HashMap::default();
+    let mut applied = vec![0; acc.names.len()];
+    let mut out = Vec::with_capacity(last);
+    for n in 1..=last {
+        for (t, own) in games.iter().enumerate() {
+            let Some(m) = own.get(n - 1) else { continue };
+            acc.add_side(m, t);
+            let seen = sides.entry(m.seq).or_default();
+            *seen += 1;
+            if *seen == 2 {
+                let (h, a) = (acc.team(&m.home), acc.team(&m.away));
+                acc.played.push((h, a, m.home_goals, m.away_goals));
+            }
+            while applied[t] < adjustments[t].len() && adjustments[t][applied[t]].date <= m.date {
+                acc.adjust(adjustments[t][applied[t]]);
+                applied[t] += 1;
+            }
+        }
+        if n == last {
+            for (t, adj) in adjustments.iter().enumerate() {
+                for a in &adj[applied[t]..] {
+                    acc.adjust(a);
+                }
+            }
+        }
+        out.push((n as u32, acc.rows()));
     }
     out
 }

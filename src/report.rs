@@ -5,7 +5,7 @@
 use std::fmt::Write;
 
 use crate::chain::Hash;
-use crate::chart::{self, esc, Kind};
+use crate::chart::{self, esc, By, Kind};
 use crate::projector::Row;
 use crate::season::SeasonView;
 
@@ -123,18 +123,22 @@ pub fn html(v: &SeasonView, merkle_root: &Hash) -> String {
     out.push_str("<h2>Table</h2>");
     table_html(&mut out, &v.table);
     out.push_str("<h2>The race</h2>");
-    if !v.rounds.is_empty() {
+    if !v.rounds.is_empty() || !v.matchdays.is_empty() {
         let _ = write!(
             out,
             "<div class=\"chart\">{}</div>",
-            inline(&chart::svg(v, Kind::Positions))
+            inline(&chart::svg(
+                v,
+                Kind::Positions,
+                By::default_for(Kind::Positions, v)
+            ))
         );
     }
     if !v.dates.is_empty() {
         let _ = write!(
             out,
             "<div class=\"chart\">{}</div>",
-            inline(&chart::svg(v, Kind::Points))
+            inline(&chart::svg(v, Kind::Points, By::Date))
         );
     }
     if !v.rounds.is_empty() {

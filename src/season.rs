@@ -27,6 +27,9 @@ pub struct SeasonView {
     pub rounds: Vec<(u32, Vec<Row>)>,
     /// The table after each match date, in date order.
     pub dates: Vec<(Date, Vec<Row>)>,
+    /// Each team after its own n-th match, for n = 1, 2, ...
+    /// ([`projector::matchdays`]).
+    pub matchdays: Vec<(u32, Vec<Row>)>,
     /// Results in date order.
     pub results: Vec<ResultRow>,
     pub facts: Option<SeasonFacts>,
@@ -58,6 +61,7 @@ impl Archive {
             }
         }
         let table = projector::table(&input, Cut::All);
+        let matchdays = projector::matchdays(&input);
         let results = records
             .into_iter()
             .filter(|r| as_of.is_none_or(|d| r.result.date <= d))
@@ -77,6 +81,7 @@ impl Archive {
             table,
             rounds,
             dates,
+            matchdays,
             results,
             facts,
         })

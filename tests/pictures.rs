@@ -212,3 +212,122 @@ fn the_report_is_one_valid_page_with_everything() {
     .unwrap();
     assert!(page.contains("A&amp;B &lt;x&gt;"));
 }
+
+/// Each team's points over its own first n counted results, computed here
+/// from the results list, independently of the projector.
+fn points_after_own_matches(env: &Env, team: &str, n: usize, win: i64) -> i64 {
+    let results = env.json(&["results", "--format", "json"]);
+    let mut own: Vec<(String, i64)> = results
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["counts"].as_bool().unwrap_or(true))
+        .filter_map(|r| {
+            let (h, a) = (r["home"].as_str()?, r["away"].as_str()?);
+            let (hg, ag) = (r["home_goals"].as_i64()?, r["away_goals"].as_i64()?);
+            let date = r["date"].as_str()?.to_string();
+            let pts = |gf: i64, ga: i64| match gf.cmp(&ga) {
+                std::cmp::Ordering::Greater => win,
+                std::cmp::Ordering::Equal => 1,
+                std::cmp::Ordering::Less => 0,
+            };
+            if h == team {
+                Some((date, pts(hg, ag)))
+            } else if a == team {
+                Some((date, pts(ag, hg)))
+            } else {
+                None
+            }
+        })
+        .collect();
+    own.sort();
+    own.iter().take(n).map(|(_, p)| p).sum()
+}
+
+#[test]
+fn a_league_without_rounds_gets_a_bump_chart_by_matchday() {
+    let env = Env::new();
+    let mut csv = String::from(
+        "Date,Season,home,visitor,FT,hgoal,vgoal,division,tier,totgoal,goaldif,result\n",
+    );
+    for (date, home, hg, ag, away) in [
+        ("2001-08-18", "Alpha", 1, 0, "Beta"),
+        ("2001-08-25", "Beta", 2, 0, "Gamma"),
+        ("2001-09-01", "Gamma", 0, 0, "Alpha"),
+        ("2001-09-08", "Alpha", 3, 0, "Gamma"),
+        ("2001-09-15", "Delta", 1, 2, "Beta"),
+        ("2001-09-22", "Delta", 4, 4, "Gamma"),
+    ] {
+        csv.push_str(&format!(
+            "{date},2001,{home},{away},{hg}-{ag},{hg},{ag},1,1,0,0,H\n"
+        ));
+    }
+    let f = env.file("eng.csv", &csv);
+    env.ok(&["import", f.to_str().unwrap()]);
+    let svg = env.ok(&["chart", "--kind", "positions", "--output", "-"]);
+    assert!(
+        svg.contains("positions by matchday"),
+        "the default without rounds"
+    );
+    let s = series(&svg, "data-matchday", "data-pos");
+    let most = 4; // Gamma plays four times, Alpha and Beta three, Delta twice.
+    for (team, points) in &s {
+        let expect: Vec<String> = (1..=most).map(|n| n.to_string()).collect();
+        let got: Vec<String> = points.iter().map(|(n, _)| n.clone()).collect();
+        assert_eq!(got, expect, "{team}: one point per matchday");
+    }
+    // Matchday n ranks each team by its own first n results: more points,
+    // a higher place.
+    for n in 1..=most {
+        let ranked: Vec<(i64, i64, &str)> = s
+            .iter()
+            .map(|(t, pts)| {
+                (
+                    points_after_own_matches(&env, t, n, 3),
+                    pts[n - 1].1,
+                    t.as_str(),
+                )
+            })
+            .collect();
+        for a in &ranked {
+            for b in &ranked {
+                if a.0 > b.0 {
+                    assert!(a.1 < b.1, "matchday {n}: {a:?} should be above {b:?}");
+                }
+            }
+        }
+    }
+    let err = env.fails(2, &["chart", "--by", "round", "--output", "-"]);
+    assert!(
+        err.contains("no round numbers; use --by matchday or --by date"),
+        "{err}"
+    );
+    let by_date = env.ok(&["chart", "--by", "date", "--output", "-"]);
+    assert_eq!(series(&by_date, "data-date", "data-pos")["Alpha"].len(), 6);
+}
+
+#[test]
+fn an_annulled_match_adds_no_column() {
+    let env = seeded();
+    let late = common::record_args(
+        "6",
+        "1984-12-20",
+        "Los Espartanos",
+        "1-0",
+        "Bella Esperanza",
+    );
+    env.ok(&late);
+    let id = env.match_id(6, "Los Espartanos");
+    env.ok(&["annul", &id, "--reason", "played by mistake"]);
+    for (by, attr, columns) in [("round", "data-round", 5), ("date", "data-date", 5)] {
+        let svg = env.ok(&["chart", "--by", by, "--output", "-"]);
+        for (team, points) in series(&svg, attr, "data-pos") {
+            assert_eq!(points.len(), columns, "{team} by {by}: {points:?}");
+        }
+    }
+    let svg = env.ok(&["chart", "--kind", "points", "--output", "-"]);
+    assert!(
+        !svg.contains("1984-12-20"),
+        "no column for the annulled match's date"
+    );
+}

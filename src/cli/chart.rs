@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use clap::ValueEnum;
-use scoreledger::chart::{self, Kind};
+use scoreledger::chart::{self, By, Kind};
 use scoreledger::Error;
 
 use super::FilterArgs;
@@ -12,17 +12,29 @@ const EXAMPLES: &str = "\
 Examples:
   scoreledger chart --kind positions --output race.svg
   scoreledger chart --kind points --as-of 1984-12-09 --output points.svg
+  scoreledger chart --kind positions --by date --output by-date.svg
   scoreledger chart --kind positions --known-at 20 --output - \\
       | rsvg-convert > race.png
 
-positions: a bump chart of the table after each round, first place on top,
-one line per team, labelled at both ends. points: cumulative points after
-each match date.";
+positions: a bump chart of the table, first place on top, one line per team,
+labelled at both ends. points: cumulative points. --by round: the table after
+each round (rounds 1 to N); matchday: each team after its own n-th match, for
+leagues without round numbers; date: after each date with a counted result.
+Default: positions by round, or by matchday where the stage has no round
+numbers; points by date. A match that does not count (annulled, postponed)
+adds no column.";
 
 #[derive(Clone, Copy, ValueEnum)]
 pub enum ChartKind {
     Positions,
     Points,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum ChartBy {
+    Round,
+    Matchday,
+    Date,
 }
 
 /// Draw the race for the title as an SVG chart.
@@ -33,8 +45,12 @@ pub struct Args {
     pub store: super::StoreArgs,
     #[command(flatten)]
     filter: FilterArgs,
+    /// positions (a bump chart) or points (cumulative).
     #[arg(long, value_enum, default_value = "positions")]
     kind: ChartKind,
+    /// What the horizontal axis steps through (default: see below).
+    #[arg(long, value_enum)]
+    by: Option<ChartBy>,
     /// Where to write the SVG (`-` for standard output).
     #[arg(long, value_name = "FILE.svg")]
     output: PathBuf,
@@ -51,12 +67,18 @@ pub fn run(db: &Path, a: Args) -> Result<(), Error> {
         ChartKind::Positions => Kind::Positions,
         ChartKind::Points => Kind::Points,
     };
-    if kind == Kind::Positions && view.rounds.is_empty() {
+    let by = match a.by {
+        Some(ChartBy::Round) => By::Round,
+        Some(ChartBy::Matchday) => By::Matchday,
+        Some(ChartBy::Date) => By::Date,
+        None => By::default_for(kind, &view),
+    };
+    if by == By::Round && view.rounds.is_empty() {
         return Err(Error::Invalid(format!(
-            "{} {} {} has no round numbers; use --kind points",
+            "{} {} {} has no round numbers; use --by matchday or --by date",
             view.info.competition, view.info.season, view.info.stage
         )));
     }
-    let svg = chart::svg(&view, kind);
+    let svg = chart::svg(&view, kind, by);
     super::output::write(db, &a.output, &svg, "the chart", &a.force)
 }

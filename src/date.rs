@@ -123,6 +123,11 @@ impl Date {
     pub fn year(self) -> i32 {
         self.0.year()
     }
+
+    /// Days from `self` to `later` (negative when `later` is earlier).
+    pub fn days_until(self, later: Date) -> i64 {
+        (later.0 - self.0).whole_days()
+    }
 }
 
 impl fmt::Display for Date {

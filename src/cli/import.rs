@@ -266,10 +266,33 @@ fn rules_notes(notes: &[RulesNote]) -> Vec<String> {
             ));
         }
     }
-    for (competition, seasons) in era {
-        out.push(era_note(competition, &seasons));
+    match era.as_slice() {
+        [] => {}
+        [(competition, seasons)] => out.push(era_note(competition, seasons)),
+        many => out.push(era_summary(many)),
     }
     out
+}
+
+/// One line for the era's rules of many competitions.
+fn era_summary(era: &[(&str, Vec<&RulesNote>)]) -> String {
+    let seasons: Vec<&RulesNote> = era.iter().flat_map(|(_, v)| v.iter().copied()).collect();
+    let count = |p: u8| {
+        seasons
+            .iter()
+            .filter(|n| n.rules.points_for_win == p)
+            .count()
+    };
+    format!(
+        "the file states no points for {} seasons of {} competitions; by the era, 2 for a win \
+         in {} and 3 in {} ({}). This is the general rule; leagues switched at different times; \
+         to change one: scoreledger rules --competition C --season S --points-for-win N",
+        seasons.len(),
+        era.len(),
+        count(2),
+        count(3),
+        import::era::explain("")
+    )
 }
 
 fn era_note(competition: &str, seasons: &[&RulesNote]) -> String {

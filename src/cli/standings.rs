@@ -3,6 +3,7 @@
 use std::path::Path;
 
 use clap::ValueEnum;
+use scoreledger::import::editions::OTHER_MATCHES;
 use scoreledger::rules::tiebreak_list;
 use scoreledger::{Cut, Date, Error, KnownAt, Standings};
 use serde_json::json;
@@ -136,6 +137,7 @@ pub fn json(s: &Standings) -> serde_json::Value {
         "round": s.round,
         "known_at": s.known_at,
         "head": s.head.to_hex(),
+        "league_table": s.stage != OTHER_MATCHES,
         "rules": json!({
             "points_for_win": s.scoring.win,
             "points_for_draw": s.scoring.draw,
@@ -172,12 +174,17 @@ fn title(s: &Standings) -> String {
         (_, Some(r)) => format!("after round {r}"),
         _ => "latest".to_string(),
     };
+    let not_a_league = if s.stage == OTHER_MATCHES {
+        format!("{OTHER_MATCHES} is not a league table: the edition's matches outside its groups (knockouts, play-offs, ...)\n")
+    } else {
+        String::new()
+    };
     let rules = match s.rules {
         Some((seq, source)) => format!("rules {}, seq {seq}", super::rules::source_words(source).0),
         None => "default rules (none recorded)".to_string(),
     };
     format!(
-        "{} {} · {} · {} · known at seq {}\n{} for a win, {} for a draw, {} for a loss · tie-break {} · {rules}\n\n",
+        "{} {} · {} · {} · known at seq {}\n{} for a win, {} for a draw, {} for a loss · tie-break {} · {rules}\n{not_a_league}\n",
         s.competition,
         s.season,
         s.stage,

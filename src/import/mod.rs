@@ -1,6 +1,7 @@
 //! Importers: each turns a file's text into events and never writes; this
 //! module detects the format and appends what they return, in batches.
 
+pub mod editions;
 pub mod era;
 pub mod jsonl;
 pub mod openfootball;

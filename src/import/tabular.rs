@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use crate::date::Date;
 use crate::error::{Error, Result};
 use crate::event::{Event, MatchResult, Rules, RulesSource, ScorePair, StatedRules};
-use crate::import::{Parsed, Stream};
+use crate::import::{editions, Parsed, Stream};
 use crate::names;
 use crate::rules::Tiebreak;
 
@@ -377,6 +377,7 @@ pub fn intl_results(text: &str) -> Result<Parsed> {
     );
     let mut out = Parsed::default();
     let mut seen = Seen::default();
+    let mut found: Vec<(usize, MatchResult)> = Vec::new();
     for row in rows {
         let (line, r) = row?;
         let r = &r;
@@ -394,7 +395,7 @@ pub fn intl_results(text: &str) -> Result<Parsed> {
         let mut m = MatchResult::new(
             &t,
             &d.year().to_string(),
-            "Matches",
+            editions::OTHER_MATCHES,
             None,
             d,
             &h,
@@ -403,9 +404,90 @@ pub fn intl_results(text: &str) -> Result<Parsed> {
             &a,
         );
         m.neutral = neutral.is_some_and(|i| field(r, i).eq_ignore_ascii_case("true"));
+        found.push((line, m));
+    }
+    into_editions(&mut found);
+    for (line, m) in found {
         out.push(line, Event::MatchResult(m));
     }
     Ok(out)
+}
+
+/// Files each tournament's matches under their edition (season) and stage
+/// ([`editions`]); friendlies stay filed by calendar year. Final tournaments
+/// first: their starts bound the qualification campaigns.
+fn into_editions(found: &mut [(usize, MatchResult)]) {
+    let mut by_tournament: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, (_, m)) in found.iter().enumerate() {
+        if !m.competition.eq_ignore_ascii_case("friendly") {
+            by_tournament
+                .entry(m.competition.clone())
+                .or_default()
+                .push(i);
+        }
+    }
+    let mut starts: HashMap<String, Vec<Date>> = HashMap::new();
+    let (qualifiers, finals): (Vec<_>, Vec<_>) = by_tournament
+        .into_iter()
+        .partition(|(t, _)| t.ends_with(editions::QUALIFICATION));
+    for (tournament, mut idx) in finals {
+        idx.sort_by_key(|&i| (found[i].1.date, i));
+        let dates: Vec<Date> = idx.iter().map(|&i| found[i].1.date).collect();
+        let numbers = editions::editions(&dates, editions::EDITION_GAP_DAYS);
+        let first: Vec<Date> = (0..dates.len())
+            .filter(|&i| i == 0 || numbers[i] != numbers[i - 1])
+            .map(|i| dates[i])
+            .collect();
+        file_editions(found, &tournament, &idx, &dates, &numbers);
+        starts.insert(tournament, first);
+    }
+    for (tournament, mut idx) in qualifiers {
+        idx.sort_by_key(|&i| (found[i].1.date, i));
+        let dates: Vec<Date> = idx.iter().map(|&i| found[i].1.date).collect();
+        let base = &tournament[..tournament.len() - editions::QUALIFICATION.len()];
+        let numbers = match starts.get(base) {
+            Some(s) => editions::campaigns(&dates, s),
+            None => editions::editions(&dates, editions::QUALIFICATION_GAP_DAYS),
+        };
+        file_editions(found, &tournament, &idx, &dates, &numbers);
+    }
+}
+
+/// Sets the season and stage of a tournament's matches (`idx`, in date
+/// order, with their edition `numbers`).
+fn file_editions(
+    found: &mut [(usize, MatchResult)],
+    tournament: &str,
+    idx: &[usize],
+    dates: &[Date],
+    numbers: &[usize],
+) {
+    {
+        let mut start = 0;
+        while start < idx.len() {
+            let end = start
+                + numbers[start..]
+                    .iter()
+                    .take_while(|&&e| e == numbers[start])
+                    .count();
+            let edition = &idx[start..end];
+            let season = editions::season_name(tournament, dates[start], dates[end - 1]);
+            let fixtures: Vec<editions::Fixture> = edition
+                .iter()
+                .map(|&i| editions::Fixture {
+                    date: found[i].1.date,
+                    home: &found[i].1.home,
+                    away: &found[i].1.away,
+                })
+                .collect();
+            let stages = editions::stages(&fixtures);
+            for (&i, stage) in edition.iter().zip(stages) {
+                found[i].1.season.clone_from(&season);
+                found[i].1.stage = stage;
+            }
+            start = end;
+        }
+    }
 }
 
 /// `dd/mm/yy` or `dd/mm/yyyy` (two-digit years: 00-49 are 20xx, 50-99 are 19xx).

@@ -1,7 +1,8 @@
 //! The projector: a pure fold from match results to ranked standings.
 //!
-//! Nothing here touches the store; `archive` feeds it a stage's matches and
-//! stores what it returns as snapshots.
+//! Nothing here touches the store: queries feed it a stage's rows and it
+//! returns tables (after a cut, every snapshot for pictures, or each
+//! matchday); no table is stored.
 
 use std::cmp::Ordering;
 use std::sync::Arc;

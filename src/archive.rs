@@ -240,7 +240,7 @@ impl Archive {
             Some(v) => {
                 let r = Head {
                     seq: u64::from_be_bytes(v[..8].try_into().expect("8 bytes")),
-                    hash: Hash(v[8..40].try_into().expect("32 bytes")),
+                    hash: Hash::read_at(&v, 8).expect("a checked length"),
                     recorded_at: Timestamp::from_micros(i64::from_be_bytes(
                         v[40..48].try_into().expect("8 bytes"),
                     )),

@@ -23,6 +23,12 @@ impl Hash {
         hex::encode(self.0)
     }
 
+    /// The 32 bytes of `bytes` from `at`, if there are that many.
+    pub fn read_at(bytes: &[u8], at: usize) -> Option<Hash> {
+        let b = bytes.get(at..at.checked_add(32)?)?;
+        Some(Hash(b.try_into().expect("a slice of 32 bytes")))
+    }
+
     pub fn from_hex(s: &str) -> Result<Hash, String> {
         let mut out = [0u8; 32];
         hex::decode_to_slice(s.trim(), &mut out).map_err(|e| format!("invalid hash '{s}': {e}"))?;

@@ -164,7 +164,7 @@ pub fn split_envelope(bytes: &[u8]) -> Result<RawEnvelope<'_>, String> {
         ));
     }
     let u64_at = |i: usize| u64::from_be_bytes(bytes[i..i + 8].try_into().expect("8 bytes"));
-    let hash_at = |i: usize| Hash(bytes[i..i + 32].try_into().expect("32 bytes"));
+    let hash_at = |i: usize| Hash::read_at(bytes, i).expect("a checked length");
     Ok(RawEnvelope {
         version,
         seq: u64_at(1),

@@ -67,9 +67,7 @@ pub fn push_entry(chunk: &mut Vec<u8>, e: &Entry) {
 /// order. An `Err` names the seq where the chunk stops making sense and ends
 /// the iteration.
 pub fn events(c: u64, chunk: &[u8]) -> Events<'_> {
-    let prev = chunk
-        .get(..32)
-        .map(|b| Hash(b.try_into().expect("32 bytes")));
+    let prev = Hash::read_at(chunk, 0);
     Events {
         rest: chunk.get(32..).unwrap_or_default(),
         seq: chunk_first(c),
@@ -125,7 +123,7 @@ impl<'a> Iterator for Events<'a> {
             ));
         };
         self.rest = &self.rest[used + body.len()..];
-        let hash = Hash(body[8..40].try_into().expect("32 bytes"));
+        let hash = Hash::read_at(body, 8).expect("a checked length");
         let raw = RawEnvelope {
             version: FORMAT_VERSION,
             seq: self.seq,
@@ -244,9 +242,7 @@ pub fn decode_rows(b: &[u8]) -> Result<Vec<Row>, String> {
 /// The node `index` of a group value (`None` when not stored yet).
 pub fn group_node(group: &[u8], index: u64) -> Option<Hash> {
     let i = (index % GROUP) as usize * 32;
-    group
-        .get(i..i + 32)
-        .map(|b| Hash(b.try_into().expect("32 bytes")))
+    Hash::read_at(group, i)
 }
 
 #[cfg(test)]

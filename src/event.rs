@@ -202,6 +202,24 @@ pub struct Rules {
     pub tiebreak: Vec<Tiebreak>,
 }
 
+impl Rules {
+    /// Whether `other` gives the same points and tie-break order (whatever
+    /// its scope).
+    pub fn same_values(&self, other: &Rules) -> bool {
+        (
+            self.points_for_win,
+            self.points_for_draw,
+            self.points_for_loss,
+            &self.tiebreak,
+        ) == (
+            other.points_for_win,
+            other.points_for_draw,
+            other.points_for_loss,
+            &other.tiebreak,
+        )
+    }
+}
+
 /// Where a season's rules came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

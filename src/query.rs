@@ -355,10 +355,7 @@ impl Archive {
             .collect();
         let scoring = input.scoring;
         let rules = match derive::rules_in_force(&self.store, &info, k)? {
-            Some((seq, _)) => {
-                let event = self.event(seq)?.map(|e| e.event);
-                Some((seq, event.as_ref().and_then(Event::rules_source)))
-            }
+            Some((seq, _)) => Some((seq, self.rules_source(seq)?)),
             None => None,
         };
         Ok(Standings {
@@ -453,6 +450,12 @@ impl Archive {
 }
 
 impl Archive {
+    /// Where the rules set by event `seq` came from: `None` for a rules
+    /// event of kind 1 (which does not say), or an event that sets no rules.
+    pub fn rules_source(&self, seq: u64) -> Result<Option<crate::event::RulesSource>> {
+        Ok(self.event(seq)?.and_then(|e| e.event.rules_source()))
+    }
+
     /// The rules in force at exactly this scope (a stage's own, or the
     /// season's when `stage` is `None`) and the seq that set them, if any
     /// were recorded.

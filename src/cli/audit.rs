@@ -2,7 +2,6 @@
 
 use std::path::Path;
 
-use clap::ValueEnum;
 use scoreledger::Error;
 
 use super::render::{self, Align};
@@ -20,11 +19,7 @@ dates outside the season (1984: 1984-01-01..1985-01-31; 1888-89: 1 July..31
 August); 20 or more goals for one team; a season missing between a
 competition's first and last. Exit 0 when nothing is found, 1 otherwise.";
 
-#[derive(Clone, Copy, ValueEnum)]
-pub enum Format {
-    Table,
-    Json,
-}
+pub use super::TableOrJson as Format;
 
 /// Check the data for implausible results.
 #[derive(clap::Args)]

@@ -2,7 +2,6 @@
 
 use std::path::Path;
 
-use clap::ValueEnum;
 use scoreledger::{Diff, Error, When};
 use serde_json::json;
 
@@ -18,11 +17,7 @@ Examples:
 WHEN is a date (results played on or before it), round:N (after rounds 1 to N)
 or seq:N (the whole table as the archive stood after event N).";
 
-#[derive(Clone, Copy, ValueEnum)]
-pub enum Format {
-    Table,
-    Json,
-}
+pub use super::TableOrJson as Format;
 
 /// How a table moved between two points in time.
 #[derive(clap::Args)]

@@ -2,7 +2,6 @@
 
 use std::path::Path;
 
-use clap::ValueEnum;
 use scoreledger::Error;
 use serde_json::json;
 
@@ -15,11 +14,7 @@ Examples:
 
 The id is the one `results` shows; any unique prefix of it will do.";
 
-#[derive(Clone, Copy, ValueEnum)]
-pub enum Format {
-    Table,
-    Json,
-}
+pub use super::TableOrJson as Format;
 
 /// Every event that touched a match: seq, recorded_at, hash, what changed.
 #[derive(clap::Args)]

@@ -28,11 +28,7 @@ pub enum What {
     Teams,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
-pub enum Format {
-    Table,
-    Json,
-}
+pub use super::TableOrJson as Format;
 
 /// List what the archive holds: competitions, seasons, stages or teams.
 #[derive(clap::Args)]

@@ -344,3 +344,10 @@ pub fn quoted(word: &str) -> String {
         format!("'{}'", word.replace('\'', "'\\''"))
     }
 }
+
+/// `--format table|json`, for the commands that offer those two.
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum TableOrJson {
+    Table,
+    Json,
+}

@@ -2,7 +2,6 @@
 
 use std::path::Path;
 
-use clap::ValueEnum;
 use scoreledger::rules::{parse_tiebreaks, tiebreak_list, DEFAULT_TIEBREAK};
 use scoreledger::{Archive, Error, Event, Rules, RulesSource, StatedRules};
 use serde_json::json;
@@ -51,11 +50,7 @@ pub struct Args {
     format: Format,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
-pub enum Format {
-    Table,
-    Json,
-}
+pub use super::TableOrJson as Format;
 
 /// A tie-break order as one argument.
 #[derive(Clone)]
@@ -93,13 +88,9 @@ pub fn source_words(source: Option<RulesSource>) -> (&'static str, &'static str)
     }
 }
 
-fn source(archive: &Archive, seq: u64) -> Result<(&'static str, &'static str), Error> {
-    let event = archive.event(seq)?.map(|e| e.event);
-    Ok(source_words(event.as_ref().and_then(Event::rules_source)))
-}
-
-fn show(archive: &Archive, a: &Args, current: Option<(u64, Rules)>) -> Result<(), Error> {
-    let default = Rules {
+/// The rules of a scope that has none recorded: 3/1/0 and the default order.
+fn default_rules(a: &Args) -> Rules {
+    Rules {
         competition: a.competition.clone(),
         season: a.season.clone(),
         stage: a.stage.clone(),
@@ -107,10 +98,17 @@ fn show(archive: &Archive, a: &Args, current: Option<(u64, Rules)>) -> Result<()
         points_for_draw: 1,
         points_for_loss: 0,
         tiebreak: DEFAULT_TIEBREAK.to_vec(),
-    };
+    }
+}
+
+fn show(archive: &Archive, a: &Args, current: Option<(u64, Rules)>) -> Result<(), Error> {
     let (seq, rules, (said, name)) = match current {
-        Some((seq, r)) => (Some(seq), r, source(archive, seq)?),
-        None => (None, default, ("none recorded: the default", "default")),
+        Some((seq, r)) => (Some(seq), r, source_words(archive.rules_source(seq)?)),
+        None => (
+            None,
+            default_rules(a),
+            ("none recorded: the default", "default"),
+        ),
     };
     let text = match a.format {
         Format::Json => format!(
@@ -150,15 +148,9 @@ pub fn run(db: &Path, a: Args) -> Result<(), Error> {
     if !changing {
         return show(&archive, &a, current);
     }
-    let base = current.clone().map(|(_, r)| r).unwrap_or(Rules {
-        competition: a.competition.clone(),
-        season: a.season.clone(),
-        stage: a.stage.clone(),
-        points_for_win: 3,
-        points_for_draw: 1,
-        points_for_loss: 0,
-        tiebreak: DEFAULT_TIEBREAK.to_vec(),
-    });
+    let base = current
+        .clone()
+        .map_or_else(|| default_rules(&a), |(_, r)| r);
     let rules = Rules {
         competition: a.competition,
         season: a.season,

@@ -405,19 +405,7 @@ impl Deriver<'_> {
             Event::Rules(r) | Event::RulesStated(StatedRules { rules: r, .. }) => {
                 let scope = keys::scope(&r.competition, &r.season, r.stage.as_deref());
                 let current = scoped::<Rules>(self, Kind::Rules, &scope, u64::MAX)?.pop();
-                Ok(current.is_some_and(|(_, c)| {
-                    (
-                        c.points_for_win,
-                        c.points_for_draw,
-                        c.points_for_loss,
-                        &c.tiebreak,
-                    ) == (
-                        r.points_for_win,
-                        r.points_for_draw,
-                        r.points_for_loss,
-                        &r.tiebreak,
-                    )
-                }))
+                Ok(current.is_some_and(|(_, c)| c.same_values(r)))
             }
             Event::SeasonFacts(f) => {
                 let scope = keys::season_scope(&f.competition, &f.season);

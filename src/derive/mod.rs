@@ -614,14 +614,16 @@ impl<'s> Deriver<'s> {
             Event::TeamRegistered(t) => {
                 let season_key = self.remember_season(&t.competition, &t.season)?;
                 self.remember(NameList::Teams(season_key), &t.team)?;
-                let scope = self
-                    .keyer
-                    .scope(&t.competition, &t.season, t.stage.as_deref());
-                self.put_scoped(Kind::Registration, &scope, seq, encode_value(t));
-                if let Some(stage) = &t.stage {
-                    self.stage(&t.competition, &t.season, stage, seq)?;
-                }
-                Ok(())
+                let value = encode_value(t);
+                let stage = t.stage.as_deref();
+                self.put_in_scope(
+                    Kind::Registration,
+                    &t.competition,
+                    &t.season,
+                    stage,
+                    seq,
+                    value,
+                )
             }
             Event::ResultCorrected(c) => {
                 let kind = ChangeKind::Corrected {
@@ -643,14 +645,16 @@ impl<'s> Deriver<'s> {
                 self.change_match(&a.match_id, seq, ChangeKind::Annulled, &a.reason)
             }
             Event::PointsAdjusted(p) => {
-                let scope = self
-                    .keyer
-                    .scope(&p.competition, &p.season, p.stage.as_deref());
-                self.put_scoped(Kind::Adjustment, &scope, seq, encode_value(p));
-                if let Some(stage) = &p.stage {
-                    self.stage(&p.competition, &p.season, stage, seq)?;
-                }
-                Ok(())
+                let value = encode_value(p);
+                let stage = p.stage.as_deref();
+                self.put_in_scope(
+                    Kind::Adjustment,
+                    &p.competition,
+                    &p.season,
+                    stage,
+                    seq,
+                    value,
+                )
             }
             Event::TeamRenamed(t) => {
                 let scope = self.keyer.competition_scope(&t.competition);
@@ -692,6 +696,25 @@ impl<'s> Deriver<'s> {
         let place = (season_key, stage_key, seq);
         if let Some(ids) = &mut self.ids {
             ids.insert(id, place);
+        }
+        Ok(())
+    }
+
+    /// Files a value under a season or stage scope; a named stage becomes
+    /// known to the season.
+    fn put_in_scope(
+        &mut self,
+        kind: Kind,
+        competition: &str,
+        season: &str,
+        stage: Option<&str>,
+        seq: u64,
+        value: Vec<u8>,
+    ) -> Result<()> {
+        let scope = self.keyer.scope(competition, season, stage);
+        self.put_scoped(kind, &scope, seq, value);
+        if let Some(stage) = stage {
+            self.stage(competition, season, stage, seq)?;
         }
         Ok(())
     }

@@ -125,15 +125,14 @@ pub struct Fixture<'a> {
 /// `k` is the fewest times any of its pairs met (1 for a single round robin,
 /// 2 for home and away): a later meeting (a final, a play-off) is not.
 pub fn stages(fixtures: &[Fixture]) -> Vec<String> {
-    let mut teams: Vec<&str> = Vec::new();
     let mut index: HashMap<&str, usize> = HashMap::new();
     let mut pair_matches: HashMap<(usize, usize), Vec<usize>> = HashMap::new();
     for (i, f) in fixtures.iter().enumerate() {
-        let h = team_index(&mut teams, &mut index, f.home);
-        let a = team_index(&mut teams, &mut index, f.away);
+        let h = team_index(&mut index, f.home);
+        let a = team_index(&mut index, f.away);
         pair_matches.entry(pair(h, a)).or_default().push(i);
     }
-    let n = teams.len();
+    let n = index.len();
     let mut adjacent = vec![BTreeSet::new(); n];
     for &(a, b) in pair_matches.keys() {
         adjacent[a].insert(b);
@@ -179,15 +178,10 @@ pub fn stages(fixtures: &[Fixture]) -> Vec<String> {
     out
 }
 
-fn team_index<'a>(
-    teams: &mut Vec<&'a str>,
-    index: &mut HashMap<&'a str, usize>,
-    name: &'a str,
-) -> usize {
-    *index.entry(name).or_insert_with(|| {
-        teams.push(name);
-        teams.len() - 1
-    })
+/// A team's number: 0, 1, ... in order of first appearance.
+fn team_index<'a>(index: &mut HashMap<&'a str, usize>, name: &'a str) -> usize {
+    let next = index.len();
+    *index.entry(name).or_insert(next)
 }
 
 fn pair(a: usize, b: usize) -> (usize, usize) {

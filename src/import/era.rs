@@ -78,42 +78,40 @@ pub fn fill(parsed: Parsed) -> Parsed {
     out
 }
 
-/// Drops the era's rules for seasons whose rules the archive already holds
-/// and that differ (the era is only a default); equal ones are kept, to be
-/// counted as already present.
-pub fn keep_stated(archive: &Archive, batch: Vec<(usize, Event)>) -> Result<Vec<(usize, Event)>> {
-    let mut out = Vec::with_capacity(batch.len());
-    for (line, e) in batch {
-        if let (Some(RulesSource::Era), Some(r)) = (e.rules_source(), e.rules()) {
-            let held = archive.rules_at_scope(&r.competition, &r.season, None)?;
-            if held.is_some_and(|(_, h)| !same_values(&h, r)) {
+/// A batch made ready to append: the era's rules dropped for seasons whose
+/// rules the archive already holds and that differ (the era is only a
+/// default; equal ones stay, to be counted as already present), and each
+/// remaining rules event (by its position in the returned batch) with the
+/// rules it would replace where those differ.
+pub type Screened = (Vec<usize>, Vec<Event>, Vec<(usize, RulesNote)>);
+
+/// Screens a batch of events and their lines: see [`Screened`]. One look-up
+/// of the rules in force per rules event; other events pass untouched.
+pub fn screen(archive: &Archive, lines: Vec<usize>, batch: Vec<Event>) -> Result<Screened> {
+    if !batch.iter().any(|e| e.rules().is_some()) {
+        return Ok((lines, batch, Vec::new()));
+    }
+    let (mut kept_lines, mut kept, mut notes) = (Vec::new(), Vec::new(), Vec::new());
+    for (line, e) in lines.into_iter().zip(batch) {
+        if let Some(r) = e.rules() {
+            let held = archive.rules_at_scope(&r.competition, &r.season, r.stage.as_deref())?;
+            let replaced = held.filter(|(_, h)| !h.same_values(r));
+            let source = e.rules_source();
+            if source == Some(RulesSource::Era) && replaced.is_some() {
                 continue;
             }
-        }
-        out.push((line, e));
-    }
-    Ok(out)
-}
-
-/// The rules events of a batch (by position), with the rules they would
-/// replace where those differ.
-pub fn before_append(archive: &Archive, batch: &[Event]) -> Result<Vec<(usize, RulesNote)>> {
-    let mut out = Vec::new();
-    for (i, e) in batch.iter().enumerate() {
-        let Some(r) = e.rules() else { continue };
-        let current = archive.rules_at_scope(&r.competition, &r.season, r.stage.as_deref())?;
-        let replaced = current.filter(|(_, c)| !same_values(c, r));
-        out.push((
-            i,
-            RulesNote {
+            let note = RulesNote {
                 seq: 0,
                 rules: r.clone(),
-                source: e.rules_source().unwrap_or(RulesSource::User),
+                source: source.unwrap_or(RulesSource::User),
                 replaced,
-            },
-        ));
+            };
+            notes.push((kept.len(), note));
+        }
+        kept_lines.push(line);
+        kept.push(e);
     }
-    Ok(out)
+    Ok((kept_lines, kept, notes))
 }
 
 /// Why the era gives what it gives, for a competition.
@@ -124,21 +122,6 @@ pub fn explain(competition: &str) -> &'static str {
         "2 points for a win when the season began before the 1994 World Cup, \
          the first major competition with 3; 3 from then on"
     }
-}
-
-/// Whether two rules give the same points and order.
-pub fn same_values(a: &Rules, b: &Rules) -> bool {
-    (
-        a.points_for_win,
-        a.points_for_draw,
-        a.points_for_loss,
-        &a.tiebreak,
-    ) == (
-        b.points_for_win,
-        b.points_for_draw,
-        b.points_for_loss,
-        &b.tiebreak,
-    )
 }
 
 #[cfg(test)]

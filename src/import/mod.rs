@@ -325,8 +325,8 @@ pub fn append_in_batches<'a>(
             if n == 0 && out.batches > 0 {
                 break;
             }
-            let (lines, chunk) = kept(archive, lines, chunk).map_err(|e| partial(e, &out))?;
-            let mut notes = era::before_append(archive, &chunk).map_err(|e| partial(e, &out))?;
+            let (lines, chunk, mut notes) =
+                era::screen(archive, lines, chunk).map_err(|e| partial(e, &out))?;
             let report = archive.append(chunk, recorded_at).map_err(|e| {
                 let e = match e {
                     Error::Rejected { index, source } => Error::Parse {
@@ -353,22 +353,6 @@ pub fn append_in_batches<'a>(
         }
         Ok(out)
     })
-}
-
-/// A batch without the era's rules for seasons whose rules the archive holds.
-fn kept(
-    archive: &Archive,
-    lines: Vec<usize>,
-    chunk: Vec<Event>,
-) -> Result<(Vec<usize>, Vec<Event>)> {
-    if !chunk.iter().any(|e| e.rules_source().is_some()) {
-        return Ok((lines, chunk));
-    }
-    Ok(
-        era::keep_stated(archive, lines.into_iter().zip(chunk).collect())?
-            .into_iter()
-            .unzip(),
-    )
 }
 
 /// The import stopped when asked, after `done` of `total` events.

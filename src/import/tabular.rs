@@ -462,31 +462,25 @@ fn file_editions(
     dates: &[Date],
     numbers: &[usize],
 ) {
-    {
-        let mut start = 0;
-        while start < idx.len() {
-            let end = start
-                + numbers[start..]
-                    .iter()
-                    .take_while(|&&e| e == numbers[start])
-                    .count();
-            let edition = &idx[start..end];
-            let season = editions::season_name(tournament, dates[start], dates[end - 1]);
-            let fixtures: Vec<editions::Fixture> = edition
-                .iter()
-                .map(|&i| editions::Fixture {
-                    date: found[i].1.date,
-                    home: &found[i].1.home,
-                    away: &found[i].1.away,
-                })
-                .collect();
-            let stages = editions::stages(&fixtures);
-            for (&i, stage) in edition.iter().zip(stages) {
-                found[i].1.season.clone_from(&season);
-                found[i].1.stage = stage;
-            }
-            start = end;
+    let mut start = 0;
+    for run in numbers.chunk_by(|a, b| a == b) {
+        let end = start + run.len();
+        let edition = &idx[start..end];
+        let season = editions::season_name(tournament, dates[start], dates[end - 1]);
+        let fixtures: Vec<editions::Fixture> = edition
+            .iter()
+            .map(|&i| editions::Fixture {
+                date: found[i].1.date,
+                home: &found[i].1.home,
+                away: &found[i].1.away,
+            })
+            .collect();
+        let stages = editions::stages(&fixtures);
+        for (&i, stage) in edition.iter().zip(stages) {
+            found[i].1.season.clone_from(&season);
+            found[i].1.stage = stage;
         }
+        start = end;
     }
 }
 

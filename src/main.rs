@@ -2,6 +2,7 @@
 //! render; errors become exit codes in one place (`cli::exit_code`).
 
 mod cli;
+mod serve;
 
 fn main() {
     std::process::exit(cli::main());

@@ -19,6 +19,14 @@ on or after --date. Tables show it in an Adj column; Pts includes it.";
 pub struct Args {
     #[command(flatten)]
     pub store: super::StoreArgs,
+    #[command(flatten)]
+    pub fields: Fields,
+}
+
+/// What the command takes, from the command line or as a JSON object (the
+/// server's write API, with the same names).
+#[derive(clap::Args, serde::Deserialize)]
+pub struct Fields {
     /// Competition, as the archive names it (e.g. 'Copa Perú').
     #[arg(long)]
     competition: String,
@@ -38,12 +46,19 @@ pub struct Args {
     #[arg(long, value_parser = Date::parse_iso)]
     date: Date,
     #[command(flatten)]
+    #[serde(flatten)]
     why: super::Why,
 }
 
 pub fn run(db: &Path, a: Args) -> Result<(), Error> {
     let mut archive = super::open_existing(db)?;
-    let event = Event::PointsAdjusted(PointsAdjustment {
+    let event = event(a.fields);
+    super::append_one(&mut archive, event)
+}
+
+/// The adjustment to append (checked against the archive when appended).
+pub fn event(a: Fields) -> Event {
+    Event::PointsAdjusted(PointsAdjustment {
         competition: a.competition,
         season: a.season,
         stage: a.stage,
@@ -52,6 +67,5 @@ pub fn run(db: &Path, a: Args) -> Result<(), Error> {
         date: a.date,
         reason: a.why.reason,
         source: a.why.source,
-    });
-    super::append_one(&mut archive, event)
+    })
 }

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use scoreledger::{Annulment, Error, Event};
+use scoreledger::{Annulment, Archive, Error, Event};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -17,21 +17,33 @@ counts in tables. A replay is recorded as a new match.";
 pub struct Args {
     #[command(flatten)]
     pub store: super::StoreArgs,
+    #[command(flatten)]
+    pub fields: Fields,
+}
+
+/// What the command takes, from the command line or as a JSON object (the
+/// server's write API, with the same names).
+#[derive(clap::Args, serde::Deserialize)]
+pub struct Fields {
     /// Match id (or a unique prefix), as `results` shows it.
     id: String,
     #[command(flatten)]
+    #[serde(flatten)]
     why: super::Why,
 }
 
 pub fn run(db: &Path, a: Args) -> Result<(), Error> {
     let mut archive = super::open_existing(db)?;
+    let event = event(&archive, a.fields)?;
+    super::append_one(&mut archive, event)
+}
+
+/// The annulment to append.
+pub fn event(archive: &Archive, a: Fields) -> Result<Event, Error> {
     let rec = archive.find_match(&a.id)?;
-    super::append_one(
-        &mut archive,
-        Event::MatchAnnulled(Annulment {
-            match_id: rec.id,
-            reason: a.why.reason,
-            source: a.why.source,
-        }),
-    )
+    Ok(Event::MatchAnnulled(Annulment {
+        match_id: rec.id,
+        reason: a.why.reason,
+        source: a.why.source,
+    }))
 }

@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use scoreledger::import::wiki::parse_score;
-use scoreledger::{Award, Error, Event};
+use scoreledger::{Archive, Award, Error, Event};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -23,6 +23,14 @@ score played, which must then be a win for that team.";
 pub struct Args {
     #[command(flatten)]
     pub store: super::StoreArgs,
+    #[command(flatten)]
+    pub fields: Fields,
+}
+
+/// What the command takes, from the command line or as a JSON object (the
+/// server's write API, with the same names).
+#[derive(clap::Args, serde::Deserialize)]
+pub struct Fields {
     /// Match id (or a unique prefix), as `results` shows it.
     id: String,
     /// The team the match is awarded to.
@@ -35,17 +43,31 @@ pub struct Args {
         conflicts_with = "keep_score",
         allow_hyphen_values = true
     )]
+    #[serde(default = "awarded_score")]
     score: String,
     /// Keep the score played instead of an awarded score.
     #[arg(long)]
+    #[serde(default)]
     keep_score: bool,
     #[command(flatten)]
+    #[serde(flatten)]
     why: super::Why,
 }
 
 pub fn run(db: &Path, a: Args) -> Result<(), Error> {
-    let (winner, loser) = parse_score(&a.score).map_err(Error::Invalid)?;
+    parse_score(&a.fields.score).map_err(Error::Invalid)?;
     let mut archive = super::open_existing(db)?;
+    let event = event(&archive, a.fields)?;
+    super::append_one(&mut archive, event)
+}
+
+fn awarded_score() -> String {
+    "3-0".into()
+}
+
+/// The award to append.
+pub fn event(archive: &Archive, a: Fields) -> Result<Event, Error> {
+    let (winner, loser) = parse_score(&a.score).map_err(Error::Invalid)?;
     let rec = archive.find_match(&a.id)?;
     let home = scoreledger::names::same(&a.to, &rec.result.home);
     let (home_goals, away_goals) = if home {
@@ -53,7 +75,7 @@ pub fn run(db: &Path, a: Args) -> Result<(), Error> {
     } else {
         (loser, winner)
     };
-    let event = Event::MatchAwarded(Award {
+    Ok(Event::MatchAwarded(Award {
         match_id: rec.id,
         to: a.to,
         home_goals,
@@ -61,6 +83,5 @@ pub fn run(db: &Path, a: Args) -> Result<(), Error> {
         kept_score: a.keep_score,
         reason: a.why.reason,
         source: a.why.source,
-    });
-    super::append_one(&mut archive, event)
+    }))
 }

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use clap::ValueEnum;
 use scoreledger::chart::{self, By, Kind};
-use scoreledger::Error;
+use scoreledger::{Archive, Error, Filter};
 
 use super::FilterArgs;
 
@@ -62,12 +62,24 @@ pub struct Args {
 
 pub fn run(db: &Path, a: Args) -> Result<(), Error> {
     let archive = super::open_existing(db)?;
-    let view = archive.season_view(&a.filter.filter(), a.when.as_of, a.when.known_at)?;
-    let kind = match a.kind {
+    let svg = svg(&archive, &a.filter.filter(), a.kind, a.by, &a.when)?;
+    super::output::write(db, &a.output, &svg, "the chart", &a.force)
+}
+
+/// The chart as SVG: what `chart` writes and the server serves.
+pub fn svg(
+    archive: &Archive,
+    filter: &Filter,
+    kind: ChartKind,
+    by: Option<ChartBy>,
+    when: &super::WhenArgs,
+) -> Result<String, Error> {
+    let view = archive.season_view(filter, when.as_of, when.known_at)?;
+    let kind = match kind {
         ChartKind::Positions => Kind::Positions,
         ChartKind::Points => Kind::Points,
     };
-    let by = match a.by {
+    let by = match by {
         Some(ChartBy::Round) => By::Round,
         Some(ChartBy::Matchday) => By::Matchday,
         Some(ChartBy::Date) => By::Date,
@@ -79,6 +91,5 @@ pub fn run(db: &Path, a: Args) -> Result<(), Error> {
             view.info.competition, view.info.season, view.info.stage
         )));
     }
-    let svg = chart::svg(&view, kind, by);
-    super::output::write(db, &a.output, &svg, "the chart", &a.force)
+    Ok(chart::svg(&view, kind, by))
 }

@@ -16,6 +16,9 @@ variant, and the roots of the complete subtrees, which let `verify
 (e.g. after every matchday): `verify --checkpoint` later proves that the
 archive only grew since.";
 
+/// The origin line of a checkpoint unless one is given.
+pub const DEFAULT_ORIGIN: &str = "scoreledger.local/archive";
+
 /// Print a checkpoint: origin, size and Merkle root of the archive.
 #[derive(clap::Args)]
 #[command(after_help = EXAMPLES)]
@@ -23,7 +26,7 @@ pub struct Args {
     #[command(flatten)]
     pub store: super::StoreArgs,
     /// The origin line, naming this archive.
-    #[arg(long, default_value = "scoreledger.local/archive")]
+    #[arg(long, default_value = DEFAULT_ORIGIN)]
     origin: String,
 }
 

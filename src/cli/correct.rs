@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use scoreledger::import::wiki::parse_score;
-use scoreledger::{Error, Event, ResultCorrection};
+use scoreledger::{Archive, Error, Event, ResultCorrection};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -20,25 +20,40 @@ The recorded result is not touched: the correction is a new event, shown by
 pub struct Args {
     #[command(flatten)]
     pub store: super::StoreArgs,
+    #[command(flatten)]
+    pub fields: Fields,
+}
+
+/// What the command takes, from the command line or as a JSON object (the
+/// server's write API, with the same names).
+#[derive(clap::Args, serde::Deserialize)]
+pub struct Fields {
     /// Match id (or a unique prefix of at least 4 characters), as `results` shows it.
     id: String,
     /// The right full-time score, home first: 2-2.
     #[arg(allow_hyphen_values = true)]
     score: String,
     #[command(flatten)]
+    #[serde(flatten)]
     why: super::Why,
 }
 
 pub fn run(db: &Path, a: Args) -> Result<(), Error> {
-    let (home_goals, away_goals) = parse_score(&a.score).map_err(Error::Invalid)?;
+    parse_score(&a.fields.score).map_err(Error::Invalid)?;
     let mut archive = super::open_existing(db)?;
+    let event = event(&archive, a.fields)?;
+    super::append_one(&mut archive, event)
+}
+
+/// The correction to append.
+pub fn event(archive: &Archive, a: Fields) -> Result<Event, Error> {
+    let (home_goals, away_goals) = parse_score(&a.score).map_err(Error::Invalid)?;
     let rec = archive.find_match(&a.id)?;
-    let event = Event::ResultCorrected(ResultCorrection {
+    Ok(Event::ResultCorrected(ResultCorrection {
         match_id: rec.id,
         home_goals,
         away_goals,
         reason: a.why.reason,
         source: a.why.source,
-    });
-    super::append_one(&mut archive, event)
+    }))
 }

@@ -37,7 +37,8 @@ pub struct Args {
     format: Format,
 }
 
-fn json(d: &Diff, from: When, to: When) -> serde_json::Value {
+/// The diff as JSON: what `--format json` prints and the server serves.
+pub fn json(d: &Diff, from: When, to: When) -> serde_json::Value {
     let rows: Vec<_> = d
         .rows
         .iter()

@@ -8,6 +8,7 @@ const EXAMPLES: &str = "\
 Example:
   scoreledger head        prints the seq and hash of the last event, e.g.
                           23 9c998287ffa92c353172bd5d5724584773c787a9bb9355...
+  scoreledger head --format json
 
 The hash names the whole archive: two archives with the same head hash hold
 the same events in the same order.";
@@ -18,10 +19,27 @@ the same events in the same order.";
 pub struct Args {
     #[command(flatten)]
     pub store: super::StoreArgs,
+    /// text: "SEQ HASH"; json: {"seq", "hash"}.
+    #[arg(long, value_enum, default_value = "text")]
+    format: Format,
 }
 
-pub fn run(db: &Path, _a: Args) -> Result<(), Error> {
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+/// The head as JSON: what `--format json` prints and the server serves.
+pub fn json(head: &scoreledger::Head) -> serde_json::Value {
+    serde_json::json!({ "seq": head.seq, "hash": head.hash.to_hex() })
+}
+
+pub fn run(db: &Path, a: Args) -> Result<(), Error> {
     let archive = super::open_existing(db)?;
     let head = archive.head()?;
-    super::print(&format!("{} {}\n", head.seq, head.hash))
+    super::print(&match a.format {
+        Format::Text => format!("{} {}\n", head.seq, head.hash),
+        Format::Json => format!("{}\n", json(&head)),
+    })
 }

@@ -2,7 +2,8 @@
 
 use std::path::Path;
 
-use scoreledger::Error;
+use scoreledger::record::MatchRecord;
+use scoreledger::{Error, HistoryEntry};
 use serde_json::json;
 
 use super::render::{self, Align};
@@ -28,44 +29,48 @@ pub struct Args {
     format: Format,
 }
 
+/// A match's history as JSON: what `--format json` prints and the server
+/// serves.
+pub fn json(rec: &MatchRecord, entries: &[HistoryEntry]) -> serde_json::Value {
+    let m = &rec.result;
+    let events: Vec<_> = entries
+        .iter()
+        .map(|e| {
+            json!({
+                "seq": e.seq,
+                "recorded_at": e.recorded_at.to_string(),
+                "hash": e.hash.to_hex(),
+                "kind": e.kind,
+                "change": e.change,
+                "reason": e.reason,
+                "source": e.source,
+            })
+        })
+        .collect();
+    let now = rec.effective(u64::MAX);
+    json!({
+        "id": rec.id.short(),
+        "competition": m.competition,
+        "season": m.season,
+        "stage": m.stage,
+        "round": m.round,
+        "date": m.date.to_string(),
+        "home": m.home,
+        "away": m.away,
+        "home_goals": now.home_goals,
+        "away_goals": now.away_goals,
+        "status": rec.status_word(u64::MAX),
+        "events": events,
+    })
+}
+
 pub fn run(db: &Path, a: Args) -> Result<(), Error> {
     let archive = super::open_existing(db)?;
     let rec = archive.find_match(&a.id)?;
     let entries = archive.history(&rec)?;
     let m = &rec.result;
     let text = match a.format {
-        Format::Json => {
-            let events: Vec<_> = entries
-                .iter()
-                .map(|e| {
-                    json!({
-                        "seq": e.seq,
-                        "recorded_at": e.recorded_at.to_string(),
-                        "hash": e.hash.to_hex(),
-                        "kind": e.kind,
-                        "change": e.change,
-                        "reason": e.reason,
-                        "source": e.source,
-                    })
-                })
-                .collect();
-            let now = rec.effective(u64::MAX);
-            let v = json!({
-                "id": rec.id.short(),
-                "competition": m.competition,
-                "season": m.season,
-                "stage": m.stage,
-                "round": m.round,
-                "date": m.date.to_string(),
-                "home": m.home,
-                "away": m.away,
-                "home_goals": now.home_goals,
-                "away_goals": now.away_goals,
-                "status": rec.status_word(u64::MAX),
-                "events": events,
-            });
-            format!("{v}\n")
-        }
+        Format::Json => format!("{}\n", json(&rec, &entries)),
         Format::Table => {
             let round = m.round.map(|r| format!(" round {r}")).unwrap_or_default();
             let mut out = format!(

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use indicatif::{ProgressBar, ProgressState, ProgressStyle};
 use scoreledger::import::era::RulesNote;
+use scoreledger::import::plan::{self, Plan, Request};
 use scoreledger::import::{self, wiki, Format};
 use scoreledger::{Error, RulesSource};
 
@@ -73,29 +74,25 @@ fn stop_on_signal() -> Arc<AtomicBool> {
     stop
 }
 
-fn with_file(file: &Path, e: Error) -> Error {
-    match e {
-        Error::Parse {
-            file: None,
-            line,
-            msg,
-        } => Error::Parse {
-            file: Some(file.into()),
-            line,
-            msg,
-        },
-        other => other,
-    }
-}
-
 pub fn run(db: &Path, a: Args) -> Result<(), Error> {
     let text = import::read_text(&a.file)?;
-    let format = match a.format {
-        Some(f) => f,
-        None => import::detect(&text).map_err(|e| with_file(&a.file, e))?,
+    let file = Some(a.file.as_path());
+    let req = Request {
+        format: a.format,
+        page: wiki::Options {
+            points_for_win: a.points_for_win,
+            competition: a.competition,
+            season: a.season,
+        },
+        batch: a.batch as usize,
     };
+    let format = match req.format {
+        Some(f) => f,
+        None => import::detect(&text).map_err(|e| plan::with_file(file, e))?,
+    };
+    let page = &req.page;
     if format != Format::Page
-        && (a.points_for_win.is_some() || a.competition.is_some() || a.season.is_some())
+        && (page.points_for_win.is_some() || page.competition.is_some() || page.season.is_some())
     {
         return Err(Error::Invalid(format!(
             "--points-for-win, --competition and --season apply to season pages; {} is {}",
@@ -103,56 +100,23 @@ pub fn run(db: &Path, a: Args) -> Result<(), Error> {
             format.name()
         )));
     }
-    let parsed: Option<import::Stream> = match format {
-        Format::Jsonl | Format::Deductions => None,
-        Format::Engsoccerdata => {
-            Some(import::tabular::engsoccerdata_stream(&text).map_err(|e| with_file(&a.file, e))?)
-        }
-        Format::Page => {
-            let opts = wiki::Options {
-                points_for_win: a.points_for_win,
-                competition: a.competition,
-                season: a.season,
-            };
-            Some(
-                import::parse(Format::Page, &text, &opts)
-                    .map_err(|e| with_file(&a.file, e))?
-                    .into(),
-            )
-        }
-        other => Some(
-            import::parse(other, &text, &Default::default())
-                .and_then(import::Parsed::checked)
-                .map_err(|e| with_file(&a.file, e))?,
-        ),
-    };
+    let plan = Plan::new(
+        &text,
+        file,
+        Request {
+            format: Some(format),
+            ..req
+        },
+    )?;
     if format == Format::Jsonl && !scoreledger::store::Store::exists(db) {
         // Check the export against an empty archive before making the store.
         let scratch = tempfile::tempdir().map_err(Error::Io)?;
         let probe = scoreledger::Archive::open(&scratch.path().join("probe"))?;
-        import::jsonl::check_text(&probe, &text, Some(&a.file))?;
+        import::jsonl::check_text(&probe, &text, file)?;
     }
     let mut archive = super::open(db)?;
     let now = super::now()?;
-    let bar = ProgressBar::new(0);
-    bar.set_style(
-        ProgressStyle::with_template(
-            "{spinner} importing {pos}/{len} events [{bar:40}] {rate}, {eta} left",
-        )
-        .map(|s| {
-            s.with_key(
-                "rate",
-                |state: &ProgressState, w: &mut dyn std::fmt::Write| {
-                    let _ = write!(
-                        w,
-                        "{} events/s",
-                        super::render::thousands(state.per_sec().round() as u64)
-                    );
-                },
-            )
-        })
-        .unwrap_or_else(|_| ProgressStyle::default_bar()),
-    );
+    let bar = progress_bar();
     let stop = stop_on_signal();
     let mut progress = |done: usize, total: usize| {
         if total > 2000 {
@@ -161,36 +125,7 @@ pub fn run(db: &Path, a: Args) -> Result<(), Error> {
         }
         !stop.load(Ordering::SeqCst)
     };
-    let batch = if format == Format::Page {
-        usize::MAX
-    } else {
-        a.batch as usize
-    };
-    let done = match (format, parsed) {
-        (Format::Jsonl, _) => {
-            import::jsonl::import(&mut archive, &text, Some(&a.file), batch, &mut progress)
-        }
-        (Format::Deductions, _) => {
-            let parsed = import::deductions(&archive, &text).map_err(|e| with_file(&a.file, e))?;
-            import::append_in_batches(
-                &mut archive,
-                parsed,
-                Some(&a.file),
-                now,
-                batch,
-                &mut progress,
-            )
-        }
-        (_, Some(parsed)) => import::append_in_batches(
-            &mut archive,
-            parsed,
-            Some(&a.file),
-            now,
-            batch,
-            &mut progress,
-        ),
-        (_, None) => unreachable!("every other format was parsed above"),
-    };
+    let done = plan.apply(&mut archive, now, &mut progress);
     bar.finish_and_clear();
     let done = done?;
     // sled writes its snapshot when a store is opened: pay that here, not in
@@ -341,4 +276,28 @@ fn era_note(competition: &str, seasons: &[&RulesNote]) -> String {
         "{what} ({}). This is the general rule; leagues switched at different times; {change}",
         import::era::explain(competition)
     )
+}
+
+/// The import's progress bar, shown for files of more than one batch.
+fn progress_bar() -> ProgressBar {
+    let bar = ProgressBar::new(0);
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{spinner} importing {pos}/{len} events [{bar:40}] {rate}, {eta} left",
+        )
+        .map(|s| {
+            s.with_key(
+                "rate",
+                |state: &ProgressState, w: &mut dyn std::fmt::Write| {
+                    let _ = write!(
+                        w,
+                        "{} events/s",
+                        super::render::thousands(state.per_sec().round() as u64)
+                    );
+                },
+            )
+        })
+        .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    bar
 }

@@ -1,30 +1,31 @@
 //! Command-line interface: one file per subcommand.
 
-mod adjust;
-mod annul;
+pub mod adjust;
+pub mod annul;
 mod audit;
-mod award;
-mod chart;
-mod checkpoint;
+pub mod award;
+pub mod chart;
+pub mod checkpoint;
 mod completions;
-mod correct;
-mod diff;
+pub mod correct;
+pub mod diff;
 mod export;
-mod head;
-mod history;
+pub mod head;
+pub mod history;
 mod import;
 mod list;
 mod log;
 mod output;
 mod prove;
 mod rebuild;
-mod record;
+pub mod record;
 mod rename;
 mod render;
-mod report;
-mod results;
+pub mod report;
+pub mod results;
 mod rules;
-mod standings;
+mod serve;
+pub mod standings;
 mod verify;
 mod verify_proof;
 
@@ -90,6 +91,7 @@ enum Command {
     Audit(audit::Args),
     Head(head::Args),
     Rebuild(rebuild::Args),
+    Serve(serve::Args),
     Completions(completions::Args),
 }
 
@@ -123,14 +125,14 @@ impl FilterArgs {
 pub struct WhenArgs {
     /// Only results played on or before this date (YYYY-MM-DD).
     #[arg(long, value_parser = scoreledger::Date::parse_iso)]
-    as_of: Option<scoreledger::Date>,
+    pub as_of: Option<scoreledger::Date>,
     /// As the archive stood after event SEQ, or at an RFC 3339 instant.
     #[arg(long, value_name = "SEQ|TIMESTAMP")]
-    known_at: Option<scoreledger::KnownAt>,
+    pub known_at: Option<scoreledger::KnownAt>,
 }
 
 /// Why a compensating event is recorded.
-#[derive(clap::Args, Clone, Debug)]
+#[derive(clap::Args, Clone, Debug, serde::Deserialize)]
 pub struct Why {
     /// Why (required; shown by `results` and `history`).
     #[arg(long)]
@@ -191,7 +193,7 @@ pub fn exit_code(e: &Error) -> i32 {
 
 /// The time recorded for new events: the clock, or `$SCORELEDGER_NOW`
 /// (RFC 3339) for reproducible archives.
-fn now() -> Result<Timestamp, Error> {
+pub fn now() -> Result<Timestamp, Error> {
     match std::env::var("SCORELEDGER_NOW") {
         Ok(s) if !s.is_empty() => Timestamp::parse_rfc3339(&s)
             .map_err(|e| Error::Invalid(format!("SCORELEDGER_NOW: {e}"))),
@@ -229,6 +231,15 @@ fn open_with(
     let deadline = std::time::Instant::now() + wait;
     loop {
         match how(db) {
+            Err(Error::Busy { path }) if crate::serve::lock_note(&path).is_some() => {
+                let (addr, pid) = crate::serve::lock_note(&path).unwrap_or_default();
+                return Err(Error::Store {
+                    msg: format!(
+                        "served by scoreledger serve at {addr} (pid {pid}); use the API or stop it"
+                    ),
+                    path,
+                });
+            }
             Err(Error::Busy { .. }) if std::time::Instant::now() < deadline => {
                 std::thread::sleep(std::time::Duration::from_millis(50));
             }
@@ -273,7 +284,7 @@ fn append_one(archive: &mut Archive, event: scoreledger::Event) -> Result<(), Er
 }
 
 /// Writes to stdout; a closed pipe (`| head`) is not an error.
-fn print(s: &str) -> Result<(), Error> {
+pub fn print(s: &str) -> Result<(), Error> {
     let mut out = std::io::stdout().lock();
     match out.write_all(s.as_bytes()).and_then(|_| out.flush()) {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
@@ -315,6 +326,7 @@ pub fn main() -> i32 {
         Command::Audit(a) => with_store!(audit, a),
         Command::Head(a) => with_store!(head, a),
         Command::Rebuild(a) => with_store!(rebuild, a),
+        Command::Serve(a) => with_store!(serve, a),
         Command::Completions(a) => completions::run(a),
     };
     match result {

@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use scoreledger::import::wiki::parse_score;
-use scoreledger::{Date, Error, Event, Filter, MatchResult};
+use scoreledger::{Archive, Date, Error, Event, Filter, MatchResult};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -24,6 +24,14 @@ one.";
 pub struct Args {
     #[command(flatten)]
     pub store: super::StoreArgs,
+    #[command(flatten)]
+    pub fields: Fields,
+}
+
+/// What `record` takes, from the command line or as a JSON object (the
+/// server's `POST /api/record`, with the same names).
+#[derive(clap::Args, serde::Deserialize)]
+pub struct Fields {
     /// Competition, as the archive names it (e.g. 'Copa Perú').
     #[arg(long)]
     competition: String,
@@ -45,10 +53,12 @@ pub struct Args {
     /// Record a date outside the season, or a round past a complete
     /// round-robin, deliberately.
     #[arg(long)]
+    #[serde(default)]
     allow_outside_season: bool,
     /// Accept a team the season does not have yet (without it, an unknown
     /// name is refused as a likely typo, with the nearest known names).
     #[arg(long)]
+    #[serde(default)]
     new_team: bool,
     /// Home team.
     home: String,
@@ -60,8 +70,23 @@ pub struct Args {
 }
 
 pub fn run(db: &Path, a: Args) -> Result<(), Error> {
-    let (hg, ag) = parse_score(&a.score).map_err(Error::Invalid)?;
+    parse_score(&a.fields.score).map_err(Error::Invalid)?;
     let mut archive = super::open(db)?;
+    let (event, new) = event(&archive, a.fields)?;
+    super::append_one(&mut archive, event)?;
+    for (team, competition, season) in new {
+        eprintln!("note: '{team}' is a new team in {competition} {season}");
+    }
+    Ok(())
+}
+
+/// Teams the season did not know: (team, competition, season).
+pub type NewTeams = Vec<(String, String, String)>;
+
+/// The result to append, checked against the archive (its stage, the
+/// season's dates and teams), and the teams it adds.
+pub fn event(archive: &Archive, a: Fields) -> Result<(Event, NewTeams), Error> {
+    let (hg, ag) = parse_score(&a.score).map_err(Error::Invalid)?;
     let stage = match a.stage {
         Some(s) => s,
         None => {
@@ -143,12 +168,9 @@ pub fn run(db: &Path, a: Args) -> Result<(), Error> {
         &a.away,
     );
     m.group = a.group;
-    super::append_one(&mut archive, Event::MatchResult(m))?;
-    for team in new {
-        eprintln!(
-            "note: '{team}' is a new team in {} {}",
-            a.competition, a.season
-        );
-    }
-    Ok(())
+    let new = new
+        .into_iter()
+        .map(|t| (t, a.competition.clone(), a.season.clone()))
+        .collect();
+    Ok((Event::MatchResult(m), new))
 }

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use scoreledger::{report, Error};
+use scoreledger::{report, Archive, Error, Filter};
 
 use super::FilterArgs;
 
@@ -34,8 +34,13 @@ pub struct Args {
 
 pub fn run(db: &Path, a: Args) -> Result<(), Error> {
     let archive = super::open_existing(db)?;
-    let view = archive.season_view(&a.filter.filter(), a.when.as_of, a.when.known_at)?;
-    let root = archive.merkle_root(view.known_at)?;
-    let html = report::html(&view, &root);
+    let html = html(&archive, &a.filter.filter(), &a.when)?;
     super::output::write(db, &a.output, &html, "the report", &a.force)
+}
+
+/// The report page: what `report` writes and the server serves.
+pub fn html(archive: &Archive, filter: &Filter, when: &super::WhenArgs) -> Result<String, Error> {
+    let view = archive.season_view(filter, when.as_of, when.known_at)?;
+    let root = archive.merkle_root(view.known_at)?;
+    Ok(report::html(&view, &root))
 }

@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use clap::ValueEnum;
-use scoreledger::{Error, ResultsQuery};
+use scoreledger::{Error, ResultRow, ResultsQuery};
 use serde_json::json;
 
 use super::render::{self, Align};
@@ -51,6 +51,34 @@ pub struct Args {
     format: Format,
 }
 
+/// The results as JSON: what `--format json` prints and the server serves.
+pub fn json(rows: &[ResultRow]) -> serde_json::Value {
+    let arr: Vec<_> = rows
+        .iter()
+        .map(|row| {
+            let (r, e) = (&row.record.result, &row.effective);
+            json!({
+                "id": row.record.id.short(),
+                "competition": r.competition,
+                "season": r.season,
+                "stage": r.stage,
+                "round": r.round,
+                "date": r.date.to_string(),
+                "home": r.home,
+                "away": r.away,
+                "home_goals": e.home_goals,
+                "away_goals": e.away_goals,
+                "seq": row.record.seq,
+                "status": row.status,
+                "counts": e.counts,
+                "recorded_score": format!("{}-{}", r.home_goals, r.away_goals),
+                "reason": e.reason,
+            })
+        })
+        .collect();
+    serde_json::Value::Array(arr)
+}
+
 pub fn run(db: &Path, a: Args) -> Result<(), Error> {
     let archive = super::open_existing(db)?;
     let q = ResultsQuery {
@@ -71,32 +99,7 @@ pub fn run(db: &Path, a: Args) -> Result<(), Error> {
         }
     }
     let text = match a.format {
-        Format::Json => {
-            let arr: Vec<_> = rows
-                .iter()
-                .map(|row| {
-                    let (r, e) = (&row.record.result, &row.effective);
-                    json!({
-                        "id": row.record.id.short(),
-                        "competition": r.competition,
-                        "season": r.season,
-                        "stage": r.stage,
-                        "round": r.round,
-                        "date": r.date.to_string(),
-                        "home": r.home,
-                        "away": r.away,
-                        "home_goals": e.home_goals,
-                        "away_goals": e.away_goals,
-                        "seq": row.record.seq,
-                        "status": row.status,
-                        "counts": e.counts,
-                        "recorded_score": format!("{}-{}", r.home_goals, r.away_goals),
-                        "reason": e.reason,
-                    })
-                })
-                .collect();
-            format!("{}\n", serde_json::Value::Array(arr))
-        }
+        Format::Json => format!("{}\n", json(&rows)),
         Format::Table | Format::Csv => {
             let csv = matches!(a.format, Format::Csv);
             let cells: Vec<Vec<String>> = rows

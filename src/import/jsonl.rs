@@ -65,14 +65,24 @@ pub fn parse(text: &str, file: Option<&Path>) -> Result<Vec<(usize, Envelope)>> 
 /// archive (a dry run), and, into an empty store, that each event would be
 /// stored exactly as exported, so that the head hash is the export's.
 pub fn import(
-    archive: &mut Archive,
+    target: impl crate::import::plan::Target,
     text: &str,
     file: Option<&Path>,
     batch: usize,
     progress: &mut dyn FnMut(usize, usize) -> bool,
 ) -> Result<ImportReport> {
-    let lines = parse(text, file)?;
-    check(archive, &lines, file)?;
+    import_lines(target, parse(text, file)?, file, batch, progress)
+}
+
+/// [`import`] of lines already read by [`parse`].
+pub fn import_lines(
+    mut target: impl crate::import::plan::Target,
+    lines: Vec<(usize, Envelope)>,
+    file: Option<&Path>,
+    batch: usize,
+    progress: &mut dyn FnMut(usize, usize) -> bool,
+) -> Result<ImportReport> {
+    check(&target.archive(), &lines, file)?;
     let total = lines.len();
     let mut out = ImportReport::default();
     let mut i = 0;
@@ -84,7 +94,7 @@ pub fn import(
             j += 1;
         }
         let events: Vec<Event> = lines[i..j].iter().map(|(_, e)| e.event.clone()).collect();
-        let report = archive.append(events, at).map_err(|e| {
+        let report = target.archive().append(events, at).map_err(|e| {
             let e = match e {
                 Error::Rejected { index, source } => {
                     err(file, lines[i + index].0, source.to_string())

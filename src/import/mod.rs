@@ -5,6 +5,7 @@ pub mod editions;
 pub mod era;
 pub mod jsonl;
 pub mod openfootball;
+pub mod plan;
 pub mod tabular;
 pub mod wiki;
 
@@ -289,11 +290,12 @@ pub fn append_parsed(
 /// Appends events in batches of `batch` events, each committed and made
 /// durable on its own (so a large import can be interrupted and re-run: what
 /// was committed is skipped as already present). The next batch is read on
-/// a second thread while one is appended. `progress(done, total)` is called
+/// a second thread while one is appended. The target is taken for one
+/// batch at a time. `progress(done, total)` is called
 /// after each batch; when it returns false the import stops there with
 /// [`Error::Interrupted`].
 pub fn append_in_batches<'a>(
-    archive: &mut Archive,
+    mut target: impl plan::Target,
     events: impl Into<Stream<'a>>,
     file: Option<&Path>,
     recorded_at: Timestamp,
@@ -325,8 +327,9 @@ pub fn append_in_batches<'a>(
             if n == 0 && out.batches > 0 {
                 break;
             }
+            let mut archive = target.archive();
             let (lines, chunk, mut notes) =
-                era::screen(archive, lines, chunk).map_err(|e| partial(e, &out))?;
+                era::screen(&archive, lines, chunk).map_err(|e| partial(e, &out))?;
             let report = archive.append(chunk, recorded_at).map_err(|e| {
                 let e = match e {
                     Error::Rejected { index, source } => Error::Parse {
@@ -338,6 +341,7 @@ pub fn append_in_batches<'a>(
                 };
                 partial(e, &out)
             })?;
+            drop(archive);
             out.add(&report);
             for a in &report.appended {
                 if let Some(i) = notes.iter().position(|(index, _)| *index == a.index) {
@@ -404,11 +408,17 @@ pub fn read_text(path: &Path) -> Result<String> {
     if bytes.len() as u64 > crate::limits::INPUT_BYTES {
         return Err(too_big());
     }
+    text_of(bytes, Some(path))
+}
+
+/// A file's bytes as UTF-8 text (a BOM is dropped); invalid UTF-8 is a
+/// parse error at its line.
+pub fn text_of(bytes: Vec<u8>, file: Option<&Path>) -> Result<String> {
     let text = String::from_utf8(bytes).map_err(|e| {
         let upto = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let line = upto.iter().filter(|&&b| b == b'\n').count() + 1;
         Error::Parse {
-            file: Some(path.into()),
+            file: file.map(Into::into),
             line,
             msg: "not valid UTF-8 text".into(),
         }

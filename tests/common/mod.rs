@@ -1,6 +1,8 @@
 //! Shared by the CLI test files: a temporary archive and the real binary.
 #![allow(dead_code)]
 
+pub mod server;
+
 use std::path::PathBuf;
 use std::process::Output;
 

@@ -1,0 +1,52 @@
+//! `scoreledger serve`
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use scoreledger::Error;
+
+const EXAMPLES: &str = "\
+Examples:
+  scoreledger serve                          http://127.0.0.1:7878/, read-only
+  scoreledger serve --bind 127.0.0.1:0       any free port (printed)
+  scoreledger serve --token-file token.txt   also accept writes
+  curl -s 'http://127.0.0.1:7878/api/standings?as_of=1984-12-09'
+  curl -s -H \"Authorization: Bearer $(cat token.txt)\" \\
+      --data-binary @results.csv http://127.0.0.1:7878/api/import
+
+The first line on standard output is the address: 'listening on URL'. GET /
+is a page to travel through a season. The API answers the CLI's JSON: see the
+README's server section. While the server runs, other scoreledger commands on
+the same store are refused and name the server. Ctrl-C or SIGTERM stops it
+after the requests in flight.";
+
+/// Serve the archive over HTTP: a JSON API and a page.
+#[derive(clap::Args)]
+#[command(after_help = EXAMPLES)]
+pub struct Args {
+    #[command(flatten)]
+    pub store: super::StoreArgs,
+    /// Address to listen on (loopback unless you say otherwise).
+    #[arg(long, default_value = "127.0.0.1:7878")]
+    bind: SocketAddr,
+    /// A file holding the bearer token that writes need (one word, at
+    /// least 16 characters). Without it the server is read-only. With it,
+    /// a missing store is created.
+    #[arg(long, value_name = "FILE")]
+    token_file: Option<PathBuf>,
+}
+
+pub fn run(db: &Path, a: Args) -> Result<(), Error> {
+    let archive = match a.token_file {
+        Some(_) => super::open(db)?,
+        None => super::open_existing(db)?,
+    };
+    crate::serve::run(
+        crate::serve::Config {
+            db: db.to_path_buf(),
+            bind: a.bind,
+            token_file: a.token_file,
+        },
+        archive,
+    )
+}

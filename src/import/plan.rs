@@ -1,0 +1,158 @@
+//! One import path for every front end: [`Plan::new`] reads and checks a
+//! file's text without an archive; [`Plan::apply`] appends it to a
+//! [`Target`], batch by batch. Adding a format touches its parser, the
+//! [`Format`] table and detection, and the match in [`Plan::new`].
+
+use std::ops::DerefMut;
+use std::path::{Path, PathBuf};
+use std::sync::RwLock;
+
+use super::{append_in_batches, deductions, detect, jsonl, parse, wiki, Format, ImportReport};
+use super::{tabular, Stream};
+use crate::archive::{Archive, Envelope};
+use crate::date::Timestamp;
+use crate::error::{Error, Result};
+
+/// The archive an import appends to, taken for one batch at a time: the
+/// archive itself, or one shared with readers, who then see the archive as
+/// of the last committed batch and never half of one.
+pub trait Target {
+    fn archive(&mut self) -> impl DerefMut<Target = Archive> + '_;
+}
+
+impl Target for &mut Archive {
+    fn archive(&mut self) -> impl DerefMut<Target = Archive> + '_ {
+        &mut **self
+    }
+}
+
+impl Target for &RwLock<Archive> {
+    fn archive(&mut self) -> impl DerefMut<Target = Archive> + '_ {
+        self.write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// How to read a file: its format (else detected), the options of season
+/// pages, and the events per committed batch.
+#[derive(Clone, Debug, Default)]
+pub struct Request {
+    pub format: Option<Format>,
+    pub page: wiki::Options,
+    pub batch: usize,
+}
+
+enum Body<'a> {
+    Events(Stream<'a>),
+    /// The archive's own export, checked against the archive when applied.
+    Jsonl(Vec<(usize, Envelope)>),
+    /// Deductions, read against the archive's results when applied.
+    Deductions,
+}
+
+/// A file read and checked whole, ready to append.
+pub struct Plan<'a> {
+    pub format: Format,
+    text: &'a str,
+    file: Option<PathBuf>,
+    batch: usize,
+    body: Body<'a>,
+}
+
+/// Names the file in a parse error that does not name one yet.
+pub fn with_file(file: Option<&Path>, e: Error) -> Error {
+    match (e, file) {
+        (
+            Error::Parse {
+                file: None,
+                line,
+                msg,
+            },
+            Some(f),
+        ) => Error::Parse {
+            file: Some(f.into()),
+            line,
+            msg,
+        },
+        (other, _) => other,
+    }
+}
+
+impl<'a> Plan<'a> {
+    /// Detects (or takes) the format, parses and checks the whole text.
+    /// Nothing is written; a bad line is an error with its number.
+    pub fn new(text: &'a str, file: Option<&Path>, req: Request) -> Result<Plan<'a>> {
+        let named = |e| with_file(file, e);
+        let format = match req.format {
+            Some(f) => f,
+            None => detect(text).map_err(named)?,
+        };
+        let page = &req.page;
+        let page_options =
+            page.points_for_win.is_some() || page.competition.is_some() || page.season.is_some();
+        if format != Format::Page && page_options {
+            return Err(Error::Invalid(format!(
+                "points for a win, competition and season apply to season pages; this file is {}",
+                format.name()
+            )));
+        }
+        let body = match format {
+            Format::Jsonl => Body::Jsonl(jsonl::parse(text, file)?),
+            Format::Deductions => {
+                tabular::deductions(text).map_err(named)?;
+                Body::Deductions
+            }
+            Format::Engsoccerdata => {
+                Body::Events(tabular::engsoccerdata_stream(text).map_err(named)?)
+            }
+            Format::Page => Body::Events(parse(format, text, &req.page).map_err(named)?.into()),
+            other => Body::Events(
+                parse(other, text, &Default::default())
+                    .and_then(super::Parsed::checked)
+                    .map_err(named)?,
+            ),
+        };
+        let batch = match format {
+            Format::Page => usize::MAX,
+            _ => req.batch.max(1),
+        };
+        Ok(Plan {
+            format,
+            text,
+            file: file.map(Into::into),
+            batch,
+            body,
+        })
+    }
+
+    /// How many events the file gives, when known before applying.
+    pub fn total(&self) -> Option<usize> {
+        match &self.body {
+            Body::Events(s) => Some(s.total),
+            Body::Jsonl(lines) => Some(lines.len()),
+            _ => None,
+        }
+    }
+
+    /// Appends the plan, each batch committed on its own. `progress(done,
+    /// total)` runs after each batch; false stops the import there.
+    pub fn apply(
+        self,
+        mut target: impl Target,
+        recorded_at: Timestamp,
+        progress: &mut dyn FnMut(usize, usize) -> bool,
+    ) -> Result<ImportReport> {
+        let file = self.file.as_deref();
+        match self.body {
+            Body::Events(stream) => {
+                append_in_batches(target, stream, file, recorded_at, self.batch, progress)
+            }
+            Body::Jsonl(lines) => jsonl::import_lines(target, lines, file, self.batch, progress),
+            Body::Deductions => {
+                let parsed =
+                    deductions(&target.archive(), self.text).map_err(|e| with_file(file, e))?;
+                append_in_batches(target, parsed, file, recorded_at, self.batch, progress)
+            }
+        }
+    }
+}

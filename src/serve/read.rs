@@ -1,0 +1,409 @@
+//! The read API: each endpoint answers what the CLI's `--format json` (or
+//! its SVG, HTML, text) prints for the same question, built by the same
+//! function in `cli/`.
+
+use std::sync::Arc;
+
+use axum::extract::rejection::{PathRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use clap::ValueEnum;
+use scoreledger::listing::ListKind;
+use scoreledger::{Archive, Cut, Date, Filter, KnownAt, ResultsQuery, When};
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::http::{ApiError, MAX_EVENTS};
+use super::App;
+use crate::cli;
+
+/// Parameter names, for hints.
+const FILTER_HINT: &str = "competition, season, stage and team take names as GET /api/list/competitions, /seasons, /stages and /teams give them (case and accents ignored)";
+const WHEN_HINT: &str =
+    "as_of=YYYY-MM-DD, round=N, known_at=SEQ or an RFC 3339 instant (e.g. 2026-11-28T10:00:00Z)";
+
+/// Runs a question against the archive on a blocking thread, under the
+/// read lock: a reader sees the archive as of the last committed batch.
+pub async fn ask<T: Send + 'static>(
+    app: &Arc<App>,
+    hint: &'static str,
+    f: impl FnOnce(&Archive) -> Result<T, scoreledger::Error> + Send + 'static,
+) -> Result<T, ApiError> {
+    let app = app.clone();
+    tokio::task::spawn_blocking(move || {
+        let archive = app.archive.read().unwrap_or_else(|p| p.into_inner());
+        f(&archive).map_err(|e| ApiError::from_library(e, hint))
+    })
+    .await
+    .map_err(|_| {
+        ApiError::new(
+            axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+            "the request failed",
+            "try again",
+        )
+    })?
+}
+
+/// A query string, refused with 400 and the endpoint's parameters when
+/// it does not parse (an unknown parameter included).
+pub fn params<T>(q: Result<Query<T>, QueryRejection>, hint: &str) -> Result<T, ApiError> {
+    q.map(|Query(t)| t)
+        .map_err(|e| ApiError::bad(e.body_text(), hint))
+}
+
+fn date(s: Option<&str>) -> Result<Option<Date>, ApiError> {
+    s.map(|s| Date::parse_iso(s).map_err(|e| ApiError::bad(format!("as_of: {e}"), WHEN_HINT)))
+        .transpose()
+}
+
+fn known_at(s: Option<&str>) -> Result<Option<KnownAt>, ApiError> {
+    s.map(|s| {
+        s.parse::<KnownAt>()
+            .map_err(|e| ApiError::bad(format!("known_at: {e}"), WHEN_HINT))
+    })
+    .transpose()
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scope {
+    competition: Option<String>,
+    season: Option<String>,
+    stage: Option<String>,
+    known_at: Option<String>,
+}
+
+impl Scope {
+    fn filter(&self) -> Filter {
+        Filter {
+            competition: self.competition.clone(),
+            season: self.season.clone(),
+            stage: self.stage.clone(),
+        }
+    }
+}
+
+fn json(v: Value) -> Response {
+    Json(v).into_response()
+}
+
+pub async fn head(State(app): State<Arc<App>>) -> Result<Response, ApiError> {
+    let head = ask(&app, "", |a| a.head()).await?;
+    Ok(json(cli::head::json(&head)))
+}
+
+pub async fn list(
+    State(app): State<Arc<App>>,
+    what: Result<Path<String>, PathRejection>,
+    q: Result<Query<Scope>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    const HINT: &str =
+        "GET /api/list/{competitions|seasons|stages|teams}?competition=&season=&stage=&known_at=";
+    let q = params(q, HINT)?;
+    let kind = match what.map(|Path(w)| w).as_deref() {
+        Ok("competitions") => ListKind::Competitions,
+        Ok("seasons") => ListKind::Seasons,
+        Ok("stages") => ListKind::Stages,
+        Ok("teams") => ListKind::Teams,
+        _ => {
+            return Err(ApiError::new(
+                axum::http::StatusCode::NOT_FOUND,
+                "no such list",
+                HINT,
+            ))
+        }
+    };
+    let k = known_at(q.known_at.as_deref())?;
+    let filter = q.filter();
+    let entries = ask(&app, FILTER_HINT, move |a| a.list(kind, &filter, k)).await?;
+    Ok(json(serde_json::to_value(entries).unwrap_or_default()))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StandingsQ {
+    competition: Option<String>,
+    season: Option<String>,
+    stage: Option<String>,
+    as_of: Option<String>,
+    round: Option<u32>,
+    known_at: Option<String>,
+}
+
+pub async fn standings(
+    State(app): State<Arc<App>>,
+    q: Result<Query<StandingsQ>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    const HINT: &str = "GET /api/standings?competition=&season=&stage=&as_of=YYYY-MM-DD|round=N&known_at=SEQ|TIMESTAMP";
+    let q = params(q, HINT)?;
+    let cut = match (date(q.as_of.as_deref())?, q.round) {
+        (Some(_), Some(_)) => {
+            return Err(ApiError::bad(
+                "as_of and round cannot be used together",
+                "give one: the table on a date, or after a round",
+            ))
+        }
+        (Some(d), None) => Cut::AsOf(d),
+        (None, Some(n)) => Cut::Round(n),
+        (None, None) => Cut::All,
+    };
+    let k = known_at(q.known_at.as_deref())?;
+    let filter = Filter {
+        competition: q.competition,
+        season: q.season,
+        stage: q.stage,
+    };
+    let s = ask(&app, FILTER_HINT, move |a| a.standings(&filter, cut, k)).await?;
+    Ok(json(cli::standings::json(&s)))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResultsQ {
+    competition: Option<String>,
+    season: Option<String>,
+    stage: Option<String>,
+    as_of: Option<String>,
+    known_at: Option<String>,
+    round: Option<u32>,
+    through_round: Option<u32>,
+    team: Option<String>,
+}
+
+pub async fn results(
+    State(app): State<Arc<App>>,
+    q: Result<Query<ResultsQ>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    const HINT: &str = "GET /api/results?competition=&season=&stage=&as_of=&known_at=&round=N|through_round=N&team=";
+    let q = params(q, HINT)?;
+    if q.round.is_some() && q.through_round.is_some() {
+        return Err(ApiError::bad(
+            "round and through_round cannot be used together",
+            HINT,
+        ));
+    }
+    let query = ResultsQuery {
+        filter: Filter {
+            competition: q.competition,
+            season: q.season,
+            stage: q.stage,
+        },
+        as_of: date(q.as_of.as_deref())?,
+        round: q.round,
+        through_round: q.through_round,
+        team: q.team,
+        known_at: known_at(q.known_at.as_deref())?,
+    };
+    let rows = ask(&app, FILTER_HINT, move |a| a.results(&query)).await?;
+    Ok(json(cli::results::json(&rows)))
+}
+
+pub async fn history(
+    State(app): State<Arc<App>>,
+    id: Result<Path<String>, PathRejection>,
+) -> Result<Response, ApiError> {
+    const HINT: &str = "GET /api/matches/{id}/history, with the id GET /api/results gives (a unique prefix will do)";
+    let Path(id) = id.map_err(|e| ApiError::bad(e.body_text(), HINT))?;
+    let v = ask(&app, HINT, move |a| {
+        let rec = a.find_match(&id)?;
+        let entries = a.history(&rec)?;
+        Ok(cli::history::json(&rec, &entries))
+    })
+    .await?;
+    Ok(json(v))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DiffQ {
+    competition: Option<String>,
+    season: Option<String>,
+    stage: Option<String>,
+    from: String,
+    to: String,
+}
+
+pub async fn diff(
+    State(app): State<Arc<App>>,
+    q: Result<Query<DiffQ>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    const HINT: &str =
+        "GET /api/diff?from=WHEN&to=WHEN, WHEN a date (YYYY-MM-DD), round:N or seq:N";
+    let q = params(q, HINT)?;
+    let when = |name: &str, s: &str| {
+        s.parse::<When>()
+            .map_err(|e| ApiError::bad(format!("{name}: {e}"), HINT))
+    };
+    let (from, to) = (when("from", &q.from)?, when("to", &q.to)?);
+    let filter = Filter {
+        competition: q.competition,
+        season: q.season,
+        stage: q.stage,
+    };
+    let d = ask(&app, FILTER_HINT, move |a| a.diff(&filter, from, to)).await?;
+    Ok(json(cli::diff::json(&d, from, to)))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckpointQ {
+    origin: Option<String>,
+}
+
+pub async fn checkpoint(
+    State(app): State<Arc<App>>,
+    q: Result<Query<CheckpointQ>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    const HINT: &str = "GET /api/checkpoint?origin=NAME (default scoreledger.local/archive)";
+    let q = params(q, HINT)?;
+    let origin = q
+        .origin
+        .unwrap_or_else(|| cli::checkpoint::DEFAULT_ORIGIN.into());
+    if origin.trim().is_empty() || origin.contains('\n') {
+        return Err(ApiError::bad("origin must be one non-empty line", HINT));
+    }
+    let text = ask(&app, HINT, move |a| a.checkpoint(origin.trim())).await?;
+    Ok((
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        text.to_text(),
+    )
+        .into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProofQ {
+    size: Option<u64>,
+}
+
+pub async fn proof(
+    State(app): State<Arc<App>>,
+    seq: Result<Path<u64>, PathRejection>,
+    q: Result<Query<ProofQ>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    const HINT: &str = "GET /api/proof/{seq}?size=N: an inclusion proof of event seq in the tree of the first N events (default: all)";
+    let Path(seq) = seq.map_err(|e| ApiError::bad(e.body_text(), HINT))?;
+    let q = params(q, HINT)?;
+    let proof = ask(&app, HINT, move |a| {
+        let size = match q.size {
+            Some(n) => n,
+            None => a.head()?.seq,
+        };
+        a.prove(seq, size)
+    })
+    .await?;
+    Ok(json(serde_json::to_value(proof).unwrap_or_default()))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EventsQ {
+    after: Option<u64>,
+    limit: Option<u64>,
+}
+
+pub async fn events(
+    State(app): State<Arc<App>>,
+    q: Result<Query<EventsQ>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    const HINT: &str =
+        "GET /api/events?after=SEQ&limit=N (N at most 10000): the export's JSON Lines";
+    let q = params(q, HINT)?;
+    let after = q.after.unwrap_or(0);
+    let limit = q.limit.unwrap_or(1000);
+    if limit == 0 || limit > MAX_EVENTS {
+        return Err(ApiError::bad(
+            format!("limit must be 1 to {MAX_EVENTS}"),
+            HINT,
+        ));
+    }
+    let text = ask(&app, HINT, move |a| {
+        let head = a.head()?.seq;
+        let mut out = String::new();
+        for seq in after.saturating_add(1)..=head.min(after.saturating_add(limit)) {
+            if let Some(env) = a.event(seq)? {
+                out.push_str(
+                    &serde_json::to_string(&env)
+                        .map_err(|e| scoreledger::Error::Invalid(e.to_string()))?,
+                );
+                out.push('\n');
+            }
+        }
+        Ok(out)
+    })
+    .await?;
+    Ok((
+        [(header::CONTENT_TYPE, "application/jsonl; charset=utf-8")],
+        text,
+    )
+        .into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PictureQ {
+    competition: Option<String>,
+    season: Option<String>,
+    stage: Option<String>,
+    as_of: Option<String>,
+    known_at: Option<String>,
+    kind: Option<String>,
+    by: Option<String>,
+}
+
+impl PictureQ {
+    fn parts(self) -> Result<(Filter, cli::WhenArgs, Option<String>, Option<String>), ApiError> {
+        let when = cli::WhenArgs {
+            as_of: date(self.as_of.as_deref())?,
+            known_at: known_at(self.known_at.as_deref())?,
+        };
+        let filter = Filter {
+            competition: self.competition,
+            season: self.season,
+            stage: self.stage,
+        };
+        Ok((filter, when, self.kind, self.by))
+    }
+}
+
+fn choice<T: ValueEnum>(name: &str, s: Option<&str>, hint: &str) -> Result<Option<T>, ApiError> {
+    s.map(|s| {
+        T::from_str(s, true).map_err(|_| {
+            ApiError::bad(
+                format!("{name}: '{s}' is not one of the choices"),
+                hint.to_string(),
+            )
+        })
+    })
+    .transpose()
+}
+
+pub async fn chart(
+    State(app): State<Arc<App>>,
+    q: Result<Query<PictureQ>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    const HINT: &str = "GET /api/chart.svg?kind=positions|points&by=round|matchday|date&competition=&season=&stage=&as_of=&known_at=";
+    let (filter, when, kind, by) = params(q, HINT)?.parts()?;
+    let kind = choice("kind", kind.as_deref(), HINT)?.unwrap_or(cli::chart::ChartKind::Positions);
+    let by = choice("by", by.as_deref(), HINT)?;
+    let svg = ask(&app, HINT, move |a| {
+        cli::chart::svg(a, &filter, kind, by, &when)
+    })
+    .await?;
+    Ok(([(header::CONTENT_TYPE, "image/svg+xml")], svg).into_response())
+}
+
+pub async fn report(
+    State(app): State<Arc<App>>,
+    q: Result<Query<PictureQ>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    const HINT: &str = "GET /api/report.html?competition=&season=&stage=&as_of=&known_at=";
+    let (filter, when, kind, by) = params(q, HINT)?.parts()?;
+    if kind.is_some() || by.is_some() {
+        return Err(ApiError::bad("kind and by are chart parameters", HINT));
+    }
+    let html = ask(&app, HINT, move |a| cli::report::html(a, &filter, &when)).await?;
+    Ok(([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response())
+}

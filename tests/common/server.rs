@@ -1,0 +1,98 @@
+//! A real `scoreledger serve` on a free loopback port, stopped (SIGTERM)
+//! when dropped.
+
+use std::io::BufRead;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+
+pub struct Server {
+    child: Child,
+    pub url: String,
+}
+
+impl Server {
+    /// Starts the server on `db`, with a token file when given, and waits
+    /// for its "listening on URL" line.
+    pub fn start(db: &Path, token_file: Option<&Path>) -> Server {
+        let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("scoreledger"));
+        cmd.args(["serve", "--bind", "127.0.0.1:0", "--db"])
+            .arg(db)
+            .env("SCORELEDGER_NOW", "2026-11-28T10:00:00Z")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        if let Some(t) = token_file {
+            cmd.arg("--token-file").arg(t);
+        }
+        let mut child = cmd.spawn().unwrap();
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let url = line
+            .trim()
+            .strip_prefix("listening on ")
+            .unwrap_or_else(|| panic!("the server did not start: {line:?}"))
+            .trim_end_matches('/')
+            .to_string();
+        Server { child, url }
+    }
+
+    /// GET, answering (status, body).
+    pub fn get(&self, path: &str) -> (u16, String) {
+        answer(ureq::get(&format!("{}{path}", self.url)).call())
+    }
+
+    /// GET a JSON answer that must be 200.
+    pub fn json(&self, path: &str) -> serde_json::Value {
+        let (status, body) = self.get(path);
+        assert_eq!(status, 200, "GET {path}: {body}");
+        serde_json::from_str(&body).unwrap_or_else(|e| panic!("GET {path}: {e}: {body}"))
+    }
+
+    /// POST a body with an optional bearer token.
+    pub fn post(&self, path: &str, token: Option<&str>, body: &str) -> (u16, String) {
+        let mut req = ureq::post(&format!("{}{path}", self.url));
+        if let Some(t) = token {
+            req = req.set("Authorization", &format!("Bearer {t}"));
+        }
+        if body.starts_with('{') {
+            req = req.set("Content-Type", "application/json");
+        }
+        answer(req.send_string(body))
+    }
+
+    /// Stops the server with SIGTERM and returns its exit code.
+    pub fn stop(mut self) -> Option<i32> {
+        let code = self.terminate();
+        std::mem::forget(self);
+        code
+    }
+
+    /// Kills the server with SIGKILL: no clean-up at all.
+    pub fn kill(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        std::mem::forget(self);
+    }
+
+    fn terminate(&mut self) -> Option<i32> {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        self.child.wait().ok().and_then(|s| s.code())
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.terminate();
+    }
+}
+
+fn answer(r: Result<ureq::Response, ureq::Error>) -> (u16, String) {
+    match r {
+        Ok(resp) => (resp.status(), resp.into_string().unwrap()),
+        Err(ureq::Error::Status(code, resp)) => (code, resp.into_string().unwrap()),
+        Err(e) => panic!("request failed: {e}"),
+    }
+}

@@ -87,6 +87,35 @@ run 'scoreledger standings --known-at 17'
 gap
 run 'scoreledger standings --known-at 2026-11-30T00:00:00Z --format csv'
 end
+gap
+say "A server holds the archive open for many readers at once: the same JSON as" \
+    "\`--format json\`, and a page at \`/\` to travel through a season. Without" \
+    "\`--token-file\` it is read-only; while it runs, other commands on the same" \
+    "archive are refused and name it:"
+gap
+code
+shown 'scoreledger serve --bind 127.0.0.1:18787 &'
+# Started here with its output in a log, shown once it is listening, so that
+# the tour prints the same lines in the same order every time.
+scoreledger serve --bind 127.0.0.1:18787 >"$work/serve.log" 2>&1 &
+serve_pid=$!
+for _ in $(seq 200); do
+    grep -q '^serving' "$work/serve.log" && break
+    sleep 0.05
+done
+cat "$work/serve.log" >>"$out"
+gap
+run 'curl -s http://127.0.0.1:18787/api/head'
+gap
+run "curl -s 'http://127.0.0.1:18787/api/results?team=espartanos&round=1'"
+gap
+run "curl -s -X POST http://127.0.0.1:18787/api/annul -d '{}'"
+gap
+shown 'kill %1'
+kill "$serve_pid"
+wait "$serve_pid" || true
+tail -n +3 "$work/serve.log" >>"$out"
+end
 
 if [ "${1:-}" = --write ]; then
     python3 - "$root/README.md" "$out" <<'EOF'

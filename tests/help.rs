@@ -133,7 +133,8 @@ fn the_store_options_are_offered_only_where_a_store_is_opened() {
 }
 
 /// A folder to run examples in: the repository's example and test files
-/// reachable by the same relative paths, and a seeded archive.
+/// reachable by the same relative paths, a seeded archive, the token file
+/// and the results file that `serve`'s examples name.
 fn workdir(env: &Env) -> PathBuf {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let dir = env.dir_path().join("work");
@@ -141,7 +142,46 @@ fn workdir(env: &Env) -> PathBuf {
     for sub in ["examples", "tests"] {
         std::os::unix::fs::symlink(root.join(sub), dir.join(sub)).unwrap();
     }
+    std::fs::write(dir.join("token.txt"), "help-example-token-0123456789\n").unwrap();
+    std::fs::copy(
+        root.join("tests/data/intl_results_2018_worldcup.csv"),
+        dir.join("results.csv"),
+    )
+    .unwrap();
     dir
+}
+
+/// `scoreledger serve` on the default address with the token file, for
+/// the curl examples; stopped when dropped.
+struct Served(std::process::Child);
+
+impl Served {
+    fn start(dir: &Path, path: &str, db: &Path) -> Served {
+        use std::io::BufRead;
+        let mut child = Command::new("scoreledger")
+            .args(["serve", "--token-file", "token.txt"])
+            .current_dir(dir)
+            .env("PATH", path)
+            .env("SCORELEDGER_DB", db)
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        assert!(line.starts_with("listening on"), "serve: {line:?}");
+        Served(child)
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.0.id().to_string()])
+            .status();
+        let _ = self.0.wait();
+    }
 }
 
 #[test]
@@ -158,6 +198,7 @@ fn every_example_runs_as_printed() {
         let env = Env::new();
         env.import_seed();
         let dir = workdir(&env);
+        let mut server: Option<Served> = None;
         for example in examples(&help(&[&c])) {
             // Output is thrown away where a tool may be missing; files outside
             // the folder are not written.
@@ -168,6 +209,17 @@ fn every_example_runs_as_printed() {
                 }
                 _ => line,
             };
+            // A server runs until stopped: it must start and stop cleanly on
+            // SIGINT. curl examples ask a server started here, as the help
+            // says, on the default address.
+            let line = if line.starts_with("scoreledger serve") {
+                format!("timeout --preserve-status -s INT 2 {line} > /dev/null")
+            } else {
+                line
+            };
+            if line.starts_with("curl") && server.is_none() {
+                server = Some(Served::start(&dir, &path, &env.db()));
+            }
             let out = Command::new("sh")
                 .arg("-c")
                 .arg(&line)

@@ -56,12 +56,17 @@ fn the_tour_is_what_the_binary_prints() {
 #[test]
 fn the_two_commands_are_the_demo_and_the_tests() {
     let text = readme();
-    for cmd in ["```sh\nbash scripts/demo.sh\n```", "```sh\ncargo test\n```"] {
+    for cmd in [
+        "```sh\nbash scripts/demo.sh\n```",
+        "```sh\nbash scripts/test.sh\n```",
+    ] {
         assert!(text.contains(cmd), "README.md lacks {cmd}");
     }
     assert!(root().join("scripts/demo.sh").exists());
     let ci = std::fs::read_to_string(root().join(".ci/run")).unwrap();
-    assert!(ci.contains("cargo test") && ci.contains("bash scripts/demo.sh"));
+    assert!(ci.contains("bash scripts/test.sh") && ci.contains("bash scripts/demo.sh"));
+    let test = std::fs::read_to_string(root().join("scripts/test.sh")).unwrap();
+    assert!(test.contains("cargo test") && test.contains("install-browser.sh"));
 }
 
 #[test]

@@ -10,8 +10,8 @@ Examples:
   scoreledger serve                          http://127.0.0.1:7878/, read-only
   scoreledger serve --bind 127.0.0.1:0       any free port (printed)
   scoreledger serve --token-file token.txt   also accept writes
-  curl -s 'http://127.0.0.1:7878/api/standings?as_of=1984-12-09'
-  curl -s -H \"Authorization: Bearer $(cat token.txt)\" \\
+  curl -sf 'http://127.0.0.1:7878/api/standings?as_of=1984-12-09'
+  curl -sf -H \"Authorization: Bearer $(cat token.txt)\" \\
       --data-binary @results.csv http://127.0.0.1:7878/api/import
 
 The first line on standard output is the address: 'listening on URL'. GET /

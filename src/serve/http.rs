@@ -8,7 +8,6 @@ use std::time::Duration;
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use scoreledger::{Error, ErrorKind};
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
@@ -75,8 +74,19 @@ impl ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = serde_json::json!({ "error": self.error, "hint": self.hint });
-        (self.status, Json(body)).into_response()
+        json(self.status, &body)
     }
+}
+
+/// A JSON answer, ending in a newline as the CLI's does (so `curl` output
+/// pipes and prints well).
+pub fn json(status: StatusCode, v: &serde_json::Value) -> Response {
+    (
+        status,
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        format!("{v}\n"),
+    )
+        .into_response()
 }
 
 /// Accepts connections, at most [`MAX_CONNECTIONS`] at once; each holds a

@@ -159,8 +159,7 @@ pub fn run(config: Config, archive: Archive) -> Result<(), Error> {
         })?;
         crate::cli::print(&format!("listening on {url}/\n"))?;
         eprintln!(
-            "serving {} ({} events, head {}) {}",
-            config.db.display(),
+            "serving {} events (head {}), {}",
             head.seq,
             head.hash,
             if app.token.is_some() {

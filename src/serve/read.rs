@@ -8,7 +8,6 @@ use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use clap::ValueEnum;
 use scoreledger::listing::ListKind;
 use scoreledger::{Archive, Cut, Date, Filter, KnownAt, ResultsQuery, When};
@@ -86,7 +85,7 @@ impl Scope {
 }
 
 fn json(v: Value) -> Response {
-    Json(v).into_response()
+    super::http::json(axum::http::StatusCode::OK, &v)
 }
 
 pub async fn head(State(app): State<Arc<App>>) -> Result<Response, ApiError> {

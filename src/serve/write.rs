@@ -11,7 +11,7 @@ use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, JsonRejection, QueryRejection};
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::Json;
 use scoreledger::import::plan::{Plan, Request};
 use scoreledger::import::{self, wiki, Format};
@@ -100,7 +100,7 @@ fn answer(v: Value) -> Response {
         Some(true) => StatusCode::CREATED,
         _ => StatusCode::OK,
     };
-    (status, Json(v)).into_response()
+    super::http::json(status, &v)
 }
 
 fn body<T>(b: Result<Json<T>, JsonRejection>, hint: &str) -> Result<T, ApiError> {
@@ -250,5 +250,5 @@ pub async fn import(
         }))
     })
     .await?;
-    Ok((StatusCode::OK, Json(v)).into_response())
+    Ok(super::http::json(StatusCode::OK, &v))
 }

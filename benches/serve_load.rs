@@ -52,11 +52,12 @@ fn main() {
                         return latencies;
                     }
                     let t = Instant::now();
-                    match agent.get(&paths[i % paths.len()]).call() {
-                        Ok(r) if r.into_string().is_ok() => {}
-                        _ => {
-                            errors.fetch_add(1, Ordering::Relaxed);
-                        }
+                    let answered = agent
+                        .get(&paths[i % paths.len()])
+                        .call()
+                        .map(|r| r.into_string().is_ok());
+                    if !matches!(answered, Ok(true)) {
+                        errors.fetch_add(1, Ordering::Relaxed);
                     }
                     latencies.push(t.elapsed());
                 }

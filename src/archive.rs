@@ -65,6 +65,10 @@ impl AppendReport {
 /// An open archive.
 pub struct Archive {
     pub(crate) store: Store,
+    /// The stages, read once and kept until the next write (every write
+    /// takes `&mut self` and clears it): a server asks for them on every
+    /// question.
+    pub(crate) catalog: std::sync::OnceLock<std::sync::Arc<crate::query::Catalog>>,
 }
 
 /// Events per commit when migrating a store of the first layout.
@@ -88,7 +92,10 @@ impl Archive {
     fn start(store: Store) -> Result<Archive> {
         let path = store.path().to_path_buf();
         let path = path.as_path();
-        let mut archive = Archive { store };
+        let mut archive = Archive {
+            store,
+            catalog: Default::default(),
+        };
         let format = archive.store.get(Space::Log, keys::META_FORMAT)?;
         let layout = archive.store.get(Space::Log, keys::META_LAYOUT)?;
         match (format, layout) {
@@ -292,6 +299,7 @@ impl Archive {
     /// `recorded_at` is the caller's clock; it is raised to the head's time
     /// if it is earlier, so that `recorded_at` never decreases along the chain.
     pub fn append(&mut self, events: Vec<Event>, recorded_at: Timestamp) -> Result<AppendReport> {
+        self.catalog = Default::default();
         let head = self.head_for_append()?;
         let recorded_at = recorded_at.max(head.recorded_at);
         let mut d = Deriver::appending(&self.store, &head)?;
@@ -378,6 +386,7 @@ impl Archive {
     /// any stored derived value, into a fresh derived tree that replaces the
     /// old one in one commit. Also rewrites the head record from the log.
     pub fn rebuild(&mut self) -> Result<u64> {
+        self.catalog = Default::default();
         let (mut c, n) = self.derive_all()?;
         let generation = self.store.new_generation()?;
         self.store

@@ -188,6 +188,17 @@ pub fn pick_name(what: &str, wanted: &str, known: &[String]) -> Result<String> {
     }
 }
 
+/// The archive's stages with their names folded once, for matching.
+pub struct Catalog {
+    stages: Vec<CatalogEntry>,
+}
+
+struct CatalogEntry {
+    info: StageInfo,
+    /// competition, season and stage, folded.
+    folded: [String; 3],
+}
+
 /// At most this many choices are listed in an error.
 const MAX_CHOICES: usize = 25;
 
@@ -246,35 +257,57 @@ impl Archive {
 
     /// Every stage the archive knows, in competition, season, stage order.
     pub fn stages(&self) -> Result<Vec<StageInfo>> {
+        Ok(self
+            .catalog()?
+            .stages
+            .iter()
+            .map(|s| s.info.clone())
+            .collect())
+    }
+
+    /// The stages with their names folded, read from the store once per
+    /// write.
+    fn catalog(&self) -> Result<std::sync::Arc<Catalog>> {
+        if let Some(c) = self.catalog.get() {
+            return Ok(c.clone());
+        }
         let mut out = Vec::new();
         for e in self.store.scan_prefix(Space::Derived, &[Kind::Stage as u8]) {
             let (k, v) = e?;
             out.push(decode_derived::<StageInfo>(&k, &v)?);
         }
         let mut folds = names::Folder::default();
-        let mut keyed: Vec<((String, String, u64), StageInfo)> = out
+        let mut stages: Vec<CatalogEntry> = out
             .into_iter()
-            .map(|s| {
-                let key = (
-                    folds.fold(&s.competition).to_string(),
-                    folds.fold(&s.season).to_string(),
-                    s.first_seq,
-                );
-                (key, s)
+            .map(|info| CatalogEntry {
+                folded: [
+                    folds.fold(&info.competition).to_string(),
+                    folds.fold(&info.season).to_string(),
+                    folds.fold(&info.stage).to_string(),
+                ],
+                info,
             })
             .collect();
-        keyed.sort_by(|a, b| a.0.cmp(&b.0));
-        Ok(keyed.into_iter().map(|(_, s)| s).collect())
+        stages.sort_by(|a, b| {
+            (&a.folded[0], &a.folded[1], a.info.first_seq).cmp(&(
+                &b.folded[0],
+                &b.folded[1],
+                b.info.first_seq,
+            ))
+        });
+        let c = std::sync::Arc::new(Catalog { stages });
+        Ok(self.catalog.get_or_init(|| c).clone())
     }
 
     /// The stages a filter selects (known at `known_at`); an unknown name is an
     /// error that lists the choices.
     pub fn matching_stages(&self, f: &Filter, known_at: u64) -> Result<Vec<StageInfo>> {
-        let all = self.stages()?;
-        let first = all.iter().map(|s| s.first_seq).min();
-        let mut stages: Vec<StageInfo> = all
-            .into_iter()
-            .filter(|s| s.first_seq <= known_at)
+        let catalog = self.catalog()?;
+        let first = catalog.stages.iter().map(|s| s.info.first_seq).min();
+        let mut stages: Vec<&CatalogEntry> = catalog
+            .stages
+            .iter()
+            .filter(|s| s.info.first_seq <= known_at)
             .collect();
         if stages.is_empty() {
             return Err(Error::NotFound(match first {
@@ -290,13 +323,25 @@ impl Archive {
             ("season", &f.season, |s| &s.season),
             ("stage", &f.stage, |s| &s.stage),
         ];
-        for (what, wanted, get) in fields {
+        for (i, (what, wanted, get)) in fields.into_iter().enumerate() {
             let Some(wanted) = wanted else { continue };
-            let known: Vec<String> = stages.iter().map(|s| get(s).to_string()).collect();
-            let chosen = pick_name(what, wanted, &known)?;
-            stages.retain(|s| names::same(get(s), &chosen));
+            // The name as the archive folds it: no list to build.
+            let exact = names::fold(wanted);
+            if stages.iter().any(|s| s.folded[i] == exact) {
+                stages.retain(|s| s.folded[i] == exact);
+                continue;
+            }
+            // Each name once, in the archive's order.
+            let mut seen = std::collections::HashSet::new();
+            let known: Vec<String> = stages
+                .iter()
+                .filter(|s| seen.insert(s.folded[i].as_str()))
+                .map(|s| get(&s.info).to_string())
+                .collect();
+            let chosen = names::fold(&pick_name(what, wanted, &known)?);
+            stages.retain(|s| s.folded[i] == chosen);
         }
-        Ok(stages)
+        Ok(stages.into_iter().map(|s| s.info.clone()).collect())
     }
 
     /// Exactly one stage, or an error listing the choices.

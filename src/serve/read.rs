@@ -23,9 +23,26 @@ const FILTER_HINT: &str = "competition, season, stage and team take names as GET
 const WHEN_HINT: &str =
     "as_of=YYYY-MM-DD, round=N, known_at=SEQ or an RFC 3339 instant (e.g. 2026-11-28T10:00:00Z)";
 
-/// Runs a question against the archive on a blocking thread, under the
-/// read lock: a reader sees the archive as of the last committed batch.
+/// Runs a quick question against the archive under the read lock: a reader
+/// sees the archive as of the last committed batch. When no write holds
+/// the archive (the common case) it is answered at once, on this thread;
+/// else it waits for the write on a blocking thread, never on the
+/// runtime's own.
 pub async fn ask<T: Send + 'static>(
+    app: &Arc<App>,
+    hint: &'static str,
+    f: impl FnOnce(&Archive) -> Result<T, scoreledger::Error> + Send + 'static,
+) -> Result<T, ApiError> {
+    let f = match app.archive.try_read() {
+        Ok(archive) => return f(&archive).map_err(|e| ApiError::from_library(e, hint)),
+        Err(_) => f,
+    };
+    ask_apart(app, hint, f).await
+}
+
+/// Runs a question on a blocking thread: for the long ones (a page of
+/// events, a chart, a report) and for any that must wait for a write.
+pub async fn ask_apart<T: Send + 'static>(
     app: &Arc<App>,
     hint: &'static str,
     f: impl FnOnce(&Archive) -> Result<T, scoreledger::Error> + Send + 'static,
@@ -318,7 +335,7 @@ pub async fn events(
             HINT,
         ));
     }
-    let text = ask(&app, HINT, move |a| {
+    let text = ask_apart(&app, HINT, move |a| {
         let head = a.head()?.seq;
         let mut out = String::new();
         for seq in after.saturating_add(1)..=head.min(after.saturating_add(limit)) {
@@ -387,7 +404,7 @@ pub async fn chart(
     let (filter, when, kind, by) = params(q, HINT)?.parts()?;
     let kind = choice("kind", kind.as_deref(), HINT)?.unwrap_or(cli::chart::ChartKind::Positions);
     let by = choice("by", by.as_deref(), HINT)?;
-    let svg = ask(&app, HINT, move |a| {
+    let svg = ask_apart(&app, HINT, move |a| {
         cli::chart::svg(a, &filter, kind, by, &when)
     })
     .await?;
@@ -403,6 +420,6 @@ pub async fn report(
     if kind.is_some() || by.is_some() {
         return Err(ApiError::bad("kind and by are chart parameters", HINT));
     }
-    let html = ask(&app, HINT, move |a| cli::report::html(a, &filter, &when)).await?;
+    let html = ask_apart(&app, HINT, move |a| cli::report::html(a, &filter, &when)).await?;
     Ok(([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response())
 }

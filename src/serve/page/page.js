@@ -54,7 +54,6 @@ async function loadTrust() {
   const cp = await api("/api/checkpoint");
   state.checkpoint = cp;
   $("checkpoint").textContent = cp.split("\n").slice(0, 3).join(" · ");
-  $("known-at").max = head.seq;
 }
 
 // The stage's results as known at the chosen seq: the steps of the slider.
@@ -200,7 +199,7 @@ async function onScope() {
 
 async function onKnownAt() {
   const k = $("known-at").value;
-  $("known-label").textContent = k ? `(as known after seq ${k})` : "";
+  $("known-label").textContent = k ? `(as the archive knew it at ${/^\d+$/.test(k) ? `seq ${k}` : k})` : "";
   try { await loadStage(); } catch (e) { fail(e); }
 }
 

@@ -335,3 +335,54 @@ mod tests {
             .contains("variant"));
     }
 }
+
+const CONSISTENCY_HEADER: &str = "scoreledger consistency proof v1";
+
+/// A consistency proof between two tree sizes, as text:
+/// `scoreledger consistency proof v1`, `old N`, `new M`, then `path B64`
+/// lines (RFC 6962 PROOF order).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConsistencyProof {
+    pub old: u64,
+    pub new: u64,
+    pub path: Vec<Hash>,
+}
+
+impl ConsistencyProof {
+    pub fn to_text(&self) -> String {
+        let mut s = format!("{CONSISTENCY_HEADER}\nold {}\nnew {}\n", self.old, self.new);
+        for h in &self.path {
+            s.push_str(&format!("path {}\n", b64(h)));
+        }
+        s
+    }
+
+    pub fn parse(text: &str) -> Result<ConsistencyProof, String> {
+        let mut lines = text.lines();
+        if lines.next() != Some(CONSISTENCY_HEADER) {
+            return Err(format!(
+                "line 1: not a proof (expected '{CONSISTENCY_HEADER}')"
+            ));
+        }
+        let mut number = |key: &str| -> Result<u64, String> {
+            lines
+                .next()
+                .and_then(|l| l.strip_prefix(key))
+                .and_then(|v| v.strip_prefix(' '))
+                .and_then(|v| v.parse().ok())
+                .ok_or(format!("expected a line '{key} N'"))
+        };
+        let (old, new) = (number("old")?, number("new")?);
+        let path = text
+            .lines()
+            .skip(3)
+            .filter(|l| !l.is_empty())
+            .map(|l| {
+                l.strip_prefix("path ")
+                    .ok_or(format!("'{l}' is not a path line"))
+                    .and_then(unb64)
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(ConsistencyProof { old, new, path })
+    }
+}

@@ -74,6 +74,7 @@ pub mod limits;
 pub mod listing;
 pub mod merkle;
 pub mod names;
+pub mod note;
 pub mod packed;
 pub mod projector;
 pub mod query;
@@ -83,6 +84,7 @@ pub mod rules;
 pub mod season;
 pub mod store;
 pub mod verify;
+pub mod witness;
 
 pub use archive::{AppendReport, Archive, Envelope};
 pub use chain::{Hash, Head};

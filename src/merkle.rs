@@ -278,6 +278,54 @@ pub fn append_leaf(
     Ok(())
 }
 
+/// Nodes held in memory: the frontier of a tree, and what leaves appended
+/// to it add.
+#[derive(Default)]
+pub struct MemNodes(std::collections::HashMap<(u8, u64), Hash>);
+
+impl Nodes for MemNodes {
+    fn node(&self, level: u8, index: u64) -> Result<Hash, String> {
+        self.0
+            .get(&(level, index))
+            .copied()
+            .ok_or_else(|| format!("no node {level}/{index}"))
+    }
+}
+
+/// The root of a tree of `old` leaves, given as its frontier ((first leaf,
+/// leaves, root) of each complete subtree, as a checkpoint lists them),
+/// extended by `leaves`: what a mirror checks new events against before it
+/// keeps them.
+pub fn extended_root(
+    old: u64,
+    frontier: &[(u64, u64, Hash)],
+    leaves: &[Hash],
+) -> Result<Hash, String> {
+    let mut mem = MemNodes::default();
+    let want: Vec<(u64, u64)> = crate::merkle::frontier(old);
+    let got: Vec<(u64, u64)> = frontier.iter().map(|(lo, n, _)| (*lo, *n)).collect();
+    if want != got {
+        return Err(format!(
+            "the frontier does not describe a tree of {old} leaves"
+        ));
+    }
+    for (lo, n, h) in frontier {
+        mem.0.insert((n.trailing_zeros() as u8, lo / n), *h);
+    }
+    for (i, leaf) in leaves.iter().enumerate() {
+        let index = old + i as u64;
+        let mut added = Vec::new();
+        append_leaf(
+            index,
+            *leaf,
+            |l, j| mem.node(l, j),
+            |l, j, h| added.push(((l, j), h)),
+        )?;
+        mem.0.extend(added);
+    }
+    root(&mem, old + leaves.len() as u64)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -453,3 +453,72 @@ fn merkle_vectors_do_not_drift_and_verify() {
         .unwrap();
     }
 }
+
+/// The signed-note vectors of `schema/notes.md`: keys from fixed seeds, a
+/// checkpoint signed by the log's key and cosigned by a witness's at a fixed
+/// time. `scripts/check-notes.py` checks the same file with Python's
+/// `cryptography`, an independent implementation.
+fn note_vectors() -> Value {
+    use scoreledger::note::{Note, SignerKey, COSIGNATURE_V1, ED25519};
+    let seed = |label: &str| *blake3::hash(label.as_bytes()).as_bytes();
+    let log = SignerKey::from_seed(
+        "scoreledger.example/copa-peru",
+        ED25519,
+        seed("scoreledger note vector: log"),
+    )
+    .unwrap();
+    let witness = SignerKey::from_seed(
+        "witness.example/w1",
+        COSIGNATURE_V1,
+        seed("scoreledger note vector: witness"),
+    )
+    .unwrap();
+    let body = "scoreledger.example/copa-peru\n23\nf/RlMudpniT8Kq7v9SkM9k6E8cXdV7oKpT1WU1Hx8zM=\nvariant scoreledger-blake3-rfc6962-v1\n";
+    let mut note = Note {
+        text: body.into(),
+        signatures: vec![],
+    };
+    note.sign(&log).unwrap();
+    let signed = note.to_text();
+    note.cosign(&witness, 1_764_400_000).unwrap();
+    json!({
+        "log_seed_hex": hex::encode(seed("scoreledger note vector: log")),
+        "log_signer_key": log.to_text(),
+        "log_verifier_key": log.verifier().to_text(),
+        "witness_seed_hex": hex::encode(seed("scoreledger note vector: witness")),
+        "witness_signer_key": witness.to_text(),
+        "witness_verifier_key": witness.verifier().to_text(),
+        "checkpoint_body": body,
+        "signed_note": signed,
+        "cosignature_time": 1_764_400_000u64,
+        "cosigned_note": note.to_text(),
+    })
+}
+
+#[test]
+fn note_vectors_do_not_drift() {
+    let fresh = note_vectors();
+    assert_eq!(
+        stored_vectors("notes.json", &fresh),
+        fresh,
+        "the note format drifted"
+    );
+}
+
+#[test]
+fn note_vectors_agree_with_an_independent_implementation() {
+    // Python's `cryptography` (Ed25519) and hashlib (key ids), in
+    // scripts/check-notes.py; CI installs it.
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/check-notes.py");
+    let out = std::process::Command::new("python3")
+        .arg(&script)
+        .output()
+        .expect("python3");
+    assert!(
+        out.status.success(),
+        "{}{}\n(pip install cryptography if it is missing)",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("ok: 8 checks"));
+}

@@ -134,8 +134,10 @@ fn the_store_options_are_offered_only_where_a_store_is_opened() {
 
 /// A folder to run examples in: the repository's example and test files
 /// reachable by the same relative paths, a seeded archive, the token file
-/// and the results file that `serve`'s examples name.
-fn workdir(env: &Env) -> PathBuf {
+/// and the results file that `serve`'s examples name, and (but for
+/// `keygen`'s own examples) a log key, a witness key, a signed checkpoint,
+/// its cosigned copy and an export.
+fn workdir(env: &Env, command: &str, path: &str) -> PathBuf {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let dir = env.dir_path().join("work");
     std::fs::create_dir_all(&dir).unwrap();
@@ -148,6 +150,26 @@ fn workdir(env: &Env) -> PathBuf {
         dir.join("results.csv"),
     )
     .unwrap();
+    if command != "keygen" {
+        let fixtures = "scoreledger keygen --name scoreledger.local/archive --output log.key > log.vkey \
+            && scoreledger keygen --witness --name w1.example.org --output w.key > w.vkey \
+            && scoreledger checkpoint --sign log.key > cp.txt \
+            && scoreledger witness --key w.key --state .wstate --log-key log.vkey cp.txt > cosigned.txt \
+            && scoreledger export > archive.jsonl";
+        let out = Command::new("sh")
+            .args(["-c", fixtures])
+            .current_dir(&dir)
+            .env("PATH", path)
+            .env("SCORELEDGER_DB", env.db())
+            .env("SCORELEDGER_NOW", "2026-11-28T10:00:00Z")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
     dir
 }
 
@@ -159,11 +181,18 @@ impl Served {
     fn start(dir: &Path, path: &str, db: &Path) -> Served {
         use std::io::BufRead;
         let mut child = Command::new("scoreledger")
-            .args(["serve", "--token-file", "token.txt"])
+            .args([
+                "serve",
+                "--token-file",
+                "token.txt",
+                "--sign-key",
+                "log.key",
+            ])
             .current_dir(dir)
             .env("PATH", path)
             .env("SCORELEDGER_DB", db)
             .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
             .spawn()
             .unwrap();
         let mut line = String::new();
@@ -197,7 +226,7 @@ fn every_example_runs_as_printed() {
     for c in commands() {
         let env = Env::new();
         env.import_seed();
-        let dir = workdir(&env);
+        let dir = workdir(&env, &c, &path);
         let mut server: Option<Served> = None;
         for example in examples(&help(&[&c])) {
             // Output is thrown away where a tool may be missing; files outside
@@ -217,7 +246,7 @@ fn every_example_runs_as_printed() {
             } else {
                 line
             };
-            if line.starts_with("curl") && server.is_none() {
+            if line.contains("127.0.0.1:7878") && server.is_none() {
                 server = Some(Served::start(&dir, &path, &env.db()));
             }
             let out = Command::new("sh")

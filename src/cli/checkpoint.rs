@@ -8,6 +8,7 @@ const EXAMPLES: &str = "\
 Examples:
   scoreledger checkpoint > checkpoint-1984-12-16.txt
   scoreledger checkpoint --origin league.example.org/copa-peru
+  scoreledger checkpoint --sign log.key > cp.txt     a signed note (keygen)
 
 Prints a checkpoint in the C2SP tlog-checkpoint shape: the origin line, the
 number of events, the base64 Merkle root, then extension lines (the tree
@@ -26,14 +27,47 @@ pub struct Args {
     #[command(flatten)]
     pub store: super::StoreArgs,
     /// The origin line, naming this archive.
-    #[arg(long, default_value = DEFAULT_ORIGIN)]
-    origin: String,
+    #[arg(long)]
+    origin: Option<String>,
+    /// Sign it with this private key (from `keygen`): a signed note whose
+    /// origin is the key's name.
+    #[arg(long, value_name = "KEY")]
+    sign: Option<std::path::PathBuf>,
 }
 
 pub fn run(db: &Path, a: Args) -> Result<(), Error> {
-    if a.origin.trim().is_empty() || a.origin.contains('\n') {
+    let key = a.sign.as_deref().map(super::trust::signer).transpose()?;
+    let origin = match (&a.origin, &key) {
+        (Some(o), Some(k)) if o.trim() != k.name => {
+            return Err(Error::Invalid(format!(
+                "--origin {o} differs from the key's name {}: a signed checkpoint's origin is its key's name",
+                k.name
+            )))
+        }
+        (Some(o), _) => o.trim().to_string(),
+        (None, Some(k)) => k.name.clone(),
+        (None, None) => DEFAULT_ORIGIN.to_string(),
+    };
+    if origin.is_empty() || origin.contains('\n') {
         return Err(Error::Invalid("--origin must be one non-empty line".into()));
     }
     let archive = super::open_existing(db)?;
-    super::print(&archive.checkpoint(a.origin.trim())?.to_text())
+    super::print(&signed_text(&archive, &origin, key.as_ref())?)
+}
+
+/// The checkpoint of `origin`, signed by `key` when given: what `checkpoint`
+/// prints and the server serves.
+pub fn signed_text(
+    archive: &scoreledger::Archive,
+    origin: &str,
+    key: Option<&scoreledger::note::SignerKey>,
+) -> Result<String, Error> {
+    let text = archive.checkpoint(origin)?.to_text();
+    let Some(key) = key else { return Ok(text) };
+    let mut note = scoreledger::note::Note {
+        text,
+        signatures: Vec::new(),
+    };
+    note.sign(key).map_err(Error::Invalid)?;
+    Ok(note.to_text())
 }

@@ -7,14 +7,17 @@ pub mod award;
 pub mod chart;
 pub mod checkpoint;
 mod completions;
+pub mod consistency;
 pub mod correct;
 pub mod diff;
 mod export;
 pub mod head;
 pub mod history;
 mod import;
+mod keygen;
 mod list;
 mod log;
+mod mirror;
 mod output;
 mod prove;
 mod rebuild;
@@ -26,8 +29,10 @@ pub mod results;
 mod rules;
 mod serve;
 pub mod standings;
+mod trust;
 mod verify;
 mod verify_proof;
+mod witness;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -84,9 +89,13 @@ enum Command {
     Diff(diff::Args),
     Log(log::Args),
     Export(export::Args),
+    Mirror(mirror::Args),
     Verify(verify::Args),
+    Keygen(keygen::Args),
     Checkpoint(checkpoint::Args),
     Prove(prove::Args),
+    Consistency(consistency::Args),
+    Witness(witness::Args),
     VerifyProof(verify_proof::Args),
     Audit(audit::Args),
     Head(head::Args),
@@ -207,6 +216,22 @@ fn read_file(path: &std::path::Path, what: &str) -> Result<String, Error> {
         .map_err(|e| Error::Invalid(format!("{}: cannot read the {what}: {e}", path.display())))
 }
 
+/// GETs `path` of a `scoreledger serve` at `url`, as text; an error answer
+/// is shown with its status and the server's message.
+fn fetch(url: &str, path: &str) -> Result<String, Error> {
+    let full = format!("{}{path}", url.trim_end_matches('/'));
+    match ureq::get(&full).call() {
+        Ok(r) => r
+            .into_string()
+            .map_err(|e| Error::Invalid(format!("{full}: {e}"))),
+        Err(ureq::Error::Status(code, r)) => Err(Error::Invalid(format!(
+            "{full}: {code} {}",
+            r.into_string().unwrap_or_default().trim()
+        ))),
+        Err(e) => Err(Error::Invalid(format!("{full}: {e}"))),
+    }
+}
+
 /// Reads and parses a checkpoint file.
 fn read_checkpoint(path: &std::path::Path) -> Result<scoreledger::checkpoint::Checkpoint, Error> {
     let text = read_file(path, "checkpoint")?;
@@ -319,9 +344,13 @@ pub fn main() -> i32 {
         Command::Diff(a) => with_store!(diff, a),
         Command::Log(a) => with_store!(log, a),
         Command::Export(a) => with_store!(export, a),
+        Command::Mirror(a) => with_store!(mirror, a),
         Command::Verify(a) => with_store!(verify, a),
+        Command::Keygen(a) => keygen::run(a),
         Command::Checkpoint(a) => with_store!(checkpoint, a),
         Command::Prove(a) => with_store!(prove, a),
+        Command::Consistency(a) => with_store!(consistency, a),
+        Command::Witness(a) => witness::run(a),
         Command::VerifyProof(a) => verify_proof::run(a),
         Command::Audit(a) => with_store!(audit, a),
         Command::Head(a) => with_store!(head, a),

@@ -85,3 +85,21 @@ fn checked_target(db: &Path, path: &Path, force: bool) -> Result<PathBuf, Error>
     }
     Ok(target)
 }
+
+/// Replaces a file of the program's own (a witness's state) with `text`:
+/// a new file beside it, synced, then renamed over it.
+pub fn replace(path: &Path, text: &str) -> Result<(), Error> {
+    let fail = |e: std::io::Error| Error::Store {
+        path: path.to_path_buf(),
+        msg: format!("cannot write: {e}"),
+    };
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".scoreledger-")
+        .tempfile_in(dir)
+        .map_err(fail)?;
+    tmp.write_all(text.as_bytes()).map_err(fail)?;
+    tmp.as_file().sync_all().map_err(fail)?;
+    tmp.persist(path).map_err(|e| fail(e.error))?;
+    Ok(())
+}

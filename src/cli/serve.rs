@@ -34,9 +34,18 @@ pub struct Args {
     /// a missing store is created.
     #[arg(long, value_name = "FILE")]
     token_file: Option<PathBuf>,
+    /// Sign the checkpoints of GET /api/checkpoint with this private key
+    /// (`keygen`); their origin is the key's name.
+    #[arg(long, value_name = "KEY")]
+    sign_key: Option<PathBuf>,
 }
 
 pub fn run(db: &Path, a: Args) -> Result<(), Error> {
+    let signer = a
+        .sign_key
+        .as_deref()
+        .map(super::trust::signer)
+        .transpose()?;
     let archive = match a.token_file {
         Some(_) => super::open(db)?,
         None => super::open_existing(db)?,
@@ -46,6 +55,7 @@ pub fn run(db: &Path, a: Args) -> Result<(), Error> {
             db: db.to_path_buf(),
             bind: a.bind,
             token_file: a.token_file,
+            signer,
         },
         archive,
     )

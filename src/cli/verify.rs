@@ -10,6 +10,11 @@ Examples:
   scoreledger checkpoint > published.txt          publish this, e.g. weekly
   scoreledger verify --checkpoint published.txt   later: did it only grow?
   scoreledger verify --chain-only                 faster: the hash chain alone
+  scoreledger verify --checkpoint cosigned.txt --key log.vkey --witness w.vkey
+
+--key, --witness and --quorum check the checkpoint's signature (C2SP signed
+note) and its witnesses' cosignatures before anything else: an unsigned,
+wrongly signed or foreign checkpoint exits 1.
 
 Re-hashes every event from the first, checks that each one's prev is the hash
 before it and that the head record names the last one; meanwhile recomputes
@@ -28,6 +33,8 @@ pub struct Args {
     /// A checkpoint (from `scoreledger checkpoint`) the archive must extend.
     #[arg(long, value_name = "FILE")]
     checkpoint: Option<PathBuf>,
+    #[command(flatten)]
+    trust: super::trust::TrustArgs,
     /// Check the hash chain only, not the derived trees.
     #[arg(long)]
     chain_only: bool,
@@ -37,7 +44,7 @@ pub fn run(db: &Path, a: Args) -> Result<(), Error> {
     let checkpoint = a
         .checkpoint
         .as_deref()
-        .map(super::read_checkpoint)
+        .map(|p| super::trust::checkpoint(p, &a.trust).map(|(cp, _)| cp))
         .transpose()?;
     let archive = super::open_existing(db)?;
     let report = if a.chain_only {

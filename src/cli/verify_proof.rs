@@ -10,6 +10,8 @@ Examples:
   scoreledger checkpoint > cp.txt                        (where the archive is)
   scoreledger prove 12 --checkpoint cp.txt > proof-12.txt
   scoreledger verify-proof --checkpoint cp.txt proof-12.txt
+  scoreledger checkpoint --sign log.key > signed.txt       (keygen)
+  scoreledger verify-proof --checkpoint signed.txt --key log.vkey proof-12.txt
 
 Needs no archive: checks that the event in the proof hashes to the proof's
 event hash, and that the proof leads from it to the checkpoint's root at the
@@ -23,12 +25,14 @@ pub struct Args {
     /// The signed-off checkpoint the proof must lead to.
     #[arg(long, value_name = "FILE")]
     checkpoint: PathBuf,
+    #[command(flatten)]
+    trust: super::trust::TrustArgs,
     /// The proof file (text or JSON, from `scoreledger prove`).
     proof: PathBuf,
 }
 
 pub fn run(a: Args) -> Result<(), Error> {
-    let cp = super::read_checkpoint(&a.checkpoint)?;
+    let (cp, _) = super::trust::checkpoint(&a.checkpoint, &a.trust)?;
     let text = super::read_file(&a.proof, "proof")?;
     let proof = InclusionProof::parse(&text)
         .map_err(|e| Error::Invalid(format!("{}: not a proof file: {e}", a.proof.display())))?;

@@ -74,6 +74,27 @@ pub fn import(
     import_lines(target, parse(text, file)?, file, batch, progress)
 }
 
+/// Checks that `lines` continue the archive exactly: the first is seq
+/// head + 1 with prev the head's hash, and each would be stored byte for
+/// byte (so that every hash is the source's). What a mirror checks before
+/// it keeps anything.
+pub fn check_continuation(archive: &Archive, lines: &[(usize, Envelope)]) -> Result<()> {
+    let head = archive.head()?;
+    if let Some((n, first)) = lines.first() {
+        if first.seq != head.seq + 1 || first.prev != head.hash {
+            return Err(err(
+                None,
+                *n,
+                format!(
+                    "seq {} (prev {}) does not continue this archive's head, seq {} {}",
+                    first.seq, first.prev, head.seq, head.hash
+                ),
+            ));
+        }
+    }
+    check(archive, lines, None)
+}
+
 /// [`import`] of lines already read by [`parse`].
 pub fn import_lines(
     mut target: impl crate::import::plan::Target,
@@ -119,9 +140,15 @@ pub fn check_text(archive: &Archive, text: &str, file: Option<&Path>) -> Result<
 }
 
 /// Refuses, before anything is written, an export that the archive would
-/// not take whole, or (into an empty store) would not take byte for byte.
+/// not take whole, or (into an empty store, or continuing the archive's
+/// head: its first event is seq head + 1 with prev the head's hash) would
+/// not take byte for byte, so that the chain stays the export's.
 fn check(archive: &Archive, lines: &[(usize, Envelope)], file: Option<&Path>) -> Result<()> {
-    let empty = archive.head()?.seq == 0;
+    let head = archive.head()?;
+    let continues = lines
+        .first()
+        .is_some_and(|(_, first)| first.seq == head.seq + 1 && first.prev == head.hash);
+    let empty = head.seq == 0;
     if empty {
         if let Some((n, first)) = lines.first() {
             if first.seq != 1 || first.prev != Hash::GENESIS {
@@ -139,7 +166,7 @@ fn check(archive: &Archive, lines: &[(usize, Envelope)], file: Option<&Path>) ->
             Error::Rejected { index, source } => err(file, lines[index].0, source.to_string()),
             other => other,
         })?;
-    if empty {
+    if empty || continues {
         for ((n, env), plan) in lines.iter().zip(&planned) {
             match plan {
                 Some(stored) if *stored == env.event => {}

@@ -37,6 +37,8 @@ pub struct App {
     token: Option<String>,
     /// Set when the server is asked to stop: an import stops after its batch.
     stopping: AtomicBool,
+    /// Signs the checkpoints of its name (`--sign-key`).
+    signer: Option<scoreledger::note::SignerKey>,
 }
 
 /// How to serve: the store, the address, the token.
@@ -44,6 +46,7 @@ pub struct Config {
     pub db: PathBuf,
     pub bind: SocketAddr,
     pub token_file: Option<PathBuf>,
+    pub signer: Option<scoreledger::note::SignerKey>,
 }
 
 /// Reads the token: one line, at least 16 characters.
@@ -73,6 +76,7 @@ fn router(app: Arc<App>) -> Router {
         .route("/api/diff", get(read::diff))
         .route("/api/checkpoint", get(read::checkpoint))
         .route("/api/proof/{seq}", get(read::proof))
+        .route("/api/consistency", get(read::consistency))
         .route("/api/events", get(read::events))
         .route("/api/chart.svg", get(read::chart))
         .route("/api/report.html", get(read::report))
@@ -146,6 +150,7 @@ pub fn run(config: Config, archive: Archive) -> Result<(), Error> {
         writer: Mutex::new(()),
         token,
         stopping: AtomicBool::new(false),
+        signer: config.signer,
     });
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(config.bind)

@@ -272,20 +272,40 @@ pub async fn checkpoint(
     State(app): State<Arc<App>>,
     q: Result<Query<CheckpointQ>, QueryRejection>,
 ) -> Result<Response, ApiError> {
-    const HINT: &str = "GET /api/checkpoint?origin=NAME (default scoreledger.local/archive)";
+    const HINT: &str = "GET /api/checkpoint?origin=NAME (default: the signing key's name, else scoreledger.local/archive); signed when the server has --sign-key and the origin is the key's name";
     let q = params(q, HINT)?;
+    let key_name = app.signer.as_ref().map(|k| k.name.clone());
     let origin = q
         .origin
+        .or(key_name.clone())
         .unwrap_or_else(|| cli::checkpoint::DEFAULT_ORIGIN.into());
     if origin.trim().is_empty() || origin.contains('\n') {
         return Err(ApiError::bad("origin must be one non-empty line", HINT));
     }
-    let text = ask(&app, HINT, move |a| a.checkpoint(origin.trim())).await?;
-    Ok((
-        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-        text.to_text(),
-    )
-        .into_response())
+    let signing = app.clone();
+    let text = ask(&app, HINT, move |a| {
+        let key = signing.signer.as_ref().filter(|k| k.name == origin.trim());
+        cli::checkpoint::signed_text(a, origin.trim(), key)
+    })
+    .await?;
+    Ok(([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConsistencyQ {
+    from: u64,
+    to: Option<u64>,
+}
+
+pub async fn consistency(
+    State(app): State<Arc<App>>,
+    q: Result<Query<ConsistencyQ>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    const HINT: &str = "GET /api/consistency?from=OLD&to=NEW: a consistency proof between the trees of the first OLD and NEW events (NEW default: all)";
+    let q = params(q, HINT)?;
+    let text = ask(&app, HINT, move |a| cli::consistency::text(a, q.from, q.to)).await?;
+    Ok(([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response())
 }
 
 #[derive(Deserialize)]

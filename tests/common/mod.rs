@@ -10,6 +10,7 @@ use assert_cmd::Command;
 use serde_json::Value;
 
 pub const SEED: &str = include_str!("../data/1984-copa-peru.txt");
+pub const SEED_PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/1984-copa-peru.txt");
 
 /// `record` arguments for a 1984 Copa Perú result. The seed's stage is a
 /// complete round-robin of 5 rounds: a later round is recorded deliberately

@@ -8,21 +8,30 @@ use std::process::{Child, Command, Stdio};
 pub struct Server {
     child: Child,
     pub url: String,
+    /// The write token, when the server has one.
+    pub token: Option<String>,
 }
 
 impl Server {
     /// Starts the server on `db`, with a token file when given, and waits
     /// for its "listening on URL" line.
     pub fn start(db: &Path, token_file: Option<&Path>) -> Server {
+        let extra: Vec<&str> = match token_file {
+            Some(t) => vec!["--token-file", t.to_str().unwrap()],
+            None => vec![],
+        };
+        Server::start_with(db, &extra)
+    }
+
+    /// Starts the server on `db` with extra arguments.
+    pub fn start_with(db: &Path, extra: &[&str]) -> Server {
         let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("scoreledger"));
         cmd.args(["serve", "--bind", "127.0.0.1:0", "--db"])
             .arg(db)
             .env("SCORELEDGER_NOW", "2026-11-28T10:00:00Z")
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
-        if let Some(t) = token_file {
-            cmd.arg("--token-file").arg(t);
-        }
+        cmd.args(extra);
         let mut child = cmd.spawn().unwrap();
         let mut line = String::new();
         std::io::BufReader::new(child.stdout.take().unwrap())
@@ -34,7 +43,11 @@ impl Server {
             .unwrap_or_else(|| panic!("the server did not start: {line:?}"))
             .trim_end_matches('/')
             .to_string();
-        Server { child, url }
+        Server {
+            child,
+            url,
+            token: None,
+        }
     }
 
     /// GET, answering (status, body).

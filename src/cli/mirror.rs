@@ -1,0 +1,182 @@
+//! `scoreledger mirror`
+
+use std::path::{Path, PathBuf};
+
+use scoreledger::archive::Envelope;
+use scoreledger::checkpoint::Checkpoint;
+use scoreledger::import::jsonl;
+use scoreledger::note::Note;
+use scoreledger::{merkle, Archive, Error};
+
+const EXAMPLES: &str = "\
+Examples:
+  scoreledger mirror --from http://127.0.0.1:7878 --key log.vkey --db mirror.db
+  scoreledger mirror --from-file archive.jsonl --db mirror.db
+
+Pulls the events after the mirror's own head, re-hashes and chains each one,
+and keeps them only when they continue its head exactly and, from a server,
+when the tree they make has the root of the source's checkpoint signed by
+--key. A source that rewrote history is refused at the first seq where it
+differs (exit 1), and nothing is kept past the mirror's last good head. Run it
+again to catch up.";
+
+/// Copy a source archive's new events, checked, into this one.
+#[derive(clap::Args)]
+#[command(after_help = EXAMPLES)]
+pub struct Args {
+    #[command(flatten)]
+    pub store: super::StoreArgs,
+    /// A `scoreledger serve` to mirror (it must sign its checkpoints).
+    #[arg(
+        long,
+        value_name = "URL",
+        required_unless_present = "from_file",
+        requires = "key"
+    )]
+    from: Option<String>,
+    /// An export (`scoreledger export`) to mirror, with no server.
+    #[arg(long, value_name = "FILE", conflicts_with = "from")]
+    from_file: Option<PathBuf>,
+    /// The source's verifier key (or a file holding it).
+    #[arg(long, value_name = "VKEY")]
+    key: Option<String>,
+}
+
+/// Events per request to the source.
+const PAGE: u64 = 10_000;
+
+pub fn run(db: &Path, a: Args) -> Result<(), Error> {
+    let mut archive = super::open(db)?;
+    let before = archive.head()?;
+    let report = match (&a.from, &a.from_file) {
+        (Some(url), _) => from_server(&mut archive, url, a.key.as_deref().unwrap_or_default())?,
+        (None, Some(file)) => from_file(&mut archive, file)?,
+        (None, None) => unreachable!("clap requires one source"),
+    };
+    let head = archive.head()?;
+    super::print(&format!(
+        "mirrored {} event{} (seq {} to {}); head {} {}\n{report}",
+        head.seq - before.seq,
+        if head.seq - before.seq == 1 { "" } else { "s" },
+        before.seq + 1,
+        head.seq,
+        head.seq,
+        head.hash
+    ))
+}
+
+/// The source's signed checkpoint, its events after the mirror's head, each
+/// checked before any is kept.
+fn from_server(archive: &mut Archive, url: &str, key: &str) -> Result<String, Error> {
+    let vkey = super::trust::verifier(key)?;
+    let text = super::fetch(url, &format!("/api/checkpoint?origin={}", vkey.name))?;
+    let note = Note::parse(&text).map_err(|e| Error::Invalid(format!("{url}: {e}")))?;
+    note.signed_by(&vkey)
+        .map_err(|e| Error::Failed(format!("{url}: the source's checkpoint: {e}")))?;
+    let cp = Checkpoint::parse(&note.text).map_err(|e| Error::Invalid(format!("{url}: {e}")))?;
+    let local = archive.head()?;
+    if cp.size < local.seq {
+        return Err(Error::Failed(format!(
+            "{url} shows {} events, this mirror holds {}: the source rolled back; nothing changed",
+            cp.size, local.seq
+        )));
+    }
+    let mut lines = Vec::new();
+    let mut after = local.seq;
+    while after < cp.size {
+        let limit = PAGE.min(cp.size - after);
+        let page = super::fetch(url, &format!("/api/events?after={after}&limit={limit}"))?;
+        let got = jsonl::parse(&page, None)?;
+        if got.is_empty() {
+            break;
+        }
+        after = got.last().map_or(after, |(_, e)| e.seq);
+        lines.extend(got);
+    }
+    let local_cp = archive.checkpoint(&cp.origin)?;
+    let leaves: Vec<_> = lines
+        .iter()
+        .map(|(_, e)| merkle::leaf_hash(&e.hash))
+        .collect();
+    let root = merkle::extended_root(local.seq, &local_cp.frontier, &leaves)
+        .map_err(|e| Error::Failed(format!("{url}: {e}")))?;
+    let continues = lines
+        .first()
+        .is_none_or(|(_, e)| e.seq == local.seq + 1 && e.prev == local.hash);
+    if !continues || root != cp.root || local.seq + lines.len() as u64 != cp.size {
+        return Err(departure(archive, |seq| fetch_hash(url, seq))?.unwrap_or_else(|| {
+            Error::Failed(format!(
+                "{url}: the events it sent do not make the tree of its signed checkpoint (size {}); nothing changed",
+                cp.size
+            ))
+        }));
+    }
+    keep(archive, lines)?;
+    Ok(format!(
+        "ok: the signed checkpoint of '{}' at size {} (its root matches this mirror's)\n",
+        cp.origin, cp.size
+    ))
+}
+
+/// An export's events after the mirror's head, each checked before any is kept.
+fn from_file(archive: &mut Archive, file: &Path) -> Result<String, Error> {
+    let text = scoreledger::import::read_text(file)?;
+    let all = jsonl::parse(&text, Some(file))?;
+    let local = archive.head()?.seq;
+    let (held, new): (Vec<_>, Vec<_>) = all.into_iter().partition(|(_, e)| e.seq <= local);
+    let by_seq: std::collections::HashMap<u64, Envelope> =
+        held.into_iter().map(|(_, e)| (e.seq, e)).collect();
+    if let Some(bad) = departure(archive, |seq| {
+        by_seq.get(&seq).map(|e| e.hash).ok_or_else(|| {
+            Error::Invalid(format!("{}: the export lacks seq {seq}", file.display()))
+        })
+    })? {
+        return Err(bad);
+    }
+    keep(archive, new)?;
+    Ok(String::new())
+}
+
+/// Where the source departs from this archive: the first seq, up to the
+/// mirror's head, whose hash differs; none when it holds the same events.
+fn departure(
+    archive: &Archive,
+    source_hash: impl Fn(u64) -> Result<scoreledger::Hash, Error>,
+) -> Result<Option<Error>, Error> {
+    let local = archive.head()?;
+    for seq in 1..=local.seq {
+        if source_hash(seq)? != archive.hash_at(seq)? {
+            return Ok(Some(Error::Failed(format!(
+                "the source rewrote history: its seq {seq} differs from this mirror's; refused, nothing changed (head stays seq {})",
+                local.seq
+            ))));
+        }
+    }
+    Ok(None)
+}
+
+/// The hash of one of the source's events.
+fn fetch_hash(url: &str, seq: u64) -> Result<scoreledger::Hash, Error> {
+    let page = super::fetch(url, &format!("/api/events?after={}&limit=1", seq - 1))?;
+    jsonl::parse(&page, None)?
+        .first()
+        .map(|(_, e)| e.hash)
+        .ok_or_else(|| Error::Invalid(format!("{url}: no seq {seq}")))
+}
+
+/// Appends checked events, and checks that the chain is the source's.
+fn keep(archive: &mut Archive, lines: Vec<(usize, Envelope)>) -> Result<(), Error> {
+    jsonl::check_continuation(archive, &lines)?;
+    let last = lines.last().map(|(_, e)| (e.seq, e.hash));
+    jsonl::import_lines(&mut *archive, lines, None, 2000, &mut |_, _| true)?;
+    if let Some((seq, hash)) = last {
+        let head = archive.head()?;
+        if (head.seq, head.hash) != (seq, hash) {
+            return Err(Error::Failed(format!(
+                "after mirroring, the head is seq {} {}, the source's seq {seq} {hash}",
+                head.seq, head.hash
+            )));
+        }
+    }
+    Ok(())
+}

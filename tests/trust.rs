@@ -1,0 +1,320 @@
+//! Trust beyond one machine: signed checkpoints, witnesses that refuse
+//! forks and rollbacks, mirrors that refuse rewritten history.
+
+mod common;
+
+use common::server::Server;
+use common::Env;
+
+/// A log key named like the checkpoints' origin, and its verifier key file.
+fn log_key(env: &Env, name: &str) -> (String, String) {
+    let key = env
+        .dir_path()
+        .join(format!("{}.key", name.replace('/', "_")));
+    let vkey = env.ok(&["keygen", "--name", name, "--output", key.to_str().unwrap()]);
+    let vfile = env.file(&format!("{}.vkey", name.replace('/', "_")), &vkey);
+    (
+        key.to_str().unwrap().to_string(),
+        vfile.to_str().unwrap().to_string(),
+    )
+}
+
+fn witness_key(env: &Env, name: &str) -> (String, String) {
+    let key = env.dir_path().join("w.key");
+    let vkey = env.ok(&[
+        "keygen",
+        "--witness",
+        "--name",
+        name,
+        "--output",
+        key.to_str().unwrap(),
+    ]);
+    let vfile = env.file("w.vkey", &vkey);
+    (key.to_str().unwrap().into(), vfile.to_str().unwrap().into())
+}
+
+#[test]
+fn keygen_writes_a_private_key_only_its_owner_reads_and_never_replaces_one() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = Env::new();
+    let (key, vkey) = log_key(&env, "league.example/archive");
+    let mode = std::fs::metadata(&key).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    let v = std::fs::read_to_string(&vkey).unwrap();
+    assert!(v.starts_with("league.example/archive+"), "{v}");
+    assert!(std::fs::read_to_string(&key)
+        .unwrap()
+        .starts_with("PRIVATE+KEY+league.example/archive+"));
+    let before = std::fs::read(&key).unwrap();
+    let err = env.fails(2, &["keygen", "--name", "x", "--output", &key]);
+    assert!(err.contains("cannot write the key"), "{err}");
+    assert_eq!(std::fs::read(&key).unwrap(), before);
+}
+
+#[test]
+fn a_signed_checkpoint_verifies_only_with_its_key_whole_and_for_its_origin() {
+    let env = Env::new();
+    env.import_seed();
+    let (key, vkey) = log_key(&env, "league.example/archive");
+    let (_, other_vkey) = log_key(&env, "league.example/other");
+    let signed = env.ok(&["checkpoint", "--sign", &key]);
+    assert!(
+        signed.starts_with("league.example/archive\n23\n"),
+        "{signed}"
+    );
+    assert!(
+        signed.contains("\n\n\u{2014} league.example/archive "),
+        "{signed}"
+    );
+    let cp = env.file("cp.txt", &signed);
+    let cp = cp.to_str().unwrap();
+    let ok = env.ok(&["verify", "--checkpoint", cp, "--key", &vkey]);
+    assert!(ok.contains("append-only extension"), "{ok}");
+    // The key's text works as well as its file.
+    let vtext = std::fs::read_to_string(&vkey).unwrap();
+    env.ok(&["verify", "--checkpoint", cp, "--key", vtext.trim()]);
+    let proof = env.file("p.txt", &env.ok(&["prove", "5"]));
+    env.ok(&[
+        "verify-proof",
+        "--checkpoint",
+        cp,
+        "--key",
+        &vkey,
+        proof.to_str().unwrap(),
+    ]);
+    // Unsigned, foreign, changed: refused with exit 1.
+    let unsigned = env.file(
+        "unsigned.txt",
+        &env.ok(&["checkpoint", "--origin", "league.example/archive"]),
+    );
+    let err = env.fails(
+        1,
+        &[
+            "verify",
+            "--checkpoint",
+            unsigned.to_str().unwrap(),
+            "--key",
+            &vkey,
+        ],
+    );
+    assert!(err.contains("not signed"), "{err}");
+    let err = env.fails(1, &["verify", "--checkpoint", cp, "--key", &other_vkey]);
+    assert!(err.contains("origin"), "{err}");
+    let changed = env.file("changed.txt", &signed.replacen("\n23\n", "\n22\n", 1));
+    let err = env.fails(
+        1,
+        &[
+            "verify-proof",
+            "--checkpoint",
+            changed.to_str().unwrap(),
+            "--key",
+            &vkey,
+            proof.to_str().unwrap(),
+        ],
+    );
+    assert!(err.contains("does not verify"), "{err}");
+    let err = env.fails(2, &["checkpoint", "--sign", &key, "--origin", "elsewhere"]);
+    assert!(err.contains("key's name"), "{err}");
+}
+
+#[test]
+fn a_witness_cosigns_extensions_and_refuses_forks_and_rollbacks() {
+    let env = Env::new();
+    env.import_seed();
+    let (key, vkey) = log_key(&env, "league.example/archive");
+    let (wkey, wvkey) = witness_key(&env, "witness.example/w1");
+    let state = env.dir_path().join("wstate");
+    let state = state.to_str().unwrap();
+    let witness = |cp: &str, extra: &[&str]| {
+        let mut args = vec![
+            "witness",
+            "--key",
+            &wkey,
+            "--state",
+            state,
+            "--log-key",
+            &vkey,
+        ];
+        args.extend_from_slice(extra);
+        args.push(cp);
+        env.run(&args)
+    };
+    let cp23 = env.file("cp23.txt", &env.ok(&["checkpoint", "--sign", &key]));
+    let out = witness(cp23.to_str().unwrap(), &[]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("trusted on first use"));
+    let cosigned = env.file("cp23-cosigned.txt", &String::from_utf8(out.stdout).unwrap());
+    let cosigned = cosigned.to_str().unwrap();
+    env.ok(&[
+        "verify",
+        "--checkpoint",
+        cosigned,
+        "--key",
+        &vkey,
+        "--witness",
+        &wvkey,
+        "--quorum",
+        "1",
+    ]);
+    let err = env.fails(
+        1,
+        &[
+            "verify",
+            "--checkpoint",
+            cp23.to_str().unwrap(),
+            "--key",
+            &vkey,
+            "--witness",
+            &wvkey,
+        ],
+    );
+    assert!(err.contains("0 of the 1 witnesses"), "{err}");
+
+    // The archive grows: with a consistency proof, the witness cosigns.
+    let id = env.match_id(1, "Alianza Atlético");
+    env.ok(&["correct", &id, "2-2", "--reason", "score mistyped"]);
+    let cp24 = env.file("cp24.txt", &env.ok(&["checkpoint", "--sign", &key]));
+    let out = witness(cp24.to_str().unwrap(), &[]);
+    assert_eq!(out.status.code(), Some(1), "no proof: refused");
+    let proof = env.file("c.txt", &env.ok(&["consistency", "23"]));
+    let out = witness(
+        cp24.to_str().unwrap(),
+        &["--proof", proof.to_str().unwrap()],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("proven extension of size 23"));
+
+    // A rollback: the older checkpoint again.
+    let out = witness(cp23.to_str().unwrap(), &[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("rollback"));
+
+    // A fork: the same log key signs another archive of 24 events.
+    let other = Env::new();
+    other.import_seed();
+    let id = other.match_id(1, "Alianza Atlético");
+    other.ok(&["correct", &id, "3-3", "--reason", "a different story"]);
+    let fork = env.file("fork.txt", &other.ok(&["checkpoint", "--sign", &key]));
+    let out = witness(fork.to_str().unwrap(), &[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("fork"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // And a larger fork, with the forked log's own proof.
+    other.ok(&["annul", &id, "--reason", "replayed"]);
+    let fork25 = env.file("fork25.txt", &other.ok(&["checkpoint", "--sign", &key]));
+    let fproof = env.file("fc.txt", &other.ok(&["consistency", "24"]));
+    let out = witness(
+        fork25.to_str().unwrap(),
+        &["--proof", fproof.to_str().unwrap()],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("fork"));
+}
+
+#[test]
+fn a_mirror_follows_a_signed_source_and_refuses_rewritten_history() {
+    let src = Env::new();
+    src.import_seed();
+    let (key, vkey) = log_key(&src, "league.example/archive");
+    let token = "0123456789abcdef0123";
+    let tfile = src.file("token.txt", token);
+    let mirror = Env::new();
+    let start = |env: &Env| {
+        let mut s = Server::start_with(
+            &env.db(),
+            &["--token-file", tfile.to_str().unwrap(), "--sign-key", &key],
+        );
+        s.token = Some(token.to_string());
+        s
+    };
+    let server = start(&src);
+    let pull = |url: &str| mirror.run(&["mirror", "--from", url, "--key", &vkey]);
+    let out = pull(&server.url);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("mirrored 23 events"));
+    // The source grows; the mirror catches up to the same head and root.
+    let id = server.json("/api/results?round=1")[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (status, body) = server.post(
+        "/api/correct",
+        Some(token),
+        &format!(r#"{{"id":"{id}","score":"2-2","reason":"mistyped"}}"#),
+    );
+    assert_eq!(status, 201, "{body}");
+    let out = pull(&server.url);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("mirrored 1 event "));
+    let source_head = server.json("/api/head");
+    let source_cp = server.get("/api/checkpoint").1;
+    server.stop();
+    assert_eq!(
+        mirror.ok(&["head"]).split_whitespace().nth(1),
+        source_head["hash"].as_str()
+    );
+    assert!(source_cp.starts_with(&mirror.ok(&[
+        "checkpoint",
+        "--origin",
+        "league.example/archive"
+    ])));
+    mirror.ok(&["verify"]);
+
+    // The source rewrites seq 24 (and adds more): the mirror refuses at 24.
+    let rewritten = Env::new();
+    rewritten.import_seed();
+    let id = rewritten.match_id(1, "Alianza Atlético");
+    rewritten.ok(&["correct", &id, "3-3", "--reason", "another story"]);
+    rewritten.ok(&["annul", &id, "--reason", "and more"]);
+    let liar = start(&rewritten);
+    let before = mirror.ok(&["head"]);
+    let out = pull(&liar.url);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("seq 24 differs"), "{err}");
+    assert_eq!(
+        mirror.ok(&["head"]),
+        before,
+        "nothing past the last good head is kept"
+    );
+}
+
+#[test]
+fn a_mirror_from_an_export_file_copies_the_chain_and_refuses_a_rewritten_one() {
+    let src = Env::new();
+    src.import_seed();
+    let export = src.file("all.jsonl", &src.ok(&["export"]));
+    let mirror = Env::new();
+    let out = mirror.ok(&["mirror", "--from-file", export.to_str().unwrap()]);
+    assert!(out.contains("mirrored 23 events"), "{out}");
+    assert_eq!(mirror.head(), src.head());
+    let again = mirror.ok(&["mirror", "--from-file", export.to_str().unwrap()]);
+    assert!(again.contains("mirrored 0 events"), "{again}");
+    let other = Env::new();
+    other.ok_at("2026-11-29T10:00:00Z", &["import", common::SEED_PATH]);
+    let other_export = other.file("other.jsonl", &other.ok(&["export"]));
+    let err = mirror.fails(
+        1,
+        &["mirror", "--from-file", other_export.to_str().unwrap()],
+    );
+    assert!(err.contains("seq 1 differs"), "{err}");
+}

@@ -112,7 +112,8 @@ impl Checkpoint {
 
 /// An inclusion proof for one event, with the envelope so that the event
 /// itself can be checked against its hash.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct InclusionProof {
     pub variant: String,
     pub size: u64,

@@ -78,6 +78,7 @@ pub mod note;
 pub mod packed;
 pub mod projector;
 pub mod query;
+pub mod receipt;
 pub mod record;
 pub mod report;
 pub mod rules;

@@ -32,6 +32,7 @@ pub struct MatchLine {
 
 /// One line of a table.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Row {
     /// 1-based; teams level on every criterion share the same position.
     pub pos: u32,

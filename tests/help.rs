@@ -136,7 +136,7 @@ fn the_store_options_are_offered_only_where_a_store_is_opened() {
 /// reachable by the same relative paths, a seeded archive, the token file
 /// and the results file that `serve`'s examples name, and (but for
 /// `keygen`'s own examples) a log key, a witness key, a signed checkpoint,
-/// its cosigned copy and an export.
+/// its cosigned copy, an export and a table receipt.
 fn workdir(env: &Env, command: &str, path: &str) -> PathBuf {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let dir = env.dir_path().join("work");
@@ -155,7 +155,8 @@ fn workdir(env: &Env, command: &str, path: &str) -> PathBuf {
             && scoreledger keygen --witness --name w1.example.org --output w.key > w.vkey \
             && scoreledger checkpoint --sign log.key > cp.txt \
             && scoreledger witness --key w.key --state .wstate --log-key log.vkey cp.txt > cosigned.txt \
-            && scoreledger export > archive.jsonl";
+            && scoreledger export > archive.jsonl \
+            && scoreledger receipt --checkpoint cp.txt --output r.json 2> /dev/null";
         let out = Command::new("sh")
             .args(["-c", fixtures])
             .current_dir(&dir)

@@ -21,6 +21,7 @@ mod mirror;
 mod output;
 mod prove;
 mod rebuild;
+mod receipt;
 pub mod record;
 mod rename;
 mod render;
@@ -32,6 +33,7 @@ pub mod standings;
 mod trust;
 mod verify;
 mod verify_proof;
+mod verify_receipt;
 mod witness;
 
 use std::io::Write;
@@ -97,6 +99,8 @@ enum Command {
     Consistency(consistency::Args),
     Witness(witness::Args),
     VerifyProof(verify_proof::Args),
+    Receipt(receipt::Args),
+    VerifyReceipt(verify_receipt::Args),
     Audit(audit::Args),
     Head(head::Args),
     Rebuild(rebuild::Args),
@@ -352,6 +356,8 @@ pub fn main() -> i32 {
         Command::Consistency(a) => with_store!(consistency, a),
         Command::Witness(a) => witness::run(a),
         Command::VerifyProof(a) => verify_proof::run(a),
+        Command::Receipt(a) => with_store!(receipt, a),
+        Command::VerifyReceipt(a) => verify_receipt::run(a),
         Command::Audit(a) => with_store!(audit, a),
         Command::Head(a) => with_store!(head, a),
         Command::Rebuild(a) => with_store!(rebuild, a),

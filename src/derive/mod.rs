@@ -30,7 +30,7 @@ use crate::store::{Commit, Entry, Space, Store};
 pub use log::{LogWriter, StoredNodes};
 pub use read::{
     adjustments, damaged, decode_derived, match_records, missing, name_list, registrations,
-    renames, rules_in_force, scoped, scoring, spelled, stage_input, stage_input_from,
+    rename_seqs, renames, rules_in_force, scoped, scoring, spelled, stage_input, stage_input_from,
     stage_input_with, ChunkReader, Source, StageRows,
 };
 

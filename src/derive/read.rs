@@ -182,6 +182,15 @@ pub fn renames(r: &impl Source, competition: &str, known_at: u64) -> Result<Vec<
         .collect())
 }
 
+/// The seqs of the renames in a competition known at `known_at`.
+pub fn rename_seqs(r: &impl Source, competition: &str, known_at: u64) -> Result<Vec<u64>> {
+    let key = keys::competition_scope(competition);
+    Ok(scoped::<TeamRename>(r, Kind::Rename, &key, known_at)?
+        .into_iter()
+        .map(|(seq, _)| seq)
+        .collect())
+}
+
 /// One stage's stored rows and changes, read once.
 #[derive(Clone, Debug)]
 pub struct StageRows {

@@ -1,0 +1,69 @@
+//! `scoreledger receipt`
+
+use std::path::{Path, PathBuf};
+
+use scoreledger::checkpoint::Checkpoint;
+use scoreledger::note::Note;
+use scoreledger::{Cut, Date, Error};
+
+use super::FilterArgs;
+
+const EXAMPLES: &str = "\
+Examples:
+  scoreledger checkpoint --sign log.key > cp.txt
+  scoreledger receipt --as-of 1984-12-09 --checkpoint cp.txt --output r.json
+  scoreledger verify-receipt r.json --key log.vkey         (anyone, offline)
+
+A receipt holds the table, every event it is made from (results, their
+corrections, awards and annulments, the rules in force, registrations,
+adjustments, renames) as stored envelopes, an inclusion proof for each, and
+the checkpoint. It proves that those events are in the published log and
+that the table follows from them; not that the log holds no other result
+of the stage (README: How the archive is audited).";
+
+/// Write a self-contained, checkable receipt for a table.
+#[derive(clap::Args)]
+#[command(after_help = EXAMPLES)]
+pub struct Args {
+    #[command(flatten)]
+    pub store: super::StoreArgs,
+    #[command(flatten)]
+    filter: FilterArgs,
+    /// Only results played on or before this date (YYYY-MM-DD).
+    #[arg(long, value_parser = Date::parse_iso, conflicts_with = "round")]
+    as_of: Option<Date>,
+    /// The table after round N.
+    #[arg(long, value_name = "N")]
+    round: Option<u32>,
+    /// The (signed) checkpoint the proofs lead to; the archive must extend it.
+    #[arg(long, value_name = "FILE")]
+    checkpoint: PathBuf,
+    /// Where to write the receipt (`-` for standard output).
+    #[arg(long, value_name = "R.json")]
+    output: PathBuf,
+    #[command(flatten)]
+    force: super::output::ForceArg,
+}
+
+pub fn run(db: &Path, a: Args) -> Result<(), Error> {
+    let text = super::read_file(&a.checkpoint, "checkpoint")?;
+    let note = Note::parse(&text)
+        .map_err(|e| Error::Invalid(format!("{}: {e}", a.checkpoint.display())))?;
+    let cp = Checkpoint::parse(&note.text)
+        .map_err(|e| Error::Invalid(format!("{}: {e}", a.checkpoint.display())))?;
+    if note.signatures.is_empty() {
+        eprintln!(
+            "note: {} is not signed; a reader can check the receipt only against a checkpoint they trust",
+            a.checkpoint.display()
+        );
+    }
+    let cut = match (a.as_of, a.round) {
+        (Some(d), _) => Cut::AsOf(d),
+        (_, Some(n)) => Cut::Round(n),
+        _ => Cut::All,
+    };
+    let archive = super::open_existing(db)?;
+    let receipt = archive.receipt(&a.filter.filter(), cut, &text, &cp)?;
+    let json = serde_json::to_string_pretty(&receipt).map_err(|e| Error::Invalid(e.to_string()))?;
+    super::output::write(db, &a.output, &format!("{json}\n"), "the receipt", &a.force)
+}

@@ -1,0 +1,69 @@
+//! `scoreledger verify-receipt R.json --key VKEY`
+
+use std::path::PathBuf;
+
+use scoreledger::checkpoint::Checkpoint;
+use scoreledger::note::Note;
+use scoreledger::receipt::Receipt;
+use scoreledger::Error;
+
+const EXAMPLES: &str = "\
+Example:
+  scoreledger verify-receipt r.json --key log.vkey
+
+Needs no archive: checks the checkpoint's signature (for its origin), every
+event's inclusion proof against it, decodes the events, recomputes the table
+with the library's projector and compares it row by row. Exit 0 prints what
+was proven; exit 1 names the first difference; exit 2 if a file cannot be
+read.";
+
+/// Check a table receipt offline.
+#[derive(clap::Args)]
+#[command(after_help = EXAMPLES)]
+pub struct Args {
+    /// The receipt (from `scoreledger receipt`).
+    receipt: PathBuf,
+    /// The log's verifier key (or a file holding it).
+    #[arg(long, value_name = "VKEY")]
+    key: String,
+}
+
+pub fn run(a: Args) -> Result<(), Error> {
+    let text = super::read_file(&a.receipt, "receipt")?;
+    let name = a.receipt.display();
+    let fail = |msg: String| Error::Failed(format!("{name}: {msg}"));
+    let receipt: Receipt =
+        serde_json::from_str(&text).map_err(|e| fail(format!("not a receipt: {e}")))?;
+    let key = super::trust::verifier(&a.key)?;
+    let note = Note::parse(&receipt.checkpoint).map_err(&fail)?;
+    let cp = Checkpoint::parse(&note.text).map_err(&fail)?;
+    if cp.origin != key.name {
+        return Err(fail(format!(
+            "the checkpoint is of origin '{}', the key signs for '{}'",
+            cp.origin, key.name
+        )));
+    }
+    note.signed_by(&key).map_err(&fail)?;
+    receipt.check(&cp).map_err(&fail)?;
+    let when = match (receipt.as_of, receipt.round) {
+        (Some(d), _) => format!("as of {d}"),
+        (_, Some(r)) => format!("after round {r}"),
+        _ => "the whole stage".into(),
+    };
+    let top = receipt
+        .table
+        .first()
+        .map(|r| format!("; first: {} {} pts", r.team, r.points))
+        .unwrap_or_default();
+    super::print(&format!(
+        "ok: the table of {} {} {} ({when}, {} rows{top}) follows from {} events, each in the log '{}' at size {}, signed by {}\n",
+        receipt.competition,
+        receipt.season,
+        receipt.stage,
+        receipt.table.len(),
+        receipt.events.len(),
+        cp.origin,
+        cp.size,
+        key.to_text()
+    ))
+}

@@ -101,3 +101,45 @@ fn every_command_the_readme_lists_exists() {
         "the README's table lists {listed} of {commands} commands"
     );
 }
+
+/// The audit section's flow runs as it stands: keys, a signed checkpoint, a
+/// witness, a correction, a cosigned extension, a receipt, a mirror.
+#[test]
+fn the_audit_flow_runs_as_written() {
+    let text = readme();
+    let flow = text
+        .split("<!-- audit flow: run by tests/readme.rs -->\n```sh\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```\n<!-- audit flow end -->").next())
+        .expect("README.md has the audit flow");
+    let dir = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(root().join("examples"), dir.path().join("examples")).unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("scoreledger");
+    let path = format!(
+        "{}:{}",
+        bin.parent().unwrap().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let out = Command::new("sh")
+        .args(["-e", "-c", flow])
+        .current_dir(dir.path())
+        .env("PATH", path)
+        .env("TMPDIR", dir.path())
+        .env_remove("SCORELEDGER_DB")
+        .env_remove("SCORELEDGER_NOW")
+        .output()
+        .unwrap();
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    for want in [
+        "ok: an append-only extension of checkpoint 'league.example/peru' (size 23)",
+        "ok: the table of Copa Perú 1984 Final stage (as of 1984-12-09",
+        "mirrored 24 events",
+    ] {
+        assert!(stdout.contains(want), "{want}\n{stdout}\n{stderr}");
+    }
+    assert!(stderr.contains("trusted on first use") && stderr.contains("proven extension of size 23"), "{stderr}");
+}

@@ -141,5 +141,8 @@ fn the_audit_flow_runs_as_written() {
     ] {
         assert!(stdout.contains(want), "{want}\n{stdout}\n{stderr}");
     }
-    assert!(stderr.contains("trusted on first use") && stderr.contains("proven extension of size 23"), "{stderr}");
+    assert!(
+        stderr.contains("trusted on first use") && stderr.contains("proven extension of size 23"),
+        "{stderr}"
+    );
 }

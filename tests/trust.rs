@@ -239,6 +239,26 @@ fn a_mirror_follows_a_signed_source_and_refuses_rewritten_history() {
         s
     };
     let server = start(&src);
+    // A witness follows the server's signed checkpoints, fetching the
+    // consistency proofs it needs from it.
+    let (wkey, _) = witness_key(&src, "witness.example/w1");
+    let state = src.dir_path().join("wstate");
+    let cosign = |url: &str| {
+        let cp = src.file("served-cp.txt", &ureq_get(&format!("{url}/api/checkpoint")));
+        src.run(&[
+            "witness",
+            "--key",
+            &wkey,
+            "--state",
+            state.to_str().unwrap(),
+            "--log-key",
+            &vkey,
+            "--from",
+            url,
+            cp.to_str().unwrap(),
+        ])
+    };
+    assert!(cosign(&server.url).status.success());
     let pull = |url: &str| mirror.run(&["mirror", "--from", url, "--key", &vkey]);
     let out = pull(&server.url);
     assert!(
@@ -317,4 +337,8 @@ fn a_mirror_from_an_export_file_copies_the_chain_and_refuses_a_rewritten_one() {
         &["mirror", "--from-file", other_export.to_str().unwrap()],
     );
     assert!(err.contains("seq 1 differs"), "{err}");
+}
+
+fn ureq_get(url: &str) -> String {
+    ureq::get(url).call().unwrap().into_string().unwrap()
 }

@@ -230,10 +230,7 @@ impl Archive {
                 let (mut lo, mut hi) = (0u64, head.seq);
                 while lo < hi {
                     let mid = lo + (hi - lo).div_ceil(2);
-                    let env = self.event(mid)?.ok_or_else(|| Error::Corrupt {
-                        seq: mid,
-                        msg: "event is missing".into(),
-                    })?;
+                    let env = self.event(mid)?.ok_or_else(|| derive::missing(mid))?;
                     if env.recorded_at <= t {
                         lo = mid;
                     } else {
@@ -623,10 +620,7 @@ impl Archive {
     pub fn history(&self, rec: &MatchRecord) -> Result<Vec<HistoryEntry>> {
         let mut out = Vec::new();
         for seq in rec.seqs() {
-            let env = self.event(seq)?.ok_or_else(|| Error::Corrupt {
-                seq,
-                msg: "event is missing".into(),
-            })?;
+            let env = self.event(seq)?.ok_or_else(|| derive::missing(seq))?;
             let before = rec.effective(seq - 1);
             let after = rec.effective(seq);
             let score = |e: &Effective| format!("{}-{}", e.home_goals, e.away_goals);

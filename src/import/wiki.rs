@@ -585,6 +585,55 @@ fn top_scorers(v: &str) -> (Vec<String>, Option<u16>) {
 mod tests {
     use super::*;
 
+    /// Parses `page` and compares each event's summary, one per line, with
+    /// `expect` (a parse error compares as `error: MESSAGE`).
+    fn check(page: &str, expect: &str) {
+        let got = match parse(page, &Options::default()) {
+            Ok(p) => p
+                .events
+                .iter()
+                .map(|e| e.summary())
+                .collect::<Vec<_>>()
+                .join("\n"),
+            Err(e) => format!("error: {e}"),
+        };
+        assert_eq!(got.trim(), expect.trim(), "page:\n{page}");
+    }
+
+    const HEAD: &str = "= 2001 Test Cup =\n\nInfobox\n- Competition: Test Cup\n- Season: 2001\n\n";
+
+    #[test]
+    fn pages_parse_to_their_events() {
+        check(
+            &format!("{HEAD}==Final==\n=== Round 1 ===\n2 June 2001\nA 1-0 B\n"),
+            "Test Cup 2001: winners -\n\
+             Test Cup 2001 Final round 1 2001-06-02: A 1-0 B",
+        );
+        // The en dash and spaces around the score; two stages.
+        check(
+            &format!("{HEAD}==Group A==\n=== Round 1 ===\n2 June 2001\nA 2 – 2 B\n\n==Final==\n=== Round 1 ===\n9 June 2001\nA 0-1 C\n"),
+            "Test Cup 2001: winners -\n\
+             Test Cup 2001 Group A round 1 2001-06-02: A 2-2 B\n\
+             Test Cup 2001 Final round 1 2001-06-09: A 0-1 C",
+        );
+        // A result line before any date is refused with its line.
+        check(
+            &format!("{HEAD}==Final==\n=== Round 1 ===\nA 1-0 B\n"),
+            "error: line 9: result before any date line (such as '2 December 1984')",
+        );
+        // A team the finalists table does not list is refused; a score past
+        // the limits is parsed (the append refuses it, with its line).
+        check(
+            &format!("{HEAD}==Finalists==\n| Team |\n| A |\n| B |\n\n==Final==\n=== Round 1 ===\n2 June 2001\nA 1-0 Z\n"),
+            "error: line 15: team 'Z' is not in the teams table (A, B)",
+        );
+        check(
+            &format!("{HEAD}==Final==\n=== Round 1 ===\n2 June 2001\nA 201-0 B\n"),
+            "Test Cup 2001: winners -\n\
+             Test Cup 2001 Final round 1 2001-06-02: A 201-0 B",
+        );
+    }
+
     fn result(line: &str) -> Option<Result<(String, u16, u16, String), String>> {
         parse_result(line)
     }

@@ -66,8 +66,41 @@ pub enum Error {
         msg: String,
     },
     /// Another process holds the store.
-    #[error("store {} is in use by another scoreledger process (wait for it, or pass --wait SECONDS)", path.display())]
+    #[error("store {} is in use by another scoreledger process (wait for it)", path.display())]
     Busy { path: PathBuf },
+    /// A folder that holds no store, asked to be read.
+    #[error("no scoreledger store at {} (import a file or record a result to make one)", path.display())]
+    NoStore { path: PathBuf },
+    /// A derived entry that cannot be read, by kind and key (`rebuild`
+    /// recomputes derived entries from the events).
+    #[error(
+        "damaged {kind} entry at key {key}: {msg} (rebuilding the derived entries repairs it)"
+    )]
+    Damaged {
+        kind: &'static str,
+        key: String,
+        msg: String,
+    },
+    /// A point in the archive's history past its head.
+    #[error("known-at {asked} is beyond the head of the archive (seq {head})")]
+    BeyondHead { asked: u64, head: u64 },
+    /// A table by round of a stage whose results have no round numbers.
+    #[error("{competition} {season} {stage} has no round numbers; ask for a date instead")]
+    NoRounds {
+        competition: String,
+        season: String,
+        stage: String,
+    },
+    /// A filter that selects several stages where one is needed: each as
+    /// (competition, season, stage).
+    #[error("{} stages match; name the competition, season and stage", stages.len())]
+    AmbiguousStage { stages: Vec<[String; 3]> },
+    /// A file whose format cannot be told from its first lines.
+    #[error("{}: cannot tell the format of this file; give it (one of: {choices})", match file { Some(f) => format!("{}:1", f.display()), None => "line 1".into() })]
+    UnknownFormat {
+        file: Option<PathBuf>,
+        choices: String,
+    },
     /// The device holding the store is full.
     #[error("no space left on the device holding {}: free some space and run the command again (what was reported as appended is kept)", path.display())]
     Full { path: PathBuf },
@@ -81,20 +114,65 @@ pub enum Error {
 impl Error {
     pub fn kind(&self) -> ErrorKind {
         match self {
-            Error::Invalid(_) | Error::Parse { .. } | Error::Conflict(_) | Error::NotFound(_) => {
-                ErrorKind::Input
-            }
+            Error::Invalid(_)
+            | Error::Parse { .. }
+            | Error::Conflict(_)
+            | Error::NotFound(_)
+            | Error::NoStore { .. }
+            | Error::BeyondHead { .. }
+            | Error::NoRounds { .. }
+            | Error::AmbiguousStage { .. }
+            | Error::UnknownFormat { .. } => ErrorKind::Input,
             Error::Rejected { source, .. } => source.kind(),
             Error::Partial { .. } => ErrorKind::Partial,
             Error::Interrupted { .. } => ErrorKind::Interrupted,
             Error::Corrupt { .. } | Error::Mismatch { .. } | Error::Failed(_) => {
                 ErrorKind::Integrity
             }
-            Error::Store { .. } | Error::Busy { .. } | Error::Full { .. } | Error::Io(_) => {
-                ErrorKind::Storage
-            }
+            Error::Store { .. }
+            | Error::Busy { .. }
+            | Error::Full { .. }
+            | Error::Damaged { .. }
+            | Error::Io(_) => ErrorKind::Storage,
         }
     }
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn library_messages_name_no_command_line_options() {
+        let p = || PathBuf::from("/x/archive.db");
+        let s = || "Copa Perú".to_string();
+        for e in [
+            Error::Busy { path: p() },
+            Error::NoStore { path: p() },
+            Error::Damaged {
+                kind: "stage_rows",
+                key: "00ff".into(),
+                msg: "short".into(),
+            },
+            Error::BeyondHead { asked: 9, head: 3 },
+            Error::NoRounds {
+                competition: s(),
+                season: s(),
+                stage: s(),
+            },
+            Error::AmbiguousStage {
+                stages: vec![[s(), s(), s()], [s(), s(), s()]],
+            },
+            Error::UnknownFormat {
+                file: Some(p()),
+                choices: "page, jsonl".into(),
+            },
+        ] {
+            let text = e.to_string();
+            assert!(!text.contains("--"), "{text}");
+            assert!(!text.contains("store :"), "{text}");
+        }
+    }
+}

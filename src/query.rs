@@ -37,9 +37,9 @@ impl std::str::FromStr for KnownAt {
         if let Ok(n) = s.parse::<u64>() {
             return Ok(KnownAt::Seq(n));
         }
-        Timestamp::parse_rfc3339(s).map(KnownAt::Time).map_err(|_| {
-            format!("invalid --known-at '{s}': expected a seq number or an RFC 3339 timestamp")
-        })
+        Timestamp::parse_rfc3339(s)
+            .map(KnownAt::Time)
+            .map_err(|_| format!("'{s}' is neither a seq number nor an RFC 3339 timestamp"))
     }
 }
 
@@ -220,10 +220,10 @@ impl Archive {
         let head = self.head()?;
         match k {
             None => Ok(head.seq),
-            Some(KnownAt::Seq(n)) if n > head.seq => Err(Error::Invalid(format!(
-                "--known-at {n} is beyond the head of the archive (seq {})",
-                head.seq
-            ))),
+            Some(KnownAt::Seq(n)) if n > head.seq => Err(Error::BeyondHead {
+                asked: n,
+                head: head.seq,
+            }),
             Some(KnownAt::Seq(n)) => Ok(n),
             Some(KnownAt::Time(t)) => {
                 // recorded_at never decreases along the chain: binary search.
@@ -347,27 +347,12 @@ impl Archive {
         if stages.len() == 1 {
             return Ok(stages.remove(0));
         }
-        let list: Vec<String> = stages
-            .iter()
-            .map(|s| {
-                format!(
-                    "  --competition '{}' --season '{}' --stage '{}'",
-                    s.competition, s.season, s.stage
-                )
-            })
-            .collect();
-        let more = list.len().saturating_sub(MAX_CHOICES);
-        let shown = &list[..list.len().min(MAX_CHOICES)];
-        Err(Error::Invalid(format!(
-            "{} stages match; choose one with --competition, --season and --stage:\n{}{}",
-            stages.len(),
-            shown.join("\n"),
-            if more > 0 {
-                format!("\n  ... and {more} more")
-            } else {
-                String::new()
-            }
-        )))
+        Err(Error::AmbiguousStage {
+            stages: stages
+                .into_iter()
+                .map(|s| [s.competition, s.season, s.stage])
+                .collect(),
+        })
     }
 
     /// The table of one stage after a cut, as known at a point in the log.
@@ -377,11 +362,10 @@ impl Archive {
         if cut == Cut::Round(0) {
             return Err(Error::Invalid("rounds are numbered from 1".into()));
         }
-        let no_rounds = || {
-            Error::Invalid(format!(
-                "{} {} {} has no round numbers; use --as-of DATE",
-                info.competition, info.season, info.stage
-            ))
+        let no_rounds = || Error::NoRounds {
+            competition: info.competition.clone(),
+            season: info.season.clone(),
+            stage: info.stage.clone(),
         };
         let stage = StageRows::read(&self.store, &info.stage_key)?;
         let input = derive::stage_input_with(&self.store, &info, k, stage.lines(k))?;

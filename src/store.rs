@@ -483,10 +483,9 @@ impl Commit {
 }
 
 fn no_store(path: &Path) -> Error {
-    Error::NotFound(format!(
-        "no scoreledger store at {} (import a file or record a result to make one; or pass --db / set SCORELEDGER_DB)",
-        path.display()
-    ))
+    Error::NoStore {
+        path: path.to_path_buf(),
+    }
 }
 
 /// Takes the store's lock file, or reports that another process holds it.

@@ -255,7 +255,7 @@ fn every_bad_input_gets_one_line_and_leaves_head_unchanged() {
         (
             "bad known-at",
             vec!["standings", "--known-at", "yesterday"],
-            "invalid --known-at",
+            "'yesterday' is neither a seq number nor an RFC 3339 timestamp",
         ),
         ("bad wait", vec!["--wait", "-1", "head"], "--wait"),
         (

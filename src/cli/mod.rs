@@ -204,6 +204,64 @@ pub fn exit_code(e: &Error) -> i32 {
     }
 }
 
+/// An error in the CLI's words: the library says what is wrong; the CLI
+/// adds which option or command fixes it.
+pub fn render(e: &Error) -> String {
+    match e {
+        Error::Busy { path } => format!(
+            "store {} is in use by another scoreledger process (wait for it, or pass --wait SECONDS)",
+            path.display()
+        ),
+        Error::NoStore { path } => format!(
+            "no scoreledger store at {} (import a file or record a result to make one; or pass --db / set SCORELEDGER_DB)",
+            path.display()
+        ),
+        Error::Damaged { kind, key, msg } => {
+            format!("damaged {kind} entry at key {key}: {msg} (run `scoreledger rebuild`)")
+        }
+        Error::BeyondHead { asked, head } => {
+            format!("--known-at {asked} is beyond the head of the archive (seq {head})")
+        }
+        Error::NoRounds {
+            competition,
+            season,
+            stage,
+        } => format!("{competition} {season} {stage} has no round numbers; use --as-of DATE"),
+        Error::AmbiguousStage { stages } => ambiguous(stages),
+        Error::UnknownFormat { file, choices } => format!(
+            "{}: cannot tell the format of this file; name it with --format ({choices})",
+            file.as_ref()
+                .map_or("line 1".into(), |f| format!("{}:1", f.display()))
+        ),
+        Error::Rejected { source, .. } => render(source),
+        Error::Partial { source, .. } => e
+            .to_string()
+            .replacen(&source.to_string(), &render(source), 1),
+        other => other.to_string(),
+    }
+}
+
+/// Several stages match: how to name one.
+fn ambiguous(stages: &[[String; 3]]) -> String {
+    const SHOWN: usize = 25;
+    let list: Vec<String> = stages
+        .iter()
+        .take(SHOWN)
+        .map(|[c, s, st]| format!("  --competition '{c}' --season '{s}' --stage '{st}'"))
+        .collect();
+    let more = stages.len().saturating_sub(SHOWN);
+    format!(
+        "{} stages match; choose one with --competition, --season and --stage:\n{}{}",
+        stages.len(),
+        list.join("\n"),
+        if more > 0 {
+            format!("\n  ... and {more} more")
+        } else {
+            String::new()
+        }
+    )
+}
+
 /// The time recorded for new events: the clock, or `$SCORELEDGER_NOW`
 /// (RFC 3339) for reproducible archives.
 pub fn now() -> Result<Timestamp, Error> {
@@ -369,9 +427,9 @@ pub fn main() -> i32 {
         Err(e) => {
             let code = exit_code(&e);
             if matches!(e, Error::Corrupt { .. } | Error::Mismatch { .. }) {
-                eprintln!("verification FAILED: {e}");
+                eprintln!("verification FAILED: {}", render(&e));
             } else {
-                eprintln!("error: {e}");
+                eprintln!("error: {}", render(&e));
             }
             code
         }

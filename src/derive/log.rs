@@ -192,7 +192,7 @@ impl Nodes {
             |level, index, h| puts.push((level, index, h)),
         )
         .map_err(|msg| Error::Store {
-            path: Default::default(),
+            path: store.path().to_path_buf(),
             msg,
         })?;
         for (level, index, h) in puts {

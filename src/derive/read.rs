@@ -42,13 +42,10 @@ impl Source for Store {
 
 /// Names a damaged derived entry by kind and key.
 pub fn damaged(key: &[u8], e: impl std::fmt::Display) -> Error {
-    let kind = keys::Kind::of(key).map(Kind::name).unwrap_or("unknown");
-    Error::Store {
-        path: Default::default(),
-        msg: format!(
-            "damaged {kind} entry at key {}: {e} (run `scoreledger rebuild`)",
-            hex::encode(key)
-        ),
+    Error::Damaged {
+        kind: keys::Kind::of(key).map(Kind::name).unwrap_or("unknown"),
+        key: hex::encode(key),
+        msg: e.to_string(),
     }
 }
 

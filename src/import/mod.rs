@@ -199,17 +199,13 @@ pub fn detect(text: &str) -> Result<Format> {
     } else if first.starts_with('=') {
         Format::OpenfootballTxt
     } else {
-        return Err(Error::Parse {
+        return Err(Error::UnknownFormat {
             file: None,
-            line: 1,
-            msg: format!(
-                "cannot tell the format of this file; name it with --format ({})",
-                FORMATS
-                    .iter()
-                    .map(|(n, _)| *n)
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
+            choices: FORMATS
+                .iter()
+                .map(|(n, _)| *n)
+                .collect::<Vec<_>>()
+                .join(", "),
         });
     })
 }

@@ -74,6 +74,16 @@ pub fn with_file(file: Option<&Path>, e: Error) -> Error {
             line,
             msg,
         },
+        (
+            Error::UnknownFormat {
+                file: None,
+                choices,
+            },
+            Some(f),
+        ) => Error::UnknownFormat {
+            file: Some(f.into()),
+            choices,
+        },
         (other, _) => other,
     }
 }

@@ -8,7 +8,7 @@
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
-use scoreledger::import::{append_parsed, wiki};
+use scoreledger::import::{append_parsed, season_page};
 use scoreledger::{
     Archive, Cut, Date, Event, Filter, KnownAt, MatchResult, ResultCorrection, ResultsQuery,
     Timestamp,
@@ -88,9 +88,9 @@ fn bench(c: &mut Criterion) {
         b.iter_batched(
             fresh,
             |(_d, mut a)| {
-                let parsed = wiki::parse(
+                let parsed = season_page::parse(
                     SEED,
-                    &wiki::Options {
+                    &season_page::Options {
                         points_for_win: Some(2),
                         ..Default::default()
                     },

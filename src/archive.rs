@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::chain::{event_hash, Hash, Head};
 use crate::date::Timestamp;
-use crate::derive::{missing, ChunkReader, Deriver};
+use crate::derived::{missing, ChunkReader, Deriver};
 use crate::encoding::{self, FORMAT_VERSION};
 use crate::error::{Error, Result};
 use crate::event::Event;

@@ -58,34 +58,35 @@
 //! # }
 //! ```
 
+// The layout tells the layers (ARCHITECTURE.md has the codemap):
+// model/       plain data: events, dates, names, rules, limits, a match as held
+// format/      the FROZEN byte format: canonical encoding, hashes, keys, packed
+//              layouts; a change here changes hashes (schema/, golden vectors)
+// store.rs     the only sled caller;  derived/  what is derived from the log
+// archive.rs   the facade: open, append, read events
+// projection/  tables and questions (the projector is a pure fold)
+// integrity/   Merkle tree, checkpoints, verify, signed notes, witnesses, receipts
+// plausibility.rs  checks of plausible data (`scoreledger audit`)
+// import/      the readers of files;  pictures/  SVG charts and the HTML report
+// Front ends (the CLI, the server) live in the binary: src/main.rs, cli/, serve/.
 pub mod archive;
-pub mod audit;
-pub mod chain;
-pub mod chart;
-pub mod checkpoint;
-pub mod date;
-pub mod derive;
-pub mod encoding;
+pub mod derived;
 pub mod error;
-pub mod event;
+pub mod format;
 pub mod import;
-pub mod keys;
-pub mod limits;
-pub mod listing;
-pub mod merkle;
-pub mod names;
-pub mod note;
-pub mod packed;
-pub mod projector;
-pub mod query;
-pub mod receipt;
-pub mod record;
-pub mod report;
-pub mod rules;
-pub mod season;
+pub mod integrity;
+pub mod model;
+pub mod pictures;
+pub mod plausibility;
+pub mod projection;
 pub mod store;
-pub mod verify;
-pub mod witness;
+
+// The modules by their own names, as the crate has always offered them.
+pub use format::{chain, encoding, keys, packed};
+pub use integrity::{checkpoint, merkle, note, receipt, verify, witness};
+pub use model::{date, event, limits, names, record, rules};
+pub use pictures::{chart, report};
+pub use projection::{listing, projector, query, season};
 
 pub use archive::{AppendReport, Archive, Envelope};
 pub use chain::{Hash, Head};

@@ -12,7 +12,7 @@ use proptest::prelude::*;
 use scoreledger::encoding::{decode_event, encode_event};
 use scoreledger::event::{MatchStatus, ScorePair};
 use scoreledger::projector::{self, MatchLine, StageInput};
-use scoreledger::rules::{Scoring, Tiebreak, ALL_TIEBREAKS};
+use scoreledger::rules::{Tiebreak, ALL_TIEBREAKS};
 use scoreledger::store::Space;
 use scoreledger::{Archive, Cut, Date, Event, Filter, KnownAt, MatchResult, Rules, Timestamp};
 
@@ -336,7 +336,7 @@ proptest! {
                 away_goals: f.ag,
                 counts: f.counts,
             }).collect(),
-            scoring: Scoring::from_event(&r),
+            scoring: r.scoring(),
             ..StageInput::default()
         };
         if fx.is_empty() {
@@ -381,9 +381,9 @@ fn any_flipped_byte_fails_verification() {
         "/tests/data/1984-copa-peru.txt"
     ))
     .unwrap();
-    let parsed = scoreledger::import::wiki::parse(
+    let parsed = scoreledger::import::season_page::parse(
         &text,
-        &scoreledger::import::wiki::Options {
+        &scoreledger::import::season_page::Options {
             points_for_win: Some(2),
             ..Default::default()
         },
@@ -437,9 +437,9 @@ fn rebuild_repairs_any_damage_to_derived_entries() {
     ))
     .unwrap();
     let mut a = Archive::open(&path).unwrap();
-    let parsed = scoreledger::import::wiki::parse(
+    let parsed = scoreledger::import::season_page::parse(
         &text,
-        &scoreledger::import::wiki::Options {
+        &scoreledger::import::season_page::Options {
             points_for_win: Some(2),
             ..Default::default()
         },

@@ -327,7 +327,7 @@ proptest! {
     /// Any text: the page parser returns, never panics.
     #[test]
     fn fuzz_the_page_parser(text in "\\PC{0,400}") {
-        let _ = scoreledger::import::wiki::parse(&text, &Default::default());
+        let _ = scoreledger::import::season_page::parse(&text, &Default::default());
     }
 
     /// The seed with random edits: parse and append return, never panic,
@@ -345,7 +345,7 @@ proptest! {
         let dir = tempfile::tempdir().unwrap();
         let mut a = scoreledger::Archive::open(&dir.path().join("db")).unwrap();
         let now = scoreledger::Timestamp::from_micros(0);
-        if let Ok(parsed) = scoreledger::import::wiki::parse(&text, &Default::default()) {
+        if let Ok(parsed) = scoreledger::import::season_page::parse(&text, &Default::default()) {
             if scoreledger::import::append_parsed(&mut a, parsed, None, now).is_err() {
                 prop_assert_eq!(a.head().unwrap().seq, 0);
             }
@@ -367,7 +367,7 @@ proptest! {
         let text = format!("{head}{text}");
         let opts = Default::default();
         for f in [
-            scoreledger::import::Format::Page,
+            scoreledger::import::Format::SeasonPage,
             scoreledger::import::Format::Engsoccerdata,
             scoreledger::import::Format::FootballData,
             scoreledger::import::Format::IntlResults,

@@ -57,7 +57,7 @@ pub struct Args {
     #[command(flatten)]
     force: super::output::ForceArg,
     #[command(flatten)]
-    when: super::WhenArgs,
+    when: super::ViewArgs,
 }
 
 pub fn run(db: &Path, a: Args) -> Result<(), Error> {
@@ -72,7 +72,7 @@ pub fn svg(
     filter: &Filter,
     kind: ChartKind,
     by: Option<ChartBy>,
-    when: &super::WhenArgs,
+    when: &super::ViewArgs,
 ) -> Result<String, Error> {
     let view = archive.season_view(filter, when.as_of, when.known_at)?;
     let kind = match kind {

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use indicatif::{ProgressBar, ProgressState, ProgressStyle};
 use scoreledger::import::era::RulesNote;
 use scoreledger::import::plan::{self, Plan, Request};
-use scoreledger::import::{self, wiki, Format};
+use scoreledger::import::{self, season_page, Format};
 use scoreledger::{Error, RulesSource};
 
 const EXAMPLES: &str = "\
@@ -79,7 +79,7 @@ pub fn run(db: &Path, a: Args) -> Result<(), Error> {
     let file = Some(a.file.as_path());
     let req = Request {
         format: a.format,
-        page: wiki::Options {
+        page: season_page::Options {
             points_for_win: a.points_for_win,
             competition: a.competition,
             season: a.season,
@@ -91,7 +91,7 @@ pub fn run(db: &Path, a: Args) -> Result<(), Error> {
         None => import::detect(&text).map_err(|e| plan::with_file(file, e))?,
     };
     let page = &req.page;
-    if format != Format::Page
+    if format != Format::SeasonPage
         && (page.points_for_win.is_some() || page.competition.is_some() || page.season.is_some())
     {
         return Err(Error::Invalid(format!(

@@ -135,7 +135,7 @@ impl FilterArgs {
 
 /// A point in valid time and in transaction time, for commands that read a season.
 #[derive(clap::Args, Clone, Debug, Default)]
-pub struct WhenArgs {
+pub struct ViewArgs {
     /// Only results played on or before this date (YYYY-MM-DD).
     #[arg(long, value_parser = scoreledger::Date::parse_iso)]
     pub as_of: Option<scoreledger::Date>,

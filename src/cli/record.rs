@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use scoreledger::import::wiki::parse_score;
+use scoreledger::import::season_page::parse_score;
 use scoreledger::{Archive, Date, Error, Event, Filter, MatchResult};
 
 const EXAMPLES: &str = "\

@@ -29,7 +29,7 @@ pub struct Args {
     #[command(flatten)]
     force: super::output::ForceArg,
     #[command(flatten)]
-    when: super::WhenArgs,
+    when: super::ViewArgs,
 }
 
 pub fn run(db: &Path, a: Args) -> Result<(), Error> {
@@ -39,7 +39,7 @@ pub fn run(db: &Path, a: Args) -> Result<(), Error> {
 }
 
 /// The report page: what `report` writes and the server serves.
-pub fn html(archive: &Archive, filter: &Filter, when: &super::WhenArgs) -> Result<String, Error> {
+pub fn html(archive: &Archive, filter: &Filter, when: &super::ViewArgs) -> Result<String, Error> {
     let view = archive.season_view(filter, when.as_of, when.known_at)?;
     let root = archive.merkle_root(view.known_at)?;
     Ok(report::html(&view, &root))

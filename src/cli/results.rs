@@ -37,7 +37,7 @@ pub struct Args {
     #[command(flatten)]
     filter: FilterArgs,
     #[command(flatten)]
-    when: super::WhenArgs,
+    when: super::ViewArgs,
     /// Only results of round N.
     #[arg(long, value_name = "N")]
     round: Option<u32>,

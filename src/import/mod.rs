@@ -6,8 +6,8 @@ pub mod era;
 pub mod jsonl;
 pub mod openfootball;
 pub mod plan;
+pub mod season_page;
 pub mod tabular;
-pub mod wiki;
 
 use std::path::Path;
 
@@ -75,7 +75,7 @@ impl From<Parsed> for Stream<'static> {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
     /// The season page of the seed (`1984-copa-peru.txt`).
-    Page,
+    SeasonPage,
     Engsoccerdata,
     /// engsoccerdata's points deductions (`Season,team,tier,deduction,country`).
     Deductions,
@@ -88,7 +88,7 @@ pub enum Format {
 }
 
 pub const FORMATS: [(&str, Format); 8] = [
-    ("page", Format::Page),
+    ("page", Format::SeasonPage),
     ("engsoccerdata", Format::Engsoccerdata),
     ("eng-deductions", Format::Deductions),
     ("football-data", Format::FootballData),
@@ -195,7 +195,7 @@ pub fn detect(text: &str) -> Result<Format> {
         .lines()
         .any(|l| l.trim().eq_ignore_ascii_case("infobox") || l.trim().starts_with("=="))
     {
-        Format::Page
+        Format::SeasonPage
     } else if first.starts_with('=') {
         Format::OpenfootballTxt
     } else {
@@ -449,7 +449,7 @@ pub fn deductions(archive: &Archive, text: &str) -> Result<Parsed> {
             "3N" | "3S" => "3".to_string(),
             other => other.to_string(),
         };
-        let divisions: Vec<&crate::derive::StageInfo> = stages
+        let divisions: Vec<&crate::derived::StageInfo> = stages
             .iter()
             .filter(|s| {
                 s.competition == tabular::ENGLISH_LEAGUE
@@ -460,19 +460,7 @@ pub fn deductions(archive: &Archive, text: &str) -> Result<Parsed> {
         // (stage, its last match date, the team plays in it)
         let mut played: Vec<(String, Date)> = Vec::new();
         for info in &divisions {
-            let rows = crate::derive::StageRows::read(&archive.store, &info.stage_key)?;
-            let plays = rows.rows.iter().filter(|r| r.seq <= head).any(|r| {
-                [r.home, r.away]
-                    .iter()
-                    .any(|t| names::same(rows.team(*t).unwrap_or_default(), &team))
-            });
-            let last = rows
-                .rows
-                .iter()
-                .filter(|r| r.seq <= head)
-                .map(|r| r.date)
-                .max();
-            if let (true, Some(last)) = (plays, last) {
+            if let Some(last) = archive.last_date_if_played(info, &team, head)? {
                 played.push((info.stage.clone(), last));
             }
         }
@@ -507,9 +495,9 @@ pub fn deductions(archive: &Archive, text: &str) -> Result<Parsed> {
 
 /// Parses a file of a format that needs nothing but its text.
 /// Seasons whose file states no rules get the era's ([`era::fill`]).
-pub fn parse(format: Format, text: &str, page: &wiki::Options) -> Result<Parsed> {
+pub fn parse(format: Format, text: &str, page: &season_page::Options) -> Result<Parsed> {
     let parsed = match format {
-        Format::Page => wiki::parse(text, page),
+        Format::SeasonPage => season_page::parse(text, page),
         Format::Engsoccerdata => tabular::engsoccerdata(text),
         Format::FootballData => tabular::football_data(text),
         Format::IntlResults => tabular::intl_results(text),
@@ -535,11 +523,11 @@ mod tests {
     fn formats_are_detected_from_the_first_line() {
         check(
             "= 1984 Copa Perú =\n\nInfobox\n- Competition: X\n",
-            Some(Format::Page),
+            Some(Format::SeasonPage),
         );
         check(
             "= A page =\n==Final stage==\n=== Round 1 ===\n",
-            Some(Format::Page),
+            Some(Format::SeasonPage),
         );
         check(
             "= English Premier League 2019/20\n\nMatchday 1\n[Fri Aug/9]\n",

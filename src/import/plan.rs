@@ -7,7 +7,9 @@ use std::ops::DerefMut;
 use std::path::{Path, PathBuf};
 use std::sync::RwLock;
 
-use super::{append_in_batches, deductions, detect, jsonl, parse, wiki, Format, ImportReport};
+use super::{
+    append_in_batches, deductions, detect, jsonl, parse, season_page, Format, ImportReport,
+};
 use super::{tabular, Stream};
 use crate::archive::{Archive, Envelope};
 use crate::date::Timestamp;
@@ -38,7 +40,7 @@ impl Target for &RwLock<Archive> {
 #[derive(Clone, Debug, Default)]
 pub struct Request {
     pub format: Option<Format>,
-    pub page: wiki::Options,
+    pub page: season_page::Options,
     pub batch: usize,
 }
 
@@ -100,7 +102,7 @@ impl<'a> Plan<'a> {
         let page = &req.page;
         let page_options =
             page.points_for_win.is_some() || page.competition.is_some() || page.season.is_some();
-        if format != Format::Page && page_options {
+        if format != Format::SeasonPage && page_options {
             return Err(Error::Invalid(format!(
                 "points for a win, competition and season apply to season pages; this file is {}",
                 format.name()
@@ -115,7 +117,9 @@ impl<'a> Plan<'a> {
             Format::Engsoccerdata => {
                 Body::Events(tabular::engsoccerdata_stream(text).map_err(named)?)
             }
-            Format::Page => Body::Events(parse(format, text, &req.page).map_err(named)?.into()),
+            Format::SeasonPage => {
+                Body::Events(parse(format, text, &req.page).map_err(named)?.into())
+            }
             other => Body::Events(
                 parse(other, text, &Default::default())
                     .and_then(super::Parsed::checked)
@@ -123,7 +127,7 @@ impl<'a> Plan<'a> {
             ),
         };
         let batch = match format {
-            Format::Page => usize::MAX,
+            Format::SeasonPage => usize::MAX,
             _ => req.batch.max(1),
         };
         Ok(Plan {

@@ -390,8 +390,8 @@ pub struct PictureQ {
 }
 
 impl PictureQ {
-    fn parts(self) -> Result<(Filter, cli::WhenArgs, Option<String>, Option<String>), ApiError> {
-        let when = cli::WhenArgs {
+    fn parts(self) -> Result<(Filter, cli::ViewArgs, Option<String>, Option<String>), ApiError> {
+        let when = cli::ViewArgs {
             as_of: date(self.as_of.as_deref())?,
             known_at: known_at(self.known_at.as_deref())?,
         };

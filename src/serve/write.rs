@@ -14,7 +14,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::Json;
 use scoreledger::import::plan::{Plan, Request};
-use scoreledger::import::{self, wiki, Format};
+use scoreledger::import::{self, season_page, Format};
 use scoreledger::{Archive, Error, Event};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -214,7 +214,7 @@ pub async fn import(
     }
     let req = Request {
         format,
-        page: wiki::Options {
+        page: season_page::Options {
             points_for_win: q.points_for_win,
             competition: q.competition,
             season: q.season,

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::archive::Archive;
 use crate::date::Date;
-use crate::derive::{self, StageInfo};
+use crate::derived::{self, StageInfo};
 use crate::error::Result;
 use crate::names;
 use crate::projector::{self, Cut};
@@ -129,7 +129,7 @@ impl Archive {
                 };
             let window = season_window(&info.season);
             let mut pairs: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
-            let records = derive::match_records(&self.store, &info.stage_key, head)?;
+            let records = derived::match_records(&self.store, &info.stage_key, head)?;
             for rec in &records {
                 let e = rec.effective(head);
                 if !e.counts {
@@ -195,7 +195,7 @@ impl Archive {
                 }
             }
             // A complete round-robin: as many matches as r full rounds of pairings.
-            let input = derive::stage_input_from(&self.store, info, head, &records)?;
+            let input = derived::stage_input_from(&self.store, info, head, &records)?;
             let table = projector::table(&input, Cut::All);
             let latest = records.iter().map(|r| r.result.date).max();
             let teams = table.len() as u64;

@@ -147,15 +147,6 @@ impl Scoring {
             order: full,
         }
     }
-
-    pub fn from_event(r: &crate::event::Rules) -> Scoring {
-        Scoring::new(
-            r.points_for_win,
-            r.points_for_draw,
-            r.points_for_loss,
-            &r.tiebreak,
-        )
-    }
 }
 
 /// The first day of the 1994 World Cup, the first major competition to give

@@ -117,7 +117,7 @@ struct Stats {
 }
 
 /// A running table.
-struct Acc<'a> {
+struct Tally<'a> {
     scoring: &'a Scoring,
     names: Vec<String>,
     /// Folded names, for matching spellings and for a stable order.
@@ -132,9 +132,9 @@ struct Acc<'a> {
     played: Vec<(usize, usize, u16, u16)>,
 }
 
-impl<'a> Acc<'a> {
-    fn new(input: &StageInput, scoring: &'a Scoring) -> Acc<'a> {
-        let mut acc = Acc {
+impl<'a> Tally<'a> {
+    fn new(input: &StageInput, scoring: &'a Scoring) -> Tally<'a> {
+        let mut acc = Tally {
             scoring,
             names: Vec::new(),
             folds: Vec::new(),
@@ -403,7 +403,7 @@ fn sorted_adjustments(input: &StageInput) -> Vec<&Adjustment> {
 /// The table for one cut. Adjustments count from their date: up to the cut's
 /// date, or for a round, up to the latest date of a match in the rounds included.
 pub fn table(input: &StageInput, cut: Cut) -> Vec<Row> {
-    let mut acc = Acc::new(input, &input.scoring);
+    let mut acc = Tally::new(input, &input.scoring);
     for m in sorted_by_date(&input.matches) {
         if cut.includes(m) {
             acc.add(m);
@@ -436,7 +436,7 @@ pub fn adjustment_bound(input: &StageInput, cut: Cut) -> Option<Date> {
 
 /// The table before any result: every known team with zeros.
 pub fn empty_table(input: &StageInput) -> Vec<Row> {
-    Acc::new(input, &input.scoring).rows()
+    Tally::new(input, &input.scoring).rows()
 }
 
 /// Every snapshot of a stage: the table after each date with a counted
@@ -455,7 +455,7 @@ pub fn snapshots(input: &StageInput) -> Vec<(SnapshotAt, Vec<Row>)> {
         .collect();
     dates.sort();
     dates.dedup();
-    let mut acc = Acc::new(input, &input.scoring);
+    let mut acc = Tally::new(input, &input.scoring);
     let (mut mi, mut ai) = (0, 0);
     for d in dates {
         while mi < by_date.len() && by_date[mi].date == d {
@@ -474,7 +474,7 @@ pub fn snapshots(input: &StageInput) -> Vec<(SnapshotAt, Vec<Row>)> {
         .filter(|m| m.round.is_some() && m.counts)
         .collect();
     by_round.sort_by_key(|m| (m.round, m.date, m.seq));
-    let mut acc = Acc::new(input, &input.scoring);
+    let mut acc = Tally::new(input, &input.scoring);
     let (mut last, mut ai) = (None, 0);
     for (i, m) in by_round.iter().enumerate() {
         acc.add(m);
@@ -495,7 +495,7 @@ pub fn snapshots(input: &StageInput) -> Vec<(SnapshotAt, Vec<Row>)> {
 /// before its n-th match (all of them at the last matchday). A team with
 /// fewer than n matches keeps its total. For stages without round numbers.
 pub fn matchdays(input: &StageInput) -> Vec<(u32, Vec<Row>)> {
-    let mut acc = Acc::new(input, &input.scoring);
+    let mut acc = Tally::new(input, &input.scoring);
     let mut games: Vec<Vec<&MatchLine>> = vec![Vec::new(); acc.names.len()];
     for m in sorted_by_date(&input.matches)
         .into_iter()

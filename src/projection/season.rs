@@ -5,7 +5,7 @@
 use crate::archive::Archive;
 use crate::chain::Hash;
 use crate::date::Date;
-use crate::derive::{self, StageInfo};
+use crate::derived::{self, StageInfo};
 use crate::error::Result;
 use crate::event::SeasonFacts;
 use crate::projector::{self, Cut, Row};
@@ -46,8 +46,8 @@ impl Archive {
     ) -> Result<SeasonView> {
         let k = self.resolve_known_at(known_at)?;
         let info = self.one_stage(f, k)?;
-        let records = derive::match_records(&self.store, &info.stage_key, k)?;
-        let mut input = derive::stage_input_from(&self.store, &info, k, &records)?;
+        let records = derived::match_records(&self.store, &info.stage_key, k)?;
+        let mut input = derived::stage_input_from(&self.store, &info, k, &records)?;
         if let Some(d) = as_of {
             input.matches.retain(|m| m.date <= d);
             input.adjustments.retain(|a| a.date <= d);

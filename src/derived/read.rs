@@ -120,7 +120,7 @@ pub fn spelled(r: &impl Source, list: NameList, name: &str) -> Result<Option<Str
 /// the season's, else the default.
 pub fn scoring(r: &impl Source, info: &StageInfo, known_at: u64) -> Result<Scoring> {
     Ok(rules_in_force(r, info, known_at)?
-        .map(|(_, rules)| Scoring::from_event(&rules))
+        .map(|(_, rules)| rules.scoring())
         .unwrap_or_default())
 }
 

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use crate::archive::Archive;
 use crate::checkpoint::{verify_inclusion_proof, Checkpoint, InclusionProof};
 use crate::date::Date;
-use crate::derive::{self, StageInfo, StageRows};
+use crate::derived::{self, StageInfo, StageRows};
 use crate::error::{Error, Result};
 use crate::event::{Event, MatchResult};
 use crate::names;
@@ -61,7 +61,7 @@ impl Archive {
         let info = self.one_stage(filter, k)?;
         let mut evidence = Vec::new();
         for seq in self.evidence(&info, k)? {
-            let env = self.event(seq)?.ok_or_else(|| derive::missing(seq))?;
+            let env = self.event(seq)?.ok_or_else(|| derived::missing(seq))?;
             evidence.push((seq, env.event));
         }
         let cut = tight(cut, &evidence);
@@ -103,20 +103,20 @@ impl Archive {
         for rec in StageRows::read(&self.store, &info.stage_key)?.records(&self.store, k)? {
             seqs.extend(rec.seqs().into_iter().filter(|s| *s <= k));
         }
-        if let Some((seq, _)) = derive::rules_in_force(&self.store, info, k)? {
+        if let Some((seq, _)) = derived::rules_in_force(&self.store, info, k)? {
             seqs.push(seq);
         }
         seqs.extend(
-            derive::registrations(&self.store, info, k)?
+            derived::registrations(&self.store, info, k)?
                 .into_iter()
                 .map(|(s, _)| s),
         );
         seqs.extend(
-            derive::adjustments(&self.store, info, k)?
+            derived::adjustments(&self.store, info, k)?
                 .into_iter()
                 .map(|(s, _)| s),
         );
-        seqs.extend(derive::rename_seqs(&self.store, &info.competition, k)?);
+        seqs.extend(derived::rename_seqs(&self.store, &info.competition, k)?);
         seqs.sort_unstable();
         seqs.dedup();
         Ok(seqs)
@@ -283,9 +283,9 @@ pub fn stage_input(
         };
         let (id, c) = match event {
             Event::MatchResult(m) if ours(m) => {
-                by_id.insert(derive::id_of(m), records.len());
+                by_id.insert(derived::id_of(m), records.len());
                 records.push(MatchRecord {
-                    id: derive::id_of(m),
+                    id: derived::id_of(m),
                     seq: *seq,
                     result: m.clone(),
                     changes: Vec::new(),
@@ -336,7 +336,7 @@ pub fn stage_input(
             other => {
                 if let Some(rules) = other.rules() {
                     if in_scope(&rules.competition, &rules.season, rules.stage.as_deref()) {
-                        input.scoring = Scoring::from_event(rules);
+                        input.scoring = rules.scoring();
                     }
                 }
                 continue;

@@ -4,7 +4,7 @@
 use crate::archive::Archive;
 use crate::chain::Hash;
 use crate::date::{Date, Timestamp};
-use crate::derive::{self, decode_derived, Effective, MatchRecord, StageInfo, StageRows};
+use crate::derived::{self, decode_derived, Effective, MatchRecord, StageInfo, StageRows};
 use crate::error::{Error, Result};
 use crate::event::{Event, SeasonFacts};
 use crate::keys::{self, Kind, NameList};
@@ -230,7 +230,7 @@ impl Archive {
                 let (mut lo, mut hi) = (0u64, head.seq);
                 while lo < hi {
                     let mid = lo + (hi - lo).div_ceil(2);
-                    let env = self.event(mid)?.ok_or_else(|| derive::missing(mid))?;
+                    let env = self.event(mid)?.ok_or_else(|| derived::missing(mid))?;
                     if env.recorded_at <= t {
                         lo = mid;
                     } else {
@@ -247,8 +247,8 @@ impl Archive {
         if seq == 0 {
             return Ok(Hash::GENESIS);
         }
-        let mut r = derive::ChunkReader::new(&self.store);
-        let raw = r.raw(seq)?.ok_or_else(|| derive::missing(seq))?;
+        let mut r = derived::ChunkReader::new(&self.store);
+        let raw = r.raw(seq)?.ok_or_else(|| derived::missing(seq))?;
         Ok(raw.hash)
     }
 
@@ -341,6 +341,24 @@ impl Archive {
         Ok(stages.into_iter().map(|s| s.info.clone()).collect())
     }
 
+    /// The stage's last match date known at `known_at`, when `team` played
+    /// in it; `None` when it did not.
+    pub fn last_date_if_played(
+        &self,
+        info: &StageInfo,
+        team: &str,
+        known_at: u64,
+    ) -> Result<Option<Date>> {
+        let rows = StageRows::read(&self.store, &info.stage_key)?;
+        let known = || rows.rows.iter().filter(|r| r.seq <= known_at);
+        let plays = known().any(|r| {
+            [r.home, r.away]
+                .iter()
+                .any(|t| names::same(rows.team(*t).unwrap_or_default(), team))
+        });
+        Ok(known().map(|r| r.date).max().filter(|_| plays))
+    }
+
     /// Exactly one stage, or an error listing the choices.
     pub fn one_stage(&self, f: &Filter, known_at: u64) -> Result<StageInfo> {
         let mut stages = self.matching_stages(f, known_at)?;
@@ -368,19 +386,19 @@ impl Archive {
             stage: info.stage.clone(),
         };
         let stage = StageRows::read(&self.store, &info.stage_key)?;
-        let input = derive::stage_input_with(&self.store, &info, k, stage.lines(k))?;
+        let input = derived::stage_input_with(&self.store, &info, k, stage.lines(k))?;
         if matches!(cut, Cut::Round(_)) && !input.matches.iter().any(|m| m.round.is_some()) {
             return Err(no_rounds());
         }
         let rows = projector::table(&input, cut);
         let bound = projector::adjustment_bound(&input, cut);
-        let adjustments = derive::adjustments(&self.store, &info, k)?
+        let adjustments = derived::adjustments(&self.store, &info, k)?
             .into_iter()
             .map(|(_, a)| a)
             .filter(|a| bound.is_some_and(|b| a.date <= b))
             .collect();
         let scoring = input.scoring;
-        let rules = match derive::rules_in_force(&self.store, &info, k)? {
+        let rules = match derived::rules_in_force(&self.store, &info, k)? {
             Some((seq, _)) => Some((seq, self.rules_source(seq)?)),
             None => None,
         };
@@ -469,7 +487,7 @@ impl Archive {
         known_at: u64,
     ) -> Result<Option<SeasonFacts>> {
         let scope = keys::season_scope(competition, season);
-        Ok(derive::scoped(&self.store, Kind::Facts, &scope, known_at)?
+        Ok(derived::scoped(&self.store, Kind::Facts, &scope, known_at)?
             .pop()
             .map(|(_, f)| f))
     }
@@ -492,7 +510,7 @@ impl Archive {
         stage: Option<&str>,
     ) -> Result<Option<(u64, crate::event::Rules)>> {
         let scope = keys::scope(competition, season, stage);
-        Ok(derive::scoped(&self.store, Kind::Rules, &scope, u64::MAX)?.pop())
+        Ok(derived::scoped(&self.store, Kind::Rules, &scope, u64::MAX)?.pop())
     }
 
     /// Why a new result on `date` in `round` does not fit its stage, if it
@@ -507,7 +525,7 @@ impl Archive {
         date: Date,
     ) -> Result<Option<String>> {
         let season = f.season.as_deref().unwrap_or_default();
-        if let Some((from, to)) = crate::audit::season_window(season) {
+        if let Some((from, to)) = crate::plausibility::season_window(season) {
             if date < from || date > to {
                 return Ok(Some(format!(
                     "{date} is outside season {season} ({from} to {to})"
@@ -518,7 +536,7 @@ impl Archive {
             return Ok(None);
         };
         let rows = StageRows::read(&self.store, &info.stage_key)?;
-        let registered = derive::registrations(&self.store, &info, u64::MAX)?.len();
+        let registered = derived::registrations(&self.store, &info, u64::MAX)?.len();
         let last = rows.rows.iter().filter_map(|r| r.round).max().unwrap_or(0);
         let teams = rows.teams.len() as u64;
         if registered as u64 != teams {
@@ -541,17 +559,17 @@ impl Archive {
     /// The season's teams, as first spelled (empty for an unknown season).
     pub fn season_teams(&self, competition: &str, season: &str) -> Result<Vec<String>> {
         let list = NameList::Teams(keys::season_scope(competition, season));
-        derive::name_list(&self.store, list)
+        derived::name_list(&self.store, list)
     }
 
     /// True when the season already has a team of this name (any
     /// spelling), or the competition renamed a team to it.
     pub fn knows_team(&self, competition: &str, season: &str, team: &str) -> Result<bool> {
         let list = NameList::Teams(keys::season_scope(competition, season));
-        if derive::spelled(&self.store, list, team)?.is_some() {
+        if derived::spelled(&self.store, list, team)?.is_some() {
             return Ok(true);
         }
-        let renames = derive::renames(&self.store, competition, u64::MAX)?;
+        let renames = derived::renames(&self.store, competition, u64::MAX)?;
         Ok(renames.iter().any(|r| names::same(&r.to, team)))
     }
 }
@@ -569,7 +587,7 @@ impl Archive {
         let mut found: Vec<(keys::ScopeKey, packed::Row)> = Vec::new();
         self.store
             .for_each(Space::Derived, &[Kind::Rows as u8], |k, v| {
-                for r in packed::decode_rows(v).map_err(|e| derive::damaged(k, e))? {
+                for r in packed::decode_rows(v).map_err(|e| derived::damaged(k, e))? {
                     if r.id.0.starts_with(&bytes) && r.id.to_hex().starts_with(&p) {
                         let stage = k[1..9].try_into().expect("8 bytes");
                         found.push((stage, r));
@@ -585,7 +603,7 @@ impl Archive {
                 Ok(MatchRecord {
                     id: row.id,
                     seq: row.seq,
-                    result: derive::ChunkReader::new(&self.store).result(row.seq)?,
+                    result: derived::ChunkReader::new(&self.store).result(row.seq)?,
                     changes: rows.changes_of(row.seq).to_vec(),
                 })
             }
@@ -604,7 +622,7 @@ impl Archive {
     pub fn history(&self, rec: &MatchRecord) -> Result<Vec<HistoryEntry>> {
         let mut out = Vec::new();
         for seq in rec.seqs() {
-            let env = self.event(seq)?.ok_or_else(|| derive::missing(seq))?;
+            let env = self.event(seq)?.ok_or_else(|| derived::missing(seq))?;
             let before = rec.effective(seq - 1);
             let after = rec.effective(seq);
             let score = |e: &Effective| format!("{}-{}", e.home_goals, e.away_goals);

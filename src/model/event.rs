@@ -476,3 +476,16 @@ fn rules_summary(r: &Rules) -> String {
         crate::rules::tiebreak_list(&r.tiebreak)
     )
 }
+
+impl Rules {
+    /// The points and tie-break order these rules give (`rules` holds the
+    /// vocabulary; the event names it, so the dependency runs one way).
+    pub fn scoring(&self) -> crate::rules::Scoring {
+        crate::rules::Scoring::new(
+            self.points_for_win,
+            self.points_for_draw,
+            self.points_for_loss,
+            &self.tiebreak,
+        )
+    }
+}

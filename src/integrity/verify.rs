@@ -3,7 +3,7 @@
 use crate::archive::{decode_raw, Archive, Envelope};
 use crate::chain::{event_hash_with, Hash};
 use crate::date::Timestamp;
-use crate::derive::{missing, StoredNodes};
+use crate::derived::{missing, StoredNodes};
 use crate::encoding::{self, RawEnvelope};
 use crate::error::{Error, Result};
 use crate::keys::{self, Kind};

@@ -6,10 +6,12 @@ use std::fmt;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::date::Timestamp;
-use crate::encoding::FORMAT_VERSION;
 
 /// The blake3 key-derivation context of event hashes. Never changes for v1.
 pub const EVENT_CONTEXT: &str = "scoreledger 2026-11 event v1";
+
+/// The first byte of every stored envelope and an input of every hash.
+pub const FORMAT_VERSION: u8 = 1;
 
 /// A 32-byte blake3 hash.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]

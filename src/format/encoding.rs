@@ -13,8 +13,7 @@ use crate::chain::Hash;
 use crate::date::Timestamp;
 use crate::event::Event;
 
-/// The first byte of every stored envelope and an input of every hash.
-pub const FORMAT_VERSION: u8 = 1;
+pub use crate::chain::FORMAT_VERSION;
 
 /// Fixed part of a stored envelope: version, seq, recorded_at, prev, hash.
 pub const ENVELOPE_HEADER_LEN: usize = 1 + 8 + 8 + 32 + 32;

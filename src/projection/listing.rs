@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::archive::Archive;
 use crate::date::Date;
-use crate::derive::StageRows;
+use crate::derived::StageRows;
 use crate::error::Result;
 use crate::names;
 use crate::query::{Filter, KnownAt};

@@ -51,6 +51,10 @@ fn each_crate_is_named_only_where_the_architecture_says() {
             }
         }
     }
-    assert!(broken.is_empty(), "outside their layer:\n{}", broken.join("\n"));
+    assert!(
+        broken.is_empty(),
+        "outside their layer:\n{}",
+        broken.join("\n")
+    );
     assert!(files.len() > 40, "{} files read", files.len());
 }

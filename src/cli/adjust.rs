@@ -1,7 +1,5 @@
 //! `scoreledger adjust`
 
-use std::path::Path;
-
 use scoreledger::{Date, Error, Event, PointsAdjustment};
 
 const EXAMPLES: &str = "\
@@ -50,8 +48,8 @@ pub struct Fields {
     why: super::Why,
 }
 
-pub fn run(db: &Path, a: Args) -> Result<(), Error> {
-    let mut archive = super::open_existing(db)?;
+pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
+    let mut archive = db.open_existing()?;
     let event = event(a.fields);
     super::append_one(&mut archive, event)
 }

@@ -1,7 +1,5 @@
 //! `scoreledger annul ID`
 
-use std::path::Path;
-
 use scoreledger::{Annulment, Archive, Error, Event};
 
 const EXAMPLES: &str = "\
@@ -32,8 +30,8 @@ pub struct Fields {
     why: super::Why,
 }
 
-pub fn run(db: &Path, a: Args) -> Result<(), Error> {
-    let mut archive = super::open_existing(db)?;
+pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
+    let mut archive = db.open_existing()?;
     let event = event(&archive, a.fields)?;
     super::append_one(&mut archive, event)
 }

@@ -1,7 +1,5 @@
 //! `scoreledger audit`
 
-use std::path::Path;
-
 use scoreledger::Error;
 
 use super::render::{self, Align};
@@ -33,8 +31,8 @@ pub struct Args {
     format: Format,
 }
 
-pub fn run(db: &Path, a: Args) -> Result<(), Error> {
-    let archive = super::open_existing(db)?;
+pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
+    let archive = db.open_existing()?;
     let problems = archive.audit(&a.filter.filter())?;
     let text = match a.format {
         Format::Json => format!(

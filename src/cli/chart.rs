@@ -1,6 +1,6 @@
 //! `scoreledger chart`
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::ValueEnum;
 use scoreledger::chart::{self, By, Kind};
@@ -60,8 +60,8 @@ pub struct Args {
     when: super::ViewArgs,
 }
 
-pub fn run(db: &Path, a: Args) -> Result<(), Error> {
-    let archive = super::open_existing(db)?;
+pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
+    let archive = db.open_existing()?;
     let svg = svg(&archive, &a.filter.filter(), a.kind, a.by, &a.when)?;
     super::output::write(db, &a.output, &svg, "the chart", &a.force)
 }

@@ -1,7 +1,5 @@
 //! `scoreledger checkpoint`
 
-use std::path::Path;
-
 use scoreledger::Error;
 
 const EXAMPLES: &str = "\
@@ -35,7 +33,7 @@ pub struct Args {
     sign: Option<std::path::PathBuf>,
 }
 
-pub fn run(db: &Path, a: Args) -> Result<(), Error> {
+pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
     let key = a.sign.as_deref().map(super::trust::signer).transpose()?;
     let origin = match (&a.origin, &key) {
         (Some(o), Some(k)) if o.trim() != k.name => {
@@ -51,7 +49,7 @@ pub fn run(db: &Path, a: Args) -> Result<(), Error> {
     if origin.is_empty() || origin.contains('\n') {
         return Err(Error::Invalid("--origin must be one non-empty line".into()));
     }
-    let archive = super::open_existing(db)?;
+    let archive = db.open_existing()?;
     super::print(&signed_text(&archive, &origin, key.as_ref())?)
 }
 

@@ -1,7 +1,5 @@
 //! `scoreledger consistency OLD`
 
-use std::path::Path;
-
 use scoreledger::checkpoint::ConsistencyProof;
 use scoreledger::Error;
 
@@ -43,7 +41,7 @@ pub fn text(archive: &scoreledger::Archive, old: u64, new: Option<u64>) -> Resul
     Ok(ConsistencyProof { old, new, path }.to_text())
 }
 
-pub fn run(db: &Path, a: Args) -> Result<(), Error> {
-    let archive = super::open_existing(db)?;
+pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
+    let archive = db.open_existing()?;
     super::print(&text(&archive, a.old, a.size)?)
 }

@@ -1,7 +1,5 @@
 //! `scoreledger correct ID SCORE`
 
-use std::path::Path;
-
 use scoreledger::import::season_page::parse_score;
 use scoreledger::{Archive, Error, Event, ResultCorrection};
 
@@ -38,9 +36,9 @@ pub struct Fields {
     why: super::Why,
 }
 
-pub fn run(db: &Path, a: Args) -> Result<(), Error> {
+pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
     parse_score(&a.fields.score).map_err(Error::Invalid)?;
-    let mut archive = super::open_existing(db)?;
+    let mut archive = db.open_existing()?;
     let event = event(&archive, a.fields)?;
     super::append_one(&mut archive, event)
 }

@@ -1,7 +1,5 @@
 //! `scoreledger diff --from WHEN --to WHEN`
 
-use std::path::Path;
-
 use scoreledger::{Diff, Error, When};
 use serde_json::json;
 
@@ -80,8 +78,8 @@ fn arrow(moved: Option<i64>) -> String {
     }
 }
 
-pub fn run(db: &Path, a: Args) -> Result<(), Error> {
-    let archive = super::open_existing(db)?;
+pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
+    let archive = db.open_existing()?;
     let d = archive.diff(&a.filter.filter(), a.from, a.to)?;
     let text = match a.format {
         Format::Json => format!("{}\n", json(&d, a.from, a.to)),

@@ -1,6 +1,6 @@
 //! `scoreledger export`
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::ValueEnum;
 use scoreledger::{Error, ResultsQuery};
@@ -46,8 +46,8 @@ pub(super) fn jsonl(archive: &scoreledger::Archive) -> Result<String, Error> {
     Ok(text)
 }
 
-pub fn run(db: &Path, a: Args) -> Result<(), Error> {
-    let archive = super::open_existing(db)?;
+pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
+    let archive = db.open_existing()?;
     let text = match a.format {
         Format::Jsonl => jsonl(&archive)?,
         Format::Csv => {

@@ -1,7 +1,5 @@
 //! `scoreledger head`
 
-use std::path::Path;
-
 use scoreledger::Error;
 
 const EXAMPLES: &str = "\
@@ -35,8 +33,8 @@ pub fn json(head: &scoreledger::Head) -> serde_json::Value {
     serde_json::json!({ "seq": head.seq, "hash": head.hash.to_hex() })
 }
 
-pub fn run(db: &Path, a: Args) -> Result<(), Error> {
-    let archive = super::open_existing(db)?;
+pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
+    let archive = db.open_existing()?;
     let head = archive.head()?;
     super::print(&match a.format {
         Format::Text => format!("{} {}\n", head.seq, head.hash),

@@ -1,7 +1,5 @@
 //! `scoreledger history ID`
 
-use std::path::Path;
-
 use scoreledger::record::MatchRecord;
 use scoreledger::{Error, HistoryEntry};
 use serde_json::json;
@@ -64,8 +62,8 @@ pub fn json(rec: &MatchRecord, entries: &[HistoryEntry]) -> serde_json::Value {
     })
 }
 
-pub fn run(db: &Path, a: Args) -> Result<(), Error> {
-    let archive = super::open_existing(db)?;
+pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
+    let archive = db.open_existing()?;
     let rec = archive.find_match(&a.id)?;
     let entries = archive.history(&rec)?;
     let m = &rec.result;

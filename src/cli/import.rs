@@ -1,6 +1,6 @@
 //! `scoreledger import FILE`
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
@@ -74,7 +74,7 @@ fn stop_on_signal() -> Arc<AtomicBool> {
     stop
 }
 
-pub fn run(db: &Path, a: Args) -> Result<(), Error> {
+pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
     let text = import::read_text(&a.file)?;
     let file = Some(a.file.as_path());
     let req = Request {
@@ -114,7 +114,7 @@ pub fn run(db: &Path, a: Args) -> Result<(), Error> {
         let probe = scoreledger::Archive::open(&scratch.path().join("probe"))?;
         import::jsonl::check_text(&probe, &text, file)?;
     }
-    let mut archive = super::open(db)?;
+    let mut archive = db.open()?;
     let now = super::now()?;
     let bar = progress_bar();
     let stop = stop_on_signal();

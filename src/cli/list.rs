@@ -1,7 +1,5 @@
 //! `scoreledger list`
 
-use std::path::Path;
-
 use clap::ValueEnum;
 use scoreledger::listing::{ListEntry, ListKind};
 use scoreledger::{Error, KnownAt};
@@ -49,8 +47,8 @@ pub struct Args {
     format: Format,
 }
 
-pub fn run(db: &Path, a: Args) -> Result<(), Error> {
-    let archive = super::open_existing(db)?;
+pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
+    let archive = db.open_existing()?;
     let kind = match a.what {
         What::Competitions => ListKind::Competitions,
         What::Seasons => ListKind::Seasons,

@@ -1,7 +1,5 @@
 //! `scoreledger log`
 
-use std::path::Path;
-
 use clap::ValueEnum;
 use scoreledger::Error;
 
@@ -31,8 +29,8 @@ pub struct Args {
     format: Format,
 }
 
-pub fn run(db: &Path, a: Args) -> Result<(), Error> {
-    let archive = super::open_existing(db)?;
+pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
+    let archive = db.open_existing()?;
     if let Format::Jsonl = a.format {
         return super::print(&super::export::jsonl(&archive)?);
     }

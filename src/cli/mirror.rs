@@ -45,8 +45,8 @@ pub struct Args {
 /// Events per request to the source.
 const PAGE: u64 = 10_000;
 
-pub fn run(db: &Path, a: Args) -> Result<(), Error> {
-    let mut archive = super::open(db)?;
+pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
+    let mut archive = db.open()?;
     let before = archive.head()?;
     let report = match (&a.from, &a.from_file) {
         (Some(url), _) => from_server(&mut archive, url, a.key.as_deref().unwrap_or_default())?,

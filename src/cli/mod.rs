@@ -172,15 +172,14 @@ impl StoreArgs {
     /// The archive's path and how long to wait for it: the command's own
     /// options, else those given before the command, else
     /// $SCORELEDGER_DB and ./scoreledger.db, and no wait.
-    fn resolve(&self, top: &StoreArgs) -> Result<PathBuf, Error> {
+    fn resolve(&self, top: &StoreArgs) -> Result<Db, Error> {
         let wait = self.wait.or(top.wait).unwrap_or(0.0);
         if !(wait.is_finite() && wait >= 0.0) {
             return Err(Error::Invalid(
                 "--wait must be a number of seconds, 0 or more".into(),
             ));
         }
-        let _ = WAIT.set(std::time::Duration::from_secs_f64(wait.min(1e9)));
-        Ok(self
+        let path = self
             .db
             .clone()
             .or_else(|| top.db.clone())
@@ -189,7 +188,39 @@ impl StoreArgs {
                     .filter(|v| !v.is_empty())
                     .map(PathBuf::from)
             })
-            .unwrap_or_else(|| PathBuf::from("scoreledger.db")))
+            .unwrap_or_else(|| PathBuf::from("scoreledger.db"));
+        Ok(Db {
+            path,
+            wait: std::time::Duration::from_secs_f64(wait.min(1e9)),
+        })
+    }
+}
+
+/// The archive a command works on, and how long it waits for another
+/// process to release it (`--wait`). Derefs to its path.
+pub struct Db {
+    path: PathBuf,
+    wait: std::time::Duration,
+}
+
+impl std::ops::Deref for Db {
+    type Target = std::path::Path;
+    fn deref(&self) -> &std::path::Path {
+        &self.path
+    }
+}
+
+impl Db {
+    /// Opens (or creates) the archive, waiting up to `--wait` seconds while
+    /// another process holds it.
+    pub fn open(&self) -> Result<Archive, Error> {
+        open_with(self, Archive::open)
+    }
+
+    /// Opens an existing store; a missing one is an error rather than a new
+    /// empty store.
+    pub fn open_existing(&self) -> Result<Archive, Error> {
+        open_with(self, Archive::open_existing)
     }
 }
 
@@ -301,20 +332,11 @@ fn read_checkpoint(path: &std::path::Path) -> Result<scoreledger::checkpoint::Ch
         .map_err(|e| Error::Invalid(format!("{}: {e}", path.display())))
 }
 
-/// How long `open` waits for another process to release the archive.
-static WAIT: std::sync::OnceLock<std::time::Duration> = std::sync::OnceLock::new();
-
-/// Opens (or creates) the archive, waiting up to `--wait` seconds while
-/// another process holds it.
-fn open(db: &std::path::Path) -> Result<Archive, Error> {
-    open_with(db, Archive::open)
-}
-
 fn open_with(
-    db: &std::path::Path,
+    db: &Db,
     how: fn(&std::path::Path) -> Result<Archive, Error>,
 ) -> Result<Archive, Error> {
-    let wait = WAIT.get().copied().unwrap_or_default();
+    let wait = db.wait;
     let deadline = std::time::Instant::now() + wait;
     loop {
         match how(db) {
@@ -342,12 +364,6 @@ fn open_with(
             other => return other,
         }
     }
-}
-
-/// Opens an existing store for reading; a missing one is an error rather
-/// than a new empty store.
-fn open_existing(db: &std::path::Path) -> Result<Archive, Error> {
-    open_with(db, Archive::open_existing)
 }
 
 /// Appends one event and reports it: "recorded seq N HASH" and a summary, or

@@ -1,6 +1,6 @@
 //! `scoreledger prove SEQ`
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::ValueEnum;
 use scoreledger::Error;
@@ -36,13 +36,13 @@ pub struct Args {
     format: Format,
 }
 
-pub fn run(db: &Path, a: Args) -> Result<(), Error> {
+pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
     let checkpoint = a
         .checkpoint
         .as_deref()
         .map(super::read_checkpoint)
         .transpose()?;
-    let archive = super::open_existing(db)?;
+    let archive = db.open_existing()?;
     let size = match &checkpoint {
         Some(cp) => {
             archive.verify_checkpoint(cp)?;

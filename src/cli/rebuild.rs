@@ -1,7 +1,5 @@
 //! `scoreledger rebuild`
 
-use std::path::Path;
-
 use scoreledger::Error;
 
 const EXAMPLES: &str = "\
@@ -20,8 +18,8 @@ pub struct Args {
     pub store: super::StoreArgs,
 }
 
-pub fn run(db: &Path, _a: Args) -> Result<(), Error> {
-    let mut archive = super::open_existing(db)?;
+pub fn run(db: &super::Db, _a: Args) -> Result<(), Error> {
+    let mut archive = db.open_existing()?;
     let n = archive.rebuild()?;
     super::print(&format!("rebuilt from {n} events\n"))
 }

@@ -1,6 +1,6 @@
 //! `scoreledger receipt`
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use scoreledger::checkpoint::Checkpoint;
 use scoreledger::note::Note;
@@ -45,7 +45,7 @@ pub struct Args {
     force: super::output::ForceArg,
 }
 
-pub fn run(db: &Path, a: Args) -> Result<(), Error> {
+pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
     let text = super::read_file(&a.checkpoint, "checkpoint")?;
     let note = Note::parse(&text)
         .map_err(|e| Error::Invalid(format!("{}: {e}", a.checkpoint.display())))?;
@@ -62,7 +62,7 @@ pub fn run(db: &Path, a: Args) -> Result<(), Error> {
         (_, Some(n)) => Cut::Round(n),
         _ => Cut::All,
     };
-    let archive = super::open_existing(db)?;
+    let archive = db.open_existing()?;
     let receipt = archive.receipt(&a.filter.filter(), cut, &text, &cp)?;
     let json = serde_json::to_string_pretty(&receipt).map_err(|e| Error::Invalid(e.to_string()))?;
     super::output::write(db, &a.output, &format!("{json}\n"), "the receipt", &a.force)

@@ -1,7 +1,5 @@
 //! `scoreledger record`
 
-use std::path::Path;
-
 use scoreledger::import::season_page::parse_score;
 use scoreledger::{Archive, Date, Error, Event, Filter, MatchResult};
 
@@ -69,9 +67,9 @@ pub struct Fields {
     away: String,
 }
 
-pub fn run(db: &Path, a: Args) -> Result<(), Error> {
+pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
     parse_score(&a.fields.score).map_err(Error::Invalid)?;
-    let mut archive = super::open(db)?;
+    let mut archive = db.open()?;
     let (event, new) = event(&archive, a.fields)?;
     super::append_one(&mut archive, event)?;
     for (team, competition, season) in new {

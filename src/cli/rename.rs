@@ -1,7 +1,5 @@
 //! `scoreledger rename`
 
-use std::path::Path;
-
 use scoreledger::{Error, Event, TeamRename};
 
 const EXAMPLES: &str = "\
@@ -31,8 +29,8 @@ pub struct Args {
     why: super::Why,
 }
 
-pub fn run(db: &Path, a: Args) -> Result<(), Error> {
-    let mut archive = super::open_existing(db)?;
+pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
+    let mut archive = db.open_existing()?;
     let event = Event::TeamRenamed(TeamRename {
         competition: a.competition,
         from: a.from,

@@ -1,6 +1,6 @@
 //! `scoreledger report`
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use scoreledger::{report, Archive, Error, Filter};
 
@@ -32,8 +32,8 @@ pub struct Args {
     when: super::ViewArgs,
 }
 
-pub fn run(db: &Path, a: Args) -> Result<(), Error> {
-    let archive = super::open_existing(db)?;
+pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
+    let archive = db.open_existing()?;
     let html = html(&archive, &a.filter.filter(), &a.when)?;
     super::output::write(db, &a.output, &html, "the report", &a.force)
 }

@@ -1,7 +1,5 @@
 //! `scoreledger results`
 
-use std::path::Path;
-
 use clap::ValueEnum;
 use scoreledger::{Error, ResultRow, ResultsQuery};
 use serde_json::json;
@@ -79,8 +77,8 @@ pub fn json(rows: &[ResultRow]) -> serde_json::Value {
     serde_json::Value::Array(arr)
 }
 
-pub fn run(db: &Path, a: Args) -> Result<(), Error> {
-    let archive = super::open_existing(db)?;
+pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
+    let archive = db.open_existing()?;
     let q = ResultsQuery {
         filter: a.filter.filter(),
         as_of: a.when.as_of,

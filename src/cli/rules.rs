@@ -1,7 +1,5 @@
 //! `scoreledger rules`
 
-use std::path::Path;
-
 use scoreledger::rules::{parse_tiebreaks, tiebreak_list, DEFAULT_TIEBREAK};
 use scoreledger::{Archive, Error, Event, Rules, RulesSource, StatedRules};
 use serde_json::json;
@@ -134,15 +132,15 @@ fn show(archive: &Archive, a: &Args, current: Option<(u64, Rules)>) -> Result<()
     super::print(&text)
 }
 
-pub fn run(db: &Path, a: Args) -> Result<(), Error> {
+pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
     let changing = a.points_for_win.is_some()
         || a.points_for_draw.is_some()
         || a.points_for_loss.is_some()
         || a.tiebreak.is_some();
     let mut archive = if changing {
-        super::open(db)?
+        db.open()?
     } else {
-        super::open_existing(db)?
+        db.open_existing()?
     };
     let current = archive.rules_at_scope(&a.competition, &a.season, a.stage.as_deref())?;
     if !changing {

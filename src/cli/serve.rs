@@ -1,7 +1,7 @@
 //! `scoreledger serve`
 
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use scoreledger::Error;
 
@@ -40,15 +40,15 @@ pub struct Args {
     sign_key: Option<PathBuf>,
 }
 
-pub fn run(db: &Path, a: Args) -> Result<(), Error> {
+pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
     let signer = a
         .sign_key
         .as_deref()
         .map(super::trust::signer)
         .transpose()?;
     let archive = match a.token_file {
-        Some(_) => super::open(db)?,
-        None => super::open_existing(db)?,
+        Some(_) => db.open()?,
+        None => db.open_existing()?,
     };
     crate::serve::run(
         crate::serve::Config {

@@ -1,7 +1,5 @@
 //! `scoreledger standings`
 
-use std::path::Path;
-
 use clap::ValueEnum;
 use scoreledger::import::editions::OTHER_MATCHES;
 use scoreledger::rules::tiebreak_list;
@@ -197,8 +195,8 @@ fn title(s: &Standings) -> String {
     )
 }
 
-pub fn run(db: &Path, a: Args) -> Result<(), Error> {
-    let archive = super::open_existing(db)?;
+pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
+    let archive = db.open_existing()?;
     let cut = match (a.as_of, a.round) {
         (Some(d), _) => Cut::AsOf(d),
         (_, Some(n)) => Cut::Round(n),

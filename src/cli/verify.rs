@@ -1,6 +1,6 @@
 //! `scoreledger verify`
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use scoreledger::Error;
 
@@ -40,13 +40,13 @@ pub struct Args {
     chain_only: bool,
 }
 
-pub fn run(db: &Path, a: Args) -> Result<(), Error> {
+pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
     let checkpoint = a
         .checkpoint
         .as_deref()
         .map(|p| super::trust::checkpoint(p, &a.trust).map(|(cp, _)| cp))
         .transpose()?;
-    let archive = super::open_existing(db)?;
+    let archive = db.open_existing()?;
     let report = if a.chain_only {
         archive.verify()?
     } else {

@@ -162,15 +162,7 @@ fn vector_events() -> Vec<(&'static str, Event)> {
         (
             "result-corrected",
             Event::ResultCorrected(ResultCorrection {
-                match_id: keys::match_id(
-                    "Copa Perú",
-                    "1984",
-                    "Final stage",
-                    Some(1),
-                    d("1984-12-02"),
-                    "Alianza Atlético",
-                    "Universitario de Tacna",
-                ),
+                match_id: keys::match_id(&fixture(d("1984-12-02"))),
                 home_goals: 2,
                 away_goals: 2,
                 reason: "score mistyped".into(),
@@ -298,7 +290,7 @@ fn build() -> Value {
             "season_scope(Copa Perú, 1984)": hex::encode(keys::season_scope("Copa Perú", "1984")),
             "stage_scope(Copa Perú, 1984, Final stage)": hex::encode(keys::stage_scope("Copa Perú", "1984", "Final stage")),
             "match_id(Copa Perú, 1984, Final stage, 1, 1984-12-02, Alianza Atlético, Universitario de Tacna)":
-                keys::match_id("Copa Perú", "1984", "Final stage", Some(1), d1, "Alianza Atlético", "Universitario de Tacna").to_hex(),
+                keys::match_id(&fixture(d1)).to_hex(),
             "by_date(stage_scope(Copa Perú, 1984, Final stage), 1984-12-02, 1, 4)":
                 hex::encode(keys::by_date(&keys::stage_scope("Copa Perú", "1984", "Final stage"), d1, Some(1), 4)),
         },
@@ -521,4 +513,17 @@ fn note_vectors_agree_with_an_independent_implementation() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("ok: 8 checks"));
+}
+
+/// The fixture of the vectors' first match, on `date`.
+fn fixture(date: scoreledger::Date) -> keys::Fixture<'static> {
+    keys::Fixture {
+        competition: "Copa Perú",
+        season: "1984",
+        stage: "Final stage",
+        round: Some(1),
+        date,
+        home: "Alianza Atlético",
+        away: "Universitario de Tacna",
+    }
 }

@@ -99,15 +99,15 @@ fn ops() -> impl Strategy<Value = Vec<Op>> {
 fn op_event(op: &Op, fx: &[Fixture]) -> Option<Event> {
     let target = |i: usize| {
         let f = &fx[i % fx.len()];
-        let id = scoreledger::keys::match_id(
-            "Copa Perú",
-            "1984",
-            "Final stage",
-            Some(f.round),
-            day(f.day),
-            TEAMS[f.home],
-            TEAMS[f.away],
-        );
+        let id = scoreledger::keys::match_id(&scoreledger::keys::Fixture {
+            competition: "Copa Perú",
+            season: "1984",
+            stage: "Final stage",
+            round: Some(f.round),
+            date: day(f.day),
+            home: TEAMS[f.home],
+            away: TEAMS[f.away],
+        });
         (f, id)
     };
     if fx.is_empty() && !matches!(op, Op::Adjust(..)) {

@@ -25,15 +25,9 @@ pub struct Args {
 /// server's write API, with the same names).
 #[derive(clap::Args, serde::Deserialize)]
 pub struct Fields {
-    /// Competition, as the archive names it (e.g. 'Copa Perú').
-    #[arg(long)]
-    competition: String,
-    /// Season, as the archive names it (e.g. 1984 or 1984-85).
-    #[arg(long)]
-    season: String,
-    /// Only this stage (otherwise every stage of the season).
-    #[arg(long)]
-    stage: Option<String>,
+    #[command(flatten)]
+    #[serde(flatten)]
+    scope: super::SeasonScope,
     /// The team, as the season names it.
     #[arg(long)]
     team: String,
@@ -57,9 +51,9 @@ pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
 /// The adjustment to append (checked against the archive when appended).
 pub fn event(a: Fields) -> Event {
     Event::PointsAdjusted(PointsAdjustment {
-        competition: a.competition,
-        season: a.season,
-        stage: a.stage,
+        competition: a.scope.competition,
+        season: a.scope.season,
+        stage: a.scope.stage,
         team: a.team,
         points: a.points,
         date: a.date,

@@ -144,6 +144,22 @@ pub struct ViewArgs {
     pub known_at: Option<scoreledger::KnownAt>,
 }
 
+/// The season (and maybe stage) a command writes to, from the command line
+/// or as JSON (the server's write API, same names).
+#[derive(clap::Args, Clone, Debug, serde::Deserialize)]
+pub struct SeasonScope {
+    /// Competition, as the archive names it (e.g. 'Copa Perú').
+    #[arg(long)]
+    pub competition: String,
+    /// Season, as the archive names it (e.g. 1984 or 1984-85).
+    #[arg(long)]
+    pub season: String,
+    /// Stage: record needs it unless the season has one; adjust and rules
+    /// apply to every stage of the season without it.
+    #[arg(long)]
+    pub stage: Option<String>,
+}
+
 /// Why a compensating event is recorded.
 #[derive(clap::Args, Clone, Debug, serde::Deserialize)]
 pub struct Why {

@@ -30,15 +30,9 @@ pub struct Args {
 /// server's `POST /api/record`, with the same names).
 #[derive(clap::Args, serde::Deserialize)]
 pub struct Fields {
-    /// Competition, as the archive names it (e.g. 'Copa Perú').
-    #[arg(long)]
-    competition: String,
-    /// Season, as the archive names it (e.g. 1984 or 1984-85).
-    #[arg(long)]
-    season: String,
-    /// Stage; may be left out when the season has exactly one.
-    #[arg(long)]
-    stage: Option<String>,
+    #[command(flatten)]
+    #[serde(flatten)]
+    scope: super::SeasonScope,
     /// Group within the stage, if any.
     #[arg(long)]
     group: Option<String>,
@@ -85,13 +79,13 @@ pub type NewTeams = Vec<(String, String, String)>;
 /// season's dates and teams), and the teams it adds.
 pub fn event(archive: &Archive, a: Fields) -> Result<(Event, NewTeams), Error> {
     let (hg, ag) = parse_score(&a.score).map_err(Error::Invalid)?;
-    let stage = match a.stage {
+    let stage = match a.scope.stage.clone() {
         Some(s) => s,
         None => {
             let head = archive.head()?.seq;
             let filter = Filter {
-                competition: Some(a.competition.clone()),
-                season: Some(a.season.clone()),
+                competition: Some(a.scope.competition.clone()),
+                season: Some(a.scope.season.clone()),
                 stage: None,
             };
             match archive.matching_stages(&filter, head) {
@@ -100,15 +94,15 @@ pub fn event(archive: &Archive, a: Fields) -> Result<(Event, NewTeams), Error> {
                     let names: Vec<&str> = stages.iter().map(|s| s.stage.as_str()).collect();
                     return Err(Error::Invalid(format!(
                         "--stage is needed: {} {} has stages {}",
-                        a.competition,
-                        a.season,
+                        a.scope.competition,
+                        a.scope.season,
                         names.join(", ")
                     )));
                 }
                 Err(_) => {
                     return Err(Error::Invalid(format!(
                         "--stage is needed: {} {} has no stages yet",
-                        a.competition, a.season
+                        a.scope.competition, a.scope.season
                     )))
                 }
             }
@@ -116,8 +110,8 @@ pub fn event(archive: &Archive, a: Fields) -> Result<(Event, NewTeams), Error> {
     };
     if !a.allow_outside_season {
         let f = Filter {
-            competition: Some(a.competition.clone()),
-            season: Some(a.season.clone()),
+            competition: Some(a.scope.competition.clone()),
+            season: Some(a.scope.season.clone()),
             stage: Some(stage.clone()),
         };
         if let Some(why) = archive.fixture_problem(&f, Some(a.round), a.date)? {
@@ -126,13 +120,13 @@ pub fn event(archive: &Archive, a: Fields) -> Result<(Event, NewTeams), Error> {
             )));
         }
     }
-    let known = archive.season_teams(&a.competition, &a.season)?;
+    let known = archive.season_teams(&a.scope.competition, &a.scope.season)?;
     let mut new = Vec::new();
     for (what, team) in [("home team", &a.home), ("away team", &a.away)] {
         if let Some(p) = scoreledger::names::problem(what, &scoreledger::names::clean(team)) {
             return Err(Error::Invalid(p));
         }
-        if archive.knows_team(&a.competition, &a.season, team)? {
+        if archive.knows_team(&a.scope.competition, &a.scope.season, team)? {
             continue;
         }
         if !known.is_empty() && !a.new_team {
@@ -149,14 +143,14 @@ pub fn event(archive: &Archive, a: Fields) -> Result<(Event, NewTeams), Error> {
             };
             return Err(Error::Invalid(format!(
                 "unknown team '{team}' in {} {}{hint}; pass --new-team to add it",
-                a.competition, a.season
+                a.scope.competition, a.scope.season
             )));
         }
         new.push(team.clone());
     }
     let mut m = MatchResult::new(
-        &a.competition,
-        &a.season,
+        &a.scope.competition,
+        &a.scope.season,
         &stage,
         Some(a.round),
         a.date,
@@ -168,7 +162,7 @@ pub fn event(archive: &Archive, a: Fields) -> Result<(Event, NewTeams), Error> {
     m.group = a.group;
     let new = new
         .into_iter()
-        .map(|t| (t, a.competition.clone(), a.season.clone()))
+        .map(|t| (t, a.scope.competition.clone(), a.scope.season.clone()))
         .collect();
     Ok((Event::MatchResult(m), new))
 }

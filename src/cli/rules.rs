@@ -22,15 +22,8 @@ current value (default 3/1/0 and points,goal-difference,goals-for).";
 pub struct Args {
     #[command(flatten)]
     pub store: super::StoreArgs,
-    /// Competition, as the archive names it (e.g. 'Copa Perú').
-    #[arg(long)]
-    competition: String,
-    /// Season, as the archive names it (e.g. 1984 or 1984-85).
-    #[arg(long)]
-    season: String,
-    /// Only this stage (otherwise every stage of the season).
-    #[arg(long)]
-    stage: Option<String>,
+    #[command(flatten)]
+    scope: super::SeasonScope,
     /// Points for a win.
     #[arg(long, value_name = "N")]
     points_for_win: Option<u8>,
@@ -89,9 +82,9 @@ pub fn source_words(source: Option<RulesSource>) -> (&'static str, &'static str)
 /// The rules of a scope that has none recorded: 3/1/0 and the default order.
 fn default_rules(a: &Args) -> Rules {
     Rules {
-        competition: a.competition.clone(),
-        season: a.season.clone(),
-        stage: a.stage.clone(),
+        competition: a.scope.competition.clone(),
+        season: a.scope.season.clone(),
+        stage: a.scope.stage.clone(),
         points_for_win: 3,
         points_for_draw: 1,
         points_for_loss: 0,
@@ -142,7 +135,11 @@ pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
     } else {
         db.open_existing()?
     };
-    let current = archive.rules_at_scope(&a.competition, &a.season, a.stage.as_deref())?;
+    let current = archive.rules_at_scope(
+        &a.scope.competition,
+        &a.scope.season,
+        a.scope.stage.as_deref(),
+    )?;
     if !changing {
         return show(&archive, &a, current);
     }
@@ -150,9 +147,9 @@ pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
         .clone()
         .map_or_else(|| default_rules(&a), |(_, r)| r);
     let rules = Rules {
-        competition: a.competition,
-        season: a.season,
-        stage: a.stage,
+        competition: a.scope.competition,
+        season: a.scope.season,
+        stage: a.scope.stage,
         points_for_win: a.points_for_win.unwrap_or(base.points_for_win),
         points_for_draw: a.points_for_draw.unwrap_or(base.points_for_draw),
         points_for_loss: a.points_for_loss.unwrap_or(base.points_for_loss),

@@ -29,9 +29,9 @@ pub use crate::record::{ChangeKind, Effective, MatchChange, MatchRecord, MatchSt
 use crate::store::{Commit, Entry, Space, Store};
 pub use log::{LogWriter, StoredNodes};
 pub use read::{
-    adjustments, damaged, decode_derived, match_records, missing, name_list, registrations,
-    rename_seqs, renames, rules_in_force, scoped, scoring, spelled, stage_input, stage_input_from,
-    stage_input_with, ChunkReader, Source, StageRows,
+    adjustments, damaged, decode_derived, line_of, match_records, missing, name_list,
+    registrations, rename_seqs, renames, rules_in_force, scoped, scoring, spelled, stage_input,
+    stage_input_from, stage_input_with, ChunkReader, Source, StageRows,
 };
 
 /// What a stage's `S` entry holds.
@@ -48,15 +48,7 @@ pub struct StageInfo {
 
 /// The match id of a (canonical) result.
 pub fn id_of(m: &MatchResult) -> MatchId {
-    keys::match_id(
-        &m.competition,
-        &m.season,
-        &m.stage,
-        m.round,
-        m.date,
-        &m.home,
-        &m.away,
-    )
+    keys::match_id(&keys::Fixture::of(m))
 }
 
 fn invalid(msg: impl Into<String>) -> Error {
@@ -420,15 +412,7 @@ impl<'s> Deriver<'s> {
 
     /// The match id of a (canonical) result.
     fn id(&mut self, m: &MatchResult) -> MatchId {
-        self.keyer.match_id(
-            &m.competition,
-            &m.season,
-            &m.stage,
-            m.round,
-            m.date,
-            &m.home,
-            &m.away,
-        )
+        self.keyer.match_id(&keys::Fixture::of(m))
     }
 
     /// The stage, loaded from the store if it is there and not held yet.

@@ -344,23 +344,23 @@ pub fn stage_input_from(
     known_at: u64,
     records: &[MatchRecord],
 ) -> Result<StageInput> {
-    let matches = records
-        .iter()
-        .map(|rec| {
-            let e = rec.effective(known_at);
-            MatchLine {
-                date: rec.result.date,
-                round: rec.result.round,
-                seq: rec.seq,
-                counts: e.counts,
-                home: rec.result.home.as_str().into(),
-                away: rec.result.away.as_str().into(),
-                home_goals: e.home_goals,
-                away_goals: e.away_goals,
-            }
-        })
-        .collect();
+    let matches = records.iter().map(|rec| line_of(rec, known_at)).collect();
     stage_input_with(r, info, known_at, matches)
+}
+
+/// A match as the projector takes it: as known at `known_at`.
+pub fn line_of(rec: &MatchRecord, known_at: u64) -> MatchLine {
+    let e = rec.effective(known_at);
+    MatchLine {
+        date: rec.result.date,
+        round: rec.result.round,
+        seq: rec.seq,
+        counts: e.counts,
+        home: rec.result.home.as_str().into(),
+        away: rec.result.away.as_str().into(),
+        home_goals: e.home_goals,
+        away_goals: e.away_goals,
+    }
 }
 
 /// Reads events from the log's chunks, keeping the last chunk read.

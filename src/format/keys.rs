@@ -113,27 +113,17 @@ impl Keyer {
         first8(&self.scope)
     }
 
-    /// The id of a fixture: competition, season, stage, round, date, home, away.
-    #[allow(clippy::too_many_arguments)]
-    pub fn match_id(
-        &mut self,
-        competition: &str,
-        season: &str,
-        stage: &str,
-        round: Option<u32>,
-        date: Date,
-        home: &str,
-        away: &str,
-    ) -> MatchId {
+    /// The id of a fixture.
+    pub fn match_id(&mut self, f: &Fixture) -> MatchId {
         let input = &mut self.input;
         input.clear();
-        for s in [competition, season, stage] {
+        for s in [f.competition, f.season, f.stage] {
             field(&mut self.folds, input, s);
         }
-        input.extend_from_slice(&round.unwrap_or(0).to_be_bytes());
-        input.extend_from_slice(&date.to_key().to_be_bytes());
-        field(&mut self.folds, input, home);
-        field(&mut self.folds, input, away);
+        input.extend_from_slice(&f.round.unwrap_or(0).to_be_bytes());
+        input.extend_from_slice(&f.date.to_key().to_be_bytes());
+        field(&mut self.folds, input, f.home);
+        field(&mut self.folds, input, f.away);
         self.matches.reset();
         self.matches.update(input);
         let mut out = [0u8; 16];
@@ -162,19 +152,36 @@ pub fn stage_scope(competition: &str, season: &str, stage: &str) -> ScopeKey {
     scope(competition, season, Some(stage))
 }
 
-/// The id of a fixture: competition, season, stage, round, date, home, away
-/// (names folded, so spelling variants give the same id).
-#[allow(clippy::too_many_arguments)]
-pub fn match_id(
-    competition: &str,
-    season: &str,
-    stage: &str,
-    round: Option<u32>,
-    date: Date,
-    home: &str,
-    away: &str,
-) -> MatchId {
-    Keyer::default().match_id(competition, season, stage, round, date, home, away)
+/// What names a match: competition, season, stage, round, date, home, away.
+#[derive(Clone, Copy, Debug)]
+pub struct Fixture<'a> {
+    pub competition: &'a str,
+    pub season: &'a str,
+    pub stage: &'a str,
+    pub round: Option<u32>,
+    pub date: Date,
+    pub home: &'a str,
+    pub away: &'a str,
+}
+
+impl<'a> Fixture<'a> {
+    /// The fixture of a result.
+    pub fn of(m: &'a crate::event::MatchResult) -> Fixture<'a> {
+        Fixture {
+            competition: &m.competition,
+            season: &m.season,
+            stage: &m.stage,
+            round: m.round,
+            date: m.date,
+            home: &m.home,
+            away: &m.away,
+        }
+    }
+}
+
+/// The id of a fixture (names folded, so spelling variants give the same id).
+pub fn match_id(f: &Fixture) -> MatchId {
+    Keyer::default().match_id(f)
 }
 
 /// The kinds of entries, by the first byte of their key (`schema/keys.md`).

@@ -19,7 +19,7 @@ use crate::derived::{self, StageInfo, StageRows};
 use crate::error::{Error, Result};
 use crate::event::{Event, MatchResult};
 use crate::names;
-use crate::projector::{self, Adjustment, Cut, MatchLine, Row, StageInput};
+use crate::projector::{self, Adjustment, Cut, Row, StageInput};
 use crate::query::Filter;
 use crate::record::{ChangeKind, MatchChange, MatchRecord};
 use crate::rules::Scoring;
@@ -348,19 +348,7 @@ pub fn stage_input(
     }
     input.matches = records
         .iter()
-        .map(|rec| {
-            let e = rec.effective(u64::MAX);
-            MatchLine {
-                date: rec.result.date,
-                round: rec.result.round,
-                seq: rec.seq,
-                counts: e.counts,
-                home: rec.result.home.as_str().into(),
-                away: rec.result.away.as_str().into(),
-                home_goals: e.home_goals,
-                away_goals: e.away_goals,
-            }
-        })
+        .map(|rec| derived::line_of(rec, u64::MAX))
         .collect();
     input
 }

@@ -154,6 +154,24 @@ struct Infobox {
 }
 
 impl Infobox {
+    /// A required fact: the value given in `over`, else the infobox's.
+    fn pick(&self, over: &Option<String>, keys: &[&str], what: &str) -> Result<(String, usize)> {
+        if let Some(v) = over {
+            return Ok((names::clean(v), self.line));
+        }
+        self.get(keys)
+            .filter(|(v, _)| !v.is_empty())
+            .ok_or_else(|| {
+                err(
+                    self.line.max(1),
+                    format!(
+                        "the infobox has no {what} (a line '- {what}: ...'); or pass --{}",
+                        what.to_lowercase()
+                    ),
+                )
+            })
+    }
+
     fn get(&self, keys: &[&str]) -> Option<(String, usize)> {
         self.fields
             .iter()
@@ -176,264 +194,390 @@ fn cells(line: &str) -> Vec<String> {
     inner.split('|').map(names::clean).collect()
 }
 
+/// The infobox keys each fact may be given under (folded, without spaces,
+/// underscores or hyphens). Other keys are kept as they are, as other facts.
+const COMPETITION_KEYS: &[&str] = &["competition"];
+const SEASON_KEYS: &[&str] = &["season"];
+const WINNER_KEYS: &[&str] = &["winners", "winner", "champions", "champion"];
+const TOP_SCORER_KEYS: &[&str] = &["leaguetopscorer", "topscorer", "topscorers"];
+const PREVIOUS_KEYS: &[&str] = &["prevseason", "previousseason"];
+const NEXT_KEYS: &[&str] = &["nextseason"];
+const POINTS_KEYS: &[&str] = &["pointsforawin", "pointsforwin", "pointsperwin"];
+const INFOBOX_KEYS: [&[&str]; 7] = [
+    COMPETITION_KEYS,
+    SEASON_KEYS,
+    WINNER_KEYS,
+    TOP_SCORER_KEYS,
+    PREVIOUS_KEYS,
+    NEXT_KEYS,
+    POINTS_KEYS,
+];
+
+/// A result line as read, before its teams are checked against the table.
+struct RawResult {
+    line: usize,
+    stage: String,
+    group: Option<String>,
+    round: Option<u32>,
+    date: Date,
+    home: String,
+    home_goals: u16,
+    away_goals: u16,
+    away: String,
+}
+
+/// A row of the teams table.
+struct TeamRow {
+    line: usize,
+    team: String,
+    region: Option<String>,
+    location: Option<String>,
+}
+
+/// The page as read so far: each line is classified and folded in.
+#[derive(Default)]
+struct Reader {
+    infobox: Option<Infobox>,
+    in_infobox: bool,
+    table: Option<Table>,
+    teams: Vec<TeamRow>,
+    /// The current `==Section==` and its line.
+    section: Option<(String, usize)>,
+    in_stage: bool,
+    round: Option<u32>,
+    group: Option<String>,
+    date: Option<Date>,
+    results: Vec<RawResult>,
+    stages: Vec<String>,
+}
+
 /// Reads a page. Errors carry the 1-based line number.
 pub fn parse(text: &str, opts: &Options) -> Result<Parsed> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut infobox: Option<Infobox> = None;
-    let mut in_infobox = false;
-    let mut table: Option<Table> = None;
-    let mut teams: Vec<(usize, String, Option<String>, Option<String>)> = Vec::new();
-    let mut section: Option<(String, usize)> = None;
-    let mut in_stage = false;
-    let mut round: Option<u32> = None;
-    let mut group: Option<String> = None;
-    let mut date: Option<Date> = None;
-    // (line, stage, group, round, date, home, hg, ag, away)
-    type Raw = (
-        usize,
-        String,
-        Option<String>,
-        Option<u32>,
-        Date,
-        String,
-        u16,
-        u16,
-        String,
-    );
-    let mut results: Vec<Raw> = Vec::new();
-    let mut stages: Vec<String> = Vec::new();
-
+    let mut reader = Reader::default();
     for (i, raw_line) in text.split('\n').enumerate() {
-        let n = i + 1;
         let line = raw_line.trim_end_matches('\r').replace('\u{a0}', " ");
-        let line = line.trim();
+        reader.line(i + 1, line.trim())?;
+    }
+    reader.finish(opts)
+}
+
+impl Reader {
+    /// Classifies line `n` and folds it in.
+    fn line(&mut self, n: usize, line: &str) -> Result<()> {
         if line.is_empty() {
-            in_infobox = false;
-            table = None;
-            continue;
+            self.in_infobox = false;
+            self.table = None;
+            return Ok(());
         }
-        if in_infobox {
-            if let Some(rest) =
-                line.strip_prefix(['-', '*', '|', '\u{2013}', '\u{2014}', '\u{2022}'])
-            {
-                let Some((k, v)) = rest.split_once(':').or_else(|| rest.split_once('=')) else {
-                    return Err(err(
-                        n,
-                        format!("infobox line without 'Key: Value': '{line}'"),
-                    ));
-                };
-                if rest.len() > crate::limits::TEXT_BYTES {
-                    return Err(err(
-                        n,
-                        format!(
-                            "an infobox line of {} bytes; the limit is {}",
-                            rest.len(),
-                            crate::limits::TEXT_BYTES
-                        ),
-                    ));
-                }
-                let ib = infobox.as_mut().expect("in infobox");
-                ib.fields.push((names::clean(k), names::clean(v), n));
-                continue;
+        if self.in_infobox {
+            if self.infobox_line(n, line)? {
+                return Ok(());
             }
-            in_infobox = false;
+            self.in_infobox = false;
         }
         if line.eq_ignore_ascii_case("infobox") || line.to_lowercase().starts_with("{{infobox") {
-            if infobox.is_some() {
+            if self.infobox.is_some() {
                 return Err(err(n, "a second infobox"));
             }
-            infobox = Some(Infobox {
+            self.infobox = Some(Infobox {
                 line: n,
                 ..Default::default()
             });
-            in_infobox = true;
-            continue;
+            self.in_infobox = true;
+            return Ok(());
         }
         if let Some((level, title)) = heading(line) {
-            table = None;
-            match level {
-                1 => {}
-                2 => {
-                    section = Some((title, n));
-                    in_stage = false;
-                    round = None;
-                    group = None;
-                    date = None;
-                }
-                _ => {
-                    if let Some(r) = round_heading(&title) {
-                        round = Some(r.map_err(|e| err(n, e))?);
-                        in_stage = true;
-                    } else if let Some(g) = group_heading(&title) {
-                        group = Some(g);
-                        round = None;
-                        in_stage = true;
-                    } else if in_stage {
-                        return Err(err(
-                            n,
-                            format!(
-                                "unrecognised heading '{title}': expected 'Round N' or 'Group X'"
-                            ),
-                        ));
-                    }
-                }
-            }
-            continue;
+            return self.heading(n, level, title);
         }
-        if line.starts_with('|') && !in_stage {
-            let row = cells(line);
-            if row
-                .iter()
-                .all(|c| c.chars().all(|ch| matches!(ch, '-' | ':' | ' ')))
-            {
-                continue; // |---|---|
-            }
-            match &table {
-                None => {
-                    for (i, c) in row.iter().enumerate() {
-                        if row[..i].iter().any(|d| names::same(c, d)) {
-                            return Err(err(n, format!("table header repeats the column '{c}'")));
-                        }
-                    }
-                    let find = |want: &[&str]| {
-                        row.iter()
-                            .position(|c| want.contains(&names::fold(c).as_str()))
-                    };
-                    let Some(team) = find(&["team", "club", "teams", "clubs", "equipo"]) else {
-                        return Err(err(
-                            n,
-                            format!("table header without a Team column: '{line}'"),
-                        ));
-                    };
-                    table = Some(Table {
-                        team,
-                        region: find(&[
-                            "department",
-                            "region",
-                            "province",
-                            "state",
-                            "county",
-                            "departamento",
-                        ]),
-                        location: find(&["location", "city", "town", "ciudad"]),
-                    });
-                }
-                Some(t) => {
-                    let get = |c: Option<usize>| {
-                        c.and_then(|c| row.get(c))
-                            .filter(|s| !s.is_empty())
-                            .cloned()
-                    };
-                    let Some(team) = get(Some(t.team)) else {
-                        return Err(err(n, format!("table row without a team: '{line}'")));
-                    };
-                    if let Some(p) = names::problem("team", &team) {
-                        return Err(err(n, p));
-                    }
-                    if teams.iter().any(|(_, t2, _, _)| names::same(t2, &team)) {
-                        return Err(err(n, format!("team '{team}' is listed twice")));
-                    }
-                    teams.push((n, team, get(t.region), get(t.location)));
-                }
-            }
-            continue;
+        if line.starts_with('|') && !self.in_stage {
+            return self.table_row(n, line);
         }
         match Date::parse_loose(line) {
             Some(Ok(d)) => {
-                date = Some(d);
-                in_stage = true;
-                continue;
+                self.date = Some(d);
+                self.in_stage = true;
+                return Ok(());
             }
             Some(Err(e)) => return Err(err(n, e)),
             None => {}
         }
         match parse_result(line) {
-            Some(Ok((home, hg, ag, away))) => {
-                let Some((stage, _)) = &section else {
-                    return Err(err(
-                        n,
-                        "result outside any section; add a heading such as '==Final stage=='",
-                    ));
-                };
-                let Some(d) = date else {
-                    return Err(err(
-                        n,
-                        "result before any date line (such as '2 December 1984')",
-                    ));
-                };
-                if !stages.contains(stage) {
-                    stages.push(stage.clone());
-                }
-                in_stage = true;
-                results.push((
-                    n,
-                    stage.clone(),
-                    group.clone(),
-                    round,
-                    d,
-                    home,
-                    hg,
-                    ag,
-                    away,
-                ));
-                continue;
-            }
+            Some(Ok(r)) => return self.result(n, r),
             Some(Err(e)) => return Err(err(n, e)),
             None => {}
         }
-        if in_stage {
+        if self.in_stage {
             return Err(err(
                 n,
                 format!("cannot read '{line}': expected a date (2 December 1984), a result (Home 3-2 Away) or a heading"),
             ));
         }
         // Prose outside result sections is ignored.
+        Ok(())
     }
 
-    let ib = infobox.unwrap_or_default();
-    let pick = |over: &Option<String>, keys: &[&str], what: &str| -> Result<(String, usize)> {
-        if let Some(v) = over {
-            return Ok((names::clean(v), ib.line));
-        }
-        ib.get(keys).filter(|(v, _)| !v.is_empty()).ok_or_else(|| {
-            err(
-                ib.line.max(1),
+    /// A `- Key: Value` line of the infobox; false when the infobox ended.
+    fn infobox_line(&mut self, n: usize, line: &str) -> Result<bool> {
+        let Some(rest) = line.strip_prefix(['-', '*', '|', '\u{2013}', '\u{2014}', '\u{2022}'])
+        else {
+            return Ok(false);
+        };
+        let Some((k, v)) = rest.split_once(':').or_else(|| rest.split_once('=')) else {
+            return Err(err(
+                n,
+                format!("infobox line without 'Key: Value': '{line}'"),
+            ));
+        };
+        if rest.len() > crate::limits::TEXT_BYTES {
+            return Err(err(
+                n,
                 format!(
-                    "the infobox has no {what} (a line '- {what}: ...'); or pass --{}",
-                    what.to_lowercase()
+                    "an infobox line of {} bytes; the limit is {}",
+                    rest.len(),
+                    crate::limits::TEXT_BYTES
+                ),
+            ));
+        }
+        let ib = self.infobox.as_mut().expect("in infobox");
+        ib.fields.push((names::clean(k), names::clean(v), n));
+        Ok(true)
+    }
+
+    /// `==Section==` starts a stage; `=== Round N ===` and `=== Group X ===`
+    /// within it.
+    fn heading(&mut self, n: usize, level: usize, title: String) -> Result<()> {
+        self.table = None;
+        match level {
+            1 => {}
+            2 => {
+                self.section = Some((title, n));
+                self.in_stage = false;
+                self.round = None;
+                self.group = None;
+                self.date = None;
+            }
+            _ => {
+                if let Some(r) = round_heading(&title) {
+                    self.round = Some(r.map_err(|e| err(n, e))?);
+                    self.in_stage = true;
+                } else if let Some(g) = group_heading(&title) {
+                    self.group = Some(g);
+                    self.round = None;
+                    self.in_stage = true;
+                } else if self.in_stage {
+                    return Err(err(
+                        n,
+                        format!("unrecognised heading '{title}': expected 'Round N' or 'Group X'"),
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// A line of the teams table: its header, a separator, or a team.
+    fn table_row(&mut self, n: usize, line: &str) -> Result<()> {
+        let row = cells(line);
+        if row
+            .iter()
+            .all(|c| c.chars().all(|ch| matches!(ch, '-' | ':' | ' ')))
+        {
+            return Ok(()); // |---|---|
+        }
+        let Some(t) = &self.table else {
+            self.table = Some(table_header(n, line, &row)?);
+            return Ok(());
+        };
+        let get = |c: Option<usize>| {
+            c.and_then(|c| row.get(c))
+                .filter(|s| !s.is_empty())
+                .cloned()
+        };
+        let Some(team) = get(Some(t.team)) else {
+            return Err(err(n, format!("table row without a team: '{line}'")));
+        };
+        if let Some(p) = names::problem("team", &team) {
+            return Err(err(n, p));
+        }
+        if self.teams.iter().any(|r| names::same(&r.team, &team)) {
+            return Err(err(n, format!("team '{team}' is listed twice")));
+        }
+        let (region, location) = (get(t.region), get(t.location));
+        self.teams.push(TeamRow {
+            line: n,
+            team,
+            region,
+            location,
+        });
+        Ok(())
+    }
+
+    /// A `Home 3-2 Away` line, under a section and a date.
+    fn result(&mut self, n: usize, (home, hg, ag, away): (String, u16, u16, String)) -> Result<()> {
+        let Some((stage, _)) = &self.section else {
+            return Err(err(
+                n,
+                "result outside any section; add a heading such as '==Final stage=='",
+            ));
+        };
+        let Some(date) = self.date else {
+            return Err(err(
+                n,
+                "result before any date line (such as '2 December 1984')",
+            ));
+        };
+        if !self.stages.contains(stage) {
+            self.stages.push(stage.clone());
+        }
+        self.in_stage = true;
+        self.results.push(RawResult {
+            line: n,
+            stage: stage.clone(),
+            group: self.group.clone(),
+            round: self.round,
+            date,
+            home,
+            home_goals: hg,
+            away_goals: ag,
+            away,
+        });
+        Ok(())
+    }
+
+    /// The events of the page read whole: rules, facts, registrations,
+    /// results, with the results' teams checked against the table.
+    fn finish(self, opts: &Options) -> Result<Parsed> {
+        let ib = self.infobox.unwrap_or_default();
+        let (competition, comp_line) =
+            ib.pick(&opts.competition, COMPETITION_KEYS, "Competition")?;
+        let (season, _) = ib.pick(&opts.season, SEASON_KEYS, "Season")?;
+        let teams = &self.teams;
+        let canonical = |name: &str, n: usize| spelled_as_listed(teams, name, n);
+        let mut out = Parsed::default();
+        if let Some((line, event)) = rules_event(&ib, opts, &competition, &season)? {
+            out.push(line, event);
+        }
+        if !ib.fields.is_empty() {
+            let winners = match ib.get(WINNER_KEYS) {
+                Some((w, l)) => Some(canonical(&w, l)?),
+                None => None,
+            };
+            out.push(
+                comp_line.max(1),
+                facts_event(&ib, &competition, &season, winners),
+            );
+        }
+        let team_stage = match self.stages.as_slice() {
+            [one] => Some(one.clone()),
+            _ => None,
+        };
+        for r in teams {
+            out.push(
+                r.line,
+                Event::TeamRegistered(TeamRegistration {
+                    competition: competition.clone(),
+                    season: season.clone(),
+                    stage: team_stage.clone(),
+                    team: r.team.clone(),
+                    region: r.region.clone(),
+                    location: r.location.clone(),
+                }),
+            );
+        }
+        for r in self.results {
+            let home = canonical(&r.home, r.line)?;
+            let away = canonical(&r.away, r.line)?;
+            crate::import::check_teams(r.line, &home, &away)?;
+            let mut m = MatchResult::new(
+                &competition,
+                &season,
+                &r.stage,
+                r.round,
+                r.date,
+                &home,
+                r.home_goals,
+                r.away_goals,
+                &away,
+            );
+            m.group = r.group;
+            out.push(r.line, Event::MatchResult(m));
+        }
+        if out
+            .events
+            .iter()
+            .all(|e| !matches!(e, Event::MatchResult(_)))
+        {
+            return Err(err(1, "no results found: expected a '==Stage==' section with date lines and 'Home 3-2 Away' lines"));
+        }
+        Ok(out)
+    }
+}
+
+/// The header row of the teams table: which column holds what.
+fn table_header(n: usize, line: &str, row: &[String]) -> Result<Table> {
+    for (i, c) in row.iter().enumerate() {
+        if row[..i].iter().any(|d| names::same(c, d)) {
+            return Err(err(n, format!("table header repeats the column '{c}'")));
+        }
+    }
+    let find = |want: &[&str]| {
+        row.iter()
+            .position(|c| want.contains(&names::fold(c).as_str()))
+    };
+    let Some(team) = find(&["team", "club", "teams", "clubs", "equipo"]) else {
+        return Err(err(
+            n,
+            format!("table header without a Team column: '{line}'"),
+        ));
+    };
+    Ok(Table {
+        team,
+        region: find(&[
+            "department",
+            "region",
+            "province",
+            "state",
+            "county",
+            "departamento",
+        ]),
+        location: find(&["location", "city", "town", "ciudad"]),
+    })
+}
+
+/// A team name as the teams table spells it; with a table, a result must
+/// name one of its teams.
+fn spelled_as_listed(teams: &[TeamRow], name: &str, n: usize) -> Result<String> {
+    if teams.is_empty() {
+        return Ok(names::clean(name));
+    }
+    teams
+        .iter()
+        .find(|r| names::same(&r.team, name))
+        .map(|r| r.team.clone())
+        .ok_or_else(|| {
+            let known: Vec<&str> = teams.iter().map(|r| r.team.as_str()).collect();
+            err(
+                n,
+                format!(
+                    "team '{}' is not in the teams table ({})",
+                    names::clean(name),
+                    known.join(", ")
                 ),
             )
         })
-    };
-    let (competition, comp_line) = pick(&opts.competition, &["competition"], "Competition")?;
-    let (season, _) = pick(&opts.season, &["season"], "Season")?;
+}
 
-    // Team names as the table spells them; results must use table teams when there is a table.
-    let canonical = |name: &str, n: usize| -> Result<String> {
-        if teams.is_empty() {
-            return Ok(names::clean(name));
-        }
-        teams
-            .iter()
-            .find(|(_, t, _, _)| names::same(t, name))
-            .map(|(_, t, _, _)| t.clone())
-            .ok_or_else(|| {
-                let known: Vec<&str> = teams.iter().map(|(_, t, _, _)| t.as_str()).collect();
-                err(
-                    n,
-                    format!(
-                        "team '{}' is not in the teams table ({})",
-                        names::clean(name),
-                        known.join(", ")
-                    ),
-                )
-            })
-    };
-
-    let mut out = Parsed::default();
+/// The rules the page states (or `opts` gives), with the line they come from.
+fn rules_event(
+    ib: &Infobox,
+    opts: &Options,
+    competition: &str,
+    season: &str,
+) -> Result<Option<(usize, Event)>> {
     let points = match opts.points_for_win {
         Some(p) => Some((p, ib.line, RulesSource::User)),
-        None => match ib.get(&["pointsforawin", "pointsforwin", "pointsperwin"]) {
+        None => match ib.get(POINTS_KEYS) {
             Some((v, l)) => Some((
                 v.parse::<u8>().map_err(|_| {
                     err(
@@ -447,115 +591,49 @@ pub fn parse(text: &str, opts: &Options) -> Result<Parsed> {
             None => None,
         },
     };
-    if let Some((win, line, source)) = points {
+    Ok(points.map(|(win, line, source)| {
         let rules = Rules {
-            competition: competition.clone(),
-            season: season.clone(),
+            competition: competition.to_string(),
+            season: season.to_string(),
             stage: None,
             points_for_win: win,
             points_for_draw: 1,
             points_for_loss: 0,
             tiebreak: DEFAULT_TIEBREAK.to_vec(),
         };
-        out.push(
+        (
             line.max(1),
             Event::RulesStated(StatedRules { rules, source }),
-        );
-    }
+        )
+    }))
+}
 
-    if !ib.fields.is_empty() {
-        let used = [
-            "competition",
-            "season",
-            "winners",
-            "winner",
-            "champions",
-            "champion",
-            "leaguetopscorer",
-            "topscorer",
-            "topscorers",
-            "prevseason",
-            "previousseason",
-            "nextseason",
-            "pointsforawin",
-            "pointsforwin",
-            "pointsperwin",
-        ];
-        let winners = match ib.get(&["winners", "winner", "champions", "champion"]) {
-            Some((w, l)) => Some(canonical(&w, l)?),
-            None => None,
-        };
-        let (top_scorers, top_scorer_goals) = ib
-            .get(&["leaguetopscorer", "topscorer", "topscorers"])
-            .map(|(v, _)| top_scorers(&v))
-            .unwrap_or_default();
-        out.push(
-            comp_line.max(1),
-            Event::SeasonFacts(SeasonFacts {
-                competition: competition.clone(),
-                season: season.clone(),
-                winners,
-                top_scorers,
-                top_scorer_goals,
-                previous_season: ib.get(&["prevseason", "previousseason"]).map(|(v, _)| v),
-                next_season: ib.get(&["nextseason"]).map(|(v, _)| v),
-                other: ib
-                    .fields
-                    .iter()
-                    .filter(|(k, _, _)| {
-                        !used.contains(&names::fold(k).replace([' ', '_', '-'], "").as_str())
-                    })
-                    .map(|(k, v, _)| (k.clone(), v.clone()))
-                    .collect(),
-            }),
-        );
-    }
-
-    let team_stage = if stages.len() == 1 {
-        Some(stages[0].clone())
-    } else {
-        None
+/// The season's facts from the infobox; keys it does not know are kept as
+/// other facts.
+fn facts_event(ib: &Infobox, competition: &str, season: &str, winners: Option<String>) -> Event {
+    let (top_scorers, top_scorer_goals) = ib
+        .get(TOP_SCORER_KEYS)
+        .map(|(v, _)| top_scorers(&v))
+        .unwrap_or_default();
+    let known = |k: &str| {
+        let k = names::fold(k).replace([' ', '_', '-'], "");
+        INFOBOX_KEYS.iter().any(|keys| keys.contains(&k.as_str()))
     };
-    for (n, team, region, location) in &teams {
-        out.push(
-            *n,
-            Event::TeamRegistered(TeamRegistration {
-                competition: competition.clone(),
-                season: season.clone(),
-                stage: team_stage.clone(),
-                team: team.clone(),
-                region: region.clone(),
-                location: location.clone(),
-            }),
-        );
-    }
-
-    for (n, stage, group, round, date, home, hg, ag, away) in results {
-        let home = canonical(&home, n)?;
-        let away = canonical(&away, n)?;
-        crate::import::check_teams(n, &home, &away)?;
-        let mut m = MatchResult::new(
-            &competition,
-            &season,
-            &stage,
-            round,
-            date,
-            &home,
-            hg,
-            ag,
-            &away,
-        );
-        m.group = group;
-        out.push(n, Event::MatchResult(m));
-    }
-    if out
-        .events
-        .iter()
-        .all(|e| !matches!(e, Event::MatchResult(_)))
-    {
-        return Err(err(1, "no results found: expected a '==Stage==' section with date lines and 'Home 3-2 Away' lines"));
-    }
-    Ok(out)
+    Event::SeasonFacts(SeasonFacts {
+        competition: competition.to_string(),
+        season: season.to_string(),
+        winners,
+        top_scorers,
+        top_scorer_goals,
+        previous_season: ib.get(PREVIOUS_KEYS).map(|(v, _)| v),
+        next_season: ib.get(NEXT_KEYS).map(|(v, _)| v),
+        other: ib
+            .fields
+            .iter()
+            .filter(|(k, _, _)| !known(k))
+            .map(|(k, v, _)| (k.clone(), v.clone()))
+            .collect(),
+    })
 }
 
 /// `Carrasco and Luna (6)` -> (["Carrasco", "Luna"], Some(6)).

@@ -3,7 +3,8 @@
 
 use super::*;
 use crate::event::{
-    PointsAdjustment, Rules, SeasonFacts, StatedRules, TeamRegistration, TeamRename,
+    Annulment, Award, MatchResult, PointsAdjustment, ResultCorrection, Rules, SeasonFacts,
+    StatedRules, TeamRegistration, TeamRename,
 };
 
 impl Deriver<'_> {
@@ -80,202 +81,225 @@ impl Deriver<'_> {
 
     fn canonical(&mut self, event: Event) -> Result<Event> {
         Ok(match event {
-            Event::MatchResult(mut m) => {
-                let (c, s, season) = self.resolve_season(&m.competition, &m.season)?;
-                m.competition = c;
-                m.season = s;
-                m.stage = self.resolve_stage(&season, &m.stage)?;
-                m.home = self.resolve_team(&season, "home team", &m.home)?;
-                m.away = self.resolve_team(&season, "away team", &m.away)?;
-                if let Some(g) = &m.group {
-                    let g = names::clean(g);
-                    check_name("group", &g)?;
-                    m.group = Some(g);
-                }
-                if m.round == Some(0) {
-                    return Err(invalid("round numbers start at 1"));
-                }
-                let away = self.keyer.fold(&m.away).to_string();
-                if self.keyer.fold(&m.home) == away {
-                    return Err(invalid(format!("a team cannot play itself: {}", m.home)));
-                }
-                Event::MatchResult(m)
-            }
+            Event::MatchResult(m) => Event::MatchResult(self.canonical_match(m)?),
             Event::Rules(r) => Event::Rules(self.canonical_rules(r)?),
             Event::RulesStated(s) => Event::RulesStated(StatedRules {
                 rules: self.canonical_rules(s.rules)?,
                 source: s.source,
             }),
-            Event::SeasonFacts(mut f) => {
-                let (c, s, season) = self.resolve_season(&f.competition, &f.season)?;
-                f.competition = c;
-                f.season = s;
-                if let Some(w) = &f.winners {
-                    f.winners = Some(self.resolve_team(&season, "winners", w)?);
-                }
-                f.previous_season = clean_optional(&f.previous_season);
-                f.next_season = clean_optional(&f.next_season);
-                f.top_scorers = f
-                    .top_scorers
-                    .iter()
-                    .map(|s| names::clean(s))
-                    .filter(|s| !s.is_empty())
-                    .collect();
-                f.other = f
-                    .other
-                    .iter()
-                    .map(|(k, v)| (names::clean(k), names::clean(v)))
-                    .collect();
-                Event::SeasonFacts(f)
-            }
-            Event::TeamRegistered(mut t) => {
-                let (c, s, season) = self.resolve_season(&t.competition, &t.season)?;
-                t.competition = c;
-                t.season = s;
-                if let Some(st) = &t.stage {
-                    t.stage = Some(self.resolve_stage(&season, st)?);
-                }
-                t.team = self.resolve_team(&season, "team", &t.team)?;
-                t.region = clean_optional(&t.region);
-                t.location = clean_optional(&t.location);
-                for (what, v) in [("region", &t.region), ("town", &t.location)] {
-                    if let Some(v) = v {
-                        check_name(what, v)?;
-                    }
-                }
-                Event::TeamRegistered(t)
-            }
-            Event::ResultCorrected(mut c) => {
-                (c.reason, c.source) = reason_and_source(&c.reason, &c.source)?;
-                let rec = self.existing_match(&c.match_id)?;
-                let e = rec.now.clone();
-                match e.state {
-                    MatchState::Annulled => {
-                        return Err(invalid(format!(
-                            "match {} is annulled; record a replay as a new match",
-                            c.match_id
-                        )))
-                    }
-                    MatchState::Awarded => {
-                        return Err(invalid(format!(
-                            "match {} was awarded; its awarded score cannot be corrected",
-                            c.match_id
-                        )))
-                    }
-                    _ if !rec.result.status.counts() => {
-                        return Err(invalid(
-                            format!(
-                                "match {} was not played ({:?}); award it instead",
-                                c.match_id, rec.result.status
-                            )
-                            .to_lowercase(),
-                        ))
-                    }
-                    _ => {}
-                }
-                Event::ResultCorrected(c)
-            }
-            Event::MatchAwarded(mut a) => {
-                (a.reason, a.source) = reason_and_source(&a.reason, &a.source)?;
-                let rec = self.existing_match(&a.match_id)?;
-                let e = rec.now.clone();
-                if e.state == MatchState::Annulled {
-                    return Err(invalid(format!("match {} is annulled", a.match_id)));
-                }
-                let m = &rec.result;
-                let home = if names::same(&a.to, &m.home) {
-                    a.to = m.home.clone();
-                    true
-                } else if names::same(&a.to, &m.away) {
-                    a.to = m.away.clone();
-                    false
-                } else {
-                    return Err(Error::NotFound(format!(
-                        "'{}' did not play match {} ({} v {})",
-                        a.to, a.match_id, m.home, m.away
-                    )));
-                };
-                if a.kept_score {
-                    a.home_goals = e.home_goals;
-                    a.away_goals = e.away_goals;
-                }
-                let (mine, theirs) = if home {
-                    (a.home_goals, a.away_goals)
-                } else {
-                    (a.away_goals, a.home_goals)
-                };
-                if mine <= theirs {
-                    return Err(invalid(format!(
-                        "an awarded score must be a win for {}: {}-{} is not",
-                        a.to, a.home_goals, a.away_goals
-                    )));
-                }
-                Event::MatchAwarded(a)
-            }
-            Event::MatchAnnulled(mut a) => {
-                (a.reason, a.source) = reason_and_source(&a.reason, &a.source)?;
-                self.existing_match(&a.match_id)?;
-                Event::MatchAnnulled(a)
-            }
-            Event::PointsAdjusted(mut p) => {
-                (p.reason, p.source) = reason_and_source(&p.reason, &p.source)?;
-                let (c, s, season) = self.resolve_season(&p.competition, &p.season)?;
-                p.competition = c;
-                p.season = s;
-                if let Some(st) = &p.stage {
-                    p.stage = Some(self.resolve_stage(&season, st)?);
-                }
-                check_name("team", &names::clean(&p.team))?;
-                match self.spelled(NameList::Teams(season), &p.team)? {
-                    Some(v) => p.team = v,
-                    None => {
-                        let known = self.list(NameList::Teams(season))?.list.join(", ");
-                        return Err(Error::NotFound(format!(
-                            "unknown team '{}' in {} {}; known: {known}",
-                            p.team, p.competition, p.season,
-                        )));
-                    }
-                }
-                if p.points == 0 {
-                    return Err(invalid("an adjustment of 0 points changes nothing"));
-                }
-                Event::PointsAdjusted(p)
-            }
-            Event::TeamRenamed(mut t) => {
-                (t.reason, t.source) = reason_and_source(&t.reason, &t.source)?;
-                check_name("competition", &names::clean(&t.competition))?;
-                t.competition =
-                    self.resolve(NameList::Competitions, "competition", &t.competition)?;
-                t.from = names::clean(&t.from);
-                t.to = names::clean(&t.to);
-                check_name("old name", &t.from)?;
-                check_name("new name", &t.to)?;
-                if names::same(&t.from, &t.to) {
-                    return Err(invalid(format!(
-                        "'{}' and '{}' are the same name",
-                        t.from, t.to
-                    )));
-                }
-                let earlier = renames(self, &t.competition, u64::MAX)?;
-                // A name given by an earlier rename can be renamed again.
-                let renamed_to = earlier.iter().find(|r| names::same(&r.to, &t.from));
-                match (self.team_spelling(&t.competition, &t.from)?, renamed_to) {
-                    (Some(spelled), _) => t.from = spelled,
-                    (None, Some(r)) => t.from = r.to.clone(),
-                    (None, None) => {
-                        return Err(Error::NotFound(format!(
-                            "no team '{}' in {}",
-                            t.from, t.competition
-                        )))
-                    }
-                }
-                if let Some(spelled) = self.team_spelling(&t.competition, &t.to)? {
-                    t.to = spelled;
-                }
-                self.refuse_merging_opponents(&t, &earlier)?;
-                Event::TeamRenamed(t)
-            }
+            Event::SeasonFacts(f) => Event::SeasonFacts(self.canonical_facts(f)?),
+            Event::TeamRegistered(t) => Event::TeamRegistered(self.canonical_registration(t)?),
+            Event::ResultCorrected(c) => Event::ResultCorrected(self.canonical_correction(c)?),
+            Event::MatchAwarded(a) => Event::MatchAwarded(self.canonical_award(a)?),
+            Event::MatchAnnulled(a) => Event::MatchAnnulled(self.canonical_annulment(a)?),
+            Event::PointsAdjusted(p) => Event::PointsAdjusted(self.canonical_adjustment(p)?),
+            Event::TeamRenamed(t) => Event::TeamRenamed(self.canonical_rename(t)?),
         })
+    }
+
+    /// A result: its season, stage and teams as the archive spells them; a round from 1; no team playing itself.
+    fn canonical_match(&mut self, mut m: MatchResult) -> Result<MatchResult> {
+        let (c, s, season) = self.resolve_season(&m.competition, &m.season)?;
+        m.competition = c;
+        m.season = s;
+        m.stage = self.resolve_stage(&season, &m.stage)?;
+        m.home = self.resolve_team(&season, "home team", &m.home)?;
+        m.away = self.resolve_team(&season, "away team", &m.away)?;
+        if let Some(g) = &m.group {
+            let g = names::clean(g);
+            check_name("group", &g)?;
+            m.group = Some(g);
+        }
+        if m.round == Some(0) {
+            return Err(invalid("round numbers start at 1"));
+        }
+        let away = self.keyer.fold(&m.away).to_string();
+        if self.keyer.fold(&m.home) == away {
+            return Err(invalid(format!("a team cannot play itself: {}", m.home)));
+        }
+        Ok(m)
+    }
+
+    /// A season's facts: names cleaned, the winners as the season spells them.
+    fn canonical_facts(&mut self, mut f: SeasonFacts) -> Result<SeasonFacts> {
+        let (c, s, season) = self.resolve_season(&f.competition, &f.season)?;
+        f.competition = c;
+        f.season = s;
+        if let Some(w) = &f.winners {
+            f.winners = Some(self.resolve_team(&season, "winners", w)?);
+        }
+        f.previous_season = clean_optional(&f.previous_season);
+        f.next_season = clean_optional(&f.next_season);
+        f.top_scorers = f
+            .top_scorers
+            .iter()
+            .map(|s| names::clean(s))
+            .filter(|s| !s.is_empty())
+            .collect();
+        f.other = f
+            .other
+            .iter()
+            .map(|(k, v)| (names::clean(k), names::clean(v)))
+            .collect();
+        Ok(f)
+    }
+
+    /// A registration: the team as the season spells it, region and town checked.
+    fn canonical_registration(&mut self, mut t: TeamRegistration) -> Result<TeamRegistration> {
+        let (c, s, season) = self.resolve_season(&t.competition, &t.season)?;
+        t.competition = c;
+        t.season = s;
+        if let Some(st) = &t.stage {
+            t.stage = Some(self.resolve_stage(&season, st)?);
+        }
+        t.team = self.resolve_team(&season, "team", &t.team)?;
+        t.region = clean_optional(&t.region);
+        t.location = clean_optional(&t.location);
+        for (what, v) in [("region", &t.region), ("town", &t.location)] {
+            if let Some(v) = v {
+                check_name(what, v)?;
+            }
+        }
+        Ok(t)
+    }
+
+    /// A correction: of a match that was played and neither annulled nor awarded.
+    fn canonical_correction(&mut self, mut c: ResultCorrection) -> Result<ResultCorrection> {
+        (c.reason, c.source) = reason_and_source(&c.reason, &c.source)?;
+        let rec = self.existing_match(&c.match_id)?;
+        let e = rec.now.clone();
+        match e.state {
+            MatchState::Annulled => {
+                return Err(invalid(format!(
+                    "match {} is annulled; record a replay as a new match",
+                    c.match_id
+                )))
+            }
+            MatchState::Awarded => {
+                return Err(invalid(format!(
+                    "match {} was awarded; its awarded score cannot be corrected",
+                    c.match_id
+                )))
+            }
+            _ if !rec.result.status.counts() => {
+                return Err(invalid(
+                    format!(
+                        "match {} was not played ({:?}); award it instead",
+                        c.match_id, rec.result.status
+                    )
+                    .to_lowercase(),
+                ))
+            }
+            _ => {}
+        }
+        Ok(c)
+    }
+
+    /// An award: to one of the two teams, as a win for it (the score played, if kept).
+    fn canonical_award(&mut self, mut a: Award) -> Result<Award> {
+        (a.reason, a.source) = reason_and_source(&a.reason, &a.source)?;
+        let rec = self.existing_match(&a.match_id)?;
+        let e = rec.now.clone();
+        if e.state == MatchState::Annulled {
+            return Err(invalid(format!("match {} is annulled", a.match_id)));
+        }
+        let m = &rec.result;
+        let home = if names::same(&a.to, &m.home) {
+            a.to = m.home.clone();
+            true
+        } else if names::same(&a.to, &m.away) {
+            a.to = m.away.clone();
+            false
+        } else {
+            return Err(Error::NotFound(format!(
+                "'{}' did not play match {} ({} v {})",
+                a.to, a.match_id, m.home, m.away
+            )));
+        };
+        if a.kept_score {
+            a.home_goals = e.home_goals;
+            a.away_goals = e.away_goals;
+        }
+        let (mine, theirs) = if home {
+            (a.home_goals, a.away_goals)
+        } else {
+            (a.away_goals, a.home_goals)
+        };
+        if mine <= theirs {
+            return Err(invalid(format!(
+                "an awarded score must be a win for {}: {}-{} is not",
+                a.to, a.home_goals, a.away_goals
+            )));
+        }
+        Ok(a)
+    }
+
+    /// An annulment: of a recorded match.
+    fn canonical_annulment(&mut self, mut a: Annulment) -> Result<Annulment> {
+        (a.reason, a.source) = reason_and_source(&a.reason, &a.source)?;
+        self.existing_match(&a.match_id)?;
+        Ok(a)
+    }
+
+    /// An adjustment: of a team the season knows, by some points.
+    fn canonical_adjustment(&mut self, mut p: PointsAdjustment) -> Result<PointsAdjustment> {
+        (p.reason, p.source) = reason_and_source(&p.reason, &p.source)?;
+        let (c, s, season) = self.resolve_season(&p.competition, &p.season)?;
+        p.competition = c;
+        p.season = s;
+        if let Some(st) = &p.stage {
+            p.stage = Some(self.resolve_stage(&season, st)?);
+        }
+        check_name("team", &names::clean(&p.team))?;
+        match self.spelled(NameList::Teams(season), &p.team)? {
+            Some(v) => p.team = v,
+            None => {
+                let known = self.list(NameList::Teams(season))?.list.join(", ");
+                return Err(Error::NotFound(format!(
+                    "unknown team '{}' in {} {}; known: {known}",
+                    p.team, p.competition, p.season,
+                )));
+            }
+        }
+        if p.points == 0 {
+            return Err(invalid("an adjustment of 0 points changes nothing"));
+        }
+        Ok(p)
+    }
+
+    /// A rename: from a name the competition knows (or gave by an earlier rename) to another.
+    fn canonical_rename(&mut self, mut t: TeamRename) -> Result<TeamRename> {
+        (t.reason, t.source) = reason_and_source(&t.reason, &t.source)?;
+        check_name("competition", &names::clean(&t.competition))?;
+        t.competition = self.resolve(NameList::Competitions, "competition", &t.competition)?;
+        t.from = names::clean(&t.from);
+        t.to = names::clean(&t.to);
+        check_name("old name", &t.from)?;
+        check_name("new name", &t.to)?;
+        if names::same(&t.from, &t.to) {
+            return Err(invalid(format!(
+                "'{}' and '{}' are the same name",
+                t.from, t.to
+            )));
+        }
+        let earlier = renames(self, &t.competition, u64::MAX)?;
+        // A name given by an earlier rename can be renamed again.
+        let renamed_to = earlier.iter().find(|r| names::same(&r.to, &t.from));
+        match (self.team_spelling(&t.competition, &t.from)?, renamed_to) {
+            (Some(spelled), _) => t.from = spelled,
+            (None, Some(r)) => t.from = r.to.clone(),
+            (None, None) => {
+                return Err(Error::NotFound(format!(
+                    "no team '{}' in {}",
+                    t.from, t.competition
+                )))
+            }
+        }
+        if let Some(spelled) = self.team_spelling(&t.competition, &t.to)? {
+            t.to = spelled;
+        }
+        self.refuse_merging_opponents(&t, &earlier)?;
+        Ok(t)
     }
 
     /// The recorded match with this id, or an error naming it.

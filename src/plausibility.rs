@@ -104,6 +104,31 @@ fn missing_seasons(stages: &[StageInfo]) -> Vec<Problem> {
     out
 }
 
+/// (competition, date, team) -> "team|match id" and the stage, of each
+/// match that day across the competition's stages.
+type Days = BTreeMap<(String, Date, String), Vec<(String, StageInfo)>>;
+/// Stage -> the date of its last match and its final table.
+type Finals = HashMap<crate::keys::ScopeKey, (Option<Date>, Vec<crate::projector::Row>)>;
+
+/// A problem found in one stage.
+fn problem(
+    info: &StageInfo,
+    check: &'static str,
+    match_id: Option<String>,
+    seq: Option<u64>,
+    message: String,
+) -> Problem {
+    Problem {
+        check,
+        competition: info.competition.clone(),
+        season: info.season.clone(),
+        stage: Some(info.stage.clone()),
+        match_id,
+        seq,
+        message,
+    }
+}
+
 impl Archive {
     /// Runs every plausibility check over the selected stages, as the archive
     /// stands now. Each problem is reported once.
@@ -111,139 +136,28 @@ impl Archive {
         let head = self.head()?.seq;
         let stages = self.matching_stages(f, head)?;
         let mut out = Vec::new();
-        // Stage -> (date of its last match, its final table), for the winners check.
-        let mut finals: HashMap<crate::keys::ScopeKey, (Option<Date>, Vec<crate::projector::Row>)> =
-            HashMap::new();
-        // (competition, date, team) -> matches that day, across the competition's stages.
-        let mut days: BTreeMap<(String, Date, String), Vec<(String, StageInfo)>> = BTreeMap::new();
+        let mut finals = Finals::new();
+        let mut days = Days::new();
         for info in &stages {
-            let problem =
-                |check, match_id: Option<String>, seq: Option<u64>, message: String| Problem {
-                    check,
-                    competition: info.competition.clone(),
-                    season: info.season.clone(),
-                    stage: Some(info.stage.clone()),
-                    match_id,
-                    seq,
-                    message,
-                };
-            let window = season_window(&info.season);
-            let mut pairs: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
             let records = derived::match_records(&self.store, &info.stage_key, head)?;
-            for rec in &records {
-                let e = rec.effective(head);
-                if !e.counts {
-                    continue;
-                }
-                let m = &rec.result;
-                let id = rec.id.short();
-                if names::same(&m.home, &m.away) {
-                    out.push(problem(
-                        "self-play",
-                        Some(id.clone()),
-                        Some(rec.seq),
-                        format!("{} plays itself on {}", m.home, m.date),
-                    ));
-                }
-                if let Some((from, to)) = window {
-                    if m.date < from || m.date > to {
-                        out.push(problem(
-                            "date-outside-season",
-                            Some(id.clone()),
-                            Some(rec.seq),
-                            format!(
-                                "{} v {} on {} is outside season {} ({from} to {to})",
-                                m.home, m.away, m.date, info.season
-                            ),
-                        ));
-                    }
-                }
-                if e.home_goals >= IMPLAUSIBLE_GOALS || e.away_goals >= IMPLAUSIBLE_GOALS {
-                    out.push(problem(
-                        "implausible-score",
-                        Some(id.clone()),
-                        Some(rec.seq),
-                        format!(
-                            "{} {}-{} {} on {}: {IMPLAUSIBLE_GOALS} or more goals for one team",
-                            m.home, e.home_goals, e.away_goals, m.away, m.date
-                        ),
-                    ));
-                }
-                pairs
-                    .entry((names::fold(&m.home), names::fold(&m.away)))
-                    .or_default()
-                    .push(format!("{} ({})", id, m.date));
-                for team in [&m.home, &m.away] {
-                    days.entry((names::fold(&info.competition), m.date, names::fold(team)))
-                        .or_default()
-                        .push((format!("{team}|{id}"), info.clone()));
-                }
-            }
-            for ids in pairs.values() {
-                if ids.len() > 1 {
-                    let first = ids[0].split(' ').next().unwrap_or_default().to_string();
-                    out.push(problem(
-                        "fixture-twice",
-                        Some(first),
-                        None,
-                        format!(
-                            "the same home and away teams meet {} times: {}",
-                            ids.len(),
-                            ids.join(", ")
-                        ),
-                    ));
-                }
-            }
-            // A complete round-robin: as many matches as r full rounds of pairings.
+            out.extend(match_checks(info, &records, head, &mut days));
             let input = derived::stage_input_from(&self.store, info, head, &records)?;
             let table = projector::table(&input, Cut::All);
+            out.extend(unequal_games(info, &input, &table));
             let latest = records.iter().map(|r| r.result.date).max();
-            let teams = table.len() as u64;
-            let counted = input.matches.iter().filter(|m| m.counts).count() as u64;
-            let pairings = teams * teams.saturating_sub(1) / 2;
-            if pairings > 0 && counted > 0 && counted.is_multiple_of(pairings) {
-                let played: BTreeSet<u32> = table.iter().map(|r| r.played).collect();
-                if played.len() > 1 {
-                    let detail: Vec<String> = table
-                        .iter()
-                        .map(|r| format!("{} {}", r.team, r.played))
-                        .collect();
-                    out.push(problem(
-                        "unequal-games",
-                        None,
-                        None,
-                        format!("{counted} matches make a complete round-robin of {teams} teams, but games played differ: {}", detail.join(", ")),
-                    ));
-                }
-            }
             finals.insert(info.stage_key, (latest, table));
         }
-        for ((_, date, _), list) in &days {
-            if list.len() > 1 {
-                let (team, _) = list[0].0.split_once('|').unwrap_or_default();
-                let info = &list[0].1;
-                let ids: Vec<&str> = list
-                    .iter()
-                    .map(|(k, _)| k.split_once('|').map(|(_, id)| id).unwrap_or_default())
-                    .collect();
-                out.push(Problem {
-                    check: "twice-on-a-day",
-                    competition: info.competition.clone(),
-                    season: info.season.clone(),
-                    stage: None,
-                    match_id: ids.first().map(|s| s.to_string()),
-                    seq: None,
-                    message: format!(
-                        "{team} plays {} matches on {date}: {}",
-                        list.len(),
-                        ids.join(", ")
-                    ),
-                });
-            }
-        }
-        // Declared winners against the computed leader of the season's last stage.
+        out.extend(twice_on_a_day(&days));
+        out.extend(self.winners_not_leaders(&stages, &finals)?);
+        out.extend(missing_seasons(&stages));
+        Ok(out)
+    }
+
+    /// Declared winners against the computed leader of the season's last stage.
+    fn winners_not_leaders(&self, stages: &[StageInfo], finals: &Finals) -> Result<Vec<Problem>> {
+        let mut out = Vec::new();
         let mut seasons: BTreeMap<(String, String), Vec<&StageInfo>> = BTreeMap::new();
-        for info in &stages {
+        for info in stages {
             seasons
                 .entry((names::fold(&info.competition), names::fold(&info.season)))
                 .or_default()
@@ -272,24 +186,153 @@ impl Archive {
                 .map(|r| r.team.as_str())
                 .collect();
             if !leaders.iter().any(|t| names::same(t, &winner)) {
-                out.push(Problem {
-                    check: "winner-not-leader",
-                    competition: info.competition.clone(),
-                    season: info.season.clone(),
-                    stage: Some(info.stage.clone()),
-                    match_id: None,
-                    seq: None,
-                    message: format!(
+                out.push(problem(
+                    info,
+                    "winner-not-leader",
+                    None,
+                    None,
+                    format!(
                         "the declared winners are {winner}, but the table of {} is led by {}",
                         info.stage,
                         leaders.join(" and ")
                     ),
-                });
+                ));
             }
         }
-        out.extend(missing_seasons(&stages));
         Ok(out)
     }
+}
+
+/// The checks of each counted match of a stage (self-play, a date outside
+/// the season, an implausible score) and of its fixtures (the same home and
+/// away teams twice); notes each match's day for `twice_on_a_day`.
+fn match_checks(
+    info: &StageInfo,
+    records: &[crate::record::MatchRecord],
+    head: u64,
+    days: &mut Days,
+) -> Vec<Problem> {
+    let mut out = Vec::new();
+    let window = season_window(&info.season);
+    let mut pairs: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
+    for rec in records {
+        let e = rec.effective(head);
+        if !e.counts {
+            continue;
+        }
+        let m = &rec.result;
+        let id = rec.id.short();
+        let found = |check, message| problem(info, check, Some(id.clone()), Some(rec.seq), message);
+        if names::same(&m.home, &m.away) {
+            out.push(found(
+                "self-play",
+                format!("{} plays itself on {}", m.home, m.date),
+            ));
+        }
+        if let Some((from, to)) = window {
+            if m.date < from || m.date > to {
+                out.push(found(
+                    "date-outside-season",
+                    format!(
+                        "{} v {} on {} is outside season {} ({from} to {to})",
+                        m.home, m.away, m.date, info.season
+                    ),
+                ));
+            }
+        }
+        if e.home_goals >= IMPLAUSIBLE_GOALS || e.away_goals >= IMPLAUSIBLE_GOALS {
+            out.push(found(
+                "implausible-score",
+                format!(
+                    "{} {}-{} {} on {}: {IMPLAUSIBLE_GOALS} or more goals for one team",
+                    m.home, e.home_goals, e.away_goals, m.away, m.date
+                ),
+            ));
+        }
+        pairs
+            .entry((names::fold(&m.home), names::fold(&m.away)))
+            .or_default()
+            .push(format!("{} ({})", id, m.date));
+        for team in [&m.home, &m.away] {
+            days.entry((names::fold(&info.competition), m.date, names::fold(team)))
+                .or_default()
+                .push((format!("{team}|{id}"), info.clone()));
+        }
+    }
+    for ids in pairs.values().filter(|ids| ids.len() > 1) {
+        let first = ids[0].split(' ').next().unwrap_or_default().to_string();
+        out.push(problem(
+            info,
+            "fixture-twice",
+            Some(first),
+            None,
+            format!(
+                "the same home and away teams meet {} times: {}",
+                ids.len(),
+                ids.join(", ")
+            ),
+        ));
+    }
+    out
+}
+
+/// A complete round-robin (as many matches as full rounds of pairings) in
+/// which teams played different numbers of games.
+fn unequal_games(
+    info: &StageInfo,
+    input: &crate::projector::StageInput,
+    table: &[crate::projector::Row],
+) -> Option<Problem> {
+    let teams = table.len() as u64;
+    let counted = input.matches.iter().filter(|m| m.counts).count() as u64;
+    let pairings = teams * teams.saturating_sub(1) / 2;
+    if pairings == 0 || counted == 0 || !counted.is_multiple_of(pairings) {
+        return None;
+    }
+    let played: BTreeSet<u32> = table.iter().map(|r| r.played).collect();
+    if played.len() < 2 {
+        return None;
+    }
+    let detail: Vec<String> = table
+        .iter()
+        .map(|r| format!("{} {}", r.team, r.played))
+        .collect();
+    Some(problem(
+        info,
+        "unequal-games",
+        None,
+        None,
+        format!(
+            "{counted} matches make a complete round-robin of {teams} teams, but games played differ: {}",
+            detail.join(", ")
+        ),
+    ))
+}
+
+/// A team with more than one match on a day, across a competition's stages.
+fn twice_on_a_day(days: &Days) -> Vec<Problem> {
+    let mut out = Vec::new();
+    for ((_, date, _), list) in days.iter().filter(|(_, l)| l.len() > 1) {
+        let (team, _) = list[0].0.split_once('|').unwrap_or_default();
+        let ids: Vec<&str> = list
+            .iter()
+            .map(|(k, _)| k.split_once('|').map(|(_, id)| id).unwrap_or_default())
+            .collect();
+        let mut p = problem(
+            &list[0].1,
+            "twice-on-a-day",
+            ids.first().map(|s| s.to_string()),
+            None,
+            format!(
+                "{team} plays {} matches on {date}: {}",
+                list.len(),
+                ids.join(", ")
+            ),
+        );
+        p.stage = None;
+        out.push(p);
+    }
+    out
 }
 
 #[cfg(test)]

@@ -75,6 +75,9 @@ fn stop_on_signal() -> Arc<AtomicBool> {
 }
 
 pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
+    // From the start, so that Ctrl-C while the file is read and checked
+    // stops the import before anything is written, saying so.
+    let stop = stop_on_signal();
     let text = import::read_text(&a.file)?;
     let file = Some(a.file.as_path());
     let req = Request {
@@ -108,6 +111,13 @@ pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
             ..req
         },
     )?;
+    if stop.load(Ordering::SeqCst) {
+        return Err(Error::Interrupted {
+            committed: 0,
+            done: 0,
+            total: plan.total().unwrap_or(0),
+        });
+    }
     if format == Format::Jsonl && !scoreledger::store::Store::exists(db) {
         // Check the export against an empty archive before making the store.
         let scratch = tempfile::tempdir().map_err(Error::Io)?;
@@ -117,7 +127,6 @@ pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
     let mut archive = db.open()?;
     let now = super::now()?;
     let bar = progress_bar();
-    let stop = stop_on_signal();
     let mut progress = |done: usize, total: usize| {
         if total > 2000 {
             bar.set_length(total as u64);

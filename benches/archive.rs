@@ -9,6 +9,7 @@ use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use scoreledger::import::{append_parsed, season_page};
+use scoreledger::Fixture;
 use scoreledger::{
     Archive, Cut, Date, Event, Filter, KnownAt, MatchResult, ResultCorrection, ResultsQuery,
     Timestamp,
@@ -49,15 +50,17 @@ fn league(seasons: u32) -> Vec<Event> {
                 x ^= x >> 7;
                 x ^= x << 17;
                 out.push(Event::MatchResult(MatchResult::new(
-                    "Bench League",
-                    &season,
-                    "Regular season",
-                    Some(round + 1),
-                    date,
-                    &teams[home],
+                    Fixture {
+                        competition: "Bench League",
+                        season: &season,
+                        stage: "Regular season",
+                        round: Some(round + 1),
+                        date,
+                        home: &teams[home],
+                        away: &teams[away],
+                    },
                     (x % 4) as u16,
                     ((x >> 8) % 3) as u16,
-                    &teams[away],
                 )));
             }
         }
@@ -123,15 +126,17 @@ fn bench(c: &mut Criterion) {
                 i += 1;
                 let date = Date::from_ymd(2000, 1, 1).unwrap();
                 let m = MatchResult::new(
-                    "Bench Cup",
-                    &i.to_string(),
-                    "Final",
-                    Some(1),
-                    date,
-                    "Team 00",
+                    Fixture {
+                        competition: "Bench Cup",
+                        season: &i.to_string(),
+                        stage: "Final",
+                        round: Some(1),
+                        date,
+                        home: "Team 00",
+                        away: "Team 01",
+                    },
                     1,
                     0,
-                    "Team 01",
                 );
                 a.append(vec![Event::MatchResult(m)], now()).unwrap()
             })
@@ -144,15 +149,17 @@ fn bench(c: &mut Criterion) {
             |(_d, mut a, _)| {
                 let date = Date::from_ymd(1990, 1, 2).unwrap();
                 let m = MatchResult::new(
-                    "Bench League",
-                    "1990",
-                    "Regular season",
-                    Some(1),
-                    date,
-                    "Team 00",
+                    Fixture {
+                        competition: "Bench League",
+                        season: "1990",
+                        stage: "Regular season",
+                        round: Some(1),
+                        date,
+                        home: "Team 00",
+                        away: "Team 05",
+                    },
                     1,
                     0,
-                    "Team 05",
                 );
                 a.append(vec![Event::MatchResult(m)], now()).unwrap()
             },

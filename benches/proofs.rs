@@ -9,6 +9,7 @@ use std::path::PathBuf;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use scoreledger::checkpoint::{verify_inclusion_proof, InclusionProof};
+use scoreledger::Fixture;
 use scoreledger::{merkle, Archive, Date, Event, MatchResult, Timestamp};
 
 fn events_wanted() -> u64 {
@@ -35,15 +36,17 @@ fn results(from: u64, n: u64) -> Vec<Event> {
             )
             .unwrap();
             Event::MatchResult(MatchResult::new(
-                "Bench League",
-                &format!("S{season}"),
-                "Regular season",
-                Some(round + 1),
-                date,
-                &format!("Team {home:02}"),
+                Fixture {
+                    competition: "Bench League",
+                    season: &format!("S{season}"),
+                    stage: "Regular season",
+                    round: Some(round + 1),
+                    date,
+                    home: &format!("Team {home:02}"),
+                    away: &format!("Team {away:02}"),
+                },
                 (i % 4) as u16,
                 (i / 7 % 3) as u16,
-                &format!("Team {away:02}"),
             ))
         })
         .collect()

@@ -13,7 +13,7 @@
 //! The library never reads the clock (callers pass `recorded_at`) and never prints.
 //!
 //! ```
-//! use scoreledger::{Archive, Cut, Date, Event, Filter, MatchResult, Rules, Timestamp};
+//! use scoreledger::{Archive, Cut, Date, Event, Filter, Fixture, MatchResult, Rules, Timestamp};
 //!
 //! # fn main() -> Result<(), scoreledger::Error> {
 //! let dir = tempfile::tempdir()?;
@@ -31,7 +31,16 @@
 //!     tiebreak: scoreledger::rules::DEFAULT_TIEBREAK.to_vec(),
 //! };
 //! let result = |d, h, hg, ag, a| {
-//!     Event::MatchResult(MatchResult::new("Copa Perú", "1984", "Final stage", Some(1), day(d), h, hg, ag, a))
+//!     let fixture = Fixture {
+//!         competition: "Copa Perú",
+//!         season: "1984",
+//!         stage: "Final stage",
+//!         round: Some(1),
+//!         date: day(d),
+//!         home: h,
+//!         away: a,
+//!     };
+//!     Event::MatchResult(MatchResult::new(fixture, hg, ag))
 //! };
 //! let report = archive.append(
 //!     vec![
@@ -93,8 +102,8 @@ pub use chain::{Hash, Head};
 pub use date::{Date, Timestamp};
 pub use error::{Error, ErrorKind, Result};
 pub use event::{
-    Annulment, Award, Event, MatchId, MatchResult, MatchStatus, PointsAdjustment, ResultCorrection,
-    Rules, RulesSource, SeasonFacts, StatedRules, TeamRegistration, TeamRename,
+    Annulment, Award, Event, Fixture, MatchId, MatchResult, MatchStatus, PointsAdjustment,
+    ResultCorrection, Rules, RulesSource, SeasonFacts, StatedRules, TeamRegistration, TeamRename,
 };
 pub use projector::{Cut, Row};
 pub use query::{

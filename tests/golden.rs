@@ -13,6 +13,7 @@ use scoreledger::encoding::{decode_event, encode_envelope, encode_event, split_e
 use scoreledger::event::{MatchStatus, ScorePair};
 use scoreledger::keys;
 use scoreledger::rules::{Tiebreak, ALL_TIEBREAKS};
+use scoreledger::Fixture;
 use scoreledger::{
     Annulment, Award, Date, Event, MatchId, MatchResult, PointsAdjustment, ResultCorrection, Rules,
     RulesSource, SeasonFacts, StatedRules, TeamRegistration, TeamRename, Timestamp,
@@ -26,15 +27,17 @@ fn d(s: &str) -> Date {
 /// The events the vectors freeze: every kind, every optional field both ways.
 fn vector_events() -> Vec<(&'static str, Event)> {
     let mut full = MatchResult::new(
-        "Copa Perú",
-        "1984",
-        "Final stage",
-        Some(1),
-        d("1984-12-02"),
-        "Alianza Atlético",
+        Fixture {
+            competition: "Copa Perú",
+            season: "1984",
+            stage: "Final stage",
+            round: Some(1),
+            date: d("1984-12-02"),
+            home: "Alianza Atlético",
+            away: "Universitario de Tacna",
+        },
         3,
         2,
-        "Universitario de Tacna",
     );
     full.group = Some("Group A".into());
     full.neutral = true;
@@ -42,27 +45,31 @@ fn vector_events() -> Vec<(&'static str, Event)> {
     full.extra_time = Some(ScorePair { home: 3, away: 3 });
     full.penalties = Some(ScorePair { home: 5, away: 4 });
     let mut cancelled = MatchResult::new(
-        "English League",
-        "1888-89",
-        "Division 1",
-        None,
-        d("1888-09-08"),
-        "Preston North End",
+        Fixture {
+            competition: "English League",
+            season: "1888-89",
+            stage: "Division 1",
+            round: None,
+            date: d("1888-09-08"),
+            home: "Preston North End",
+            away: "Burnley",
+        },
         0,
         0,
-        "Burnley",
     );
     cancelled.status = MatchStatus::Cancelled;
     let mut big = MatchResult::new(
-        "C",
-        "S",
-        "X",
-        Some(u32::MAX),
-        d("9999-12-31"),
-        "A",
+        Fixture {
+            competition: "C",
+            season: "S",
+            stage: "X",
+            round: Some(u32::MAX),
+            date: d("9999-12-31"),
+            home: "A",
+            away: "B",
+        },
         u16::MAX,
         250,
-        "B",
     );
     big.status = MatchStatus::Abandoned;
     vec![
@@ -145,15 +152,17 @@ fn vector_events() -> Vec<(&'static str, Event)> {
         (
             "match-minimal",
             Event::MatchResult(MatchResult::new(
-                "Copa Perú",
-                "1984",
-                "Final stage",
-                Some(1),
-                d("1984-12-02"),
-                "Los Espartanos",
+                Fixture {
+                    competition: "Copa Perú",
+                    season: "1984",
+                    stage: "Final stage",
+                    round: Some(1),
+                    date: d("1984-12-02"),
+                    home: "Los Espartanos",
+                    away: "Bella Esperanza",
+                },
                 1,
                 0,
-                "Bella Esperanza",
             )),
         ),
         ("match-every-field", Event::MatchResult(full)),

@@ -293,15 +293,17 @@ fn export_line(
 fn result(home: &str, score: (u16, u16), away: &str, day: u8) -> scoreledger::Event {
     let d = scoreledger::Date::from_ymd(1990, 5, day).unwrap();
     scoreledger::Event::MatchResult(scoreledger::MatchResult::new(
-        "Export Cup",
-        "1990",
-        "Final",
-        Some(1),
-        d,
-        home,
+        scoreledger::Fixture {
+            competition: "Export Cup",
+            season: "1990",
+            stage: "Final",
+            round: Some(1),
+            date: d,
+            home,
+            away,
+        },
         score.0,
         score.1,
-        away,
     ))
 }
 

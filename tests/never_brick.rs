@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use common::Env;
 use scoreledger::store::Space;
+use scoreledger::Fixture;
 
 /// A double round-robin season of `n` teams as a season page.
 fn league_page(n: usize, season: &str) -> String {
@@ -387,15 +388,17 @@ fn rebuild_repairs_a_derived_value_whose_blob_file_is_lost() {
         let events: Vec<scoreledger::Event> = (0..1500)
             .map(|i| {
                 scoreledger::Event::MatchResult(scoreledger::MatchResult::new(
-                    "Big Cup",
-                    "2000",
-                    "Final",
-                    Some(1),
-                    d,
-                    &format!("{long} home {i}"),
+                    Fixture {
+                        competition: "Big Cup",
+                        season: "2000",
+                        stage: "Final",
+                        round: Some(1),
+                        date: d,
+                        home: &format!("{long} home {i}"),
+                        away: &format!("{long} away {i}"),
+                    },
                     1,
                     0,
-                    &format!("{long} away {i}"),
                 ))
             })
             .collect();

@@ -183,15 +183,17 @@ fn rules() -> impl Strategy<Value = Rules> {
 
 fn event(f: &Fixture) -> Event {
     let mut m = MatchResult::new(
-        "Copa Perú",
-        "1984",
-        "Final stage",
-        Some(f.round),
-        day(f.day),
-        TEAMS[f.home],
+        scoreledger::Fixture {
+            competition: "Copa Perú",
+            season: "1984",
+            stage: "Final stage",
+            round: Some(f.round),
+            date: day(f.day),
+            home: TEAMS[f.home],
+            away: TEAMS[f.away],
+        },
         f.hg,
         f.ag,
-        TEAMS[f.away],
     );
     if !f.counts {
         m.status = MatchStatus::Postponed;
@@ -354,7 +356,7 @@ proptest! {
         round in prop::option::of(1u32..), hg in any::<u16>(), ag in any::<u16>(), ht in prop::option::of((any::<u16>(), any::<u16>())),
         y in 1i32..=9999, m in 1u8..=12, dd in 1u8..=28, neutral in any::<bool>(),
     ) {
-        let mut r = MatchResult::new(&comp, &season, &stage, round, Date::from_ymd(y, m, dd).unwrap(), &home, hg, ag, &away);
+        let mut r = MatchResult::new(scoreledger::Fixture { competition: &comp, season: &season, stage: &stage, round, date: Date::from_ymd(y, m, dd).unwrap(), home: &home, away: &away }, hg, ag);
         r.half_time = ht.map(|(home, away)| ScorePair { home, away });
         r.neutral = neutral;
         let e = Event::MatchResult(r);
@@ -505,15 +507,17 @@ fn edge_event() -> impl Strategy<Value = Event> {
             let text = sized_text(b, kind.wrapping_add(1));
             match which {
                 0 => Event::MatchResult(MatchResult::new(
-                    "Edge Cup",
-                    "2000",
-                    "Final",
-                    Some(1),
-                    day(2),
-                    &name,
+                    scoreledger::Fixture {
+                        competition: "Edge Cup",
+                        season: "2000",
+                        stage: "Final",
+                        round: Some(1),
+                        date: day(2),
+                        home: &name,
+                        away: "Other Club",
+                    },
                     goals,
                     1,
-                    "Other Club",
                 )),
                 1 => Event::SeasonFacts(scoreledger::SeasonFacts {
                     competition: "Edge Cup".into(),

@@ -1,6 +1,7 @@
 //! `scoreledger record`
 
 use scoreledger::import::season_page::parse_score;
+use scoreledger::Fixture;
 use scoreledger::{Archive, Date, Error, Event, Filter, MatchResult};
 
 const EXAMPLES: &str = "\
@@ -149,15 +150,17 @@ pub fn event(archive: &Archive, a: Fields) -> Result<(Event, NewTeams), Error> {
         new.push(team.clone());
     }
     let mut m = MatchResult::new(
-        &a.scope.competition,
-        &a.scope.season,
-        &stage,
-        Some(a.round),
-        a.date,
-        &a.home,
+        Fixture {
+            competition: &a.scope.competition,
+            season: &a.scope.season,
+            stage: &stage,
+            round: Some(a.round),
+            date: a.date,
+            home: &a.home,
+            away: &a.away,
+        },
         hg,
         ag,
-        &a.away,
     );
     m.group = a.group;
     let new = new

@@ -152,32 +152,7 @@ pub fn stage_scope(competition: &str, season: &str, stage: &str) -> ScopeKey {
     scope(competition, season, Some(stage))
 }
 
-/// What names a match: competition, season, stage, round, date, home, away.
-#[derive(Clone, Copy, Debug)]
-pub struct Fixture<'a> {
-    pub competition: &'a str,
-    pub season: &'a str,
-    pub stage: &'a str,
-    pub round: Option<u32>,
-    pub date: Date,
-    pub home: &'a str,
-    pub away: &'a str,
-}
-
-impl<'a> Fixture<'a> {
-    /// The fixture of a result.
-    pub fn of(m: &'a crate::event::MatchResult) -> Fixture<'a> {
-        Fixture {
-            competition: &m.competition,
-            season: &m.season,
-            stage: &m.stage,
-            round: m.round,
-            date: m.date,
-            home: &m.home,
-            away: &m.away,
-        }
-    }
-}
+pub use crate::event::Fixture;
 
 /// The id of a fixture (names folded, so spelling variants give the same id).
 pub fn match_id(f: &Fixture) -> MatchId {

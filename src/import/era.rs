@@ -128,12 +128,23 @@ pub fn explain(competition: &str) -> &'static str {
 mod tests {
     use super::*;
     use crate::date::Date;
+    use crate::event::Fixture;
     use crate::event::MatchResult;
 
     fn result(season: &str, date: &str) -> Event {
         let d = Date::parse_iso(date).unwrap();
         Event::MatchResult(MatchResult::new(
-            "Cup", season, "Final", None, d, "A", 1, 0, "B",
+            Fixture {
+                competition: "Cup",
+                season,
+                stage: "Final",
+                round: None,
+                date: d,
+                home: "A",
+                away: "B",
+            },
+            1,
+            0,
         ))
     }
 

@@ -2,6 +2,7 @@
 
 use crate::date::Date;
 use crate::error::{Error, Result};
+use crate::event::Fixture;
 use crate::event::{Event, MatchResult, MatchStatus, ScorePair};
 use crate::import::Parsed;
 use crate::names;
@@ -120,15 +121,17 @@ pub fn json(text: &str) -> Result<Parsed> {
         let (home, away) = (names::clean(t1), names::clean(t2));
         crate::import::check_teams(line, &home, &away)?;
         let mut r = MatchResult::new(
-            &competition,
-            &season,
-            &stage,
-            round,
-            date,
-            &home,
+            Fixture {
+                competition: &competition,
+                season: &season,
+                stage: &stage,
+                round,
+                date,
+                home: &home,
+                away: &away,
+            },
             ft.map_or(0, |p| p.home),
             ft.map_or(0, |p| p.away),
-            &away,
         );
         r.group = s("group").map(names::clean);
         r.half_time = score.and_then(|sc| sc.get("ht")).and_then(pair);
@@ -375,7 +378,19 @@ pub fn txt(text: &str) -> Result<Parsed> {
         let (home, away) = (names::clean(&home), names::clean(&away));
         crate::import::check_teams(n, &home, &away)?;
         let ft = score.ft.unwrap_or(ScorePair { home: 0, away: 0 });
-        let mut m = MatchResult::new(comp, seas, &stage, round, d, &home, ft.home, ft.away, &away);
+        let mut m = MatchResult::new(
+            Fixture {
+                competition: comp,
+                season: seas,
+                stage: &stage,
+                round,
+                date: d,
+                home: &home,
+                away: &away,
+            },
+            ft.home,
+            ft.away,
+        );
         m.half_time = score.ht;
         m.extra_time = score.et;
         m.penalties = score.pen;

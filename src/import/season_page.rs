@@ -21,6 +21,7 @@
 
 use crate::date::Date;
 use crate::error::{Error, Result};
+use crate::event::Fixture;
 use crate::event::{
     Event, MatchResult, Rules, RulesSource, SeasonFacts, StatedRules, TeamRegistration,
 };
@@ -490,15 +491,17 @@ impl Reader {
             let away = canonical(&r.away, r.line)?;
             crate::import::check_teams(r.line, &home, &away)?;
             let mut m = MatchResult::new(
-                &competition,
-                &season,
-                &r.stage,
-                r.round,
-                r.date,
-                &home,
+                Fixture {
+                    competition: &competition,
+                    season: &season,
+                    stage: &r.stage,
+                    round: r.round,
+                    date: r.date,
+                    home: &home,
+                    away: &away,
+                },
                 r.home_goals,
                 r.away_goals,
-                &away,
             );
             m.group = r.group;
             out.push(r.line, Event::MatchResult(m));

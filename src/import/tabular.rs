@@ -1,6 +1,7 @@
 //! CSV importers: engsoccerdata (league results and play-offs), the
 //! international results, and football-data.co.uk season files.
 
+use crate::event::Fixture;
 use std::collections::{BTreeMap, HashMap};
 
 use crate::date::Date;
@@ -260,15 +261,17 @@ fn eng_rows(text: &str) -> Result<impl Iterator<Item = Result<EngRow>> + Send + 
         let division = field(r, div);
         let stage = labels.stage(division, playoffs).to_string();
         let mut m = MatchResult::new(
-            ENGLISH_LEAGUE,
-            labels.season(start),
-            &stage,
-            None,
-            d,
-            &h,
+            Fixture {
+                competition: ENGLISH_LEAGUE,
+                season: labels.season(start),
+                stage: &stage,
+                round: None,
+                date: d,
+                home: &h,
+                away: &a,
+            },
             goals(line, field(r, hg), "hgoal")?,
             goals(line, field(r, ag), "vgoal")?,
-            &a,
         );
         if let Some(i) = round {
             let g = field(r, i);
@@ -393,15 +396,17 @@ pub fn intl_results(text: &str) -> Result<Parsed> {
         }
         crate::import::check_teams(line, &h, &a)?;
         let mut m = MatchResult::new(
-            &t,
-            &d.year().to_string(),
-            editions::OTHER_MATCHES,
-            None,
-            d,
-            &h,
+            Fixture {
+                competition: &t,
+                season: &d.year().to_string(),
+                stage: editions::OTHER_MATCHES,
+                round: None,
+                date: d,
+                home: &h,
+                away: &a,
+            },
             goals(line, field(r, hs), "home_score")?,
             goals(line, field(r, aws), "away_score")?,
-            &a,
         );
         m.neutral = neutral.is_some_and(|i| field(r, i).eq_ignore_ascii_case("true"));
         found.push((line, m));
@@ -564,15 +569,17 @@ pub fn football_data(text: &str) -> Result<Parsed> {
         }
         crate::import::check_teams(line, &h, &a)?;
         let mut m = MatchResult::new(
-            &competition,
-            &season_label(start),
-            "League",
-            None,
-            d,
-            &h,
+            Fixture {
+                competition: &competition,
+                season: &season_label(start),
+                stage: "League",
+                round: None,
+                date: d,
+                home: &h,
+                away: &a,
+            },
             goals(line, field(r, hg), "home goals")?,
             goals(line, field(r, ag), "away goals")?,
-            &a,
         );
         if let (Some(x), Some(y)) = (hthg, htag) {
             if let (Ok(x), Ok(y)) = (field(r, x).parse(), field(r, y).parse()) {

@@ -144,29 +144,46 @@ pub struct MatchResult {
     pub penalties: Option<ScorePair>,
 }
 
+/// What names a match: competition, season, stage, round, date, home, away
+/// (its id is their hash, `keys::match_id`).
+#[derive(Clone, Copy, Debug)]
+pub struct Fixture<'a> {
+    pub competition: &'a str,
+    pub season: &'a str,
+    pub stage: &'a str,
+    pub round: Option<u32>,
+    pub date: Date,
+    pub home: &'a str,
+    pub away: &'a str,
+}
+
+impl<'a> Fixture<'a> {
+    /// The fixture of a result.
+    pub fn of(m: &'a MatchResult) -> Fixture<'a> {
+        Fixture {
+            competition: &m.competition,
+            season: &m.season,
+            stage: &m.stage,
+            round: m.round,
+            date: m.date,
+            home: &m.home,
+            away: &m.away,
+        }
+    }
+}
+
 impl MatchResult {
-    /// A played match with only the essentials set.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        competition: &str,
-        season: &str,
-        stage: &str,
-        round: Option<u32>,
-        date: Date,
-        home: &str,
-        home_goals: u16,
-        away_goals: u16,
-        away: &str,
-    ) -> MatchResult {
+    /// A played match of a fixture, with only the essentials set.
+    pub fn new(f: Fixture, home_goals: u16, away_goals: u16) -> MatchResult {
         MatchResult {
-            competition: competition.into(),
-            season: season.into(),
-            stage: stage.into(),
+            competition: f.competition.into(),
+            season: f.season.into(),
+            stage: f.stage.into(),
             group: None,
-            round,
-            date,
-            home: home.into(),
-            away: away.into(),
+            round: f.round,
+            date: f.date,
+            home: f.home.into(),
+            away: f.away.into(),
             home_goals,
             away_goals,
             status: MatchStatus::Played,

@@ -130,11 +130,24 @@ pub fn check_event(event: &Event) -> Result<(), String> {
 mod tests {
     use super::*;
     use crate::date::Date;
+    use crate::event::Fixture;
     use crate::event::MatchResult;
 
     fn result(h: u16, a: u16) -> Event {
         let d = Date::from_ymd(2002, 10, 31).unwrap();
-        Event::MatchResult(MatchResult::new("C", "S", "X", None, d, "A", h, a, "B"))
+        Event::MatchResult(MatchResult::new(
+            Fixture {
+                competition: "C",
+                season: "S",
+                stage: "X",
+                round: None,
+                date: d,
+                home: "A",
+                away: "B",
+            },
+            h,
+            a,
+        ))
     }
 
     #[test]

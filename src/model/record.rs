@@ -166,13 +166,26 @@ impl MatchRecord {
 mod tests {
     use super::*;
     use crate::date::Date;
+    use crate::event::Fixture;
 
     fn record() -> MatchRecord {
         let d = Date::from_ymd(1984, 12, 2).unwrap();
         MatchRecord {
             id: MatchId::default(),
             seq: 5,
-            result: MatchResult::new("C", "S", "X", Some(1), d, "A", 3, 2, "B"),
+            result: MatchResult::new(
+                Fixture {
+                    competition: "C",
+                    season: "S",
+                    stage: "X",
+                    round: Some(1),
+                    date: d,
+                    home: "A",
+                    away: "B",
+                },
+                3,
+                2,
+            ),
             changes: vec![
                 MatchChange {
                     seq: 10,

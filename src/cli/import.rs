@@ -1,6 +1,6 @@
 //! `scoreledger import FILE`
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
@@ -141,6 +141,17 @@ pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
     // the next question.
     let head = done.head.map_or_else(|| archive.head(), Ok)?;
     archive.settle();
+    let mut out = summary(&a.file, format, &done);
+    out.push_str(&format!("head {} {}\n", head.seq, head.hash));
+    super::print(&out)?;
+    for line in rules_notes(&done.rules) {
+        eprintln!("note: {line}");
+    }
+    Ok(())
+}
+
+/// What an import did: counts by kind, and the rows the file repeats.
+fn summary(file: &Path, format: Format, done: &import::ImportReport) -> String {
     let kinds: Vec<String> = done
         .appended
         .iter()
@@ -148,7 +159,7 @@ pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
         .collect();
     let mut out = format!(
         "{} ({}): appended {} event{}{}, {} already present\n",
-        a.file.display(),
+        file.display(),
         format.name(),
         done.appended_total(),
         if done.appended_total() == 1 { "" } else { "s" },
@@ -164,7 +175,7 @@ pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
             .duplicate_lines
             .iter()
             .take(20)
-            .map(|l| format!("{}:{l}", a.file.display()))
+            .map(|l| format!("{}:{l}", file.display()))
             .collect();
         let more = done.duplicate_lines.len().saturating_sub(20);
         out.push_str(&format!(
@@ -178,12 +189,7 @@ pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
             }
         ));
     }
-    out.push_str(&format!("head {} {}\n", head.seq, head.hash));
-    super::print(&out)?;
-    for line in rules_notes(&done.rules) {
-        eprintln!("note: {line}");
-    }
-    Ok(())
+    out
 }
 
 /// One line per competition whose rules came from the era, and one per

@@ -73,61 +73,41 @@ pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
     Ok(())
 }
 
-/// Teams the season did not know: (team, competition, season).
-pub type NewTeams = Vec<(String, String, String)>;
-
-/// The result to append, checked against the archive (its stage, the
-/// season's dates and teams), and the teams it adds.
-pub fn event(archive: &Archive, a: Fields) -> Result<(Event, NewTeams), Error> {
-    let (hg, ag) = parse_score(&a.score).map_err(Error::Invalid)?;
-    let stage = match a.scope.stage.clone() {
-        Some(s) => s,
-        None => {
-            let head = archive.head()?.seq;
-            let filter = Filter {
-                competition: Some(a.scope.competition.clone()),
-                season: Some(a.scope.season.clone()),
-                stage: None,
-            };
-            match archive.matching_stages(&filter, head) {
-                Ok(stages) if stages.len() == 1 => stages[0].stage.clone(),
-                Ok(stages) => {
-                    let names: Vec<&str> = stages.iter().map(|s| s.stage.as_str()).collect();
-                    return Err(Error::Invalid(format!(
-                        "--stage is needed: {} {} has stages {}",
-                        a.scope.competition,
-                        a.scope.season,
-                        names.join(", ")
-                    )));
-                }
-                Err(_) => {
-                    return Err(Error::Invalid(format!(
-                        "--stage is needed: {} {} has no stages yet",
-                        a.scope.competition, a.scope.season
-                    )))
-                }
-            }
-        }
+/// The season's one stage, when `--stage` is left out.
+fn only_stage(archive: &Archive, scope: &super::SeasonScope) -> Result<String, Error> {
+    let head = archive.head()?.seq;
+    let filter = Filter {
+        competition: Some(scope.competition.clone()),
+        season: Some(scope.season.clone()),
+        stage: None,
     };
-    if !a.allow_outside_season {
-        let f = Filter {
-            competition: Some(a.scope.competition.clone()),
-            season: Some(a.scope.season.clone()),
-            stage: Some(stage.clone()),
-        };
-        if let Some(why) = archive.fixture_problem(&f, Some(a.round), a.date)? {
-            return Err(Error::Invalid(format!(
-                "{why}; pass --allow-outside-season to record it anyway"
-            )));
+    let (c, s) = (&scope.competition, &scope.season);
+    match archive.matching_stages(&filter, head) {
+        Ok(stages) if stages.len() == 1 => Ok(stages[0].stage.clone()),
+        Ok(stages) => {
+            let names: Vec<&str> = stages.iter().map(|s| s.stage.as_str()).collect();
+            Err(Error::Invalid(format!(
+                "--stage is needed: {c} {s} has stages {}",
+                names.join(", ")
+            )))
         }
+        Err(_) => Err(Error::Invalid(format!(
+            "--stage is needed: {c} {s} has no stages yet"
+        ))),
     }
-    let known = archive.season_teams(&a.scope.competition, &a.scope.season)?;
+}
+
+/// The result's teams the season does not know yet: refused as likely
+/// typos (with the nearest known names) unless `--new-team`.
+fn new_teams(archive: &Archive, a: &Fields) -> Result<Vec<String>, Error> {
+    let (c, s) = (&a.scope.competition, &a.scope.season);
+    let known = archive.season_teams(c, s)?;
     let mut new = Vec::new();
     for (what, team) in [("home team", &a.home), ("away team", &a.away)] {
         if let Some(p) = scoreledger::names::problem(what, &scoreledger::names::clean(team)) {
             return Err(Error::Invalid(p));
         }
-        if archive.knows_team(&a.scope.competition, &a.scope.season, team)? {
+        if archive.knows_team(c, s, team)? {
             continue;
         }
         if !known.is_empty() && !a.new_team {
@@ -143,12 +123,38 @@ pub fn event(archive: &Archive, a: Fields) -> Result<(Event, NewTeams), Error> {
                 ),
             };
             return Err(Error::Invalid(format!(
-                "unknown team '{team}' in {} {}{hint}; pass --new-team to add it",
-                a.scope.competition, a.scope.season
+                "unknown team '{team}' in {c} {s}{hint}; pass --new-team to add it"
             )));
         }
         new.push(team.clone());
     }
+    Ok(new)
+}
+
+/// Teams the season did not know: (team, competition, season).
+pub type NewTeams = Vec<(String, String, String)>;
+
+/// The result to append, checked against the archive (its stage, the
+/// season's dates and teams), and the teams it adds.
+pub fn event(archive: &Archive, a: Fields) -> Result<(Event, NewTeams), Error> {
+    let (hg, ag) = parse_score(&a.score).map_err(Error::Invalid)?;
+    let stage = match a.scope.stage.clone() {
+        Some(s) => s,
+        None => only_stage(archive, &a.scope)?,
+    };
+    if !a.allow_outside_season {
+        let f = Filter {
+            competition: Some(a.scope.competition.clone()),
+            season: Some(a.scope.season.clone()),
+            stage: Some(stage.clone()),
+        };
+        if let Some(why) = archive.fixture_problem(&f, Some(a.round), a.date)? {
+            return Err(Error::Invalid(format!(
+                "{why}; pass --allow-outside-season to record it anyway"
+            )));
+        }
+    }
+    let new = new_teams(archive, &a)?;
     let mut m = MatchResult::new(
         Fixture {
             competition: &a.scope.competition,

@@ -252,6 +252,34 @@ fn in_season(competition: &str, season: &str, c: &str, s: &str) -> bool {
     names::same(competition, c) && names::same(season, s)
 }
 
+/// A compensating event as a change of its match, as the deriver files it.
+fn change_of(seq: u64, event: &Event) -> Option<(crate::event::MatchId, MatchChange)> {
+    let (id, kind, reason) = match event {
+        Event::ResultCorrected(c) => (
+            c.match_id,
+            ChangeKind::Corrected {
+                home_goals: c.home_goals,
+                away_goals: c.away_goals,
+            },
+            &c.reason,
+        ),
+        Event::MatchAwarded(a) => (
+            a.match_id,
+            ChangeKind::Awarded {
+                to: a.to.clone(),
+                home_goals: a.home_goals,
+                away_goals: a.away_goals,
+                kept_score: a.kept_score,
+            },
+            &a.reason,
+        ),
+        Event::MatchAnnulled(a) => (a.match_id, ChangeKind::Annulled, &a.reason),
+        _ => return None,
+    };
+    let reason = reason.clone();
+    Some((id, MatchChange { seq, kind, reason }))
+}
+
 /// A stage's table input from its events alone (pure): what the archive
 /// derives from the same events, folded the same way.
 pub fn stage_input(
@@ -276,12 +304,13 @@ pub fn stage_input(
         renames: Vec::new(),
     };
     for (seq, event) in events {
-        let change = |kind: ChangeKind, reason: &str| MatchChange {
-            seq: *seq,
-            kind,
-            reason: reason.to_string(),
-        };
-        let (id, c) = match event {
+        if let Some((id, c)) = change_of(*seq, event) {
+            if let Some(&i) = by_id.get(&id) {
+                records[i].changes.push(c);
+            }
+            continue;
+        }
+        match event {
             Event::MatchResult(m) if ours(m) => {
                 by_id.insert(derived::id_of(m), records.len());
                 records.push(MatchRecord {
@@ -290,48 +319,21 @@ pub fn stage_input(
                     result: m.clone(),
                     changes: Vec::new(),
                 });
-                continue;
             }
-            Event::ResultCorrected(c) => (
-                c.match_id,
-                change(
-                    ChangeKind::Corrected {
-                        home_goals: c.home_goals,
-                        away_goals: c.away_goals,
-                    },
-                    &c.reason,
-                ),
-            ),
-            Event::MatchAwarded(a) => (
-                a.match_id,
-                change(
-                    ChangeKind::Awarded {
-                        to: a.to.clone(),
-                        home_goals: a.home_goals,
-                        away_goals: a.away_goals,
-                        kept_score: a.kept_score,
-                    },
-                    &a.reason,
-                ),
-            ),
-            Event::MatchAnnulled(a) => (a.match_id, change(ChangeKind::Annulled, &a.reason)),
             Event::PointsAdjusted(p) if in_scope(&p.competition, &p.season, p.stage.as_deref()) => {
                 input.adjustments.push(Adjustment {
                     date: p.date,
                     team: p.team.clone(),
                     points: p.points as i64,
                 });
-                continue;
             }
             Event::TeamRegistered(t) if in_scope(&t.competition, &t.season, t.stage.as_deref()) => {
                 if !input.teams.iter().any(|x| names::same(x, &t.team)) {
                     input.teams.push(t.team.clone());
                 }
-                continue;
             }
             Event::TeamRenamed(t) if names::same(&t.competition, competition) => {
                 input.renames.push((t.from.clone(), t.to.clone()));
-                continue;
             }
             other => {
                 if let Some(rules) = other.rules() {
@@ -339,11 +341,7 @@ pub fn stage_input(
                         input.scoring = rules.scoring();
                     }
                 }
-                continue;
             }
-        };
-        if let Some(&i) = by_id.get(&id) {
-            records[i].changes.push(c);
         }
     }
     input.matches = records

@@ -268,6 +268,62 @@ fn parse_score(tokens: &[&str]) -> Option<Score> {
     Some(s)
 }
 
+/// A Football.TXT match line, in either style: its teams as written and
+/// its score.
+fn txt_match(n: usize, t: &str) -> Result<(String, String, Score)> {
+    // Drop a leading kick-off time.
+    let mut tokens: Vec<&str> = t.split_whitespace().collect();
+    if tokens.first().is_some_and(|x| {
+        x.len() == 5 && x.as_bytes()[2] == b'.' && x.bytes().filter(u8::is_ascii_digit).count() == 4
+    }) {
+        tokens.remove(0);
+    }
+    let (home, away, score) = if let Some(v) = tokens.iter().position(|x| *x == "v" || *x == "-") {
+        // Home v Away SCORE  /  Home - Away [cancelled]
+        let home = tokens[..v].join(" ");
+        let rest = &tokens[v + 1..];
+        let s = rest
+            .iter()
+            .position(|x| is_score(x).is_some() || x.starts_with('['))
+            .ok_or_else(|| err(n, format!("no score in '{t}'")))?;
+        (home, rest[..s].join(" "), parse_score(&rest[s..]))
+    } else {
+        // Home SCORE (HT) Away
+        let s = tokens
+            .iter()
+            .position(|x| is_score(x).is_some())
+            .ok_or_else(|| err(n, format!("cannot read '{t}': expected a match line")))?;
+        let mut end = s + 1;
+        while end < tokens.len()
+            && (tokens[end].starts_with('(')
+                || tokens[end].ends_with(')') && tokens[end - 1].starts_with('('))
+            && is_score(tokens[end].trim_matches(|c| c == '(' || c == ')' || c == ',')).is_some()
+        {
+            end += 1;
+        }
+        (
+            tokens[..s].join(" "),
+            tokens[end..].join(" "),
+            parse_score(&tokens[s..end]),
+        )
+    };
+    let score = score.ok_or_else(|| err(n, format!("cannot read the score in '{t}'")))?;
+    Ok((home, away, score))
+}
+
+/// The year of a date line: its own, else from the season's first year
+/// (July to December in it, January to June in the next).
+fn txt_year(n: usize, month: u8, year: Option<i32>, season_start: Option<i32>) -> Result<i32> {
+    match year {
+        Some(y) => Ok(y),
+        None => {
+            let start = season_start
+                .ok_or_else(|| err(n, "a date without a year before any '= Name Season' line"))?;
+            Ok(if month >= 7 { start } else { start + 1 })
+        }
+    }
+}
+
 /// Football.TXT: `= Name Season`, `Matchday N` / `» Round 1` headings, date
 /// lines (`[Fri Aug/9]`, `Fri Nov/1 2024`), and match lines in the older
 /// (`Home 4-1 (4-0) Away`) and newer (`19.45 Home v Away 1-0 (1-0)`) styles.
@@ -308,19 +364,7 @@ pub fn txt(text: &str) -> Result<Parsed> {
         if let Some((m, d, y)) =
             txt_date(t).filter(|_| bracketed || !t.contains(" v ") && !t.contains("  "))
         {
-            let year = match y {
-                Some(y) => y,
-                None => {
-                    let start = year_hint.ok_or_else(|| {
-                        err(n, "a date without a year before any '= Name Season' line")
-                    })?;
-                    if m >= 7 {
-                        start
-                    } else {
-                        start + 1
-                    }
-                }
-            };
+            let year = txt_year(n, m, y, year_hint)?;
             date = Some(
                 Date::from_ymd(year, m, d)
                     .ok_or_else(|| err(n, format!("impossible date '{t}'")))?,
@@ -334,47 +378,7 @@ pub fn txt(text: &str) -> Result<Parsed> {
         let (Some(comp), Some(seas)) = (&competition, &season) else {
             return Err(err(n, "a match before the '= Name Season' line"));
         };
-        // Drop a leading kick-off time.
-        let mut tokens: Vec<&str> = t.split_whitespace().collect();
-        if tokens.first().is_some_and(|x| {
-            x.len() == 5
-                && x.as_bytes()[2] == b'.'
-                && x.bytes().filter(u8::is_ascii_digit).count() == 4
-        }) {
-            tokens.remove(0);
-        }
-        let (home, away, score) =
-            if let Some(v) = tokens.iter().position(|x| *x == "v" || *x == "-") {
-                // Home v Away SCORE  /  Home - Away [cancelled]
-                let home = tokens[..v].join(" ");
-                let rest = &tokens[v + 1..];
-                let s = rest
-                    .iter()
-                    .position(|x| is_score(x).is_some() || x.starts_with('['))
-                    .ok_or_else(|| err(n, format!("no score in '{t}'")))?;
-                (home, rest[..s].join(" "), parse_score(&rest[s..]))
-            } else {
-                // Home SCORE (HT) Away
-                let s = tokens
-                    .iter()
-                    .position(|x| is_score(x).is_some())
-                    .ok_or_else(|| err(n, format!("cannot read '{t}': expected a match line")))?;
-                let mut end = s + 1;
-                while end < tokens.len()
-                    && (tokens[end].starts_with('(')
-                        || tokens[end].ends_with(')') && tokens[end - 1].starts_with('('))
-                    && is_score(tokens[end].trim_matches(|c| c == '(' || c == ')' || c == ','))
-                        .is_some()
-                {
-                    end += 1;
-                }
-                (
-                    tokens[..s].join(" "),
-                    tokens[end..].join(" "),
-                    parse_score(&tokens[s..end]),
-                )
-            };
-        let score = score.ok_or_else(|| err(n, format!("cannot read the score in '{t}'")))?;
+        let (home, away, score) = txt_match(n, t)?;
         let (home, away) = (names::clean(&home), names::clean(&away));
         crate::import::check_teams(n, &home, &away)?;
         let ft = score.ft.unwrap_or(ScorePair { home: 0, away: 0 });

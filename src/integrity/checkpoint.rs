@@ -159,34 +159,7 @@ impl InclusionProof {
     /// Parses the text form or the JSON form.
     pub fn parse(text: &str) -> Result<InclusionProof, String> {
         if text.trim_start().starts_with('{') {
-            let v: serde_json::Value =
-                serde_json::from_str(text).map_err(|e| format!("invalid JSON proof: {e}"))?;
-            let get = |k: &str| v.get(k).ok_or(format!("JSON proof without '{k}'"));
-            let num = |k: &str| get(k)?.as_u64().ok_or(format!("'{k}' is not a number"));
-            let string = |k: &str| {
-                get(k)?
-                    .as_str()
-                    .map(str::to_string)
-                    .ok_or(format!("'{k}' is not a string"))
-            };
-            let path = get("path")?
-                .as_array()
-                .ok_or("'path' is not an array")?
-                .iter()
-                .map(|p| {
-                    p.as_str()
-                        .map(str::to_string)
-                        .ok_or("a path entry is not a string".to_string())
-                })
-                .collect::<Result<Vec<_>, _>>()?;
-            return Ok(InclusionProof {
-                variant: string("variant")?,
-                size: num("size")?,
-                seq: num("seq")?,
-                event_hash: Hash::from_hex(&string("event_hash")?)?,
-                envelope: string("envelope")?,
-                path,
-            });
+            return InclusionProof::parse_json(text);
         }
         let mut lines = text.lines().map(|l| l.trim_end_matches('\r')).enumerate();
         match lines.next() {
@@ -244,6 +217,38 @@ impl InclusionProof {
             }
         }
         Ok(p)
+    }
+
+    /// The JSON form (`prove --format json`).
+    fn parse_json(text: &str) -> Result<InclusionProof, String> {
+        let v: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| format!("invalid JSON proof: {e}"))?;
+        let get = |k: &str| v.get(k).ok_or(format!("JSON proof without '{k}'"));
+        let num = |k: &str| get(k)?.as_u64().ok_or(format!("'{k}' is not a number"));
+        let string = |k: &str| {
+            get(k)?
+                .as_str()
+                .map(str::to_string)
+                .ok_or(format!("'{k}' is not a string"))
+        };
+        let path = get("path")?
+            .as_array()
+            .ok_or("'path' is not an array")?
+            .iter()
+            .map(|p| {
+                p.as_str()
+                    .map(str::to_string)
+                    .ok_or("a path entry is not a string".to_string())
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(InclusionProof {
+            variant: string("variant")?,
+            size: num("size")?,
+            seq: num("seq")?,
+            event_hash: Hash::from_hex(&string("event_hash")?)?,
+            envelope: string("envelope")?,
+            path,
+        })
     }
 
     /// The path as hashes.

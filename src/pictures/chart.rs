@@ -171,130 +171,54 @@ fn axis_label(out: &mut String, x: f64, y: f64, label: &str) {
     }
 }
 
+/// Where a bump chart draws: column `i` at `x(i)`, table row `row` at `y(row)`.
+struct Bump {
+    left: f64,
+    top: f64,
+    row_h: f64,
+    step: f64,
+    plot_w: f64,
+    /// Rows (teams).
+    rows: usize,
+}
+
+impl Bump {
+    fn x(&self, i: usize) -> f64 {
+        self.left + self.step * i as f64
+    }
+    fn y(&self, row: usize) -> f64 {
+        self.top + self.row_h * row as f64
+    }
+}
+
 fn positions(v: &SeasonView, by: By) -> String {
     let teams = teams(v);
     let n = teams.len().max(1);
     let rounds = columns(v, by);
     let slanted = rounds.iter().any(|(l, _)| l.len() > 4);
-    let (left, right, top, row_h) = (230.0, 230.0, 70.0, 26.0);
     let step = if rounds.len() > 1 {
         (700.0f64 / (rounds.len() - 1) as f64).clamp(14.0, 120.0)
     } else {
         0.0
     };
-    let plot_w = step * rounds.len().saturating_sub(1) as f64;
-    let width = left + plot_w + right;
+    let (left, right, top, row_h) = (230.0, 230.0, 70.0, 26.0);
+    let g = Bump {
+        left,
+        top,
+        row_h,
+        step,
+        plot_w: step * rounds.len().saturating_sub(1) as f64,
+        rows: n,
+    };
+    let width = left + g.plot_w + right;
     let height = top + row_h * (n as f64 - 1.0) + if slanted { 110.0 } else { 70.0 };
-    let x = |i: usize| left + step * i as f64;
-    let y = |row: usize| top + row_h * row as f64;
     let mut out = String::new();
     let title = title(v, &format!("positions by {}", by.word()));
     header(&mut out, width, height, &title);
-    // Grid: one line per position, one per round.
-    out.push_str(r##"<g stroke="#e6e6e6" stroke-width="1">"##);
-    for row in 0..n {
-        let _ = write!(
-            out,
-            r#"<line x1="{:.1}" y1="{:.1}" x2="{:.1}" y2="{:.1}"/>"#,
-            left,
-            y(row),
-            left + plot_w,
-            y(row)
-        );
-    }
-    for i in 0..rounds.len() {
-        let _ = write!(
-            out,
-            r#"<line x1="{:.1}" y1="{:.1}" x2="{:.1}" y2="{:.1}"/>"#,
-            x(i),
-            top - 10.0,
-            x(i),
-            y(n - 1) + 10.0
-        );
-    }
-    out.push_str("</g>");
-    let every = if step < 24.0 { 5 } else { 1 };
-    let dot = if rounds.len() > 1 {
-        (step / 3.5).clamp(2.5, 5.0)
-    } else {
-        5.0
-    };
-    let line = if step < 24.0 { 2.0 } else { 3.0 };
-    let every = if slanted {
-        rounds.len().div_ceil(12).max(1)
-    } else {
-        every
-    };
-    for (i, (r, _)) in rounds.iter().enumerate() {
-        if i % every == 0 || i + 1 == rounds.len() && i % every >= every.div_ceil(2) {
-            axis_label(&mut out, x(i), y(n - 1) + 30.0, r);
-        }
-    }
-    let _ = write!(
-        out,
-        r##"<text x="{:.1}" y="{:.1}" text-anchor="middle" fill="#555">{}</text>"##,
-        left + plot_w / 2.0,
-        y(n - 1) + if slanted { 100.0 } else { 50.0 },
-        by.axis()
-    );
+    bump_grid(&mut out, &g, rounds.len());
+    bump_axis(&mut out, &g, &rounds, slanted, by);
     for (ti, team) in teams.iter().enumerate() {
-        let c = colour(ti, teams.len());
-        // (round index, row in that round's table, row)
-        let points: Vec<(usize, usize, &Row)> = rounds
-            .iter()
-            .enumerate()
-            .filter_map(|(i, (_, rows))| {
-                rows.iter()
-                    .position(|r| &r.team == team)
-                    .map(|p| (i, p, &rows[p]))
-            })
-            .collect();
-        let _ = write!(out, r#"<g class="series" data-team="{}">"#, esc(team));
-        if points.len() > 1 {
-            let pts: Vec<String> = points
-                .iter()
-                .map(|(i, p, _)| format!("{:.1},{:.1}", x(*i), y(*p)))
-                .collect();
-            let _ = write!(
-                out,
-                r#"<polyline fill="none" stroke="{c}" stroke-width="{line}" stroke-linejoin="round" points="{}"/>"#,
-                pts.join(" ")
-            );
-        }
-        for (i, p, row) in &points {
-            let _ = write!(
-                out,
-                r##"<circle cx="{:.1}" cy="{:.1}" r="{dot:.1}" fill="{c}" stroke="#fff" stroke-width="1" data-{w}="{}" data-pos="{}"><title>{} · {w} {}: {} ({} pts)</title></circle>"##,
-                x(*i),
-                y(*p),
-                rounds[*i].0,
-                row.pos,
-                esc(team),
-                rounds[*i].0,
-                pos_label(row),
-                row.points,
-                w = by.word()
-            );
-        }
-        if let (Some((fi, fp, frow)), Some((li, lp, lrow))) = (points.first(), points.last()) {
-            let _ = write!(
-                out,
-                r#"<text x="{:.1}" y="{:.1}" text-anchor="end" fill="{c}">{} {}</text>"#,
-                x(*fi) - 12.0,
-                y(*fp) + 4.5,
-                pos_label(frow),
-                esc(team)
-            );
-            let _ = write!(
-                out,
-                r#"<text x="{:.1}" y="{:.1}" fill="{c}">{} {}</text>"#,
-                x(*li) + 12.0,
-                y(*lp) + 4.5,
-                pos_label(lrow),
-                esc(team)
-            );
-        }
-        out.push_str("</g>");
+        bump_series(&mut out, &g, &rounds, team, &colour(ti, teams.len()), by);
     }
     if rounds.is_empty() {
         let _ = write!(
@@ -309,107 +233,283 @@ fn positions(v: &SeasonView, by: By) -> String {
     out
 }
 
+/// One line per position, one per column.
+fn bump_grid(out: &mut String, g: &Bump, columns: usize) {
+    out.push_str(r##"<g stroke="#e6e6e6" stroke-width="1">"##);
+    for row in 0..g.rows {
+        let _ = write!(
+            out,
+            r#"<line x1="{:.1}" y1="{:.1}" x2="{:.1}" y2="{:.1}"/>"#,
+            g.left,
+            g.y(row),
+            g.left + g.plot_w,
+            g.y(row)
+        );
+    }
+    for i in 0..columns {
+        let _ = write!(
+            out,
+            r#"<line x1="{:.1}" y1="{:.1}" x2="{:.1}" y2="{:.1}"/>"#,
+            g.x(i),
+            g.top - 10.0,
+            g.x(i),
+            g.y(g.rows - 1) + 10.0
+        );
+    }
+    out.push_str("</g>");
+}
+
+/// The columns' labels (every fifth, or about twelve when slanted) and the
+/// axis name.
+fn bump_axis(out: &mut String, g: &Bump, rounds: &[(String, &[Row])], slanted: bool, by: By) {
+    let every = if slanted {
+        rounds.len().div_ceil(12).max(1)
+    } else if g.step < 24.0 {
+        5
+    } else {
+        1
+    };
+    let bottom = g.y(g.rows - 1);
+    for (i, (r, _)) in rounds.iter().enumerate() {
+        if i % every == 0 || i + 1 == rounds.len() && i % every >= every.div_ceil(2) {
+            axis_label(out, g.x(i), bottom + 30.0, r);
+        }
+    }
+    let _ = write!(
+        out,
+        r##"<text x="{:.1}" y="{:.1}" text-anchor="middle" fill="#555">{}</text>"##,
+        g.left + g.plot_w / 2.0,
+        bottom + if slanted { 100.0 } else { 50.0 },
+        by.axis()
+    );
+}
+
+/// One team's line, its dots, and its position at both ends.
+fn bump_series(
+    out: &mut String,
+    g: &Bump,
+    rounds: &[(String, &[Row])],
+    team: &str,
+    c: &str,
+    by: By,
+) {
+    let dot = if rounds.len() > 1 {
+        (g.step / 3.5).clamp(2.5, 5.0)
+    } else {
+        5.0
+    };
+    let line = if g.step < 24.0 { 2.0 } else { 3.0 };
+    // (round index, row in that round's table, row)
+    let points: Vec<(usize, usize, &Row)> = rounds
+        .iter()
+        .enumerate()
+        .filter_map(|(i, (_, rows))| {
+            rows.iter()
+                .position(|r| r.team == team)
+                .map(|p| (i, p, &rows[p]))
+        })
+        .collect();
+    let _ = write!(out, r#"<g class="series" data-team="{}">"#, esc(team));
+    if points.len() > 1 {
+        let pts: Vec<String> = points
+            .iter()
+            .map(|(i, p, _)| format!("{:.1},{:.1}", g.x(*i), g.y(*p)))
+            .collect();
+        let _ = write!(
+            out,
+            r#"<polyline fill="none" stroke="{c}" stroke-width="{line}" stroke-linejoin="round" points="{}"/>"#,
+            pts.join(" ")
+        );
+    }
+    for (i, p, row) in &points {
+        let _ = write!(
+            out,
+            r##"<circle cx="{:.1}" cy="{:.1}" r="{dot:.1}" fill="{c}" stroke="#fff" stroke-width="1" data-{w}="{}" data-pos="{}"><title>{} · {w} {}: {} ({} pts)</title></circle>"##,
+            g.x(*i),
+            g.y(*p),
+            rounds[*i].0,
+            row.pos,
+            esc(team),
+            rounds[*i].0,
+            pos_label(row),
+            row.points,
+            w = by.word()
+        );
+    }
+    if let (Some((fi, fp, frow)), Some((li, lp, lrow))) = (points.first(), points.last()) {
+        let _ = write!(
+            out,
+            r#"<text x="{:.1}" y="{:.1}" text-anchor="end" fill="{c}">{} {}</text>"#,
+            g.x(*fi) - 12.0,
+            g.y(*fp) + 4.5,
+            pos_label(frow),
+            esc(team)
+        );
+        let _ = write!(
+            out,
+            r#"<text x="{:.1}" y="{:.1}" fill="{c}">{} {}</text>"#,
+            g.x(*li) + 12.0,
+            g.y(*lp) + 4.5,
+            pos_label(lrow),
+            esc(team)
+        );
+    }
+    out.push_str("</g>");
+}
+
+/// Where a points chart draws: column `i` at `x(i)`, `p` points at `y(p)`,
+/// the axis from `min` to `max` in steps of `tick`.
+struct Cumulative {
+    left: f64,
+    top: f64,
+    plot_h: f64,
+    step: f64,
+    plot_w: f64,
+    min: i64,
+    max: i64,
+    tick: i64,
+}
+
+impl Cumulative {
+    fn x(&self, i: usize) -> f64 {
+        self.left + self.step * i as f64
+    }
+    fn y(&self, p: i64) -> f64 {
+        self.top + self.plot_h - self.plot_h * (p - self.min) as f64 / (self.max - self.min) as f64
+    }
+}
+
 fn points(v: &SeasonView, by: By) -> String {
     let teams = teams(v);
     let dates = columns(v, by);
-    let top_points = dates
-        .iter()
-        .flat_map(|(_, rows)| rows.iter().map(|r| r.points))
-        .max()
-        .unwrap_or(0)
-        .max(1);
-    let min = dates
-        .iter()
-        .flat_map(|(_, rows)| rows.iter().map(|r| r.points))
-        .min()
-        .unwrap_or(0)
-        .min(0);
+    let all = || {
+        dates
+            .iter()
+            .flat_map(|(_, rows)| rows.iter().map(|r| r.points))
+    };
+    let top_points = all().max().unwrap_or(0).max(1);
+    let min = all().min().unwrap_or(0).min(0);
     // The axis ends on a tick at or above the highest total.
     let tick = ((top_points - min) as f64 / 8.0).ceil().max(1.0) as i64;
-    let max = min + (top_points - min + tick - 1) / tick * tick;
     let (left, right, top, plot_h) = (60.0, 240.0, 60.0, 420.0);
     let step = if dates.len() > 1 {
         (760.0f64 / (dates.len() - 1) as f64).clamp(3.0, 120.0)
     } else {
         0.0
     };
-    let plot_w = step * dates.len().saturating_sub(1) as f64;
-    let width = left + plot_w.max(200.0) + right;
+    let g = Cumulative {
+        left,
+        top,
+        plot_h,
+        step,
+        plot_w: step * dates.len().saturating_sub(1) as f64,
+        min,
+        max: min + (top_points - min + tick - 1) / tick * tick,
+        tick,
+    };
+    let width = left + g.plot_w.max(200.0) + right;
     let height = top + plot_h + 80.0;
-    let x = |i: usize| left + step * i as f64;
-    let y = |p: i64| top + plot_h - plot_h * (p - min) as f64 / (max - min) as f64;
     let mut out = String::new();
     let title = title(v, &format!("points by {}", by.word()));
     header(&mut out, width, height, &title);
-    // Horizontal grid at every tick.
+    points_axes(&mut out, &g, &dates);
+    let mut ends: Vec<(usize, f64)> = Vec::new();
+    for (ti, team) in teams.iter().enumerate() {
+        if let Some(end) = points_series(&mut out, &g, &dates, team, &colour(ti, teams.len()), by) {
+            ends.push((ti, end));
+        }
+    }
+    end_labels(&mut out, &g, v, ends, teams.len());
+    out.push_str("</svg>\n");
+    out
+}
+
+/// The horizontal grid and the points at every tick; the columns' labels
+/// (about twelve).
+fn points_axes(out: &mut String, g: &Cumulative, dates: &[(String, &[Row])]) {
     out.push_str(r##"<g stroke="#e6e6e6" stroke-width="1">"##);
-    let mut p = min;
-    while p <= max {
+    let mut p = g.min;
+    while p <= g.max {
         let _ = write!(
             out,
-            r#"<line x1="{left:.1}" y1="{:.1}" x2="{:.1}" y2="{:.1}"/>"#,
-            y(p),
-            left + plot_w,
-            y(p)
+            r#"<line x1="{:.1}" y1="{:.1}" x2="{:.1}" y2="{:.1}"/>"#,
+            g.left,
+            g.y(p),
+            g.left + g.plot_w,
+            g.y(p)
         );
-        p += tick;
+        p += g.tick;
     }
     out.push_str("</g>");
-    let mut p = min;
-    while p <= max {
+    let mut p = g.min;
+    while p <= g.max {
         let _ = write!(
             out,
             r##"<text x="{:.1}" y="{:.1}" text-anchor="end" fill="#555">{p}</text>"##,
-            left - 8.0,
-            y(p) + 4.0
+            g.left - 8.0,
+            g.y(p) + 4.0
         );
-        p += tick;
+        p += g.tick;
     }
-    // Labels: at most about 12, evenly spaced.
     let every = dates.len().div_ceil(12).max(1);
     for (i, (d, _)) in dates.iter().enumerate() {
         if i % every == 0 || i + 1 == dates.len() && i % every >= every.div_ceil(2) {
-            axis_label(&mut out, x(i), top + plot_h + 30.0, d);
+            axis_label(out, g.x(i), g.top + g.plot_h + 30.0, d);
         }
     }
-    // End labels, pushed apart so that they never overlap.
-    let mut ends: Vec<(usize, f64)> = Vec::new();
-    for (ti, team) in teams.iter().enumerate() {
-        let c = colour(ti, teams.len());
-        let series: Vec<(usize, &Row)> = dates
-            .iter()
-            .enumerate()
-            .filter_map(|(i, (_, rows))| rows.iter().find(|r| &r.team == team).map(|r| (i, r)))
-            .collect();
-        let _ = write!(out, r#"<g class="series" data-team="{}">"#, esc(team));
-        let pts: Vec<String> = series
-            .iter()
-            .map(|(i, r)| format!("{:.1},{:.1}", x(*i), y(r.points)))
-            .collect();
+}
+
+/// One team's line and dots; the height of its last dot.
+fn points_series(
+    out: &mut String,
+    g: &Cumulative,
+    dates: &[(String, &[Row])],
+    team: &str,
+    c: &str,
+    by: By,
+) -> Option<f64> {
+    let series: Vec<(usize, &Row)> = dates
+        .iter()
+        .enumerate()
+        .filter_map(|(i, (_, rows))| rows.iter().find(|r| r.team == team).map(|r| (i, r)))
+        .collect();
+    let _ = write!(out, r#"<g class="series" data-team="{}">"#, esc(team));
+    let pts: Vec<String> = series
+        .iter()
+        .map(|(i, r)| format!("{:.1},{:.1}", g.x(*i), g.y(r.points)))
+        .collect();
+    let _ = write!(
+        out,
+        r#"<polyline fill="none" stroke="{c}" stroke-width="2.5" stroke-linejoin="round" points="{}"/>"#,
+        pts.join(" ")
+    );
+    for (i, r) in &series {
         let _ = write!(
             out,
-            r#"<polyline fill="none" stroke="{c}" stroke-width="2.5" stroke-linejoin="round" points="{}"/>"#,
-            pts.join(" ")
+            r#"<circle cx="{:.1}" cy="{:.1}" r="3" fill="{c}" data-{w}="{}" data-points="{}"><title>{} · {w} {}: {} pts</title></circle>"#,
+            g.x(*i),
+            g.y(r.points),
+            dates[*i].0,
+            r.points,
+            esc(team),
+            dates[*i].0,
+            r.points,
+            w = by.word()
         );
-        for (i, r) in &series {
-            let _ = write!(
-                out,
-                r#"<circle cx="{:.1}" cy="{:.1}" r="3" fill="{c}" data-{w}="{}" data-points="{}"><title>{} · {w} {}: {} pts</title></circle>"#,
-                x(*i),
-                y(r.points),
-                dates[*i].0,
-                r.points,
-                esc(team),
-                dates[*i].0,
-                r.points,
-                w = by.word()
-            );
-        }
-        out.push_str("</g>");
-        if let Some((_, r)) = series.last() {
-            ends.push((ti, y(r.points)));
-        }
     }
+    out.push_str("</g>");
+    series.last().map(|(_, r)| g.y(r.points))
+}
+
+/// The teams' names at the lines' ends, pushed apart so that they never
+/// overlap.
+fn end_labels(
+    out: &mut String,
+    g: &Cumulative,
+    v: &SeasonView,
+    mut ends: Vec<(usize, f64)>,
+    n: usize,
+) {
     ends.sort_by(|a, b| a.1.total_cmp(&b.1));
     let mut last_y = f64::MIN;
     for (ti, ly) in ends {
@@ -419,16 +519,14 @@ fn points(v: &SeasonView, by: By) -> String {
         let _ = write!(
             out,
             r#"<text x="{:.1}" y="{:.1}" fill="{}">{} {} ({})</text>"#,
-            left + plot_w + 10.0,
+            g.left + g.plot_w + 10.0,
             ly + 4.0,
-            colour(ti, teams.len()),
+            colour(ti, n),
             pos_label(row),
             esc(&row.team),
             row.points
         );
     }
-    out.push_str("</svg>\n");
-    out
 }
 
 #[cfg(test)]

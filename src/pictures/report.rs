@@ -60,95 +60,44 @@ fn inline(svg: &str) -> &str {
     svg.trim_end()
 }
 
-/// The page. `merkle_root` is the root of the archive's first `known_at`
-/// events, printed with the head hash so the page names what it was built from.
-pub fn html(v: &SeasonView, merkle_root: &Hash) -> String {
-    let name = format!(
-        "{} {} · {}",
-        v.info.competition, v.info.season, v.info.stage
-    );
-    let mut out = String::with_capacity(64 * 1024);
-    let _ = write!(
-        out,
-        "<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\"><head><meta charset=\"utf-8\"/><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/><title>{}</title><style>{STYLE}</style></head><body>",
-        esc(&name)
-    );
-    let _ = write!(out, "<h1>{}</h1>", esc(&name));
-    let _ = write!(
-        out,
-        "<p class=\"muted\">{}Built from the archive as known at event {} · head <code>{}</code> · Merkle root <code>{}</code> · {} for a win, {} for a draw, {} for a loss · tie-break {}</p>",
-        v.as_of.map(|d| format!("As of {d}. ")).unwrap_or_default(),
-        v.known_at,
-        v.head,
-        merkle_root,
-        v.scoring.win,
-        v.scoring.draw,
-        v.scoring.loss,
-        crate::rules::tiebreak_list(&v.scoring.order)
-    );
-    if let Some(f) = &v.facts {
-        out.push_str("<h2>Season</h2><table>");
-        let mut fact = |k: &str, val: String| {
-            let _ = write!(
-                out,
-                "<tr><th class=\"l\">{}</th><td class=\"l\">{}</td></tr>",
-                esc(k),
-                esc(&val)
-            );
-        };
-        if let Some(w) = &f.winners {
-            fact("Winners", w.clone());
-        }
-        if !f.top_scorers.is_empty() {
-            let goals = f
-                .top_scorer_goals
-                .map(|g| format!(" ({g} goals)"))
-                .unwrap_or_default();
-            fact(
-                "Top scorers",
-                format!("{}{goals}", f.top_scorers.join(", ")),
-            );
-        }
-        if let Some(p) = &f.previous_season {
-            fact("Previous season", p.clone());
-        }
-        if let Some(n) = &f.next_season {
-            fact("Next season", n.clone());
-        }
-        for (k, val) in &f.other {
-            fact(k, val.clone());
-        }
-        out.push_str("</table>");
-    }
-    out.push_str("<h2>Table</h2>");
-    table_html(&mut out, &v.table);
-    out.push_str("<h2>The race</h2>");
-    if !v.rounds.is_empty() || !v.matchdays.is_empty() {
+/// The season's facts, as a table.
+fn facts_html(out: &mut String, f: &crate::event::SeasonFacts) {
+    out.push_str("<h2>Season</h2><table>");
+    let mut fact = |k: &str, val: String| {
         let _ = write!(
             out,
-            "<div class=\"chart\">{}</div>",
-            inline(&chart::svg(
-                v,
-                Kind::Positions,
-                By::default_for(Kind::Positions, v)
-            ))
+            "<tr><th class=\"l\">{}</th><td class=\"l\">{}</td></tr>",
+            esc(k),
+            esc(&val)
+        );
+    };
+    if let Some(w) = &f.winners {
+        fact("Winners", w.clone());
+    }
+    if !f.top_scorers.is_empty() {
+        let goals = f
+            .top_scorer_goals
+            .map(|g| format!(" ({g} goals)"))
+            .unwrap_or_default();
+        fact(
+            "Top scorers",
+            format!("{}{goals}", f.top_scorers.join(", ")),
         );
     }
-    if !v.dates.is_empty() {
-        let _ = write!(
-            out,
-            "<div class=\"chart\">{}</div>",
-            inline(&chart::svg(v, Kind::Points, By::Date))
-        );
+    if let Some(p) = &f.previous_season {
+        fact("Previous season", p.clone());
     }
-    if !v.rounds.is_empty() {
-        out.push_str("<h2>After each round</h2>");
-        for (r, rows) in &v.rounds {
-            let _ = write!(out, "<details><summary>After round {r}</summary>");
-            table_html(&mut out, rows);
-            out.push_str("</details>");
-        }
+    if let Some(n) = &f.next_season {
+        fact("Next season", n.clone());
     }
+    for (k, val) in &f.other {
+        fact(k, val.clone());
+    }
+    out.push_str("</table>");
+}
+
+/// Every result, by round, with corrections, awards and annulments noted.
+fn results_html(out: &mut String, v: &SeasonView) {
     out.push_str("<h2>Results</h2>");
     let mut current: Option<Option<u32>> = None;
     let mut open = false;
@@ -191,6 +140,67 @@ pub fn html(v: &SeasonView, merkle_root: &Hash) -> String {
     if open {
         out.push_str("</tbody></table>");
     }
+}
+
+/// The page. `merkle_root` is the root of the archive's first `known_at`
+/// events, printed with the head hash so the page names what it was built from.
+pub fn html(v: &SeasonView, merkle_root: &Hash) -> String {
+    let name = format!(
+        "{} {} · {}",
+        v.info.competition, v.info.season, v.info.stage
+    );
+    let mut out = String::with_capacity(64 * 1024);
+    let _ = write!(
+        out,
+        "<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\"><head><meta charset=\"utf-8\"/><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/><title>{}</title><style>{STYLE}</style></head><body>",
+        esc(&name)
+    );
+    let _ = write!(out, "<h1>{}</h1>", esc(&name));
+    let _ = write!(
+        out,
+        "<p class=\"muted\">{}Built from the archive as known at event {} · head <code>{}</code> · Merkle root <code>{}</code> · {} for a win, {} for a draw, {} for a loss · tie-break {}</p>",
+        v.as_of.map(|d| format!("As of {d}. ")).unwrap_or_default(),
+        v.known_at,
+        v.head,
+        merkle_root,
+        v.scoring.win,
+        v.scoring.draw,
+        v.scoring.loss,
+        crate::rules::tiebreak_list(&v.scoring.order)
+    );
+    if let Some(f) = &v.facts {
+        facts_html(&mut out, f);
+    }
+    out.push_str("<h2>Table</h2>");
+    table_html(&mut out, &v.table);
+    out.push_str("<h2>The race</h2>");
+    if !v.rounds.is_empty() || !v.matchdays.is_empty() {
+        let _ = write!(
+            out,
+            "<div class=\"chart\">{}</div>",
+            inline(&chart::svg(
+                v,
+                Kind::Positions,
+                By::default_for(Kind::Positions, v)
+            ))
+        );
+    }
+    if !v.dates.is_empty() {
+        let _ = write!(
+            out,
+            "<div class=\"chart\">{}</div>",
+            inline(&chart::svg(v, Kind::Points, By::Date))
+        );
+    }
+    if !v.rounds.is_empty() {
+        out.push_str("<h2>After each round</h2>");
+        for (r, rows) in &v.rounds {
+            let _ = write!(out, "<details><summary>After round {r}</summary>");
+            table_html(&mut out, rows);
+            out.push_str("</details>");
+        }
+    }
+    results_html(&mut out, v);
     out.push_str("<p class=\"muted\">Made by scoreledger. Check this page against the archive: <code>scoreledger verify</code>, and the head above with <code>scoreledger head</code>.</p></body></html>\n");
     out
 }

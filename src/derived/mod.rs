@@ -299,23 +299,30 @@ impl Source for Deriver<'_> {
 }
 
 impl<'s> Deriver<'s> {
-    /// A deriver that appends after the store's `head`.
-    pub fn appending(store: &'s Store, head: &Head) -> Result<Self> {
-        let head_seq = head.seq;
-        Ok(Deriver {
+    /// A deriver with nothing derived yet: `stored` says whether it may
+    /// read the store's derived entries.
+    fn new(store: &'s Store, stored: bool, nodes: log::Nodes, log: Option<LogWriter>) -> Self {
+        Deriver {
             store,
-            stored: true,
+            stored,
             lists: HashMap::default(),
             resolved: HashMap::default(),
             keyer: Keyer::default(),
             stages: HashMap::default(),
             pending: BTreeMap::new(),
             ids: None,
-            nodes: log::Nodes::resume(store, head_seq)?,
-            log: Some(LogWriter::resume(store, head)?),
+            nodes,
+            log,
             admitted_id: None,
             checked: None,
-        })
+        }
+    }
+
+    /// A deriver that appends after the store's `head`.
+    pub fn appending(store: &'s Store, head: &Head) -> Result<Self> {
+        let nodes = log::Nodes::resume(store, head.seq)?;
+        let log = LogWriter::resume(store, head)?;
+        Ok(Deriver::new(store, true, nodes, Some(log)))
     }
 
     /// A deriver over what the store holds that writes no events: for
@@ -330,20 +337,7 @@ impl<'s> Deriver<'s> {
     /// A deriver that recomputes everything from the events alone, reading
     /// no derived entry of the store.
     pub fn rebuilding(store: &'s Store) -> Self {
-        Deriver {
-            store,
-            stored: false,
-            lists: HashMap::default(),
-            resolved: HashMap::default(),
-            keyer: Keyer::default(),
-            stages: HashMap::default(),
-            pending: BTreeMap::new(),
-            ids: None,
-            nodes: log::Nodes::fresh(),
-            log: None,
-            admitted_id: None,
-            checked: None,
-        }
+        Deriver::new(store, false, log::Nodes::fresh(), None)
     }
 
     /// A whole list, loaded the first time; for a per-name list, the names

@@ -178,25 +178,12 @@ pub fn split_envelope(bytes: &[u8]) -> Result<RawEnvelope<'_>, String> {
 mod tests {
     use super::*;
     use crate::date::Date;
-    use crate::event::Fixture;
     use crate::event::MatchResult;
 
     #[test]
     fn decoding_failures_are_sentences() {
         let d = Date::from_ymd(1984, 12, 2).unwrap();
-        let e = Event::MatchResult(MatchResult::new(
-            Fixture {
-                competition: "C",
-                season: "S",
-                stage: "X",
-                round: None,
-                date: d,
-                home: "A",
-                away: "B",
-            },
-            1,
-            0,
-        ));
+        let e = Event::MatchResult(MatchResult::sample(d, 1, 0));
         let bytes = encode_event(&e);
         let cut = decode_event(&bytes[..bytes.len() - 3]).unwrap_err();
         assert!(

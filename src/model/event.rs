@@ -172,6 +172,23 @@ impl<'a> Fixture<'a> {
     }
 }
 
+#[cfg(test)]
+impl MatchResult {
+    /// For tests: A v B in competition C, season S, stage X, on `date`.
+    pub(crate) fn sample(date: Date, home_goals: u16, away_goals: u16) -> MatchResult {
+        let f = Fixture {
+            competition: "C",
+            season: "S",
+            stage: "X",
+            round: None,
+            date,
+            home: "A",
+            away: "B",
+        };
+        MatchResult::new(f, home_goals, away_goals)
+    }
+}
+
 impl MatchResult {
     /// A played match of a fixture, with only the essentials set.
     pub fn new(f: Fixture, home_goals: u16, away_goals: u16) -> MatchResult {

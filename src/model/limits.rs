@@ -130,24 +130,11 @@ pub fn check_event(event: &Event) -> Result<(), String> {
 mod tests {
     use super::*;
     use crate::date::Date;
-    use crate::event::Fixture;
     use crate::event::MatchResult;
 
     fn result(h: u16, a: u16) -> Event {
         let d = Date::from_ymd(2002, 10, 31).unwrap();
-        Event::MatchResult(MatchResult::new(
-            Fixture {
-                competition: "C",
-                season: "S",
-                stage: "X",
-                round: None,
-                date: d,
-                home: "A",
-                away: "B",
-            },
-            h,
-            a,
-        ))
+        Event::MatchResult(MatchResult::sample(d, h, a))
     }
 
     #[test]

@@ -377,7 +377,7 @@ pub fn partial(e: Error, done: &ImportReport) -> Error {
 }
 
 /// Reads a text file as UTF-8 (a BOM is dropped), naming the file on failure.
-/// Files larger than [`limits::INPUT_BYTES`] and devices are refused.
+/// Files larger than [`crate::limits::INPUT_BYTES`] and devices are refused.
 pub fn read_text(path: &Path) -> Result<String> {
     use std::io::Read;
     let fail = |e: String| Error::Invalid(format!("{}: cannot read: {e}", path.display()));

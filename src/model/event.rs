@@ -263,7 +263,7 @@ pub enum RulesSource {
     /// Somebody set them (`rules`, `import --points-for-win`).
     User,
     /// Nobody stated them: the general rule of the season's era
-    /// ([`crate::rules::era_points`]).
+    /// ([`crate::rules::era_points_for_win`]).
     Era,
 }
 

@@ -95,6 +95,13 @@ pub enum Error {
     /// (competition, season, stage).
     #[error("{} stages match; name the competition, season and stage", stages.len())]
     AmbiguousStage { stages: Vec<[String; 3]> },
+    /// Options of season pages (points for a win, competition, season)
+    /// given for a file of another format.
+    #[error("points for a win, competition and season apply to season pages; {} is {format}", file.as_ref().map_or("the file".into(), |f| f.display().to_string()))]
+    SeasonPageOptions {
+        file: Option<PathBuf>,
+        format: &'static str,
+    },
     /// A file whose format cannot be told from its first lines.
     #[error("{}: cannot tell the format of this file; give it (one of: {choices})", match file { Some(f) => format!("{}:1", f.display()), None => "line 1".into() })]
     UnknownFormat {
@@ -122,7 +129,8 @@ impl Error {
             | Error::BeyondHead { .. }
             | Error::NoRounds { .. }
             | Error::AmbiguousStage { .. }
-            | Error::UnknownFormat { .. } => ErrorKind::Input,
+            | Error::UnknownFormat { .. }
+            | Error::SeasonPageOptions { .. } => ErrorKind::Input,
             Error::Rejected { source, .. } => source.kind(),
             Error::Partial { .. } => ErrorKind::Partial,
             Error::Interrupted { .. } => ErrorKind::Interrupted,

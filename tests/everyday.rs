@@ -178,13 +178,7 @@ fn ctrl_c_stops_an_import_between_batches_and_says_so() {
     let started = std::time::Instant::now();
     probe.ok(&["import", file.to_str().unwrap(), "--batch", "200"]);
     let span = started.elapsed().as_millis() as u64;
-    let total: u64 = probe
-        .head()
-        .split_whitespace()
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let total: u64 = probe.head_seq();
     // A third, then half of the way in; one of them lands while batches are committed.
     for ms in [span / 3, span / 2, span * 2 / 3] {
         let env = Env::new();
@@ -218,13 +212,7 @@ fn ctrl_c_stops_an_import_between_batches_and_says_so() {
             .unwrap()
             .parse()
             .unwrap();
-        let head: u64 = env
-            .head()
-            .split_whitespace()
-            .next()
-            .unwrap()
-            .parse()
-            .unwrap();
+        let head: u64 = env.head_seq();
         assert_eq!(head, 23 + committed, "{err}");
         env.ok(&["verify"]);
         env.ok(&["import", file.to_str().unwrap(), "--batch", "200"]);

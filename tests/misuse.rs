@@ -389,13 +389,7 @@ fn a_batched_import_that_fails_after_committing_says_so_with_exit_4() {
         &format!("{header}1951-01-01,1950,Club 1,Club 2,0-0,0,0,1,1,0,0,D\n"),
     );
     env.ok(&["import", first.to_str().unwrap()]);
-    let before: u64 = env
-        .head()
-        .split_whitespace()
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let before: u64 = env.head_seq();
     let mut csv = String::from(
         "Date,Season,home,visitor,FT,hgoal,vgoal,division,tier,totgoal,goaldif,result\n",
     );
@@ -424,13 +418,7 @@ fn a_batched_import_that_fails_after_committing_says_so_with_exit_4() {
         .unwrap()
         .parse()
         .unwrap();
-    let head: u64 = env
-        .head()
-        .split_whitespace()
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let head: u64 = env.head_seq();
     assert_eq!(head, before + committed, "{err}");
     assert!(committed >= 1000, "{err}");
     env.ok(&["verify"]);

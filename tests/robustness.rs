@@ -45,26 +45,17 @@ fn big_page(n: usize, season: &str) -> String {
     s
 }
 
-fn head_seq(env: &Env) -> u64 {
-    env.ok(&["head"])
-        .split_whitespace()
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap()
-}
-
 #[test]
 fn killed_imports_never_lose_or_invent_an_event() {
     let env = Env::new();
     env.import_seed();
     let page = env.file("big.txt", &big_page(24, "2001"));
-    let base = head_seq(&env);
+    let base = env.head_seq();
     // How long a whole import takes, measured on a copy.
     let probe = Env::new();
     let started = Instant::now();
     probe.ok(&["import", page.to_str().unwrap()]);
-    let full = head_seq(&probe);
+    let full = probe.head_seq();
     let span = started.elapsed().as_millis().max(20) as u64;
     let bin = assert_cmd::cargo::cargo_bin("scoreledger");
     let (mut none, mut all) = (0, 0);
@@ -90,7 +81,7 @@ fn killed_imports_never_lose_or_invent_an_event() {
             "trial {trial} (killed after {delay} ms): {}",
             String::from_utf8_lossy(&out.stderr)
         );
-        let seq = head_seq(&env);
+        let seq = env.head_seq();
         if seq == base {
             none += 1;
             // Re-running completes it, with no duplicates.
@@ -99,7 +90,7 @@ fn killed_imports_never_lose_or_invent_an_event() {
             assert_eq!(seq, base + full, "trial {trial}: a batch was half written");
             all += 1;
         }
-        assert_eq!(head_seq(&env), base + full);
+        assert_eq!(env.head_seq(), base + full);
         assert!(env
             .ok(&["import", page.to_str().unwrap()])
             .contains("appended 0 events"));
@@ -399,7 +390,7 @@ fn a_killed_batched_import_keeps_whole_batches_and_resumes() {
     let started = Instant::now();
     probe.ok(&["import", file.to_str().unwrap(), "--batch", "500"]);
     let span = started.elapsed().as_millis() as u64;
-    let total = head_seq(&probe);
+    let total = probe.head_seq();
     let bin = assert_cmd::cargo::cargo_bin("scoreledger");
     for (trial, fraction) in [(1, 3), (2, 3)].into_iter().enumerate() {
         let env = Env::new();
@@ -420,7 +411,7 @@ fn a_killed_batched_import_keeps_whole_batches_and_resumes() {
             continue;
         }
         assert!(verify.status.success(), "trial {trial}: {said}");
-        let seq = head_seq(&env);
+        let seq = env.head_seq();
         eprintln!("trial {trial}: killed with {seq} of {total} events committed");
         assert!(
             seq.is_multiple_of(500) || seq == total,
@@ -432,7 +423,7 @@ fn a_killed_batched_import_keeps_whole_batches_and_resumes() {
                 && out.contains(&format!("{seq} already present")),
             "trial {trial}: {out}"
         );
-        assert_eq!(head_seq(&env), total);
+        assert_eq!(env.head_seq(), total);
         env.ok(&["verify"]);
     }
 }

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use indicatif::{ProgressBar, ProgressState, ProgressStyle};
 use scoreledger::import::era::RulesNote;
-use scoreledger::import::plan::{self, Plan, Request};
+use scoreledger::import::plan::{Plan, Request};
 use scoreledger::import::{self, season_page, Format};
 use scoreledger::{Error, RulesSource};
 
@@ -89,28 +89,8 @@ pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
         },
         batch: a.batch as usize,
     };
-    let format = match req.format {
-        Some(f) => f,
-        None => import::detect(&text).map_err(|e| plan::with_file(file, e))?,
-    };
-    let page = &req.page;
-    if format != Format::SeasonPage
-        && (page.points_for_win.is_some() || page.competition.is_some() || page.season.is_some())
-    {
-        return Err(Error::Invalid(format!(
-            "--points-for-win, --competition and --season apply to season pages; {} is {}",
-            a.file.display(),
-            format.name()
-        )));
-    }
-    let plan = Plan::new(
-        &text,
-        file,
-        Request {
-            format: Some(format),
-            ..req
-        },
-    )?;
+    let plan = Plan::new(&text, file, req)?;
+    let format = plan.format;
     if stop.load(Ordering::SeqCst) {
         return Err(Error::Interrupted {
             committed: 0,
@@ -122,7 +102,7 @@ pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
         // Check the export against an empty archive before making the store.
         let scratch = tempfile::tempdir().map_err(Error::Io)?;
         let probe = scoreledger::Archive::open(&scratch.path().join("probe"))?;
-        import::jsonl::check_text(&probe, &text, file)?;
+        plan.check_export(&probe)?;
     }
     let mut archive = db.open()?;
     let now = super::now()?;

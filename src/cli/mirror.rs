@@ -1,5 +1,6 @@
 //! `scoreledger mirror`
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use scoreledger::archive::Envelope;
@@ -104,7 +105,7 @@ fn from_server(archive: &mut Archive, url: &str, key: &str) -> Result<String, Er
         .first()
         .is_none_or(|(_, e)| e.seq == local.seq + 1 && e.prev == local.hash);
     if !continues || root != cp.root || local.seq + lines.len() as u64 != cp.size {
-        return Err(departure(archive, |seq| fetch_hash(url, seq))?.unwrap_or_else(|| {
+        return Err(departure(archive, source_hashes(url))?.unwrap_or_else(|| {
             Error::Failed(format!(
                 "{url}: the events it sent do not make the tree of its signed checkpoint (size {}); nothing changed",
                 cp.size
@@ -124,8 +125,7 @@ fn from_file(archive: &mut Archive, file: &Path) -> Result<String, Error> {
     let all = jsonl::parse(&text, Some(file))?;
     let local = archive.head()?.seq;
     let (held, new): (Vec<_>, Vec<_>) = all.into_iter().partition(|(_, e)| e.seq <= local);
-    let by_seq: std::collections::HashMap<u64, Envelope> =
-        held.into_iter().map(|(_, e)| (e.seq, e)).collect();
+    let by_seq: HashMap<u64, Envelope> = held.into_iter().map(|(_, e)| (e.seq, e)).collect();
     if let Some(bad) = departure(archive, |seq| {
         by_seq.get(&seq).map(|e| e.hash).ok_or_else(|| {
             Error::Invalid(format!("{}: the export lacks seq {seq}", file.display()))
@@ -139,29 +139,40 @@ fn from_file(archive: &mut Archive, file: &Path) -> Result<String, Error> {
 
 /// Where the source departs from this archive: the first seq, up to the
 /// mirror's head, whose hash differs; none when it holds the same events.
+/// The mirror's events are read in one pass.
 fn departure(
     archive: &Archive,
-    source_hash: impl Fn(u64) -> Result<scoreledger::Hash, Error>,
+    mut source_hash: impl FnMut(u64) -> Result<scoreledger::Hash, Error>,
 ) -> Result<Option<Error>, Error> {
     let local = archive.head()?;
-    for seq in 1..=local.seq {
-        if source_hash(seq)? != archive.hash_at(seq)? {
+    for env in archive.events() {
+        let env = env?;
+        if source_hash(env.seq)? != env.hash {
             return Ok(Some(Error::Failed(format!(
-                "the source rewrote history: its seq {seq} differs from this mirror's; refused, nothing changed (head stays seq {})",
-                local.seq
+                "the source rewrote history: its seq {} differs from this mirror's; refused, nothing changed (head stays seq {})",
+                env.seq, local.seq
             ))));
         }
     }
     Ok(None)
 }
 
-/// The hash of one of the source's events.
-fn fetch_hash(url: &str, seq: u64) -> Result<scoreledger::Hash, Error> {
-    let page = super::fetch(url, &format!("/api/events?after={}&limit=1", seq - 1))?;
-    jsonl::parse(&page, None)?
-        .first()
-        .map(|(_, e)| e.hash)
-        .ok_or_else(|| Error::Invalid(format!("{url}: no seq {seq}")))
+/// The hashes of the source's events, a page at a time: one request per
+/// [`PAGE`] events.
+fn source_hashes(url: &str) -> impl FnMut(u64) -> Result<scoreledger::Hash, Error> + '_ {
+    let mut page: HashMap<u64, scoreledger::Hash> = HashMap::new();
+    move |seq| {
+        if !page.contains_key(&seq) {
+            let text = super::fetch(url, &format!("/api/events?after={}&limit={PAGE}", seq - 1))?;
+            page = jsonl::parse(&text, None)?
+                .into_iter()
+                .map(|(_, e)| (e.seq, e.hash))
+                .collect();
+        }
+        page.get(&seq)
+            .copied()
+            .ok_or_else(|| Error::Invalid(format!("{url}: no seq {seq}")))
+    }
 }
 
 /// Appends checked events, and checks that the chain is the source's.

@@ -160,6 +160,27 @@ pub struct SeasonScope {
     pub stage: Option<String>,
 }
 
+/// Which results a table counts: those played by a date, or the rounds up to one.
+#[derive(clap::Args, Clone, Debug, Default)]
+pub struct CutArgs {
+    /// Only results played on or before this date (YYYY-MM-DD).
+    #[arg(long, value_parser = scoreledger::Date::parse_iso, conflicts_with = "round")]
+    as_of: Option<scoreledger::Date>,
+    /// The table after round N: the results of rounds 1 to N, whenever played.
+    #[arg(long, value_name = "N")]
+    round: Option<u32>,
+}
+
+impl CutArgs {
+    fn cut(&self) -> scoreledger::Cut {
+        match (self.as_of, self.round) {
+            (Some(d), _) => scoreledger::Cut::AsOf(d),
+            (_, Some(n)) => scoreledger::Cut::Round(n),
+            _ => scoreledger::Cut::All,
+        }
+    }
+}
+
 /// Why a compensating event is recorded.
 #[derive(clap::Args, Clone, Debug, serde::Deserialize)]
 pub struct Why {
@@ -280,6 +301,13 @@ pub fn render(e: &Error) -> String {
             file.as_ref()
                 .map_or("line 1".into(), |f| format!("{}:1", f.display()))
         ),
+        Error::SeasonPageOptions {
+            file: Some(file),
+            format,
+        } => format!(
+            "--points-for-win, --competition and --season apply to season pages; {} is {format}",
+            file.display()
+        ),
         Error::Rejected { source, .. } => render(source),
         Error::Partial { source, .. } => e
             .to_string()
@@ -355,16 +383,18 @@ fn open_with(
     let wait = db.wait;
     let deadline = std::time::Instant::now() + wait;
     loop {
-        match how(db) {
-            Err(Error::Busy { path }) if crate::serve::lock_note(&path).is_some() => {
-                let (addr, pid) = crate::serve::lock_note(&path).unwrap_or_default();
+        let opened = how(db);
+        if let Err(Error::Busy { path }) = &opened {
+            if let Some((addr, pid)) = crate::serve::lock_note(path) {
                 return Err(Error::Store {
                     msg: format!(
                         "served by scoreledger serve at {addr} (pid {pid}); use the API or stop it"
                     ),
-                    path,
+                    path: path.clone(),
                 });
             }
+        }
+        match opened {
             Err(Error::Busy { .. }) if std::time::Instant::now() < deadline => {
                 std::thread::sleep(std::time::Duration::from_millis(50));
             }

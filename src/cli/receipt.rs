@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use scoreledger::checkpoint::Checkpoint;
 use scoreledger::note::Note;
-use scoreledger::{Cut, Date, Error};
+use scoreledger::Error;
 
 use super::FilterArgs;
 
@@ -29,12 +29,8 @@ pub struct Args {
     pub store: super::StoreArgs,
     #[command(flatten)]
     filter: FilterArgs,
-    /// Only results played on or before this date (YYYY-MM-DD).
-    #[arg(long, value_parser = Date::parse_iso, conflicts_with = "round")]
-    as_of: Option<Date>,
-    /// The table after round N.
-    #[arg(long, value_name = "N")]
-    round: Option<u32>,
+    #[command(flatten)]
+    cut: super::CutArgs,
     /// The (signed) checkpoint the proofs lead to; the archive must extend it.
     #[arg(long, value_name = "FILE")]
     checkpoint: PathBuf,
@@ -57,13 +53,8 @@ pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
             a.checkpoint.display()
         );
     }
-    let cut = match (a.as_of, a.round) {
-        (Some(d), _) => Cut::AsOf(d),
-        (_, Some(n)) => Cut::Round(n),
-        _ => Cut::All,
-    };
     let archive = db.open_existing()?;
-    let receipt = archive.receipt(&a.filter.filter(), cut, &text, &cp)?;
+    let receipt = archive.receipt(&a.filter.filter(), a.cut.cut(), &text, &cp)?;
     let json = serde_json::to_string_pretty(&receipt).map_err(|e| Error::Invalid(e.to_string()))?;
     super::output::write(db, &a.output, &format!("{json}\n"), "the receipt", &a.force)
 }

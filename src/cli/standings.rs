@@ -3,7 +3,7 @@
 use clap::ValueEnum;
 use scoreledger::import::editions::OTHER_MATCHES;
 use scoreledger::rules::tiebreak_list;
-use scoreledger::{Cut, Date, Error, KnownAt, Standings};
+use scoreledger::{Error, KnownAt, Standings};
 use serde_json::json;
 
 use super::render::{self, Align};
@@ -38,12 +38,8 @@ pub struct Args {
     pub store: super::StoreArgs,
     #[command(flatten)]
     filter: FilterArgs,
-    /// Only results played on or before this date (YYYY-MM-DD).
-    #[arg(long, value_parser = Date::parse_iso, conflicts_with = "round")]
-    as_of: Option<Date>,
-    /// The table after round N: the results of rounds 1 to N, whenever played.
-    #[arg(long, value_name = "N")]
-    round: Option<u32>,
+    #[command(flatten)]
+    cut: super::CutArgs,
     /// As the archive stood after event SEQ, or at an RFC 3339 instant.
     #[arg(long, value_name = "SEQ|TIMESTAMP")]
     known_at: Option<KnownAt>,
@@ -197,12 +193,7 @@ fn title(s: &Standings) -> String {
 
 pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
     let archive = db.open_existing()?;
-    let cut = match (a.as_of, a.round) {
-        (Some(d), _) => Cut::AsOf(d),
-        (_, Some(n)) => Cut::Round(n),
-        _ => Cut::All,
-    };
-    let s = archive.standings(&a.filter.filter(), cut, a.known_at)?;
+    let s = archive.standings(&a.filter.filter(), a.cut.cut(), a.known_at)?;
     let any_adj = s.rows.iter().any(|r| r.adjustment != 0);
     let text = match a.format {
         Format::Table => {

@@ -133,17 +133,12 @@ pub fn import_lines(
     Ok(out)
 }
 
-/// Checks an export against an archive without writing anything: what
-/// [`import`] checks before it writes.
-pub fn check_text(archive: &Archive, text: &str, file: Option<&Path>) -> Result<()> {
-    check(archive, &parse(text, file)?, file)
-}
-
-/// Refuses, before anything is written, an export that the archive would
+/// Refuses, before anything is written (what [`import`] checks first), an
+/// export that the archive would
 /// not take whole, or (into an empty store, or continuing the archive's
 /// head: its first event is seq head + 1 with prev the head's hash) would
 /// not take byte for byte, so that the chain stays the export's.
-fn check(archive: &Archive, lines: &[(usize, Envelope)], file: Option<&Path>) -> Result<()> {
+pub fn check(archive: &Archive, lines: &[(usize, Envelope)], file: Option<&Path>) -> Result<()> {
     let head = archive.head()?;
     let continues = lines
         .first()

@@ -62,7 +62,7 @@ pub struct Plan<'a> {
 }
 
 /// Names the file in a parse error that does not name one yet.
-pub fn with_file(file: Option<&Path>, e: Error) -> Error {
+fn with_file(file: Option<&Path>, e: Error) -> Error {
     match (e, file) {
         (
             Error::Parse {
@@ -103,10 +103,10 @@ impl<'a> Plan<'a> {
         let page_options =
             page.points_for_win.is_some() || page.competition.is_some() || page.season.is_some();
         if format != Format::SeasonPage && page_options {
-            return Err(Error::Invalid(format!(
-                "points for a win, competition and season apply to season pages; this file is {}",
-                format.name()
-            )));
+            return Err(Error::SeasonPageOptions {
+                file: file.map(Into::into),
+                format: format.name(),
+            });
         }
         let body = match format {
             Format::Jsonl => Body::Jsonl(jsonl::parse(text, file)?),
@@ -137,6 +137,16 @@ impl<'a> Plan<'a> {
             batch,
             body,
         })
+    }
+
+    /// Checks an export against an archive without writing (what `apply`
+    /// checks first): for the CLI, against an empty one before it makes a
+    /// store. Other formats need no such check.
+    pub fn check_export(&self, archive: &Archive) -> Result<()> {
+        match &self.body {
+            Body::Jsonl(lines) => jsonl::check(archive, lines, self.file.as_deref()),
+            _ => Ok(()),
+        }
     }
 
     /// How many events the file gives, when known before applying.

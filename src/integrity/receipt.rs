@@ -194,8 +194,9 @@ impl Receipt {
             return Err(format!("not a receipt: format '{}'", self.format));
         }
         let mut events = Vec::new();
+        let mut seen = std::collections::HashSet::new();
         for p in &self.events {
-            if events.iter().any(|(seq, _)| *seq == p.seq) {
+            if !seen.insert(p.seq) {
                 return Err(format!("seq {} is in the receipt twice", p.seq));
             }
             let proven =

@@ -222,7 +222,7 @@ pub async fn import(
         batch,
     };
     let v = write(&app, IMPORT_HINT, move |app| {
-        let text = import::text_of(bytes.to_vec(), None)?;
+        let text = import::text_of(Vec::from(bytes), None)?;
         let plan = Plan::new(&text, None, req)?;
         let format = plan.format;
         let now = cli::now()?;

@@ -162,4 +162,14 @@ impl Env {
     pub fn head(&self) -> String {
         self.ok(&["head"])
     }
+
+    /// The seq of the head.
+    pub fn head_seq(&self) -> u64 {
+        self.head()
+            .split_whitespace()
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap()
+    }
 }

@@ -12,6 +12,7 @@ use crate::error::{Error, Result};
 use crate::event::Event;
 use crate::keys::{self, Kind};
 use crate::packed;
+use crate::reported_head::{self, Reported, ReportedHead};
 use crate::store::{Commit, Space, Store};
 
 /// The store layout this build writes: 1 was one sled tree per index
@@ -69,6 +70,63 @@ pub struct Archive {
     /// takes `&mut self` and clears it): a server asks for them on every
     /// question.
     pub(crate) catalog: std::sync::OnceLock<std::sync::Arc<crate::query::Catalog>>,
+    /// The head the last commit reported (`scoreledger.head`): an append
+    /// records its new head there only when it reaches this one, so a
+    /// restore that is still short never hides what is missing.
+    reported: Option<ReportedHead>,
+}
+
+/// Events that commits reported as written and the log no longer holds:
+/// the log's head (`found`) falls short of, or differs from, the head the
+/// last commit reported (`reported`; `None` when its file is damaged).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Loss {
+    pub reported: Option<ReportedHead>,
+    pub found: ReportedHead,
+    /// Why the reported head cannot be read, when it cannot.
+    pub damaged: Option<String>,
+}
+
+impl Loss {
+    /// The seqs reported as written that the log lacks (none when the log
+    /// is long enough but holds another event at the reported seq).
+    pub fn missing(&self) -> std::ops::RangeInclusive<u64> {
+        let end = self.reported.map_or(0, |r| r.seq);
+        (self.found.seq + 1)..=end
+    }
+
+    /// What happened, in words, with no command-line options.
+    pub fn describe(&self, path: &Path) -> String {
+        let store = path.display();
+        let Some(r) = self.reported else {
+            return format!(
+                "store {store}: the record of the last head reported as written is damaged ({}); the log ends at seq {} {}. Writes are refused until this is settled",
+                self.damaged.as_deref().unwrap_or("unreadable"),
+                self.found.seq,
+                self.found.hash
+            );
+        };
+        let missing = self.missing();
+        if missing.is_empty() {
+            return format!(
+                "store {store}: its last commit reported seq {} as {}, but the log holds another event there; the store was changed outside scoreledger. Writes are refused until this is settled",
+                r.seq, r.hash
+            );
+        }
+        let n = missing.end() - missing.start() + 1;
+        format!(
+            "store {store} came back shorter than its last commit reported: the log ends at seq {}, but seq {} ({}) was reported as written; missing: {} ({n} event{}). Writes are refused until this is settled",
+            self.found.seq,
+            r.seq,
+            r.hash,
+            if n == 1 {
+                format!("seq {}", missing.start())
+            } else {
+                format!("seqs {} to {}", missing.start(), missing.end())
+            },
+            if n == 1 { "" } else { "s" }
+        )
+    }
 }
 
 /// Events per commit when migrating a store of the first layout.
@@ -89,12 +147,34 @@ impl Archive {
         Archive::start(Store::open_existing(path)?)
     }
 
+    /// Opens an existing archive whose log may have lost events that
+    /// commits reported as written, to restore them or to accept the loss:
+    /// the [`Loss`], if any, comes with it. Every other open refuses such an
+    /// archive with [`Error::Lost`].
+    pub fn open_for_restore(path: &Path) -> Result<(Archive, Option<Loss>)> {
+        let mut archive = Archive::prepare(Store::open_existing(path)?)?;
+        let loss = archive.reconcile_head()?;
+        Ok((archive, loss))
+    }
+
     fn start(store: Store) -> Result<Archive> {
+        let mut archive = Archive::prepare(store)?;
+        match archive.reconcile_head()? {
+            None => Ok(archive),
+            Some(loss) => Err(Error::Lost {
+                path: archive.path().into(),
+                loss,
+            }),
+        }
+    }
+
+    fn prepare(store: Store) -> Result<Archive> {
         let path = store.path().to_path_buf();
         let path = path.as_path();
         let mut archive = Archive {
             store,
             catalog: Default::default(),
+            reported: None,
         };
         let format = archive.store.get(Space::Log, keys::META_FORMAT)?;
         let layout = archive.store.get(Space::Log, keys::META_LAYOUT)?;
@@ -111,6 +191,72 @@ impl Archive {
 
     pub fn path(&self) -> &Path {
         self.store.path()
+    }
+
+    /// Compares the log's head with the head the last commit reported.
+    /// A log that went on past it (a commit whose report was cut short)
+    /// is recorded; one that ends before it or differs from it is a
+    /// [`Loss`]. A store with no record yet gets one.
+    fn reconcile_head(&mut self) -> Result<Option<Loss>> {
+        let head = self.head()?;
+        let found = ReportedHead {
+            seq: head.seq,
+            hash: head.hash,
+        };
+        let reported = match reported_head::read(self.path())? {
+            Reported::At(r) => r,
+            Reported::Absent if head.seq == 0 => return Ok(None),
+            Reported::Absent => return self.record_head(found).map(|_| None),
+            Reported::Damaged(why) => {
+                return Ok(Some(Loss {
+                    reported: None,
+                    found,
+                    damaged: Some(why),
+                }))
+            }
+        };
+        self.reported = Some(reported);
+        if found == reported {
+            return Ok(None);
+        }
+        if found.seq > reported.seq && self.hash_at(reported.seq)? == reported.hash {
+            return self.record_head(found).map(|_| None);
+        }
+        Ok(Some(Loss {
+            reported: Some(reported),
+            found,
+            damaged: None,
+        }))
+    }
+
+    /// Writes `head` to the file beside the store, unless a head further
+    /// on was reported before (a restore that has not reached it yet).
+    fn record_head(&mut self, head: ReportedHead) -> Result<()> {
+        if self.reported.is_some_and(|r| r.seq > head.seq) {
+            return Ok(());
+        }
+        reported_head::write(self.store.path(), &head)?;
+        self.reported = Some(head);
+        Ok(())
+    }
+
+    /// Settles a loss by keeping what survives: the log's head becomes the
+    /// reported head. Returns the seqs given up.
+    pub fn accept_loss(&mut self) -> Result<std::ops::RangeInclusive<u64>> {
+        let head = self.head()?;
+        let found = ReportedHead {
+            seq: head.seq,
+            hash: head.hash,
+        };
+        let lost = (found.seq + 1)..=self.reported.map_or(0, |r| r.seq);
+        self.reported = None;
+        self.record_head(found)?;
+        Ok(lost)
+    }
+
+    /// The head the last commit reported, if any was recorded.
+    pub fn reported_head(&self) -> Option<ReportedHead> {
+        self.reported
     }
 
     /// Closes the archive, then opens and closes it once more. sled 0.34
@@ -348,8 +494,40 @@ impl Archive {
         d.commit_into(&mut c)?;
         c.put(Space::Log, keys::META_HEAD.to_vec(), head_bytes(&new_head));
         self.store.commit(c)?;
+        self.record_appended(&new_head, &report)?;
         report.head = Some(new_head);
         Ok(report)
+    }
+
+    /// Records the head of a durable commit beside the store. A restore
+    /// that reaches the reported seq must reach its very event.
+    fn record_appended(&mut self, head: &Head, report: &AppendReport) -> Result<()> {
+        let new = ReportedHead {
+            seq: head.seq,
+            hash: head.hash,
+        };
+        if let Some(r) = self.reported.filter(|r| r.seq <= new.seq && r.seq > 0) {
+            if self.hash_at(r.seq)? != r.hash {
+                return Err(Error::Lost {
+                    path: self.path().into(),
+                    loss: Loss {
+                        reported: Some(r),
+                        found: new,
+                        damaged: None,
+                    },
+                });
+            }
+        }
+        self.record_head(new).map_err(|e| {
+            let first = report.appended.first().map_or(0, |a| a.seq);
+            Error::Store {
+                path: self.path().into(),
+                msg: format!(
+                    "seq {first} to {} were appended and are kept, but the head could not be recorded beside the store ({e}); the next open records it",
+                    new.seq
+                ),
+            }
+        })
     }
 
     /// What [`Archive::append`] would do with `events`, one after another,

@@ -111,6 +111,16 @@ pub enum Error {
     /// The device holding the store is full.
     #[error("no space left on the device holding {}: free some space and run the command again (what was reported as appended is kept)", path.display())]
     Full { path: PathBuf },
+    /// The log ends before (or differs from) the head that a commit
+    /// reported: events reported as written are missing.
+    #[error("{}", loss.describe(path))]
+    Lost {
+        path: PathBuf,
+        loss: crate::archive::Loss,
+    },
+    /// sled cannot open its own files: they are damaged.
+    #[error("store {}: sled cannot read its files ({detail}): the store is damaged, and sled's recovery may already have discarded the damaged part of its log", path.display())]
+    Unreadable { path: PathBuf, detail: String },
     /// The store is damaged or unreadable in a way that is not one event's fault.
     #[error("store {}: {msg}", path.display())]
     Store { path: PathBuf, msg: String },
@@ -134,7 +144,11 @@ impl Error {
             Error::Rejected { source, .. } => source.kind(),
             Error::Partial { .. } => ErrorKind::Partial,
             Error::Interrupted { .. } => ErrorKind::Interrupted,
-            Error::Corrupt { .. } | Error::Mismatch { .. } | Error::Failed(_) => {
+            Error::Corrupt { .. }
+            | Error::Mismatch { .. }
+            | Error::Failed(_)
+            | Error::Lost { .. }
+            | Error::Unreadable { .. } => {
                 ErrorKind::Integrity
             }
             Error::Store { .. }

@@ -88,6 +88,8 @@ pub mod model;
 pub mod pictures;
 pub mod plausibility;
 pub mod projection;
+pub mod reported_head;
+pub mod salvage;
 pub mod store;
 
 // The modules by their own names, as the crate has always offered them.

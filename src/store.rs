@@ -503,6 +503,44 @@ fn lock(path: &Path) -> Result<std::fs::File> {
     }
 }
 
+/// Copies sled's files of the store at `from` (its log `db`, `conf`, large
+/// values under `blobs/`, and the snapshots `snap.*` when `snapshots`) into
+/// a new folder `to`, under the store's lock so that no commit is half
+/// copied. The store is only read.
+pub fn copy_sled_files(from: &Path, to: &Path, snapshots: bool) -> Result<()> {
+    if !Store::exists(from) {
+        return Err(no_store(from));
+    }
+    let _lock = lock(from)?;
+    let _ = std::fs::remove_dir_all(to);
+    let io = |e| io_error(to, "cannot be written", e);
+    std::fs::create_dir_all(to).map_err(io)?;
+    for entry in std::fs::read_dir(from).map_err(|e| io_error(from, "cannot be read", e))? {
+        let entry = entry.map_err(|e| io_error(from, "cannot be read", e))?;
+        let name = entry.file_name().to_string_lossy().to_string();
+        let snap = name.starts_with("snap.") && !name.ends_with(".generating");
+        if name == "db" || name == "conf" || (snapshots && snap) {
+            std::fs::copy(entry.path(), to.join(&name)).map_err(io)?;
+        } else if name == "blobs" {
+            copy_folder(&entry.path(), &to.join(&name)).map_err(io)?;
+        }
+    }
+    Ok(())
+}
+
+fn copy_folder(from: &Path, to: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        if entry.file_type()?.is_dir() {
+            copy_folder(&entry.path(), &to.join(entry.file_name()))?;
+        } else {
+            std::fs::copy(entry.path(), to.join(entry.file_name()))?;
+        }
+    }
+    Ok(())
+}
+
 /// sled 0.34 writes its snapshot to `snap.<lsn>.generating` while opening,
 /// then renames it. A process killed in between (or a full disk) leaves a
 /// partial file that sled would read next time as the newest snapshot and
@@ -527,7 +565,7 @@ fn is_full(e: &std::io::Error) -> bool {
         || e.raw_os_error() == Some(28)
 }
 
-fn io_error(path: &Path, what: &str, e: std::io::Error) -> Error {
+pub(crate) fn io_error(path: &Path, what: &str, e: std::io::Error) -> Error {
     if is_full(&e) {
         return Error::Full { path: path.into() };
     }
@@ -561,6 +599,16 @@ fn open_error(path: &Path, e: sled::Error) -> Error {
             Error::Busy { path: path.into() }
         }
         sled::Error::Io(io) => io_error(path, "cannot be opened", io),
+        sled::Error::Corruption { at, .. } => Error::Unreadable {
+            path: path.into(),
+            detail: match at {
+                Some(at) => format!("a damaged record in {} or a snap.* file, at {at:?}", path.join("db").display()),
+                None => format!(
+                    "a damaged record in {} or in one of its snap.* files",
+                    path.join("db").display()
+                ),
+            },
+        },
         other => Error::Store {
             path: path.into(),
             msg: format!("cannot be opened: {other}"),

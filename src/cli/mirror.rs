@@ -69,6 +69,21 @@ pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
 /// The source's signed checkpoint, its events after the mirror's head, each
 /// checked before any is kept.
 fn from_server(archive: &mut Archive, url: &str, key: &str) -> Result<String, Error> {
+    let (lines, cp) = server_lines(archive, url, key)?;
+    keep(archive, lines)?;
+    Ok(format!(
+        "ok: the signed checkpoint of '{}' at size {} (its root matches this mirror's)\n",
+        cp.origin, cp.size
+    ))
+}
+
+/// The events of a signing server after this archive's head, up to its
+/// signed checkpoint, checked (signature, chain, root) but not kept.
+pub(super) fn server_lines(
+    archive: &Archive,
+    url: &str,
+    key: &str,
+) -> Result<(Vec<(usize, Envelope)>, Checkpoint), Error> {
     let vkey = super::trust::verifier(key)?;
     let text = super::fetch(url, &format!("/api/checkpoint?origin={}", vkey.name))?;
     let note = Note::parse(&text).map_err(|e| Error::Invalid(format!("{url}: {e}")))?;
@@ -112,15 +127,19 @@ fn from_server(archive: &mut Archive, url: &str, key: &str) -> Result<String, Er
             ))
         }));
     }
-    keep(archive, lines)?;
-    Ok(format!(
-        "ok: the signed checkpoint of '{}' at size {} (its root matches this mirror's)\n",
-        cp.origin, cp.size
-    ))
+    Ok((lines, cp))
 }
 
 /// An export's events after the mirror's head, each checked before any is kept.
 fn from_file(archive: &mut Archive, file: &Path) -> Result<String, Error> {
+    let new = file_lines(archive, file)?;
+    keep(archive, new)?;
+    Ok(String::new())
+}
+
+/// An export's events after this archive's head, once the events it shares
+/// with the archive are found equal; not kept.
+pub(super) fn file_lines(archive: &Archive, file: &Path) -> Result<Vec<(usize, Envelope)>, Error> {
     let text = scoreledger::import::read_text(file)?;
     let all = jsonl::parse(&text, Some(file))?;
     let local = archive.head()?.seq;
@@ -133,8 +152,7 @@ fn from_file(archive: &mut Archive, file: &Path) -> Result<String, Error> {
     })? {
         return Err(bad);
     }
-    keep(archive, new)?;
-    Ok(String::new())
+    Ok(new)
 }
 
 /// Where the source departs from this archive: the first seq, up to the
@@ -176,7 +194,7 @@ fn source_hashes(url: &str) -> impl FnMut(u64) -> Result<scoreledger::Hash, Erro
 }
 
 /// Appends checked events, and checks that the chain is the source's.
-fn keep(archive: &mut Archive, lines: Vec<(usize, Envelope)>) -> Result<(), Error> {
+pub(super) fn keep(archive: &mut Archive, lines: Vec<(usize, Envelope)>) -> Result<(), Error> {
     jsonl::check_continuation(archive, &lines)?;
     let last = lines.last().map(|(_, e)| (e.seq, e.hash));
     jsonl::import_lines(&mut *archive, lines, None, 2000, &mut |_, _| true)?;

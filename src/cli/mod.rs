@@ -27,6 +27,8 @@ mod rename;
 mod render;
 pub mod report;
 pub mod results;
+mod restore;
+mod salvage;
 mod rules;
 mod serve;
 pub mod standings;
@@ -92,6 +94,8 @@ enum Command {
     Log(log::Args),
     Export(export::Args),
     Mirror(mirror::Args),
+    Restore(restore::Args),
+    Salvage(salvage::Args),
     Verify(verify::Args),
     Keygen(keygen::Args),
     Checkpoint(checkpoint::Args),
@@ -308,6 +312,13 @@ pub fn render(e: &Error) -> String {
             "--points-for-win, --competition and --season apply to season pages; {} is {format}",
             file.display()
         ),
+        Error::Lost { path, loss } => format!(
+            "{}.\nTo bring them back from an export or a mirror: scoreledger restore --from-file EXPORT.jsonl (or --from URL --key VKEY); to keep what survives and go on: scoreledger restore --accept-loss",
+            loss.describe(path)
+        ),
+        Error::Unreadable { .. } => format!(
+            "{e}.\nTo recover: scoreledger salvage --output NEW.db copies every event that can still be read into a fresh store and names the first one missing; then scoreledger --db NEW.db restore --from-file EXPORT.jsonl brings back the rest from an export or a mirror"
+        ),
         Error::Rejected { source, .. } => render(source),
         Error::Partial { source, .. } => e
             .to_string()
@@ -376,10 +387,7 @@ fn read_checkpoint(path: &std::path::Path) -> Result<scoreledger::checkpoint::Ch
         .map_err(|e| Error::Invalid(format!("{}: {e}", path.display())))
 }
 
-fn open_with(
-    db: &Db,
-    how: fn(&std::path::Path) -> Result<Archive, Error>,
-) -> Result<Archive, Error> {
+fn open_with<T>(db: &Db, how: fn(&std::path::Path) -> Result<T, Error>) -> Result<T, Error> {
     let wait = db.wait;
     let deadline = std::time::Instant::now() + wait;
     loop {
@@ -469,6 +477,8 @@ pub fn main() -> i32 {
         Command::Log(a) => with_store!(log, a),
         Command::Export(a) => with_store!(export, a),
         Command::Mirror(a) => with_store!(mirror, a),
+        Command::Restore(a) => with_store!(restore, a),
+        Command::Salvage(a) => with_store!(salvage, a),
         Command::Verify(a) => with_store!(verify, a),
         Command::Keygen(a) => keygen::run(a),
         Command::Checkpoint(a) => with_store!(checkpoint, a),
@@ -495,6 +505,15 @@ pub fn main() -> i32 {
             }
             code
         }
+    }
+}
+
+/// Seqs `lo` to `hi` in words: "seq 24", "seqs 24 to 30", or "no seq".
+pub fn seqs(lo: u64, hi: u64) -> String {
+    match hi.checked_sub(lo) {
+        None => "no seq".into(),
+        Some(0) => format!("seq {lo}"),
+        Some(_) => format!("seqs {lo} to {hi}"),
     }
 }
 

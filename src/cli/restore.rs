@@ -1,0 +1,191 @@
+//! `scoreledger restore`
+
+use std::path::{Path, PathBuf};
+
+use scoreledger::archive::{Envelope, Loss};
+use scoreledger::checkpoint::Checkpoint;
+use scoreledger::{merkle, Archive, Error};
+
+const EXAMPLES: &str = "\
+Examples:
+  scoreledger restore --from-file archive.jsonl
+  scoreledger restore --from-file archive.jsonl --checkpoint cp.txt --key log.vkey
+  scoreledger restore --from http://127.0.0.1:7878 --key log.vkey
+  scoreledger restore --accept-loss
+
+Every commit records the head it reported beside the store
+(scoreledger.head). When the store comes back shorter than that (sled drops
+a damaged tail of its log as if it had never been written), every command
+refuses it, names the missing seqs and exits 1, until restore settles it:
+
+  --from-file, --from   bring the missing events back from an export
+                        (`scoreledger export`) or a mirror or server. The
+                        source must hold the same events as the store up to
+                        its head and the very event reported at the reported
+                        seq; with --checkpoint (and --key) the events must
+                        also make that checkpoint's tree. Nothing is kept
+                        unless all of that holds. A source that lacks some
+                        of the missing events restores what it has and
+                        names the rest (exit 1).
+  --accept-loss         keep what survives and go on: the log's head becomes
+                        the reported head, and the seqs given up are named.
+
+On a store that lost nothing, restore says so and changes nothing.";
+
+/// Bring back events that the store lost after they were reported as
+/// written, or accept the loss.
+#[derive(clap::Args)]
+#[command(after_help = EXAMPLES)]
+pub struct Args {
+    #[command(flatten)]
+    pub store: super::StoreArgs,
+    /// An export (`scoreledger export`) holding the missing events.
+    #[arg(long, value_name = "FILE", required_unless_present_any = ["from", "accept_loss"])]
+    from_file: Option<PathBuf>,
+    /// A `scoreledger serve` (a mirror of this archive, or the archive
+    /// served elsewhere) that signs its checkpoints with --key.
+    #[arg(long, value_name = "URL", conflicts_with = "from_file", requires = "key")]
+    from: Option<String>,
+    /// Keep what survives: give up the missing events.
+    #[arg(long, conflicts_with_all = ["from", "from_file", "checkpoint"])]
+    accept_loss: bool,
+    /// A checkpoint the restored events must make (with --from-file).
+    #[arg(long, value_name = "FILE", requires = "from_file")]
+    checkpoint: Option<PathBuf>,
+    /// The source's verifier key (or a file holding it): with --from, the
+    /// server's; with --checkpoint, the checkpoint's signer.
+    #[arg(long, value_name = "VKEY")]
+    key: Option<String>,
+}
+
+pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
+    let (mut archive, loss) = super::open_with(db, Archive::open_for_restore)?;
+    let Some(loss) = loss else {
+        let head = archive.head()?;
+        return super::print(&format!(
+            "nothing to restore: the log holds every event reported as written; head {} {}\n",
+            head.seq, head.hash
+        ));
+    };
+    if a.accept_loss {
+        return accept(&mut archive, &loss);
+    }
+    let Some(reported) = loss.reported else {
+        return Err(Error::Failed(format!(
+            "{}; restore can only compare a source with a readable record: keep what the log holds with `scoreledger restore --accept-loss`",
+            loss.describe(archive.path())
+        )));
+    };
+    let lines = match (&a.from, &a.from_file) {
+        (Some(url), _) => {
+            let key = a.key.as_deref().unwrap_or_default();
+            super::mirror::server_lines(&archive, url, key)?.0
+        }
+        (None, Some(file)) => file_lines(&archive, file, &a)?,
+        (None, None) => unreachable!("clap requires a source"),
+    };
+    let lines = up_to(lines, reported.seq, reported.hash)?;
+    let from = archive.head()?.seq;
+    super::mirror::keep(&mut archive, lines)?;
+    let head = archive.head()?;
+    if head.seq < reported.seq {
+        return Err(Error::Failed(format!(
+            "restored {}; the source lacks {}, which {} reported as written: restore them from another source, or keep what the store holds with `scoreledger restore --accept-loss`",
+            super::seqs(from + 1, head.seq),
+            super::seqs(head.seq + 1, reported.seq),
+            if reported.seq > head.seq + 1 { "were" } else { "was" }
+        )));
+    }
+    super::print(&format!(
+        "restored {}: the store holds every event reported as written; head {} {}\n",
+        super::seqs(from + 1, head.seq),
+        head.seq,
+        head.hash
+    ))
+}
+
+/// An export's events after the store's head, checked against a signed
+/// checkpoint when one is given.
+fn file_lines(archive: &Archive, file: &Path, a: &Args) -> Result<Vec<(usize, Envelope)>, Error> {
+    let lines = super::mirror::file_lines(archive, file)?;
+    if let Some(path) = &a.checkpoint {
+        let trust = a
+            .key
+            .as_deref()
+            .map(super::trust::TrustArgs::with_key)
+            .unwrap_or_default();
+        let (cp, _) = super::trust::checkpoint(path, &trust)?;
+        makes_checkpoint(archive, &lines, &cp)?;
+    }
+    Ok(lines)
+}
+
+/// Refuses events that, after the store's own, do not make the tree of `cp`.
+fn makes_checkpoint(
+    archive: &Archive,
+    lines: &[(usize, Envelope)],
+    cp: &Checkpoint,
+) -> Result<(), Error> {
+    let local = archive.head()?.seq;
+    if cp.size <= local {
+        return archive.verify_checkpoint(cp);
+    }
+    let needed = (cp.size - local) as usize;
+    if lines.len() < needed {
+        return Err(Error::Failed(format!(
+            "the source ends at seq {}, before the checkpoint's size {}; nothing was restored",
+            local + lines.len() as u64,
+            cp.size
+        )));
+    }
+    let leaves: Vec<_> = lines[..needed]
+        .iter()
+        .map(|(_, e)| merkle::leaf_hash(&e.hash))
+        .collect();
+    let frontier = archive.checkpoint(&cp.origin)?.frontier;
+    let root = merkle::extended_root(local, &frontier, &leaves).map_err(Error::Failed)?;
+    if root != cp.root {
+        return Err(Error::Failed(format!(
+            "the source's events do not make the tree of checkpoint '{}' (size {}); nothing was restored",
+            cp.origin, cp.size
+        )));
+    }
+    Ok(())
+}
+
+/// The source's events up to the reported seq; refused unless the one at
+/// that seq is the event reported as written.
+fn up_to(
+    mut lines: Vec<(usize, Envelope)>,
+    seq: u64,
+    hash: scoreledger::Hash,
+) -> Result<Vec<(usize, Envelope)>, Error> {
+    lines.retain(|(_, e)| e.seq <= seq);
+    match lines.last() {
+        Some((_, e)) if e.seq == seq && e.hash != hash => Err(Error::Failed(format!(
+            "the source's seq {seq} is {}, not the event reported as written ({hash}): it is another history; nothing was restored",
+            e.hash
+        ))),
+        _ => Ok(lines),
+    }
+}
+
+/// Keeps what survives.
+fn accept(archive: &mut Archive, loss: &Loss) -> Result<(), Error> {
+    let given_up = archive.accept_loss()?;
+    let head = archive.head()?;
+    let what = if loss.reported.is_none() {
+        "the record of the reported head was damaged and is written anew".to_string()
+    } else if given_up.is_empty() {
+        "the event reported at the head's seq differed; the log's is kept".to_string()
+    } else {
+        format!(
+            "gave up {}, reported as written",
+            super::seqs(*given_up.start(), *given_up.end())
+        )
+    };
+    super::print(&format!(
+        "kept what survives: {what}; head {} {}\n",
+        head.seq, head.hash
+    ))
+}

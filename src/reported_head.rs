@@ -1,0 +1,134 @@
+//! The head that the last commit reported, kept in a small file beside the
+//! store (`scoreledger.head`), outside sled.
+//!
+//! sled's recovery treats a damaged record in the part of its log that no
+//! snapshot covers yet as a torn write and stops there, so a store can come
+//! back shorter without any error. This file is written (to a temporary
+//! file, `fsync`ed, renamed, and the folder `fsync`ed) after every commit
+//! has been made durable, and compared with the log at open: a log that
+//! ends before it, or holds another event at its seq, is a loss that is
+//! reported instead of served.
+//!
+//! The file is one line of text: `scoreledger-head v1 SEQ HASH`, where
+//! HASH is the event's hash in lower-case hex.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::chain::Hash;
+use crate::error::{Error, Result};
+
+/// The file beside sled's own files.
+pub const FILE: &str = "scoreledger.head";
+const TAG: &str = "scoreledger-head v1";
+
+/// A head as a commit reported it: its seq and the hash of its event.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ReportedHead {
+    pub seq: u64,
+    pub hash: Hash,
+}
+
+impl ReportedHead {
+    /// The file's one line.
+    pub fn render(&self) -> String {
+        format!("{TAG} {} {}\n", self.seq, self.hash)
+    }
+
+    /// Reads the file's text; `None` when it is not one well-formed line.
+    pub fn parse(text: &str) -> Option<ReportedHead> {
+        let rest = text.strip_suffix('\n')?.strip_prefix(TAG)?;
+        let mut words = rest.split(' ').skip(1);
+        let seq = words.next()?.parse().ok()?;
+        let hash = Hash::from_hex(words.next()?).ok()?;
+        words.next().is_none().then_some(ReportedHead { seq, hash })
+    }
+}
+
+/// Where the reported head of the store at `store` is kept.
+pub fn path(store: &Path) -> PathBuf {
+    store.join(FILE)
+}
+
+/// What the file beside a store says.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Reported {
+    /// No file: a new store, or one made before the file existed.
+    Absent,
+    /// The head the last commit reported.
+    At(ReportedHead),
+    /// The file is there but is not one well-formed line (why).
+    Damaged(String),
+}
+
+/// What the file beside the store at `store` says; an error only when it
+/// cannot be read at all.
+pub fn read(store: &Path) -> Result<Reported> {
+    let file = path(store);
+    let bytes = match std::fs::read(&file) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Reported::Absent),
+        Err(e) => {
+            return Err(Error::Store {
+                path: store.into(),
+                msg: format!("cannot read {}: {e}", file.display()),
+            })
+        }
+    };
+    let parsed = std::str::from_utf8(&bytes).ok().and_then(ReportedHead::parse);
+    Ok(match parsed {
+        Some(h) => Reported::At(h),
+        None => Reported::Damaged(format!(
+            "{} is not one line `{TAG} SEQ HASH`",
+            file.display()
+        )),
+    })
+}
+
+/// Replaces the reported head: a temporary file, `fsync`ed, renamed over
+/// the old one, then the folder `fsync`ed, so that the file holds either
+/// the old head or the new one, whatever happens.
+pub fn write(store: &Path, head: &ReportedHead) -> Result<()> {
+    let file = path(store);
+    let tmp = store.join(format!("{FILE}.tmp"));
+    let io = |e: std::io::Error| crate::store::io_error(store, "cannot record its head", e);
+    let mut f = std::fs::File::create(&tmp).map_err(io)?;
+    f.write_all(head.render().as_bytes()).map_err(io)?;
+    f.sync_all().map_err(io)?;
+    std::fs::rename(&tmp, &file).map_err(io)?;
+    std::fs::File::open(store)
+        .and_then(|d| d.sync_all())
+        .map_err(io)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(text: &str, expect: Option<(u64, &str)>) {
+        let got = ReportedHead::parse(text).map(|h| (h.seq, h.hash.to_string()));
+        assert_eq!(
+            got,
+            expect.map(|(s, h)| (s, h.to_string())),
+            "parsing {text:?}"
+        );
+    }
+
+    #[test]
+    fn the_file_is_one_exact_line() {
+        let h = "e7a8696f596fa45a55871c28e42b4d07bec9638736c3479a40c96976fcf9cdb6";
+        check(&format!("scoreledger-head v1 24 {h}\n"), Some((24, h)));
+        check(&format!("scoreledger-head v1 24 {h}"), None);
+        check(&format!("scoreledger-head v1 24 {h} x\n"), None);
+        check(&format!("scoreledger-head v2 24 {h}\n"), None);
+        check(&format!("scoreledger-head v1 -1 {h}\n"), None);
+        check(&format!("scoreledger-head v1 24 {}\n", &h[1..]), None);
+        check("scoreledger-head v1 24\n", None);
+        check("", None);
+        let r = ReportedHead {
+            seq: 7,
+            hash: Hash::from_hex(h).unwrap(),
+        };
+        assert_eq!(ReportedHead::parse(&r.render()), Some(r));
+    }
+}

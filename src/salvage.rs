@@ -1,0 +1,114 @@
+//! Salvage: every event that can still be read from a damaged store, copied
+//! into a fresh one.
+//!
+//! The damaged store is never changed. Its sled files are copied (under its
+//! lock) into a scratch folder beside the new store; when sled cannot open
+//! the copy, its snapshots (`snap.*`, an index that sled can rebuild by
+//! reading its whole log) are left out and the copy opened again. Events
+//! are then read in seq order, each re-hashed and chained, up to the first
+//! one that cannot be read or does not check; those are appended, envelope
+//! for envelope (same hashes), into the new store. The old store's record
+//! of its reported head goes with them, so the new store names what is
+//! still missing until it is restored or the loss accepted.
+
+use std::path::{Path, PathBuf};
+
+use crate::archive::{Archive, Envelope};
+use crate::chain::{event_hash, Head};
+use crate::encoding;
+use crate::error::{Error, Result};
+use crate::import::jsonl;
+use crate::reported_head::{self, Reported, ReportedHead};
+use crate::store::{self, Store};
+
+/// What a salvage kept.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Salvaged {
+    /// The new store's head: the last event that could be read and checked.
+    pub head: Head,
+    /// The head the damaged store's last commit reported, if it recorded one.
+    pub reported: Option<ReportedHead>,
+    /// Why reading stopped before the end of the log, if it did: the first
+    /// seq that could not be read or checked.
+    pub stopped: Option<(u64, String)>,
+    /// True when sled could open the copy only without its snapshots.
+    pub without_snapshots: bool,
+}
+
+/// Copies every readable, checked event of the store at `from` into a new
+/// store at `to` (which must not hold a store yet).
+pub fn salvage(from: &Path, to: &Path) -> Result<Salvaged> {
+    if Store::exists(to) {
+        return Err(Error::Invalid(format!(
+            "{} already holds a store; salvage writes a new one",
+            to.display()
+        )));
+    }
+    let scratch = scratch_folder(to);
+    let _ = std::fs::remove_dir_all(&scratch);
+    let result = salvage_via(from, &scratch, to);
+    let _ = std::fs::remove_dir_all(&scratch);
+    result
+}
+
+fn scratch_folder(to: &Path) -> PathBuf {
+    let mut name = to.file_name().unwrap_or_default().to_os_string();
+    name.push(".salvage-scratch");
+    to.with_file_name(name)
+}
+
+fn salvage_via(from: &Path, scratch: &Path, to: &Path) -> Result<Salvaged> {
+    let reported = match reported_head::read(from)? {
+        Reported::At(r) => Some(r),
+        _ => None,
+    };
+    store::copy_sled_files(from, scratch, true)?;
+    let (copy, without_snapshots) = match Archive::open_for_restore(scratch) {
+        Ok((a, _)) => (a, false),
+        Err(Error::Unreadable { .. }) => {
+            store::copy_sled_files(from, scratch, false)?;
+            (Archive::open_for_restore(scratch)?.0, true)
+        }
+        Err(e) => return Err(e),
+    };
+    let (events, stopped) = readable_events(&copy);
+    drop(copy);
+    let mut fresh = Archive::open(to)?;
+    if !events.is_empty() {
+        let lines = events.into_iter().map(|e| (e.seq as usize, e)).collect();
+        jsonl::import_lines(&mut fresh, lines, None, 2000, &mut |_, _| true)?;
+    }
+    let head = fresh.head()?;
+    drop(fresh);
+    if let Some(r) = reported.filter(|r| r.seq > head.seq) {
+        reported_head::write(to, &r)?;
+    }
+    Ok(Salvaged {
+        head,
+        reported,
+        stopped,
+        without_snapshots,
+    })
+}
+
+/// The events from seq 1 that can be read, each re-hashed and chained to
+/// the one before; and where and why reading stopped, if before the end.
+fn readable_events(archive: &Archive) -> (Vec<Envelope>, Option<(u64, String)>) {
+    let mut out: Vec<Envelope> = Vec::new();
+    let end = archive.head().map_or(u64::MAX, |h| h.seq);
+    loop {
+        let seq = out.len() as u64 + 1;
+        let prev = out.last().map_or(crate::chain::Hash::GENESIS, |e| e.hash);
+        let env = match archive.event(seq) {
+            Ok(Some(env)) => env,
+            Ok(None) if seq > end || end == u64::MAX => return (out, None),
+            Ok(None) => return (out, Some((seq, "it cannot be found".into()))),
+            Err(e) => return (out, Some((seq, e.to_string()))),
+        };
+        let bytes = encoding::encode_event(&env.event);
+        if env.prev != prev || event_hash(seq, env.recorded_at, &prev, &bytes) != env.hash {
+            return (out, Some((seq, "it does not re-hash and chain".into())));
+        }
+        out.push(env);
+    }
+}

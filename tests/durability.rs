@@ -1,0 +1,262 @@
+//! Nothing reported as written is lost without a word: the head that each
+//! commit reported is kept beside the store (`scoreledger.head`), so a
+//! store that sled brings back shorter is refused, names what is missing,
+//! and is settled by `restore` (from an export) or `restore --accept-loss`;
+//! a store sled cannot open at all is named as such and `salvage` copies
+//! what can still be read.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::Env;
+
+const LATER: &str = "2026-12-01T09:00:00Z";
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &to.join(e.file_name()));
+        } else {
+            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        }
+    }
+}
+
+/// The seed, then a correction (seq 24) whose store is not opened again:
+/// what sled's `db` file holds right after that commit, the bytes before
+/// it, and an export of all 24 events.
+struct AfterCommit {
+    env: Env,
+    before: Vec<u8>,
+    after: Vec<u8>,
+    pristine: PathBuf,
+    export: PathBuf,
+    head24: String,
+}
+
+fn after_commit() -> AfterCommit {
+    let env = Env::new();
+    env.import_seed();
+    let id = env.match_id(1, "Alianza Atlético");
+    let before = std::fs::read(env.db().join("db")).unwrap();
+    env.ok_at(LATER, &["correct", &id, "2-2", "--reason", "mistyped"]);
+    let after = std::fs::read(env.db().join("db")).unwrap();
+    let pristine = env.dir_path().join("pristine.db");
+    copy_dir(&env.db(), &pristine);
+    let export = env.dir_path().join("all.jsonl");
+    env.ok(&["export", "--output", export.to_str().unwrap()]);
+    let head24 = env.head();
+    assert!(head24.starts_with("24 "), "{head24}");
+    // The export opened the store: start each trial from the copy taken
+    // before, as the commit left it.
+    put_back(&env, &pristine);
+    AfterCommit {
+        env,
+        before,
+        after,
+        pristine,
+        export,
+        head24,
+    }
+}
+
+fn put_back(env: &Env, pristine: &Path) {
+    std::fs::remove_dir_all(env.db()).unwrap();
+    copy_dir(pristine, &env.db());
+}
+
+fn flip(env: &Env, at: usize) {
+    let path = env.db().join("db");
+    let mut bytes = std::fs::read(&path).unwrap();
+    bytes[at] ^= 0xff;
+    std::fs::write(&path, bytes).unwrap();
+}
+
+/// The byte positions the commit wrote (first to last changed byte).
+fn commit_region(a: &AfterCommit) -> std::ops::RangeInclusive<usize> {
+    let changed: Vec<usize> = (0..a.after.len().min(a.before.len()))
+        .filter(|&i| a.after[i] != a.before[i])
+        .collect();
+    assert!(!changed.is_empty(), "the commit changed no byte of db");
+    changed[0]..=*changed.last().unwrap()
+}
+
+#[test]
+fn every_flipped_byte_of_the_last_commit_is_either_harmless_or_reported() {
+    let a = after_commit();
+    let region = commit_region(&a);
+    let step = ((region.end() - region.start()) / 120).max(1);
+    let (mut harmless, mut reported) = (0, 0);
+    for at in region.step_by(step) {
+        put_back(&a.env, &a.pristine);
+        flip(&a.env, at);
+        let out = a.env.run(&["head"]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        if out.status.success() {
+            // sled read the commit whole: the head must be the one reported.
+            assert_eq!(String::from_utf8_lossy(&out.stdout), a.head24, "flip at {at}");
+            harmless += 1;
+            continue;
+        }
+        assert_eq!(out.status.code(), Some(1), "flip at {at}: {stderr}");
+        let lost = stderr.contains("missing: seq 24 (1 event)") && stderr.contains("restore");
+        let unreadable = stderr.contains("sled cannot read its files") && stderr.contains("salvage");
+        assert!(lost || unreadable, "flip at {at}: {stderr}");
+        reported += 1;
+    }
+    eprintln!("flips of the last commit's bytes: {reported} reported, {harmless} harmless");
+    assert!(reported > 0);
+}
+
+#[test]
+fn a_store_that_came_back_shorter_refuses_every_command_until_restored() {
+    let a = after_commit();
+    let at = *commit_region(&a).start();
+    flip(&a.env, at);
+    for args in [
+        vec!["head"],
+        vec!["verify"],
+        vec!["standings"],
+        vec!["correct", "040f6a", "1-1", "--reason", "x"],
+    ] {
+        let err = a.env.fails(1, &args);
+        assert!(
+            err.contains("came back shorter than its last commit reported")
+                && err.contains("missing: seq 24 (1 event)")
+                && err.contains("scoreledger restore --from-file"),
+            "{args:?}: {err}"
+        );
+    }
+    let out = a
+        .env
+        .ok(&["restore", "--from-file", a.export.to_str().unwrap()]);
+    assert!(out.starts_with("restored seq 24: "), "{out}");
+    assert_eq!(a.env.head(), a.head24);
+    assert!(a.env.ok(&["verify"]).starts_with("ok: 24 events"));
+    let again = a
+        .env
+        .ok(&["restore", "--from-file", a.export.to_str().unwrap()]);
+    assert!(again.starts_with("nothing to restore"), "{again}");
+}
+
+#[test]
+fn a_source_that_lacks_the_lost_events_restores_what_it_has_and_accept_loss_goes_on() {
+    let a = after_commit();
+    let text = std::fs::read_to_string(&a.export).unwrap();
+    let first23: String = text.lines().take(23).map(|l| format!("{l}\n")).collect();
+    let short = a.env.file("short.jsonl", &first23);
+    flip(&a.env, *commit_region(&a).start());
+    let err = a
+        .env
+        .fails(1, &["restore", "--from-file", short.to_str().unwrap()]);
+    assert!(err.contains("the source lacks seq 24"), "{err}");
+    a.env.fails(1, &["head"]);
+    let out = a.env.ok(&["restore", "--accept-loss"]);
+    assert!(out.contains("gave up seq 24"), "{out}");
+    assert!(a.env.head().starts_with("23 "));
+    // Writes go on from what survived.
+    a.env.ok_at(LATER, &["correct", "040f6a", "4-0", "--reason", "again"]);
+    assert!(a.env.head().starts_with("24 "));
+    assert_ne!(a.env.head(), a.head24);
+}
+
+#[test]
+fn restore_refuses_another_history_and_keeps_nothing() {
+    let a = after_commit();
+    // Another history: the same 23 events, then a different seq 24.
+    let other = Env::new();
+    other.import_seed();
+    other.ok_at(LATER, &["correct", "040f6a", "0-0", "--reason", "other"]);
+    let forged = other.dir_path().join("other.jsonl");
+    other.ok(&["export", "--output", forged.to_str().unwrap()]);
+    flip(&a.env, *commit_region(&a).start());
+    let err = a
+        .env
+        .fails(1, &["restore", "--from-file", forged.to_str().unwrap()]);
+    assert!(err.contains("another history"), "{err}");
+    let err = a.env.fails(1, &["head"]);
+    assert!(err.contains("missing: seq 24"), "{err}");
+}
+
+#[test]
+fn a_commit_killed_before_its_head_was_recorded_is_kept_and_recorded() {
+    let a = after_commit();
+    // As if the process died after sled's commit and before the record:
+    // the record still says 23.
+    let env = Env::new();
+    env.import_seed();
+    let record23 = std::fs::read(env.db().join("scoreledger.head")).unwrap();
+    std::fs::write(a.env.db().join("scoreledger.head"), &record23).unwrap();
+    assert_eq!(a.env.head(), a.head24);
+    let record = std::fs::read_to_string(a.env.db().join("scoreledger.head")).unwrap();
+    assert!(record.starts_with("scoreledger-head v1 24 "), "{record}");
+}
+
+#[test]
+fn a_damaged_head_record_is_reported_and_can_be_written_anew() {
+    let a = after_commit();
+    std::fs::write(a.env.db().join("scoreledger.head"), "garbage").unwrap();
+    let err = a.env.fails(1, &["head"]);
+    assert!(err.contains("is damaged") && err.contains("restore --accept-loss"), "{err}");
+    let out = a.env.ok(&["restore", "--accept-loss"]);
+    assert!(out.contains("written anew"), "{out}");
+    assert_eq!(a.env.head(), a.head24);
+}
+
+#[test]
+fn a_store_sled_cannot_open_is_named_and_salvaged() {
+    let a = after_commit();
+    // The export opened the store once more: sled took a snapshot that
+    // covers the commit, so damage there is seen by sled itself.
+    let env = &a.env;
+    env.ok(&["head"]);
+    let snap_covered = std::fs::read(env.db().join("db")).unwrap();
+    let region = commit_region(&a);
+    let at = region
+        .clone()
+        .find(|&i| {
+            let mut b = snap_covered.clone();
+            b[i] ^= 0xff;
+            std::fs::write(env.db().join("db"), &b).unwrap();
+            let out = env.run(&["head"]);
+            std::fs::write(env.db().join("db"), &snap_covered).unwrap();
+            String::from_utf8_lossy(&out.stderr).contains("sled cannot read its files")
+        })
+        .expect("some flip that sled itself refuses");
+    let mut flipped = snap_covered.clone();
+    flipped[at] ^= 0xff;
+    std::fs::write(env.db().join("db"), &flipped).unwrap();
+    let err = env.fails(1, &["verify"]);
+    assert!(
+        err.contains(&format!("{}", env.db().join("db").display()))
+            && err.contains("scoreledger salvage --output"),
+        "{err}"
+    );
+    assert!(!err.contains("offset None"), "{err}");
+    let damaged = std::fs::read(env.db().join("db")).unwrap();
+    let rescued = env.dir_path().join("rescued.db");
+    let out = env.run(&["salvage", "--output", rescued.to_str().unwrap()]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.starts_with("salvaged seq"), "{stdout}");
+    let on = |args: &[&str]| {
+        let mut v = vec!["--db", rescued.to_str().unwrap()];
+        v.extend_from_slice(args);
+        env.run(&v)
+    };
+    if !out.status.success() {
+        // Not everything was saved: the new store names what is missing,
+        // and the export brings it back.
+        assert!(!on(&["head"]).status.success());
+        assert!(on(&["restore", "--from-file", a.export.to_str().unwrap()])
+            .status
+            .success());
+    }
+    let head = on(&["head"]);
+    assert_eq!(String::from_utf8_lossy(&head.stdout), a.head24);
+    assert!(on(&["verify"]).status.success());
+    // Salvage only read the damaged store.
+    assert!(std::fs::read(env.db().join("db")).unwrap() == damaged);
+}

@@ -1,6 +1,6 @@
 //! `scoreledger adjust`
 
-use scoreledger::{Date, Error, Event, PointsAdjustment};
+use scoreledger::{Archive, Date, Error, Event, PointsAdjustment};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -44,13 +44,16 @@ pub struct Fields {
 
 pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
     let mut archive = db.open_existing()?;
-    let event = event(a.fields);
+    let event = event(&archive, a.fields)?;
     super::append_one(&mut archive, event)
 }
 
-/// The adjustment to append (checked against the archive when appended).
-pub fn event(a: Fields) -> Event {
-    Event::PointsAdjusted(PointsAdjustment {
+/// The adjustment to append: its scope checked here (an unknown
+/// competition, season or stage is refused as a likely typo), the rest
+/// when appended.
+pub fn event(archive: &Archive, a: Fields) -> Result<Event, Error> {
+    a.scope.check_known(archive)?;
+    Ok(Event::PointsAdjusted(PointsAdjustment {
         competition: a.scope.competition,
         season: a.scope.season,
         stage: a.scope.stage,
@@ -59,5 +62,5 @@ pub fn event(a: Fields) -> Event {
         date: a.date,
         reason: a.why.reason,
         source: a.why.source,
-    })
+    }))
 }

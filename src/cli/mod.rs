@@ -162,6 +162,60 @@ pub struct SeasonScope {
     /// apply to every stage of the season without it.
     #[arg(long)]
     pub stage: Option<String>,
+    /// Accept a competition the archive does not have yet (without it, an
+    /// unknown name is refused as a likely typo, with the nearest known).
+    #[arg(long)]
+    #[serde(default)]
+    pub new_competition: bool,
+    /// Accept a season the competition does not have yet.
+    #[arg(long)]
+    #[serde(default)]
+    pub new_season: bool,
+    /// Accept a stage the season does not have yet.
+    #[arg(long)]
+    #[serde(default)]
+    pub new_stage: bool,
+}
+
+impl SeasonScope {
+    /// Refuses a competition, season or stage the archive does not know,
+    /// as a likely typo, unless its `--new-...` option says it is new (a new
+    /// competition brings its season and stage; a new season its stage).
+    pub fn check_known(&self, archive: &Archive) -> Result<(), Error> {
+        let unknown =
+            archive.unknown_scope(&self.competition, &self.season, self.stage.as_deref())?;
+        let Some(u) = unknown else { return Ok(()) };
+        use scoreledger::query::ScopeLevel;
+        let allowed = match u.level {
+            ScopeLevel::Competition => self.new_competition,
+            ScopeLevel::Season => self.new_competition || self.new_season,
+            ScopeLevel::Stage => self.new_competition || self.new_season || self.new_stage,
+        };
+        if allowed {
+            return Ok(());
+        }
+        let what = u.level.name();
+        let hint = match u.nearest.is_empty() {
+            true => String::new(),
+            false => format!(
+                " (did you mean {}?)",
+                u.nearest
+                    .iter()
+                    .map(|n| format!("'{n}'"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
+        let within = match u.level {
+            ScopeLevel::Competition => String::new(),
+            ScopeLevel::Season => format!(" in {}", self.competition),
+            ScopeLevel::Stage => format!(" in {} {}", self.competition, self.season),
+        };
+        Err(Error::Invalid(format!(
+            "unknown {what} '{}'{within}{hint}; pass --new-{what} to add it",
+            u.name
+        )))
+    }
 }
 
 /// Which results a table counts: those played by a date, or the rounds up to one.
@@ -350,12 +404,46 @@ fn ambiguous(stages: &[[String; 3]]) -> String {
 
 /// The time recorded for new events: the clock, or `$SCORELEDGER_NOW`
 /// (RFC 3339) for reproducible archives.
+/// A `$SCORELEDGER_NOW` more than a day ahead of the system clock is
+/// refused: every later event would be stamped with it.
 pub fn now() -> Result<Timestamp, Error> {
+    let system = Timestamp::from_datetime(time::OffsetDateTime::now_utc());
+    let Some(given) = given_now()? else {
+        return Ok(system);
+    };
+    const DAY_MICROS: i64 = 86_400_000_000;
+    if given.as_micros() > system.as_micros().saturating_add(DAY_MICROS) {
+        return Err(Error::Invalid(format!(
+            "SCORELEDGER_NOW {given} is more than a day ahead of the system clock ({system}); every later event would be stamped with it: set it to a time that has come"
+        )));
+    }
+    Ok(given)
+}
+
+/// `$SCORELEDGER_NOW`, when set.
+fn given_now() -> Result<Option<Timestamp>, Error> {
     match std::env::var("SCORELEDGER_NOW") {
         Ok(s) if !s.is_empty() => Timestamp::parse_rfc3339(&s)
+            .map(Some)
             .map_err(|e| Error::Invalid(format!("SCORELEDGER_NOW: {e}"))),
-        _ => Ok(Timestamp::from_datetime(time::OffsetDateTime::now_utc())),
+        _ => Ok(None),
     }
+}
+
+/// The time to stamp new events of `archive` with: [`now`], refused when
+/// `$SCORELEDGER_NOW` is before the head's time (events are stamped in
+/// order). The system clock a little behind the head (another machine's
+/// clock) is raised to it by the archive.
+pub fn stamp(archive: &Archive) -> Result<Timestamp, Error> {
+    let t = now()?;
+    let head = archive.head()?;
+    if given_now()?.is_some() && t < head.recorded_at {
+        return Err(Error::Invalid(format!(
+            "SCORELEDGER_NOW {t} is before the archive's head (seq {} recorded at {}); events are stamped in order: set it to {} or later",
+            head.seq, head.recorded_at, head.recorded_at
+        )));
+    }
+    Ok(t)
 }
 
 /// Reads a text file given on the command line, naming it on failure.
@@ -423,7 +511,7 @@ fn open_with<T>(db: &Db, how: fn(&std::path::Path) -> Result<T, Error>) -> Resul
 /// Appends one event and reports it: "recorded seq N HASH" and a summary, or
 /// that the archive already held it.
 fn append_one(archive: &mut Archive, event: scoreledger::Event) -> Result<(), Error> {
-    let report = archive.append(vec![event], now()?).map_err(|e| match e {
+    let report = archive.append(vec![event], stamp(archive)?).map_err(|e| match e {
         Error::Rejected { source, .. } => *source,
         other => other,
     })?;

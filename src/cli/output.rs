@@ -33,9 +33,12 @@ pub fn write(
     let target = checked_target(db, path, force.force)?;
     let fail = |e: std::io::Error| Error::Invalid(format!("{}: cannot write: {e}", path.display()));
     let dir = target.parent().unwrap_or(Path::new("."));
+    // Files meant to be shared get the usual mode (0666 less the umask),
+    // not a temporary file's 0600.
     let mut tmp = tempfile::Builder::new()
         .prefix(".scoreledger-")
         .suffix(".tmp")
+        .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666))
         .tempfile_in(dir)
         .map_err(fail)?;
     tmp.write_all(text.as_bytes()).map_err(fail)?;

@@ -9,13 +9,15 @@ Examples:
   scoreledger record --competition 'Copa Perú' --season 1984 --round 5 \\
       --date 1984-12-16 'Los Espartanos' 3-2 'Guardia Republicana'
   scoreledger record --competition 'Copa Perú' --season 1985 --stage Final \\
-      --round 1 --date 1985-11-30 'Los Espartanos' 1-1 'Sport Boys' --new-team
+      --round 1 --date 1985-11-30 'Los Espartanos' 1-1 'Sport Boys' --new-season
 
 Recording a result that is already in the archive appends nothing. The same
 fixture with a different score is refused: a recorded result is never
 overwritten (use correct). A team the season does not know is refused as a
 likely typo (the nearest known names are suggested); pass --new-team to add
-one.";
+one. So is a competition, season or stage the archive does not know: pass
+--new-competition, --new-season or --new-stage (a new season brings its own
+teams).";
 
 /// Append one match result.
 #[derive(clap::Args)]
@@ -138,6 +140,7 @@ pub type NewTeams = Vec<(String, String, String)>;
 /// season's dates and teams), and the teams it adds.
 pub fn event(archive: &Archive, a: Fields) -> Result<(Event, NewTeams), Error> {
     let (hg, ag) = parse_score(&a.score).map_err(Error::Invalid)?;
+    a.scope.check_known(archive)?;
     let stage = match a.scope.stage.clone() {
         Some(s) => s,
         None => only_stage(archive, &a.scope)?,

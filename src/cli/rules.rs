@@ -13,8 +13,11 @@ Examples:
 
 Tie-breaks: points, goal-difference, goals-for, goal-average, head-to-head,
 wins, away-goals. Points always come first if left out. Rules for a stage
-(--stage) take precedence over the season's. Settings left out keep their
-current value (default 3/1/0 and points,goal-difference,goals-for).";
+(--stage) take precedence over the season's. Settings left out keep the
+value in force at that scope (a stage's own rules, else its season's, else
+3/1/0 and points,goal-difference,goals-for), and every change prints what it
+changes. A competition, season or stage the archive does not know is refused
+as a likely typo unless --new-competition, --new-season or --new-stage.";
 
 /// Set (or show) the points and tie-break order of a season or stage.
 #[derive(clap::Args)]
@@ -114,12 +117,18 @@ fn show(archive: &Archive, a: &Args, current: Option<(u64, Rules)>) -> Result<()
                 "tiebreak": rules.tiebreak,
                 "source": name,
                 "seq": seq,
+                "applies_to": a.scope.stage,
             })
         ),
         Format::Table => format!(
-            "{}\nsource: {said}{}\n",
+            "{}\nsource: {said}{}{}\n",
             describe(&rules),
-            seq.map(|s| format!(", seq {s}")).unwrap_or_default()
+            seq.map(|s| format!(", seq {s}")).unwrap_or_default(),
+            match (&a.scope.stage, &rules.stage) {
+                (Some(stage), None) if seq.is_some() =>
+                    format!(" (the season's rules: {stage} has none of its own)"),
+                _ => String::new(),
+            }
         ),
     };
     super::print(&text)
@@ -135,50 +144,56 @@ pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
     } else {
         db.open_existing()?
     };
-    let current = archive.rules_at_scope(
-        &a.scope.competition,
-        &a.scope.season,
-        a.scope.stage.as_deref(),
-    )?;
+    let current = in_force(&archive, &a)?;
     if !changing {
         return show(&archive, &a, current);
     }
+    a.scope.check_known(&archive)?;
     let base = current
         .clone()
         .map_or_else(|| default_rules(&a), |(_, r)| r);
     let rules = Rules {
-        competition: a.scope.competition,
-        season: a.scope.season,
-        stage: a.scope.stage,
+        competition: a.scope.competition.clone(),
+        season: a.scope.season.clone(),
+        stage: a.scope.stage.clone(),
         points_for_win: a.points_for_win.unwrap_or(base.points_for_win),
         points_for_draw: a.points_for_draw.unwrap_or(base.points_for_draw),
         points_for_loss: a.points_for_loss.unwrap_or(base.points_for_loss),
-        tiebreak: a.tiebreak.map(|o| o.0).unwrap_or(base.tiebreak),
+        tiebreak: a.tiebreak.map(|o| o.0).unwrap_or(base.tiebreak.clone()),
     };
     let event = Event::RulesStated(StatedRules {
         rules: rules.clone(),
         source: RulesSource::User,
     });
-    let report = archive.append(vec![event], super::now()?)?;
-    let text = match (report.appended.first(), current) {
-        (Some(ap), Some((old_seq, old))) => format!(
-            "recorded seq {} {}\n{}\nchanges the rules: {} -> {} (seq {old_seq} -> seq {})\n",
+    let report = archive.append(vec![event], super::stamp(&archive)?)?;
+    let text = match report.appended.first() {
+        Some(ap) => format!(
+            "recorded seq {} {}\n{}\nchanges the rules: {} -> {} ({} -> seq {})\n",
             ap.seq,
             ap.hash,
             describe(&rules),
-            short(&old),
+            current.as_ref().map_or_else(|| short(&base), |(_, r)| short(r)),
             short(&rules),
+            current
+                .as_ref()
+                .map_or_else(|| "the default".to_string(), |(seq, _)| format!("seq {seq}")),
             ap.seq
         ),
-        (Some(ap), None) => format!(
-            "recorded seq {} {}\n{}\n",
-            ap.seq,
-            ap.hash,
-            describe(&rules)
-        ),
-        (None, _) => format!("unchanged: {}\n", describe(&rules)),
+        None => format!("unchanged: {}\n", describe(&rules)),
     };
     super::print(&text)
+}
+
+/// The rules in force at the scope, as a table there would use them: a
+/// stage's own, else its season's (the order `standings` follows).
+fn in_force(archive: &Archive, a: &Args) -> Result<Option<(u64, Rules)>, Error> {
+    let (c, s) = (&a.scope.competition, &a.scope.season);
+    if let Some(stage) = a.scope.stage.as_deref() {
+        if let Some(own) = archive.rules_at_scope(c, s, Some(stage))? {
+            return Ok(Some(own));
+        }
+    }
+    archive.rules_at_scope(c, s, None)
 }
 
 /// Points and order in one word each: `2/1/0 points,goal-average`.

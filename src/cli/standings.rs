@@ -132,6 +132,7 @@ pub fn json(s: &Standings) -> serde_json::Value {
         "known_at": s.known_at,
         "head": s.head.to_hex(),
         "league_table": s.stage != OTHER_MATCHES,
+        "started": s.rows.iter().any(|r| r.played > 0),
         "rules": json!({
             "points_for_win": s.scoring.win,
             "points_for_draw": s.scoring.draw,
@@ -162,17 +163,33 @@ pub fn json(s: &Standings) -> serde_json::Value {
     })
 }
 
+/// A table cut before any of its matches was played says so.
+fn not_started(s: &Standings) -> Option<String> {
+    let cut = match (s.as_of, s.round) {
+        (Some(d), _) => format!("on or before {d}"),
+        (_, Some(r)) => format!("in rounds 1 to {r}"),
+        _ => return None,
+    };
+    s.rows
+        .iter()
+        .all(|r| r.played == 0)
+        .then(|| format!("the stage had not started: none of its matches was played {cut}"))
+}
+
 fn title(s: &Standings) -> String {
     let when = match (s.as_of, s.round) {
         (Some(d), _) => format!("as of {d}"),
         (_, Some(r)) => format!("after round {r}"),
         _ => "latest".to_string(),
     };
-    let not_a_league = if s.stage == OTHER_MATCHES {
+    let mut not_a_league = if s.stage == OTHER_MATCHES {
         format!("{OTHER_MATCHES} is not a league table: the edition's matches outside its groups (knockouts, play-offs, ...)\n")
     } else {
         String::new()
     };
+    if let Some(note) = not_started(s) {
+        not_a_league.push_str(&format!("{note}\n"));
+    }
     let rules = match s.rules {
         Some((seq, source)) => format!("rules {}, seq {seq}", super::rules::source_words(source).0),
         None => "default rules (none recorded)".to_string(),
@@ -210,5 +227,8 @@ pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
         }
         Format::Json => format!("{}\n", json(&s)),
     };
+    if let (Some(note), Format::Markdown | Format::Csv) = (not_started(&s), a.format) {
+        eprintln!("note: {note}");
+    }
     super::print(&text)
 }

@@ -103,7 +103,12 @@ pub fn inclusion_proof(src: &impl Nodes, index: u64, size: u64) -> Result<Vec<Ha
 /// The consistency proof from the tree of `old` leaves to the tree of `new`
 /// leaves (RFC 6962 PROOF), for 0 < old <= new.
 pub fn consistency_proof(src: &impl Nodes, old: u64, new: u64) -> Result<Vec<Hash>, String> {
-    if old == 0 || old > new {
+    // From the empty tree the proof is empty (RFC 9162 2.1.4.1: any tree
+    // extends the empty one).
+    if old == 0 && new > 0 {
+        return Ok(Vec::new());
+    }
+    if old > new {
         return Err(format!(
             "no consistency proof from size {old} to size {new}"
         ));

@@ -199,6 +199,33 @@ struct CatalogEntry {
     folded: [String; 3],
 }
 
+/// A level of a competition's scope.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScopeLevel {
+    Competition,
+    Season,
+    Stage,
+}
+
+impl ScopeLevel {
+    pub fn name(self) -> &'static str {
+        match self {
+            ScopeLevel::Competition => "competition",
+            ScopeLevel::Season => "season",
+            ScopeLevel::Stage => "stage",
+        }
+    }
+}
+
+/// A name a write gives that the archive does not know at its level, with
+/// the nearest names it knows there.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnknownScope {
+    pub level: ScopeLevel,
+    pub name: String,
+    pub nearest: Vec<String>,
+}
+
 /// At most this many choices are listed in an error.
 const MAX_CHOICES: usize = 25;
 
@@ -294,6 +321,49 @@ impl Archive {
         });
         let c = std::sync::Arc::new(Catalog { stages });
         Ok(self.catalog.get_or_init(|| c).clone())
+    }
+
+    /// The first level of a write's scope that the archive does not know:
+    /// a competition it has never seen (when it holds any), a season the
+    /// competition has never had, or a stage the season has never had.
+    /// Names match as everywhere (case and accents aside).
+    pub fn unknown_scope(
+        &self,
+        competition: &str,
+        season: &str,
+        stage: Option<&str>,
+    ) -> Result<Option<UnknownScope>> {
+        let catalog = self.catalog()?;
+        let mut stages: Vec<&CatalogEntry> = catalog.stages.iter().collect();
+        type Field = fn(&StageInfo) -> &str;
+        let levels: [(ScopeLevel, Option<&str>, Field); 3] = [
+            (ScopeLevel::Competition, Some(competition), |s| &s.competition),
+            (ScopeLevel::Season, Some(season), |s| &s.season),
+            (ScopeLevel::Stage, stage, |s| &s.stage),
+        ];
+        for (i, (level, wanted, get)) in levels.into_iter().enumerate() {
+            let Some(wanted) = wanted else { break };
+            if stages.is_empty() {
+                break;
+            }
+            let folded = names::fold(wanted);
+            if stages.iter().any(|s| s.folded[i] == folded) {
+                stages.retain(|s| s.folded[i] == folded);
+                continue;
+            }
+            let mut known: Vec<String> = stages.iter().map(|s| get(&s.info).to_string()).collect();
+            known.dedup();
+            let nearest = names::nearest(wanted, &known, 3)
+                .into_iter()
+                .map(String::from)
+                .collect();
+            return Ok(Some(UnknownScope {
+                level,
+                name: wanted.to_string(),
+                nearest,
+            }));
+        }
+        Ok(None)
     }
 
     /// The stages a filter selects (known at `known_at`); an unknown name is an

@@ -140,7 +140,7 @@ macro_rules! write_endpoint {
     };
 }
 
-write_endpoint!(record, record, "POST /api/record {competition, season, stage?, group?, round, date, home, score, away, new_team?, allow_outside_season?}",
+write_endpoint!(record, record, "POST /api/record {competition, season, stage?, group?, round, date, home, score, away, new_team?, new_competition?, new_season?, new_stage?, allow_outside_season?}",
     |archive, f| cli::record::event(archive, f)?.0);
 write_endpoint!(
     correct,
@@ -163,8 +163,8 @@ write_endpoint!(
 write_endpoint!(
     adjust,
     adjust,
-    "POST /api/adjust {competition, season, stage?, team, points, date, reason, source?}",
-    |_archive, f| cli::adjust::event(f)
+    "POST /api/adjust {competition, season, stage?, team, points, date, reason, source?, new_competition?, new_season?, new_stage?}",
+    |archive, f| cli::adjust::event(archive, f)?
 );
 
 #[derive(Deserialize, Default)]

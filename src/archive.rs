@@ -74,6 +74,9 @@ pub struct Archive {
     /// records its new head there only when it reaches this one, so a
     /// restore that is still short never hides what is missing.
     reported: Option<ReportedHead>,
+    /// Refuse (rather than raise to the head's time) a clock before the
+    /// head's time, when something would be appended.
+    strict_clock: bool,
 }
 
 /// Events that commits reported as written and the log no longer holds:
@@ -175,6 +178,7 @@ impl Archive {
             store,
             catalog: Default::default(),
             reported: None,
+            strict_clock: false,
         };
         let format = archive.store.get(Space::Log, keys::META_FORMAT)?;
         let layout = archive.store.get(Space::Log, keys::META_LAYOUT)?;
@@ -252,6 +256,13 @@ impl Archive {
         self.reported = None;
         self.record_head(found)?;
         Ok(lost)
+    }
+
+    /// With `true`, an append stamped before the head's time that would
+    /// append anything is refused ([`Error::ClockBehind`]) instead of being
+    /// stamped with the head's time: for a clock the user set by hand.
+    pub fn strict_clock(&mut self, strict: bool) {
+        self.strict_clock = strict;
     }
 
     /// The head the last commit reported, if any was recorded.
@@ -447,6 +458,7 @@ impl Archive {
     pub fn append(&mut self, events: Vec<Event>, recorded_at: Timestamp) -> Result<AppendReport> {
         self.catalog = Default::default();
         let head = self.head_for_append()?;
+        let given = recorded_at;
         let recorded_at = recorded_at.max(head.recorded_at);
         let mut d = Deriver::appending(&self.store, &head)?;
         let mut report = AppendReport::default();
@@ -484,6 +496,13 @@ impl Archive {
         if report.appended.is_empty() {
             report.head = Some(head);
             return Ok(report);
+        }
+        if self.strict_clock && given < head.recorded_at {
+            return Err(Error::ClockBehind {
+                given,
+                seq: head.seq,
+                head: head.recorded_at,
+            });
         }
         let new_head = Head {
             seq,

@@ -81,6 +81,13 @@ pub enum Error {
         key: String,
         msg: String,
     },
+    /// A clock set by hand before the time of the archive's head.
+    #[error("the clock {given} is before the archive's head (seq {seq} recorded at {head}); events are stamped in order")]
+    ClockBehind {
+        given: crate::date::Timestamp,
+        seq: u64,
+        head: crate::date::Timestamp,
+    },
     /// A point in the archive's history past its head.
     #[error("known-at {asked} is beyond the head of the archive (seq {head})")]
     BeyondHead { asked: u64, head: u64 },
@@ -137,6 +144,7 @@ impl Error {
             | Error::NotFound(_)
             | Error::NoStore { .. }
             | Error::BeyondHead { .. }
+            | Error::ClockBehind { .. }
             | Error::NoRounds { .. }
             | Error::AmbiguousStage { .. }
             | Error::UnknownFormat { .. }
@@ -148,9 +156,7 @@ impl Error {
             | Error::Mismatch { .. }
             | Error::Failed(_)
             | Error::Lost { .. }
-            | Error::Unreadable { .. } => {
-                ErrorKind::Integrity
-            }
+            | Error::Unreadable { .. } => ErrorKind::Integrity,
             Error::Store { .. }
             | Error::Busy { .. }
             | Error::Full { .. }

@@ -75,7 +75,9 @@ pub fn read(store: &Path) -> Result<Reported> {
             })
         }
     };
-    let parsed = std::str::from_utf8(&bytes).ok().and_then(ReportedHead::parse);
+    let parsed = std::str::from_utf8(&bytes)
+        .ok()
+        .and_then(ReportedHead::parse);
     Ok(match parsed {
         Some(h) => Reported::At(h),
         None => Reported::Damaged(format!(

@@ -602,7 +602,10 @@ fn open_error(path: &Path, e: sled::Error) -> Error {
         sled::Error::Corruption { at, .. } => Error::Unreadable {
             path: path.into(),
             detail: match at {
-                Some(at) => format!("a damaged record in {} or a snap.* file, at {at:?}", path.join("db").display()),
+                Some(at) => format!(
+                    "a damaged record in {} or a snap.* file, at {at:?}",
+                    path.join("db").display()
+                ),
                 None => format!(
                     "a damaged record in {} or in one of its snap.* files",
                     path.join("db").display()

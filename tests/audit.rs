@@ -284,6 +284,7 @@ fn audit_finds_nothing_in_1984_and_each_crafted_problem_once() {
             date,
             // Crafted problems, recorded deliberately.
             "--new-team",
+            "--new-competition",
             "--allow-outside-season",
             home,
             score,

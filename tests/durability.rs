@@ -97,13 +97,18 @@ fn every_flipped_byte_of_the_last_commit_is_either_harmless_or_reported() {
         let stderr = String::from_utf8_lossy(&out.stderr);
         if out.status.success() {
             // sled read the commit whole: the head must be the one reported.
-            assert_eq!(String::from_utf8_lossy(&out.stdout), a.head24, "flip at {at}");
+            assert_eq!(
+                String::from_utf8_lossy(&out.stdout),
+                a.head24,
+                "flip at {at}"
+            );
             harmless += 1;
             continue;
         }
         assert_eq!(out.status.code(), Some(1), "flip at {at}: {stderr}");
         let lost = stderr.contains("missing: seq 24 (1 event)") && stderr.contains("restore");
-        let unreadable = stderr.contains("sled cannot read its files") && stderr.contains("salvage");
+        let unreadable =
+            stderr.contains("sled cannot read its files") && stderr.contains("salvage");
         assert!(lost || unreadable, "flip at {at}: {stderr}");
         reported += 1;
     }
@@ -158,7 +163,8 @@ fn a_source_that_lacks_the_lost_events_restores_what_it_has_and_accept_loss_goes
     assert!(out.contains("gave up seq 24"), "{out}");
     assert!(a.env.head().starts_with("23 "));
     // Writes go on from what survived.
-    a.env.ok_at(LATER, &["correct", "040f6a", "4-0", "--reason", "again"]);
+    a.env
+        .ok_at(LATER, &["correct", "040f6a", "4-0", "--reason", "again"]);
     assert!(a.env.head().starts_with("24 "));
     assert_ne!(a.env.head(), a.head24);
 }
@@ -200,7 +206,10 @@ fn a_damaged_head_record_is_reported_and_can_be_written_anew() {
     let a = after_commit();
     std::fs::write(a.env.db().join("scoreledger.head"), "garbage").unwrap();
     let err = a.env.fails(1, &["head"]);
-    assert!(err.contains("is damaged") && err.contains("restore --accept-loss"), "{err}");
+    assert!(
+        err.contains("is damaged") && err.contains("restore --accept-loss"),
+        "{err}"
+    );
     let out = a.env.ok(&["restore", "--accept-loss"]);
     assert!(out.contains("written anew"), "{out}");
     assert_eq!(a.env.head(), a.head24);

@@ -185,6 +185,7 @@ fn ctrl_c_stops_an_import_between_batches_and_says_so() {
         env.import_seed();
         let child = Command::new(&bin)
             .env("SCORELEDGER_DB", env.db())
+            .env("SCORELEDGER_NOW", "2026-11-28T10:00:00Z")
             .args(["import", file.to_str().unwrap(), "--batch", "200"])
             .stdout(Stdio::null())
             .stderr(Stdio::piped())

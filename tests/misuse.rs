@@ -341,6 +341,7 @@ fn a_jsonl_import_is_checked_whole_before_anything_is_written() {
     env.import_seed();
     env.ok(&[
         "record",
+        "--new-competition",
         "--competition",
         "Export Cup",
         "--season",

@@ -45,14 +45,29 @@ fn a_typod_competition_season_or_stage_is_refused_with_the_nearest_names() {
     let cases: [(&[&str], &[&str]); 3] = [
         (
             &["--competition", "Copa Peruu", "--season", "1984"],
-            &["unknown competition 'Copa Peruu'", "'Copa Perú'", "--new-competition"],
+            &[
+                "unknown competition 'Copa Peruu'",
+                "'Copa Perú'",
+                "--new-competition",
+            ],
         ),
         (
             &["--competition", "copa peru", "--season", "1948"],
-            &["unknown season '1948' in copa peru", "'1984'", "--new-season"],
+            &[
+                "unknown season '1948' in copa peru",
+                "'1984'",
+                "--new-season",
+            ],
         ),
         (
-            &["--competition", "Copa Perú", "--season", "1984", "--stage", "Final stag"],
+            &[
+                "--competition",
+                "Copa Perú",
+                "--season",
+                "1984",
+                "--stage",
+                "Final stag",
+            ],
             &["unknown stage 'Final stag'", "'Final stage'", "--new-stage"],
         ),
     ];
@@ -63,8 +78,21 @@ fn a_typod_competition_season_or_stage_is_refused_with_the_nearest_names() {
     let err = env.fails(
         2,
         &[
-            "adjust", "--competition", "Copa Peru", "--season", "1984", "--stage", "Finl stage",
-            "--team", "Bella Esperanza", "--points", "-3", "--date", "1984-12-10", "--reason", "x",
+            "adjust",
+            "--competition",
+            "Copa Peru",
+            "--season",
+            "1984",
+            "--stage",
+            "Finl stage",
+            "--team",
+            "Bella Esperanza",
+            "--points",
+            "-3",
+            "--date",
+            "1984-12-10",
+            "--reason",
+            "x",
         ],
     );
     assert!(err.contains("unknown stage 'Finl stage'"), "{err}");
@@ -74,14 +102,45 @@ fn a_typod_competition_season_or_stage_is_refused_with_the_nearest_names() {
 fn a_new_scope_is_accepted_when_said_to_be_new() {
     let env = Env::new();
     env.import_seed();
-    let scope = ["--competition", "Copa Perú", "--season", "1984", "--stage", "Play-off", "--new-stage"];
+    let scope = [
+        "--competition",
+        "Copa Perú",
+        "--season",
+        "1984",
+        "--stage",
+        "Play-off",
+        "--new-stage",
+    ];
     let out = record_in(&env, &scope);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let scope = ["--competition", "Torneo Nuevo", "--season", "1984", "--stage", "Liga", "--new-competition"];
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let scope = [
+        "--competition",
+        "Torneo Nuevo",
+        "--season",
+        "1984",
+        "--stage",
+        "Liga",
+        "--new-competition",
+    ];
     let out = record_in(&env, &scope);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     // The right names, spelled loosely, are the archive's.
-    let scope = ["--competition", "copa peru", "--season", "1984", "--stage", "final STAGE"];
+    let scope = [
+        "--competition",
+        "copa peru",
+        "--season",
+        "1984",
+        "--stage",
+        "final STAGE",
+    ];
     let out = record_in(&env, &scope);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!err.contains("unknown"), "{err}");
@@ -92,7 +151,14 @@ fn a_stages_tie_break_keeps_the_points_in_force_and_says_what_changed() {
     let env = Env::new();
     let seed = env.file("1984.txt", common::SEED);
     env.ok(&["import", seed.to_str().unwrap()]);
-    let scope = ["--competition", "Copa Perú", "--season", "1984", "--stage", "Final stage"];
+    let scope = [
+        "--competition",
+        "Copa Perú",
+        "--season",
+        "1984",
+        "--stage",
+        "Final stage",
+    ];
     let mut show = vec!["rules"];
     show.extend(scope);
     let shown = env.ok(&show);
@@ -141,7 +207,11 @@ fn files_meant_to_be_shared_get_the_usual_mode() {
         .env("SCORELEDGER_DB", env.db())
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o644, "{mode:o}");
 }
@@ -152,7 +222,9 @@ fn a_table_before_its_stage_began_says_so() {
     env.import_seed();
     let out = env.ok(&["standings", "--as-of", "1984-11-01"]);
     assert!(
-        out.contains("the stage had not started: none of its matches was played on or before 1984-11-01"),
+        out.contains(
+            "the stage had not started: none of its matches was played on or before 1984-11-01"
+        ),
         "{out}"
     );
     let json = env.json(&["standings", "--as-of", "1984-11-01", "--format", "json"]);
@@ -185,7 +257,9 @@ fn a_clock_before_the_head_or_far_ahead_is_refused_naming_both() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(
-        err.contains("SCORELEDGER_NOW 2999-01-01T00:00:00Z is more than a day ahead of the system clock"),
+        err.contains(
+            "SCORELEDGER_NOW 2999-01-01T00:00:00Z is more than a day ahead of the system clock"
+        ),
         "{err}"
     );
     assert_eq!(env.head(), head);

@@ -187,6 +187,7 @@ fn the_report_is_one_valid_page_with_everything() {
     // Names are escaped: a team called A&B <x> does not break the page.
     env.ok(&[
         "record",
+        "--new-competition",
         "--competition",
         "Cup",
         "--season",

@@ -67,6 +67,7 @@ fn killed_imports_never_lose_or_invent_an_event() {
         let delay = seed % (span + span / 2);
         let mut child = Command::new(&bin)
             .env("SCORELEDGER_DB", env.db())
+            .env("SCORELEDGER_NOW", "2026-11-28T10:00:00Z")
             .args(["import", page.to_str().unwrap()])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -396,6 +397,7 @@ fn a_killed_batched_import_keeps_whole_batches_and_resumes() {
         let env = Env::new();
         let mut child = Command::new(&bin)
             .env("SCORELEDGER_DB", env.db())
+            .env("SCORELEDGER_NOW", "2026-11-28T10:00:00Z")
             .args(["import", file.to_str().unwrap(), "--batch", "500"])
             .stdout(Stdio::null())
             .stderr(Stdio::null())

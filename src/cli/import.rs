@@ -105,7 +105,7 @@ pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
         plan.check_export(&probe)?;
     }
     let mut archive = db.open()?;
-    let now = super::stamp(&archive)?;
+    let now = super::stamp(&mut archive)?;
     let bar = progress_bar();
     let mut progress = |done: usize, total: usize| {
         if total > 2000 {

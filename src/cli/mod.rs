@@ -26,10 +26,10 @@ pub mod record;
 mod rename;
 mod render;
 pub mod report;
-pub mod results;
 mod restore;
-mod salvage;
+pub mod results;
 mod rules;
+mod salvage;
 mod serve;
 pub mod standings;
 mod trust;
@@ -373,6 +373,9 @@ pub fn render(e: &Error) -> String {
         Error::Unreadable { .. } => format!(
             "{e}.\nTo recover: scoreledger salvage --output NEW.db copies every event that can still be read into a fresh store and names the first one missing; then scoreledger --db NEW.db restore --from-file EXPORT.jsonl brings back the rest from an export or a mirror"
         ),
+        Error::ClockBehind { given, seq, head } => format!(
+            "SCORELEDGER_NOW {given} is before the archive's head (seq {seq} recorded at {head}); events are stamped in order: set it to {head} or later"
+        ),
         Error::Rejected { source, .. } => render(source),
         Error::Partial { source, .. } => e
             .to_string()
@@ -430,20 +433,13 @@ fn given_now() -> Result<Option<Timestamp>, Error> {
     }
 }
 
-/// The time to stamp new events of `archive` with: [`now`], refused when
-/// `$SCORELEDGER_NOW` is before the head's time (events are stamped in
-/// order). The system clock a little behind the head (another machine's
-/// clock) is raised to it by the archive.
-pub fn stamp(archive: &Archive) -> Result<Timestamp, Error> {
-    let t = now()?;
-    let head = archive.head()?;
-    if given_now()?.is_some() && t < head.recorded_at {
-        return Err(Error::Invalid(format!(
-            "SCORELEDGER_NOW {t} is before the archive's head (seq {} recorded at {}); events are stamped in order: set it to {} or later",
-            head.seq, head.recorded_at, head.recorded_at
-        )));
-    }
-    Ok(t)
+/// The time to stamp new events of `archive` with: [`now`]. A
+/// `$SCORELEDGER_NOW` before the head's time is refused when something
+/// would be appended (events are stamped in order); the system clock a
+/// little behind the head (another machine's) is raised to it.
+pub fn stamp(archive: &mut Archive) -> Result<Timestamp, Error> {
+    archive.strict_clock(given_now()?.is_some());
+    now()
 }
 
 /// Reads a text file given on the command line, naming it on failure.
@@ -511,7 +507,8 @@ fn open_with<T>(db: &Db, how: fn(&std::path::Path) -> Result<T, Error>) -> Resul
 /// Appends one event and reports it: "recorded seq N HASH" and a summary, or
 /// that the archive already held it.
 fn append_one(archive: &mut Archive, event: scoreledger::Event) -> Result<(), Error> {
-    let report = archive.append(vec![event], stamp(archive)?).map_err(|e| match e {
+    let at = stamp(archive)?;
+    let report = archive.append(vec![event], at).map_err(|e| match e {
         Error::Rejected { source, .. } => *source,
         other => other,
     })?;

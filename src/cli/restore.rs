@@ -10,8 +10,9 @@ const EXAMPLES: &str = "\
 Examples:
   scoreledger restore --from-file archive.jsonl
   scoreledger restore --from-file archive.jsonl --checkpoint cp.txt --key log.vkey
-  scoreledger restore --from http://127.0.0.1:7878 --key log.vkey
   scoreledger restore --accept-loss
+
+(--from URL --key VKEY restores from a `scoreledger serve` of a mirror.)
 
 Every commit records the head it reported beside the store
 (scoreledger.head). When the store comes back shorter than that (sled drops
@@ -44,7 +45,12 @@ pub struct Args {
     from_file: Option<PathBuf>,
     /// A `scoreledger serve` (a mirror of this archive, or the archive
     /// served elsewhere) that signs its checkpoints with --key.
-    #[arg(long, value_name = "URL", conflicts_with = "from_file", requires = "key")]
+    #[arg(
+        long,
+        value_name = "URL",
+        conflicts_with = "from_file",
+        requires = "key"
+    )]
     from: Option<String>,
     /// Keep what survives: give up the missing events.
     #[arg(long, conflicts_with_all = ["from", "from_file", "checkpoint"])]

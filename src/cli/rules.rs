@@ -165,18 +165,22 @@ pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
         rules: rules.clone(),
         source: RulesSource::User,
     });
-    let report = archive.append(vec![event], super::stamp(&archive)?)?;
+    let at = super::stamp(&mut archive)?;
+    let report = archive.append(vec![event], at)?;
     let text = match report.appended.first() {
         Some(ap) => format!(
             "recorded seq {} {}\n{}\nchanges the rules: {} -> {} ({} -> seq {})\n",
             ap.seq,
             ap.hash,
             describe(&rules),
-            current.as_ref().map_or_else(|| short(&base), |(_, r)| short(r)),
-            short(&rules),
             current
                 .as_ref()
-                .map_or_else(|| "the default".to_string(), |(seq, _)| format!("seq {seq}")),
+                .map_or_else(|| short(&base), |(_, r)| short(r)),
+            short(&rules),
+            current.as_ref().map_or_else(
+                || "the default".to_string(),
+                |(seq, _)| format!("seq {seq}")
+            ),
             ap.seq
         ),
         None => format!("unchanged: {}\n", describe(&rules)),

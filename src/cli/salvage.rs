@@ -6,7 +6,7 @@ use scoreledger::Error;
 
 const EXAMPLES: &str = "\
 Examples:
-  scoreledger --db damaged.db salvage --output rescued.db
+  scoreledger salvage --output rescued.db
   scoreledger --db rescued.db restore --from-file archive.jsonl
 
 For a store that sled cannot open ('sled cannot read its files'). The damaged

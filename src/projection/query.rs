@@ -337,7 +337,9 @@ impl Archive {
         let mut stages: Vec<&CatalogEntry> = catalog.stages.iter().collect();
         type Field = fn(&StageInfo) -> &str;
         let levels: [(ScopeLevel, Option<&str>, Field); 3] = [
-            (ScopeLevel::Competition, Some(competition), |s| &s.competition),
+            (ScopeLevel::Competition, Some(competition), |s| {
+                &s.competition
+            }),
             (ScopeLevel::Season, Some(season), |s| &s.season),
             (ScopeLevel::Stage, stage, |s| &s.stage),
         ];

@@ -806,3 +806,44 @@ fn a_connection_without_a_whole_request_head_in_time_is_closed() {
     // The server goes on.
     assert_eq!(server.get("/api/head").0, 200);
 }
+
+#[test]
+fn cheap_questions_are_answered_at_once_under_heavy_ones() {
+    let env = Env::new();
+    let file = env.file("intl.csv", &intl_results());
+    env.ok(&["import", file.to_str().unwrap()]);
+    let server = std::sync::Arc::new(Server::start(&env.db(), None));
+    let heavy: Vec<_> = (0..48)
+        .map(|i| {
+            let server = server.clone();
+            std::thread::spawn(move || {
+                let path = match i % 3 {
+                    0 => "/api/results",
+                    1 => "/api/results?team=england",
+                    _ => "/api/results?as_of=1970-01-01",
+                };
+                server.get(path).0
+            })
+        })
+        .collect();
+    let mut slowest = std::time::Duration::ZERO;
+    let mut asked = 0;
+    while heavy.iter().any(|h| !h.is_finished()) && asked < 200 {
+        let t = std::time::Instant::now();
+        assert_eq!(server.get("/api/head").0, 200);
+        slowest = slowest.max(t.elapsed());
+        asked += 1;
+    }
+    for h in heavy {
+        let status = h.join().unwrap();
+        assert!(status == 200 || status == 503, "{status}");
+    }
+    assert!(
+        asked >= 5,
+        "the heavy questions ended too soon ({asked} heads)"
+    );
+    assert!(
+        slowest < std::time::Duration::from_millis(500),
+        "GET /api/head took {slowest:?} under 48 heavy questions"
+    );
+}

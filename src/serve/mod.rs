@@ -44,6 +44,8 @@ pub struct App {
     token: Option<String>,
     /// Set when the server is asked to stop: an import stops after its batch.
     stopping: AtomicBool,
+    /// The turns of the heavy questions.
+    heavy: read::Heavy,
     /// Signs the checkpoints of its name (`--sign-key`).
     signer: Option<scoreledger::note::SignerKey>,
 }
@@ -167,6 +169,7 @@ pub fn run(config: Config, archive: Archive) -> Result<(), Error> {
         writer: Arc::new(tokio::sync::Semaphore::new(1)),
         write_wait: config.write_wait.unwrap_or(http::WRITE_WAIT),
         remembered: idempotency::Remembered::default(),
+        heavy: read::Heavy::new(),
         token,
         stopping: AtomicBool::new(false),
         signer: config.signer,

@@ -27,6 +27,7 @@ const RULES: &[(&str, &[&str])] = &[
     ("SystemTime::now", &[]),
     ("axum::", &["serve/"]),
     ("tokio::", &["serve/"]),
+    ("hyper::", &["serve/"]),
     ("ureq::", &["cli/"]),
     ("clap::", &["cli/", "serve/"]),
     ("indicatif::", &["cli/"]),

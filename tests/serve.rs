@@ -500,18 +500,350 @@ fn a_note_left_by_a_killed_server_does_not_lock_anyone_out() {
 }
 
 #[test]
-fn connections_past_the_cap_get_503_and_the_server_goes_on() {
+fn connections_past_the_cap_all_answering_get_503_and_the_server_goes_on() {
+    use std::io::Write;
     let env = Env::new();
     env.import_seed();
-    let server = Server::start(&env.db(), None);
-    let addr = server.url.trim_start_matches("http://").to_string();
-    let idle: Vec<std::net::TcpStream> = (0..256)
-        .map(|_| std::net::TcpStream::connect(&addr).unwrap())
+    let (token, tfile) = token_file(&env);
+    let server = Server::start(&env.db(), Some(&tfile));
+    // 256 writes whose bodies never come: every connection is answering.
+    let head = format!(
+        "POST /api/annul HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\nContent-Length: 100\r\n\r\n"
+    );
+    let busy: Vec<std::net::TcpStream> = (0..256)
+        .map(|_| {
+            let mut s = std::net::TcpStream::connect(server.addr()).unwrap();
+            s.write_all(head.as_bytes()).unwrap();
+            s
+        })
         .collect();
     std::thread::sleep(std::time::Duration::from_millis(300));
     let (status, body) = server.get("/api/head");
     assert_eq!(status, 503, "{body}");
-    drop(idle);
+    drop(busy);
     std::thread::sleep(std::time::Duration::from_millis(300));
     assert_eq!(server.get("/api/head").0, 200);
+}
+
+/// A token file and its token.
+fn token_file(env: &Env) -> (String, std::path::PathBuf) {
+    let token = "correct-horse-battery-staple".to_string();
+    let path = env.file("token.txt", &format!("{token}\n"));
+    (token, path)
+}
+
+/// The English intl results 1872-1974 (9,699 matches), for long imports
+/// and heavy questions.
+fn intl_results() -> String {
+    std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/intl_results_1872_1974.csv"
+    ))
+    .unwrap()
+}
+
+#[test]
+fn a_write_that_cannot_start_in_time_is_refused_and_never_applied_later() {
+    let (env, id) = seed_with_correction();
+    let (token, tfile) = token_file(&env);
+    let server = std::sync::Arc::new(Server::start_with(
+        &env.db(),
+        &["--token-file", tfile.to_str().unwrap(), "--write-wait", "0"],
+    ));
+    let writer = {
+        let (server, token) = (server.clone(), token.clone());
+        std::thread::spawn(move || {
+            server.post("/api/import?batch=10", Some(&token), &intl_results())
+        })
+    };
+    // The import holds the writer once its first batch is in.
+    let started = std::time::Instant::now();
+    while server.json("/api/head")["seq"] == 24 {
+        assert!(started.elapsed().as_secs() < 30, "the import did not start");
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    let fix = format!(r#"{{"id":"{id}","score":"3-3","reason":"retried"}}"#);
+    let bearer = format!("Bearer {token}");
+    let headers = [
+        ("Authorization", bearer.as_str()),
+        ("Content-Type", "application/json"),
+        ("Idempotency-Key", "fix-3-3"),
+    ];
+    let (status, body) = server.post_with("/api/correct", &headers, &fix);
+    let import_was_running = !writer.is_finished();
+    assert!(
+        import_was_running,
+        "the import ended too soon for this test"
+    );
+    assert_eq!(status, 503, "{body}");
+    assert!(body.contains("not applied"), "{body}");
+    let (status, body) = writer.join().unwrap();
+    assert_eq!(status, 200, "{body}");
+    let done: Value = serde_json::from_str(&body).unwrap();
+    let last = done["head"]["seq"].as_u64().unwrap();
+    // Nothing of the refused correction was written, then or later.
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    assert_eq!(server.json("/api/head")["seq"], last);
+    let history = server.json(&format!("/api/matches/{id}/history"));
+    assert!(!history.to_string().contains("retried"), "{history}");
+    // Retried with its key, it is applied once, and a second retry gets the
+    // same answer.
+    let first = server.post_with("/api/correct", &headers, &fix);
+    assert_eq!(first.0, 201, "{}", first.1);
+    assert_eq!(server.post_with("/api/correct", &headers, &fix), first);
+    assert_eq!(server.json("/api/head")["seq"], last + 1);
+}
+
+#[test]
+fn a_write_retried_with_its_idempotency_key_is_applied_once() {
+    let (env, id) = seed_with_correction();
+    let (token, tfile) = token_file(&env);
+    let server = Server::start(&env.db(), Some(&tfile));
+    let bearer = format!("Bearer {token}");
+    let with_key = |key: &'static str| {
+        [
+            ("Authorization", bearer.clone()),
+            ("Content-Type", "application/json".to_string()),
+            ("Idempotency-Key", key.to_string()),
+        ]
+    };
+    let post = |path: &str, key: &'static str, body: &str| {
+        let h = with_key(key);
+        let h: Vec<(&str, &str)> = h.iter().map(|(n, v)| (*n, v.as_str())).collect();
+        server.post_with(path, &h, body)
+    };
+    // Sent again, an adjustment gets the same answer, not "already
+    // recorded".
+    let fine = r#"{"competition":"Copa Perú","season":"1984","team":"Los Espartanos","points":-2,"date":"1984-12-16","reason":"fined"}"#;
+    let first = post("/api/adjust", "fine-1", fine);
+    assert_eq!(first.0, 201, "{}", first.1);
+    assert_eq!(post("/api/adjust", "fine-1", fine), first);
+    // A correction whose answer was lost, retried after another one: without
+    // its key it would be applied again and undo the other.
+    let fix = format!(r#"{{"id":"{id}","score":"1-1","reason":"again"}}"#);
+    let fixed = post("/api/correct", "fix-1", &fix);
+    assert_eq!(fixed.0, 201, "{}", fixed.1);
+    let other = fix.replace("1-1", "2-1");
+    assert_eq!(server.post("/api/correct", Some(&token), &other).0, 201);
+    assert_eq!(post("/api/correct", "fix-1", &fix), fixed);
+    assert_eq!(server.json("/api/head")["seq"], 27);
+    let history = server.json(&format!("/api/matches/{id}/history"));
+    assert!(history.to_string().contains("2-1"), "{history}");
+    assert_eq!(history["home_goals"], 2, "{history}");
+    // The same key with another request: refused with a hint, nothing written.
+    let changed = fine.replace("fined", "fined again");
+    for (path, body) in [
+        ("/api/adjust", changed.as_str()),
+        ("/api/correct", &fix.replace("1-1", "0-0")),
+    ] {
+        let (status, answer) = post(path, "fine-1", body);
+        assert_eq!(status, 422, "{answer}");
+        let v: Value = serde_json::from_str(&answer).unwrap();
+        assert!(
+            v["hint"].as_str().unwrap().contains("Idempotency-Key"),
+            "{answer}"
+        );
+    }
+    let long = "k".repeat(300);
+    let h = [
+        ("Authorization", bearer.as_str()),
+        ("Idempotency-Key", long.as_str()),
+    ];
+    let (status, answer) = server.post_with("/api/adjust", &h, fine);
+    assert_eq!(status, 400, "{answer}");
+    assert_eq!(server.json("/api/head")["seq"], 27);
+    server.stop();
+    assert_eq!(env.table(&[])["Los Espartanos"]["adjustment"], -2);
+}
+
+#[test]
+fn write_bodies_with_unknown_or_conflicting_fields_are_refused_with_a_hint() {
+    let (env, id) = seed_with_correction();
+    let (token, tfile) = token_file(&env);
+    let server = Server::start(&env.db(), Some(&tfile));
+    let to = "Alianza Atlético";
+    for (path, body, hint) in [
+        // A typo of keep_score once awarded the match 3-0.
+        ("/api/award", format!(r#"{{"id":"{id}","to":"{to}","keepscore":true,"reason":"r"}}"#), "keep_score"),
+        ("/api/correct", format!(r#"{{"id":"{id}","score":"1-1","reason":"r","sorce":"El Comercio"}}"#), "source"),
+        ("/api/annul", format!(r#"{{"id":"{id}","reason":"r","force":true}}"#), "POST /api/annul"),
+        ("/api/adjust", r#"{"competition":"Copa Perú","season":"1984","team":"Los Espartanos","pionts":-2,"points":-2,"date":"1984-12-16","reason":"r"}"#.into(), "points"),
+        ("/api/record", r#"{"competition":"Copa Perú","season":"1984","round":6,"date":"1984-12-23","home":"Los Espartanos","score":"1-0","away":"Bella Esperanza","allow_outside_season":true,"venue":"Lima"}"#.into(), "POST /api/record"),
+        // A score and keep_score: the CLI refuses them together.
+        ("/api/award", format!(r#"{{"id":"{id}","to":"{to}","score":"2-0","keep_score":true,"reason":"r"}}"#), "keep_score"),
+    ] {
+        let (status, answer) = server.post(path, Some(&token), &body);
+        assert_eq!(status, 400, "POST {path} {body}: {answer}");
+        let v: Value = serde_json::from_str(&answer).unwrap();
+        assert!(v["error"].as_str().is_some_and(|e| !e.is_empty()), "{answer}");
+        assert!(v["hint"].as_str().unwrap().contains(hint), "POST {path}: {answer}");
+    }
+    assert_eq!(server.json("/api/head")["seq"], 24, "nothing was written");
+    // The body is JSON whatever the Content-Type says (curl -d sends a
+    // form type), and a bad one is answered in the API's form.
+    let bearer = format!("Bearer {token}");
+    let annul = format!(r#"{{"id":"{id}","reason":"walkover"}}"#);
+    for (i, content_type) in [
+        None,
+        Some("text/plain"),
+        Some("application/x-www-form-urlencoded"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let mut h = vec![("Authorization", bearer.as_str())];
+        h.extend(content_type.map(|c| ("Content-Type", c)));
+        let fine = format!(
+            r#"{{"competition":"Copa Perú","season":"1984","team":"Los Espartanos","points":-{},"date":"1984-12-16","reason":"r"}}"#,
+            i + 1
+        );
+        let (status, answer) = server.post_with("/api/adjust", &h, &fine);
+        assert_eq!(status, 201, "{content_type:?}: {answer}");
+        let (status, answer) = server.post_with("/api/annul", &h, "id=1&reason=x");
+        assert_eq!(status, 400, "{answer}");
+        let v: Value = serde_json::from_str(&answer).unwrap_or_else(|e| panic!("{e}: {answer}"));
+        assert!(v["hint"].as_str().unwrap().contains("JSON"), "{answer}");
+    }
+    let _ = annul;
+}
+
+/// Sends a request head (and maybe a little of its body) on a raw
+/// connection, and reads the status line of the answer.
+fn status_line(addr: &str, head: &str, timeout: std::time::Duration) -> String {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(timeout)).unwrap();
+    s.write_all(head.as_bytes()).unwrap();
+    let mut got = Vec::new();
+    let mut buf = [0u8; 1024];
+    while !got.windows(2).any(|w| w == b"\r\n") {
+        match s.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => got.extend_from_slice(&buf[..n]),
+            Err(e) => panic!("no answer to {head:?}: {e}"),
+        }
+    }
+    String::from_utf8_lossy(&got)
+        .lines()
+        .next()
+        .unwrap_or("")
+        .to_string()
+}
+
+#[test]
+fn an_import_without_the_token_is_refused_before_its_body_is_read() {
+    let env = Env::new();
+    env.import_seed();
+    let (_, tfile) = token_file(&env);
+    let server = Server::start(&env.db(), Some(&tfile));
+    let quick = std::time::Duration::from_secs(5);
+    for auth in ["", "Authorization: Bearer wrong-token-wrong-token\r\n"] {
+        let head = format!(
+            "POST /api/import HTTP/1.1\r\nHost: x\r\nContent-Length: 268435456\r\n{auth}\r\nTeam,Team\n"
+        );
+        let line = status_line(&server.addr(), &head, quick);
+        assert!(line.starts_with("HTTP/1.1 401"), "{line}");
+    }
+    drop(server);
+    let ro = Server::start(&env.db(), None);
+    let head = "POST /api/import HTTP/1.1\r\nHost: x\r\nContent-Length: 268435456\r\n\r\n";
+    let line = status_line(&ro.addr(), head, quick);
+    assert!(line.starts_with("HTTP/1.1 403"), "{line}");
+}
+
+#[test]
+fn idle_connections_never_lock_others_out() {
+    let env = Env::new();
+    env.import_seed();
+    let server = Server::start(&env.db(), None);
+    let idle: Vec<std::net::TcpStream> = (0..256)
+        .map(|_| std::net::TcpStream::connect(server.addr()).unwrap())
+        .collect();
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    // Each new client is answered at once: the connection idle longest
+    // makes room.
+    for _ in 0..20 {
+        let (status, body) = server.get("/api/head");
+        assert_eq!(status, 200, "{body}");
+    }
+    drop(idle);
+}
+
+#[test]
+fn a_connection_without_a_whole_request_head_in_time_is_closed() {
+    use std::io::{Read, Write};
+    let env = Env::new();
+    env.import_seed();
+    let server = Server::start(&env.db(), None);
+    let connect = || {
+        let s = std::net::TcpStream::connect(server.addr()).unwrap();
+        s.set_read_timeout(Some(std::time::Duration::from_secs(20)))
+            .unwrap();
+        s
+    };
+    let start = std::time::Instant::now();
+    let quiet = connect();
+    let mut slow = connect();
+    slow.write_all(b"GET /api/head HTTP/1.1\r\nHost: x\r\n")
+        .unwrap();
+    // A kept-alive connection, idle after its answer.
+    let mut kept = connect();
+    kept.write_all(b"GET /api/head HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
+    let mut buf = [0u8; 4096];
+    let n = kept.read(&mut buf).unwrap();
+    assert!(buf[..n].starts_with(b"HTTP/1.1 200"));
+    for (name, mut s) in [("quiet", quiet), ("slow", slow), ("kept", kept)] {
+        let mut rest = Vec::new();
+        let closed = s.read_to_end(&mut rest);
+        assert!(
+            closed.is_ok() || start.elapsed().as_secs() < 15,
+            "{name}: not closed: {closed:?}"
+        );
+        let t = start.elapsed().as_secs_f64();
+        assert!((9.0..15.0).contains(&t), "{name}: closed after {t:.1} s");
+    }
+    // The server goes on.
+    assert_eq!(server.get("/api/head").0, 200);
+}
+
+#[test]
+fn cheap_questions_are_answered_at_once_under_heavy_ones() {
+    let env = Env::new();
+    let file = env.file("intl.csv", &intl_results());
+    env.ok(&["import", file.to_str().unwrap()]);
+    let server = std::sync::Arc::new(Server::start(&env.db(), None));
+    let heavy: Vec<_> = (0..48)
+        .map(|i| {
+            let server = server.clone();
+            std::thread::spawn(move || {
+                let path = match i % 3 {
+                    0 => "/api/results",
+                    1 => "/api/results?team=england",
+                    _ => "/api/results?as_of=1970-01-01",
+                };
+                server.get(path).0
+            })
+        })
+        .collect();
+    let mut slowest = std::time::Duration::ZERO;
+    let mut asked = 0;
+    while heavy.iter().any(|h| !h.is_finished()) && asked < 200 {
+        let t = std::time::Instant::now();
+        assert_eq!(server.get("/api/head").0, 200);
+        slowest = slowest.max(t.elapsed());
+        asked += 1;
+    }
+    for h in heavy {
+        let status = h.join().unwrap();
+        assert!(status == 200 || status == 503, "{status}");
+    }
+    assert!(
+        asked >= 5,
+        "the heavy questions ended too soon ({asked} heads)"
+    );
+    assert!(
+        slowest < std::time::Duration::from_millis(500),
+        "GET /api/head took {slowest:?} under 48 heavy questions"
+    );
 }

@@ -24,6 +24,7 @@ pub struct Args {
 /// What the command takes, from the command line or as a JSON object (the
 /// server's write API, with the same names).
 #[derive(clap::Args, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Fields {
     #[command(flatten)]
     #[serde(flatten)]

@@ -28,21 +28,17 @@ pub struct Args {
 /// What the command takes, from the command line or as a JSON object (the
 /// server's write API, with the same names).
 #[derive(clap::Args, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Fields {
     /// Match id (or a unique prefix), as `results` shows it.
     id: String,
     /// The team the match is awarded to.
     #[arg(long)]
     to: String,
-    /// Awarded score, the awarded team's goals first.
-    #[arg(
-        long,
-        default_value = "3-0",
-        conflicts_with = "keep_score",
-        allow_hyphen_values = true
-    )]
-    #[serde(default = "awarded_score")]
-    score: String,
+    /// Awarded score, the awarded team's goals first [default: 3-0].
+    #[arg(long, conflicts_with = "keep_score", allow_hyphen_values = true)]
+    #[serde(default)]
+    score: Option<String>,
     /// Keep the score played instead of an awarded score.
     #[arg(long)]
     #[serde(default)]
@@ -53,19 +49,29 @@ pub struct Fields {
 }
 
 pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
-    parse_score(&a.fields.score).map_err(Error::Invalid)?;
+    a.fields.check()?;
     let mut archive = db.open_existing()?;
     let event = event(&archive, a.fields)?;
     super::append_one(&mut archive, event)
 }
 
-fn awarded_score() -> String {
-    "3-0".into()
+impl Fields {
+    /// The awarded score, refused with --keep-score (which keeps the score
+    /// played): the one check of the CLI and the server.
+    fn check(&self) -> Result<(u16, u16), Error> {
+        if self.keep_score && self.score.is_some() {
+            return Err(Error::Invalid(
+                "score and keep_score cannot be used together: keep_score keeps the score played"
+                    .into(),
+            ));
+        }
+        parse_score(self.score.as_deref().unwrap_or("3-0")).map_err(Error::Invalid)
+    }
 }
 
 /// The award to append.
 pub fn event(archive: &Archive, a: Fields) -> Result<Event, Error> {
-    let (winner, loser) = parse_score(&a.score).map_err(Error::Invalid)?;
+    let (winner, loser) = a.check()?;
     let rec = archive.find_match(&a.id)?;
     let home = scoreledger::names::same(&a.to, &rec.result.home);
     let (home_goals, away_goals) = if home {

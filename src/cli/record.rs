@@ -32,6 +32,7 @@ pub struct Args {
 /// What `record` takes, from the command line or as a JSON object (the
 /// server's `POST /api/record`, with the same names).
 #[derive(clap::Args, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Fields {
     #[command(flatten)]
     #[serde(flatten)]

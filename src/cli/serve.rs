@@ -38,6 +38,10 @@ pub struct Args {
     /// (`keygen`); their origin is the key's name.
     #[arg(long, value_name = "KEY")]
     sign_key: Option<PathBuf>,
+    /// How long a write waits for the write before it (an import can take
+    /// minutes); past it the write is refused with 503 and not applied.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
+    write_wait: f64,
 }
 
 pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
@@ -56,7 +60,18 @@ pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
             bind: a.bind,
             token_file: a.token_file,
             signer,
+            write_wait: Some(write_wait(a.write_wait)?),
         },
         archive,
     )
+}
+
+/// `--write-wait`: 0 to 3600 seconds.
+fn write_wait(seconds: f64) -> Result<std::time::Duration, Error> {
+    if !(0.0..=3600.0).contains(&seconds) {
+        return Err(Error::Invalid(
+            "--write-wait must be 0 to 3600 seconds".into(),
+        ));
+    }
+    Ok(std::time::Duration::from_secs_f64(seconds))
 }

@@ -3,7 +3,9 @@
 //! the write API (with a bearer token), and one page. The library knows
 //! nothing of HTTP; this module knows nothing of sled or bincode.
 
+mod conn;
 mod http;
+mod idempotency;
 mod note;
 mod page;
 mod read;
@@ -12,7 +14,8 @@ mod write;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
 
 use axum::extract::DefaultBodyLimit;
 use axum::http::{Request, StatusCode};
@@ -24,19 +27,25 @@ use scoreledger::{Archive, Error};
 
 pub use note::read as lock_note;
 
-use http::{ApiError, CappedListener};
+use http::ApiError;
 
 /// What the server shares between requests.
 pub struct App {
     /// Readers take it shared; a write takes it for one append (an import,
     /// for one batch).
     archive: RwLock<Archive>,
-    /// One write at a time.
-    writer: Mutex<()>,
+    /// One write at a time: its one permit is the writer's turn.
+    writer: Arc<tokio::sync::Semaphore>,
+    /// How long a write waits for its turn.
+    write_wait: Duration,
+    /// The answers of the last writes sent with an Idempotency-Key.
+    remembered: idempotency::Remembered,
     /// The bearer token; none: read-only.
     token: Option<String>,
     /// Set when the server is asked to stop: an import stops after its batch.
     stopping: AtomicBool,
+    /// The turns of the heavy questions.
+    heavy: read::Heavy,
     /// Signs the checkpoints of its name (`--sign-key`).
     signer: Option<scoreledger::note::SignerKey>,
 }
@@ -47,6 +56,9 @@ pub struct Config {
     pub bind: SocketAddr,
     pub token_file: Option<PathBuf>,
     pub signer: Option<scoreledger::note::SignerKey>,
+    /// How long a write waits for the one before it (default
+    /// [`http::WRITE_WAIT`]).
+    pub write_wait: Option<Duration>,
 }
 
 /// Reads the token: one line, at least 16 characters.
@@ -80,17 +92,24 @@ fn router(app: Arc<App>) -> Router {
         .route("/api/events", get(read::events))
         .route("/api/chart.svg", get(read::chart))
         .route("/api/report.html", get(read::report))
+        .layer(middleware::from_fn(in_time));
+    // Writes have no overall time: their turn is bounded, and once they
+    // have it they run to the end and say what happened.
+    let token = middleware::from_fn_with_state(app.clone(), write::require_token);
+    let writes = Router::new()
         .route("/api/record", post(write::record))
         .route("/api/correct", post(write::correct))
         .route("/api/award", post(write::award))
         .route("/api/annul", post(write::annul))
         .route("/api/adjust", post(write::adjust))
         .layer(DefaultBodyLimit::max(http::MAX_BODY))
-        .layer(middleware::from_fn(in_time));
+        .route_layer(token.clone());
     let import = Router::new()
         .route("/api/import", post(write::import))
-        .layer(DefaultBodyLimit::max(http::MAX_IMPORT));
+        .layer(DefaultBodyLimit::max(http::MAX_IMPORT))
+        .route_layer(token);
     reads
+        .merge(writes)
         .merge(import)
         .fallback(not_found)
         .layer(middleware::from_fn(short_query))
@@ -118,7 +137,7 @@ async fn short_query(req: Request<axum::body::Body>, next: Next) -> Response {
     next.run(req).await
 }
 
-/// Answers 503 when a request takes longer than [`http::REQUEST_TIME`].
+/// Answers 503 when a read takes longer than [`http::REQUEST_TIME`].
 async fn in_time(req: Request<axum::body::Body>, next: Next) -> Response {
     match tokio::time::timeout(http::REQUEST_TIME, next.run(req)).await {
         Ok(r) => r,
@@ -147,7 +166,10 @@ pub fn run(config: Config, archive: Archive) -> Result<(), Error> {
     let head = archive.head()?;
     let app = Arc::new(App {
         archive: RwLock::new(archive),
-        writer: Mutex::new(()),
+        writer: Arc::new(tokio::sync::Semaphore::new(1)),
+        write_wait: config.write_wait.unwrap_or(http::WRITE_WAIT),
+        remembered: idempotency::Remembered::default(),
+        heavy: read::Heavy::new(),
         token,
         stopping: AtomicBool::new(false),
         signer: config.signer,
@@ -173,19 +195,14 @@ pub fn run(config: Config, archive: Archive) -> Result<(), Error> {
                 "read-only: no --token-file, so every write is refused"
             }
         );
-        let capped = CappedListener {
-            inner: listener,
-            permits: Arc::new(tokio::sync::Semaphore::new(http::MAX_CONNECTIONS)),
-        };
         let stop_app = app.clone();
-        let served = axum::serve(capped, router(app.clone()))
-            .with_graceful_shutdown(async move {
-                stopped().await;
-                stop_app.stopping.store(true, Ordering::SeqCst);
-            })
-            .await;
+        conn::serve(listener, router(app.clone()), async move {
+            stopped().await;
+            stop_app.stopping.store(true, Ordering::SeqCst);
+        })
+        .await;
         note::remove(&config.db);
-        served.map_err(Error::Io)
+        Ok::<(), Error>(())
     })?;
     eprintln!("stopped; the archive is closed");
     Ok(())

@@ -2,6 +2,7 @@
 //! its SVG, HTML, text) prints for the same question, built by the same
 //! function in `cli/`.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use axum::extract::rejection::{PathRejection, QueryRejection};
@@ -14,7 +15,7 @@ use scoreledger::{Archive, Cut, Date, Filter, KnownAt, ResultsQuery, When};
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::http::{ApiError, MAX_EVENTS};
+use super::http::{ApiError, MAX_EVENTS, MAX_HEAVY_WAITING};
 use super::App;
 use crate::cli;
 
@@ -23,7 +24,7 @@ const FILTER_HINT: &str = "competition, season, stage and team take names as GET
 const WHEN_HINT: &str =
     "as_of=YYYY-MM-DD, round=N, known_at=SEQ or an RFC 3339 instant (e.g. 2026-11-28T10:00:00Z)";
 
-/// Runs a quick question against the archive under the read lock: a reader
+/// Runs a cheap question against the archive under the read lock: a reader
 /// sees the archive as of the last committed batch. When no write holds
 /// the archive (the common case) it is answered at once, on this thread;
 /// else it waits for the write on a blocking thread, never on the
@@ -40,15 +41,98 @@ pub async fn ask<T: Send + 'static>(
     ask_apart(app, hint, f).await
 }
 
-/// Runs a question on a blocking thread: for the long ones (a page of
-/// events, a chart, a report) and for any that must wait for a write.
-pub async fn ask_apart<T: Send + 'static>(
+/// Runs a question on a blocking thread, for one that must wait for a write.
+async fn ask_apart<T: Send + 'static>(
     app: &Arc<App>,
     hint: &'static str,
     f: impl FnOnce(&Archive) -> Result<T, scoreledger::Error> + Send + 'static,
 ) -> Result<T, ApiError> {
-    let app = app.clone();
+    apart(app.clone(), hint, f, None).await
+}
+
+/// The questions whose work grows with the archive (a table, results, a
+/// diff, a page of events, a chart, a report): at most one per core runs
+/// at once, each on a blocking thread, so that the runtime's threads stay
+/// free for the cheap ones (the head, a checkpoint, a proof) and for
+/// accepting connections. Up to [`MAX_HEAVY_WAITING`] more wait for their
+/// turn (within the 10 s of a read); past that a heavy question is refused
+/// at once with 503.
+pub struct Heavy {
+    running: Arc<tokio::sync::Semaphore>,
+    waiting: AtomicUsize,
+}
+
+impl Heavy {
+    pub fn new() -> Heavy {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        Heavy {
+            running: Arc::new(tokio::sync::Semaphore::new(cores)),
+            waiting: AtomicUsize::new(0),
+        }
+    }
+
+    /// A turn to run one heavy question, or 503 when too many wait.
+    async fn turn(&self) -> Result<tokio::sync::OwnedSemaphorePermit, ApiError> {
+        if let Ok(p) = self.running.clone().try_acquire_owned() {
+            return Ok(p);
+        }
+        let _waiting = Waiting::enter(&self.waiting)?;
+        self.running
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|_| busy())
+    }
+}
+
+/// One question waiting for its turn (counted until it has it or is dropped).
+struct Waiting<'a>(&'a AtomicUsize);
+
+impl<'a> Waiting<'a> {
+    fn enter(n: &'a AtomicUsize) -> Result<Waiting<'a>, ApiError> {
+        if n.fetch_add(1, Ordering::SeqCst) >= MAX_HEAVY_WAITING {
+            n.fetch_sub(1, Ordering::SeqCst);
+            return Err(busy());
+        }
+        Ok(Waiting(n))
+    }
+}
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+fn busy() -> ApiError {
+    ApiError::new(
+        axum::http::StatusCode::SERVICE_UNAVAILABLE,
+        "the server is busy with other large questions",
+        "try again shortly, or ask a narrower question (GET /api/head and other small ones are answered at once)",
+    )
+}
+
+/// Runs a heavy question in its turn (see [`Heavy`]).
+pub async fn ask_heavy<T: Send + 'static>(
+    app: &Arc<App>,
+    hint: &'static str,
+    f: impl FnOnce(&Archive) -> Result<T, scoreledger::Error> + Send + 'static,
+) -> Result<T, ApiError> {
+    let turn = app.heavy.turn().await?;
+    apart(app.clone(), hint, f, Some(turn)).await
+}
+
+/// Runs a question on a blocking thread under the read lock, holding its
+/// turn (if any) until it is done, even when its answer is no longer
+/// awaited.
+async fn apart<T: Send + 'static>(
+    app: Arc<App>,
+    hint: &'static str,
+    f: impl FnOnce(&Archive) -> Result<T, scoreledger::Error> + Send + 'static,
+    turn: Option<tokio::sync::OwnedSemaphorePermit>,
+) -> Result<T, ApiError> {
     tokio::task::spawn_blocking(move || {
+        let _turn = turn;
         let archive = app.archive.read().unwrap_or_else(|p| p.into_inner());
         f(&archive).map_err(|e| ApiError::from_library(e, hint))
     })
@@ -171,7 +255,7 @@ pub async fn standings(
         season: q.season,
         stage: q.stage,
     };
-    let s = ask(&app, FILTER_HINT, move |a| a.standings(&filter, cut, k)).await?;
+    let s = ask_heavy(&app, FILTER_HINT, move |a| a.standings(&filter, cut, k)).await?;
     Ok(json(cli::standings::json(&s)))
 }
 
@@ -212,7 +296,7 @@ pub async fn results(
         team: q.team,
         known_at: known_at(q.known_at.as_deref())?,
     };
-    let rows = ask(&app, FILTER_HINT, move |a| a.results(&query)).await?;
+    let rows = ask_heavy(&app, FILTER_HINT, move |a| a.results(&query)).await?;
     Ok(json(cli::results::json(&rows)))
 }
 
@@ -258,7 +342,7 @@ pub async fn diff(
         season: q.season,
         stage: q.stage,
     };
-    let d = ask(&app, FILTER_HINT, move |a| a.diff(&filter, from, to)).await?;
+    let d = ask_heavy(&app, FILTER_HINT, move |a| a.diff(&filter, from, to)).await?;
     Ok(json(cli::diff::json(&d, from, to)))
 }
 
@@ -355,7 +439,7 @@ pub async fn events(
             HINT,
         ));
     }
-    let text = ask_apart(&app, HINT, move |a| {
+    let text = ask_heavy(&app, HINT, move |a| {
         let head = a.head()?.seq;
         let mut out = String::new();
         for seq in after.saturating_add(1)..=head.min(after.saturating_add(limit)) {
@@ -424,7 +508,7 @@ pub async fn chart(
     let (filter, when, kind, by) = params(q, HINT)?.parts()?;
     let kind = choice("kind", kind.as_deref(), HINT)?.unwrap_or(cli::chart::ChartKind::Positions);
     let by = choice("by", by.as_deref(), HINT)?;
-    let svg = ask_apart(&app, HINT, move |a| {
+    let svg = ask_heavy(&app, HINT, move |a| {
         cli::chart::svg(a, &filter, kind, by, &when)
     })
     .await?;
@@ -440,6 +524,6 @@ pub async fn report(
     if kind.is_some() || by.is_some() {
         return Err(ApiError::bad("kind and by are chart parameters", HINT));
     }
-    let html = ask_apart(&app, HINT, move |a| cli::report::html(a, &filter, &when)).await?;
+    let html = ask_heavy(&app, HINT, move |a| cli::report::html(a, &filter, &when)).await?;
     Ok(([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response())
 }

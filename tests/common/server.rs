@@ -74,6 +74,21 @@ impl Server {
         answer(req.send_string(body))
     }
 
+    /// POST a body with the given headers only (no token, no content type
+    /// unless given).
+    pub fn post_with(&self, path: &str, headers: &[(&str, &str)], body: &str) -> (u16, String) {
+        let mut req = ureq::post(&format!("{}{path}", self.url));
+        for (name, value) in headers {
+            req = req.set(name, value);
+        }
+        answer(req.send_string(body))
+    }
+
+    /// The server's address, host:port, for raw connections.
+    pub fn addr(&self) -> String {
+        self.url.trim_start_matches("http://").to_string()
+    }
+
     /// Stops the server with SIGTERM and returns its exit code.
     pub fn stop(mut self) -> Option<i32> {
         let code = self.terminate();

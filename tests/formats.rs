@@ -459,3 +459,114 @@ fn english_tables_match_an_independent_computation_in_both_eras() {
     env.ok(&["import", f.to_str().unwrap()]);
     env.ok(&["verify"]);
 }
+
+/// One small file per importer whose rows at `first` and `second` are one
+/// match: `(name, text, first, second)`. `score` is the second row's score
+/// (`"2-1"` repeats the first row's).
+fn one_match_twice(score: &str) -> Vec<(&'static str, String, usize, usize)> {
+    let (h, a) = score.split_once('-').unwrap();
+    let eng = "Date,Season,home,visitor,FT,hgoal,vgoal,division,tier,totgoal,goaldif,result\n";
+    let page = common::SEED.replacen(
+        "Alianza Atlético 3-2 Universitario de Tacna\n",
+        &format!(
+            "Alianza Atlético 3-2 Universitario de Tacna\nAlianza Atlético {h}-{a} Universitario de Tacna\n"
+        ),
+        1,
+    );
+    let page = page.replacen("3-2 Universitario", "2-1 Universitario", 1);
+    let first = common::SEED
+        .lines()
+        .position(|l| l == "Alianza Atlético 3-2 Universitario de Tacna")
+        .unwrap()
+        + 1;
+    vec![
+        (
+            "eng.csv",
+            format!(
+                "{eng}1888-09-08,1888,Bolton Wanderers,Derby County,2-1,2,1,1,1,3,1,H\n\
+                 1888-09-08,1888,Everton,Accrington,1-1,1,1,1,1,2,0,D\n\
+                 1888-09-08,1888,Bolton Wanderers,Derby County,{h}-{a},{h},{a},1,1,3,1,H\n"
+            ),
+            2,
+            4,
+        ),
+        (
+            "intl.csv",
+            format!(
+                "date,home_team,away_team,home_score,away_score,tournament,city,country,neutral\n\
+                 1974-02-17,Tahiti,New Caledonia,2,1,Friendly,Papeete,Tahiti,FALSE\n\
+                 1974-02-17,Tahiti,New Caledonia,{h},{a},Friendly,Papeete,Tahiti,FALSE\n"
+            ),
+            2,
+            3,
+        ),
+        (
+            "fd.csv",
+            format!(
+                "Div,Date,HomeTeam,AwayTeam,FTHG,FTAG\n\
+                 E0,09/08/2019,Liverpool,Norwich,2,1\n\
+                 E0,10/08/2019,West Ham,Man City,0,5\n\
+                 E0,09/08/2019,Liverpool,Norwich,{h},{a}\n"
+            ),
+            2,
+            4,
+        ),
+        (
+            "of.json",
+            format!(
+                "{{\"name\": \"English Premier League 2024/25\", \"matches\": [\n\
+                 {{\"round\": \"Matchday 1\", \"date\": \"2024-08-16\", \"team1\": \"Man United\", \"team2\": \"Fulham\", \"score\": {{\"ft\": [2, 1]}}}},\n\
+                 {{\"round\": \"Matchday 1\", \"date\": \"2024-08-16\", \"team1\": \"Man United\", \"team2\": \"Fulham\", \"score\": {{\"ft\": [{h}, {a}]}}}}\n\
+                 ]}}\n"
+            ),
+            2,
+            3,
+        ),
+        (
+            "of.txt",
+            format!(
+                "= English Premier League 2019/20\n\nMatchday 1\n[Fri Aug/9]\n  \
+                 Liverpool FC  2-1  Norwich City\n  \
+                 West Ham United  0-5  Manchester City\n  \
+                 Liverpool FC  {h}-{a}  Norwich City\n"
+            ),
+            5,
+            7,
+        ),
+        ("page.txt", page, first, first + 1),
+    ]
+}
+
+#[test]
+fn a_row_that_contradicts_an_earlier_row_of_its_match_is_refused_in_every_format() {
+    for (name, text, first, second) in one_match_twice("1-2") {
+        let env = Env::new();
+        let f = env.file(name, &text);
+        let err = env.fails(2, &["import", f.to_str().unwrap()]);
+        let at = format!("{}:{second}:", f.display());
+        assert!(
+            err.contains(&at)
+                && err.contains(&format!("line {first}"))
+                && err.contains("1-2")
+                && err.contains("2-1"),
+            "{name}: {err}"
+        );
+        assert!(!env.db().exists(), "{name}: nothing is written");
+    }
+}
+
+#[test]
+fn a_row_that_repeats_an_earlier_row_is_appended_once_in_every_format() {
+    for (name, text, _, second) in one_match_twice("2-1") {
+        let env = Env::new();
+        let f = env.file(name, &text);
+        let out = env.ok(&["import", f.to_str().unwrap()]);
+        assert!(
+            out.contains("1 rows repeat an earlier row of the file and were appended once")
+                && out.contains(&format!("{}:{second}", f.display()))
+                && out.contains(", 0 already present"),
+            "{name}: {out}"
+        );
+        env.ok(&["verify"]);
+    }
+}

@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use common::{Env, SEED};
 use proptest::prelude::*;
+use scoreledger::import::Invalid::{Refuse, Skip};
 
 /// A double round-robin season page of `n` teams.
 fn big_page(n: usize, season: &str) -> String {
@@ -318,7 +319,9 @@ proptest! {
     /// Any text: the page parser returns, never panics.
     #[test]
     fn fuzz_the_page_parser(text in "\\PC{0,400}") {
-        let _ = scoreledger::import::season_page::parse(&text, &Default::default());
+        for invalid in [Refuse, Skip] {
+            let _ = scoreledger::import::season_page::parse(&text, &Default::default(), invalid);
+        }
     }
 
     /// The seed with random edits: parse and append return, never panic,
@@ -336,7 +339,7 @@ proptest! {
         let dir = tempfile::tempdir().unwrap();
         let mut a = scoreledger::Archive::open(&dir.path().join("db")).unwrap();
         let now = scoreledger::Timestamp::from_micros(0);
-        if let Ok(parsed) = scoreledger::import::season_page::parse(&text, &Default::default()) {
+        if let Ok(parsed) = scoreledger::import::season_page::parse(&text, &Default::default(), Refuse) {
             if scoreledger::import::append_parsed(&mut a, parsed, None, now).is_err() {
                 prop_assert_eq!(a.head().unwrap().seq, 0);
             }
@@ -365,11 +368,16 @@ proptest! {
             scoreledger::import::Format::OpenfootballJson,
             scoreledger::import::Format::OpenfootballTxt,
         ] {
-            let _ = scoreledger::import::parse(f, &text, &opts);
+            for invalid in [Refuse, Skip] {
+                let _ = scoreledger::import::parse(f, &text, &opts, invalid);
+            }
         }
         let _ = scoreledger::import::detect(&text);
         let _ = scoreledger::import::jsonl::parse(&text, None);
-        let _ = scoreledger::import::tabular::deductions(&text);
+        for invalid in [Refuse, Skip] {
+            let mut checks = scoreledger::import::Checks::new(invalid);
+            let _ = scoreledger::import::tabular::deductions(&text, &mut checks);
+        }
     }
 
     /// Checkpoints and proofs from strangers: parsers return, never panic.

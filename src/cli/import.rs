@@ -7,7 +7,7 @@ use std::sync::Arc;
 use indicatif::{ProgressBar, ProgressState, ProgressStyle};
 use scoreledger::import::era::RulesNote;
 use scoreledger::import::plan::{Plan, Request};
-use scoreledger::import::{self, season_page, Format};
+use scoreledger::import::{self, season_page, Format, Invalid, Skipped};
 use scoreledger::{Error, RulesSource};
 
 const EXAMPLES: &str = "\
@@ -58,6 +58,12 @@ pub struct Args {
     #[arg(long, value_name = "N", default_value_t = 2000,
           value_parser = clap::value_parser!(u32).range(1..=scoreledger::limits::MAX_BATCH as i64))]
     batch: u32,
+    /// Leave out the rows that fail their checks (including what the
+    /// archive refuses, such as a result contradicting a recorded one), list
+    /// each on stderr as FILE:LINE: why, and append the rest (exit 0).
+    /// Without it, such a row refuses the whole file and nothing is written.
+    #[arg(long)]
+    skip_invalid: bool,
 }
 
 /// Ctrl-C (or SIGTERM, SIGHUP) asks the import to stop after the batch it
@@ -88,6 +94,10 @@ pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
             season: a.season,
         },
         batch: a.batch as usize,
+        invalid: match a.skip_invalid {
+            true => Invalid::Skip,
+            false => Invalid::Refuse,
+        },
     };
     let plan = Plan::new(&text, file, req)?;
     let format = plan.format;
@@ -121,7 +131,10 @@ pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
     // the next question.
     let head = done.head.map_or_else(|| archive.head(), Ok)?;
     archive.settle();
-    let mut out = summary(&a.file, format, &done);
+    for line in skipped_lines(&a.file, &done.skipped) {
+        eprintln!("{line}");
+    }
+    let mut out = summary(&a.file, format, &done, a.skip_invalid);
     out.push_str(&format!("head {} {}\n", head.seq, head.hash));
     super::print(&out)?;
     for line in rules_notes(&done.rules) {
@@ -130,15 +143,38 @@ pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
     Ok(())
 }
 
-/// What an import did: counts by kind, and the rows the file repeats.
-fn summary(file: &Path, format: Format, done: &import::ImportReport) -> String {
+/// Each row left out: `FILE:LINE: why`.
+fn skipped_lines(file: &Path, skipped: &[Skipped]) -> Vec<String> {
+    skipped
+        .iter()
+        .map(|s| format!("{}:{}: {}", file.display(), s.line, s.why))
+        .collect()
+}
+
+/// Up to 20 lines as `FILE:LINE`, and how many more.
+fn some_lines(file: &Path, lines: &[usize]) -> String {
+    let shown: Vec<String> = lines
+        .iter()
+        .take(20)
+        .map(|l| format!("{}:{l}", file.display()))
+        .collect();
+    match lines.len().saturating_sub(20) {
+        0 => shown.join(", "),
+        more => format!("{} and {more} more", shown.join(", ")),
+    }
+}
+
+/// What an import did: counts by kind, the rows skipped (when asked to
+/// skip them), and the rows the file repeats.
+fn summary(file: &Path, format: Format, done: &import::ImportReport, skipping: bool) -> String {
     let kinds: Vec<String> = done
         .appended
         .iter()
         .map(|(k, n)| format!("{n} {k}"))
         .collect();
+    let skipped = done.skipped.len();
     let mut out = format!(
-        "{} ({}): appended {} event{}{}, {} already present\n",
+        "{} ({}): appended {} event{}{}, {} already present{}\n",
         file.display(),
         format.name(),
         done.appended_total(),
@@ -148,25 +184,28 @@ fn summary(file: &Path, format: Format, done: &import::ImportReport) -> String {
         } else {
             format!(" ({})", kinds.join(", "))
         },
-        done.already_present
+        done.already_present,
+        match (skipping, skipped) {
+            (false, _) => String::new(),
+            (true, 1) => ", skipped 1 invalid row".into(),
+            (true, n) => format!(", skipped {n} invalid rows"),
+        }
     );
-    if !done.duplicate_lines.is_empty() {
-        let shown: Vec<String> = done
-            .duplicate_lines
-            .iter()
-            .take(20)
-            .map(|l| format!("{}:{l}", file.display()))
-            .collect();
-        let more = done.duplicate_lines.len().saturating_sub(20);
+    if skipped > 0 {
+        let lines: Vec<usize> = done.skipped.iter().map(|s| s.line).collect();
         out.push_str(&format!(
-            "{} rows repeat an earlier row of the file and were appended once: {}{}\n",
+            "{skipped} row{} failed {} checks and {} left out (why on stderr): {}\n",
+            if skipped == 1 { "" } else { "s" },
+            if skipped == 1 { "its" } else { "their" },
+            if skipped == 1 { "was" } else { "were" },
+            some_lines(file, &lines)
+        ));
+    }
+    if !done.duplicate_lines.is_empty() {
+        out.push_str(&format!(
+            "{} rows repeat an earlier row of the file and were appended once: {}\n",
             done.duplicate_lines.len(),
-            shown.join(", "),
-            if more > 0 {
-                format!(" and {more} more")
-            } else {
-                String::new()
-            }
+            some_lines(file, &done.duplicate_lines)
         ));
     }
     out

@@ -175,9 +175,10 @@ pub struct ImportQ {
     competition: Option<String>,
     season: Option<String>,
     batch: Option<usize>,
+    skip_invalid: Option<bool>,
 }
 
-const IMPORT_HINT: &str = "POST /api/import?format=&batch= with the file as the body (at most 256 MiB); season pages also take points_for_win, competition, season";
+const IMPORT_HINT: &str = "POST /api/import?format=&batch=&skip_invalid=true with the file as the body (at most 256 MiB); season pages also take points_for_win, competition, season";
 
 pub async fn import(
     State(app): State<Arc<App>>,
@@ -220,6 +221,10 @@ pub async fn import(
             season: q.season,
         },
         batch,
+        invalid: match q.skip_invalid {
+            Some(true) => import::Invalid::Skip,
+            _ => import::Invalid::Refuse,
+        },
     };
     let v = write(&app, IMPORT_HINT, move |app| {
         let text = import::text_of(Vec::from(bytes), None)?;
@@ -245,6 +250,11 @@ pub async fn import(
             "by_kind": appended,
             "already_present": report.already_present,
             "duplicate_lines": report.duplicate_lines,
+            "skipped": report
+                .skipped
+                .iter()
+                .map(|s| json!({"line": s.line, "why": s.why}))
+                .collect::<Vec<_>>(),
             "batches": report.batches,
             "head": cli::head::json(&head),
         }))

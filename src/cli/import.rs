@@ -14,7 +14,7 @@ const EXAMPLES: &str = "\
 Examples:
   scoreledger import examples/1984-copa-peru.txt
   scoreledger import examples/1984-copa-peru.txt --points-for-win 3
-  scoreledger import tests/data/intl_results_1872_1974.csv       international
+  scoreledger import tests/data/intl_results_1872_1974.csv --skip-invalid
   scoreledger import tests/data/oftxt_2024-25_1-premierleague.txt  openfootball
   scoreledger import tests/data/ofjson_2018_worldcup.json --batch 500
   scoreledger export --output copy.jsonl
@@ -25,10 +25,21 @@ like the 1984 Copa Perú), engsoccerdata, eng-deductions, football-data,
 intl-results, openfootball-json, openfootball-txt, jsonl.
 
 A file is read and checked completely before anything is written: a bad line
-is reported with its number and nothing is written. A season page is appended
-all or nothing; larger files are committed in durable batches (--batch), so an
-interrupted import can be re-run: what is already in the archive is skipped.
-Rows that repeat an earlier row of the file are reported and appended once.
+is reported with its number and nothing is written (exit 2). A season page is
+appended all or nothing; larger files are committed in durable batches
+(--batch), so an interrupted import can be re-run: what is already in the
+archive is skipped.
+
+Rows that repeat an earlier row of the same match are reported and appended
+once; a row that gives the match another score (or status) is refused,
+naming both lines (the international results above do, at line 9644).
+With --skip-invalid, rows that fail their checks, including what the archive
+refuses (a result contradicting a recorded one, a deduction in a tier the
+team did not play in), are left out and listed on stderr as FILE:LINE: why;
+the summary counts them, the rest is appended, and the exit code is 0. Lines
+that say where rows belong (a header, a heading, a date line) still refuse
+the file.
+
 A season whose file states no points gets the era's (2 for a win before the
 1994 World Cup, 3 from then on; the general rule), with a note saying so; the
 era never replaces rules the archive holds.";

@@ -166,7 +166,7 @@ fn every_bad_input_gets_one_line_and_leaves_head_unchanged() {
         ("31 November", page("2 December 1984\nLos Espartanos", "31 November 1984\nLos Espartanos").into_bytes(), ":33: impossible date"),
         ("year 0", page("2 December 1984\nLos Espartanos", "2 December 0000\nLos Espartanos").into_bytes(), ":33: impossible date"),
         ("a result before any date", page("2 December 1984\nAlianza", "Alianza").into_bytes(), ":30: result before any date"),
-        ("the same score twice, other score", format!("{SEED}\n=== Round 1 ===\n2 December 1984\nAlianza Atlético 0-0 Universitario de Tacna\n").into_bytes(), "already recorded"),
+        ("the same score twice, other score", format!("{SEED}\n=== Round 1 ===\n2 December 1984\nAlianza Atlético 0-0 Universitario de Tacna\n").into_bytes(), ":80: 1984-12-02 Alianza Atlético v Universitario de Tacna is 0-0 here but 3-2 at line 31"),
     ];
     for (what, bytes, msg) in cases {
         let p = env.dir_path().join("bad.txt");

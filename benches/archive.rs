@@ -97,6 +97,7 @@ fn bench(c: &mut Criterion) {
                         points_for_win: Some(2),
                         ..Default::default()
                     },
+                    scoreledger::import::Invalid::Refuse,
                 )
                 .unwrap();
                 append_parsed(&mut a, parsed, None, now()).unwrap();

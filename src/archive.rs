@@ -8,7 +8,7 @@ use crate::chain::{event_hash, Hash, Head};
 use crate::date::Timestamp;
 use crate::derived::{missing, ChunkReader, Deriver};
 use crate::encoding::{self, FORMAT_VERSION};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::event::Event;
 use crate::keys::{self, Kind};
 use crate::packed;
@@ -47,6 +47,9 @@ pub struct AppendReport {
     /// Positions (in the batch) of events the archive already held.
     pub already_present: Vec<usize>,
     pub head: Option<Head>,
+    /// Positions (in the batch) of events refused and left out, with why
+    /// ([`Archive::append_skipping_refused`] only).
+    pub refused: Vec<(usize, String)>,
 }
 
 impl AppendReport {
@@ -130,6 +133,15 @@ impl Loss {
             if n == 1 { "" } else { "s" }
         )
     }
+}
+
+/// An event as it would be stored (cleaned, validated, names spelled as
+/// the archive spells them), or `None` when the archive already holds it.
+/// Nothing of the derivation changes before this succeeds, so a refused
+/// event can be left out and the next one checked.
+fn admit(d: &mut Deriver, event: Event) -> Result<Option<Event>> {
+    let event = d.canonicalize(event)?;
+    Ok((!d.already_present(&event)?).then_some(event))
 }
 
 /// Events per commit when migrating a store of the first layout.
@@ -456,6 +468,28 @@ impl Archive {
     /// `recorded_at` is the caller's clock; it is raised to the head's time
     /// if it is earlier, so that `recorded_at` never decreases along the chain.
     pub fn append(&mut self, events: Vec<Event>, recorded_at: Timestamp) -> Result<AppendReport> {
+        self.append_events(events, recorded_at, false)
+    }
+
+    /// [`Archive::append`], except that an event the archive refuses as
+    /// it is checked (a name it cannot store, a result that contradicts a
+    /// recorded one, an adjustment of an unknown team ...) is left out and
+    /// reported with why in [`AppendReport::refused`], and the rest of the
+    /// batch is appended.
+    pub fn append_skipping_refused(
+        &mut self,
+        events: Vec<Event>,
+        recorded_at: Timestamp,
+    ) -> Result<AppendReport> {
+        self.append_events(events, recorded_at, true)
+    }
+
+    fn append_events(
+        &mut self,
+        events: Vec<Event>,
+        recorded_at: Timestamp,
+        skip_refused: bool,
+    ) -> Result<AppendReport> {
         self.catalog = Default::default();
         let head = self.head_for_append()?;
         let given = recorded_at;
@@ -469,11 +503,18 @@ impl Archive {
                 index,
                 source: Box::new(e),
             };
-            let event = d.canonicalize(event).map_err(reject)?;
-            if d.already_present(&event).map_err(reject)? {
-                report.already_present.push(index);
-                continue;
-            }
+            let event = match admit(&mut d, event) {
+                Ok(Some(event)) => event,
+                Ok(None) => {
+                    report.already_present.push(index);
+                    continue;
+                }
+                Err(e) if skip_refused && e.kind() == ErrorKind::Input => {
+                    report.refused.push((index, e.to_string()));
+                    continue;
+                }
+                Err(e) => return Err(reject(e)),
+            };
             seq += 1;
             encoding::encode_event_into(&event, &mut bytes);
             let hash = event_hash(seq, recorded_at, &prev, &bytes);
@@ -567,11 +608,10 @@ impl Archive {
                 index,
                 source: Box::new(e),
             };
-            let event = d.canonicalize(event.clone()).map_err(reject)?;
-            if d.already_present(&event).map_err(reject)? {
+            let Some(event) = admit(&mut d, event.clone()).map_err(reject)? else {
                 out.push(None);
                 continue;
-            }
+            };
             seq += 1;
             d.apply(seq, &event).map_err(reject)?;
             out.push(Some(event));

@@ -751,3 +751,193 @@ fn log_and_rebuild() {
     assert_eq!(env.ok(&["standings", "--format", "json"]), before);
     env.ok(&["verify"]);
 }
+
+/// One small file per importer with one row that fails its checks:
+/// `(name, text, its line, why, results in the rest)`.
+fn one_bad_row() -> Vec<(&'static str, String, usize, &'static str, usize)> {
+    let eng = "Date,Season,home,visitor,FT,hgoal,vgoal,division,tier,totgoal,goaldif,result\n";
+    let intl = "date,home_team,away_team,home_score,away_score,tournament,city,country,neutral\n";
+    vec![
+        (
+            "eng.csv",
+            format!(
+                "{eng}1888-09-08,1888,Bolton Wanderers,Derby County,3-6,3,6,1,1,9,-3,A\n\
+                 1888-09-08,1888,Everton,Accrington,2-1,2,x,1,1,3,1,H\n\
+                 1888-09-15,1888,Derby County,Everton,2-2,2,2,1,1,4,0,D\n"
+            ),
+            3,
+            "vgoal 'x' is not a whole number of goals",
+            2,
+        ),
+        (
+            "intl.csv",
+            format!(
+                "{intl}1974-02-17,Tahiti,New Caledonia,2,1,Friendly,Papeete,Tahiti,FALSE\n\
+                 1974-02-18,Fiji,Tahiti,-2,2,Friendly,Suva,Fiji,TRUE\n\
+                 1974-02-20,Fiji,New Caledonia,0,0,Friendly,Suva,Fiji,TRUE\n"
+            ),
+            3,
+            "home_score '-2' is not a whole number of goals",
+            2,
+        ),
+        (
+            "fd.csv",
+            "Div,Date,HomeTeam,AwayTeam,FTHG,FTAG\n\
+             E0,09/08/2019,Liverpool,Norwich,4,1\n\
+             E0,31/11/2019,West Ham,Man City,0,5\n\
+             E0,10/08/2019,Bournemouth,Sheffield United,1,1\n"
+                .to_string(),
+            3,
+            "impossible date '31/11/2019'",
+            2,
+        ),
+        (
+            "of.json",
+            "{\"name\": \"English Premier League 2024/25\", \"matches\": [\n\
+             {\"round\": \"Matchday 1\", \"date\": \"2024-08-16\", \"team1\": \"Man United\", \"team2\": \"Fulham\", \"score\": {\"ft\": [1, 0]}},\n\
+             {\"round\": \"Matchday 1\", \"date\": \"2024-08-17\", \"team1\": \"Ipswich\", \"score\": {\"ft\": [0, 2]}},\n\
+             {\"round\": \"Matchday 1\", \"date\": \"2024-08-17\", \"team1\": \"Arsenal\", \"team2\": \"Wolves\", \"score\": {\"ft\": [2, 0]}}\n\
+             ]}\n"
+                .to_string(),
+            3,
+            "a match without team1 and team2",
+            2,
+        ),
+        (
+            "of.txt",
+            "= English Premier League 2019/20\n\nMatchday 1\n[Fri Aug/9]\n  \
+             Liverpool FC  4-1  Norwich City\n  \
+             West Ham United  0-5  West Ham United\n  \
+             Bournemouth  1-1  Sheffield United\n"
+                .to_string(),
+            6,
+            "a team cannot play itself",
+            2,
+        ),
+        (
+            "page.txt",
+            SEED.replacen(
+                "Los Espartanos 1-0 Bella Esperanza",
+                "Los Espartanos 1-0 Bela Esperanza",
+                1,
+            ),
+            34,
+            "not in the teams table",
+            14,
+        ),
+    ]
+}
+
+#[test]
+fn a_row_that_fails_its_checks_refuses_the_file_unless_asked_to_skip_it() {
+    for (name, text, line, why, rest) in one_bad_row() {
+        let env = Env::new();
+        let f = env.file(name, &text);
+        let f = f.to_str().unwrap();
+        let said = format!("{f}:{line}: ");
+        let err = env.fails(2, &["import", f]);
+        assert!(err.contains(&said) && err.contains(why), "{name}: {err}");
+        assert!(!env.db().exists(), "{name}: nothing is written");
+        let out = env.run(&["import", f, "--skip-invalid"]);
+        let (stdout, stderr) = (
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr),
+        );
+        assert_eq!(out.status.code(), Some(0), "{name}: {stderr}");
+        assert!(
+            stdout.contains(&format!(
+                " {rest} match_result), 0 already present, skipped 1 invalid row\n"
+            )) && stdout.contains(&format!("left out (why on stderr): {f}:{line}\n")),
+            "{name}: {stdout}"
+        );
+        let listed: Vec<&str> = stderr.lines().filter(|l| l.starts_with(f)).collect();
+        assert_eq!(listed.len(), 1, "{name}: {stderr}");
+        assert!(
+            listed[0].starts_with(&said) && listed[0].contains(why),
+            "{name}: {stderr}"
+        );
+        let results = env.json(&["results", "--format", "json"]);
+        assert_eq!(results.as_array().unwrap().len(), rest, "{name}");
+        env.ok(&["verify"]);
+    }
+}
+
+#[test]
+fn rows_the_archive_refuses_are_skipped_when_asked_before_anything_is_written() {
+    let env = Env::new();
+    let mut csv = String::from(
+        "Date,Season,home,visitor,FT,hgoal,vgoal,division,tier,totgoal,goaldif,result\n",
+    );
+    for (date, home, away) in [
+        ("2009-08-15", "Portsmouth", "Fulham"),
+        ("2009-12-05", "Fulham", "Burnley"),
+        ("2010-05-09", "Burnley", "Portsmouth"),
+    ] {
+        csv.push_str(&format!("{date},2009,{home},{away},1-0,1,0,1,1,1,1,H\n"));
+    }
+    let results = env.file("eng.csv", &csv);
+    env.ok(&["import", results.to_str().unwrap()]);
+    // A deduction in a tier the team did not play in: checked against the archive.
+    let ded = env.file(
+        "ded.csv",
+        "\"Season\",\"team\",\"tier\",\"deduction\",\"country\"\n\
+         2009,\"Portsmouth\",1,9,\"England\"\n\
+         2009,\"Burnley\",3,1,\"England\"\n\
+         2009,\"Fulham\",1,2,\"England\"\n",
+    );
+    let ded = ded.to_str().unwrap();
+    let head = env.head();
+    let why = "Burnley did not play in tier 3 in 2009-10 (it played in Division 1)";
+    let err = env.fails(2, &["import", ded]);
+    assert!(err.contains(&format!("{ded}:3: {why}")), "{err}");
+    assert_eq!(env.head(), head, "nothing is written");
+    let out = env.run(&["import", ded, "--skip-invalid"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains(
+            "appended 2 events (2 points_adjusted), 0 already present, skipped 1 invalid row"
+        ) && stderr.contains(&format!("{ded}:3: {why}")),
+        "{stdout}{stderr}"
+    );
+    let adj: Vec<i64> = env.json(&["standings", "--format", "json"])["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["adjustment"].as_i64().unwrap())
+        .collect();
+    assert_eq!(adj.iter().sum::<i64>(), -11);
+    // A result that contradicts a recorded one: refused by the archive as
+    // the events are checked, before the batch is written.
+    let changed = csv.replacen("Fulham,Burnley,1-0,1,0", "Fulham,Burnley,0-0,0,0", 1);
+    let changed = csv_with_one_more(&changed);
+    let f = env.file("changed.csv", &changed);
+    let f = f.to_str().unwrap();
+    let head = env.head();
+    let err = env.fails(2, &["import", f]);
+    assert!(
+        err.contains(&format!("{f}:3: ")) && err.contains("is already recorded as 1-0"),
+        "{err}"
+    );
+    assert_eq!(env.head(), head, "nothing is written");
+    let out = env.run(&["import", f, "--skip-invalid"]);
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stdout.contains(
+            "appended 1 event (1 match_result), 3 already present, skipped 1 invalid row"
+        ) && stderr.contains(&format!("{f}:3: "))
+            && stderr.contains("is already recorded as 1-0"),
+        "{stdout}{stderr}"
+    );
+    env.ok(&["verify"]);
+}
+
+/// An engsoccerdata text with one more 2009-10 result.
+fn csv_with_one_more(csv: &str) -> String {
+    format!("{csv}2010-01-16,2009,Fulham,Portsmouth,2-2,2,2,1,1,4,0,D\n")
+}

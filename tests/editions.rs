@@ -17,9 +17,11 @@ fn data(name: &str) -> PathBuf {
         .join(name)
 }
 
+/// Imported, rows that fail their checks left out: the shipped 1872-1974
+/// file holds two rows of one match that disagree (lines 9643 and 9644).
 fn imported(file: &str) -> Env {
     let env = Env::new();
-    env.ok(&["import", data(file).to_str().unwrap()]);
+    env.ok(&["import", data(file).to_str().unwrap(), "--skip-invalid"]);
     env
 }
 

@@ -19,6 +19,13 @@ fn import(env: &Env, name: &str) -> String {
     env.ok(&["import", data(name).to_str().unwrap()])
 }
 
+/// The shipped international results hold two rows of one match that
+/// disagree (lines 9643 and 9644): imported with the later one left out.
+fn import_intl(env: &Env) -> String {
+    let f = data("intl_results_1872_1974.csv");
+    env.ok(&["import", f.to_str().unwrap(), "--skip-invalid"])
+}
+
 fn table(env: &Env, args: &[&str]) -> Vec<Value> {
     let mut a = vec!["standings", "--format", "json"];
     a.extend_from_slice(args);
@@ -78,6 +85,10 @@ fn every_fixture_imports_with_the_right_counts() {
         ("intl_results_1872_1974.csv", "intl-results", 9698),
     ] {
         let env = Env::new();
+        let import = |env: &Env, file: &str| match format {
+            "intl-results" => import_intl(env),
+            _ => import(env, file),
+        };
         let out = import(&env, file);
         assert!(
             out.contains(&format!("({format}): appended"))
@@ -196,13 +207,26 @@ fn world_cup_groups_match_the_published_standings() {
 }
 
 #[test]
-fn duplicate_rows_are_reported_and_appended_once() {
+fn the_shipped_international_file_is_refused_for_its_contradicting_rows_and_imports_without_the_later(
+) {
     let env = Env::new();
-    let out = import(&env, "intl_results_1872_1974.csv");
+    let f = data("intl_results_1872_1974.csv");
+    let err = env.fails(2, &["import", f.to_str().unwrap()]);
+    let said = "intl_results_1872_1974.csv:9644: 1974-02-17 Tahiti v New Caledonia is 1-2 here but 2-1 at line 9643";
+    assert!(err.contains(said), "{err}");
+    assert!(!env.db().exists());
+    let out = env.run(&["import", f.to_str().unwrap(), "--skip-invalid"]);
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert!(out.status.success(), "{stderr}");
     assert!(
-        out.contains("1 rows repeat an earlier row of the file and were appended once")
-            && out.contains("intl_results_1872_1974.csv:9644"),
-        "{out}"
+        stdout.contains("9698 match_result), 0 already present, skipped 1 invalid row\n")
+            && stdout.contains("left out (why on stderr): ")
+            && stdout.contains("intl_results_1872_1974.csv:9644\n")
+            && stderr.contains(said),
+        "{stdout}\n{stderr}"
     );
     let r = env.json(&[
         "results",
@@ -215,13 +239,16 @@ fn duplicate_rows_are_reported_and_appended_once() {
         "--format",
         "json",
     ]);
+    let on_the_day: Vec<&Value> = r
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["date"] == "1974-02-17")
+        .collect();
+    assert_eq!(on_the_day.len(), 1);
     assert_eq!(
-        r.as_array()
-            .unwrap()
-            .iter()
-            .filter(|m| m["date"] == "1974-02-17")
-            .count(),
-        1
+        on_the_day[0]["recorded_score"], "2-1",
+        "the first row is kept"
     );
     let csv = env.ok(&["export", "--format", "csv"]);
     assert!(csv.lines().next().unwrap().ends_with(",neutral,seq"));
@@ -458,4 +485,115 @@ fn english_tables_match_an_independent_computation_in_both_eras() {
     let f = env.file("ded.csv", &(only.join("\n") + "\n"));
     env.ok(&["import", f.to_str().unwrap()]);
     env.ok(&["verify"]);
+}
+
+/// One small file per importer whose rows at `first` and `second` are one
+/// match: `(name, text, first, second)`. `score` is the second row's score
+/// (`"2-1"` repeats the first row's).
+fn one_match_twice(score: &str) -> Vec<(&'static str, String, usize, usize)> {
+    let (h, a) = score.split_once('-').unwrap();
+    let eng = "Date,Season,home,visitor,FT,hgoal,vgoal,division,tier,totgoal,goaldif,result\n";
+    let page = common::SEED.replacen(
+        "Alianza Atlético 3-2 Universitario de Tacna\n",
+        &format!(
+            "Alianza Atlético 3-2 Universitario de Tacna\nAlianza Atlético {h}-{a} Universitario de Tacna\n"
+        ),
+        1,
+    );
+    let page = page.replacen("3-2 Universitario", "2-1 Universitario", 1);
+    let first = common::SEED
+        .lines()
+        .position(|l| l == "Alianza Atlético 3-2 Universitario de Tacna")
+        .unwrap()
+        + 1;
+    vec![
+        (
+            "eng.csv",
+            format!(
+                "{eng}1888-09-08,1888,Bolton Wanderers,Derby County,2-1,2,1,1,1,3,1,H\n\
+                 1888-09-08,1888,Everton,Accrington,1-1,1,1,1,1,2,0,D\n\
+                 1888-09-08,1888,Bolton Wanderers,Derby County,{h}-{a},{h},{a},1,1,3,1,H\n"
+            ),
+            2,
+            4,
+        ),
+        (
+            "intl.csv",
+            format!(
+                "date,home_team,away_team,home_score,away_score,tournament,city,country,neutral\n\
+                 1974-02-17,Tahiti,New Caledonia,2,1,Friendly,Papeete,Tahiti,FALSE\n\
+                 1974-02-17,Tahiti,New Caledonia,{h},{a},Friendly,Papeete,Tahiti,FALSE\n"
+            ),
+            2,
+            3,
+        ),
+        (
+            "fd.csv",
+            format!(
+                "Div,Date,HomeTeam,AwayTeam,FTHG,FTAG\n\
+                 E0,09/08/2019,Liverpool,Norwich,2,1\n\
+                 E0,10/08/2019,West Ham,Man City,0,5\n\
+                 E0,09/08/2019,Liverpool,Norwich,{h},{a}\n"
+            ),
+            2,
+            4,
+        ),
+        (
+            "of.json",
+            format!(
+                "{{\"name\": \"English Premier League 2024/25\", \"matches\": [\n\
+                 {{\"round\": \"Matchday 1\", \"date\": \"2024-08-16\", \"team1\": \"Man United\", \"team2\": \"Fulham\", \"score\": {{\"ft\": [2, 1]}}}},\n\
+                 {{\"round\": \"Matchday 1\", \"date\": \"2024-08-16\", \"team1\": \"Man United\", \"team2\": \"Fulham\", \"score\": {{\"ft\": [{h}, {a}]}}}}\n\
+                 ]}}\n"
+            ),
+            2,
+            3,
+        ),
+        (
+            "of.txt",
+            format!(
+                "= English Premier League 2019/20\n\nMatchday 1\n[Fri Aug/9]\n  \
+                 Liverpool FC  2-1  Norwich City\n  \
+                 West Ham United  0-5  Manchester City\n  \
+                 Liverpool FC  {h}-{a}  Norwich City\n"
+            ),
+            5,
+            7,
+        ),
+        ("page.txt", page, first, first + 1),
+    ]
+}
+
+#[test]
+fn a_row_that_contradicts_an_earlier_row_of_its_match_is_refused_in_every_format() {
+    for (name, text, first, second) in one_match_twice("1-2") {
+        let env = Env::new();
+        let f = env.file(name, &text);
+        let err = env.fails(2, &["import", f.to_str().unwrap()]);
+        let at = format!("{}:{second}:", f.display());
+        assert!(
+            err.contains(&at)
+                && err.contains(&format!("line {first}"))
+                && err.contains("1-2")
+                && err.contains("2-1"),
+            "{name}: {err}"
+        );
+        assert!(!env.db().exists(), "{name}: nothing is written");
+    }
+}
+
+#[test]
+fn a_row_that_repeats_an_earlier_row_is_appended_once_in_every_format() {
+    for (name, text, _, second) in one_match_twice("2-1") {
+        let env = Env::new();
+        let f = env.file(name, &text);
+        let out = env.ok(&["import", f.to_str().unwrap()]);
+        assert!(
+            out.contains("1 rows repeat an earlier row of the file and were appended once")
+                && out.contains(&format!("{}:{second}", f.display()))
+                && out.contains(", 0 already present"),
+            "{name}: {out}"
+        );
+        env.ok(&["verify"]);
+    }
 }

@@ -389,6 +389,7 @@ fn any_flipped_byte_fails_verification() {
             points_for_win: Some(2),
             ..Default::default()
         },
+        scoreledger::import::Invalid::Refuse,
     )
     .unwrap();
     scoreledger::import::append_parsed(&mut a, parsed, None, now()).unwrap();
@@ -445,6 +446,7 @@ fn rebuild_repairs_any_damage_to_derived_entries() {
             points_for_win: Some(2),
             ..Default::default()
         },
+        scoreledger::import::Invalid::Refuse,
     )
     .unwrap();
     scoreledger::import::append_parsed(&mut a, parsed, None, now()).unwrap();

@@ -7,14 +7,14 @@ use std::sync::Arc;
 use indicatif::{ProgressBar, ProgressState, ProgressStyle};
 use scoreledger::import::era::RulesNote;
 use scoreledger::import::plan::{Plan, Request};
-use scoreledger::import::{self, season_page, Format};
+use scoreledger::import::{self, season_page, Format, Invalid, Skipped};
 use scoreledger::{Error, RulesSource};
 
 const EXAMPLES: &str = "\
 Examples:
   scoreledger import examples/1984-copa-peru.txt
   scoreledger import examples/1984-copa-peru.txt --points-for-win 3
-  scoreledger import tests/data/intl_results_1872_1974.csv       international
+  scoreledger import tests/data/intl_results_1872_1974.csv --skip-invalid
   scoreledger import tests/data/oftxt_2024-25_1-premierleague.txt  openfootball
   scoreledger import tests/data/ofjson_2018_worldcup.json --batch 500
   scoreledger export --output copy.jsonl
@@ -25,10 +25,21 @@ like the 1984 Copa Perú), engsoccerdata, eng-deductions, football-data,
 intl-results, openfootball-json, openfootball-txt, jsonl.
 
 A file is read and checked completely before anything is written: a bad line
-is reported with its number and nothing is written. A season page is appended
-all or nothing; larger files are committed in durable batches (--batch), so an
-interrupted import can be re-run: what is already in the archive is skipped.
-Rows that repeat an earlier row of the file are reported and appended once.
+is reported with its number and nothing is written (exit 2). A season page is
+appended all or nothing; larger files are committed in durable batches
+(--batch), so an interrupted import can be re-run: what is already in the
+archive is skipped.
+
+Rows that repeat an earlier row of the same match are reported and appended
+once; a row that gives the match another score (or status) is refused,
+naming both lines (the international results above do, at line 9644).
+With --skip-invalid, rows that fail their checks, including what the archive
+refuses (a result contradicting a recorded one, a deduction in a tier the
+team did not play in), are left out and listed on stderr as FILE:LINE: why;
+the summary counts them, the rest is appended, and the exit code is 0. Lines
+that say where rows belong (a header, a heading, a date line) still refuse
+the file.
+
 A season whose file states no points gets the era's (2 for a win before the
 1994 World Cup, 3 from then on; the general rule), with a note saying so; the
 era never replaces rules the archive holds.";
@@ -58,6 +69,12 @@ pub struct Args {
     #[arg(long, value_name = "N", default_value_t = 2000,
           value_parser = clap::value_parser!(u32).range(1..=scoreledger::limits::MAX_BATCH as i64))]
     batch: u32,
+    /// Leave out the rows that fail their checks (including what the
+    /// archive refuses, such as a result contradicting a recorded one), list
+    /// each on stderr as FILE:LINE: why, and append the rest (exit 0).
+    /// Without it, such a row refuses the whole file and nothing is written.
+    #[arg(long)]
+    skip_invalid: bool,
 }
 
 /// Ctrl-C (or SIGTERM, SIGHUP) asks the import to stop after the batch it
@@ -88,6 +105,10 @@ pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
             season: a.season,
         },
         batch: a.batch as usize,
+        invalid: match a.skip_invalid {
+            true => Invalid::Skip,
+            false => Invalid::Refuse,
+        },
     };
     let plan = Plan::new(&text, file, req)?;
     let format = plan.format;
@@ -121,7 +142,10 @@ pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
     // the next question.
     let head = done.head.map_or_else(|| archive.head(), Ok)?;
     archive.settle();
-    let mut out = summary(&a.file, format, &done);
+    for line in skipped_lines(&a.file, &done.skipped) {
+        eprintln!("{line}");
+    }
+    let mut out = summary(&a.file, format, &done, a.skip_invalid);
     out.push_str(&format!("head {} {}\n", head.seq, head.hash));
     super::print(&out)?;
     for line in rules_notes(&done.rules) {
@@ -130,15 +154,38 @@ pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
     Ok(())
 }
 
-/// What an import did: counts by kind, and the rows the file repeats.
-fn summary(file: &Path, format: Format, done: &import::ImportReport) -> String {
+/// Each row left out: `FILE:LINE: why`.
+fn skipped_lines(file: &Path, skipped: &[Skipped]) -> Vec<String> {
+    skipped
+        .iter()
+        .map(|s| format!("{}:{}: {}", file.display(), s.line, s.why))
+        .collect()
+}
+
+/// Up to 20 lines as `FILE:LINE`, and how many more.
+fn some_lines(file: &Path, lines: &[usize]) -> String {
+    let shown: Vec<String> = lines
+        .iter()
+        .take(20)
+        .map(|l| format!("{}:{l}", file.display()))
+        .collect();
+    match lines.len().saturating_sub(20) {
+        0 => shown.join(", "),
+        more => format!("{} and {more} more", shown.join(", ")),
+    }
+}
+
+/// What an import did: counts by kind, the rows skipped (when asked to
+/// skip them), and the rows the file repeats.
+fn summary(file: &Path, format: Format, done: &import::ImportReport, skipping: bool) -> String {
     let kinds: Vec<String> = done
         .appended
         .iter()
         .map(|(k, n)| format!("{n} {k}"))
         .collect();
+    let skipped = done.skipped.len();
     let mut out = format!(
-        "{} ({}): appended {} event{}{}, {} already present\n",
+        "{} ({}): appended {} event{}{}, {} already present{}\n",
         file.display(),
         format.name(),
         done.appended_total(),
@@ -148,25 +195,28 @@ fn summary(file: &Path, format: Format, done: &import::ImportReport) -> String {
         } else {
             format!(" ({})", kinds.join(", "))
         },
-        done.already_present
+        done.already_present,
+        match (skipping, skipped) {
+            (false, _) => String::new(),
+            (true, 1) => ", skipped 1 invalid row".into(),
+            (true, n) => format!(", skipped {n} invalid rows"),
+        }
     );
-    if !done.duplicate_lines.is_empty() {
-        let shown: Vec<String> = done
-            .duplicate_lines
-            .iter()
-            .take(20)
-            .map(|l| format!("{}:{l}", file.display()))
-            .collect();
-        let more = done.duplicate_lines.len().saturating_sub(20);
+    if skipped > 0 {
+        let lines: Vec<usize> = done.skipped.iter().map(|s| s.line).collect();
         out.push_str(&format!(
-            "{} rows repeat an earlier row of the file and were appended once: {}{}\n",
+            "{skipped} row{} failed {} checks and {} left out (why on stderr): {}\n",
+            if skipped == 1 { "" } else { "s" },
+            if skipped == 1 { "its" } else { "their" },
+            if skipped == 1 { "was" } else { "were" },
+            some_lines(file, &lines)
+        ));
+    }
+    if !done.duplicate_lines.is_empty() {
+        out.push_str(&format!(
+            "{} rows repeat an earlier row of the file and were appended once: {}\n",
             done.duplicate_lines.len(),
-            shown.join(", "),
-            if more > 0 {
-                format!(" and {more} more")
-            } else {
-                String::new()
-            }
+            some_lines(file, &done.duplicate_lines)
         ));
     }
     out

@@ -65,10 +65,7 @@ pub fn fill(parsed: Parsed) -> Parsed {
     if before.is_empty() {
         return parsed;
     }
-    let mut out = Parsed {
-        duplicates: parsed.duplicates,
-        ..Default::default()
-    };
+    let mut out = parsed.notes_only();
     for (i, (e, line)) in parsed.events.into_iter().zip(parsed.lines).enumerate() {
         if let Some(rules) = before.remove(&i) {
             out.push(line, rules);

@@ -3,11 +3,15 @@
 
 pub mod editions;
 pub mod era;
+pub mod invalid;
 pub mod jsonl;
 pub mod openfootball;
 pub mod plan;
+pub mod repeats;
 pub mod season_page;
 pub mod tabular;
+
+pub use invalid::{Checks, Invalid, Skipped};
 
 use std::path::Path;
 
@@ -26,12 +30,23 @@ pub struct Parsed {
     pub lines: Vec<usize>,
     /// Lines that repeat an earlier row of the same file (appended once).
     pub duplicates: Vec<usize>,
+    /// Rows left out because they failed their checks ([`Invalid::Skip`]).
+    pub skipped: Vec<Skipped>,
 }
 
 impl Parsed {
     pub fn push(&mut self, line: usize, event: Event) {
         self.events.push(event);
         self.lines.push(line);
+    }
+
+    /// The same rows left out and repeated, and no events yet.
+    pub fn notes_only(&self) -> Parsed {
+        Parsed {
+            duplicates: self.duplicates.clone(),
+            skipped: self.skipped.clone(),
+            ..Parsed::default()
+        }
     }
 }
 
@@ -42,22 +57,30 @@ pub struct Stream<'a> {
     pub total: usize,
     /// Lines that repeat an earlier row of the same file (appended once).
     pub duplicates: Vec<usize>,
+    /// Rows left out because they failed their checks.
+    pub skipped: Vec<Skipped>,
     pub events: Box<dyn Iterator<Item = Result<(usize, Event)>> + Send + 'a>,
 }
 
 impl Parsed {
     /// Checks every event against `limits` (scores, sizes), so that a file
     /// is refused with the line of its first bad event before anything is
-    /// written.
-    pub fn checked(self) -> Result<Stream<'static>> {
-        for (event, line) in self.events.iter().zip(&self.lines) {
-            crate::limits::check_event(event).map_err(|msg| Error::Parse {
+    /// written (or, skipping, that event is left out and listed).
+    pub fn checked(self, invalid: Invalid) -> Result<Stream<'static>> {
+        let mut checks = Checks::new(invalid);
+        let mut out = self.notes_only();
+        for (event, line) in self.events.into_iter().zip(self.lines) {
+            let within = crate::limits::check_event(&event).map_err(|msg| Error::Parse {
                 file: None,
-                line: *line,
+                line,
                 msg,
-            })?;
+            });
+            if checks.row(within)?.is_some() {
+                out.push(line, event);
+            }
         }
-        Ok(self.into())
+        out.skipped.append(&mut checks.skipped);
+        Ok(out.into())
     }
 }
 
@@ -66,6 +89,7 @@ impl From<Parsed> for Stream<'static> {
         Stream {
             total: p.events.len(),
             duplicates: p.duplicates,
+            skipped: p.skipped,
             events: Box::new(p.lines.into_iter().zip(p.events).map(Ok)),
         }
     }
@@ -243,6 +267,9 @@ pub struct ImportReport {
     pub batches: usize,
     /// The rules events appended, with what each replaced.
     pub rules: Vec<era::RulesNote>,
+    /// Rows left out because they failed their checks (when asked to skip
+    /// them), in the order of their lines.
+    pub skipped: Vec<Skipped>,
 }
 
 impl ImportReport {
@@ -265,6 +292,17 @@ impl ImportReport {
     }
 }
 
+/// How an import appends: the file named in errors, the clock, the events
+/// per committed batch, and what an event the archive refuses does
+/// (refuses its batch, or is left out and listed).
+#[derive(Clone, Copy, Debug)]
+pub struct Appending<'f> {
+    pub file: Option<&'f Path>,
+    pub recorded_at: Timestamp,
+    pub batch: usize,
+    pub invalid: Invalid,
+}
+
 /// Appends parsed events as one all-or-nothing batch. A refused event is
 /// reported with its file and line.
 pub fn append_parsed(
@@ -273,39 +311,38 @@ pub fn append_parsed(
     file: Option<&Path>,
     recorded_at: Timestamp,
 ) -> Result<ImportReport> {
-    append_in_batches(
-        archive,
-        parsed,
+    let how = Appending {
         file,
         recorded_at,
-        usize::MAX,
-        &mut |_, _| true,
-    )
+        batch: usize::MAX,
+        invalid: Invalid::Refuse,
+    };
+    append_in_batches(archive, parsed, &how, &mut |_, _| true)
 }
 
-/// Appends events in batches of `batch` events, each committed and made
+/// Appends events in batches of `how.batch` events, each committed and made
 /// durable on its own (so a large import can be interrupted and re-run: what
 /// was committed is skipped as already present). The next batch is read on
 /// a second thread while one is appended. The target is taken for one
 /// batch at a time. `progress(done, total)` is called
 /// after each batch; when it returns false the import stops there with
-/// [`Error::Interrupted`].
+/// [`Error::Interrupted`]. Skipping ([`Invalid::Skip`]), an event the
+/// archive refuses is left out of its batch and listed with its line.
 pub fn append_in_batches<'a>(
     mut target: impl plan::Target,
     events: impl Into<Stream<'a>>,
-    file: Option<&Path>,
-    recorded_at: Timestamp,
-    batch: usize,
+    how: &Appending,
     progress: &mut dyn FnMut(usize, usize) -> bool,
 ) -> Result<ImportReport> {
     let stream = events.into();
     let total = stream.total;
     let mut out = ImportReport {
         duplicate_lines: stream.duplicates,
+        skipped: stream.skipped,
         ..Default::default()
     };
     let mut source = stream.events;
-    let batch = batch.max(1);
+    let batch = how.batch.max(1);
     std::thread::scope(|scope| {
         let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Vec<(usize, Event)>>>(1);
         scope.spawn(move || loop {
@@ -326,19 +363,15 @@ pub fn append_in_batches<'a>(
             let mut archive = target.archive();
             let (lines, chunk, mut notes) =
                 era::screen(&archive, lines, chunk).map_err(|e| partial(e, &out))?;
-            let report = archive.append(chunk, recorded_at).map_err(|e| {
-                let e = match e {
-                    Error::Rejected { index, source } => Error::Parse {
-                        file: file.map(Into::into),
-                        line: lines.get(index).copied().unwrap_or(0),
-                        msg: source.to_string(),
-                    },
-                    other => other,
-                };
-                partial(e, &out)
-            })?;
+            let report = append_batch(&mut archive, chunk, how)
+                .map_err(|e| partial(at_line(e, &lines, how.file), &out))?;
             drop(archive);
             out.add(&report);
+            out.skipped
+                .extend(report.refused.iter().map(|(index, why)| Skipped {
+                    line: lines.get(*index).copied().unwrap_or(0),
+                    why: why.clone(),
+                }));
             for a in &report.appended {
                 if let Some(i) = notes.iter().position(|(index, _)| *index == a.index) {
                     let (_, mut note) = notes.swap_remove(i);
@@ -351,8 +384,29 @@ pub fn append_in_batches<'a>(
                 return Err(interrupted(&out, offset, total));
             }
         }
+        out.skipped.sort_by_key(|s| s.line);
         Ok(out)
     })
+}
+
+/// One batch appended: whole, or without the events the archive refuses.
+fn append_batch(archive: &mut Archive, chunk: Vec<Event>, how: &Appending) -> Result<AppendReport> {
+    match how.invalid {
+        Invalid::Refuse => archive.append(chunk, how.recorded_at),
+        Invalid::Skip => archive.append_skipping_refused(chunk, how.recorded_at),
+    }
+}
+
+/// A refused event as a parse error at its line.
+fn at_line(e: Error, lines: &[usize], file: Option<&Path>) -> Error {
+    match e {
+        Error::Rejected { index, source } => Error::Parse {
+            file: file.map(Into::into),
+            line: lines.get(index).copied().unwrap_or(0),
+            msg: source.to_string(),
+        },
+        other => other,
+    }
 }
 
 /// The import stopped when asked, after `done` of `total` events.
@@ -432,77 +486,95 @@ pub const DATE_UNKNOWN: &str = "date unknown";
 /// gives no date: each applies from the last match date of the team's
 /// division that season (so no table before the season's end shows it), and
 /// its reason says the date is unknown. A row for a tier in which the team
-/// did not play that season is refused with its line. Needs the season's
-/// results in the archive.
-pub fn deductions(archive: &Archive, text: &str) -> Result<Parsed> {
+/// did not play that season fails its checks (refused or skipped as
+/// `invalid` says). Needs the season's results in the archive.
+pub fn deductions(archive: &Archive, text: &str, invalid: Invalid) -> Result<Parsed> {
+    let mut checks = Checks::new(invalid);
+    let rows = tabular::deductions(text, &mut checks)?;
     let mut out = Parsed::default();
     let head = archive.head()?.seq;
     let stages = archive.stages()?;
-    for (line, start, team, tier, points) in tabular::deductions(text)? {
-        let season = tabular::season_label(start);
-        let err = |msg: String| Error::Parse {
-            file: None,
-            line,
-            msg,
-        };
-        let tier_of = |stage: &str| match stage.trim_start_matches("Division ") {
-            "3N" | "3S" => "3".to_string(),
-            other => other.to_string(),
-        };
-        let divisions: Vec<&crate::derived::StageInfo> = stages
-            .iter()
-            .filter(|s| {
-                s.competition == tabular::ENGLISH_LEAGUE
-                    && s.season == season
-                    && s.stage.starts_with("Division")
-            })
-            .collect();
-        // (stage, its last match date, the team plays in it)
-        let mut played: Vec<(String, Date)> = Vec::new();
-        for info in &divisions {
-            if let Some(last) = archive.last_date_if_played(info, &team, head)? {
-                played.push((info.stage.clone(), last));
-            }
+    for row in rows {
+        let line = row.0;
+        let read = adjustment(archive, head, &stages, row);
+        if let Some(event) = checks.row(read)? {
+            out.push(line, event);
         }
-        let Some((stage, date)) = played.iter().find(|(s, _)| tier_of(s) == tier).cloned() else {
-            let elsewhere: Vec<&str> = played.iter().map(|(s, _)| s.as_str()).collect();
-            return Err(err(match elsewhere.is_empty() {
-                true => format!("{team} has no results in season {season}; import the league results first"),
-                false => format!(
-                    "{team} did not play in tier {tier} in {season} (it played in {}); correct the row",
-                    elsewhere.join(", ")
-                ),
-            }));
-        };
-        out.push(
-            line,
-            Event::PointsAdjusted(PointsAdjustment {
-                competition: tabular::ENGLISH_LEAGUE.into(),
-                season,
-                stage: Some(stage),
-                team,
-                points: -points,
-                date,
-                reason: format!(
-                    "points deduction ({DATE_UNKNOWN}: applied from the division's last match date)"
-                ),
-                source: Some("engsoccerdata deductions.csv".into()),
-            }),
-        );
     }
+    out.skipped = checks.skipped;
     Ok(out)
 }
 
-/// Parses a file of a format that needs nothing but its text.
+/// One deduction as an adjustment of the division the team played in.
+fn adjustment(
+    archive: &Archive,
+    head: u64,
+    stages: &[crate::derived::StageInfo],
+    (line, start, team, tier, points): tabular::Deduction,
+) -> Result<Event> {
+    let season = tabular::season_label(start);
+    let err = |msg: String| Error::Parse {
+        file: None,
+        line,
+        msg,
+    };
+    let tier_of = |stage: &str| match stage.trim_start_matches("Division ") {
+        "3N" | "3S" => "3".to_string(),
+        other => other.to_string(),
+    };
+    // (stage, its last match date) of each division the team plays in.
+    let mut played: Vec<(String, Date)> = Vec::new();
+    for info in stages.iter().filter(|s| {
+        s.competition == tabular::ENGLISH_LEAGUE
+            && s.season == season
+            && s.stage.starts_with("Division")
+    }) {
+        if let Some(last) = archive.last_date_if_played(info, &team, head)? {
+            played.push((info.stage.clone(), last));
+        }
+    }
+    let Some((stage, date)) = played.iter().find(|(s, _)| tier_of(s) == tier).cloned() else {
+        let elsewhere: Vec<&str> = played.iter().map(|(s, _)| s.as_str()).collect();
+        return Err(err(match elsewhere.is_empty() {
+            true => {
+                format!("{team} has no results in season {season}; import the league results first")
+            }
+            false => format!(
+                "{team} did not play in tier {tier} in {season} (it played in {}); correct the row",
+                elsewhere.join(", ")
+            ),
+        }));
+    };
+    Ok(Event::PointsAdjusted(PointsAdjustment {
+        competition: tabular::ENGLISH_LEAGUE.into(),
+        season,
+        stage: Some(stage),
+        team,
+        points: -points,
+        date,
+        reason: format!(
+            "points deduction ({DATE_UNKNOWN}: applied from the division's last match date)"
+        ),
+        source: Some("engsoccerdata deductions.csv".into()),
+    }))
+}
+
+/// Parses a file of a format that needs nothing but its text; a row that
+/// fails its checks is refused or skipped as `invalid` says.
 /// Seasons whose file states no rules get the era's ([`era::fill`]).
-pub fn parse(format: Format, text: &str, page: &season_page::Options) -> Result<Parsed> {
+pub fn parse(
+    format: Format,
+    text: &str,
+    page: &season_page::Options,
+    invalid: Invalid,
+) -> Result<Parsed> {
     let parsed = match format {
-        Format::SeasonPage => season_page::parse(text, page),
-        Format::Engsoccerdata => tabular::engsoccerdata(text),
-        Format::FootballData => tabular::football_data(text),
-        Format::IntlResults => tabular::intl_results(text),
-        Format::OpenfootballJson => openfootball::json(text),
-        Format::OpenfootballTxt => openfootball::txt(text),
+        Format::SeasonPage => season_page::parse(text, page, invalid),
+        Format::Engsoccerdata => tabular::engsoccerdata(text, invalid),
+        Format::FootballData => tabular::football_data(text, invalid),
+        Format::IntlResults => tabular::intl_results(text, invalid),
+        Format::OpenfootballJson => openfootball::json(text, invalid),
+        Format::OpenfootballTxt => openfootball::txt(text, invalid),
         Format::Deductions | Format::Jsonl => Err(Error::Invalid(format!(
             "{} is imported with its own function",
             format.name()

@@ -4,7 +4,8 @@ use crate::date::Date;
 use crate::error::{Error, Result};
 use crate::event::Fixture;
 use crate::event::{Event, MatchResult, MatchStatus, ScorePair};
-use crate::import::Parsed;
+use crate::import::repeats::Repeats;
+use crate::import::{Checks, Invalid, Parsed};
 use crate::names;
 
 fn err(line: usize, msg: impl Into<String>) -> Error {
@@ -84,8 +85,58 @@ fn pair(v: &serde_json::Value) -> Option<ScorePair> {
     })
 }
 
+/// One match of a football.json file, read at `line`.
+fn json_match(
+    competition: &str,
+    season: &str,
+    line: usize,
+    m: &serde_json::Value,
+) -> Result<MatchResult> {
+    let s = |k: &str| m.get(k).and_then(|x| x.as_str());
+    let (Some(t1), Some(t2)) = (s("team1"), s("team2")) else {
+        return Err(err(line, "a match without team1 and team2"));
+    };
+    let date = Date::parse_iso(s("date").unwrap_or("")).map_err(|e| err(line, e))?;
+    // Each group is a table of its own: its stage is the group.
+    let (stage, round) = match s("group") {
+        Some(g) => (
+            names::clean(g),
+            stage_and_round(s("round").unwrap_or(""), None, "").1,
+        ),
+        None => stage_and_round(s("round").unwrap_or(""), None, "Regular season"),
+    };
+    let score = m.get("score");
+    let ft = score.and_then(|sc| sc.get("ft")).and_then(pair);
+    let (home, away) = (names::clean(t1), names::clean(t2));
+    crate::import::check_teams(line, &home, &away)?;
+    let mut r = MatchResult::new(
+        Fixture {
+            competition,
+            season,
+            stage: &stage,
+            round,
+            date,
+            home: &home,
+            away: &away,
+        },
+        ft.map_or(0, |p| p.home),
+        ft.map_or(0, |p| p.away),
+    );
+    r.group = s("group").map(names::clean);
+    r.half_time = score.and_then(|sc| sc.get("ht")).and_then(pair);
+    r.extra_time = score.and_then(|sc| sc.get("et")).and_then(pair);
+    r.penalties = score.and_then(|sc| sc.get("p")).and_then(pair);
+    r.status = match (s("status").map(str::to_lowercase).as_deref(), ft) {
+        (Some("cancelled" | "canceled"), _) => MatchStatus::Cancelled,
+        (Some("abandoned"), _) => MatchStatus::Abandoned,
+        (Some("postponed"), _) | (_, None) => MatchStatus::Postponed,
+        _ => MatchStatus::Played,
+    };
+    Ok(r)
+}
+
 /// football.json: `{"name", "matches": [{"round", "date", "team1", "team2", "score": {"ft", "ht", "et", "p"}, "status", "group"}]}`.
-pub fn json(text: &str) -> Result<Parsed> {
+pub fn json(text: &str, invalid: Invalid) -> Result<Parsed> {
     let v: serde_json::Value =
         serde_json::from_str(text).map_err(|e| err(e.line(), format!("not valid JSON: {e}")))?;
     let name = v
@@ -100,61 +151,18 @@ pub fn json(text: &str) -> Result<Parsed> {
         .ok_or_else(|| err(1, "no \"matches\" array"))?;
     let lines = match_lines(text);
     let mut out = Parsed::default();
-    let mut seen = std::collections::HashSet::new();
+    let mut checks = Checks::new(invalid);
+    let mut repeats = Repeats::default();
     for (i, m) in matches.iter().enumerate() {
         let line = lines.get(i).copied().unwrap_or(1);
-        let s = |k: &str| m.get(k).and_then(|x| x.as_str());
-        let (Some(t1), Some(t2)) = (s("team1"), s("team2")) else {
-            return Err(err(line, "a match without team1 and team2"));
-        };
-        let date = Date::parse_iso(s("date").unwrap_or("")).map_err(|e| err(line, e))?;
-        // Each group is a table of its own: its stage is the group.
-        let (stage, round) = match s("group") {
-            Some(g) => (
-                names::clean(g),
-                stage_and_round(s("round").unwrap_or(""), None, "").1,
-            ),
-            None => stage_and_round(s("round").unwrap_or(""), None, "Regular season"),
-        };
-        let score = m.get("score");
-        let ft = score.and_then(|sc| sc.get("ft")).and_then(pair);
-        let (home, away) = (names::clean(t1), names::clean(t2));
-        crate::import::check_teams(line, &home, &away)?;
-        let mut r = MatchResult::new(
-            Fixture {
-                competition: &competition,
-                season: &season,
-                stage: &stage,
-                round,
-                date,
-                home: &home,
-                away: &away,
-            },
-            ft.map_or(0, |p| p.home),
-            ft.map_or(0, |p| p.away),
-        );
-        r.group = s("group").map(names::clean);
-        r.half_time = score.and_then(|sc| sc.get("ht")).and_then(pair);
-        r.extra_time = score.and_then(|sc| sc.get("et")).and_then(pair);
-        r.penalties = score.and_then(|sc| sc.get("p")).and_then(pair);
-        r.status = match (s("status").map(str::to_lowercase).as_deref(), ft) {
-            (Some("cancelled" | "canceled"), _) => MatchStatus::Cancelled,
-            (Some("abandoned"), _) => MatchStatus::Abandoned,
-            (Some("postponed"), _) | (_, None) => MatchStatus::Postponed,
-            _ => MatchStatus::Played,
-        };
-        if !seen.insert((
-            stage.clone(),
-            round,
-            date,
-            names::fold(&home),
-            names::fold(&away),
-        )) {
-            out.duplicates.push(line);
-            continue;
+        let read = json_match(&competition, &season, line, m)
+            .and_then(|r| Ok(repeats.first(line, &r)?.then_some(r)));
+        if let Some(Some(r)) = checks.row(read)? {
+            out.push(line, Event::MatchResult(r));
         }
-        out.push(line, Event::MatchResult(r));
     }
+    out.duplicates = repeats.lines;
+    out.skipped = checks.skipped;
     Ok(out)
 }
 
@@ -327,28 +335,78 @@ fn txt_year(n: usize, month: u8, year: Option<i32>, season_start: Option<i32>) -
 /// Football.TXT: `= Name Season`, `Matchday N` / `» Round 1` headings, date
 /// lines (`[Fri Aug/9]`, `Fri Nov/1 2024`), and match lines in the older
 /// (`Home 4-1 (4-0) Away`) and newer (`19.45 Home v Away 1-0 (1-0)`) styles.
-pub fn txt(text: &str) -> Result<Parsed> {
-    let mut competition = None;
-    let mut season = None;
+pub fn txt(text: &str, invalid: Invalid) -> Result<Parsed> {
+    let mut place = TxtPlace::default();
     let mut out = Parsed::default();
-    let (mut stage, mut round): (String, Option<u32>) = ("Regular season".into(), None);
-    let mut date: Option<Date> = None;
-    let mut year_hint: Option<i32> = None;
-    let mut seen = std::collections::HashSet::new();
+    let mut checks = Checks::new(invalid);
+    let mut repeats = Repeats::default();
     for (i, raw) in text.lines().enumerate() {
         let n = i + 1;
-        let line = raw.trim_end_matches('\r');
-        let t = line.trim();
-        if t.is_empty() || t.starts_with('#') {
+        let t = raw.trim_end_matches('\r').trim();
+        if t.is_empty() || t.starts_with('#') || place.context(n, t)? {
             continue;
         }
+        if !match_like(t) {
+            // Perhaps a date or a heading that cannot be read: refused even
+            // when skipping, lest the matches after it be misfiled.
+            return Err(err(
+                n,
+                format!("cannot read '{t}': expected a match line, a date or a heading"),
+            ));
+        }
+        let read = place
+            .result(n, t)
+            .and_then(|m| Ok(repeats.first(n, &m)?.then_some(m)));
+        if let Some(Some(m)) = checks.row(read)? {
+            out.push(n, Event::MatchResult(m));
+        }
+    }
+    if place.name.is_none() {
+        return Err(err(1, "no '= Competition Season' line"));
+    }
+    out.duplicates = repeats.lines;
+    out.skipped = checks.skipped;
+    Ok(out)
+}
+
+/// Whether a line has what a match line has: a score, or `v` between teams.
+fn match_like(t: &str) -> bool {
+    t.split_whitespace()
+        .any(|x| x == "v" || x == "-" || is_score(x).is_some())
+}
+
+/// Where a Football.TXT file is as it is read: the competition and season,
+/// the stage and round, and the date of the next match lines.
+struct TxtPlace {
+    name: Option<(String, String)>,
+    stage: String,
+    round: Option<u32>,
+    date: Option<Date>,
+    year_hint: Option<i32>,
+}
+
+impl Default for TxtPlace {
+    fn default() -> Self {
+        TxtPlace {
+            name: None,
+            stage: "Regular season".into(),
+            round: None,
+            date: None,
+            year_hint: None,
+        }
+    }
+}
+
+impl TxtPlace {
+    /// Folds in line `n` when it says where the next matches are (a name,
+    /// a heading, a date): true. False for any other line (a match line).
+    fn context(&mut self, n: usize, t: &str) -> Result<bool> {
         if let Some(name) = t.strip_prefix('=') {
             let (c, s) = split_name(name.trim_matches('=').trim())
                 .ok_or_else(|| err(n, format!("cannot read a season from '{t}'")))?;
-            year_hint = s.get(..4).and_then(|y| y.parse().ok());
-            competition = Some(c);
-            season = Some(s);
-            continue;
+            self.year_hint = s.get(..4).and_then(|y| y.parse().ok());
+            self.name = Some((c, s));
+            return Ok(true);
         }
         let heading = t.strip_prefix('»').map(str::trim);
         let lower = t.to_lowercase();
@@ -356,26 +414,32 @@ pub fn txt(text: &str) -> Result<Parsed> {
             let h = heading.unwrap_or(t);
             // "Matchday 3" numbers a round; a cup's "Round 1", "Quarterfinals",
             // "Final" are stages of their own.
-            (stage, round) = stage_and_round(h, None, "Regular season");
-            continue;
+            (self.stage, self.round) = stage_and_round(h, None, "Regular season");
+            return Ok(true);
         }
         // A date line, possibly followed by nothing else.
         let bracketed = t.starts_with('[') && t.ends_with(']') && !lower.contains("cancel");
-        if let Some((m, d, y)) =
+        let Some((m, d, y)) =
             txt_date(t).filter(|_| bracketed || !t.contains(" v ") && !t.contains("  "))
-        {
-            let year = txt_year(n, m, y, year_hint)?;
-            date = Some(
-                Date::from_ymd(year, m, d)
-                    .ok_or_else(|| err(n, format!("impossible date '{t}'")))?,
-            );
-            if season.as_deref().is_some_and(|s| s.len() == 4) {
-                year_hint = Some(year);
-            }
-            continue;
+        else {
+            return Ok(false);
+        };
+        let year = txt_year(n, m, y, self.year_hint)?;
+        self.date = Some(
+            Date::from_ymd(year, m, d).ok_or_else(|| err(n, format!("impossible date '{t}'")))?,
+        );
+        if self.name.as_ref().is_some_and(|(_, s)| s.len() == 4) {
+            self.year_hint = Some(year);
         }
-        let d = date.ok_or_else(|| err(n, "a match before any date line"))?;
-        let (Some(comp), Some(seas)) = (&competition, &season) else {
+        Ok(true)
+    }
+
+    /// Match line `n`, read where the file is.
+    fn result(&self, n: usize, t: &str) -> Result<MatchResult> {
+        let d = self
+            .date
+            .ok_or_else(|| err(n, "a match before any date line"))?;
+        let Some((comp, seas)) = &self.name else {
             return Err(err(n, "a match before the '= Name Season' line"));
         };
         let (home, away, score) = txt_match(n, t)?;
@@ -386,8 +450,8 @@ pub fn txt(text: &str) -> Result<Parsed> {
             Fixture {
                 competition: comp,
                 season: seas,
-                stage: &stage,
-                round,
+                stage: &self.stage,
+                round: self.round,
                 date: d,
                 home: &home,
                 away: &away,
@@ -401,22 +465,8 @@ pub fn txt(text: &str) -> Result<Parsed> {
         if score.cancelled {
             m.status = MatchStatus::Cancelled;
         }
-        if !seen.insert((
-            stage.clone(),
-            round,
-            d,
-            names::fold(&home),
-            names::fold(&away),
-        )) {
-            out.duplicates.push(n);
-            continue;
-        }
-        out.push(n, Event::MatchResult(m));
+        Ok(m)
     }
-    if competition.is_none() {
-        return Err(err(1, "no '= Competition Season' line"));
-    }
-    Ok(out)
 }
 
 #[cfg(test)]
@@ -512,7 +562,7 @@ mod tests {
     #[test]
     fn txt_styles() {
         let old = "= English Premier League 2019/20\n\nMatchday 1\n[Fri Aug/9]\n  20.00  Liverpool FC  4-1 (4-0)  Norwich City\n[Sat Jan/4]\n  Everton FC  2-1  Accrington FC (1878-1896)\n";
-        let p = txt(old).unwrap();
+        let p = txt(old, Invalid::Refuse).unwrap();
         let ms = results(&p);
         assert_eq!(ms.len(), 2);
         assert_eq!(
@@ -530,7 +580,7 @@ mod tests {
             ("Accrington FC (1878-1896)", "2020-01-04".to_string())
         );
         let new = "= English FA Cup 2024/25\n» Round 1\n  Fri Nov/1 2024\n    19.45  Tamworth FC  v Huddersfield Town  1-0 (1-0)\n  Sat Nov/2\n    Brackley Town  v Braintree Town  5-4 pen. 0-0 a.e.t. (0-0)\n» Final\n  Sat May/17 2025\n    Crystal Palace  v Manchester City  1-0 (1-0)\n";
-        let p = txt(new).unwrap();
+        let p = txt(new, Invalid::Refuse).unwrap();
         let ms = results(&p);
         assert_eq!(ms.len(), 3);
         assert_eq!(ms[1].date.to_string(), "2024-11-02");
@@ -540,7 +590,10 @@ mod tests {
             ("Final", "2025-05-17".to_string())
         );
         assert!(matches!(
-            txt("= X 2019/20\n[Fri Aug/9]\n  Liverpool 4-x Norwich\n"),
+            txt(
+                "= X 2019/20\n[Fri Aug/9]\n  Liverpool 4-x Norwich\n",
+                Invalid::Refuse
+            ),
             Err(Error::Parse { line: 3, .. })
         ));
     }

@@ -8,9 +8,10 @@ use std::path::{Path, PathBuf};
 use std::sync::RwLock;
 
 use super::{
-    append_in_batches, deductions, detect, jsonl, parse, season_page, Format, ImportReport,
+    append_in_batches, deductions, detect, jsonl, parse, season_page, Appending, Format,
+    ImportReport,
 };
-use super::{tabular, Stream};
+use super::{tabular, Checks, Invalid, Stream};
 use crate::archive::{Archive, Envelope};
 use crate::date::Timestamp;
 use crate::error::{Error, Result};
@@ -36,12 +37,14 @@ impl Target for &RwLock<Archive> {
 }
 
 /// How to read a file: its format (else detected), the options of season
-/// pages, and the events per committed batch.
+/// pages, the events per committed batch, and what a row that fails its
+/// checks does (refuses the file, or is left out and listed).
 #[derive(Clone, Debug, Default)]
 pub struct Request {
     pub format: Option<Format>,
     pub page: season_page::Options,
     pub batch: usize,
+    pub invalid: Invalid,
 }
 
 enum Body<'a> {
@@ -58,6 +61,7 @@ pub struct Plan<'a> {
     text: &'a str,
     file: Option<PathBuf>,
     batch: usize,
+    invalid: Invalid,
     body: Body<'a>,
 }
 
@@ -108,21 +112,30 @@ impl<'a> Plan<'a> {
                 format: format.name(),
             });
         }
+        let invalid = req.invalid;
         let body = match format {
+            Format::Jsonl if invalid == Invalid::Skip => {
+                return Err(Error::Invalid(format!(
+                    "{}: an export is imported whole, so that the archive's chain is the export's; none of its events can be skipped",
+                    file.map_or("the file".into(), |f| f.display().to_string())
+                )))
+            }
             Format::Jsonl => Body::Jsonl(jsonl::parse(text, file)?),
             Format::Deductions => {
-                tabular::deductions(text).map_err(named)?;
+                tabular::deductions(text, &mut Checks::new(invalid)).map_err(named)?;
                 Body::Deductions
             }
             Format::Engsoccerdata => {
-                Body::Events(tabular::engsoccerdata_stream(text).map_err(named)?)
+                Body::Events(tabular::engsoccerdata_stream(text, invalid).map_err(named)?)
             }
-            Format::SeasonPage => {
-                Body::Events(parse(format, text, &req.page).map_err(named)?.into())
-            }
+            Format::SeasonPage => Body::Events(
+                parse(format, text, &req.page, invalid)
+                    .map_err(named)?
+                    .into(),
+            ),
             other => Body::Events(
-                parse(other, text, &Default::default())
-                    .and_then(super::Parsed::checked)
+                parse(other, text, &Default::default(), invalid)
+                    .and_then(|p| p.checked(invalid))
                     .map_err(named)?,
             ),
         };
@@ -135,6 +148,7 @@ impl<'a> Plan<'a> {
             text,
             file: file.map(Into::into),
             batch,
+            invalid,
             body,
         })
     }
@@ -166,16 +180,21 @@ impl<'a> Plan<'a> {
         recorded_at: Timestamp,
         progress: &mut dyn FnMut(usize, usize) -> bool,
     ) -> Result<ImportReport> {
-        let file = self.file.as_deref();
+        let how = Appending {
+            file: self.file.as_deref(),
+            recorded_at,
+            batch: self.batch,
+            invalid: self.invalid,
+        };
         match self.body {
-            Body::Events(stream) => {
-                append_in_batches(target, stream, file, recorded_at, self.batch, progress)
+            Body::Events(stream) => append_in_batches(target, stream, &how, progress),
+            Body::Jsonl(lines) => {
+                jsonl::import_lines(target, lines, how.file, self.batch, progress)
             }
-            Body::Jsonl(lines) => jsonl::import_lines(target, lines, file, self.batch, progress),
             Body::Deductions => {
-                let parsed =
-                    deductions(&target.archive(), self.text).map_err(|e| with_file(file, e))?;
-                append_in_batches(target, parsed, file, recorded_at, self.batch, progress)
+                let parsed = deductions(&target.archive(), self.text, self.invalid)
+                    .map_err(|e| with_file(how.file, e))?;
+                append_in_batches(target, parsed, &how, progress)
             }
         }
     }

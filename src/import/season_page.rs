@@ -25,7 +25,8 @@ use crate::event::Fixture;
 use crate::event::{
     Event, MatchResult, Rules, RulesSource, SeasonFacts, StatedRules, TeamRegistration,
 };
-use crate::import::Parsed;
+use crate::import::repeats::Repeats;
+use crate::import::{Checks, Invalid, Parsed};
 use crate::names;
 use crate::rules::DEFAULT_TIEBREAK;
 
@@ -227,6 +228,30 @@ struct RawResult {
     away: String,
 }
 
+impl RawResult {
+    /// The result, its teams spelled as the teams table lists them.
+    fn into_match(self, competition: &str, season: &str, teams: &[TeamRow]) -> Result<MatchResult> {
+        let home = spelled_as_listed(teams, &self.home, self.line)?;
+        let away = spelled_as_listed(teams, &self.away, self.line)?;
+        crate::import::check_teams(self.line, &home, &away)?;
+        let mut m = MatchResult::new(
+            Fixture {
+                competition,
+                season,
+                stage: &self.stage,
+                round: self.round,
+                date: self.date,
+                home: &home,
+                away: &away,
+            },
+            self.home_goals,
+            self.away_goals,
+        );
+        m.group = self.group;
+        Ok(m)
+    }
+}
+
 /// A row of the teams table.
 struct TeamRow {
     line: usize,
@@ -250,12 +275,19 @@ struct Reader {
     date: Option<Date>,
     results: Vec<RawResult>,
     stages: Vec<String>,
+    /// Result lines that failed their checks, refused or listed.
+    checks: Checks,
 }
 
-/// Reads a page. Errors carry the 1-based line number.
-pub fn parse(text: &str, opts: &Options) -> Result<Parsed> {
+/// Reads a page. Errors carry the 1-based line number. A result line that
+/// fails its checks is refused or skipped as `invalid` says; any other bad
+/// line refuses the page.
+pub fn parse(text: &str, opts: &Options, invalid: Invalid) -> Result<Parsed> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut reader = Reader::default();
+    let mut reader = Reader {
+        checks: Checks::new(invalid),
+        ..Reader::default()
+    };
     for (i, raw_line) in text.split('\n').enumerate() {
         let line = raw_line.trim_end_matches('\r').replace('\u{a0}', " ");
         reader.line(i + 1, line.trim())?;
@@ -303,10 +335,12 @@ impl Reader {
             Some(Err(e)) => return Err(err(n, e)),
             None => {}
         }
-        match parse_result(line) {
-            Some(Ok(r)) => return self.result(n, r),
-            Some(Err(e)) => return Err(err(n, e)),
-            None => {}
+        if let Some(r) = parse_result(line) {
+            let read = match r {
+                Ok(r) => self.result(n, r),
+                Err(e) => Err(err(n, e)),
+            };
+            return self.checks.row(read).map(|_| ());
         }
         if self.in_stage {
             return Err(err(
@@ -448,7 +482,7 @@ impl Reader {
 
     /// The events of the page read whole: rules, facts, registrations,
     /// results, with the results' teams checked against the table.
-    fn finish(self, opts: &Options) -> Result<Parsed> {
+    fn finish(mut self, opts: &Options) -> Result<Parsed> {
         let ib = self.infobox.unwrap_or_default();
         let (competition, comp_line) =
             ib.pick(&opts.competition, COMPETITION_KEYS, "Competition")?;
@@ -486,26 +520,18 @@ impl Reader {
                 }),
             );
         }
-        for r in self.results {
-            let home = canonical(&r.home, r.line)?;
-            let away = canonical(&r.away, r.line)?;
-            crate::import::check_teams(r.line, &home, &away)?;
-            let mut m = MatchResult::new(
-                Fixture {
-                    competition: &competition,
-                    season: &season,
-                    stage: &r.stage,
-                    round: r.round,
-                    date: r.date,
-                    home: &home,
-                    away: &away,
-                },
-                r.home_goals,
-                r.away_goals,
-            );
-            m.group = r.group;
-            out.push(r.line, Event::MatchResult(m));
+        let mut repeats = Repeats::default();
+        for r in std::mem::take(&mut self.results) {
+            let line = r.line;
+            let read = r
+                .into_match(&competition, &season, teams)
+                .and_then(|m| Ok(repeats.first(line, &m)?.then_some(m)));
+            if let Some(Some(m)) = self.checks.row(read)? {
+                out.push(line, Event::MatchResult(m));
+            }
         }
+        out.duplicates = repeats.lines;
+        out.skipped = self.checks.skipped;
         if out
             .events
             .iter()
@@ -669,7 +695,7 @@ mod tests {
     /// Parses `page` and compares each event's summary, one per line, with
     /// `expect` (a parse error compares as `error: MESSAGE`).
     fn check(page: &str, expect: &str) {
-        let got = match parse(page, &Options::default()) {
+        let got = match parse(page, &Options::default(), Invalid::Refuse) {
             Ok(p) => p
                 .events
                 .iter()

@@ -7,7 +7,8 @@ use std::collections::{BTreeMap, HashMap};
 use crate::date::Date;
 use crate::error::{Error, Result};
 use crate::event::{Event, MatchResult, Rules, RulesSource, ScorePair, StatedRules};
-use crate::import::{editions, Parsed, Stream};
+use crate::import::repeats::Repeats;
+use crate::import::{editions, Checks, Invalid, Parsed, Stream};
 use crate::names;
 use crate::rules::Tiebreak;
 
@@ -168,26 +169,6 @@ fn team(line: usize, s: &str, what: &str) -> Result<String> {
     }
 }
 
-/// Skips repeated rows (same date, home and away), remembering their lines.
-/// Rows already read, by date, scope and folded team names (as numbers).
-#[derive(Default)]
-struct Seen {
-    rows: rustc_hash::FxHashSet<(Date, u32, u32, u32)>,
-    names: names::Interner,
-}
-
-impl Seen {
-    fn first(&mut self, scope: &str, d: Date, home: &str, away: &str) -> bool {
-        let key = (
-            d,
-            self.names.id(scope),
-            self.names.id(home),
-            self.names.id(away),
-        );
-        self.rows.insert(key)
-    }
-}
-
 /// The competition engsoccerdata's English league files are filed under.
 pub const ENGLISH_LEAGUE: &str = "English League";
 
@@ -220,69 +201,112 @@ enum EngRow {
     Repeat(usize),
 }
 
-/// The rows of an engsoccerdata text, read one at a time.
-fn eng_rows(text: &str) -> Result<impl Iterator<Item = Result<EngRow>> + Send + '_> {
-    let (c, rows) = records(text)?;
-    let (date, season, home, away, hg, ag, div) = (
-        c.need(&["date"])?,
-        c.need(&["season"])?,
-        c.need(&["home"])?,
-        c.need(&["visitor"])?,
-        c.need(&["hgoal"])?,
-        c.need(&["vgoal"])?,
-        c.need(&["division"])?,
-    );
-    let playoffs = c.has("tie");
-    let (round, pens, neutral, aet) = (
-        c.find(&["round"]),
-        c.find(&["pens"]),
-        c.find(&["neutral"]),
-        c.find(&["aet"]),
-    );
-    let mut seen = Seen::default();
-    let mut labels = Labels::default();
-    Ok(rows.map(move |row| {
-        let (line, r) = row?;
-        let r = &r;
-        let start: i32 = field(r, season)
-            .parse()
-            .map_err(|_| err(line, format!("season '{}' is not a year", field(r, season))))?;
-        let d = iso_date(line, field(r, date))?;
+/// A result within the limits (scores, sizes), or an error at its line.
+fn within_limits(line: usize, m: MatchResult) -> Result<MatchResult> {
+    let event = Event::MatchResult(m);
+    crate::limits::check_event(&event).map_err(|msg| err(line, msg))?;
+    match event {
+        Event::MatchResult(m) => Ok(m),
+        _ => unreachable!("a result stays a result"),
+    }
+}
+
+/// Where engsoccerdata's columns are.
+struct EngColumns {
+    date: usize,
+    season: usize,
+    home: usize,
+    away: usize,
+    hg: usize,
+    ag: usize,
+    div: usize,
+    playoffs: bool,
+    round: Option<usize>,
+    pens: Option<usize>,
+    neutral: Option<usize>,
+    aet: Option<usize>,
+}
+
+impl EngColumns {
+    fn new(c: &Columns) -> Result<EngColumns> {
+        Ok(EngColumns {
+            date: c.need(&["date"])?,
+            season: c.need(&["season"])?,
+            home: c.need(&["home"])?,
+            away: c.need(&["visitor"])?,
+            hg: c.need(&["hgoal"])?,
+            ag: c.need(&["vgoal"])?,
+            div: c.need(&["division"])?,
+            playoffs: c.has("tie"),
+            round: c.find(&["round"]),
+            pens: c.find(&["pens"]),
+            neutral: c.find(&["neutral"]),
+            aet: c.find(&["aet"]),
+        })
+    }
+}
+
+/// Reads engsoccerdata rows one at a time, remembering the matches read.
+struct EngReader {
+    cols: EngColumns,
+    labels: Labels,
+    names: names::Interner,
+    repeats: Repeats,
+}
+
+impl EngReader {
+    /// One row: a match within the limits, or a repeat of an earlier row.
+    fn row(&mut self, line: usize, r: &csv::StringRecord) -> Result<EngRow> {
+        let c = &self.cols;
+        let start: i32 = field(r, c.season).parse().map_err(|_| {
+            err(
+                line,
+                format!("season '{}' is not a year", field(r, c.season)),
+            )
+        })?;
+        let d = iso_date(line, field(r, c.date))?;
         let (h, a) = (
-            team(line, field(r, home), "home team")?,
-            team(line, field(r, away), "away team")?,
+            team(line, field(r, c.home), "home team")?,
+            team(line, field(r, c.away), "away team")?,
         );
-        if !seen.first("", d, &h, &a) {
-            return Ok(EngRow::Repeat(line));
-        }
-        if seen.names.id(&h) == seen.names.id(&a) {
+        if self.names.id(&h) == self.names.id(&a) {
             return Err(err(line, format!("a team cannot play itself: {h}")));
         }
-        let division = field(r, div);
-        let stage = labels.stage(division, playoffs).to_string();
+        let stage = self.labels.stage(field(r, c.div), c.playoffs).to_string();
         let mut m = MatchResult::new(
             Fixture {
                 competition: ENGLISH_LEAGUE,
-                season: labels.season(start),
+                season: self.labels.season(start),
                 stage: &stage,
                 round: None,
                 date: d,
                 home: &h,
                 away: &a,
             },
-            goals(line, field(r, hg), "hgoal")?,
-            goals(line, field(r, ag), "vgoal")?,
+            goals(line, field(r, c.hg), "hgoal")?,
+            goals(line, field(r, c.ag), "vgoal")?,
         );
-        if let Some(i) = round {
+        self.details(r, &mut m);
+        let m = within_limits(line, m)?;
+        Ok(match self.repeats.first(line, &m)? {
+            true => EngRow::Match(line, start, m),
+            false => EngRow::Repeat(line),
+        })
+    }
+
+    /// The play-off file's round, neutral venue, extra time and penalties.
+    fn details(&self, r: &csv::StringRecord, m: &mut MatchResult) {
+        let c = &self.cols;
+        if let Some(i) = c.round {
             let g = field(r, i);
             if !g.is_empty() && g != "NA" {
                 m.group = Some(format!("Round {g}"));
             }
         }
-        if let Some(i) = neutral {
+        if let Some(i) = c.neutral {
             m.neutral = field(r, i).eq_ignore_ascii_case("yes");
         }
-        if let Some(i) = aet {
+        if let Some(i) = c.aet {
             // engsoccerdata scores of a.e.t. matches are after extra time: keep them there too.
             if field(r, i).eq_ignore_ascii_case("yes") {
                 m.extra_time = Some(ScorePair {
@@ -291,7 +315,7 @@ fn eng_rows(text: &str) -> Result<impl Iterator<Item = Result<EngRow>> + Send + 
                 });
             }
         }
-        if let Some(i) = pens {
+        if let Some(i) = c.pens {
             let p = field(r, i);
             if let Some((x, y)) = p.split_once('-') {
                 if let (Ok(x), Ok(y)) = (x.trim().parse(), y.trim().parse()) {
@@ -299,16 +323,31 @@ fn eng_rows(text: &str) -> Result<impl Iterator<Item = Result<EngRow>> + Send + 
                 }
             }
         }
-        Ok(EngRow::Match(line, start, m))
+    }
+}
+
+/// The rows of an engsoccerdata text, read one at a time.
+fn eng_rows(text: &str) -> Result<impl Iterator<Item = Result<EngRow>> + Send + '_> {
+    let (c, rows) = records(text)?;
+    let mut reader = EngReader {
+        cols: EngColumns::new(&c)?,
+        labels: Labels::default(),
+        names: names::Interner::default(),
+        repeats: Repeats::default(),
+    };
+    Ok(rows.map(move |row| {
+        let (line, r) = row?;
+        reader.row(line, &r)
     }))
 }
 
 /// engsoccerdata: `Date,Season,home,visitor,FT,hgoal,vgoal,division,tier,...`,
 /// and its play-off file (`...,division,round,tie,...,aet,pen,pens,Venue,...,neutral`).
-pub fn engsoccerdata(text: &str) -> Result<Parsed> {
-    let stream = engsoccerdata_stream(text)?;
+pub fn engsoccerdata(text: &str, invalid: Invalid) -> Result<Parsed> {
+    let stream = engsoccerdata_stream(text, invalid)?;
     let mut out = Parsed {
         duplicates: stream.duplicates,
+        skipped: stream.skipped,
         ..Parsed::default()
     };
     for e in stream.events {
@@ -320,21 +359,22 @@ pub fn engsoccerdata(text: &str) -> Result<Parsed> {
 
 /// [`engsoccerdata`] read twice, so that a large file is never held as
 /// events: first every row is checked (and nothing kept but the lines that
-/// repeat a row and where each season starts), then the events are read
-/// again as they are appended. League files get each season's rules first.
-pub fn engsoccerdata_stream(text: &str) -> Result<Stream<'_>> {
+/// repeat a row or are skipped, and where each season starts), then the
+/// events are read again as they are appended. League files get each
+/// season's rules first.
+pub fn engsoccerdata_stream(text: &str, invalid: Invalid) -> Result<Stream<'_>> {
     let playoffs = records(text)?.0.has("tie");
+    let mut checks = Checks::new(invalid);
     let mut seasons: BTreeMap<i32, usize> = BTreeMap::new();
     let (mut matches, mut duplicates) = (0, Vec::new());
     for row in eng_rows(text)? {
-        match row? {
-            EngRow::Match(line, start, m) => {
-                let event = Event::MatchResult(m);
-                crate::limits::check_event(&event).map_err(|msg| err(line, msg))?;
+        match checks.row(row)? {
+            Some(EngRow::Match(line, start, _)) => {
                 seasons.entry(start).or_insert(line);
                 matches += 1;
             }
-            EngRow::Repeat(line) => duplicates.push(line),
+            Some(EngRow::Repeat(line)) => duplicates.push(line),
+            None => {}
         }
     }
     let rules: Vec<Result<(usize, Event)>> = if playoffs {
@@ -353,47 +393,55 @@ pub fn engsoccerdata_stream(text: &str) -> Result<Stream<'_>> {
             .collect()
     };
     let total = rules.len() + matches;
-    let results = eng_rows(text)?.filter_map(|row| match row {
+    let skipping = checks.skipping();
+    let results = eng_rows(text)?.filter_map(move |row| match row {
         Ok(EngRow::Match(line, _, m)) => Some(Ok((line, Event::MatchResult(m)))),
         Ok(EngRow::Repeat(_)) => None,
+        // Listed by the first reading.
+        Err(_) if skipping => None,
         Err(e) => Some(Err(e)),
     });
     Ok(Stream {
         total,
         duplicates,
+        skipped: checks.skipped,
         events: Box::new(rules.into_iter().chain(results)),
     })
 }
 
-/// The international results: `date,home_team,away_team,home_score,away_score,tournament,city,country,neutral`.
-/// Competition = tournament, season = year, stage `Matches`.
-pub fn intl_results(text: &str) -> Result<Parsed> {
-    let (c, rows) = records(text)?;
-    let (date, home, away, hs, aws, tour, neutral) = (
-        c.need(&["date"])?,
-        c.need(&["home_team"])?,
-        c.need(&["away_team"])?,
-        c.need(&["home_score"])?,
-        c.need(&["away_score"])?,
-        c.need(&["tournament"])?,
-        c.find(&["neutral"]),
-    );
-    let mut out = Parsed::default();
-    let mut seen = Seen::default();
-    let mut found: Vec<(usize, MatchResult)> = Vec::new();
-    for row in rows {
-        let (line, r) = row?;
-        let r = &r;
-        let d = iso_date(line, field(r, date))?;
+/// Where the international results' columns are.
+struct IntlColumns {
+    date: usize,
+    home: usize,
+    away: usize,
+    home_score: usize,
+    away_score: usize,
+    tournament: usize,
+    neutral: Option<usize>,
+}
+
+impl IntlColumns {
+    fn new(c: &Columns) -> Result<IntlColumns> {
+        Ok(IntlColumns {
+            date: c.need(&["date"])?,
+            home: c.need(&["home_team"])?,
+            away: c.need(&["away_team"])?,
+            home_score: c.need(&["home_score"])?,
+            away_score: c.need(&["away_score"])?,
+            tournament: c.need(&["tournament"])?,
+            neutral: c.find(&["neutral"]),
+        })
+    }
+
+    /// One row's match, filed for now under its tournament, the year and
+    /// [`editions::OTHER_MATCHES`] (its edition and stage come later).
+    fn row(&self, line: usize, r: &csv::StringRecord) -> Result<MatchResult> {
+        let d = iso_date(line, field(r, self.date))?;
         let (h, a) = (
-            team(line, field(r, home), "home team")?,
-            team(line, field(r, away), "away team")?,
+            team(line, field(r, self.home), "home team")?,
+            team(line, field(r, self.away), "away team")?,
         );
-        let t = team(line, field(r, tour), "tournament")?;
-        if !seen.first(&t, d, &h, &a) {
-            out.duplicates.push(line);
-            continue;
-        }
+        let t = team(line, field(r, self.tournament), "tournament")?;
         crate::import::check_teams(line, &h, &a)?;
         let mut m = MatchResult::new(
             Fixture {
@@ -405,13 +453,41 @@ pub fn intl_results(text: &str) -> Result<Parsed> {
                 home: &h,
                 away: &a,
             },
-            goals(line, field(r, hs), "home_score")?,
-            goals(line, field(r, aws), "away_score")?,
+            goals(line, field(r, self.home_score), "home_score")?,
+            goals(line, field(r, self.away_score), "away_score")?,
         );
-        m.neutral = neutral.is_some_and(|i| field(r, i).eq_ignore_ascii_case("true"));
-        found.push((line, m));
+        m.neutral = self
+            .neutral
+            .is_some_and(|i| field(r, i).eq_ignore_ascii_case("true"));
+        Ok(m)
+    }
+}
+
+/// The international results: `date,home_team,away_team,home_score,away_score,tournament,city,country,neutral`.
+/// Competition = tournament; season and stage by [`editions`]. Repeated rows
+/// are found before the editions are, so that a repeat is never taken for a
+/// second meeting.
+pub fn intl_results(text: &str, invalid: Invalid) -> Result<Parsed> {
+    let (c, rows) = records(text)?;
+    let cols = IntlColumns::new(&c)?;
+    let mut checks = Checks::new(invalid);
+    let mut repeats = Repeats::default();
+    let mut found: Vec<(usize, MatchResult)> = Vec::new();
+    for row in rows {
+        let read = row.and_then(|(line, r)| {
+            let m = cols.row(line, &r)?;
+            Ok(repeats.first(line, &m)?.then_some((line, m)))
+        });
+        if let Some(Some(first)) = checks.row(read)? {
+            found.push(first);
+        }
     }
     into_editions(&mut found);
+    let mut out = Parsed {
+        duplicates: repeats.lines,
+        skipped: checks.skipped,
+        ..Parsed::default()
+    };
     for (line, m) in found {
         out.push(line, Event::MatchResult(m));
     }
@@ -520,53 +596,58 @@ fn dmy(line: usize, s: &str) -> Result<Date> {
     Date::from_ymd(y, m, d).ok_or_else(|| err(line, format!("impossible date '{s}'")))
 }
 
-/// football-data.co.uk: `Div,Date,HomeTeam,AwayTeam,FTHG,FTAG,...` (or `HG,AG`,
-/// `Home,Away`); season from the date (July to June), stage `League`.
-pub fn football_data(text: &str) -> Result<Parsed> {
-    let (c, rows) = records(text)?;
-    let (div, date, home, away, hg, ag) = (
-        c.need(&["div"])?,
-        c.need(&["date"])?,
-        c.need(&["hometeam", "home"])?,
-        c.need(&["awayteam", "away"])?,
-        c.need(&["fthg", "hg"])?,
-        c.need(&["ftag", "ag"])?,
-    );
-    let (hthg, htag) = (c.find(&["hthg"]), c.find(&["htag"]));
-    let mut out = Parsed::default();
-    let mut seen = Seen::default();
-    for row in rows {
-        let (line, r) = row?;
-        let r = &r;
-        if r.iter().all(|f| f.trim().is_empty()) {
-            continue;
-        }
-        let d = dmy(line, field(r, date))?;
+/// The league of a football-data.co.uk division code.
+fn league(line: usize, code: &str) -> Result<String> {
+    Ok(match code {
+        "E0" => "English Premier League".to_string(),
+        "E1" => "English Championship".to_string(),
+        "E2" => "English League One".to_string(),
+        "E3" => "English League Two".to_string(),
+        "SP1" => "La Liga".to_string(),
+        "D1" => "Bundesliga".to_string(),
+        "I1" => "Serie A".to_string(),
+        "F1" => "Ligue 1".to_string(),
+        other => team(line, other, "division")?,
+    })
+}
+
+/// Where a football-data.co.uk file's columns are.
+struct FootballDataColumns {
+    div: usize,
+    date: usize,
+    home: usize,
+    away: usize,
+    hg: usize,
+    ag: usize,
+    half_time: Option<(usize, usize)>,
+}
+
+impl FootballDataColumns {
+    fn new(c: &Columns) -> Result<FootballDataColumns> {
+        Ok(FootballDataColumns {
+            div: c.need(&["div"])?,
+            date: c.need(&["date"])?,
+            home: c.need(&["hometeam", "home"])?,
+            away: c.need(&["awayteam", "away"])?,
+            hg: c.need(&["fthg", "hg"])?,
+            ag: c.need(&["ftag", "ag"])?,
+            half_time: c.find(&["hthg"]).zip(c.find(&["htag"])),
+        })
+    }
+
+    /// One row's match (a season runs from July to June).
+    fn row(&self, line: usize, r: &csv::StringRecord) -> Result<MatchResult> {
+        let d = dmy(line, field(r, self.date))?;
         let start = if d.to_key() % 10_000 >= 701 {
             d.year()
         } else {
             d.year() - 1
         };
         let (h, a) = (
-            team(line, field(r, home), "home team")?,
-            team(line, field(r, away), "away team")?,
+            team(line, field(r, self.home), "home team")?,
+            team(line, field(r, self.away), "away team")?,
         );
-        let code = field(r, div);
-        let competition = match code {
-            "E0" => "English Premier League".to_string(),
-            "E1" => "English Championship".to_string(),
-            "E2" => "English League One".to_string(),
-            "E3" => "English League Two".to_string(),
-            "SP1" => "La Liga".to_string(),
-            "D1" => "Bundesliga".to_string(),
-            "I1" => "Serie A".to_string(),
-            "F1" => "Ligue 1".to_string(),
-            other => team(line, other, "division")?,
-        };
-        if !seen.first(&competition, d, &h, &a) {
-            out.duplicates.push(line);
-            continue;
-        }
+        let competition = league(line, field(r, self.div))?;
         crate::import::check_teams(line, &h, &a)?;
         let mut m = MatchResult::new(
             Fixture {
@@ -578,54 +659,83 @@ pub fn football_data(text: &str) -> Result<Parsed> {
                 home: &h,
                 away: &a,
             },
-            goals(line, field(r, hg), "home goals")?,
-            goals(line, field(r, ag), "away goals")?,
+            goals(line, field(r, self.hg), "home goals")?,
+            goals(line, field(r, self.ag), "away goals")?,
         );
-        if let (Some(x), Some(y)) = (hthg, htag) {
+        if let Some((x, y)) = self.half_time {
             if let (Ok(x), Ok(y)) = (field(r, x).parse(), field(r, y).parse()) {
                 m.half_time = Some(ScorePair { home: x, away: y });
             }
         }
-        out.push(line, Event::MatchResult(m));
+        Ok(m)
     }
+}
+
+/// football-data.co.uk: `Div,Date,HomeTeam,AwayTeam,FTHG,FTAG,...` (or `HG,AG`,
+/// `Home,Away`); season from the date (July to June), stage `League`.
+pub fn football_data(text: &str, invalid: Invalid) -> Result<Parsed> {
+    let (c, rows) = records(text)?;
+    let cols = FootballDataColumns::new(&c)?;
+    let mut checks = Checks::new(invalid);
+    let mut repeats = Repeats::default();
+    let mut out = Parsed::default();
+    for row in rows {
+        let read = row.and_then(|(line, r)| {
+            if r.iter().all(|f| f.trim().is_empty()) {
+                return Ok(None);
+            }
+            let m = cols.row(line, &r)?;
+            Ok(repeats.first(line, &m)?.then_some((line, m)))
+        });
+        if let Some(Some((line, m))) = checks.row(read)? {
+            out.push(line, Event::MatchResult(m));
+        }
+    }
+    out.duplicates = repeats.lines;
+    out.skipped = checks.skipped;
     Ok(out)
 }
 
 /// One row of engsoccerdata's deductions: (line, season start, team, tier, points deducted).
 pub type Deduction = (usize, i32, String, String, i32);
 
-/// engsoccerdata's deductions: `Season,team,tier,deduction,country`.
-pub fn deductions(text: &str) -> Result<Vec<Deduction>> {
-    let (c, rows) = records(text)?;
+/// One row of the deductions file.
+fn deduction(c: &Columns, line: usize, r: &csv::StringRecord) -> Result<Deduction> {
     let (season, team_c, tier, ded) = (
         c.need(&["season"])?,
         c.need(&["team"])?,
         c.need(&["tier"])?,
         c.need(&["deduction"])?,
     );
+    let start: i32 = field(r, season)
+        .parse()
+        .map_err(|_| err(line, format!("season '{}' is not a year", field(r, season))))?;
+    let points: i32 = field(r, ded).parse().map_err(|_| {
+        err(
+            line,
+            format!("deduction '{}' is not a number", field(r, ded)),
+        )
+    })?;
+    Ok((
+        line,
+        start,
+        team(line, field(r, team_c), "team")?,
+        field(r, tier).to_string(),
+        points,
+    ))
+}
+
+/// engsoccerdata's deductions: `Season,team,tier,deduction,country`. A row
+/// that fails its checks is refused or listed in `checks`.
+pub fn deductions(text: &str, checks: &mut Checks) -> Result<Vec<Deduction>> {
+    let (c, rows) = records(text)?;
+    for name in ["season", "team", "tier", "deduction"] {
+        c.need(&[name])?;
+    }
     let mut out = Vec::new();
     for row in rows {
-        let (line, r) = row?;
-        let (line, r) = (&line, &r);
-        let start: i32 = field(r, season).parse().map_err(|_| {
-            err(
-                *line,
-                format!("season '{}' is not a year", field(r, season)),
-            )
-        })?;
-        let points: i32 = field(r, ded).parse().map_err(|_| {
-            err(
-                *line,
-                format!("deduction '{}' is not a number", field(r, ded)),
-            )
-        })?;
-        out.push((
-            *line,
-            start,
-            team(*line, field(r, team_c), "team")?,
-            field(r, tier).to_string(),
-            points,
-        ));
+        let read = row.and_then(|(line, r)| deduction(&c, line, &r));
+        out.extend(checks.row(read)?);
     }
     Ok(out)
 }
@@ -659,17 +769,17 @@ mod tests {
                     1974-02-17,Tahiti,New Caledonia,1,0,Friendly,Papeete,Tahiti,FALSE\n\
                     1974-02-17,Tahiti,New Caledonia,1,0,Friendly,Papeete,Tahiti,FALSE\n\
                     1974-02-18,Fiji,Tahiti,2,2,Friendly,Suva,Fiji,TRUE\n";
-        let p = intl_results(text).unwrap();
+        let p = intl_results(text, Invalid::Refuse).unwrap();
         assert_eq!(p.events.len(), 2);
         assert_eq!(p.lines, vec![2, 4]);
         assert_eq!(p.duplicates, vec![3]);
         let bad = text.replace("Fiji,Tahiti,2,2", "Fiji,Tahiti,-2,2");
-        match intl_results(&bad) {
+        match intl_results(&bad, Invalid::Refuse) {
             Err(Error::Parse { line, .. }) => assert_eq!(line, 4),
             other => panic!("{other:?}"),
         }
         let fd = "Div,Date,HomeTeam,AwayTeam,FTHG,FTAG,HTHG,HTAG\nE0,09/08/2019,Liverpool,Norwich,4,1,4,0\n";
-        let p = football_data(fd).unwrap();
+        let p = football_data(fd, Invalid::Refuse).unwrap();
         match &p.events[0] {
             Event::MatchResult(m) => {
                 assert_eq!(
@@ -681,6 +791,12 @@ mod tests {
             other => panic!("{other:?}"),
         }
         let variant = "Div,Date,Home,Away,HG,AG\nE0,09/08/19,Liverpool,Norwich,4,1\n";
-        assert_eq!(football_data(variant).unwrap().events.len(), 1);
+        assert_eq!(
+            football_data(variant, Invalid::Refuse)
+                .unwrap()
+                .events
+                .len(),
+            1
+        );
     }
 }

@@ -295,9 +295,10 @@ pub struct ImportQ {
     competition: Option<String>,
     season: Option<String>,
     batch: Option<usize>,
+    skip_invalid: Option<bool>,
 }
 
-const IMPORT_HINT: &str = "POST /api/import?format=&batch= with the file as the body (at most 256 MiB); season pages also take points_for_win, competition, season";
+const IMPORT_HINT: &str = "POST /api/import?format=&batch=&skip_invalid=true with the file as the body (at most 256 MiB); season pages also take points_for_win, competition, season";
 
 /// An import: the query is checked, then the writer's turn is taken, and
 /// only then is the body read (so at most one import body is held at a
@@ -345,6 +346,10 @@ fn import_request(q: ImportQ) -> Result<ImportRequest, ApiError> {
             season: q.season,
         },
         batch,
+        invalid: match q.skip_invalid {
+            Some(true) => import::Invalid::Skip,
+            _ => import::Invalid::Refuse,
+        },
     })
 }
 
@@ -375,6 +380,11 @@ fn import_body(app: &App, bytes: Bytes, req: ImportRequest) -> Result<Answer, Er
             "by_kind": appended,
             "already_present": report.already_present,
             "duplicate_lines": report.duplicate_lines,
+            "skipped": report
+                .skipped
+                .iter()
+                .map(|s| json!({"line": s.line, "why": s.why}))
+                .collect::<Vec<_>>(),
             "batches": report.batches,
             "head": cli::head::json(&head),
         }),

@@ -33,8 +33,7 @@ refuses it, names the missing seqs and exits 1, until restore settles it:
 
 On a store that lost nothing, restore says so and changes nothing.";
 
-/// Bring back events that the store lost after they were reported as
-/// written, or accept the loss.
+/// Bring back lost events reported as written, or accept the loss
 #[derive(clap::Args)]
 #[command(after_help = EXAMPLES)]
 pub struct Args {

@@ -935,6 +935,13 @@ fn rows_the_archive_refuses_are_skipped_when_asked_before_anything_is_written() 
         "{stdout}{stderr}"
     );
     env.ok(&["verify"]);
+    // An export is taken whole: none of its events can be left out.
+    let export = env.dir_path().join("all.jsonl");
+    env.ok(&["export", "--output", export.to_str().unwrap()]);
+    let other = Env::new();
+    let err = other.fails(2, &["import", export.to_str().unwrap(), "--skip-invalid"]);
+    assert!(err.contains("an export is imported whole"), "{err}");
+    assert!(!other.db().exists());
 }
 
 /// An engsoccerdata text with one more 2009-10 result.

@@ -37,8 +37,8 @@ With --skip-invalid, rows that fail their checks, including what the archive
 refuses (a result contradicting a recorded one, a deduction in a tier the
 team did not play in), are left out and listed on stderr as FILE:LINE: why;
 the summary counts them, the rest is appended, and the exit code is 0. Lines
-that say where rows belong (a header, a heading, a date line) still refuse
-the file.
+that say where rows belong (a header, a heading, a date line), or that cannot
+be read as anything, still refuse the file.
 
 A season whose file states no points gets the era's (2 for a win before the
 1994 World Cup, 3 from then on; the general rule), with a note saying so; the

@@ -887,3 +887,15 @@ fn cheap_questions_are_answered_at_once_under_heavy_ones() {
         "GET /api/head took {slowest:?} under 48 heavy questions"
     );
 }
+
+#[test]
+fn the_consistency_proof_from_the_empty_tree_is_answered_not_a_500() {
+    let (env, _) = seed_with_correction();
+    let cli = env.ok(&["consistency", "0"]);
+    let server = Server::start(&env.db(), None);
+    let (status, body) = server.get("/api/consistency?from=0");
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body, cli);
+    let (status, body) = server.get("/api/consistency?from=0&to=24");
+    assert_eq!((status, body), (200, cli));
+}

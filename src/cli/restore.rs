@@ -9,7 +9,8 @@ use scoreledger::{merkle, Archive, Error};
 const EXAMPLES: &str = "\
 Examples:
   scoreledger restore --from-file archive.jsonl
-  scoreledger restore --from-file archive.jsonl --checkpoint cp.txt --key log.vkey
+  scoreledger restore --from-file archive.jsonl \\
+      --checkpoint cp.txt --key log.vkey
   scoreledger restore --accept-loss
 
 (--from URL --key VKEY restores from a `scoreledger serve` of a mirror.)

@@ -23,6 +23,10 @@ pub const WRITE_WAIT: Duration = Duration::from_secs(10);
 pub const MAX_QUERY: usize = 2048;
 /// Bytes of a write request's JSON body (413 past it).
 pub const MAX_BODY: usize = 64 * 1024;
+/// Bytes of a refused write body that are still read (and thrown away)
+/// before the 413 is sent, so that the client, still sending, reads the
+/// answer instead of a reset connection.
+pub const DRAIN: usize = 1024 * 1024;
 /// Bytes of an import's body (413 past it).
 pub const MAX_IMPORT: usize = 256 * 1024 * 1024;
 /// Time to answer one read (503 past it).

@@ -102,7 +102,7 @@ fn router(app: Arc<App>) -> Router {
         .route("/api/award", post(write::award))
         .route("/api/annul", post(write::annul))
         .route("/api/adjust", post(write::adjust))
-        .layer(DefaultBodyLimit::max(http::MAX_BODY))
+        .layer(DefaultBodyLimit::max(http::MAX_BODY + http::DRAIN))
         .route_layer(token.clone());
     let import = Router::new()
         .route("/api/import", post(write::import))

@@ -148,10 +148,26 @@ fn append_one(app: &App, event: Event) -> Result<Answer, Error> {
     })
 }
 
-/// A request's body, read within `time`: 413 past the route's limit, 408
-/// when it does not arrive in time.
-async fn read_body(req: Request, time: std::time::Duration, hint: &str) -> Result<Bytes, ApiError> {
+/// A request's body, read within `time`: 413 past the route's limit (or
+/// past `max`, a limit below the route's: such a body is read whole, up to
+/// the route's limit, before it is refused), 408 when it does not arrive
+/// in time.
+async fn read_body(
+    req: Request,
+    time: std::time::Duration,
+    hint: &str,
+    max: Option<usize>,
+) -> Result<Bytes, ApiError> {
     match tokio::time::timeout(time, Bytes::from_request(req, &())).await {
+        Ok(Ok(bytes)) if max.is_some_and(|m| bytes.len() > m) => Err(ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!(
+                "the body is {} bytes; at most {} are taken",
+                bytes.len(),
+                max.unwrap_or_default()
+            ),
+            hint,
+        )),
         Ok(Ok(bytes)) => Ok(bytes),
         Ok(Err(e)) => Err(ApiError::new(
             match e.status() {
@@ -225,7 +241,7 @@ macro_rules! write_endpoint {
             const E: Endpoint = $endpoint;
             let name = idempotency::name(req.headers())?;
             let target = req.uri().to_string();
-            let bytes = read_body(req, BODY_TIME, E.hint).await?;
+            let bytes = read_body(req, BODY_TIME, E.hint, Some(super::http::MAX_BODY)).await?;
             let $fields: cli::$cmd::Fields = fields(&bytes, &E)?;
             let key = key(name, &target, &bytes);
             let turn = turn(&app).await?;
@@ -313,7 +329,7 @@ pub async fn import(
     let target = req.uri().to_string();
     let request = import_request(q)?;
     let turn = turn(&app).await?;
-    let bytes = read_body(req, IMPORT_BODY_TIME, IMPORT_HINT).await?;
+    let bytes = read_body(req, IMPORT_BODY_TIME, IMPORT_HINT, None).await?;
     let key = key(name, &target, &bytes);
     apply(&app, turn, key, IMPORT_HINT, move |app| {
         import_body(app, bytes, request)

@@ -215,11 +215,13 @@ impl One {
         tokio::select! {
             _ = conn.as_mut() => {}
             _ = asked_to_close => {
+                // Requests being answered finish; a connection answering
+                // none is dropped after a short grace.
                 conn.as_mut().graceful_shutdown();
-                if all.is_busy(id) {
-                    let _ = conn.await;
-                } else {
-                    let _ = tokio::time::timeout(GRACE, conn).await;
+                while tokio::time::timeout(GRACE, conn.as_mut()).await.is_err() {
+                    if !all.is_busy(id) {
+                        break;
+                    }
                 }
             }
         }

@@ -31,8 +31,8 @@ pub const DRAIN: usize = 1024 * 1024;
 pub const MAX_IMPORT: usize = 256 * 1024 * 1024;
 /// Time to answer one read (503 past it).
 pub const REQUEST_TIME: Duration = Duration::from_secs(10);
-/// Heavy questions (tables, results, diffs, events, charts, reports)
-/// waiting for their turn, at most; one more is refused with 503.
+/// Heavy questions (results, events, charts, reports) waiting for their
+/// turn, at most; one more is refused with 503.
 pub const MAX_HEAVY_WAITING: usize = 64;
 /// Events per page of `GET /api/events`, at most.
 pub const MAX_EVENTS: u64 = 10_000;

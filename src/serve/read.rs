@@ -50,10 +50,11 @@ async fn ask_apart<T: Send + 'static>(
     apart(app.clone(), hint, f, None).await
 }
 
-/// The questions whose work grows with the archive (a table, results, a
-/// diff, a page of events, a chart, a report): at most one per core runs
+/// The questions whose work grows with the archive (results across
+/// stages, a page of events, a chart, a report): at most one per core runs
 /// at once, each on a blocking thread, so that the runtime's threads stay
-/// free for the cheap ones (the head, a checkpoint, a proof) and for
+/// free for the questions whose work is bounded (the head, a table or a
+/// diff of one stage, a match's history, a checkpoint, a proof) and for
 /// accepting connections. Up to [`MAX_HEAVY_WAITING`] more wait for their
 /// turn (within the 10 s of a read); past that a heavy question is refused
 /// at once with 503.
@@ -255,7 +256,7 @@ pub async fn standings(
         season: q.season,
         stage: q.stage,
     };
-    let s = ask_heavy(&app, FILTER_HINT, move |a| a.standings(&filter, cut, k)).await?;
+    let s = ask(&app, FILTER_HINT, move |a| a.standings(&filter, cut, k)).await?;
     Ok(json(cli::standings::json(&s)))
 }
 
@@ -342,7 +343,7 @@ pub async fn diff(
         season: q.season,
         stage: q.stage,
     };
-    let d = ask_heavy(&app, FILTER_HINT, move |a| a.diff(&filter, from, to)).await?;
+    let d = ask(&app, FILTER_HINT, move |a| a.diff(&filter, from, to)).await?;
     Ok(json(cli::diff::json(&d, from, to)))
 }
 

@@ -65,8 +65,34 @@ pub fn season_window(season: &str) -> Option<(Date, Date)> {
     Some((Date::from_ymd(y1, 7, 1)?, Date::from_ymd(y2, 8, 31)?))
 }
 
+/// Seasons a competition did not play, which are not missing data:
+/// (competition, first and last start year, why).
+const SUSPENDED: [(&str, i32, i32, &str); 2] = [
+    (
+        "English League",
+        1915,
+        1918,
+        "the Football League was suspended during the First World War (1915-16 to 1918-19)",
+    ),
+    (
+        "English League",
+        1939,
+        1945,
+        "the Football League was suspended during the Second World War (1939-40, abandoned after three matches, to 1945-46)",
+    ),
+];
+
+/// True when every season from `from` to `to` (start years) falls in one
+/// suspension of the competition.
+fn suspended(competition: &str, from: i32, to: i32) -> bool {
+    SUSPENDED
+        .iter()
+        .any(|(c, a, b, _)| names::same(c, competition) && *a <= from && to <= *b)
+}
+
 /// Seasons missing from a competition between its first and last: where
-/// consecutive seasons (by their first year) are more than a year apart.
+/// consecutive seasons (by their first year) are more than a year apart,
+/// unless the competition was suspended then.
 fn missing_seasons(stages: &[StageInfo]) -> Vec<Problem> {
     let mut by_comp: BTreeMap<String, (String, BTreeMap<i32, String>)> = BTreeMap::new();
     for info in stages {
@@ -84,7 +110,7 @@ fn missing_seasons(stages: &[StageInfo]) -> Vec<Problem> {
         let list: Vec<(&i32, &String)> = years.iter().collect();
         for pair in list.windows(2) {
             let ((y1, s1), (y2, s2)) = (pair[0], pair[1]);
-            if y2 - y1 > 1 {
+            if y2 - y1 > 1 && !suspended(&competition, y1 + 1, y2 - 1) {
                 let gap = y2 - y1 - 1;
                 out.push(Problem {
                     check: "missing-season",

@@ -251,7 +251,32 @@ fn rules_notes(notes: &[RulesNote]) -> Vec<String> {
         [(competition, seasons)] => out.push(era_note(competition, seasons)),
         many => out.push(era_summary(many)),
     }
+    out.extend(catalogue_note(notes));
     out
+}
+
+/// One line for the rules taken from the catalogue, if any were.
+fn catalogue_note(notes: &[RulesNote]) -> Option<String> {
+    let listed: Vec<&RulesNote> = notes
+        .iter()
+        .filter(|n| n.source == RulesSource::Catalogue)
+        .collect();
+    let first = listed.first()?;
+    let mut competitions: Vec<&str> = Vec::new();
+    for n in &listed {
+        if !competitions.contains(&n.rules.competition.as_str()) {
+            competitions.push(&n.rules.competition);
+        }
+    }
+    Some(format!(
+        "the file states no rules for {} season{} or stage{} of {}; the rules catalogue gives them (see them, with their sources: scoreledger rules --competition {} --season {})",
+        listed.len(),
+        if listed.len() == 1 { "" } else { "s" },
+        if listed.len() == 1 { "" } else { "s" },
+        competitions.join(", "),
+        super::quoted(&first.rules.competition),
+        super::quoted(&first.rules.season),
+    ))
 }
 
 /// One line for the era's rules of many competitions.

@@ -76,10 +76,19 @@ pub fn source_words(source: Option<RulesSource>) -> (&'static str, &'static str)
                 RulesSource::File => "file",
                 RulesSource::User => "user",
                 RulesSource::Era => "era",
+                RulesSource::Catalogue => "catalogue",
             },
         ),
         None => ("source not recorded", "not_recorded"),
     }
+}
+
+/// Where the catalogue's entry for rules taken from it comes from.
+fn catalogue_source(rules: &Rules, source: &str) -> Option<&'static str> {
+    if source != "catalogue" {
+        return None;
+    }
+    scoreledger::model::catalogue::entry_of(rules).map(|e| e.source.as_str())
 }
 
 /// The rules of a scope that has none recorded: 3/1/0 and the default order.
@@ -116,19 +125,23 @@ fn show(archive: &Archive, a: &Args, current: Option<(u64, Rules)>) -> Result<()
                 "points_for_loss": rules.points_for_loss,
                 "tiebreak": rules.tiebreak,
                 "source": name,
+                "catalogue_source": catalogue_source(&rules, name),
                 "seq": seq,
                 "applies_to": a.scope.stage,
             })
         ),
         Format::Table => format!(
-            "{}\nsource: {said}{}{}\n",
+            "{}\nsource: {said}{}{}\n{}",
             describe(&rules),
             seq.map(|s| format!(", seq {s}")).unwrap_or_default(),
             match (&a.scope.stage, &rules.stage) {
                 (Some(stage), None) if seq.is_some() =>
                     format!(" (the season's rules: {stage} has none of its own)"),
                 _ => String::new(),
-            }
+            },
+            catalogue_source(&rules, name)
+                .map(|s| format!("catalogue: {s}\n"))
+                .unwrap_or_default()
         ),
     };
     super::print(&text)

@@ -2,7 +2,7 @@
 
 use clap::ValueEnum;
 use scoreledger::import::editions::OTHER_MATCHES;
-use scoreledger::rules::tiebreak_list;
+use scoreledger::rules::{tiebreak_list, Tiebreak};
 use scoreledger::{Error, KnownAt, Standings};
 use serde_json::json;
 
@@ -47,7 +47,7 @@ pub struct Args {
     format: Format,
 }
 
-const HEADERS: [(&str, Align); 11] = [
+const HEADERS: [(&str, Align); 9] = [
     ("Pos", Align::Right),
     ("Team", Align::Left),
     ("P", Align::Right),
@@ -57,21 +57,90 @@ const HEADERS: [(&str, Align); 11] = [
     ("GF", Align::Right),
     ("GA", Align::Right),
     ("GD", Align::Right),
-    ("Adj", Align::Right),
-    ("Pts", Align::Right),
 ];
 
-/// Headers and cells; the `Adj` column only when asked for.
-fn cells(s: &Standings, plain: bool, adj: bool) -> (Vec<(&'static str, Align)>, Vec<Vec<String>>) {
-    let headers = HEADERS
-        .iter()
-        .filter(|(h, _)| adj || *h != "Adj")
-        .copied()
-        .collect();
+/// The columns a table shows beyond the fixed ones.
+struct Extra {
+    /// Adjustments (`Adj`).
+    adj: bool,
+    /// Goal average (`GAv`), with this many decimals: where the order uses it.
+    avg: Option<usize>,
+    /// The tie-break that placed a row below the one above (`By`).
+    by: bool,
+}
+
+impl Extra {
+    fn of(s: &Standings, adj: bool, by: bool) -> Extra {
+        let avg = s
+            .scoring
+            .order
+            .contains(&Tiebreak::GoalAverage)
+            .then(|| average_decimals(s));
+        Extra {
+            adj,
+            avg,
+            by: by && s.decided_by.iter().any(Option::is_some),
+        }
+    }
+
+    fn headers(&self) -> Vec<(&'static str, Align)> {
+        let mut h = HEADERS.to_vec();
+        if self.avg.is_some() {
+            h.push(("GAv", Align::Right));
+        }
+        if self.adj {
+            h.push(("Adj", Align::Right));
+        }
+        h.push(("Pts", Align::Right));
+        if self.by {
+            h.push(("By", Align::Left));
+        }
+        h
+    }
+}
+
+/// Goal average as shown: `gf/ga` to `decimals` places; `inf` for goals
+/// without any conceded; 0/0 counts as 1, as the projector ranks it.
+fn average(gf: u32, ga: u32, decimals: usize) -> String {
+    match (gf, ga) {
+        (0, 0) => format!("{:.decimals$}", 1.0),
+        (_, 0) => "inf".to_string(),
+        _ => format!("{:.decimals$}", gf as f64 / ga as f64),
+    }
+}
+
+/// The fewest decimals (3 or more) at which every two teams on the same
+/// points with different goal averages show different ones.
+fn average_decimals(s: &Standings) -> usize {
+    let rows = &s.rows;
+    (3..=9)
+        .find(|&d| {
+            rows.windows(2).all(|w| {
+                let (a, b) = (&w[0], &w[1]);
+                let differ = scoreledger::projector::goal_average_cmp(
+                    (a.goals_for, a.goals_against),
+                    (b.goals_for, b.goals_against),
+                ) != std::cmp::Ordering::Equal;
+                a.points != b.points
+                    || !differ
+                    || average(a.goals_for, a.goals_against, d)
+                        != average(b.goals_for, b.goals_against, d)
+            })
+        })
+        .unwrap_or(9)
+}
+
+/// Headers and cells.
+fn cells(
+    s: &Standings,
+    plain: bool,
+    extra: &Extra,
+) -> (Vec<(&'static str, Align)>, Vec<Vec<String>>) {
     let rows = s
         .rows
         .iter()
-        .map(|r| {
+        .zip(&s.decided_by)
+        .map(|(r, by)| {
             let pos = if r.shared && !plain {
                 format!("{}=", r.pos)
             } else {
@@ -95,14 +164,43 @@ fn cells(s: &Standings, plain: bool, adj: bool) -> (Vec<(&'static str, Align)>, 
                 r.goals_against.to_string(),
                 signed(r.goal_difference),
             ];
-            if adj {
+            if let Some(d) = extra.avg {
+                v.push(average(r.goals_for, r.goals_against, d));
+            }
+            if extra.adj {
                 v.push(signed(r.adjustment));
             }
             v.push(r.points.to_string());
+            if extra.by {
+                v.push(by.map(|t| t.name().to_string()).unwrap_or_default());
+            }
             v
         })
         .collect();
-    (headers, rows)
+    (extra.headers(), rows)
+}
+
+/// Lines under the title: what a shared position would need, and
+/// deductions the cut leaves out because their date is not known.
+fn notes(s: &Standings) -> Vec<String> {
+    let mut out = Vec::new();
+    let shared = s.rows.iter().any(|r| r.shared);
+    if shared && s.scoring.order.contains(&Tiebreak::FairPlay) {
+        out.push("teams level on every criterion the archive holds share a position: fair-play (disciplinary) points, which it does not hold, would decide".to_string());
+    }
+    let undated: Vec<String> = s
+        .later_adjustments
+        .iter()
+        .filter(|a| a.reason.contains(scoreledger::import::DATE_UNKNOWN))
+        .map(|a| format!("{} {:+}", a.team, a.points))
+        .collect();
+    if !undated.is_empty() {
+        out.push(format!(
+            "not counted yet: {} (deductions whose source gives no date count from the season's last match)",
+            undated.join(", ")
+        ));
+    }
+    out
 }
 
 /// The adjustments a row counts, for its JSON (a deduction whose source
@@ -141,6 +239,13 @@ pub fn json(s: &Standings) -> serde_json::Value {
             "source": s.rules.map_or("default", |(_, src)| super::rules::source_words(src).1),
             "seq": s.rules.map(|(seq, _)| seq),
         }),
+        "later_adjustments": s.later_adjustments.iter().map(|a| json!({
+            "team": a.team,
+            "points": a.points,
+            "date": a.date.to_string(),
+            "date_unknown": a.reason.contains(scoreledger::import::DATE_UNKNOWN),
+            "reason": a.reason,
+        })).collect::<Vec<_>>(),
         "rows": s.rows.iter().map(|r| json!({
             "pos": r.pos,
             "team": r.team,
@@ -153,7 +258,18 @@ pub fn json(s: &Standings) -> serde_json::Value {
             "goal_difference": r.goal_difference,
             "points": r.points,
             "adjustment": r.adjustment,
-        })).map(|mut row| {
+        })).zip(&s.decided_by).map(|(mut row, by)| {
+            if let Some(by) = by {
+                row["decided_by"] = by.name().into();
+            }
+            if s.scoring.order.contains(&Tiebreak::GoalAverage) {
+                let (gf, ga) = (row["goals_for"].as_u64().unwrap_or(0), row["goals_against"].as_u64().unwrap_or(0));
+                row["goal_average"] = match (gf, ga) {
+                    (0, 0) => json!(1.0),
+                    (_, 0) => json!("inf"),
+                    _ => json!(gf as f64 / ga as f64),
+                };
+            }
             let adj = row_adjustments(s, row["team"].as_str().unwrap_or_default());
             if !adj.is_empty() {
                 row["adjustments"] = adj.into();
@@ -190,6 +306,9 @@ fn title(s: &Standings) -> String {
     if let Some(note) = not_started(s) {
         not_a_league.push_str(&format!("{note}\n"));
     }
+    for note in notes(s) {
+        not_a_league.push_str(&format!("{note}\n"));
+    }
     let rules = match s.rules {
         Some((seq, source)) => format!("rules {}, seq {seq}", super::rules::source_words(source).0),
         None => "default rules (none recorded)".to_string(),
@@ -214,15 +333,15 @@ pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
     let any_adj = s.rows.iter().any(|r| r.adjustment != 0);
     let text = match a.format {
         Format::Table => {
-            let (h, c) = cells(&s, false, any_adj);
+            let (h, c) = cells(&s, false, &Extra::of(&s, any_adj, true));
             format!("{}{}", title(&s), render::table(&h, &c))
         }
         Format::Markdown => {
-            let (h, c) = cells(&s, false, any_adj);
+            let (h, c) = cells(&s, false, &Extra::of(&s, any_adj, true));
             render::markdown(&h, &c)
         }
         Format::Csv => {
-            let (h, c) = cells(&s, true, true);
+            let (h, c) = cells(&s, true, &Extra::of(&s, true, false));
             render::csv(&h.iter().map(|(h, _)| *h).collect::<Vec<_>>(), &c)?
         }
         Format::Json => format!("{}\n", json(&s)),

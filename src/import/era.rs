@@ -55,11 +55,10 @@ pub fn fill(parsed: Parsed) -> Parsed {
             }
         }
     }
-    let mut before: HashMap<usize, Event> = HashMap::new();
+    let mut before: HashMap<usize, Vec<Event>> = HashMap::new();
     for (key, (i, earliest)) in first {
         if let (false, Some(m)) = (stated.contains(&key), earliest) {
-            let era = crate::rules::era_rules(&m.competition, &m.season, m.date);
-            before.insert(i, Event::RulesStated(era));
+            before.insert(i, default_rules(m));
         }
     }
     if before.is_empty() {
@@ -67,12 +66,25 @@ pub fn fill(parsed: Parsed) -> Parsed {
     }
     let mut out = parsed.notes_only();
     for (i, (e, line)) in parsed.events.into_iter().zip(parsed.lines).enumerate() {
-        if let Some(rules) = before.remove(&i) {
+        for rules in before.remove(&i).unwrap_or_default() {
             out.push(line, rules);
         }
         out.push(line, e);
     }
     out
+}
+
+/// The rules of a season that states none: the catalogue's entries for
+/// it, else the era's general rule (by its first match).
+fn default_rules(first: &crate::event::MatchResult) -> Vec<Event> {
+    let (c, s) = (&first.competition, &first.season);
+    let listed = crate::model::catalogue::rules_for(c, s);
+    if listed.is_empty() {
+        return vec![Event::RulesStated(crate::rules::era_rules(
+            c, s, first.date,
+        ))];
+    }
+    listed.into_iter().map(Event::RulesStated).collect()
 }
 
 /// A batch made ready to append: the era's rules dropped for seasons whose
@@ -94,7 +106,8 @@ pub fn screen(archive: &Archive, lines: Vec<usize>, batch: Vec<Event>) -> Result
             let held = archive.rules_at_scope(&r.competition, &r.season, r.stage.as_deref())?;
             let replaced = held.filter(|(_, h)| !h.same_values(r));
             let source = e.rules_source();
-            if source == Some(RulesSource::Era) && replaced.is_some() {
+            let default = matches!(source, Some(RulesSource::Era | RulesSource::Catalogue));
+            if default && replaced.is_some() {
                 continue;
             }
             let note = RulesNote {

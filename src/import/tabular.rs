@@ -194,6 +194,20 @@ pub fn english_rules(start: i32) -> Rules {
     }
 }
 
+/// The rules events of an English season: the rules catalogue's (the
+/// season's, then any stage's that ranked differently), else the era's.
+fn season_rules(start: i32) -> Vec<Event> {
+    let listed = crate::model::catalogue::rules_for(ENGLISH_LEAGUE, &season_label(start));
+    if listed.is_empty() {
+        let era = StatedRules {
+            rules: english_rules(start),
+            source: RulesSource::Era,
+        };
+        return vec![Event::RulesStated(era)];
+    }
+    listed.into_iter().map(Event::RulesStated).collect()
+}
+
 /// One engsoccerdata row: a match (with its season's first year), or a
 /// line that repeats an earlier row.
 enum EngRow {
@@ -382,14 +396,7 @@ pub fn engsoccerdata_stream(text: &str, invalid: Invalid) -> Result<Stream<'_>> 
     } else {
         seasons
             .into_iter()
-            .map(|(start, line)| {
-                let rules = english_rules(start);
-                let era = Event::RulesStated(StatedRules {
-                    rules,
-                    source: RulesSource::Era,
-                });
-                Ok((line, era))
-            })
+            .flat_map(|(start, line)| season_rules(start).into_iter().map(move |e| Ok((line, e))))
             .collect()
     };
     let total = rules.len() + matches;

@@ -265,6 +265,9 @@ pub enum RulesSource {
     /// Nobody stated them: the general rule of the season's era
     /// ([`crate::rules::era_points_for_win`]).
     Era,
+    /// Nobody stated them: the rules catalogue's entry for the
+    /// competition's season or stage ([`crate::model::catalogue`]).
+    Catalogue,
 }
 
 impl RulesSource {
@@ -274,6 +277,7 @@ impl RulesSource {
             RulesSource::File => "stated by the file",
             RulesSource::User => "set by the user",
             RulesSource::Era => "by the era (the general rule)",
+            RulesSource::Catalogue => "from the rules catalogue",
         }
     }
 }

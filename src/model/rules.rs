@@ -26,9 +26,13 @@ pub enum Tiebreak {
     Wins,
     /// Goals scored in away matches.
     AwayGoals,
+    /// Fair-play (disciplinary) points. The archive holds no cards, so it
+    /// separates nobody: teams still level share their position, and the
+    /// table says that this key would decide.
+    FairPlay,
 }
 
-pub const ALL_TIEBREAKS: [Tiebreak; 7] = [
+pub const ALL_TIEBREAKS: [Tiebreak; 8] = [
     Tiebreak::Points,
     Tiebreak::GoalDifference,
     Tiebreak::GoalsFor,
@@ -36,6 +40,7 @@ pub const ALL_TIEBREAKS: [Tiebreak; 7] = [
     Tiebreak::HeadToHead,
     Tiebreak::Wins,
     Tiebreak::AwayGoals,
+    Tiebreak::FairPlay,
 ];
 
 impl Tiebreak {
@@ -48,6 +53,7 @@ impl Tiebreak {
             Tiebreak::HeadToHead => "head-to-head",
             Tiebreak::Wins => "wins",
             Tiebreak::AwayGoals => "away-goals",
+            Tiebreak::FairPlay => "fair-play",
         }
     }
 }
@@ -68,6 +74,7 @@ impl FromStr for Tiebreak {
             "gf" | "goals-scored" => "goals-for",
             "ga" | "goal-ratio" => "goal-average",
             "h2h" => "head-to-head",
+            "disciplinary" | "disciplinary-points" | "fair-play-points" => "fair-play",
             other => other,
         };
         ALL_TIEBREAKS

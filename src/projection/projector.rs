@@ -250,14 +250,26 @@ impl<'a> Tally<'a> {
     }
 
     fn rows(&self) -> Vec<Row> {
+        self.rows_explained().0
+    }
+
+    /// The rows, and for each the criterion that placed it below the row
+    /// above it when both have the same points (`None`: more points, the
+    /// first row, or level with the row above: a shared position).
+    fn rows_explained(&self) -> (Vec<Row>, Vec<Option<Tiebreak>>) {
         let mut groups = Vec::new();
         self.order(
             (0..self.names.len()).collect(),
             &self.scoring.order,
+            None,
             &mut groups,
         );
         let mut rows = Vec::with_capacity(self.names.len());
-        for mut group in groups {
+        let mut decided = Vec::with_capacity(self.names.len());
+        for (mut group, by) in groups.into_iter().filter(|(g, _)| !g.is_empty()) {
+            let by = by.filter(|c| *c != Tiebreak::Points);
+            decided.push(by);
+            decided.resize(decided.len() + group.len() - 1, None);
             let pos = rows.len() as u32 + 1;
             let shared = group.len() > 1;
             group.sort_by(|&a, &b| {
@@ -283,32 +295,41 @@ impl<'a> Tally<'a> {
                 });
             }
         }
-        rows
+        (rows, decided)
     }
 
-    /// Splits `group` into ranked groups of teams level on every criterion.
-    fn order(&self, group: Vec<usize>, crit: &[Tiebreak], out: &mut Vec<Vec<usize>>) {
+    /// Splits `group` into ranked groups of teams level on every criterion,
+    /// each with the criterion that separated it from the group before it
+    /// (`by` for the first).
+    fn order(
+        &self,
+        group: Vec<usize>,
+        crit: &[Tiebreak],
+        by: Option<Tiebreak>,
+        out: &mut Vec<(Vec<usize>, Option<Tiebreak>)>,
+    ) {
         if group.len() <= 1 || crit.is_empty() {
-            out.push(group);
+            out.push((group, by));
             return;
         }
-        if crit[0] == Tiebreak::HeadToHead {
+        let c = crit[0];
+        if c == Tiebreak::HeadToHead {
             let mini = self.head_to_head(&group);
             let parts = partition(group, |a, b| mini[&b].cmp(&mini[&a]));
             if parts.len() == 1 {
                 let only = parts.into_iter().next().unwrap_or_default();
-                self.order(only, &crit[1..], out);
+                self.order(only, &crit[1..], by, out);
             } else {
-                for part in parts {
+                for (j, part) in parts.into_iter().enumerate() {
                     // Re-applied to a subset that is still tied, then the rest.
-                    self.order(part, crit, out);
+                    self.order(part, crit, if j == 0 { by } else { Some(c) }, out);
                 }
             }
             return;
         }
-        let c = crit[0];
-        for part in partition(group, |a, b| self.compare(c, b, a)) {
-            self.order(part, &crit[1..], out);
+        let parts = partition(group, |a, b| self.compare(c, b, a));
+        for (j, part) in parts.into_iter().enumerate() {
+            self.order(part, &crit[1..], if j == 0 { by } else { Some(c) }, out);
         }
     }
 
@@ -324,7 +345,7 @@ impl<'a> Tally<'a> {
             Tiebreak::GoalAverage => goal_average_cmp((x.gf, x.ga), (y.gf, y.ga)),
             Tiebreak::Wins => x.won.cmp(&y.won),
             Tiebreak::AwayGoals => x.away_goals.cmp(&y.away_goals),
-            Tiebreak::HeadToHead => Ordering::Equal,
+            Tiebreak::HeadToHead | Tiebreak::FairPlay => Ordering::Equal,
         }
     }
 
@@ -403,6 +424,13 @@ fn sorted_adjustments(input: &StageInput) -> Vec<&Adjustment> {
 /// The table for one cut. Adjustments count from their date: up to the cut's
 /// date, or for a round, up to the latest date of a match in the rounds included.
 pub fn table(input: &StageInput, cut: Cut) -> Vec<Row> {
+    table_explained(input, cut).0
+}
+
+/// [`table`], with the criterion that placed each row below the row above
+/// it on the same points (`None` where points did, for the first row, and
+/// for a row level with the one above).
+pub fn table_explained(input: &StageInput, cut: Cut) -> (Vec<Row>, Vec<Option<Tiebreak>>) {
     let mut acc = Tally::new(input, &input.scoring);
     for m in sorted_by_date(&input.matches) {
         if cut.includes(m) {
@@ -415,7 +443,7 @@ pub fn table(input: &StageInput, cut: Cut) -> Vec<Row> {
             acc.adjust(a);
         }
     }
-    acc.rows()
+    acc.rows_explained()
 }
 
 /// The last date of the adjustments a cut's table counts: the cut's date,

@@ -61,8 +61,13 @@ pub struct Standings {
     /// recorded, the default applies.
     pub rules: Option<(u64, Option<crate::event::RulesSource>)>,
     pub rows: Vec<Row>,
+    /// For each row, the tie-break that placed it below the row above on the
+    /// same points (`None`: points did, or the first row, or level).
+    pub decided_by: Vec<Option<crate::rules::Tiebreak>>,
     /// The points adjustments the table counts, with their reasons.
     pub adjustments: Vec<crate::event::PointsAdjustment>,
+    /// The stage's adjustments dated after the cut (not counted here).
+    pub later_adjustments: Vec<crate::event::PointsAdjustment>,
 }
 
 /// One result, as `results` lists it.
@@ -462,13 +467,12 @@ impl Archive {
         if matches!(cut, Cut::Round(_)) && !input.matches.iter().any(|m| m.round.is_some()) {
             return Err(no_rounds());
         }
-        let rows = projector::table(&input, cut);
+        let (rows, decided_by) = projector::table_explained(&input, cut);
         let bound = projector::adjustment_bound(&input, cut);
-        let adjustments = derived::adjustments(&self.store, &info, k)?
+        let (adjustments, later): (Vec<_>, Vec<_>) = derived::adjustments(&self.store, &info, k)?
             .into_iter()
             .map(|(_, a)| a)
-            .filter(|a| bound.is_some_and(|b| a.date <= b))
-            .collect();
+            .partition(|a| bound.is_some_and(|b| a.date <= b));
         let scoring = input.scoring;
         let rules = match derived::rules_in_force(&self.store, &info, k)? {
             Some((seq, _)) => Some((seq, self.rules_source(seq)?)),
@@ -491,7 +495,9 @@ impl Archive {
             scoring,
             rules,
             rows,
+            decided_by,
             adjustments,
+            later_adjustments: later,
         })
     }
 

@@ -1,0 +1,270 @@
+//! The rules of each era and edition, from the rules catalogue (issue 22):
+//! a season whose file states no rules gets the catalogue's, for the
+//! season or for a stage that ranked differently; the table shows the
+//! number that decided (goal average) and which tie-break placed a row;
+//! deductions the cut leaves out are named; the English league's wartime
+//! suspensions are not missing seasons.
+
+mod common;
+
+use common::Env;
+
+const HEADER: &str =
+    "Date,Season,home,visitor,FT,hgoal,vgoal,division,tier,totgoal,goaldif,result\n";
+
+/// An engsoccerdata file from (date, season start, home, away, home goals,
+/// away goals, tier) rows.
+fn eng(rows: &[(&str, i32, &str, &str, u32, u32, u32)]) -> String {
+    let mut out = HEADER.to_string();
+    for (date, season, home, away, hg, ag, tier) in rows {
+        let result = match hg.cmp(ag) {
+            std::cmp::Ordering::Greater => "H",
+            std::cmp::Ordering::Less => "A",
+            std::cmp::Ordering::Equal => "D",
+        };
+        out.push_str(&format!(
+            "{date},{season},{home},{away},{hg}-{ag},{hg},{ag},{tier},{tier},{},{},{result}\n",
+            hg + ag,
+            *hg as i64 - *ag as i64
+        ));
+    }
+    out
+}
+
+/// Imports a file; returns what it said on standard error (its notes).
+fn import(env: &Env, name: &str, text: &str) -> String {
+    let file = env.file(name, text);
+    let out = env.run(&["import", file.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stderr).unwrap()
+}
+
+fn order(env: &Env, season: &str, stage: &str) -> Vec<String> {
+    let json = env.json(&[
+        "standings",
+        "--competition",
+        "English League",
+        "--season",
+        season,
+        "--stage",
+        stage,
+        "--format",
+        "json",
+    ]);
+    json["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["team"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// Two teams on the same points, A with more goals and B with the better
+/// goal difference, each beating C; the division below the Premier League.
+fn goals_against_difference(
+    season: i32,
+    year: &str,
+) -> Vec<(String, i32, &'static str, &'static str, u32, u32, u32)> {
+    vec![
+        (format!("{year}-09-01"), season, "Alpha", "Gamma", 5, 4, 2),
+        (format!("{year}-09-08"), season, "Beta", "Gamma", 2, 0, 2),
+    ]
+}
+
+fn rows(v: &[(String, i32, &'static str, &'static str, u32, u32, u32)]) -> String {
+    let borrowed: Vec<(&str, i32, &str, &str, u32, u32, u32)> = v
+        .iter()
+        .map(|(d, s, h, a, hg, ag, t)| (d.as_str(), *s, *h, *a, *hg, *ag, *t))
+        .collect();
+    eng(&borrowed)
+}
+
+#[test]
+fn the_football_league_ranked_on_goals_scored_in_the_late_1990s() {
+    let env = Env::new();
+    let mut all = goals_against_difference(1996, "1996");
+    all.extend(goals_against_difference(2000, "2000"));
+    let out = import(&env, "eng.csv", &rows(&all));
+    assert!(out.contains("the rules catalogue gives them"), "{out}");
+    // 1996-97: goals scored first (Alpha 5 goals, Beta 2).
+    assert_eq!(order(&env, "1996-97", "Division 2")[..2], ["Alpha", "Beta"]);
+    // 2000-01: goal difference first again (Beta +2, Alpha +1).
+    assert_eq!(order(&env, "2000-01", "Division 2")[..2], ["Beta", "Alpha"]);
+    let shown = env.ok(&[
+        "rules",
+        "--competition",
+        "English League",
+        "--season",
+        "1996-97",
+        "--stage",
+        "Division 2",
+    ]);
+    assert!(
+        shown.contains("tie-break points,goals-for,goal-difference"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("source: from the rules catalogue"),
+        "{shown}"
+    );
+    assert!(shown.contains("catalogue: The Football League"), "{shown}");
+    let table = env.ok(&[
+        "standings",
+        "--competition",
+        "English League",
+        "--season",
+        "1996-97",
+        "--stage",
+        "Division 2",
+    ]);
+    assert!(table.contains("rules from the rules catalogue"), "{table}");
+    let beta = table.lines().find(|l| l.contains("Beta")).unwrap();
+    assert!(
+        beta.ends_with("goals-for"),
+        "the row says what placed it: {table}"
+    );
+}
+
+#[test]
+fn goal_average_eras_show_the_average_that_decided() {
+    let env = Env::new();
+    // 1926-27: Portsmouth and Manchester City level on points; City's goal
+    // difference is better, Portsmouth's goal average.
+    let text = eng(&[
+        ("1926-09-01", 1926, "Portsmouth", "Filler", 87, 49, 2),
+        ("1926-09-02", 1926, "Manchester City", "Filler", 108, 61, 2),
+        ("1926-09-03", 1926, "Filler", "Other", 0, 0, 2),
+    ]);
+    import(&env, "1926.csv", &text);
+    let table = env.ok(&[
+        "standings",
+        "--competition",
+        "English League",
+        "--season",
+        "1926-27",
+    ]);
+    let header = table.lines().find(|l| l.contains("Team")).unwrap();
+    assert!(header.contains("GAv"), "{table}");
+    let pompey = table.lines().find(|l| l.contains("Portsmouth")).unwrap();
+    let city = table
+        .lines()
+        .find(|l| l.contains("Manchester City"))
+        .unwrap();
+    assert!(pompey.contains("1.776"), "{table}");
+    assert!(city.contains("1.770"), "{table}");
+    assert!(city.trim_end().ends_with("goal-average"), "{table}");
+    assert!(table.find("Portsmouth").unwrap() < table.find("Manchester City").unwrap());
+    let json = env.json(&[
+        "standings",
+        "--competition",
+        "English League",
+        "--season",
+        "1926-27",
+        "--format",
+        "json",
+    ]);
+    let city = json["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["team"] == "Manchester City")
+        .unwrap()
+        .clone();
+    assert_eq!(city["decided_by"], "goal-average");
+    assert!((city["goal_average"].as_f64().unwrap() - 108.0 / 61.0).abs() < 1e-9);
+}
+
+#[test]
+fn a_deduction_without_a_date_is_named_where_the_cut_leaves_it_out() {
+    let env = Env::new();
+    let text = eng(&[
+        ("1990-09-01", 1990, "Alpha", "Beta", 1, 0, 3),
+        ("1991-04-01", 1990, "Beta", "Alpha", 1, 0, 3),
+    ]);
+    import(&env, "1990.csv", &text);
+    let ded = env.file(
+        "deductions.csv",
+        "\"Season\",\"team\",\"tier\",\"deduction\",\"country\"\n1990,\"Alpha\",3,2,\"England\"\n",
+    );
+    env.ok(&["import", ded.to_str().unwrap()]);
+    let mid = env.ok(&["standings", "--as-of", "1990-12-31"]);
+    assert!(
+        mid.contains("not counted yet: Alpha -2 (deductions whose source gives no date count from the season's last match)"),
+        "{mid}"
+    );
+    let end = env.ok(&["standings"]);
+    assert!(!end.contains("not counted yet"), "{end}");
+}
+
+#[test]
+fn the_wartime_suspensions_are_not_missing_seasons() {
+    let env = Env::new();
+    let text = eng(&[
+        ("1914-09-01", 1914, "Alpha", "Beta", 1, 0, 1),
+        ("1919-09-01", 1919, "Alpha", "Beta", 1, 0, 1),
+        ("1938-09-01", 1938, "Alpha", "Beta", 1, 0, 1),
+        ("1946-09-01", 1946, "Alpha", "Beta", 1, 0, 1),
+        ("1948-09-01", 1948, "Alpha", "Beta", 1, 0, 1),
+    ]);
+    import(&env, "wars.csv", &text);
+    let out = env.run(&["audit"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(!text.contains("1914-15 and 1919-20"), "{text}");
+    assert!(!text.contains("1938-39 and 1946-47"), "{text}");
+    assert!(
+        text.contains("1 season is missing between 1946-47 and 1948-49"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_world_cup_group_level_on_everything_held_says_fair_play_would_decide() {
+    let env = Env::new();
+    let file = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/intl_results_2018_worldcup.csv"
+    );
+    env.ok(&["import", file]);
+    let groups = env.json(&[
+        "list",
+        "stages",
+        "--competition",
+        "FIFA World Cup",
+        "--season",
+        "2018",
+        "--format",
+        "json",
+    ]);
+    let mut found = false;
+    for g in groups.as_array().unwrap() {
+        let stage = g["stage"].as_str().unwrap();
+        let table = env.ok(&[
+            "standings",
+            "--competition",
+            "FIFA World Cup",
+            "--season",
+            "2018",
+            "--stage",
+            stage,
+        ]);
+        if table.contains("Japan") && table.contains("Senegal") {
+            assert!(
+                table.contains("2=  Japan") || table.contains("2=  Senegal"),
+                "{table}"
+            );
+            assert!(
+                table.contains(
+                    "fair-play (disciplinary) points, which it does not hold, would decide"
+                ),
+                "{table}"
+            );
+            assert!(table.contains("rules from the rules catalogue"), "{table}");
+            found = true;
+        }
+    }
+    assert!(found, "no group of Japan and Senegal");
+}

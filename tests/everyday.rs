@@ -419,21 +419,27 @@ fn rules_a_file_states_are_the_file_s_and_the_era_turns_at_the_1994_world_cup() 
         &later,
         &[root.join("ofjson_2024-25_en.1.json").to_str().unwrap()],
     );
-    assert!(said.contains("3 for a win by the era"), "{said}");
+    assert!(
+        said.contains("English Premier League: the file states no rules for 1 season; from the rules catalogue, 3 for a win in 2024-25"),
+        "{said}"
+    );
     let s = later.json(&["standings", "--format", "json"]);
     assert_eq!(
         (
             s["rules"]["points_for_win"].as_u64(),
             s["rules"]["source"].as_str()
         ),
-        (Some(3), Some("era"))
+        (Some(3), Some("catalogue"))
     );
     let early = Env::new();
     let said = import_noting(
         &early,
         &[root.join("ofjson_2018_worldcup.json").to_str().unwrap()],
     );
-    assert!(said.contains("3 for a win by the era"), "{said}");
+    assert!(
+        said.contains("from the rules catalogue, 3 for a win in 2018"),
+        "{said}"
+    );
     let said = import_noting(
         &early,
         &[root
@@ -461,16 +467,16 @@ fn english_seasons_take_england_s_switch_in_1981() {
     let said = import_noting(&env, &[f.to_str().unwrap()]);
     assert!(
         said.contains(
-            "English League: the file states no points for 3 seasons; by the era, \
+            "English League: the file states no rules for 3 seasons; from the rules catalogue, \
              2 for a win in 1980-81, 3 for a win in 2 seasons (1981-82 to 1982-83)"
-        ) && said.contains("England gave 2 points for a win until 1980-81 and 3 from 1981-82"),
+        ),
         "{said}"
     );
     for (season, win) in [("1980-81", 2), ("1981-82", 3)] {
         let r = rules_json(&env, "English League", season);
         assert_eq!(
             (r["points_for_win"].as_u64(), r["source"].as_str()),
-            (Some(win), Some("era"))
+            (Some(win), Some("catalogue"))
         );
     }
 }

@@ -251,32 +251,41 @@ fn rules_notes(notes: &[RulesNote]) -> Vec<String> {
         [(competition, seasons)] => out.push(era_note(competition, seasons)),
         many => out.push(era_summary(many)),
     }
-    out.extend(catalogue_note(notes));
+    out.extend(catalogue_notes(notes));
     out
 }
 
-/// One line for the rules taken from the catalogue, if any were.
-fn catalogue_note(notes: &[RulesNote]) -> Option<String> {
-    let listed: Vec<&RulesNote> = notes
-        .iter()
-        .filter(|n| n.source == RulesSource::Catalogue)
-        .collect();
-    let first = listed.first()?;
-    let mut competitions: Vec<&str> = Vec::new();
-    for n in &listed {
-        if !competitions.contains(&n.rules.competition.as_str()) {
-            competitions.push(&n.rules.competition);
+/// One line per competition whose rules came from the catalogue.
+fn catalogue_notes(notes: &[RulesNote]) -> Vec<String> {
+    let mut by_comp: Vec<(&str, Vec<&RulesNote>)> = Vec::new();
+    for n in notes.iter().filter(|n| n.source == RulesSource::Catalogue) {
+        let c = n.rules.competition.as_str();
+        match by_comp.iter_mut().find(|(k, _)| *k == c) {
+            Some((_, v)) => v.push(n),
+            None => by_comp.push((c, vec![n])),
         }
     }
-    Some(format!(
-        "the file states no rules for {} season{} or stage{} of {}; the rules catalogue gives them (see them, with their sources: scoreledger rules --competition {} --season {})",
-        listed.len(),
-        if listed.len() == 1 { "" } else { "s" },
-        if listed.len() == 1 { "" } else { "s" },
-        competitions.join(", "),
-        super::quoted(&first.rules.competition),
-        super::quoted(&first.rules.season),
-    ))
+    by_comp
+        .into_iter()
+        .map(|(competition, listed)| {
+            let (seasons, stages): (Vec<&RulesNote>, Vec<&RulesNote>) =
+                listed.iter().partition(|n| n.rules.stage.is_none());
+            let stages = match stages.len() {
+                0 => String::new(),
+                1 => ", and 1 stage that ranked otherwise".to_string(),
+                n => format!(", and {n} stages that ranked otherwise"),
+            };
+            let first = listed[0];
+            format!(
+                "{competition}: the file states no rules for {} season{}; from the rules catalogue, {}{stages}; each with its source: scoreledger rules --competition {} --season {}",
+                seasons.len(),
+                if seasons.len() == 1 { "" } else { "s" },
+                points_by_season(&seasons),
+                super::quoted(competition),
+                super::quoted(&first.rules.season),
+            )
+        })
+        .collect()
 }
 
 /// One line for the era's rules of many competitions.
@@ -300,6 +309,31 @@ fn era_summary(era: &[(&str, Vec<&RulesNote>)]) -> String {
     )
 }
 
+/// `2 for a win in 1980-81, 3 for a win in 2 seasons (1981-82 to 1982-83)`.
+fn points_by_season(seasons: &[&RulesNote]) -> String {
+    let mut by_points: Vec<(u8, Vec<&str>)> = Vec::new();
+    for n in seasons {
+        let p = n.rules.points_for_win;
+        match by_points.iter_mut().find(|(k, _)| *k == p) {
+            Some((_, v)) => v.push(&n.rules.season),
+            None => by_points.push((p, vec![&n.rules.season])),
+        }
+    }
+    let parts: Vec<String> = by_points
+        .iter()
+        .map(|(p, v)| match v.as_slice() {
+            [one] => format!("{p} for a win in {one}"),
+            many => format!(
+                "{p} for a win in {} seasons ({} to {})",
+                many.len(),
+                many[0],
+                many[many.len() - 1]
+            ),
+        })
+        .collect();
+    parts.join(", ")
+}
+
 fn era_note(competition: &str, seasons: &[&RulesNote]) -> String {
     let change = format!(
         "to change it: scoreledger rules --competition {} --season {} --points-for-win N",
@@ -314,33 +348,11 @@ fn era_note(competition: &str, seasons: &[&RulesNote]) -> String {
             "{competition} {}: the file states no points; {} for a win by the era",
             one.rules.season, one.rules.points_for_win
         ),
-        _ => {
-            let mut by_points: Vec<(u8, Vec<&str>)> = Vec::new();
-            for n in seasons {
-                let p = n.rules.points_for_win;
-                match by_points.iter_mut().find(|(k, _)| *k == p) {
-                    Some((_, v)) => v.push(&n.rules.season),
-                    None => by_points.push((p, vec![&n.rules.season])),
-                }
-            }
-            let parts: Vec<String> = by_points
-                .iter()
-                .map(|(p, v)| match v.as_slice() {
-                    [one] => format!("{p} for a win in {one}"),
-                    many => format!(
-                        "{p} for a win in {} seasons ({} to {})",
-                        many.len(),
-                        many[0],
-                        many[many.len() - 1]
-                    ),
-                })
-                .collect();
-            format!(
-                "{competition}: the file states no points for {} seasons; by the era, {}",
-                seasons.len(),
-                parts.join(", ")
-            )
-        }
+        _ => format!(
+            "{competition}: the file states no points for {} seasons; by the era, {}",
+            seasons.len(),
+            points_by_season(seasons)
+        ),
     };
     format!(
         "{what} ({}). This is the general rule; leagues switched at different times; {change}",

@@ -89,7 +89,7 @@ fn the_football_league_ranked_on_goals_scored_in_the_late_1990s() {
     let mut all = goals_against_difference(1996, "1996");
     all.extend(goals_against_difference(2000, "2000"));
     let out = import(&env, "eng.csv", &rows(&all));
-    assert!(out.contains("the rules catalogue gives them"), "{out}");
+    assert!(out.contains("from the rules catalogue, 3 for a win in 2 seasons (1996-97 to 2000-01), and 3 stages that ranked otherwise"), "{out}");
     // 1996-97: goals scored first (Alpha 5 goals, Beta 2).
     assert_eq!(order(&env, "1996-97", "Division 2")[..2], ["Alpha", "Beta"]);
     // 2000-01: goal difference first again (Beta +2, Alpha +1).

@@ -9,8 +9,12 @@
 //! ends before it, or holds another event at its seq, is a loss that is
 //! reported instead of served.
 //!
-//! The file is one line of text: `scoreledger-head v1 SEQ HASH`, where
-//! HASH is the event's hash in lower-case hex.
+//! The file is one line of text: `scoreledger-head v1 SEQ HASH`, where SEQ
+//! has 20 digits (zero-padded, so every line has the same length) and HASH
+//! is the event's hash in lower-case hex. Once the file exists, a new head
+//! overwrites it in place (one write of 106 bytes, within one disk sector)
+//! and `fdatasync`s it; the first one is written to a temporary file that
+//! is renamed into place.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -32,7 +36,7 @@ pub struct ReportedHead {
 impl ReportedHead {
     /// The file's one line.
     pub fn render(&self) -> String {
-        format!("{TAG} {} {}\n", self.seq, self.hash)
+        format!("{TAG} {:020} {}\n", self.seq, self.hash)
     }
 
     /// Reads the file's text; `None` when it is not one well-formed line.
@@ -87,15 +91,36 @@ pub fn read(store: &Path) -> Result<Reported> {
     })
 }
 
-/// Replaces the reported head: a temporary file, `fsync`ed, renamed over
-/// the old one, then the folder `fsync`ed, so that the file holds either
-/// the old head or the new one, whatever happens.
+/// Replaces the reported head: in place when the file already holds a
+/// line of the same length (one small write, then `fdatasync`), else a
+/// temporary file, `fsync`ed, renamed over the old one, then the folder
+/// `fsync`ed; either way the file holds the old head or the new one.
 pub fn write(store: &Path, head: &ReportedHead) -> Result<()> {
+    let line = head.render();
+    let io = |e: std::io::Error| crate::store::io_error(store, "cannot record its head", e);
+    if let Some(mut f) = same_length(store, line.len()) {
+        use std::io::{Seek, SeekFrom};
+        f.seek(SeekFrom::Start(0)).map_err(io)?;
+        f.write_all(line.as_bytes()).map_err(io)?;
+        return f.sync_data().map_err(io);
+    }
+    write_new(store, &line)
+}
+
+/// The head file opened for writing, when it holds a line of `len` bytes.
+fn same_length(store: &Path, len: usize) -> Option<std::fs::File> {
+    let f = std::fs::OpenOptions::new().write(true).open(path(store)).ok()?;
+    let size = f.metadata().ok()?.len();
+    (size == len as u64).then_some(f)
+}
+
+/// Writes the head file anew: a temporary file renamed into place.
+fn write_new(store: &Path, line: &str) -> Result<()> {
     let file = path(store);
     let tmp = store.join(format!("{FILE}.tmp"));
     let io = |e: std::io::Error| crate::store::io_error(store, "cannot record its head", e);
     let mut f = std::fs::File::create(&tmp).map_err(io)?;
-    f.write_all(head.render().as_bytes()).map_err(io)?;
+    f.write_all(line.as_bytes()).map_err(io)?;
     f.sync_all().map_err(io)?;
     std::fs::rename(&tmp, &file).map_err(io)?;
     std::fs::File::open(store)
@@ -120,6 +145,7 @@ mod tests {
     fn the_file_is_one_exact_line() {
         let h = "e7a8696f596fa45a55871c28e42b4d07bec9638736c3479a40c96976fcf9cdb6";
         check(&format!("scoreledger-head v1 24 {h}\n"), Some((24, h)));
+        check(&format!("scoreledger-head v1 00000000000000000024 {h}\n"), Some((24, h)));
         check(&format!("scoreledger-head v1 24 {h}"), None);
         check(&format!("scoreledger-head v1 24 {h} x\n"), None);
         check(&format!("scoreledger-head v2 24 {h}\n"), None);
@@ -132,5 +158,25 @@ mod tests {
             hash: Hash::from_hex(h).unwrap(),
         };
         assert_eq!(ReportedHead::parse(&r.render()), Some(r));
+        let big = ReportedHead {
+            seq: u64::MAX,
+            hash: r.hash,
+        };
+        assert_eq!(r.render().len(), big.render().len());
+        assert_eq!(ReportedHead::parse(&big.render()), Some(big));
+    }
+
+    #[test]
+    fn a_new_head_replaces_the_old_in_place() {
+        let dir = tempfile::tempdir().unwrap();
+        let hash = Hash([7; 32]);
+        for seq in [0, 5, 123_456, 24] {
+            write(dir.path(), &ReportedHead { seq, hash }).unwrap();
+            assert_eq!(
+                read(dir.path()).unwrap(),
+                Reported::At(ReportedHead { seq, hash })
+            );
+        }
+        assert!(!dir.path().join(format!("{FILE}.tmp")).exists());
     }
 }

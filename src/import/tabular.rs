@@ -265,7 +265,8 @@ struct EngReader {
     cols: EngColumns,
     labels: Labels,
     names: names::Interner,
-    repeats: Repeats,
+    /// `None` on the second reading: the first found the repeats.
+    repeats: Option<Repeats>,
 }
 
 impl EngReader {
@@ -302,7 +303,11 @@ impl EngReader {
         );
         self.details(r, &mut m);
         let m = within_limits(line, m)?;
-        Ok(match self.repeats.first(line, &m)? {
+        let first = match &mut self.repeats {
+            Some(r) => r.first(line, &m)?,
+            None => true,
+        };
+        Ok(match first {
             true => EngRow::Match(line, start, m),
             false => EngRow::Repeat(line),
         })
@@ -340,14 +345,18 @@ impl EngReader {
     }
 }
 
-/// The rows of an engsoccerdata text, read one at a time.
-fn eng_rows(text: &str) -> Result<impl Iterator<Item = Result<EngRow>> + Send + '_> {
+/// The rows of an engsoccerdata text, read one at a time; with
+/// `repeats`, each match checked against the rows before it.
+fn eng_rows(
+    text: &str,
+    repeats: bool,
+) -> Result<impl Iterator<Item = Result<EngRow>> + Send + '_> {
     let (c, rows) = records(text)?;
     let mut reader = EngReader {
         cols: EngColumns::new(&c)?,
         labels: Labels::default(),
         names: names::Interner::default(),
-        repeats: Repeats::default(),
+        repeats: repeats.then(Repeats::default),
     };
     Ok(rows.map(move |row| {
         let (line, r) = row?;
@@ -381,7 +390,7 @@ pub fn engsoccerdata_stream(text: &str, invalid: Invalid) -> Result<Stream<'_>> 
     let mut checks = Checks::new(invalid);
     let mut seasons: BTreeMap<i32, usize> = BTreeMap::new();
     let (mut matches, mut duplicates) = (0, Vec::new());
-    for row in eng_rows(text)? {
+    for row in eng_rows(text, true)? {
         match checks.row(row)? {
             Some(EngRow::Match(line, start, _)) => {
                 seasons.entry(start).or_insert(line);
@@ -401,7 +410,15 @@ pub fn engsoccerdata_stream(text: &str, invalid: Invalid) -> Result<Stream<'_>> 
     };
     let total = rules.len() + matches;
     let skipping = checks.skipping();
-    let results = eng_rows(text)?.filter_map(move |row| match row {
+    // The second reading leaves out, by line, what the first found: rows
+    // that repeat an earlier one and rows skipped (a conflict among them).
+    let left_out: std::collections::HashSet<usize> = duplicates
+        .iter()
+        .copied()
+        .chain(checks.skipped.iter().map(|s| s.line))
+        .collect();
+    let results = eng_rows(text, false)?.filter_map(move |row| match row {
+        Ok(EngRow::Match(line, _, _)) if left_out.contains(&line) => None,
         Ok(EngRow::Match(line, _, m)) => Some(Ok((line, Event::MatchResult(m)))),
         Ok(EngRow::Repeat(_)) => None,
         // Listed by the first reading.

@@ -1,8 +1,10 @@
 //! Importers: each turns a file's text into events and never writes; this
 //! module detects the format and appends what they return, in batches.
 
+pub mod draws;
 pub mod editions;
 pub mod era;
+pub mod groups;
 pub mod invalid;
 pub mod jsonl;
 pub mod openfootball;

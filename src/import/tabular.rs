@@ -8,7 +8,7 @@ use crate::date::Date;
 use crate::error::{Error, Result};
 use crate::event::{Event, MatchResult, Rules, RulesSource, ScorePair, StatedRules};
 use crate::import::repeats::Repeats;
-use crate::import::{editions, Checks, Invalid, Parsed, Stream};
+use crate::import::{draws, editions, Checks, Invalid, Parsed, Stream};
 use crate::names;
 use crate::rules::Tiebreak;
 
@@ -556,7 +556,8 @@ fn file_editions(
                 away: &found[i].1.away,
             })
             .collect();
-        let stages = editions::stages(&fixtures);
+        let draws = draws::of(tournament, &season);
+        let stages = editions::stages(&fixtures, &draws);
         for (&i, stage) in edition.iter().zip(stages) {
             found[i].1.season.clone_from(&season);
             found[i].1.stage = stage;

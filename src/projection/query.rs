@@ -477,13 +477,12 @@ impl Archive {
         let mut teams: HashMap<keys::ScopeKey, Vec<String>> = HashMap::new();
         let mut out = Vec::with_capacity(rows.len());
         for (stage, r) in rows {
-            if !teams.contains_key(&stage) {
+            if let std::collections::hash_map::Entry::Vacant(e) = teams.entry(stage) {
                 let key = keys::teams(&stage);
-                let dict: Vec<String> = match self.store.get(Space::Derived, &key)? {
+                e.insert(match self.store.get(Space::Derived, &key)? {
                     Some(v) => decode_derived(&key, &v)?,
                     None => Vec::new(),
-                };
-                teams.insert(stage, dict);
+                });
             }
             let dict = &teams[&stage];
             let name = |i: u32| {

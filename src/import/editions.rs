@@ -136,27 +136,24 @@ pub fn stages(fixtures: &[Fixture], draws: &[&Draw]) -> Vec<String> {
     out
 }
 
+/// Team names as they compare (case and accents aside).
+fn folded<'a>(teams: impl Iterator<Item = &'a str>) -> BTreeSet<String> {
+    teams.map(names::fold).collect()
+}
+
 /// Each group's name: the draw entry with exactly its teams (each entry
 /// used once), else `Group N` with N its place by first match, or the next
-/// number no other group of the edition is called by.
+/// number that neither another group nor the draw calls a group.
 fn group_names(fixtures: &[Fixture], groups: &[Vec<usize>], draws: &[&Draw]) -> Vec<String> {
-    let folded = |teams: &mut dyn Iterator<Item = &str>| -> BTreeSet<String> {
-        teams.map(names::fold).collect()
-    };
     let mut unused: Vec<(BTreeSet<String>, &str)> = draws
         .iter()
-        .map(|d| {
-            (
-                folded(&mut d.teams.iter().map(String::as_str)),
-                d.group.as_str(),
-            )
-        })
+        .map(|d| (folded(d.teams.iter().map(String::as_str)), d.group.as_str()))
         .collect();
     let drawn: Vec<Option<String>> = groups
         .iter()
         .map(|members| {
             let teams = folded(
-                &mut members
+                members
                     .iter()
                     .flat_map(|&i| [fixtures[i].home, fixtures[i].away]),
             );
@@ -164,7 +161,8 @@ fn group_names(fixtures: &[Fixture], groups: &[Vec<usize>], draws: &[&Draw]) -> 
             Some(unused.swap_remove(at).1.to_string())
         })
         .collect();
-    let mut taken: BTreeSet<String> = drawn.iter().flatten().cloned().collect();
+    // A number never takes a name of the draw, matched or not.
+    let mut taken: BTreeSet<String> = draws.iter().map(|d| d.group.clone()).collect();
     drawn
         .into_iter()
         .enumerate()
@@ -351,11 +349,12 @@ mod tests {
             source: "test".into(),
         };
         let second = draw("Group 1", ["e", "F", "G", "H"]);
-        let other = draw("Group 9", ["A", "B", "C", "X"]);
+        let other = draw("Group 2", ["A", "B", "C", "X"]);
         let named = stages(&world_cup_1954_shape(), &[&other, &second]);
         // Teams compare as names do (case and accents aside); the first
-        // group has no entry and takes the next free number.
-        assert_eq!(named[0], "Group 2");
+        // group has no entry (the draw's Group 2 has other teams) and takes
+        // the next number the draw does not use.
+        assert_eq!(named[0], "Group 3");
         assert_eq!(named[2], "Group 1");
     }
 }

@@ -105,7 +105,8 @@ pub use date::{Date, Timestamp};
 pub use error::{Error, ErrorKind, Result};
 pub use event::{
     Annulment, Award, Event, Fixture, MatchId, MatchResult, MatchStatus, PointsAdjustment,
-    ResultCorrection, Rules, RulesSource, SeasonFacts, StatedRules, TeamRegistration, TeamRename,
+    ResultCorrection, Rules, RulesSource, SeasonFacts, Shootout, StatedRules, TeamRegistration,
+    TeamRename,
 };
 pub use projector::{Cut, Row};
 pub use query::{

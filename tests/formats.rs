@@ -597,3 +597,175 @@ fn a_row_that_repeats_an_earlier_row_is_appended_once_in_every_format() {
         env.ok(&["verify"]);
     }
 }
+
+/// The shoot-outs of the shipped period, each as (date, home, away, winner).
+fn shootout_rows() -> Vec<(String, String, String, String)> {
+    std::fs::read_to_string(data("intl_shootouts_1872_1974.csv"))
+        .unwrap()
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            (f[0].into(), f[1].into(), f[2].into(), f[3].into())
+        })
+        .collect()
+}
+
+/// Every table (rules and rows) of every season that holds one of `rows`' matches.
+fn tables_of_seasons(env: &Env, matches: &[Value]) -> BTreeMap<String, Value> {
+    let mut out = BTreeMap::new();
+    let mut seasons: Vec<(String, String)> = matches
+        .iter()
+        .map(|m| {
+            let s = |k: &str| m[k].as_str().unwrap().to_string();
+            (s("competition"), s("season"))
+        })
+        .collect();
+    seasons.dedup();
+    for (c, s) in seasons {
+        let stages = env.json(&[
+            "list",
+            "stages",
+            "--competition",
+            &c,
+            "--season",
+            &s,
+            "--format",
+            "json",
+        ]);
+        for st in stages.as_array().unwrap() {
+            let st = st["stage"].as_str().unwrap();
+            let v = env.json(&[
+                "standings",
+                "--competition",
+                &c,
+                "--season",
+                &s,
+                "--stage",
+                st,
+                "--format",
+                "json",
+            ]);
+            let kept = [&v["rules"], &v["rows"], &v["league_table"]];
+            out.insert(format!("{c} {s} {st}"), serde_json::json!(kept));
+        }
+    }
+    out
+}
+
+#[test]
+fn shootouts_are_held_on_the_matches_they_decided_and_change_no_table() {
+    let env = Env::new();
+    let file = data("intl_shootouts_1872_1974.csv");
+    let file = file.to_str().unwrap();
+    // Before the results: nothing to join.
+    let err = env.fails(2, &["import", file]);
+    assert!(
+        err.contains(":2: no match 1967-08-22 India v Taiwan"),
+        "{err}"
+    );
+    import_intl(&env);
+    let rows = shootout_rows();
+    let all = env.json(&["results", "--format", "json"]);
+    let decided: Vec<Value> = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| {
+            rows.iter().any(|(d, h, a, _)| {
+                m["date"] == d.as_str() && m["home"] == h.as_str() && m["away"] == a.as_str()
+            })
+        })
+        .cloned()
+        .collect();
+    assert_eq!(decided.len(), 16, "every row of the period joins one match");
+    let before = tables_of_seasons(&env, &decided);
+    let head = env.head();
+    // The file's one row that joins no match (2011: the match was on
+    // 2011-06-26, Åland Islands at home) refuses the file, with its line.
+    let err = env.fails(2, &["import", file]);
+    assert!(
+        err.contains("intl_shootouts_1872_1974.csv:18: no match 2011-06-29 Saare County v Åland Islands in the archive"),
+        "{err}"
+    );
+    assert_eq!(env.head(), head, "nothing written");
+    let out = env.ok(&["import", file, "--skip-invalid"]);
+    assert!(
+        out.contains("appended 16 events (16 shootout_decided)"),
+        "{out}"
+    );
+    assert_eq!(
+        tables_of_seasons(&env, &decided),
+        before,
+        "no table changes"
+    );
+    let again = env.ok(&["import", file, "--skip-invalid"]);
+    assert!(
+        again.contains("appended 0 events, 16 already present"),
+        "{again}"
+    );
+    // Every match shows its winner; a second leg won 1-0 by Senegal was
+    // decided on penalties for Ghana (the tie).
+    let after = env.json(&["results", "--format", "json"]);
+    for (d, h, a, w) in &rows[..16] {
+        let m = after
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["date"] == d.as_str() && m["home"] == h.as_str() && m["away"] == a.as_str())
+            .unwrap();
+        assert_eq!(m["shootout_winner"], w.as_str(), "{d} {h} v {a}");
+        assert_eq!(m["status"], "played");
+    }
+    let args = [
+        "results",
+        "--competition",
+        "African Cup of Nations qualification",
+        "--season",
+        "1973",
+        "--team",
+        "Senegal",
+    ];
+    let table = env.ok(&args);
+    assert!(
+        table.contains("Senegal  1-0 (pens: Ghana)  Ghana"),
+        "{table}"
+    );
+    let json = env.json(&[&args[..], &["--format", "json"]].concat());
+    let leg = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["date"] == "1973-04-21")
+        .unwrap();
+    assert_eq!(leg["shootout_winner"], "Ghana");
+    assert_eq!(
+        (leg["home_goals"].as_i64(), leg["away_goals"].as_i64()),
+        (Some(1), Some(0))
+    );
+    let id = leg["id"].as_str().unwrap();
+    let history = env.ok(&["history", id]);
+    assert!(
+        history.contains("Senegal v Ghana (played, won on penalties by Ghana)"),
+        "{history}"
+    );
+    assert!(history.contains("shoot-out won by Ghana"), "{history}");
+    assert!(
+        history.contains("[source: martj42/international_results shootouts.csv]"),
+        "{history}"
+    );
+    let h = env.json(&["history", id, "--format", "json"]);
+    assert_eq!(h["shootout_winner"], "Ghana");
+    assert_eq!(h["events"][1]["kind"], "shootout_decided");
+    // A shoot-out the archive contradicts is refused, naming what it holds.
+    let other = env.file(
+        "other.csv",
+        "date,home_team,away_team,winner,first_shooter\n1973-04-21,Senegal,Ghana,Senegal,Ghana\n",
+    );
+    let err = env.fails(2, &["import", other.to_str().unwrap()]);
+    assert!(
+        err.contains(":2: match ") && err.contains("holds a shoot-out won by Ghana"),
+        "{err}"
+    );
+    env.ok(&["verify"]);
+}

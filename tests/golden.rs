@@ -16,7 +16,7 @@ use scoreledger::rules::{Tiebreak, ALL_TIEBREAKS};
 use scoreledger::Fixture;
 use scoreledger::{
     Annulment, Award, Date, Event, MatchId, MatchResult, PointsAdjustment, ResultCorrection, Rules,
-    RulesSource, SeasonFacts, StatedRules, TeamRegistration, TeamRename, Timestamp,
+    RulesSource, SeasonFacts, Shootout, StatedRules, TeamRegistration, TeamRename, Timestamp,
 };
 use serde_json::{json, Value};
 
@@ -265,6 +265,24 @@ fn vector_events() -> Vec<(&'static str, Event)> {
                     tiebreak: vec![Tiebreak::HeadToHead],
                 },
                 source: RulesSource::User,
+            }),
+        ),
+        (
+            "shootout-decided",
+            Event::ShootoutDecided(Shootout {
+                match_id: keys::match_id(&fixture(d("1984-12-02"))),
+                winner: "Universitario de Tacna".into(),
+                first_shooter: Some("Alianza Atlético".into()),
+                source: Some("martj42/international_results shootouts.csv".into()),
+            }),
+        ),
+        (
+            "shootout-decided-bare",
+            Event::ShootoutDecided(Shootout {
+                match_id: MatchId([0x5a; 16]),
+                winner: "B".into(),
+                first_shooter: None,
+                source: None,
             }),
         ),
     ]

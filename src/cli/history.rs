@@ -58,6 +58,7 @@ pub fn json(rec: &MatchRecord, entries: &[HistoryEntry]) -> serde_json::Value {
         "home_goals": now.home_goals,
         "away_goals": now.away_goals,
         "status": rec.status_word(u64::MAX),
+        "shootout_winner": rec.shootout_winner(u64::MAX),
         "events": events,
     })
 }
@@ -71,8 +72,12 @@ pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
         Format::Json => format!("{}\n", json(&rec, &entries)),
         Format::Table => {
             let round = m.round.map(|r| format!(" round {r}")).unwrap_or_default();
+            let shootout = rec
+                .shootout_winner(u64::MAX)
+                .map(|w| format!(", won on penalties by {w}"))
+                .unwrap_or_default();
             let mut out = format!(
-                "match {}: {} {} {}{}, {}: {} v {} ({})\n\n",
+                "match {}: {} {} {}{}, {}: {} v {} ({}{shootout})\n\n",
                 rec.id.short(),
                 m.competition,
                 m.season,
@@ -89,7 +94,8 @@ pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
                     let why = match (&e.reason, &e.source) {
                         (Some(r), Some(s)) => format!("{r} [source: {s}]"),
                         (Some(r), None) => r.clone(),
-                        _ => String::new(),
+                        (None, Some(s)) => format!("[source: {s}]"),
+                        (None, None) => String::new(),
                     };
                     vec![
                         e.seq.to_string(),

@@ -15,6 +15,7 @@ Examples:
   scoreledger import examples/1984-copa-peru.txt
   scoreledger import examples/1984-copa-peru.txt --points-for-win 3
   scoreledger import tests/data/intl_results_1872_1974.csv --skip-invalid
+  scoreledger import tests/data/intl_shootouts_1872_1974.csv --skip-invalid
   scoreledger import tests/data/oftxt_2024-25_1-premierleague.txt  openfootball
   scoreledger import tests/data/ofjson_2018_worldcup.json --batch 500
   scoreledger export --output copy.jsonl
@@ -22,7 +23,8 @@ Examples:
 
 Formats (detected from the file, or named with --format): page (a season page
 like the 1984 Copa Perú), engsoccerdata, eng-deductions, football-data,
-intl-results, openfootball-json, openfootball-txt, jsonl.
+intl-results, intl-shootouts (on the results already imported: each row on
+the match of its date and teams), openfootball-json, openfootball-txt, jsonl.
 
 A file is read and checked completely before anything is written: a bad line
 is reported with its number and nothing is written (exit 2). A season page is

@@ -17,7 +17,9 @@ Examples:
 
 The id column is a short stable match id that correct, award, annul and history
 take. Corrected, awarded and annulled matches are marked with their reason;
-the score shown is the one that counts.";
+the score shown is the one that counts. A match decided on penalties shows
+the shoot-out's winner beside it (`1-1 (pens: Italy)`; JSON and CSV:
+shootout_winner); the shoot-out never counts in a table.";
 
 #[derive(Clone, Copy, ValueEnum)]
 pub enum Format {
@@ -71,6 +73,7 @@ pub fn json(rows: &[ResultRow]) -> serde_json::Value {
                 "counts": e.counts,
                 "recorded_score": format!("{}-{}", r.home_goals, r.away_goals),
                 "reason": e.reason,
+                "shootout_winner": row.shootout_winner,
             })
         })
         .collect();
@@ -111,19 +114,24 @@ pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
                         }
                         (s, _) => s.to_string(),
                     };
+                    let score = format!("{}-{}", e.home_goals, e.away_goals);
                     let mut v = vec![
                         row.record.id.short(),
                         r.date.to_string(),
                         format!("{} {}", r.season, r.stage),
                         r.round.map(|n| n.to_string()).unwrap_or_default(),
                         r.home.clone(),
-                        format!("{}-{}", e.home_goals, e.away_goals),
+                        match (&row.shootout_winner, csv) {
+                            (Some(w), false) => format!("{score} (pens: {w})"),
+                            _ => score,
+                        },
                         r.away.clone(),
                         note,
                         row.record.seq.to_string(),
                     ];
                     if csv {
                         v.push(e.reason.clone().unwrap_or_default());
+                        v.push(row.shootout_winner.clone().unwrap_or_default());
                     }
                     v
                 })
@@ -141,6 +149,7 @@ pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
             ];
             if csv {
                 headers.push(("reason", Align::Left));
+                headers.push(("shootout_winner", Align::Left));
                 let names: Vec<&str> = headers.iter().map(|(h, _)| *h).collect();
                 render::csv(&names, &cells)?
             } else if cells.is_empty() {

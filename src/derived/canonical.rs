@@ -4,7 +4,7 @@
 use super::*;
 use crate::event::{
     Annulment, Award, MatchResult, PointsAdjustment, ResultCorrection, Rules, SeasonFacts,
-    StatedRules, TeamRegistration, TeamRename,
+    Shootout, StatedRules, TeamRegistration, TeamRename,
 };
 
 impl Deriver<'_> {
@@ -94,6 +94,7 @@ impl Deriver<'_> {
             Event::MatchAnnulled(a) => Event::MatchAnnulled(self.canonical_annulment(a)?),
             Event::PointsAdjusted(p) => Event::PointsAdjusted(self.canonical_adjustment(p)?),
             Event::TeamRenamed(t) => Event::TeamRenamed(self.canonical_rename(t)?),
+            Event::ShootoutDecided(s) => Event::ShootoutDecided(self.canonical_shootout(s)?),
         })
     }
 
@@ -239,6 +240,63 @@ impl Deriver<'_> {
         (a.reason, a.source) = reason_and_source(&a.reason, &a.source)?;
         self.existing_match(&a.match_id)?;
         Ok(a)
+    }
+
+    /// A shoot-out: of a played match, won by one of its two teams (and
+    /// begun by one of them, where known), spelled as the match spells them.
+    fn canonical_shootout(&mut self, mut s: Shootout) -> Result<Shootout> {
+        s.source = clean_optional(&s.source);
+        let rec = self.existing_match(&s.match_id)?;
+        let m = &rec.result;
+        if !m.status.counts() {
+            return Err(invalid(
+                format!(
+                    "match {} was not played ({:?}); no shoot-out decided it",
+                    s.match_id, m.status
+                )
+                .to_lowercase(),
+            ));
+        }
+        let side = |what: &str, team: &str| -> Result<String> {
+            [&m.home, &m.away]
+                .into_iter()
+                .find(|t| names::same(t, team))
+                .cloned()
+                .ok_or_else(|| {
+                    Error::NotFound(format!(
+                        "{what} '{team}' did not play match {} ({} {} v {})",
+                        s.match_id, m.date, m.home, m.away
+                    ))
+                })
+        };
+        s.winner = side("the shoot-out's winner", &s.winner)?;
+        if let Some(first) = &s.first_shooter {
+            s.first_shooter = Some(side("the first shooter", first)?);
+        }
+        Ok(s)
+    }
+
+    /// The latest shoot-out held for a match: (seq, winner, first shooter).
+    fn shootout_of(&mut self, id: &MatchId) -> Result<Option<(u64, String, Option<String>)>> {
+        let Some((_, stage, match_seq)) = self.locate(id)? else {
+            return Ok(None);
+        };
+        let prefix = keys::change(&stage, match_seq, 0);
+        let mut out = None;
+        for (k, v) in self.scan(&prefix[..17])? {
+            let (_, seq) = keys::change_seqs(&k).ok_or_else(|| damaged(&k, "short key"))?;
+            if let (
+                ChangeKind::Shootout {
+                    winner,
+                    first_shooter,
+                },
+                _,
+            ) = decode_derived::<(ChangeKind, String)>(&k, &v)?
+            {
+                out = Some((seq, winner, first_shooter));
+            }
+        }
+        Ok(out)
     }
 
     /// An adjustment: of a team the season knows, by some points.
@@ -469,6 +527,16 @@ impl Deriver<'_> {
             Event::TeamRenamed(t) => Ok(renames(self, &t.competition, u64::MAX)?
                 .iter()
                 .any(|q| names::same(&q.from, &t.from) && names::same(&q.to, &t.to))),
+            Event::ShootoutDecided(s) => match self.shootout_of(&s.match_id)? {
+                None => Ok(false),
+                Some((_, winner, first)) if winner == s.winner => {
+                    Ok(first == s.first_shooter || s.first_shooter.is_none())
+                }
+                Some((seq, winner, _)) => Err(Error::Conflict(format!(
+                    "match {}: the archive holds a shoot-out won by {winner} (seq {seq}), not by {}",
+                    s.match_id, s.winner
+                ))),
+            },
         }
     }
 }

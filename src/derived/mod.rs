@@ -639,6 +639,13 @@ impl<'s> Deriver<'s> {
                 self.put_scoped(Kind::Rename, &scope, seq, encode_value(t));
                 Ok(())
             }
+            Event::ShootoutDecided(s) => {
+                let kind = ChangeKind::Shootout {
+                    winner: s.winner.clone(),
+                    first_shooter: s.first_shooter.clone(),
+                };
+                self.change_match(&s.match_id, seq, kind, "")
+            }
         }
     }
 

@@ -3,12 +3,17 @@
 //! [`EDITION_GAP_DAYS`]; a qualification campaign (a tournament named
 //! "X qualification") holds the qualifiers played before the next edition
 //! of X starts ([`campaigns`]); an edition is named by the years it spans;
-//! and its round-robin groups (teams that all play each other) become
-//! stages of their own, the rest one stage, [`OTHER_MATCHES`].
+//! and its groups, found by who played whom and when
+//! ([`super::groups`]) and named as the draw named them where it is known
+//! ([`super::draws`]), become stages of their own, the rest one stage,
+//! [`OTHER_MATCHES`].
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
+use super::draws::Draw;
+use super::groups;
 use crate::date::Date;
+use crate::names;
 
 /// Longer than this between two of a tournament's match dates starts a new
 /// edition. Final tournaments last weeks; qualification campaigns pause for
@@ -114,114 +119,65 @@ pub struct Fixture<'a> {
     pub away: &'a str,
 }
 
-/// The stage of each of an edition's fixtures (in date order): `Group 1`,
-/// `Group 2`, ... (numbered by their first match) for round-robin groups,
-/// [`OTHER_MATCHES`] for the rest.
-///
-/// A group is a maximal set of three or more teams that all played each
-/// other. Larger groups are taken first, and a pair of teams belongs to one
-/// group only, so a knockout match between two group rivals is not a group
-/// match. A group holds the first `k` meetings of each of its pairs, where
-/// `k` is the fewest times any of its pairs met (1 for a single round robin,
-/// 2 for home and away): a later meeting (a final, a play-off) is not.
-pub fn stages(fixtures: &[Fixture]) -> Vec<String> {
-    let mut index: HashMap<&str, usize> = HashMap::new();
-    let mut pair_matches: HashMap<(usize, usize), Vec<usize>> = HashMap::new();
-    for (i, f) in fixtures.iter().enumerate() {
-        let h = team_index(&mut index, f.home);
-        let a = team_index(&mut index, f.away);
-        pair_matches.entry(pair(h, a)).or_default().push(i);
-    }
-    let n = index.len();
-    let mut adjacent = vec![BTreeSet::new(); n];
-    for &(a, b) in pair_matches.keys() {
-        adjacent[a].insert(b);
-        adjacent[b].insert(a);
-    }
-    let mut cliques = Vec::new();
-    maximal_cliques(
-        &adjacent,
-        Vec::new(),
-        (0..n).collect(),
-        BTreeSet::new(),
-        &mut cliques,
-    );
-    let first_match = |c: &Vec<usize>| {
-        pairs(c)
-            .map(|p| pair_matches[&p][0])
-            .min()
-            .unwrap_or(usize::MAX)
-    };
-    cliques.retain(|c| c.len() >= 3);
-    cliques.sort_by_key(|c| (std::cmp::Reverse(c.len()), first_match(c)));
-    let mut taken: BTreeSet<(usize, usize)> = BTreeSet::new();
-    let mut groups: Vec<Vec<usize>> = Vec::new();
-    for c in cliques {
-        if pairs(&c).any(|p| taken.contains(&p)) {
-            continue;
-        }
-        let legs = pairs(&c).map(|p| pair_matches[&p].len()).min().unwrap_or(0);
-        let mut members: Vec<usize> = pairs(&c)
-            .flat_map(|p| pair_matches[&p][..legs].to_vec())
-            .collect();
-        members.sort_unstable();
-        taken.extend(pairs(&c));
-        groups.push(members);
-    }
-    groups.sort_by_key(|m| m[0]);
+/// The stage of each of an edition's fixtures (in date order): a stage per
+/// group found by who played whom and when ([`groups::groups`]), named as
+/// the tournament named it where `draws` has an entry with exactly its
+/// teams, else `Group 1`, `Group 2`, ... by first match; [`OTHER_MATCHES`]
+/// for the rest (knockouts, play-offs, a tournament without groups).
+pub fn stages(fixtures: &[Fixture], draws: &[&Draw]) -> Vec<String> {
+    let groups = groups::groups(fixtures);
+    let names = group_names(fixtures, &groups, draws);
     let mut out = vec![OTHER_MATCHES.to_string(); fixtures.len()];
-    for (g, members) in groups.iter().enumerate() {
+    for (members, name) in groups.iter().zip(names) {
         for &i in members {
-            out[i] = format!("Group {}", g + 1);
+            out[i].clone_from(&name);
         }
     }
     out
 }
 
-/// A team's number: 0, 1, ... in order of first appearance.
-fn team_index<'a>(index: &mut HashMap<&'a str, usize>, name: &'a str) -> usize {
-    let next = index.len();
-    *index.entry(name).or_insert(next)
+/// Team names as they compare (case and accents aside).
+fn folded<'a>(teams: impl Iterator<Item = &'a str>) -> BTreeSet<String> {
+    teams.map(names::fold).collect()
 }
 
-fn pair(a: usize, b: usize) -> (usize, usize) {
-    (a.min(b), a.max(b))
-}
-
-fn pairs(c: &[usize]) -> impl Iterator<Item = (usize, usize)> + '_ {
-    c.iter()
-        .enumerate()
-        .flat_map(move |(i, &a)| c[i + 1..].iter().map(move |&b| pair(a, b)))
-}
-
-/// Bron-Kerbosch with a pivot: every maximal clique of the graph.
-fn maximal_cliques(
-    adjacent: &[BTreeSet<usize>],
-    r: Vec<usize>,
-    mut p: BTreeSet<usize>,
-    mut x: BTreeSet<usize>,
-    out: &mut Vec<Vec<usize>>,
-) {
-    if p.is_empty() && x.is_empty() {
-        out.push(r);
-        return;
-    }
-    let pivot = p
+/// Each group's name: the draw entry with exactly its teams (each entry
+/// used once), else `Group N` with N its place by first match, or the next
+/// number that neither another group nor the draw calls a group.
+fn group_names(fixtures: &[Fixture], groups: &[Vec<usize>], draws: &[&Draw]) -> Vec<String> {
+    let mut unused: Vec<(BTreeSet<String>, &str)> = draws
         .iter()
-        .chain(x.iter())
-        .max_by_key(|&&u| adjacent[u].intersection(&p).count())
-        .copied()
-        .expect("p or x is not empty");
-    let candidates: Vec<usize> = p.difference(&adjacent[pivot]).copied().collect();
-    for v in candidates {
-        let mut r2 = r.clone();
-        r2.push(v);
-        let p2 = p.intersection(&adjacent[v]).copied().collect();
-        let x2 = x.intersection(&adjacent[v]).copied().collect();
-        maximal_cliques(adjacent, r2, p2, x2, out);
-        p.remove(&v);
-        x.insert(v);
-    }
+        .map(|d| (folded(d.teams.iter().map(String::as_str)), d.group.as_str()))
+        .collect();
+    let drawn: Vec<Option<String>> = groups
+        .iter()
+        .map(|members| {
+            let teams = folded(
+                members
+                    .iter()
+                    .flat_map(|&i| [fixtures[i].home, fixtures[i].away]),
+            );
+            let at = unused.iter().position(|(t, _)| *t == teams)?;
+            Some(unused.swap_remove(at).1.to_string())
+        })
+        .collect();
+    // A number never takes a name of the draw, matched or not.
+    let mut taken: BTreeSet<String> = draws.iter().map(|d| d.group.clone()).collect();
+    drawn
+        .into_iter()
+        .enumerate()
+        .map(|(place, name)| {
+            name.unwrap_or_else(|| {
+                let mut n = place + 1;
+                while taken.contains(&format!("Group {n}")) {
+                    n += 1;
+                }
+                let name = format!("Group {n}");
+                taken.insert(name.clone());
+                name
+            })
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -288,17 +244,26 @@ mod tests {
         assert_eq!(campaigns(&close, &finals), [0, 1]);
     }
 
+    /// Fixtures on days 1, 2, ... of January 2000 (`day` of each).
+    fn on_days<'a>(matches: &[(u8, &'a str, &'a str)]) -> Vec<Fixture<'a>> {
+        matches
+            .iter()
+            .map(|&(day, home, away)| Fixture {
+                date: Date::from_ymd(2000, 1, day).unwrap(),
+                home,
+                away,
+            })
+            .collect()
+    }
+
     fn check_stages(matches: &[(&str, &str)], expect: &[&str]) {
-        let fixtures: Vec<Fixture> = matches
+        let days: Vec<(u8, &str, &str)> = matches
             .iter()
             .enumerate()
-            .map(|(i, (h, a))| Fixture {
-                date: Date::from_ymd(2000, 1, 1 + i as u8).unwrap(),
-                home: h,
-                away: a,
-            })
+            .map(|(i, &(h, a))| (1 + i as u8, h, a))
             .collect();
-        assert_eq!(stages(&fixtures), expect, "{matches:?}");
+        let fixtures = on_days(&days);
+        assert_eq!(stages(&fixtures, &[]), expect, "{matches:?}");
     }
 
     #[test]
@@ -334,5 +299,62 @@ mod tests {
         );
         // A knockout alone makes no group.
         check_stages(&[("A", "B"), ("C", "D"), ("A", "C")], &["Matches"; 3]);
+    }
+
+    /// 1954: two groups of four in which the two seeded teams did not meet
+    /// (a cycle A-C-B-D-A), a play-off in the second, semi-finals, and a
+    /// third place and a final between teams of one group that had not met.
+    fn world_cup_1954_shape() -> Vec<Fixture<'static>> {
+        on_days(&[
+            (1, "A", "C"),
+            (1, "B", "D"),
+            (1, "E", "G"),
+            (1, "F", "H"),
+            (2, "A", "D"),
+            (2, "B", "C"),
+            (2, "E", "H"),
+            (2, "F", "G"),
+            (3, "F", "H"),
+            (4, "A", "F"),
+            (4, "B", "E"),
+            (5, "F", "E"),
+            (5, "A", "B"),
+        ])
+    }
+
+    #[test]
+    fn groups_whose_seeded_teams_did_not_meet_are_found_and_knockouts_stay_out() {
+        let g1 = "Group 1";
+        let g2 = "Group 2";
+        let m = OTHER_MATCHES;
+        assert_eq!(
+            stages(&world_cup_1954_shape(), &[]),
+            [g1, g1, g2, g2, g1, g1, g2, g2, m, m, m, m, m]
+        );
+        // Semi-finals, third place and final alone are no group, though
+        // they make the same cycle of four teams.
+        check_stages(
+            &[("A", "B"), ("C", "D"), ("B", "D"), ("A", "C")],
+            &["Matches"; 4],
+        );
+    }
+
+    #[test]
+    fn groups_take_the_names_of_the_draw_and_numbers_skip_those_taken() {
+        let draw = |group: &str, teams: [&str; 4]| Draw {
+            tournament: "T".into(),
+            edition: "1954".into(),
+            group: group.into(),
+            teams: teams.map(String::from).to_vec(),
+            source: "test".into(),
+        };
+        let second = draw("Group 1", ["e", "F", "G", "H"]);
+        let other = draw("Group 2", ["A", "B", "C", "X"]);
+        let named = stages(&world_cup_1954_shape(), &[&other, &second]);
+        // Teams compare as names do (case and accents aside); the first
+        // group has no entry (the draw's Group 2 has other teams) and takes
+        // the next number the draw does not use.
+        assert_eq!(named[0], "Group 3");
+        assert_eq!(named[2], "Group 1");
     }
 }

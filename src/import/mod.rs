@@ -1,8 +1,10 @@
 //! Importers: each turns a file's text into events and never writes; this
 //! module detects the format and appends what they return, in batches.
 
+pub mod draws;
 pub mod editions;
 pub mod era;
+pub mod groups;
 pub mod invalid;
 pub mod jsonl;
 pub mod openfootball;
@@ -19,7 +21,7 @@ use crate::archive::{AppendReport, Archive};
 use crate::chain::Head;
 use crate::date::{Date, Timestamp};
 use crate::error::{Error, Result};
-use crate::event::{Event, PointsAdjustment};
+use crate::event::{Event, PointsAdjustment, Shootout};
 use crate::names;
 
 /// Events read from a file, each with the line it came from.
@@ -109,9 +111,12 @@ pub enum Format {
     OpenfootballTxt,
     /// The archive's own export.
     Jsonl,
+    /// Penalty shoot-outs of the international results
+    /// (`date,home_team,away_team,winner,first_shooter`).
+    Shootouts,
 }
 
-pub const FORMATS: [(&str, Format); 8] = [
+pub const FORMATS: [(&str, Format); 9] = [
     ("page", Format::SeasonPage),
     ("engsoccerdata", Format::Engsoccerdata),
     ("eng-deductions", Format::Deductions),
@@ -120,6 +125,7 @@ pub const FORMATS: [(&str, Format); 8] = [
     ("openfootball-json", Format::OpenfootballJson),
     ("openfootball-txt", Format::OpenfootballTxt),
     ("jsonl", Format::Jsonl),
+    ("intl-shootouts", Format::Shootouts),
 ];
 
 impl std::str::FromStr for Format {
@@ -177,9 +183,6 @@ pub fn detect(text: &str) -> Result<Format> {
         line: 1,
         msg: format!("this file holds {what}, not match results; nothing to import"),
     };
-    if has("winner") && has("first_shooter") {
-        return Err(not_results("penalty shoot-out winners"));
-    }
     if has("former") && has("current") {
         return Err(not_results("former team names"));
     }
@@ -205,6 +208,8 @@ pub fn detect(text: &str) -> Result<Format> {
     }
     Ok(if first.starts_with('{') && first.contains("\"seq\"") {
         Format::Jsonl
+    } else if has("winner") && has("home_team") && has("away_team") {
+        Format::Shootouts
     } else if first.starts_with('{') {
         Format::OpenfootballJson
     } else if has("hgoal") && has("vgoal") && has("visitor") {
@@ -559,6 +564,89 @@ fn adjustment(
     }))
 }
 
+/// Turns the international shoot-outs into events on the matches they
+/// decided: each row joins the archive's match of that date, home team and
+/// away team, whatever its competition (a second leg too: the shoot-out
+/// decided the tie). A row that joins no match, or more than one, fails its
+/// checks (refused or skipped as `invalid` says). Needs the results in the
+/// archive.
+pub fn shootouts(archive: &Archive, text: &str, invalid: Invalid) -> Result<Parsed> {
+    let mut checks = Checks::new(invalid);
+    let rows = tabular::shootouts(text, &mut checks)?;
+    let dates = rows.iter().map(|r| r.date).collect();
+    let played = MatchesOn::new(archive.matches_on(&dates)?);
+    let mut out = Parsed::default();
+    for row in rows {
+        let line = row.line;
+        if let Some(event) = checks.row(played.shootout(row))? {
+            out.push(line, event);
+        }
+    }
+    out.skipped = checks.skipped;
+    Ok(out)
+}
+
+/// Where the shoot-outs come from.
+pub const SHOOTOUTS_SOURCE: &str = "martj42/international_results shootouts.csv";
+
+/// The archive's matches of some days, by (date, home, away) as names compare.
+struct MatchesOn {
+    by_fixture: std::collections::HashMap<(Date, String, String), Vec<crate::query::MatchOn>>,
+}
+
+impl MatchesOn {
+    fn new(all: Vec<crate::query::MatchOn>) -> MatchesOn {
+        let mut by_fixture: std::collections::HashMap<_, Vec<_>> = Default::default();
+        for m in all {
+            let key = (m.date, names::fold(&m.home), names::fold(&m.away));
+            by_fixture.entry(key).or_default().push(m);
+        }
+        MatchesOn { by_fixture }
+    }
+
+    fn find(&self, date: Date, home: &str, away: &str) -> &[crate::query::MatchOn] {
+        self.by_fixture
+            .get(&(date, names::fold(home), names::fold(away)))
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// The row as an event on the one match it decided.
+    fn shootout(&self, row: tabular::ShootoutRow) -> Result<Event> {
+        let err = |msg: String| Error::Parse {
+            file: None,
+            line: row.line,
+            msg,
+        };
+        let fixture = format!("{} {} v {}", row.date, row.home, row.away);
+        let m = match self.find(row.date, &row.home, &row.away) {
+            [m] => m,
+            [] => {
+                let reversed = match self.find(row.date, &row.away, &row.home) {
+                    [m] => format!(" (it holds {} v {} that day)", m.home, m.away),
+                    _ => String::new(),
+                };
+                return Err(err(format!(
+                    "no match {fixture} in the archive{reversed}: a shoot-out needs the result it decided; import the results first, or correct the row"
+                )));
+            }
+            more => {
+                let ids: Vec<String> = more.iter().map(|m| m.id.short()).collect();
+                return Err(err(format!(
+                    "{fixture} is {} matches in the archive ({}): which one the shoot-out decided is not clear",
+                    more.len(),
+                    ids.join(", ")
+                )));
+            }
+        };
+        Ok(Event::ShootoutDecided(Shootout {
+            match_id: m.id,
+            winner: row.winner,
+            first_shooter: row.first_shooter,
+            source: Some(SHOOTOUTS_SOURCE.into()),
+        }))
+    }
+}
+
 /// Parses a file of a format that needs nothing but its text; a row that
 /// fails its checks is refused or skipped as `invalid` says.
 /// Seasons whose file states no rules get the era's ([`era::fill`]).
@@ -575,7 +663,7 @@ pub fn parse(
         Format::IntlResults => tabular::intl_results(text, invalid),
         Format::OpenfootballJson => openfootball::json(text, invalid),
         Format::OpenfootballTxt => openfootball::txt(text, invalid),
-        Format::Deductions | Format::Jsonl => Err(Error::Invalid(format!(
+        Format::Deductions | Format::Jsonl | Format::Shootouts => Err(Error::Invalid(format!(
             "{} is imported with its own function",
             format.name()
         ))),
@@ -630,7 +718,10 @@ mod tests {
             Some(Format::Jsonl),
         );
         check("", None);
-        check("date,home_team,away_team,winner,first_shooter\n", None);
+        check(
+            "date,home_team,away_team,winner,first_shooter\n",
+            Some(Format::Shootouts),
+        );
         check("current,former,start_date,end_date\n", None);
         check("= English Premier League 2014/15\n\n 1  Chelsea  38  26  9  3  73-32  87\n 2  Manchester City  38  24  7  7  83-38  79\n 3  Arsenal  38  22  9  7  71-36  75\n", None);
         check("hello\n", None);

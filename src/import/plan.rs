@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::RwLock;
 
 use super::{
-    append_in_batches, deductions, detect, jsonl, parse, season_page, Appending, Format,
+    append_in_batches, deductions, detect, jsonl, parse, season_page, shootouts, Appending, Format,
     ImportReport,
 };
 use super::{tabular, Checks, Invalid, Stream};
@@ -53,6 +53,8 @@ enum Body<'a> {
     Jsonl(Vec<(usize, Envelope)>),
     /// Deductions, read against the archive's results when applied.
     Deductions,
+    /// Shoot-outs, joined to the archive's results when applied.
+    Shootouts,
 }
 
 /// A file read and checked whole, ready to append.
@@ -125,6 +127,10 @@ impl<'a> Plan<'a> {
                 tabular::deductions(text, &mut Checks::new(invalid)).map_err(named)?;
                 Body::Deductions
             }
+            Format::Shootouts => {
+                tabular::shootouts(text, &mut Checks::new(invalid)).map_err(named)?;
+                Body::Shootouts
+            }
             Format::Engsoccerdata => {
                 Body::Events(tabular::engsoccerdata_stream(text, invalid).map_err(named)?)
             }
@@ -193,6 +199,11 @@ impl<'a> Plan<'a> {
             }
             Body::Deductions => {
                 let parsed = deductions(&target.archive(), self.text, self.invalid)
+                    .map_err(|e| with_file(how.file, e))?;
+                append_in_batches(target, parsed, &how, progress)
+            }
+            Body::Shootouts => {
+                let parsed = shootouts(&target.archive(), self.text, self.invalid)
                     .map_err(|e| with_file(how.file, e))?;
                 append_in_batches(target, parsed, &how, progress)
             }

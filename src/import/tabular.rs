@@ -8,7 +8,7 @@ use crate::date::Date;
 use crate::error::{Error, Result};
 use crate::event::{Event, MatchResult, Rules, RulesSource, ScorePair, StatedRules};
 use crate::import::repeats::Repeats;
-use crate::import::{editions, Checks, Invalid, Parsed, Stream};
+use crate::import::{draws, editions, Checks, Invalid, Parsed, Stream};
 use crate::names;
 use crate::rules::Tiebreak;
 
@@ -580,7 +580,8 @@ fn file_editions(
                 away: &found[i].1.away,
             })
             .collect();
-        let stages = editions::stages(&fixtures);
+        let draws = draws::of(tournament, &season);
+        let stages = editions::stages(&fixtures, &draws);
         for (&i, stage) in edition.iter().zip(stages) {
             found[i].1.season.clone_from(&season);
             found[i].1.stage = stage;
@@ -764,6 +765,85 @@ pub fn deductions(text: &str, checks: &mut Checks) -> Result<Vec<Deduction>> {
     Ok(out)
 }
 
+/// One row of the international shoot-outs file: the match it decided
+/// (date, home, away), the winner, and the team that shot first, if known.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ShootoutRow {
+    pub line: usize,
+    pub date: Date,
+    pub home: String,
+    pub away: String,
+    pub winner: String,
+    pub first_shooter: Option<String>,
+}
+
+/// Where the shoot-outs file's columns are.
+struct ShootoutColumns {
+    date: usize,
+    home: usize,
+    away: usize,
+    winner: usize,
+    first_shooter: Option<usize>,
+}
+
+impl ShootoutColumns {
+    fn new(c: &Columns) -> Result<ShootoutColumns> {
+        Ok(ShootoutColumns {
+            date: c.need(&["date"])?,
+            home: c.need(&["home_team"])?,
+            away: c.need(&["away_team"])?,
+            winner: c.need(&["winner"])?,
+            first_shooter: c.find(&["first_shooter"]),
+        })
+    }
+
+    /// One row: a date, two teams, and a winner (and first shooter) who is one of them.
+    fn row(&self, line: usize, r: &csv::StringRecord) -> Result<ShootoutRow> {
+        let date = iso_date(line, field(r, self.date))?;
+        let (home, away) = (
+            team(line, field(r, self.home), "home team")?,
+            team(line, field(r, self.away), "away team")?,
+        );
+        crate::import::check_teams(line, &home, &away)?;
+        let side = |what: &str, t: &str| -> Result<String> {
+            let t = names::clean(t);
+            match names::same(&t, &home) || names::same(&t, &away) {
+                true => Ok(t),
+                false => Err(err(
+                    line,
+                    format!("{what} '{t}' is neither {home} nor {away}"),
+                )),
+            }
+        };
+        let winner = side("the winner", field(r, self.winner))?;
+        let first_shooter = match self.first_shooter.map(|i| field(r, i)) {
+            None | Some("") | Some("NA") => None,
+            Some(t) => Some(side("the first shooter", t)?),
+        };
+        Ok(ShootoutRow {
+            line,
+            date,
+            home,
+            away,
+            winner,
+            first_shooter,
+        })
+    }
+}
+
+/// The international shoot-outs: `date,home_team,away_team,winner,first_shooter`.
+/// A row that fails its checks is refused or listed in `checks`.
+pub fn shootouts(text: &str, checks: &mut Checks) -> Result<Vec<ShootoutRow>> {
+    let (c, rows) = records(text)?;
+    let cols = ShootoutColumns::new(&c)?;
+    let mut out = Vec::new();
+    for row in rows {
+        let read = row.and_then(|(line, r)| cols.row(line, &r));
+        out.extend(checks.row(read)?);
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -784,6 +864,31 @@ mod tests {
             vec![Tiebreak::Points, Tiebreak::GoalAverage]
         );
         assert_eq!(english_rules(1976).tiebreak[1], Tiebreak::GoalDifference);
+    }
+
+    #[test]
+    fn shootout_rows_name_a_winner_of_the_two_teams() {
+        let text = "date,home_team,away_team,winner,first_shooter\n\
+                    1967-08-22,India,Taiwan,Taiwan,\n\
+                    1984-06-24,France,Spain,spain,France\n\
+                    1990-07-04,Germany,England,Italy,\n";
+        let mut checks = Checks::new(Invalid::Skip);
+        let rows = shootouts(text, &mut checks).unwrap();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].first_shooter, None);
+        assert_eq!(
+            (rows[1].winner.as_str(), rows[1].first_shooter.as_deref()),
+            ("spain", Some("France"))
+        );
+        assert_eq!(checks.skipped.len(), 1);
+        assert_eq!(checks.skipped[0].line, 4);
+        assert!(
+            checks.skipped[0]
+                .why
+                .contains("'Italy' is neither Germany nor England"),
+            "{:?}",
+            checks.skipped
+        );
     }
 
     #[test]

@@ -36,6 +36,9 @@ pub enum Event {
     TeamRenamed(TeamRename),
     /// Rules, with where they came from (the file, the user, or the era).
     RulesStated(StatedRules),
+    /// A match (a knockout match, or the second leg of a tie) was decided
+    /// on penalties: who won the shoot-out. Never counted in a table.
+    ShootoutDecided(Shootout),
 }
 
 /// The id of a fixture (see `schema/keys.md`): 16 bytes, shown as hex.
@@ -349,6 +352,19 @@ pub struct Annulment {
     pub source: Option<String>,
 }
 
+/// The winner of a penalty shoot-out that decided a match (or the tie whose
+/// last match it was), kept beside the match and never counted in a table
+/// (event kind 10).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Shootout {
+    pub match_id: MatchId,
+    /// The home or the away team.
+    pub winner: String,
+    /// The team that shot first, where known (the home or the away team).
+    pub first_shooter: Option<String>,
+    pub source: Option<String>,
+}
+
 /// Points added to (positive) or deducted from (negative) a team's total in
 /// the tables of a season (or one stage) dated on or after `date`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -387,6 +403,7 @@ impl Event {
             Event::PointsAdjusted(_) => "points_adjusted",
             Event::TeamRenamed(_) => "team_renamed",
             Event::RulesStated(_) => "rules",
+            Event::ShootoutDecided(_) => "shootout_decided",
         }
     }
 
@@ -467,6 +484,7 @@ impl Event {
                 "{}: {} is now {} ({})",
                 r.competition, r.from, r.to, r.reason
             ),
+            Event::ShootoutDecided(s) => format!("match {}: {}", s.match_id, s.describe()),
         }
     }
 
@@ -494,6 +512,7 @@ impl Event {
             Event::ResultCorrected(c) => Some(c.match_id),
             Event::MatchAwarded(a) => Some(a.match_id),
             Event::MatchAnnulled(a) => Some(a.match_id),
+            Event::ShootoutDecided(s) => Some(s.match_id),
             _ => None,
         }
     }
@@ -513,6 +532,18 @@ fn rules_summary(r: &Rules) -> String {
         r.points_for_loss,
         crate::rules::tiebreak_list(&r.tiebreak)
     )
+}
+
+impl Shootout {
+    /// `shoot-out won by Italy (Brazil shot first)`.
+    pub fn describe(&self) -> String {
+        let first = self
+            .first_shooter
+            .as_deref()
+            .map(|t| format!(" ({t} shot first)"))
+            .unwrap_or_default();
+        format!("shoot-out won by {}{first}", self.winner)
+    }
 }
 
 impl Rules {

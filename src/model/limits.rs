@@ -115,6 +115,7 @@ pub fn check_event(event: &Event) -> Result<(), String> {
             text("the reason", &t.reason)?;
             optional_text("the source", &t.source)?;
         }
+        Event::ShootoutDecided(s) => optional_text("the source", &s.source)?,
         Event::Rules(_) | Event::RulesStated(_) | Event::TeamRegistered(_) => {}
     }
     let size = encoding::encode_event(event).len();

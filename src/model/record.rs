@@ -38,6 +38,12 @@ pub enum ChangeKind {
         kept_score: bool,
     },
     Annulled,
+    /// A penalty shoot-out decided the match (or its tie): changes nothing
+    /// that counts.
+    Shootout {
+        winner: String,
+        first_shooter: Option<String>,
+    },
 }
 
 /// Where a match stands.
@@ -93,7 +99,8 @@ impl Effective {
         }
     }
 
-    /// The match after one more compensating event.
+    /// The match after one more compensating event (a shoot-out changes
+    /// nothing here: see [`MatchRecord::shootout_winner`]).
     pub fn apply(&mut self, kind: &ChangeKind, reason: &str) {
         match kind {
             ChangeKind::Corrected {
@@ -120,6 +127,7 @@ impl Effective {
                 self.counts = false;
                 self.state = MatchState::Annulled;
             }
+            ChangeKind::Shootout { .. } => return,
         }
         self.reason = Some(reason.to_string());
     }
@@ -152,6 +160,19 @@ impl MatchRecord {
                 MatchStatus::Abandoned => "abandoned",
             },
         }
+    }
+
+    /// The winner of the penalty shoot-out that decided the match, as
+    /// known at `known_at` (the latest, if the archive holds several).
+    pub fn shootout_winner(&self, known_at: u64) -> Option<&str> {
+        self.changes
+            .iter()
+            .filter(|c| c.seq <= known_at)
+            .filter_map(|c| match &c.kind {
+                ChangeKind::Shootout { winner, .. } => Some(winner.as_str()),
+                _ => None,
+            })
+            .next_back()
     }
 
     /// Every seq that touched the match, in order.
@@ -241,5 +262,24 @@ mod tests {
         );
         assert_eq!(record().seqs(), vec![5, 10, 12, 15]);
         assert_eq!(record().status_word(11), "corrected");
+    }
+
+    #[test]
+    fn a_shootout_is_held_with_the_match_and_changes_nothing_that_counts() {
+        let mut r = record();
+        r.changes.truncate(1);
+        r.changes.push(MatchChange {
+            seq: 11,
+            kind: ChangeKind::Shootout {
+                winner: "B".into(),
+                first_shooter: Some("A".into()),
+            },
+            reason: String::new(),
+        });
+        assert_eq!(r.effective(11), r.effective(10));
+        assert_eq!(r.status_word(11), "corrected");
+        assert_eq!(r.shootout_winner(10), None);
+        assert_eq!(r.shootout_winner(11), Some("B"));
+        assert_eq!(r.seqs(), vec![5, 10, 11]);
     }
 }

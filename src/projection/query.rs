@@ -1,6 +1,8 @@
 //! Questions asked of the archive: which stage, the table at a point in time,
 //! the results.
 
+use std::collections::{BTreeSet, HashMap};
+
 use crate::archive::Archive;
 use crate::chain::Hash;
 use crate::date::{Date, Timestamp};
@@ -78,6 +80,29 @@ pub struct ResultRow {
     pub effective: Effective,
     /// `played`, `corrected`, `awarded`, `annulled`, `cancelled`, ...
     pub status: &'static str,
+    /// Who won the penalty shoot-out that decided the match, if one did.
+    pub shootout_winner: Option<String>,
+}
+
+impl ResultRow {
+    /// A match as known at `known_at`.
+    pub fn at(record: MatchRecord, known_at: u64) -> ResultRow {
+        ResultRow {
+            effective: record.effective(known_at),
+            status: record.status_word(known_at),
+            shootout_winner: record.shootout_winner(known_at).map(str::to_string),
+            record,
+        }
+    }
+}
+
+/// A match as [`Archive::matches_on`] finds it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MatchOn {
+    pub date: Date,
+    pub home: String,
+    pub away: String,
+    pub id: crate::event::MatchId,
 }
 
 /// One event that touched a match.
@@ -436,6 +461,50 @@ impl Archive {
         Ok(known().map(|r| r.date).max().filter(|_| plays))
     }
 
+    /// Every match the archive holds on one of `dates`, whatever its
+    /// competition, as (date, home, away, id).
+    pub fn matches_on(&self, dates: &BTreeSet<Date>) -> Result<Vec<MatchOn>> {
+        let mut rows: Vec<(keys::ScopeKey, packed::Row)> = Vec::new();
+        self.store
+            .for_each(Space::Derived, &[Kind::Rows as u8], |k, v| {
+                let stage: keys::ScopeKey = k
+                    .get(1..9)
+                    .ok_or_else(|| derived::damaged(k, "short key"))?
+                    .try_into()
+                    .expect("8 bytes");
+                for r in packed::decode_rows(v).map_err(|e| derived::damaged(k, e))? {
+                    if dates.contains(&r.date) {
+                        rows.push((stage, r));
+                    }
+                }
+                Ok(true)
+            })?;
+        let mut teams: HashMap<keys::ScopeKey, Vec<String>> = HashMap::new();
+        let mut out = Vec::with_capacity(rows.len());
+        for (stage, r) in rows {
+            if let std::collections::hash_map::Entry::Vacant(e) = teams.entry(stage) {
+                let key = keys::teams(&stage);
+                e.insert(match self.store.get(Space::Derived, &key)? {
+                    Some(v) => decode_derived(&key, &v)?,
+                    None => Vec::new(),
+                });
+            }
+            let dict = &teams[&stage];
+            let name = |i: u32| {
+                dict.get(i as usize)
+                    .cloned()
+                    .ok_or_else(|| derived::damaged(&keys::teams(&stage), "no team for a row"))
+            };
+            out.push(MatchOn {
+                date: r.date,
+                home: name(r.home)?,
+                away: name(r.away)?,
+                id: r.id,
+            });
+        }
+        Ok(out)
+    }
+
     /// Exactly one stage, or an error listing the choices.
     pub fn one_stage(&self, f: &Filter, known_at: u64) -> Result<StageInfo> {
         let mut stages = self.matching_stages(f, known_at)?;
@@ -525,11 +594,7 @@ impl Archive {
                 {
                     continue;
                 }
-                out.push(ResultRow {
-                    effective: rec.effective(k),
-                    status: rec.status_word(k),
-                    record: rec,
-                });
+                out.push(ResultRow::at(rec, k));
             }
         }
         Ok(out)
@@ -731,6 +796,7 @@ impl Archive {
                     Some(a.reason.clone()),
                     a.source.clone(),
                 ),
+                Event::ShootoutDecided(s) => (s.describe(), None, s.source.clone()),
                 other => (other.summary(), None, None),
             };
             out.push(HistoryEntry {

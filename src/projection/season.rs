@@ -65,11 +65,7 @@ impl Archive {
         let results = records
             .into_iter()
             .filter(|r| as_of.is_none_or(|d| r.result.date <= d))
-            .map(|record| ResultRow {
-                effective: record.effective(k),
-                status: record.status_word(k),
-                record,
-            })
+            .map(|record| ResultRow::at(record, k))
             .collect();
         let facts = self.season_facts_known_at(&info.competition, &info.season, k)?;
         Ok(SeasonView {

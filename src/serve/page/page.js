@@ -109,7 +109,8 @@ function showResults(i) {
   const rows = state.results.filter((r) => r[key] === state.steps[i]);
   $("results").replaceChildren(...rows.map((r) => {
     const mark = r.status === "played" ? "" : ` (${r.status}, was ${r.recorded_score}: ${r.reason})`;
-    const li = el("li", `${r.date} ${r.home} ${r.home_goals}-${r.away_goals} ${r.away}${mark}`,
+    const pens = r.shootout_winner ? ` (pens: ${r.shootout_winner})` : "";
+    const li = el("li", `${r.date} ${r.home} ${r.home_goals}-${r.away_goals}${pens} ${r.away}${mark}`,
       r.status === "played" ? "" : "corrected");
     li.dataset.id = r.id;
     li.onclick = () => showHistory(r.id).catch(fail);
@@ -139,7 +140,7 @@ async function loadCorrections() {
 async function showHistory(id) {
   const h = await api(`/api/matches/${id}/history`);
   const box = el("div");
-  box.append(el("p", `${h.competition} ${h.season} ${h.stage}${h.round ? ` round ${h.round}` : ""}, ${h.date}: ${h.home} ${h.home_goals}-${h.away_goals} ${h.away} (${h.status})`));
+  box.append(el("p", `${h.competition} ${h.season} ${h.stage}${h.round ? ` round ${h.round}` : ""}, ${h.date}: ${h.home} ${h.home_goals}-${h.away_goals} ${h.away} (${h.status}${h.shootout_winner ? `, won on penalties by ${h.shootout_winner}` : ""})`));
   const ul = el("ul");
   for (const e of h.events) {
     const li = el("li", `seq ${e.seq} ${e.recorded_at}: ${e.change}${e.reason ? ` (${e.reason})` : ""} `);

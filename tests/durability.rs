@@ -198,7 +198,10 @@ fn a_commit_killed_before_its_head_was_recorded_is_kept_and_recorded() {
     std::fs::write(a.env.db().join("scoreledger.head"), &record23).unwrap();
     assert_eq!(a.env.head(), a.head24);
     let record = std::fs::read_to_string(a.env.db().join("scoreledger.head")).unwrap();
-    assert!(record.starts_with("scoreledger-head v1 24 "), "{record}");
+    let words: Vec<&str> = record.split_whitespace().collect();
+    assert_eq!(words[..2], ["scoreledger-head", "v1"], "{record}");
+    assert_eq!(words[2].parse::<u64>().unwrap(), 24, "{record}");
+    assert_eq!(format!("24 {}\n", words[3]), a.head24, "{record}");
 }
 
 #[test]

@@ -109,7 +109,10 @@ pub fn write(store: &Path, head: &ReportedHead) -> Result<()> {
 
 /// The head file opened for writing, when it holds a line of `len` bytes.
 fn same_length(store: &Path, len: usize) -> Option<std::fs::File> {
-    let f = std::fs::OpenOptions::new().write(true).open(path(store)).ok()?;
+    let f = std::fs::OpenOptions::new()
+        .write(true)
+        .open(path(store))
+        .ok()?;
     let size = f.metadata().ok()?.len();
     (size == len as u64).then_some(f)
 }
@@ -145,7 +148,10 @@ mod tests {
     fn the_file_is_one_exact_line() {
         let h = "e7a8696f596fa45a55871c28e42b4d07bec9638736c3479a40c96976fcf9cdb6";
         check(&format!("scoreledger-head v1 24 {h}\n"), Some((24, h)));
-        check(&format!("scoreledger-head v1 00000000000000000024 {h}\n"), Some((24, h)));
+        check(
+            &format!("scoreledger-head v1 00000000000000000024 {h}\n"),
+            Some((24, h)),
+        );
         check(&format!("scoreledger-head v1 24 {h}"), None);
         check(&format!("scoreledger-head v1 24 {h} x\n"), None);
         check(&format!("scoreledger-head v2 24 {h}\n"), None);

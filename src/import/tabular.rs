@@ -347,10 +347,7 @@ impl EngReader {
 
 /// The rows of an engsoccerdata text, read one at a time; with
 /// `repeats`, each match checked against the rows before it.
-fn eng_rows(
-    text: &str,
-    repeats: bool,
-) -> Result<impl Iterator<Item = Result<EngRow>> + Send + '_> {
+fn eng_rows(text: &str, repeats: bool) -> Result<impl Iterator<Item = Result<EngRow>> + Send + '_> {
     let (c, rows) = records(text)?;
     let mut reader = EngReader {
         cols: EngColumns::new(&c)?,

@@ -164,3 +164,235 @@ fn a_receipt_with_any_event_taken_away_is_refused() {
     let t = serde_json::to_string(&swapped).unwrap();
     assert!(check(t.as_bytes(), &vkey).unwrap_err().starts_with("row 1"));
 }
+
+// ---------------------------------------------------------------------------
+// Forgeries built from genuine proofs (issue: "no forgery accepted").
+//
+// The archive: the seed (rules 2 points at seq 1), the rules changed to 3
+// points (seq 24), match 040f6a58f5 (seq 9, 3-2) corrected to 2-2 (seq 25)
+// and then to 4-0 (seq 26), and a signed checkpoint at 26. A forger holds
+// only genuine inclusion proofs against that checkpoint (`prove SEQ
+// --checkpoint`), and claims the table its chosen events give when folded
+// in the order it lists them.
+
+/// The archive of the forgeries, with a genuine receipt of the whole stage.
+struct Forge {
+    env: Env,
+    vkey: String,
+    genuine: Receipt,
+}
+
+impl Forge {
+    fn new() -> Forge {
+        let env = Env::new();
+        env.import_seed();
+        env.ok(&[
+            "rules",
+            "--competition",
+            "Copa Perú",
+            "--season",
+            "1984",
+            "--points-for-win",
+            "3",
+        ]);
+        let id = env.match_id(1, "Alianza Atlético");
+        env.ok(&["correct", &id, "2-2", "--reason", "first look"]);
+        env.ok(&["correct", &id, "4-0", "--reason", "the report"]);
+        let key = env.dir_path().join("log.key");
+        let vkey = env.ok(&[
+            "keygen",
+            "--name",
+            "league.example/peru",
+            "--output",
+            key.to_str().unwrap(),
+        ]);
+        env.file("log.vkey", &vkey);
+        let cp = env.ok(&["checkpoint", "--sign", key.to_str().unwrap()]);
+        env.file("cp.txt", &cp);
+        let out = env.dir_path().join("genuine.json");
+        env.ok(&[
+            "receipt",
+            "--checkpoint",
+            env.dir_path().join("cp.txt").to_str().unwrap(),
+            "--output",
+            out.to_str().unwrap(),
+        ]);
+        let genuine = serde_json::from_str(&std::fs::read_to_string(out).unwrap()).unwrap();
+        Forge {
+            env,
+            vkey: vkey.trim().to_string(),
+            genuine,
+        }
+    }
+
+    /// A genuine inclusion proof of `seq` against the signed checkpoint.
+    fn proof(&self, seq: u64) -> scoreledger::checkpoint::InclusionProof {
+        let cp = self.env.dir_path().join("cp.txt");
+        let text = self.env.ok(&[
+            "prove",
+            &seq.to_string(),
+            "--checkpoint",
+            cp.to_str().unwrap(),
+            "--format",
+            "json",
+        ]);
+        scoreledger::checkpoint::InclusionProof::parse(&text).unwrap()
+    }
+
+    /// The seqs the genuine receipt carries.
+    fn genuine_seqs(&self) -> Vec<u64> {
+        self.genuine.events.iter().map(|p| p.seq).collect()
+    }
+
+    /// The genuine receipt with these events, in this order, and the table
+    /// they give when folded in that order (the forger's claim).
+    fn forge(&self, seqs: &[u64]) -> Receipt {
+        let mut r = self.genuine.clone();
+        r.events = seqs.iter().map(|s| self.proof(*s)).collect();
+        let cp = Checkpoint::parse(&Note::parse(&r.checkpoint).unwrap().text).unwrap();
+        let events: Vec<(u64, scoreledger::Event)> = r
+            .events
+            .iter()
+            .map(|p| {
+                let proven = scoreledger::checkpoint::verify_inclusion_proof(&cp, p).unwrap();
+                (proven.seq, proven.event)
+            })
+            .collect();
+        r.table = listed_order_table(&events, &r);
+        r
+    }
+
+    /// `verify-receipt` on the real binary: its exit code and stderr.
+    fn verify(&self, r: &Receipt) -> (Option<i32>, String) {
+        let file = self
+            .env
+            .file("forged.json", &serde_json::to_string_pretty(r).unwrap());
+        let out = self.env.run(&[
+            "verify-receipt",
+            file.to_str().unwrap(),
+            "--key",
+            &self.vkey,
+        ]);
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    }
+
+    /// Whether a forged receipt is refused (exit 1); it must show another
+    /// table than the genuine one, so that accepting it would be a lie.
+    fn refused(&self, what: &str, r: &Receipt) -> Result<(), String> {
+        assert_ne!(r.table, self.genuine.table, "{what}: the same table");
+        match self.verify(r) {
+            (Some(1), _) => Ok(()),
+            (code, err) => Err(format!("{what}: exit {code:?} {err}")),
+        }
+    }
+}
+
+/// The table of `events` folded in the order listed: later rules replace
+/// earlier ones whatever their scope, a change applies to a result listed
+/// before it and is ignored otherwise. This is what a verifier that trusts
+/// the receipt's order computes.
+fn listed_order_table(events: &[(u64, scoreledger::Event)], r: &Receipt) -> Vec<scoreledger::Row> {
+    use scoreledger::event::Event;
+    use scoreledger::projector::{self, Adjustment, StageInput};
+    use scoreledger::record::{ChangeKind, MatchChange, MatchRecord};
+    let mut input = StageInput::default();
+    let mut records: Vec<MatchRecord> = Vec::new();
+    for (seq, e) in events {
+        let change = |id: &scoreledger::MatchId, kind: ChangeKind, reason: &str| {
+            (
+                *id,
+                MatchChange {
+                    seq: *seq,
+                    kind,
+                    reason: reason.into(),
+                },
+            )
+        };
+        let c = match e {
+            Event::ResultCorrected(c) => Some(change(
+                &c.match_id,
+                ChangeKind::Corrected {
+                    home_goals: c.home_goals,
+                    away_goals: c.away_goals,
+                },
+                &c.reason,
+            )),
+            Event::MatchAnnulled(a) => Some(change(&a.match_id, ChangeKind::Annulled, &a.reason)),
+            _ => None,
+        };
+        if let Some((id, c)) = c {
+            if let Some(rec) = records.iter_mut().find(|m| m.id == id) {
+                rec.changes.push(c);
+            }
+            continue;
+        }
+        match e {
+            Event::MatchResult(m) if m.stage == r.stage => records.push(MatchRecord {
+                id: scoreledger::derived::id_of(m),
+                seq: *seq,
+                result: m.clone(),
+                changes: Vec::new(),
+            }),
+            Event::PointsAdjusted(p) => input.adjustments.push(Adjustment {
+                date: p.date,
+                team: p.team.clone(),
+                points: p.points as i64,
+            }),
+            Event::TeamRegistered(t) => {
+                if !input.teams.contains(&t.team) {
+                    input.teams.push(t.team.clone())
+                }
+            }
+            other => {
+                if let Some(rules) = other.rules() {
+                    input.scoring = rules.scoring();
+                }
+            }
+        }
+    }
+    input.matches = records
+        .iter()
+        .map(|rec| scoreledger::derived::line_of(rec, u64::MAX))
+        .collect();
+    projector::table(&input, scoreledger::Cut::All)
+}
+
+/// `seqs` with `from` replaced by `to`.
+fn replaced(seqs: &[u64], from: u64, to: &[u64]) -> Vec<u64> {
+    assert!(seqs.contains(&from), "{from} is not in {seqs:?}");
+    seqs.iter()
+        .flat_map(|s| if *s == from { to.to_vec() } else { vec![*s] })
+        .collect()
+}
+
+#[test]
+fn the_issues_forgeries_built_from_genuine_proofs_are_refused() {
+    let f = Forge::new();
+    let (code, err) = f.verify(&f.genuine);
+    assert_eq!(code, Some(0), "the genuine receipt: {err}");
+    let seqs = f.genuine_seqs();
+    let mut early: Vec<u64> = vec![26];
+    early.extend(seqs.iter().filter(|s| **s != 26));
+    let forgeries = [
+        // The superseded rules event (2 points) in place of the one in force.
+        ("superseded rules", replaced(&seqs, 24, &[1])),
+        // The superseded correction (2-2) in place of the later one (4-0).
+        ("superseded correction", replaced(&seqs, 26, &[25])),
+        // Both corrections, newest first, with the table of the older.
+        ("corrections newest first", replaced(&seqs, 26, &[26, 25])),
+        // The correction listed before the result it corrects: ignored.
+        ("correction before its result", early),
+        // Both rules events, newest first, with the 2-point table.
+        ("rules newest first", replaced(&seqs, 24, &[24, 1])),
+        // One result left out, the table recomputed without it.
+        ("a result left out", replaced(&seqs, 15, &[])),
+    ];
+    let accepted: Vec<String> = forgeries
+        .iter()
+        .filter_map(|(what, seqs)| f.refused(what, &f.forge(seqs)).err())
+        .collect();
+    assert!(accepted.is_empty(), "accepted:\n{}", accepted.join("\n"));
+}

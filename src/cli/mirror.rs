@@ -6,7 +6,6 @@ use std::path::{Path, PathBuf};
 use scoreledger::archive::Envelope;
 use scoreledger::checkpoint::Checkpoint;
 use scoreledger::import::jsonl;
-use scoreledger::note::Note;
 use scoreledger::{merkle, Archive, Error};
 
 const EXAMPLES: &str = "\
@@ -86,10 +85,8 @@ pub(super) fn server_lines(
 ) -> Result<(Vec<(usize, Envelope)>, Checkpoint), Error> {
     let vkey = super::trust::verifier(key)?;
     let text = super::fetch(url, &format!("/api/checkpoint?origin={}", vkey.name))?;
-    let note = Note::parse(&text).map_err(|e| Error::Invalid(format!("{url}: {e}")))?;
-    note.signed_by(&vkey)
-        .map_err(|e| Error::Failed(format!("{url}: the source's checkpoint: {e}")))?;
-    let cp = Checkpoint::parse(&note.text).map_err(|e| Error::Invalid(format!("{url}: {e}")))?;
+    let what = format!("{url}: the source's checkpoint");
+    let (cp, _) = super::trust::checked(&text, &what, &super::trust::TrustArgs::with_key(key))?;
     let local = archive.head()?;
     if cp.size < local.seq {
         return Err(Error::Failed(format!(

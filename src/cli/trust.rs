@@ -35,7 +35,9 @@ impl TrustArgs {
 /// A quorum: 1 or more (0 would accept a checkpoint no witness cosigned).
 fn quorum(s: &str) -> Result<usize, String> {
     match s.parse::<usize>() {
-        Ok(0) => Err("a quorum of 0 would accept a checkpoint no witness cosigned; give 1 or more".into()),
+        Ok(0) => Err(
+            "a quorum of 0 would accept a checkpoint no witness cosigned; give 1 or more".into(),
+        ),
         Ok(k) => Ok(k),
         Err(_) => Err(format!("'{s}' is not a number of witnesses")),
     }
@@ -75,8 +77,7 @@ pub fn checkpoint(path: &Path, trust: &TrustArgs) -> Result<(Checkpoint, Note), 
 /// cosigned by a quorum of distinct witnesses.
 pub fn checked(text: &str, source: &str, trust: &TrustArgs) -> Result<(Checkpoint, Note), Error> {
     let note = Note::parse(text).map_err(|e| Error::Invalid(format!("{source}: {e}")))?;
-    let cp =
-        Checkpoint::parse(&note.text).map_err(|e| Error::Invalid(format!("{source}: {e}")))?;
+    let cp = Checkpoint::parse(&note.text).map_err(|e| Error::Invalid(format!("{source}: {e}")))?;
     let fail = |msg: String| Error::Failed(format!("{source}: {msg}"));
     if let Some(k) = &trust.key {
         let key = verifier(k)?;

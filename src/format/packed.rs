@@ -239,6 +239,75 @@ pub fn decode_rows(b: &[u8]) -> Result<Vec<Row>, String> {
     b.chunks_exact(ROW_LEN).map(Row::decode).collect()
 }
 
+/// A stage's list in the stage index, `I | stage` (`schema/keys.md`): per
+/// event, in seq order, the seq as the difference from the one before
+/// (from 0 for the first), then what it belongs to: 0 for no match, else 1
+/// + the distance back to the result it belongs to (1: the result itself),
+/// both LEB128. `(seq, of)` pairs, `of` the result's seq or 0.
+pub fn encode_index(entries: &[(u64, u64)]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(entries.len() * 3);
+    let mut prev = 0;
+    for &(seq, of) in entries {
+        leb128(&mut out, seq - prev);
+        leb128(&mut out, if of == 0 { 0 } else { 1 + (seq - of) });
+        prev = seq;
+    }
+    out
+}
+
+/// Decodes [`encode_index`]; refuses seqs that do not increase and a
+/// result after its event.
+pub fn decode_index(b: &[u8]) -> Result<Vec<(u64, u64)>, String> {
+    let mut out = Vec::new();
+    let (mut rest, mut prev) = (b, 0u64);
+    while !rest.is_empty() {
+        let (delta, r) = read_leb128(rest)?;
+        let (code, r) = read_leb128(r)?;
+        rest = r;
+        let seq = prev
+            .checked_add(delta)
+            .filter(|s| *s > prev)
+            .ok_or("the seqs of an index list do not increase")?;
+        let of = match code {
+            0 => 0,
+            c => seq
+                .checked_sub(c - 1)
+                .filter(|o| *o > 0)
+                .ok_or("an index entry belongs to a result before seq 1")?,
+        };
+        out.push((seq, of));
+        prev = seq;
+    }
+    Ok(out)
+}
+
+fn leb128(out: &mut Vec<u8>, mut v: u64) {
+    loop {
+        let b = (v & 0x7f) as u8;
+        v >>= 7;
+        if v == 0 {
+            out.push(b);
+            return;
+        }
+        out.push(b | 0x80);
+    }
+}
+
+fn read_leb128(b: &[u8]) -> Result<(u64, &[u8]), String> {
+    let mut v = 0u64;
+    for (i, &byte) in b.iter().enumerate().take(10) {
+        let bits = u64::from(byte & 0x7f);
+        if i == 9 && bits > 1 {
+            return Err("a number past 64 bits".into());
+        }
+        v |= bits << (7 * i);
+        if byte & 0x80 == 0 {
+            return Ok((v, &b[i + 1..]));
+        }
+    }
+    Err("a number that does not end".into())
+}
+
 /// The node `index` of a group value (`None` when not stored yet).
 pub fn group_node(group: &[u8], index: u64) -> Option<Hash> {
     let i = (index % GROUP) as usize * 32;
@@ -261,6 +330,19 @@ mod tests {
             away_goals: 0,
             status: MatchStatus::Abandoned,
         }
+    }
+
+    #[test]
+    fn index_lists_round_trip_and_refuse_what_cannot_be() {
+        let list = vec![(1, 0), (9, 9), (24, 0), (25, 9), (300, 300), (u64::MAX, 9)];
+        let b = encode_index(&list);
+        assert_eq!(decode_index(&b).unwrap(), list);
+        assert_eq!(encode_index(&[(9, 9)]), vec![9, 1]);
+        assert!(decode_index(&[0, 0]).is_err(), "seq 0");
+        assert!(decode_index(&[5, 0, 0, 0]).is_err(), "a repeated seq");
+        assert!(decode_index(&[5, 6]).is_err(), "a result before seq 1");
+        assert!(decode_index(&[5]).is_err(), "cut short");
+        assert!(decode_index(&[0x80]).is_err(), "a number that does not end");
     }
 
     #[test]

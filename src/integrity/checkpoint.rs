@@ -26,11 +26,11 @@ pub struct Checkpoint {
     pub frontier: Vec<(u64, u64, Hash)>,
 }
 
-fn b64(h: &Hash) -> String {
+pub(crate) fn b64(h: &Hash) -> String {
     B64.encode(h.0)
 }
 
-fn unb64(s: &str) -> Result<Hash, String> {
+pub(crate) fn unb64(s: &str) -> Result<Hash, String> {
     let v = B64
         .decode(s)
         .map_err(|e| format!("invalid base64 hash '{s}': {e}"))?;

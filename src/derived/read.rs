@@ -11,6 +11,7 @@ use crate::encoding::decode_value;
 use crate::encoding::{self, RawEnvelope};
 use crate::error::{Error, Result};
 use crate::event::{Event, MatchResult, PointsAdjustment, Rules, TeamRegistration, TeamRename};
+use crate::index;
 use crate::keys::{self, Kind, NameList, ScopeKey};
 use crate::names;
 use crate::packed::{self, Row};
@@ -37,6 +38,55 @@ impl Source for Store {
     }
     fn scan(&self, prefix: &[u8]) -> Result<Vec<Entry>> {
         self.scan_prefix(Space::Derived, prefix).collect()
+    }
+}
+
+/// The store's derived entries as they would be after a commit that has
+/// not been written: what a mirror reads to check a source before it
+/// keeps anything.
+pub struct Overlay<'a> {
+    store: &'a Store,
+    writes: BTreeMap<Vec<u8>, Option<Vec<u8>>>,
+}
+
+impl<'a> Overlay<'a> {
+    pub fn new(store: &'a Store, c: &crate::store::Commit) -> Overlay<'a> {
+        let writes = c
+            .writes(Space::Derived)
+            .map(|(k, v)| (k.to_vec(), v.map(<[u8]>::to_vec)))
+            .collect();
+        Overlay { store, writes }
+    }
+}
+
+impl Source for Overlay<'_> {
+    fn store(&self) -> &Store {
+        self.store
+    }
+
+    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>> {
+        match self.writes.get(key) {
+            Some(v) => Ok(v.clone()),
+            None => Store::get(self.store, Space::Derived, key),
+        }
+    }
+
+    fn scan(&self, prefix: &[u8]) -> Result<Vec<Entry>> {
+        let mut merged: BTreeMap<Vec<u8>, Vec<u8>> = BTreeMap::new();
+        for e in self.store.scan_prefix(Space::Derived, prefix) {
+            let (k, v) = e?;
+            merged.insert(k, v);
+        }
+        for (k, v) in self.writes.range(prefix.to_vec()..) {
+            if !k.starts_with(prefix) {
+                break;
+            }
+            match v {
+                Some(v) => merged.insert(k.clone(), v.clone()),
+                None => merged.remove(k),
+            };
+        }
+        Ok(merged.into_iter().collect())
     }
 }
 
@@ -361,6 +411,43 @@ pub fn line_of(rec: &MatchRecord, known_at: u64) -> MatchLine {
         home_goals: e.home_goals,
         away_goals: e.away_goals,
     }
+}
+
+/// A stage's list in the stage index, its events up to `known_at`.
+pub fn index_list(r: &impl Source, stage: &ScopeKey, known_at: u64) -> Result<Vec<index::Entry>> {
+    let key = keys::index(stage);
+    let Some(v) = r.get(&key)? else {
+        return Ok(Vec::new());
+    };
+    Ok(packed::decode_index(&v)
+        .map_err(|e| damaged(&key, e))?
+        .into_iter()
+        .take_while(|(seq, _)| *seq <= known_at)
+        .map(|(seq, of)| index::Entry { seq, of })
+        .collect())
+}
+
+/// The stage index of the log's first `size` events (`schema/index.md`):
+/// a leaf for every stage known then (its first event at or before
+/// `size`), with its list up to `size`.
+pub fn stage_index(r: &impl Source, size: u64) -> Result<index::Index> {
+    let mut keyer = keys::Keyer::default();
+    let mut leaves = Vec::new();
+    for (k, v) in r.scan(&[Kind::Stage as u8])? {
+        if k.len() != 17 {
+            continue;
+        }
+        let info: StageInfo = decode_derived(&k, &v)?;
+        if info.first_seq > size {
+            continue;
+        }
+        let key = keyer.stage_index_key(&info.competition, &info.season, &info.stage);
+        leaves.push(index::Leaf {
+            key: crate::chain::Hash(key),
+            entries: index_list(r, &info.stage_key, size)?,
+        });
+    }
+    index::Index::new(size, leaves).map_err(|msg| Error::Corrupt { seq: size, msg })
 }
 
 /// Reads events from the log's chunks, keeping the last chunk read.

@@ -279,12 +279,13 @@ impl Forge {
         )
     }
 
-    /// Whether a forged receipt is refused (exit 1); it must show another
-    /// table than the genuine one, so that accepting it would be a lie.
-    fn refused(&self, what: &str, r: &Receipt) -> Result<(), String> {
+    /// Whether a forged receipt is refused (exit 1) for the reason `why`;
+    /// it must show another table than the genuine one, so that accepting
+    /// it would be a lie.
+    fn refused(&self, what: &str, r: &Receipt, why: &str) -> Result<(), String> {
         assert_ne!(r.table, self.genuine.table, "{what}: the same table");
         match self.verify(r) {
-            (Some(1), _) => Ok(()),
+            (Some(1), err) if err.contains(why) => Ok(()),
             (code, err) => Err(format!("{what}: exit {code:?} {err}")),
         }
     }
@@ -360,12 +361,22 @@ fn listed_order_table(events: &[(u64, scoreledger::Event)], r: &Receipt) -> Vec<
     projector::table(&input, scoreledger::Cut::All)
 }
 
-/// `seqs` with `from` replaced by `to`.
-fn replaced(seqs: &[u64], from: u64, to: &[u64]) -> Vec<u64> {
-    assert!(seqs.contains(&from), "{from} is not in {seqs:?}");
-    seqs.iter()
-        .flat_map(|s| if *s == from { to.to_vec() } else { vec![*s] })
-        .collect()
+/// `seqs` without `gone`.
+fn without(seqs: &[u64], gone: u64) -> Vec<u64> {
+    assert!(seqs.contains(&gone), "{gone} is not in {seqs:?}");
+    seqs.iter().copied().filter(|s| *s != gone).collect()
+}
+
+/// `seqs` with `moved` taken out and put back just before `at` (or last).
+fn moved(seqs: &[u64], moved: &[u64], at: Option<u64>) -> Vec<u64> {
+    let mut out: Vec<u64> = seqs
+        .iter()
+        .copied()
+        .filter(|s| !moved.contains(s))
+        .collect();
+    let i = at.map_or(out.len(), |a| out.iter().position(|s| *s == a).unwrap());
+    out.splice(i..i, moved.iter().copied());
+    out
 }
 
 #[test]
@@ -373,26 +384,123 @@ fn the_issues_forgeries_built_from_genuine_proofs_are_refused() {
     let f = Forge::new();
     let (code, err) = f.verify(&f.genuine);
     assert_eq!(code, Some(0), "the genuine receipt: {err}");
-    let seqs = f.genuine_seqs();
-    let mut early: Vec<u64> = vec![26];
-    early.extend(seqs.iter().filter(|s| **s != 26));
+    // Every event of the stage in the log: all but the season's facts (2).
+    let stage: Vec<u64> = (1..=26).filter(|s| *s != 2).collect();
+    assert_eq!(
+        f.genuine_seqs(),
+        stage,
+        "the genuine receipt carries them all"
+    );
     let forgeries = [
         // The superseded rules event (2 points) in place of the one in force.
-        ("superseded rules", replaced(&seqs, 24, &[1])),
+        ("superseded rules", without(&stage, 24), "leaves out seq 24"),
         // The superseded correction (2-2) in place of the later one (4-0).
-        ("superseded correction", replaced(&seqs, 26, &[25])),
+        (
+            "superseded correction",
+            without(&stage, 26),
+            "leaves out seq 26",
+        ),
         // Both corrections, newest first, with the table of the older.
-        ("corrections newest first", replaced(&seqs, 26, &[26, 25])),
-        // The correction listed before the result it corrects: ignored.
-        ("correction before its result", early),
+        (
+            "corrections newest first",
+            moved(&stage, &[26], Some(25)),
+            "seq order",
+        ),
+        // The corrections listed before the result they correct: ignored.
+        (
+            "corrections before their result",
+            moved(&stage, &[25, 26], Some(1)),
+            "seq order",
+        ),
         // Both rules events, newest first, with the 2-point table.
-        ("rules newest first", replaced(&seqs, 24, &[24, 1])),
+        (
+            "rules newest first",
+            moved(&stage, &[1], Some(25)),
+            "seq order",
+        ),
         // One result left out, the table recomputed without it.
-        ("a result left out", replaced(&seqs, 15, &[])),
+        (
+            "a result left out",
+            without(&stage, 15),
+            "leaves out seq 15",
+        ),
     ];
     let accepted: Vec<String> = forgeries
         .iter()
-        .filter_map(|(what, seqs)| f.refused(what, &f.forge(seqs)).err())
+        .filter_map(|(what, seqs, why)| f.refused(what, &f.forge(seqs), why).err())
         .collect();
     assert!(accepted.is_empty(), "accepted:\n{}", accepted.join("\n"));
+}
+
+#[test]
+fn every_event_removed_added_swapped_for_a_superseded_one_or_reordered_is_refused() {
+    let f = Forge::new();
+    let stage = f.genuine_seqs();
+    let text = |r: &Receipt| serde_json::to_string(r).unwrap();
+    let genuine = text(&f.genuine);
+    check(genuine.as_bytes(), &f.vkey).unwrap();
+    let proofs: std::collections::HashMap<u64, _> = f
+        .genuine
+        .events
+        .iter()
+        .map(|p| (p.seq, p.clone()))
+        .chain([(2, f.proof(2))])
+        .collect();
+    // Each variant keeps the genuine table (the forger's claim) or folds
+    // its own in listed order: refused either way.
+    let variants = |seqs: Vec<u64>| {
+        let mut same_table = f.genuine.clone();
+        same_table.events = seqs.iter().map(|s| proofs[s].clone()).collect();
+        let own_table = f.forge(&seqs);
+        [same_table, own_table]
+    };
+    let mut accepted = Vec::new();
+    let mut try_all = |what: String, seqs: Vec<u64>| {
+        for r in variants(seqs) {
+            if check(text(&r).as_bytes(), &f.vkey).is_ok() {
+                accepted.push(what.clone());
+            }
+        }
+    };
+    for (i, s) in stage.iter().enumerate() {
+        // Removed.
+        let mut v = stage.clone();
+        v.remove(i);
+        try_all(format!("without seq {s}"), v);
+        // Repeated.
+        let mut v = stage.clone();
+        v.insert(i, *s);
+        try_all(format!("seq {s} twice"), v);
+        // Swapped with the next one.
+        if i + 1 < stage.len() {
+            let mut v = stage.clone();
+            v.swap(i, i + 1);
+            try_all(format!("seq {s} after seq {}", stage[i + 1]), v);
+        }
+        // Moved to the front.
+        if i > 0 {
+            try_all(
+                format!("seq {s} first"),
+                moved(&stage, &[*s], Some(stage[0])),
+            );
+        }
+    }
+    // Added: the season's facts, an event of the log the stage does not read.
+    for at in [0, 1, stage.len()] {
+        let mut v = stage.clone();
+        v.insert(at, 2);
+        v.sort_unstable();
+        try_all(format!("seq 2 added at {at}"), v);
+    }
+    // Swapped for a superseded one: the old rules for the new, the first
+    // correction for the second.
+    for (new, old) in [(24, 1), (26, 25)] {
+        let v = stage
+            .iter()
+            .map(|s| if *s == new { old } else { *s })
+            .collect();
+        try_all(format!("seq {old} in place of seq {new}"), v);
+        try_all(format!("seq {new} left out"), without(&stage, new));
+    }
+    assert!(accepted.is_empty(), "accepted: {accepted:?}");
 }

@@ -29,9 +29,10 @@ pub use crate::record::{ChangeKind, Effective, MatchChange, MatchRecord, MatchSt
 use crate::store::{Commit, Entry, Space, Store};
 pub use log::{LogWriter, StoredNodes};
 pub use read::{
-    adjustments, damaged, decode_derived, index_list, line_of, match_records, missing, name_list,
-    registrations, rename_seqs, renames, rules_in_force, scoped, scoring, spelled, stage_index,
-    stage_input, stage_input_from, stage_input_with, ChunkReader, Overlay, Source, StageRows,
+    adjustments, damaged, decode_derived, in_force, index_list, latest_per_team, line_of,
+    match_records, missing, name_list, registrations, rename_seqs, renames, rules_in_force, scoped,
+    scoring, spelled, stage_index, stage_input, stage_input_from, stage_input_with, ChunkReader,
+    Overlay, Source, StageParts, StageRows,
 };
 
 /// What a stage's `S` entry holds.
@@ -616,24 +617,9 @@ impl<'s> Deriver<'s> {
                     value,
                 )
             }
-            Event::ResultCorrected(c) => {
-                let kind = ChangeKind::Corrected {
-                    home_goals: c.home_goals,
-                    away_goals: c.away_goals,
-                };
-                self.change_match(&c.match_id, seq, kind, &c.reason)
-            }
-            Event::MatchAwarded(a) => {
-                let kind = ChangeKind::Awarded {
-                    to: a.to.clone(),
-                    home_goals: a.home_goals,
-                    away_goals: a.away_goals,
-                    kept_score: a.kept_score,
-                };
-                self.change_match(&a.match_id, seq, kind, &a.reason)
-            }
-            Event::MatchAnnulled(a) => {
-                self.change_match(&a.match_id, seq, ChangeKind::Annulled, &a.reason)
+            Event::ResultCorrected(_) | Event::MatchAwarded(_) | Event::MatchAnnulled(_) => {
+                let (id, c) = MatchChange::of_event(seq, event).expect("a change");
+                self.change_match(&id, seq, c.kind, &c.reason)
             }
             Event::PointsAdjusted(p) => {
                 let value = encode_value(p);

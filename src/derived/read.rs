@@ -181,12 +181,18 @@ pub fn rules_in_force(
     info: &StageInfo,
     known_at: u64,
 ) -> Result<Option<(u64, Rules)>> {
-    for scope in [&info.stage_key, &info.season_key] {
-        if let Some(found) = scoped::<Rules>(r, Kind::Rules, scope, known_at)?.pop() {
-            return Ok(Some(found));
-        }
-    }
-    Ok(None)
+    let stage = scoped::<Rules>(r, Kind::Rules, &info.stage_key, known_at)?;
+    let season = scoped::<Rules>(r, Kind::Rules, &info.season_key, known_at)?;
+    Ok(in_force(&stage, &season).cloned())
+}
+
+/// The rules precedence of every table (pure): the stage's latest rules
+/// event, else its season's latest; each list in seq order.
+pub fn in_force<'a>(
+    stage: &'a [(u64, Rules)],
+    season: &'a [(u64, Rules)],
+) -> Option<&'a (u64, Rules)> {
+    stage.last().or(season.last())
 }
 
 /// Teams registered for a stage (its own and its season's), latest registration per team.
@@ -196,6 +202,12 @@ pub fn registrations(
     known_at: u64,
 ) -> Result<Vec<(u64, TeamRegistration)>> {
     let all = season_and_stage::<TeamRegistration>(r, Kind::Registration, info, known_at)?;
+    Ok(latest_per_team(all))
+}
+
+/// One registration per team (names compared folded), in the order the
+/// teams were first registered, each its latest (pure; `all` in seq order).
+pub fn latest_per_team(all: Vec<(u64, TeamRegistration)>) -> Vec<(u64, TeamRegistration)> {
     let mut order: Vec<String> = Vec::new();
     let mut latest: HashMap<String, (u64, TeamRegistration)> = HashMap::new();
     for (seq, reg) in all {
@@ -205,10 +217,74 @@ pub fn registrations(
         }
         latest.insert(f, (seq, reg));
     }
-    Ok(order
+    order
         .into_iter()
         .filter_map(|f| latest.remove(&f))
-        .collect())
+        .collect()
+}
+
+/// What a stage's table reads besides its matches, as known at one seq,
+/// each list in seq order: read from the store ([`StageParts::read`]) for
+/// `standings`, or gathered from a receipt's events
+/// (`receipt::stage_input`), and folded by the same [`StageParts::input`].
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct StageParts {
+    /// Rules events of the stage itself, and of its season.
+    pub stage_rules: Vec<(u64, Rules)>,
+    pub season_rules: Vec<(u64, Rules)>,
+    /// Registrations and adjustments of the stage and its season.
+    pub registrations: Vec<(u64, TeamRegistration)>,
+    pub adjustments: Vec<(u64, PointsAdjustment)>,
+    /// Renames in the stage's competition.
+    pub renames: Vec<(u64, TeamRename)>,
+}
+
+impl StageParts {
+    /// A stage's parts as the store holds them, known at `known_at`.
+    pub fn read(r: &impl Source, info: &StageInfo, known_at: u64) -> Result<StageParts> {
+        let competition = keys::competition_scope(&info.competition);
+        Ok(StageParts {
+            stage_rules: scoped(r, Kind::Rules, &info.stage_key, known_at)?,
+            season_rules: scoped(r, Kind::Rules, &info.season_key, known_at)?,
+            registrations: season_and_stage(r, Kind::Registration, info, known_at)?,
+            adjustments: season_and_stage(r, Kind::Adjustment, info, known_at)?,
+            renames: scoped(r, Kind::Rename, &competition, known_at)?,
+        })
+    }
+
+    /// The rules event in force ([`in_force`]).
+    pub fn rules_in_force(&self) -> Option<&(u64, Rules)> {
+        in_force(&self.stage_rules, &self.season_rules)
+    }
+
+    /// The projector's input: these parts and `matches`.
+    pub fn input(&self, matches: Vec<MatchLine>) -> StageInput {
+        StageInput {
+            teams: latest_per_team(self.registrations.clone())
+                .into_iter()
+                .map(|(_, reg)| reg.team)
+                .collect(),
+            matches,
+            scoring: self
+                .rules_in_force()
+                .map(|(_, rules)| rules.scoring())
+                .unwrap_or_default(),
+            adjustments: self
+                .adjustments
+                .iter()
+                .map(|(_, a)| Adjustment {
+                    date: a.date,
+                    team: a.team.clone(),
+                    points: a.points as i64,
+                })
+                .collect(),
+            renames: self
+                .renames
+                .iter()
+                .map(|(_, t)| (t.from.clone(), t.to.clone()))
+                .collect(),
+        }
+    }
 }
 
 /// Points adjustments of a stage (its own and its season's) known at `known_at`.
@@ -362,29 +438,7 @@ pub fn stage_input_with(
     known_at: u64,
     matches: Vec<MatchLine>,
 ) -> Result<StageInput> {
-    let teams = registrations(r, info, known_at)?
-        .into_iter()
-        .map(|(_, reg)| reg.team)
-        .collect();
-    let adjustments = adjustments(r, info, known_at)?
-        .into_iter()
-        .map(|(_, a)| Adjustment {
-            date: a.date,
-            team: a.team,
-            points: a.points as i64,
-        })
-        .collect();
-    let renames = renames(r, &info.competition, known_at)?
-        .into_iter()
-        .map(|t| (t.from, t.to))
-        .collect();
-    Ok(StageInput {
-        teams,
-        matches,
-        scoring: scoring(r, info, known_at)?,
-        adjustments,
-        renames,
-    })
+    Ok(StageParts::read(r, info, known_at)?.input(matches))
 }
 
 /// [`stage_input`] from match records already read.

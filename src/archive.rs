@@ -183,7 +183,7 @@ impl Archive {
             None => Ok(archive),
             Some(loss) => Err(Error::Lost {
                 path: archive.path().into(),
-                loss,
+                loss: Box::new(loss),
             }),
         }
     }
@@ -589,11 +589,11 @@ impl Archive {
             if self.hash_at(r.seq)? != r.hash {
                 return Err(Error::Lost {
                     path: self.path().into(),
-                    loss: Loss {
+                    loss: Box::new(Loss {
                         reported: Some(r),
                         found: new,
                         damaged: None,
-                    },
+                    }),
                 });
             }
         }

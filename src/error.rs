@@ -123,7 +123,8 @@ pub enum Error {
     #[error("{}", loss.describe(path))]
     Lost {
         path: PathBuf,
-        loss: crate::archive::Loss,
+        /// Boxed: an error is returned everywhere, and this is its largest part.
+        loss: Box<crate::archive::Loss>,
     },
     /// sled cannot open its own files: they are damaged.
     #[error("store {}: sled cannot read its files ({detail}): the store is damaged, and sled's recovery may already have discarded the damaged part of its log", path.display())]

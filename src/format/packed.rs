@@ -241,9 +241,10 @@ pub fn decode_rows(b: &[u8]) -> Result<Vec<Row>, String> {
 
 /// A stage's list in the stage index, `I | stage` (`schema/keys.md`): per
 /// event, in seq order, the seq as the difference from the one before
-/// (from 0 for the first), then what it belongs to: 0 for no match, else 1
-/// + the distance back to the result it belongs to (1: the result itself),
-/// both LEB128. `(seq, of)` pairs, `of` the result's seq or 0.
+/// (from 0 for the first), then what it belongs to: 0 for no match, else
+/// one more than the distance back to the result it belongs to (1: the
+/// result itself), both LEB128. Entries are `(seq, of)` pairs, `of` the
+/// result's seq or 0.
 pub fn encode_index(entries: &[(u64, u64)]) -> Vec<u8> {
     let mut out = Vec::with_capacity(entries.len() * 3);
     let mut prev = 0;

@@ -571,3 +571,195 @@ fn a_witness_state_is_locked_against_a_second_witness_process() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// The archive's checkpoint with its index line replaced by `index` (the
+/// base64 of another root), signed by the log's key: a checkpoint only the
+/// log's owner could make, and a false one.
+fn false_index_checkpoint(env: &Env, key: &str, origin: &str, index: &str) -> String {
+    use scoreledger::note::{Note, SignerKey};
+    let body = env.ok(&["checkpoint", "--origin", origin]);
+    let line = body.lines().find(|l| l.starts_with("index ")).unwrap();
+    let mut note = Note::parse(&body.replacen(line, &format!("index {index}"), 1)).unwrap();
+    note.sign(&SignerKey::parse(&std::fs::read_to_string(key).unwrap()).unwrap())
+        .unwrap();
+    note.to_text()
+}
+
+/// The index line of a checkpoint.
+fn index_line(cp: &str) -> String {
+    cp.lines()
+        .find_map(|l| l.strip_prefix("index "))
+        .unwrap()
+        .to_string()
+}
+
+#[test]
+fn verify_recomputes_the_index_from_the_events_and_refuses_a_false_index_line() {
+    let env = Env::new();
+    env.import_seed();
+    let (key, vkey) = log_key(&env, "league.example/archive");
+    let cp23 = env.ok(&["checkpoint", "--sign", &key]);
+    let id = env.match_id(1, "Alianza Atlético");
+    env.ok(&["correct", &id, "2-2", "--reason", "score mistyped"]);
+    let cp24 = env.ok(&["checkpoint", "--sign", &key]);
+    assert_ne!(
+        index_line(&cp23),
+        index_line(&cp24),
+        "the correction is in the index"
+    );
+    // Both true checkpoints verify, the older one at its own size.
+    for (name, cp) in [("cp23.txt", &cp23), ("cp24.txt", &cp24)] {
+        let f = env.file(name, cp);
+        let out = env.ok(&[
+            "verify",
+            "--checkpoint",
+            f.to_str().unwrap(),
+            "--key",
+            &vkey,
+        ]);
+        assert!(out.contains("index line is the stage index"), "{out}");
+    }
+    // The tree of 24 with the index of 23: signed, well-formed, false.
+    let lie = false_index_checkpoint(&env, &key, "league.example/archive", &index_line(&cp23));
+    let f = env.file("lie.txt", &lie);
+    let err = env.fails(
+        1,
+        &[
+            "verify",
+            "--checkpoint",
+            f.to_str().unwrap(),
+            "--key",
+            &vkey,
+        ],
+    );
+    assert!(err.contains("index line") && err.contains("false"), "{err}");
+    // A receipt is refused against it too.
+    let out = env.dir_path().join("r.json");
+    let err = env.fails(
+        1,
+        &[
+            "receipt",
+            "--checkpoint",
+            f.to_str().unwrap(),
+            "--output",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert!(err.contains("index line"), "{err}");
+    // A checkpoint made before the index (no index line) still verifies,
+    // but gives no receipt.
+    let old: String = cp24
+        .split("\n\n")
+        .next()
+        .unwrap()
+        .lines()
+        .filter(|l| !l.starts_with("index "))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let old_file = env.file("old.txt", &old);
+    env.ok(&["verify", "--checkpoint", old_file.to_str().unwrap()]);
+    let err = env.fails(
+        2,
+        &[
+            "receipt",
+            "--checkpoint",
+            old_file.to_str().unwrap(),
+            "--output",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert!(err.contains("no index line"), "{err}");
+}
+
+#[test]
+fn verify_names_a_damaged_index_list_and_rebuild_repairs_it() {
+    use scoreledger::store::Space;
+    let env = Env::new();
+    env.import_seed();
+    let before = env.ok(&["checkpoint"]);
+    {
+        let archive = scoreledger::Archive::open(&env.db()).unwrap();
+        let stage = scoreledger::keys::stage_scope("Copa Perú", "1984", "Final stage");
+        let key = scoreledger::keys::index(&stage);
+        let mut list = scoreledger::packed::decode_index(
+            &archive.store().get(Space::Derived, &key).unwrap().unwrap(),
+        )
+        .unwrap();
+        list.remove(3);
+        archive
+            .store()
+            .tamper(
+                Space::Derived,
+                &key,
+                &scoreledger::packed::encode_index(&list),
+            )
+            .unwrap();
+    }
+    let err = env.fails(1, &["verify"]);
+    assert!(err.contains("stage index"), "{err}");
+    env.ok(&["rebuild"]);
+    env.ok(&["verify"]);
+    assert_eq!(env.ok(&["checkpoint"]), before);
+}
+
+#[test]
+fn a_mirror_recomputes_the_index_and_refuses_a_false_index_line() {
+    let src = Env::new();
+    src.import_seed();
+    let (key, vkey) = log_key(&src, "league.example/archive");
+    let export = src.ok(&["export"]);
+    let mirror = Env::new();
+    // The tree is the log's, the index line is not: refused, nothing kept.
+    let lie = false_index_checkpoint(
+        &src,
+        &key,
+        "league.example/archive",
+        "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+    );
+    let source = FakeSource::start(lie, export.clone());
+    let out = mirror.run(&["mirror", "--from", &source.url, "--key", &vkey]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "accepted: {err}");
+    assert!(err.contains("index line"), "{err}");
+    assert!(mirror.ok(&["head"]).starts_with("0 "), "nothing kept");
+    // The true one: mirrored, and the mirror's own index is the source's.
+    let good = src.ok(&["checkpoint", "--sign", &key]);
+    let source = FakeSource::start(good.clone(), export);
+    let out = mirror.ok(&["mirror", "--from", &source.url, "--key", &vkey]);
+    assert!(out.contains("index line is the stage index"), "{out}");
+    let own = mirror.ok(&["checkpoint", "--origin", "league.example/archive"]);
+    assert_eq!(index_line(&own), index_line(&good));
+}
+
+#[test]
+fn a_witness_refuses_the_same_tree_with_another_index_line() {
+    let env = Env::new();
+    env.import_seed();
+    let (key, vkey) = log_key(&env, "league.example/archive");
+    let (wkey, _) = witness_key(&env, "witness.example/w1");
+    let state = env.dir_path().join("wstate");
+    let witness = |cp: &std::path::Path| {
+        env.run(&[
+            "witness",
+            "--key",
+            &wkey,
+            "--state",
+            state.to_str().unwrap(),
+            "--log-key",
+            &vkey,
+            cp.to_str().unwrap(),
+        ])
+    };
+    let cp = env.file("cp.txt", &env.ok(&["checkpoint", "--sign", &key]));
+    assert!(witness(&cp).status.success());
+    let other = false_index_checkpoint(
+        &env,
+        &key,
+        "league.example/archive",
+        "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+    );
+    let out = witness(&env.file("other.txt", &other));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("index"), "{err}");
+}

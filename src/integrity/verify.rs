@@ -283,7 +283,10 @@ impl Archive {
     /// The root of the stage index after `events` (the next ones, in
     /// order) were appended, without appending them: what a mirror checks
     /// a source's signed checkpoint against before it keeps anything.
-    pub fn index_root_after(&self, events: &[Envelope]) -> Result<Hash> {
+    pub fn index_root_after<'e>(
+        &self,
+        events: impl IntoIterator<Item = &'e Envelope>,
+    ) -> Result<Hash> {
         let head = self.head()?;
         let mut d = Deriver::checking(&self.store, &head)?;
         let mut size = head.seq;

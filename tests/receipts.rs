@@ -504,3 +504,87 @@ fn every_event_removed_added_swapped_for_a_superseded_one_or_reordered_is_refuse
     }
     assert!(accepted.is_empty(), "accepted: {accepted:?}");
 }
+
+#[test]
+fn a_receipt_at_an_older_checkpoint_shows_the_stage_as_it_was_then() {
+    let f = Forge::new();
+    // The checkpoint at 26 is older than the archive once more is recorded.
+    let id = f.env.match_id(2, "Los Espartanos");
+    f.env.ok(&["correct", &id, "0-0", "--reason", "later news"]);
+    f.env.ok(&[
+        "rules",
+        "--competition",
+        "Copa Perú",
+        "--season",
+        "1984",
+        "--stage",
+        "Final stage",
+        "--points-for-win",
+        "4",
+    ]);
+    let out = f.env.dir_path().join("old.json");
+    let cp = f.env.dir_path().join("cp.txt");
+    f.env.ok(&[
+        "receipt",
+        "--checkpoint",
+        cp.to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    let text = std::fs::read_to_string(&out).unwrap();
+    let old: Receipt = serde_json::from_str(&text).unwrap();
+    assert_eq!(
+        old, f.genuine,
+        "the same receipt as when the checkpoint was new"
+    );
+    let ok = f
+        .env
+        .ok(&["verify-receipt", out.to_str().unwrap(), "--key", &f.vkey]);
+    assert!(ok.contains("all 25 events of the stage"), "{ok}");
+    // Then the season's rules change again (2 points), after the stage's
+    // own (4 points): the stage's stay in force, as in `standings`.
+    f.env.ok(&[
+        "rules",
+        "--competition",
+        "Copa Perú",
+        "--season",
+        "1984",
+        "--points-for-win",
+        "2",
+    ]);
+    let key = f.env.dir_path().join("log.key");
+    let cp29 = f.env.file(
+        "cp29.txt",
+        &f.env.ok(&["checkpoint", "--sign", key.to_str().unwrap()]),
+    );
+    let out = f.env.dir_path().join("new.json");
+    f.env.ok(&[
+        "receipt",
+        "--checkpoint",
+        cp29.to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    let new: Receipt = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(new.index.seqs().last(), Some(&29));
+    let latest = f.env.table(&[]);
+    let espartanos = &latest["Los Espartanos"];
+    assert_eq!(
+        espartanos["points"],
+        4 * espartanos["won"].as_i64().unwrap() + espartanos["drawn"].as_i64().unwrap()
+    );
+    for row in &new.table {
+        assert_eq!(latest[&row.team]["points"], row.points, "{}", row.team);
+    }
+    f.env
+        .ok(&["verify-receipt", out.to_str().unwrap(), "--key", &f.vkey]);
+    // Carrying the season's rules as if the stage had none: refused.
+    let mut r = new.clone();
+    let at = r.events.iter().position(|p| p.seq == 28).unwrap();
+    r.events.remove(at);
+    assert!(
+        check(serde_json::to_string(&r).unwrap().as_bytes(), &f.vkey)
+            .unwrap_err()
+            .contains("leaves out seq 28")
+    );
+}

@@ -385,6 +385,10 @@ proptest! {
         }
         prop_assert_eq!(full.index_root(k as u64).unwrap(), then.index_root(k as u64).unwrap());
         prop_assert_eq!(full.stage_index(k as u64).unwrap(), then.stage_index(k as u64).unwrap());
+        // The root from the leaf hashes stored with the lists is the root of every list hashed.
+        for n in 0..=logged.len() as u64 {
+            prop_assert_eq!(full.index_root(n).unwrap(), full.stage_index(n).unwrap().root());
+        }
     }
 
     #[test]

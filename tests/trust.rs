@@ -681,18 +681,14 @@ fn verify_names_a_damaged_index_list_and_rebuild_repairs_it() {
         let archive = scoreledger::Archive::open(&env.db()).unwrap();
         let stage = scoreledger::keys::stage_scope("Copa Perú", "1984", "Final stage");
         let key = scoreledger::keys::index(&stage);
-        let mut list = scoreledger::packed::decode_index(
-            &archive.store().get(Space::Derived, &key).unwrap().unwrap(),
-        )
-        .unwrap();
+        let value = archive.store().get(Space::Derived, &key).unwrap().unwrap();
+        let (header, list) = scoreledger::packed::decode_index_header(&value).unwrap();
+        let mut list = scoreledger::packed::decode_index(list).unwrap();
         list.remove(3);
+        let damaged = scoreledger::packed::encode_index_value(&header, &list);
         archive
             .store()
-            .tamper(
-                Space::Derived,
-                &key,
-                &scoreledger::packed::encode_index(&list),
-            )
+            .tamper(Space::Derived, &key, &damaged)
             .unwrap();
     }
     let err = env.fails(1, &["verify"]);

@@ -31,8 +31,8 @@ pub use log::{LogWriter, StoredNodes};
 pub use read::{
     adjustments, damaged, decode_derived, in_force, index_list, latest_per_team, line_of,
     match_records, missing, name_list, registrations, rename_seqs, renames, rules_in_force, scoped,
-    scoring, spelled, stage_index, stage_input, stage_input_from, stage_input_with, ChunkReader,
-    Overlay, Source, StageParts, StageRows,
+    scoring, spelled, stage_index, stage_index_root, stage_input, stage_input_from,
+    stage_input_with, ChunkReader, Overlay, Source, StageParts, StageRows,
 };
 
 /// What a stage's `S` entry holds.
@@ -231,11 +231,33 @@ impl Stage {
 }
 
 /// A stage's list in the stage index (`schema/index.md`), as held:
-/// `(seq, result it belongs to or 0)` in seq order.
+/// `(seq, result it belongs to or 0)` in seq order, with the stage's index
+/// key and the seq that made it known (set when the stage is created, or
+/// read with the list).
 #[derive(Default)]
 struct IndexList {
+    key: [u8; 32],
+    first_seq: u64,
     entries: Vec<(u64, u64)>,
     dirty: bool,
+}
+
+impl IndexList {
+    /// The stored value: the header (with the leaf hash of the whole list) and the list.
+    fn value(&self) -> Vec<u8> {
+        let entries: Vec<crate::index::Entry> = self
+            .entries
+            .iter()
+            .map(|&(seq, of)| crate::index::Entry { seq, of })
+            .collect();
+        let header = packed::IndexHeader {
+            key: self.key,
+            first_seq: self.first_seq,
+            last_seq: self.entries.last().map_or(0, |e| e.0),
+            leaf: crate::index::leaf_hash(&Hash(self.key), &entries).0,
+        };
+        packed::encode_index_value(&header, &self.entries)
+    }
 }
 
 /// A recorded match as it stands after all its changes.
@@ -471,6 +493,9 @@ impl<'s> Deriver<'s> {
                     ids: None,
                 },
             );
+            let key = self.keyer.stage_index_key(competition, season, stage);
+            let list = self.index_list(&stage_key)?;
+            (list.key, list.first_seq, list.dirty) = (key, seq, true);
             self.seed_index(competition, &season_key, &stage_key, seq)?;
         }
         Ok(self.stages.get_mut(&stage_key).expect("held"))
@@ -729,17 +754,20 @@ impl<'s> Deriver<'s> {
     fn index_list(&mut self, stage: &ScopeKey) -> Result<&mut IndexList> {
         if !self.index.contains_key(stage) {
             let key = keys::index(stage);
-            let entries = match Source::get(self, &key)? {
-                Some(v) => packed::decode_index(&v).map_err(|e| damaged(&key, e))?,
-                None => Vec::new(),
+            let list = match Source::get(self, &key)? {
+                Some(v) => {
+                    let (h, list) =
+                        packed::decode_index_header(&v).map_err(|e| damaged(&key, e))?;
+                    IndexList {
+                        key: h.key,
+                        first_seq: h.first_seq,
+                        entries: packed::decode_index(list).map_err(|e| damaged(&key, e))?,
+                        dirty: false,
+                    }
+                }
+                None => IndexList::default(),
             };
-            self.index.insert(
-                *stage,
-                IndexList {
-                    entries,
-                    dirty: false,
-                },
-            );
+            self.index.insert(*stage, list);
         }
         Ok(self.index.get_mut(stage).expect("just loaded"))
     }
@@ -883,11 +911,7 @@ impl<'s> Deriver<'s> {
             c.put(Space::Derived, k, v);
         }
         for (stage, list) in self.index.iter().filter(|(_, l)| l.dirty) {
-            c.put(
-                Space::Derived,
-                keys::index(stage).to_vec(),
-                packed::encode_index(&list.entries),
-            );
+            c.put(Space::Derived, keys::index(stage).to_vec(), list.value());
         }
         self.nodes.commit_into(c);
         if let Some(log) = self.log.take() {

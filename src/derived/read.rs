@@ -7,6 +7,7 @@ use serde::de::DeserializeOwned;
 
 use super::StageInfo;
 use crate::archive::decode_raw;
+use crate::chain::Hash;
 use crate::encoding::decode_value;
 use crate::encoding::{self, RawEnvelope};
 use crate::error::{Error, Result};
@@ -473,8 +474,14 @@ pub fn index_list(r: &impl Source, stage: &ScopeKey, known_at: u64) -> Result<Ve
     let Some(v) = r.get(&key)? else {
         return Ok(Vec::new());
     };
-    Ok(packed::decode_index(&v)
-        .map_err(|e| damaged(&key, e))?
+    let (_, list) = packed::decode_index_header(&v).map_err(|e| damaged(&key, e))?;
+    cut_list(&key, list, known_at)
+}
+
+/// A stored list's entries up to `known_at`.
+fn cut_list(key: &[u8], list: &[u8], known_at: u64) -> Result<Vec<index::Entry>> {
+    Ok(packed::decode_index(list)
+        .map_err(|e| damaged(key, e))?
         .into_iter()
         .take_while(|(seq, _)| *seq <= known_at)
         .map(|(seq, of)| index::Entry { seq, of })
@@ -485,23 +492,44 @@ pub fn index_list(r: &impl Source, stage: &ScopeKey, known_at: u64) -> Result<Ve
 /// a leaf for every stage known then (its first event at or before
 /// `size`), with its list up to `size`.
 pub fn stage_index(r: &impl Source, size: u64) -> Result<index::Index> {
-    let mut keyer = keys::Keyer::default();
     let mut leaves = Vec::new();
-    for (k, v) in r.scan(&[Kind::Stage as u8])? {
-        if k.len() != 17 {
-            continue;
+    for (k, v) in r.scan(&[Kind::Index as u8])? {
+        let (h, list) = packed::decode_index_header(&v).map_err(|e| damaged(&k, e))?;
+        if h.first_seq <= size {
+            leaves.push(index::Leaf {
+                key: Hash(h.key),
+                entries: cut_list(&k, list, size)?,
+            });
         }
-        let info: StageInfo = decode_derived(&k, &v)?;
-        if info.first_seq > size {
-            continue;
-        }
-        let key = keyer.stage_index_key(&info.competition, &info.season, &info.stage);
-        leaves.push(index::Leaf {
-            key: crate::chain::Hash(key),
-            entries: index_list(r, &info.stage_key, size)?,
-        });
     }
     index::Index::new(size, leaves).map_err(|msg| Error::Corrupt { seq: size, msg })
+}
+
+/// The root of [`stage_index`] at `size`: a stage whose list ends at or
+/// before `size` gives the leaf hash stored with it; only the lists of
+/// stages with later events are read and hashed.
+pub fn stage_index_root(r: &impl Source, size: u64) -> Result<Hash> {
+    let mut leaves: Vec<([u8; 32], Hash)> = Vec::new();
+    for (k, v) in r.scan(&[Kind::Index as u8])? {
+        let (h, list) = packed::decode_index_header(&v).map_err(|e| damaged(&k, e))?;
+        if h.first_seq > size {
+            continue;
+        }
+        let leaf = match h.last_seq <= size {
+            true => Hash(h.leaf),
+            false => index::leaf_hash(&Hash(h.key), &cut_list(&k, list, size)?),
+        };
+        leaves.push((h.key, leaf));
+    }
+    leaves.sort_by_key(|(key, _)| *key);
+    if let Some(w) = leaves.windows(2).find(|w| w[0].0 == w[1].0) {
+        return Err(Error::Corrupt {
+            seq: size,
+            msg: format!("two stages have the index key {}", Hash(w[0].0)),
+        });
+    }
+    let hashes: Vec<Hash> = leaves.into_iter().map(|(_, h)| h).collect();
+    Ok(index::root(&hashes))
 }
 
 /// Reads events from the log's chunks, keeping the last chunk read.

@@ -239,6 +239,47 @@ pub fn decode_rows(b: &[u8]) -> Result<Vec<Row>, String> {
     b.chunks_exact(ROW_LEN).map(Row::decode).collect()
 }
 
+/// What an `I | stage` value holds before its list (`schema/keys.md`): the
+/// stage's index key, the seq that made the stage known, the last seq of
+/// its list, and the leaf hash of its whole list, so that the index root at
+/// the head (and at any size after a stage's last event) reads no list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct IndexHeader {
+    pub key: [u8; 32],
+    pub first_seq: u64,
+    pub last_seq: u64,
+    pub leaf: [u8; 32],
+}
+
+/// The size of an [`IndexHeader`].
+pub const INDEX_HEADER: usize = 80;
+
+/// `key (32) | first_seq u64 BE | last_seq u64 BE | leaf (32) | list`.
+pub fn encode_index_value(h: &IndexHeader, entries: &[(u64, u64)]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(INDEX_HEADER + entries.len() * 3);
+    out.extend_from_slice(&h.key);
+    out.extend_from_slice(&h.first_seq.to_be_bytes());
+    out.extend_from_slice(&h.last_seq.to_be_bytes());
+    out.extend_from_slice(&h.leaf);
+    out.extend_from_slice(&encode_index(entries));
+    out
+}
+
+/// The header of an `I` value and the list's bytes after it.
+pub fn decode_index_header(b: &[u8]) -> Result<(IndexHeader, &[u8]), String> {
+    if b.len() < INDEX_HEADER {
+        return Err(format!("an index value of {} bytes has no header", b.len()));
+    }
+    let u64_at = |i: usize| u64::from_be_bytes(b[i..i + 8].try_into().expect("8 bytes"));
+    let h = IndexHeader {
+        key: b[..32].try_into().expect("32 bytes"),
+        first_seq: u64_at(32),
+        last_seq: u64_at(40),
+        leaf: b[48..80].try_into().expect("32 bytes"),
+    };
+    Ok((h, &b[INDEX_HEADER..]))
+}
+
 /// A stage's list in the stage index, `I | stage` (`schema/keys.md`): per
 /// event, in seq order, the seq as the difference from the one before
 /// (from 0 for the first), then what it belongs to: 0 for no match, else
@@ -331,6 +372,21 @@ mod tests {
             away_goals: 0,
             status: MatchStatus::Abandoned,
         }
+    }
+
+    #[test]
+    fn index_values_keep_their_header() {
+        let h = IndexHeader {
+            key: [7; 32],
+            first_seq: 3,
+            last_seq: 25,
+            leaf: [9; 32],
+        };
+        let list = vec![(3, 0), (9, 9), (25, 9)];
+        let v = encode_index_value(&h, &list);
+        let (got, rest) = decode_index_header(&v).unwrap();
+        assert_eq!((got, decode_index(rest).unwrap()), (h, list));
+        assert!(decode_index_header(&v[..79]).is_err());
     }
 
     #[test]

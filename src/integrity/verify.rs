@@ -261,7 +261,13 @@ impl Archive {
 
     /// The root of the stage index of the first `size` events.
     pub fn index_root(&self, size: u64) -> Result<Hash> {
-        Ok(self.stage_index(size)?.root())
+        let head = self.head()?.seq;
+        if size > head {
+            return Err(Error::Invalid(format!(
+                "the archive has {head} events, not {size}"
+            )));
+        }
+        crate::derived::stage_index_root(&self.store, size)
     }
 
     /// A stage's list in the index of the first `size` events, with its
@@ -304,7 +310,7 @@ impl Archive {
         let mut c = Commit::default();
         d.commit_into(&mut c)?;
         let overlay = crate::derived::Overlay::new(&self.store, &c);
-        Ok(crate::derived::stage_index(&overlay, size)?.root())
+        crate::derived::stage_index_root(&overlay, size)
     }
 
     /// An inclusion proof of event `seq` in the tree of the first `size` events.

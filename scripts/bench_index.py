@@ -87,7 +87,7 @@ def report(label, csv, runs):
           f"({(cpu['new'] / cpu['base'] - 1) * 100:+.1f}%)")
     print(f"index entries: {c['key_bytes'] + c['value_bytes']} bytes ({c['value_bytes']} of lists, {c['listed']} entries): "
           f"{c['bytes_per_event']:.2f} bytes per event; store folder {sizes['base'] / events:.0f} -> {sizes['new'] / events:.0f} bytes per event")
-    print(f"index root in process: at the head {c['root_at_head_ms']:.1f} ms, at half the head {c['root_at_half_ms']:.1f} ms")
+    print(f"index root in process: at the head {c['root_at_head_ms']:.1f} ms, at half the head {c['root_at_half_ms']:.1f} ms, every list hashed {c['every_list_hashed_ms']:.1f} ms")
     print(f"checkpoint, whole process, median of 7: before {cps['base']:.1f} ms, with the index line {cps['new']:.1f} ms")
     print()
 

@@ -588,3 +588,19 @@ fn a_receipt_at_an_older_checkpoint_shows_the_stage_as_it_was_then() {
             .contains("leaves out seq 28")
     );
 }
+
+#[test]
+fn a_receipt_made_before_the_stage_index_is_refused_for_what_it_cannot_show() {
+    let f = Forge::new();
+    let mut v: serde_json::Value = serde_json::to_value(&f.genuine).unwrap();
+    v["format"] = "scoreledger table receipt v1".into();
+    v.as_object_mut().unwrap().remove("index");
+    let file = f
+        .env
+        .file("v1.json", &serde_json::to_string_pretty(&v).unwrap());
+    let err = f.env.fails(
+        1,
+        &["verify-receipt", file.to_str().unwrap(), "--key", &f.vkey],
+    );
+    assert!(err.contains("made before the stage index"), "{err}");
+}

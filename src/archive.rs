@@ -16,9 +16,14 @@ use crate::reported_head::{self, Reported, ReportedHead};
 use crate::store::{Commit, Space, Store};
 
 /// The store layout this build writes: 1 was one sled tree per index
-/// (migrated on open), 2 is the packed log and derived trees of
-/// `schema/keys.md`.
-pub const LAYOUT: u8 = 2;
+/// (migrated on open), 2 the packed log and derived trees of
+/// `schema/keys.md` before the stage index (given its index when opened),
+/// 3 the same with the stage index (`I` entries).
+pub const LAYOUT: u8 = 3;
+
+/// The layout before the stage index: the same log, derived entries
+/// without `I`.
+const LAYOUT_BEFORE_INDEX: u8 = 2;
 
 /// An event with its place in the chain.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
@@ -195,6 +200,10 @@ impl Archive {
         let format = archive.store.get(Space::Log, keys::META_FORMAT)?;
         let layout = archive.store.get(Space::Log, keys::META_LAYOUT)?;
         match (format, layout) {
+            (Some(f), Some(l)) if l == [LAYOUT_BEFORE_INDEX] => {
+                check_version(path, &f, &[LAYOUT])?;
+                archive.add_stage_index()?;
+            }
             (Some(f), Some(l)) => check_version(path, &f, &l)?,
             _ if archive.store.has_legacy() => archive.migrate()?,
             _ => archive.mark_new()?,
@@ -291,6 +300,16 @@ impl Archive {
         let path = self.store.path().to_path_buf();
         drop(self);
         let _ = Archive::open(&path);
+    }
+
+    /// Gives a store made before the stage index its index: every derived
+    /// entry is derived again (`rebuild`), then the layout mark says so. A
+    /// stop in between does it again at the next open.
+    fn add_stage_index(&mut self) -> Result<()> {
+        self.rebuild()?;
+        let mut c = Commit::default();
+        c.put(Space::Log, keys::META_LAYOUT.to_vec(), vec![LAYOUT]);
+        self.store.commit(c)
     }
 
     fn mark_new(&mut self) -> Result<()> {

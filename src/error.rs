@@ -123,6 +123,7 @@ pub enum Error {
     #[error("{}", loss.describe(path))]
     Lost {
         path: PathBuf,
+        /// Boxed: an error is returned everywhere, and this is its largest part.
         loss: Box<crate::archive::Loss>,
     },
     /// sled cannot open its own files: they are damaged.

@@ -94,7 +94,7 @@ pub mod store;
 
 // The modules by their own names, as the crate has always offered them.
 pub use format::{chain, encoding, keys, packed};
-pub use integrity::{checkpoint, merkle, note, receipt, verify, witness};
+pub use integrity::{checkpoint, index, merkle, note, receipt, verify, witness};
 pub use model::{date, event, limits, names, record, rules};
 pub use pictures::{chart, report};
 pub use projection::{listing, projector, query, season};

@@ -458,6 +458,17 @@ impl Commit {
         .filter_map(|(k, v)| v.as_ref().map(|v| (k.as_slice(), v.as_slice())))
     }
 
+    /// The pending writes of a tree, in key order: a value, or `None` for
+    /// a delete.
+    pub fn writes(&self, s: Space) -> impl Iterator<Item = (&[u8], Option<&[u8]>)> {
+        match s {
+            Space::Log => &self.log,
+            Space::Derived => &self.derived,
+        }
+        .iter()
+        .map(|(k, v)| (k.as_slice(), v.as_deref()))
+    }
+
     /// Takes the puts of a tree out of the commit (for a rebuild's generation).
     pub fn take_puts(&mut self, s: Space) -> Vec<Entry> {
         std::mem::take(self.map(s))

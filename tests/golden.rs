@@ -555,3 +555,301 @@ fn fixture(date: scoreledger::Date) -> keys::Fixture<'static> {
         away: "Universitario de Tacna",
     }
 }
+
+/// The small log of the stage-index and receipt vectors
+/// (`schema/index.md`, `schema/receipts.md`): two stages of one season,
+/// rules of the season before either stage and after, the stage's own rules
+/// between, two corrections of one match, an annulment, a season-wide
+/// adjustment, a rename in the competition, and season facts (in no list).
+fn index_vector_events() -> Vec<Event> {
+    let result = |stage: &str, round: u32, date: &str, home: &str, hg: u16, ag: u16, away: &str| {
+        Event::MatchResult(MatchResult::new(
+            Fixture {
+                competition: "Copa Perú",
+                season: "1984",
+                stage,
+                round: Some(round),
+                date: d(date),
+                home,
+                away,
+            },
+            hg,
+            ag,
+        ))
+    };
+    let rules = |stage: Option<&str>, win: u8, tiebreak: Vec<Tiebreak>| Rules {
+        competition: "Copa Perú".into(),
+        season: "1984".into(),
+        stage: stage.map(str::to_string),
+        points_for_win: win,
+        points_for_draw: 1,
+        points_for_loss: 0,
+        tiebreak,
+    };
+    let id = |round: u32, date: &str, home: &str, away: &str| {
+        keys::match_id(&Fixture {
+            competition: "Copa Perú",
+            season: "1984",
+            stage: "Final stage",
+            round: Some(round),
+            date: d(date),
+            home,
+            away,
+        })
+    };
+    let first = id(
+        1,
+        "1984-12-02",
+        "Alianza Atlético",
+        "Universitario de Tacna",
+    );
+    let order = vec![
+        Tiebreak::Points,
+        Tiebreak::GoalDifference,
+        Tiebreak::GoalsFor,
+    ];
+    vec![
+        Event::RulesStated(StatedRules {
+            rules: rules(None, 2, order.clone()),
+            source: RulesSource::User,
+        }),
+        Event::SeasonFacts(SeasonFacts {
+            competition: "Copa Perú".into(),
+            season: "1984".into(),
+            winners: Some("Los Espartanos".into()),
+            top_scorers: vec![],
+            top_scorer_goals: None,
+            previous_season: None,
+            next_season: None,
+            other: vec![],
+        }),
+        Event::TeamRegistered(TeamRegistration {
+            competition: "Copa Perú".into(),
+            season: "1984".into(),
+            stage: Some("Final stage".into()),
+            team: "Bella Esperanza".into(),
+            region: None,
+            location: None,
+        }),
+        result(
+            "Final stage",
+            1,
+            "1984-12-02",
+            "Alianza Atlético",
+            3,
+            2,
+            "Universitario de Tacna",
+        ),
+        result(
+            "Final stage",
+            1,
+            "1984-12-02",
+            "Los Espartanos",
+            1,
+            0,
+            "Bella Esperanza",
+        ),
+        result("Group A", 1, "1984-11-20", "Club A", 1, 1, "Club B"),
+        result(
+            "Final stage",
+            2,
+            "1984-12-05",
+            "Universitario de Tacna",
+            0,
+            0,
+            "Los Espartanos",
+        ),
+        Event::ResultCorrected(ResultCorrection {
+            match_id: first,
+            home_goals: 2,
+            away_goals: 2,
+            reason: "first look".into(),
+            source: None,
+        }),
+        Event::RulesStated(StatedRules {
+            rules: rules(
+                Some("Final stage"),
+                3,
+                vec![
+                    Tiebreak::Points,
+                    Tiebreak::GoalsFor,
+                    Tiebreak::GoalDifference,
+                ],
+            ),
+            source: RulesSource::User,
+        }),
+        Event::Rules(rules(
+            None,
+            2,
+            vec![Tiebreak::Points, Tiebreak::GoalAverage],
+        )),
+        Event::ResultCorrected(ResultCorrection {
+            match_id: first,
+            home_goals: 4,
+            away_goals: 0,
+            reason: "the report".into(),
+            source: Some("El Comercio".into()),
+        }),
+        Event::PointsAdjusted(PointsAdjustment {
+            competition: "Copa Perú".into(),
+            season: "1984".into(),
+            stage: None,
+            team: "Bella Esperanza".into(),
+            points: -1,
+            date: d("1984-12-03"),
+            reason: "unpaid fee".into(),
+            source: None,
+        }),
+        Event::TeamRenamed(TeamRename {
+            competition: "Copa Perú".into(),
+            from: "Los Espartanos".into(),
+            to: "Espartanos FC".into(),
+            reason: "new name".into(),
+            source: None,
+        }),
+        Event::MatchAnnulled(Annulment {
+            match_id: id(2, "1984-12-05", "Universitario de Tacna", "Los Espartanos"),
+            reason: "replayed".into(),
+            source: None,
+        }),
+    ]
+}
+
+/// The archive of [`index_vector_events`], one event a minute from
+/// 2026-11-28T10:00:00Z.
+fn index_vector_archive() -> (tempfile::TempDir, scoreledger::Archive) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = scoreledger::Archive::open(&dir.path().join("db")).unwrap();
+    let start = Timestamp::parse_rfc3339("2026-11-28T10:00:00Z").unwrap();
+    for (i, e) in index_vector_events().into_iter().enumerate() {
+        let at = Timestamp::from_micros(start.as_micros() + i as i64 * 60_000_000);
+        let r = a.append(vec![e], at).unwrap();
+        assert_eq!(r.appended.len(), 1, "event {} appended", i + 1);
+    }
+    (dir, a)
+}
+
+/// The stage index of that log at every size, and each stage's proof at
+/// the last (`schema/index.md`). `scripts/check-index.py` re-makes them.
+fn index_vectors() -> Value {
+    let (_dir, a) = index_vector_archive();
+    let head = a.head().unwrap().seq;
+    let events: Vec<Value> = a
+        .events()
+        .map(|e| {
+            let e = e.unwrap();
+            json!({
+                "seq": e.seq,
+                "recorded_at_micros": e.recorded_at.as_micros(),
+                "event": serde_json::to_value(&e.event).unwrap(),
+                "hash": e.hash.to_hex(),
+            })
+        })
+        .collect();
+    let sizes: Vec<Value> = (0..=head)
+        .map(|n| {
+            let ix = a.stage_index(n).unwrap();
+            json!({
+                "size": n,
+                "root": ix.root().to_hex(),
+                "leaves": ix.leaves().iter().map(|l| json!({
+                    "key": l.key.to_hex(),
+                    "entries": l.entries,
+                    "leaf_hash": scoreledger::index::leaf_hash(&l.key, &l.entries).to_hex(),
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let last = a.stage_index(head).unwrap();
+    let proofs: Vec<Value> = last
+        .leaves()
+        .iter()
+        .map(|l| serde_json::to_value(last.lookup(&l.key).unwrap()).unwrap())
+        .collect();
+    let key = |st: &str| Hash(keys::stage_index_key("Copa Perú", "1984", st)).to_hex();
+    json!({
+        "variant": scoreledger::index::VARIANT,
+        "empty_root": scoreledger::index::empty_root().to_hex(),
+        "stage_keys": {
+            "Copa Perú / 1984 / Final stage": key("Final stage"),
+            "Copa Perú / 1984 / Group A": key("Group A"),
+        },
+        "events": events,
+        "sizes": sizes,
+        "proofs": proofs,
+    })
+}
+
+#[test]
+fn index_vectors_do_not_drift_and_verify() {
+    let fresh = index_vectors();
+    let stored = stored_vectors("index.json", &fresh);
+    assert_eq!(stored, fresh, "the stage index drifted");
+    let last = stored["sizes"].as_array().unwrap().last().unwrap();
+    let root = Hash::from_hex(last["root"].as_str().unwrap()).unwrap();
+    for p in stored["proofs"].as_array().unwrap() {
+        let p: scoreledger::index::IndexProof = serde_json::from_value(p.clone()).unwrap();
+        p.verify(&root, last["size"].as_u64().unwrap()).unwrap();
+    }
+}
+
+/// A receipt of that log's final stage against a checkpoint signed with a
+/// key from a fixed seed (Ed25519 is deterministic): `scripts/check-index.py`
+/// re-makes the checkpoint, its signature and the receipt byte for byte,
+/// table included.
+fn receipt_vectors() -> Value {
+    use scoreledger::note::{Note, SignerKey, ED25519};
+    let (_dir, a) = index_vector_archive();
+    let seed = *blake3::hash(b"scoreledger receipt vector: log").as_bytes();
+    let key = SignerKey::from_seed("scoreledger.example/copa-peru", ED25519, seed).unwrap();
+    let cp = a.checkpoint(&key.name).unwrap();
+    let mut note = Note {
+        text: cp.to_text(),
+        signatures: vec![],
+    };
+    note.sign(&key).unwrap();
+    let filter = scoreledger::Filter {
+        competition: Some("Copa Perú".into()),
+        season: Some("1984".into()),
+        stage: Some("Final stage".into()),
+    };
+    let receipt = a
+        .receipt(&filter, scoreledger::Cut::All, &note.to_text(), &cp)
+        .unwrap();
+    receipt.check(&cp).unwrap();
+    json!({
+        "log_seed_hex": hex::encode(seed),
+        "log_verifier_key": key.verifier().to_text(),
+        "checkpoint": note.to_text(),
+        "receipt": serde_json::to_string_pretty(&receipt).unwrap(),
+    })
+}
+
+#[test]
+fn receipt_vectors_do_not_drift() {
+    let fresh = receipt_vectors();
+    assert_eq!(
+        stored_vectors("receipt.json", &fresh),
+        fresh,
+        "the receipt format drifted"
+    );
+}
+
+#[test]
+fn index_and_receipt_vectors_agree_with_an_independent_implementation() {
+    // scripts/check-index.py: Python's `blake3` and `cryptography`, with
+    // the encoding, the trees, the index and the table written apart from
+    // ours; CI installs them.
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/check-index.py");
+    let out = std::process::Command::new("python3")
+        .arg(&script)
+        .output()
+        .expect("python3");
+    assert!(
+        out.status.success(),
+        "{}{}\n(pip install blake3 cryptography if they are missing)",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("ok: "));
+}

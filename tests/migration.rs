@@ -76,6 +76,24 @@ fn same_answer(old: &str, new: &str) -> bool {
     }
 }
 
+/// The checkpoint that version printed, line for line, with the stage
+/// index's line added after the variant (the tree and its root unchanged).
+fn same_checkpoint(env: &Env) {
+    let new = env.ok(&["checkpoint", "--origin", "example.org/layout1"]);
+    let old = read("checkpoint.txt");
+    let without: String = new
+        .lines()
+        .filter(|l| !l.starts_with("index "))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert_eq!(without, old);
+    assert_eq!(
+        new.lines().nth(4).map(|l| l.starts_with("index ")),
+        Some(true),
+        "{new}"
+    );
+}
+
 fn answers_match(env: &Env) {
     let answers: Value = serde_json::from_str(&read("answers.json")).unwrap();
     for a in answers.as_array().unwrap() {
@@ -98,10 +116,7 @@ fn a_first_layout_store_is_migrated_with_every_answer_unchanged() {
     let env = old_store();
     answers_match(&env);
     assert_eq!(env.ok(&["export"]), read("export.jsonl"));
-    assert_eq!(
-        env.ok(&["checkpoint", "--origin", "example.org/layout1"]),
-        read("checkpoint.txt")
-    );
+    same_checkpoint(&env);
     let a = scoreledger::Archive::open(&env.db()).unwrap();
     assert!(!a.store().has_legacy(), "the old trees were dropped");
     a.verify_derived().unwrap();
@@ -114,10 +129,7 @@ fn the_old_export_imports_with_the_same_head_and_checkpoint() {
     env.ok(&["import", export.to_str().unwrap()]);
     let old = old_store();
     assert_eq!(env.head(), old.head());
-    assert_eq!(
-        env.ok(&["checkpoint", "--origin", "example.org/layout1"]),
-        read("checkpoint.txt")
-    );
+    same_checkpoint(&env);
     answers_match(&env);
 }
 
@@ -135,4 +147,39 @@ fn a_stopped_migration_starts_again_from_nothing() {
     }
     answers_match(&env);
     env.ok(&["verify"]);
+}
+
+#[test]
+fn a_store_made_before_the_stage_index_gets_it_when_opened() {
+    use scoreledger::store::Space;
+    let env = Env::new();
+    env.import_seed();
+    let id = env.match_id(1, "Alianza Atlético");
+    env.ok(&["correct", &id, "2-2", "--reason", "score mistyped"]);
+    let checkpoint = env.ok(&["checkpoint"]);
+    {
+        // Layout 2, as scoreledger wrote it before the index: no `I` entries.
+        let s = scoreledger::store::Store::open(&env.db()).unwrap();
+        let lists: Vec<Vec<u8>> = s
+            .scan_prefix(Space::Derived, b"I")
+            .map(|e| e.unwrap().0)
+            .collect();
+        assert!(!lists.is_empty());
+        for k in lists {
+            s.tamper_remove(Space::Derived, &k).unwrap();
+        }
+        s.tamper(Space::Log, scoreledger::keys::META_LAYOUT, &[2])
+            .unwrap();
+    }
+    assert_eq!(
+        env.ok(&["checkpoint"]),
+        checkpoint,
+        "the index, derived again"
+    );
+    env.ok(&["verify"]);
+    let s = scoreledger::store::Store::open(&env.db()).unwrap();
+    assert_eq!(
+        s.get(Space::Log, scoreledger::keys::META_LAYOUT).unwrap(),
+        Some(vec![scoreledger::archive::LAYOUT])
+    );
 }

@@ -3,6 +3,8 @@
 //! - the order and batching of appends never change a table;
 //! - a table "known at seq K" equals the table of an archive that only ever had events 1..=K;
 //! - tables from the archive equal the projector run directly on the results;
+//! - the stage index at any size equals the index of an archive that only ever had events 1..=K;
+//! - a receipt's fold of its stage's events gives every table `standings` gives, and checks;
 //! - events round-trip through their canonical bytes;
 //! - any flipped byte of any stored event fails verification, naming that event.
 
@@ -201,6 +203,25 @@ fn event(f: &Fixture) -> Event {
     Event::MatchResult(m)
 }
 
+/// The results with the season's rules at `rules_at` and the stage's own
+/// at `stage_at`.
+fn with_rules(
+    fx: &[Fixture],
+    season: Rules,
+    stage: Rules,
+    rules_at: usize,
+    stage_at: usize,
+) -> Vec<Event> {
+    let mut events: Vec<Event> = fx.iter().map(event).collect();
+    events.insert(rules_at.min(events.len()), Event::Rules(season));
+    let stage = Rules {
+        stage: Some("Final stage".into()),
+        ..stage
+    };
+    events.insert(stage_at.min(events.len()), Event::Rules(stage));
+    events
+}
+
 fn archive() -> (tempfile::TempDir, Archive) {
     let dir = tempfile::tempdir().unwrap();
     let a = Archive::open(&dir.path().join("db")).unwrap();
@@ -347,6 +368,49 @@ proptest! {
         for d in 1..=13 {
             let s = a.standings(&Filter::default(), Cut::AsOf(day(d)), None).unwrap();
             prop_assert_eq!(s.rows, projector::table(&input, Cut::AsOf(day(d))));
+        }
+    }
+
+    #[test]
+    fn the_index_at_any_size_is_the_index_of_the_archive_as_it_was(fx in fixtures(), r in rules(), r2 in rules(), rules_at in 0usize..30, stage_at in 0usize..30, k in 0usize..40, cuts in prop::collection::vec(1usize..6, 0..10), ops in ops()) {
+        let events = with_rules(&fx, r, r2, rules_at, stage_at);
+        let (_d1, mut full) = archive();
+        append_in_batches(&mut full, &events, &cuts);
+        apply_ops(&mut full, &ops, &fx);
+        let logged: Vec<Event> = full.events().map(|e| e.unwrap().event).collect();
+        let k = k.min(logged.len());
+        let (_d2, mut then) = archive();
+        for e in &logged[..k] {
+            then.append(vec![e.clone()], now()).unwrap();
+        }
+        prop_assert_eq!(full.index_root(k as u64).unwrap(), then.index_root(k as u64).unwrap());
+        prop_assert_eq!(full.stage_index(k as u64).unwrap(), then.stage_index(k as u64).unwrap());
+        // The root from the leaf hashes stored with the lists is the root of every list hashed.
+        for n in 0..=logged.len() as u64 {
+            prop_assert_eq!(full.index_root(n).unwrap(), full.stage_index(n).unwrap().root());
+        }
+    }
+
+    #[test]
+    fn a_receipt_folds_every_table_as_standings_does(fx in fixtures(), r in rules(), r2 in rules(), rules_at in 0usize..30, stage_at in 0usize..30, k in 0usize..40, ops in ops()) {
+        let events = with_rules(&fx, r, r2, rules_at, stage_at);
+        let (_d, mut a) = archive();
+        a.append(events, now()).unwrap();
+        apply_ops(&mut a, &ops, &fx);
+        let k = (k as u64).min(a.head().unwrap().seq);
+        let cp = scoreledger::checkpoint::Checkpoint {
+            origin: "p".into(),
+            size: k,
+            root: a.merkle_root(k).unwrap(),
+            index: Some(a.index_root(k).unwrap()),
+            frontier: vec![],
+        };
+        let cuts = (1..=13).map(|d| Cut::AsOf(day(d))).chain((1..=5).map(Cut::Round)).chain([Cut::All]);
+        for cut in cuts {
+            match a.receipt(&Filter::default(), cut, &cp.to_text(), &cp) {
+                Ok(receipt) => prop_assert_eq!(receipt.check(&cp), Ok(())),
+                Err(e) => prop_assert_eq!(e.kind(), scoreledger::ErrorKind::Input, "{}", e),
+            }
         }
     }
 

@@ -342,3 +342,420 @@ fn a_mirror_from_an_export_file_copies_the_chain_and_refuses_a_rewritten_one() {
 fn ureq_get(url: &str) -> String {
     ureq::get(url).call().unwrap().into_string().unwrap()
 }
+
+/// A stand-in for a source server: answers `/api/checkpoint` with `note`
+/// and `/api/events?after=A&limit=L` from an export, until dropped.
+struct FakeSource {
+    url: String,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl FakeSource {
+    fn start(note: String, export: String) -> FakeSource {
+        use std::io::{BufRead, BufReader, Write};
+        use std::sync::atomic::Ordering;
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        listener.set_nonblocking(true).unwrap();
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let flag = stop.clone();
+        std::thread::spawn(move || {
+            while !flag.load(Ordering::Relaxed) {
+                let Ok((mut conn, _)) = listener.accept() else {
+                    std::thread::sleep(std::time::Duration::from_millis(5));
+                    continue;
+                };
+                conn.set_nonblocking(false).unwrap();
+                let mut reader = BufReader::new(conn.try_clone().unwrap());
+                let mut head = String::new();
+                reader.read_line(&mut head).unwrap();
+                loop {
+                    let mut l = String::new();
+                    if reader.read_line(&mut l).unwrap() == 0 || l == "\r\n" {
+                        break;
+                    }
+                }
+                let path = head.split_whitespace().nth(1).unwrap_or("").to_string();
+                let body = if path.starts_with("/api/checkpoint") {
+                    note.clone()
+                } else {
+                    let q = |k: &str| -> u64 {
+                        path.split(['?', '&'])
+                            .find_map(|p| p.strip_prefix(&format!("{k}=")))
+                            .and_then(|v| v.parse().ok())
+                            .unwrap_or(0)
+                    };
+                    let (after, limit) = (q("after"), q("limit"));
+                    export
+                        .lines()
+                        .filter(|l| {
+                            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+                            let s = v["seq"].as_u64().unwrap();
+                            s > after && s <= after + limit
+                        })
+                        .map(|l| format!("{l}\n"))
+                        .collect()
+                };
+                let _ = write!(
+                    conn,
+                    "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+            }
+        });
+        FakeSource { url, stop }
+    }
+}
+
+impl Drop for FakeSource {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+#[test]
+fn a_mirror_refuses_a_checkpoint_of_another_origin_signed_by_the_same_key() {
+    use scoreledger::note::{Note, SignerKey};
+    let src = Env::new();
+    src.import_seed();
+    let (key, vkey) = log_key(&src, "league.example/archive");
+    // The same key signs a checkpoint of another log (origin): a note the
+    // key's owner can make, and a mirror of league.example/archive must not take.
+    let body = src.ok(&["checkpoint", "--origin", "league.example/other"]);
+    let mut note = Note::parse(&body).unwrap();
+    let signer = SignerKey::parse(&std::fs::read_to_string(&key).unwrap()).unwrap();
+    note.sign(&signer).unwrap();
+    let source = FakeSource::start(note.to_text(), src.ok(&["export"]));
+    let mirror = Env::new();
+    let out = mirror.run(&["mirror", "--from", &source.url, "--key", &vkey]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "accepted: {err}");
+    assert!(err.contains("origin"), "{err}");
+    assert_eq!(
+        mirror.run(&["head"]).status.code(),
+        Some(1).filter(|_| false).or(Some(0))
+    );
+    assert!(mirror.ok(&["head"]).starts_with("0 "), "nothing kept");
+    // The same checkpoint signed for its own origin is mirrored.
+    let good = src.ok(&["checkpoint", "--sign", &key]);
+    let source = FakeSource::start(good, src.ok(&["export"]));
+    let out = mirror.ok(&["mirror", "--from", &source.url, "--key", &vkey]);
+    assert!(out.contains("mirrored 23 events"), "{out}");
+}
+
+#[test]
+fn a_witness_counts_once_however_often_its_key_is_listed_and_quorum_0_is_refused() {
+    use scoreledger::note::{key_id, Note, NoteSignature, VerifierKey};
+    let env = Env::new();
+    env.import_seed();
+    let (key, vkey) = log_key(&env, "league.example/archive");
+    let (wkey, wvkey) = witness_key(&env, "witness.example/w1");
+    let cp = env.file("cp.txt", &env.ok(&["checkpoint", "--sign", &key]));
+    let state = env.dir_path().join("wstate");
+    let cosigned = env.ok(&[
+        "witness",
+        "--key",
+        &wkey,
+        "--state",
+        state.to_str().unwrap(),
+        "--log-key",
+        &vkey,
+        cp.to_str().unwrap(),
+    ]);
+    // One witness cosigned; the checkpoint needs two.
+    let cosigned_file = env.file("cp-w.txt", &cosigned);
+    let verify = |file: &std::path::Path, witnesses: &[&str], quorum: &str| {
+        let mut args = vec![
+            "verify",
+            "--checkpoint",
+            file.to_str().unwrap(),
+            "--key",
+            &vkey,
+        ];
+        for w in witnesses {
+            args.extend(["--witness", w]);
+        }
+        args.extend(["--quorum", quorum]);
+        env.run(&args)
+    };
+    let code = |o: std::process::Output| {
+        (
+            o.status.code(),
+            String::from_utf8_lossy(&o.stderr).into_owned(),
+        )
+    };
+    let mut wrong = Vec::new();
+    let (c, err) = code(verify(&cosigned_file, &[&wvkey, &wvkey], "2"));
+    if c == Some(0) {
+        wrong.push(format!("one witness listed twice met a quorum of 2: {err}"));
+    }
+    // The same public key under another name, with the witness's
+    // cosignature copied to a line of that name: still one witness.
+    let w = VerifierKey::parse(&std::fs::read_to_string(&wvkey).unwrap()).unwrap();
+    let alias_id = key_id("witness.example/alias", w.kind, w.key.as_bytes());
+    let alias = VerifierKey {
+        name: "witness.example/alias".into(),
+        kind: w.kind,
+        id: alias_id,
+        key: w.key,
+    };
+    let mut note = Note::parse(&cosigned).unwrap();
+    let line = note
+        .signatures
+        .iter()
+        .find(|s| s.name == w.name)
+        .unwrap()
+        .clone();
+    note.signatures.push(NoteSignature {
+        name: alias.name.clone(),
+        id: alias_id,
+        bytes: line.bytes,
+    });
+    let doubled = env.file("cp-ww.txt", &note.to_text());
+    let alias_text = alias.to_text();
+    let (c, err) = code(verify(&doubled, &[&wvkey, &alias_text], "2"));
+    if c == Some(0) {
+        wrong.push(format!(
+            "one witness under two names met a quorum of 2: {err}"
+        ));
+    }
+    // --quorum 0 would accept a checkpoint no witness cosigned.
+    let (c, err) = code(verify(&cp, &[&wvkey], "0"));
+    if c != Some(2) || !err.contains("quorum") {
+        wrong.push(format!("--quorum 0: exit {c:?} {err}"));
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    // A quorum of 1 of the one witness holds.
+    let (c, err) = code(verify(&cosigned_file, &[&wvkey], "1"));
+    assert_eq!(c, Some(0), "{err}");
+}
+
+#[test]
+fn a_witness_state_is_locked_against_a_second_witness_process() {
+    let env = Env::new();
+    env.import_seed();
+    let (key, vkey) = log_key(&env, "league.example/archive");
+    let (wkey, _) = witness_key(&env, "witness.example/w1");
+    let cp = env.file("cp.txt", &env.ok(&["checkpoint", "--sign", &key]));
+    let state = env.dir_path().join("wstate");
+    std::fs::create_dir_all(&state).unwrap();
+    let witness = || {
+        env.run(&[
+            "witness",
+            "--key",
+            &wkey,
+            "--state",
+            state.to_str().unwrap(),
+            "--log-key",
+            &vkey,
+            cp.to_str().unwrap(),
+        ])
+    };
+    // Another witness process holds the state.
+    let held = std::fs::File::create(state.join("witness.lock")).unwrap();
+    held.lock().unwrap();
+    let out = witness();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "not refused: {err}");
+    assert!(err.contains("in use"), "{err}");
+    assert_eq!(
+        std::fs::read_dir(&state).unwrap().count(),
+        1,
+        "nothing cosigned"
+    );
+    drop(held);
+    let out = witness();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The archive's checkpoint with its index line replaced by `index` (the
+/// base64 of another root), signed by the log's key: a checkpoint only the
+/// log's owner could make, and a false one.
+fn false_index_checkpoint(env: &Env, key: &str, origin: &str, index: &str) -> String {
+    use scoreledger::note::{Note, SignerKey};
+    let body = env.ok(&["checkpoint", "--origin", origin]);
+    let line = body.lines().find(|l| l.starts_with("index ")).unwrap();
+    let mut note = Note::parse(&body.replacen(line, &format!("index {index}"), 1)).unwrap();
+    note.sign(&SignerKey::parse(&std::fs::read_to_string(key).unwrap()).unwrap())
+        .unwrap();
+    note.to_text()
+}
+
+/// The index line of a checkpoint.
+fn index_line(cp: &str) -> String {
+    cp.lines()
+        .find_map(|l| l.strip_prefix("index "))
+        .unwrap()
+        .to_string()
+}
+
+#[test]
+fn verify_recomputes_the_index_from_the_events_and_refuses_a_false_index_line() {
+    let env = Env::new();
+    env.import_seed();
+    let (key, vkey) = log_key(&env, "league.example/archive");
+    let cp23 = env.ok(&["checkpoint", "--sign", &key]);
+    let id = env.match_id(1, "Alianza Atlético");
+    env.ok(&["correct", &id, "2-2", "--reason", "score mistyped"]);
+    let cp24 = env.ok(&["checkpoint", "--sign", &key]);
+    assert_ne!(
+        index_line(&cp23),
+        index_line(&cp24),
+        "the correction is in the index"
+    );
+    // Both true checkpoints verify, the older one at its own size.
+    for (name, cp) in [("cp23.txt", &cp23), ("cp24.txt", &cp24)] {
+        let f = env.file(name, cp);
+        let out = env.ok(&[
+            "verify",
+            "--checkpoint",
+            f.to_str().unwrap(),
+            "--key",
+            &vkey,
+        ]);
+        assert!(out.contains("index line is the stage index"), "{out}");
+    }
+    // The tree of 24 with the index of 23: signed, well-formed, false.
+    let lie = false_index_checkpoint(&env, &key, "league.example/archive", &index_line(&cp23));
+    let f = env.file("lie.txt", &lie);
+    let err = env.fails(
+        1,
+        &[
+            "verify",
+            "--checkpoint",
+            f.to_str().unwrap(),
+            "--key",
+            &vkey,
+        ],
+    );
+    assert!(err.contains("index line") && err.contains("false"), "{err}");
+    // A receipt is refused against it too.
+    let out = env.dir_path().join("r.json");
+    let err = env.fails(
+        1,
+        &[
+            "receipt",
+            "--checkpoint",
+            f.to_str().unwrap(),
+            "--output",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert!(err.contains("index line"), "{err}");
+    // A checkpoint made before the index (no index line) still verifies,
+    // but gives no receipt.
+    let old: String = cp24
+        .split("\n\n")
+        .next()
+        .unwrap()
+        .lines()
+        .filter(|l| !l.starts_with("index "))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let old_file = env.file("old.txt", &old);
+    env.ok(&["verify", "--checkpoint", old_file.to_str().unwrap()]);
+    let err = env.fails(
+        2,
+        &[
+            "receipt",
+            "--checkpoint",
+            old_file.to_str().unwrap(),
+            "--output",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert!(err.contains("no index line"), "{err}");
+}
+
+#[test]
+fn verify_names_a_damaged_index_list_and_rebuild_repairs_it() {
+    use scoreledger::store::Space;
+    let env = Env::new();
+    env.import_seed();
+    let before = env.ok(&["checkpoint"]);
+    {
+        let archive = scoreledger::Archive::open(&env.db()).unwrap();
+        let stage = scoreledger::keys::stage_scope("Copa Perú", "1984", "Final stage");
+        let key = scoreledger::keys::index(&stage);
+        let value = archive.store().get(Space::Derived, &key).unwrap().unwrap();
+        let (header, list) = scoreledger::packed::decode_index_header(&value).unwrap();
+        let mut list = scoreledger::packed::decode_index(list).unwrap();
+        list.remove(3);
+        let damaged = scoreledger::packed::encode_index_value(&header, &list);
+        archive
+            .store()
+            .tamper(Space::Derived, &key, &damaged)
+            .unwrap();
+    }
+    let err = env.fails(1, &["verify"]);
+    assert!(err.contains("stage index"), "{err}");
+    env.ok(&["rebuild"]);
+    env.ok(&["verify"]);
+    assert_eq!(env.ok(&["checkpoint"]), before);
+}
+
+#[test]
+fn a_mirror_recomputes_the_index_and_refuses_a_false_index_line() {
+    let src = Env::new();
+    src.import_seed();
+    let (key, vkey) = log_key(&src, "league.example/archive");
+    let export = src.ok(&["export"]);
+    let mirror = Env::new();
+    // The tree is the log's, the index line is not: refused, nothing kept.
+    let lie = false_index_checkpoint(
+        &src,
+        &key,
+        "league.example/archive",
+        "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+    );
+    let source = FakeSource::start(lie, export.clone());
+    let out = mirror.run(&["mirror", "--from", &source.url, "--key", &vkey]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "accepted: {err}");
+    assert!(err.contains("index line"), "{err}");
+    assert!(mirror.ok(&["head"]).starts_with("0 "), "nothing kept");
+    // The true one: mirrored, and the mirror's own index is the source's.
+    let good = src.ok(&["checkpoint", "--sign", &key]);
+    let source = FakeSource::start(good.clone(), export);
+    let out = mirror.ok(&["mirror", "--from", &source.url, "--key", &vkey]);
+    assert!(out.contains("index line is the stage index"), "{out}");
+    let own = mirror.ok(&["checkpoint", "--origin", "league.example/archive"]);
+    assert_eq!(index_line(&own), index_line(&good));
+}
+
+#[test]
+fn a_witness_refuses_the_same_tree_with_another_index_line() {
+    let env = Env::new();
+    env.import_seed();
+    let (key, vkey) = log_key(&env, "league.example/archive");
+    let (wkey, _) = witness_key(&env, "witness.example/w1");
+    let state = env.dir_path().join("wstate");
+    let witness = |cp: &std::path::Path| {
+        env.run(&[
+            "witness",
+            "--key",
+            &wkey,
+            "--state",
+            state.to_str().unwrap(),
+            "--log-key",
+            &vkey,
+            cp.to_str().unwrap(),
+        ])
+    };
+    let cp = env.file("cp.txt", &env.ok(&["checkpoint", "--sign", &key]));
+    assert!(witness(&cp).status.success());
+    let other = false_index_checkpoint(
+        &env,
+        &key,
+        "league.example/archive",
+        "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+    );
+    let out = witness(&env.file("other.txt", &other));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("index"), "{err}");
+}

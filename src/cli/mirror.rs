@@ -6,7 +6,6 @@ use std::path::{Path, PathBuf};
 use scoreledger::archive::Envelope;
 use scoreledger::checkpoint::Checkpoint;
 use scoreledger::import::jsonl;
-use scoreledger::note::Note;
 use scoreledger::{merkle, Archive, Error};
 
 const EXAMPLES: &str = "\
@@ -71,8 +70,12 @@ pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
 fn from_server(archive: &mut Archive, url: &str, key: &str) -> Result<String, Error> {
     let (lines, cp) = server_lines(archive, url, key)?;
     keep(archive, lines)?;
+    let index = match cp.index {
+        Some(_) => "; its index line is the stage index of those events",
+        None => "; it has no index line",
+    };
     Ok(format!(
-        "ok: the signed checkpoint of '{}' at size {} (its root matches this mirror's)\n",
+        "ok: the signed checkpoint of '{}' at size {} (its root matches this mirror's{index})\n",
         cp.origin, cp.size
     ))
 }
@@ -86,10 +89,8 @@ pub(super) fn server_lines(
 ) -> Result<(Vec<(usize, Envelope)>, Checkpoint), Error> {
     let vkey = super::trust::verifier(key)?;
     let text = super::fetch(url, &format!("/api/checkpoint?origin={}", vkey.name))?;
-    let note = Note::parse(&text).map_err(|e| Error::Invalid(format!("{url}: {e}")))?;
-    note.signed_by(&vkey)
-        .map_err(|e| Error::Failed(format!("{url}: the source's checkpoint: {e}")))?;
-    let cp = Checkpoint::parse(&note.text).map_err(|e| Error::Invalid(format!("{url}: {e}")))?;
+    let what = format!("{url}: the source's checkpoint");
+    let (cp, _) = super::trust::checked(&text, &what, &super::trust::TrustArgs::with_key(key))?;
     let local = archive.head()?;
     if cp.size < local.seq {
         return Err(Error::Failed(format!(
@@ -127,7 +128,30 @@ pub(super) fn server_lines(
             ))
         }));
     }
+    check_index(archive, url, &cp, &lines)?;
     Ok((lines, cp))
+}
+
+/// The signed checkpoint's index line, if it has one, must be the stage
+/// index this mirror derives from the same events: computed before any of
+/// them is kept, so a false one changes nothing.
+fn check_index(
+    archive: &Archive,
+    url: &str,
+    cp: &Checkpoint,
+    lines: &[(usize, Envelope)],
+) -> Result<(), Error> {
+    let Some(claimed) = cp.index else {
+        return Ok(());
+    };
+    let ours = archive.index_root_after(lines.iter().map(|(_, e)| e))?;
+    if ours != claimed {
+        return Err(Error::Failed(format!(
+            "{url}: its signed checkpoint (size {}) carries an index line that is not the stage index of its events: the checkpoint is false; refused, nothing changed",
+            cp.size
+        )));
+    }
+    Ok(())
 }
 
 /// An export's events after the mirror's head, each checked before any is kept.

@@ -14,12 +14,15 @@ Examples:
   scoreledger receipt --as-of 1984-12-09 --checkpoint cp.txt --output r.json
   scoreledger verify-receipt r.json --key log.vkey         (anyone, offline)
 
-A receipt holds the table, every event it is made from (results, their
-corrections, awards and annulments, the rules in force, registrations,
-adjustments, renames) as stored envelopes, an inclusion proof for each, and
-the checkpoint. It proves that those events are in the published log and
-that the table follows from them; not that the log holds no other result
-of the stage (README: How the archive is audited).";
+A receipt holds the table, the stage's list in the stage index (every event
+its table is folded from: results, their corrections, awards and
+annulments, rules, registrations and adjustments of the stage and its
+season, renames in its competition) with its proof against the
+checkpoint's index line, each of those events as its stored envelope with
+an inclusion proof, and the checkpoint. It proves that the table follows
+from every event of the stage in the published log at the checkpoint's
+size; not that those events are true to the pitch (schema/receipts.md).
+The checkpoint must carry an index line (one made by this version).";
 
 /// Write a self-contained, checkable receipt for a table.
 #[derive(clap::Args)]

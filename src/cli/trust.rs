@@ -17,8 +17,8 @@ pub struct TrustArgs {
     /// A witness's verifier key (or a file holding it); repeat for more.
     #[arg(long = "witness", value_name = "WVKEY")]
     witnesses: Vec<String>,
-    /// How many of the --witness keys must have cosigned (default: all).
-    #[arg(long, value_name = "K", requires = "witnesses")]
+    /// How many of the --witness keys must have cosigned (default: all); at least 1.
+    #[arg(long, value_name = "K", requires = "witnesses", value_parser = quorum)]
     quorum: Option<usize>,
 }
 
@@ -29,6 +29,17 @@ impl TrustArgs {
             key: Some(key.to_string()),
             ..Default::default()
         }
+    }
+}
+
+/// A quorum: 1 or more (0 would accept a checkpoint no witness cosigned).
+fn quorum(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(0) => Err(
+            "a quorum of 0 would accept a checkpoint no witness cosigned; give 1 or more".into(),
+        ),
+        Ok(k) => Ok(k),
+        Err(_) => Err(format!("'{s}' is not a number of witnesses")),
     }
 }
 
@@ -57,11 +68,17 @@ pub fn signer(path: &Path) -> Result<SignerKey, Error> {
 /// log's signature for its origin, and a quorum of witness cosignatures.
 pub fn checkpoint(path: &Path, trust: &TrustArgs) -> Result<(Checkpoint, Note), Error> {
     let text = super::read_file(path, "checkpoint")?;
-    let note =
-        Note::parse(&text).map_err(|e| Error::Invalid(format!("{}: {e}", path.display())))?;
-    let cp = Checkpoint::parse(&note.text)
-        .map_err(|e| Error::Invalid(format!("{}: {e}", path.display())))?;
-    let fail = |msg: String| Error::Failed(format!("{}: {msg}", path.display()));
+    checked(&text, &path.display().to_string(), trust)
+}
+
+/// A checkpoint note (from `source`, named in messages) checked against the
+/// trust asked for: signed by the log's key for the key's own origin (a
+/// key that signs for two logs does not make one the other), and
+/// cosigned by a quorum of distinct witnesses.
+pub fn checked(text: &str, source: &str, trust: &TrustArgs) -> Result<(Checkpoint, Note), Error> {
+    let note = Note::parse(text).map_err(|e| Error::Invalid(format!("{source}: {e}")))?;
+    let cp = Checkpoint::parse(&note.text).map_err(|e| Error::Invalid(format!("{source}: {e}")))?;
+    let fail = |msg: String| Error::Failed(format!("{source}: {msg}"));
     if let Some(k) = &trust.key {
         let key = verifier(k)?;
         if key.name != cp.origin {
@@ -73,12 +90,15 @@ pub fn checkpoint(path: &Path, trust: &TrustArgs) -> Result<(Checkpoint, Note), 
         note.signed_by(&key).map_err(fail)?;
     }
     if !trust.witnesses.is_empty() {
-        let keys = trust
-            .witnesses
-            .iter()
-            .map(|w| verifier(w))
-            .collect::<Result<Vec<_>, _>>()?;
+        let keys = witnesses(&trust.witnesses)?;
         let quorum = trust.quorum.unwrap_or(keys.len());
+        if quorum > keys.len() {
+            return Err(Error::Invalid(format!(
+                "--quorum {quorum} cannot be met by {} witness key{}",
+                keys.len(),
+                if keys.len() == 1 { "" } else { "s" }
+            )));
+        }
         let good = keys.iter().filter(|k| note.cosigned_by(k).is_ok()).count();
         if good < quorum {
             return Err(fail(format!(
@@ -88,4 +108,22 @@ pub fn checkpoint(path: &Path, trust: &TrustArgs) -> Result<(Checkpoint, Note), 
         }
     }
     Ok((cp, note))
+}
+
+/// The --witness keys, each a distinct witness: the same public key given
+/// twice (under one name or two) would count one witness twice.
+fn witnesses(given: &[String]) -> Result<Vec<VerifierKey>, Error> {
+    let mut keys: Vec<VerifierKey> = Vec::new();
+    for w in given {
+        let k = verifier(w)?;
+        if let Some(same) = keys.iter().find(|o| o.key == k.key) {
+            return Err(Error::Invalid(format!(
+                "--witness {} and --witness {} are the same witness key; each witness counts once",
+                same.to_text(),
+                k.to_text()
+            )));
+        }
+        keys.push(k);
+    }
+    Ok(keys)
 }

@@ -18,11 +18,13 @@ wrongly signed or foreign checkpoint exits 1.
 
 Re-hashes every event from the first, checks that each one's prev is the hash
 before it and that the head record names the last one; meanwhile recomputes
-every derived entry and Merkle node from the events and compares them with
-what is stored. With --checkpoint, also checks that the archive is an
-append-only extension of that checkpoint (a consistency proof), and if not,
-names where it first departs from it. Exit 0 prints 'ok: N events, head HASH';
-a failure exits 1 naming the first bad seq, or the kind and key.";
+every derived entry (the stage index's lists too) and Merkle node from the
+events and compares them with what is stored. With --checkpoint, also
+checks that the archive is an append-only extension of that checkpoint (a
+consistency proof), and if not, names where it first departs from it; and
+that its index line, if it has one, is the stage index recomputed from its
+events (schema/index.md). Exit 0 prints 'ok: N events, head HASH'; a
+failure exits 1 naming the first bad seq, or the kind and key.";
 
 /// Check the hash chain, every derived entry, and optionally a checkpoint.
 #[derive(clap::Args)]
@@ -64,6 +66,9 @@ pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
             "ok: an append-only extension of checkpoint '{}' (size {})\n",
             cp.origin, cp.size
         ));
+        if cp.index.is_some() {
+            out.push_str("ok: its index line is the stage index recomputed from those events\n");
+        }
     }
     super::print(&out)
 }

@@ -11,11 +11,14 @@ const EXAMPLES: &str = "\
 Example:
   scoreledger verify-receipt r.json --key log.vkey
 
-Needs no archive: checks the checkpoint's signature (for its origin), every
-event's inclusion proof against it, decodes the events, recomputes the table
-with the library's projector and compares it row by row. Exit 0 prints what
-was proven; exit 1 names the first difference; exit 2 if a file cannot be
-read.";
+Needs no archive: checks the checkpoint's signature (for its origin), the
+stage's list in the stage index against the checkpoint's index line, that
+the receipt carries exactly the listed events in seq order (none left out,
+none added, none repeated), every event's inclusion proof, then folds the
+table from the events as `standings` does (the library's projector, the
+rules in force: the stage's own, else its season's; the latest change of
+each match) and compares it row by row. Exit 0 prints what was proven;
+exit 1 names the first difference; exit 2 if a file cannot be read.";
 
 /// Check a table receipt offline.
 #[derive(clap::Args)]
@@ -32,8 +35,7 @@ pub fn run(a: Args) -> Result<(), Error> {
     let text = super::read_file(&a.receipt, "receipt")?;
     let name = a.receipt.display();
     let fail = |msg: String| Error::Failed(format!("{name}: {msg}"));
-    let receipt: Receipt =
-        serde_json::from_str(&text).map_err(|e| fail(format!("not a receipt: {e}")))?;
+    let receipt = Receipt::parse(&text).map_err(&fail)?;
     let key = super::trust::verifier(&a.key)?;
     let note = Note::parse(&receipt.checkpoint).map_err(&fail)?;
     let cp = Checkpoint::parse(&note.text).map_err(&fail)?;
@@ -56,7 +58,7 @@ pub fn run(a: Args) -> Result<(), Error> {
         .map(|r| format!("; first: {} {} pts", r.team, r.points))
         .unwrap_or_default();
     super::print(&format!(
-        "ok: the table of {} {} {} ({when}, {} rows{top}) follows from {} events, each in the log '{}' at size {}, signed by {}\n",
+        "ok: the table of {} {} {} ({when}, {} rows{top}) follows from all {} events of the stage in the log '{}' at size {} (its stage index lists no other), signed by {}\n",
         receipt.competition,
         receipt.season,
         receipt.stage,

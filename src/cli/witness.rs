@@ -21,7 +21,9 @@ Cosigns a checkpoint (C2SP tlog-cosignature, cosignature/v1) only when the
 log signed it and, by a consistency proof, it extends the last checkpoint
 this witness cosigned for the same origin (kept in --state). A rollback or a
 fork is refused (exit 1). The first checkpoint of an origin is trusted on
-first use, and says so. Prints the checkpoint with the cosignature added.";
+first use, and says so. Prints the checkpoint with the cosignature added.
+One witness process at a time uses a state folder (it holds
+DIR/witness.lock); a second is refused with exit 3.";
 
 /// Cosign a log's checkpoint, refusing forks and rollbacks.
 #[derive(clap::Args)]
@@ -52,6 +54,40 @@ fn state_file(dir: &Path, origin: &str) -> PathBuf {
     dir.join(format!("{}.note", &h[..32]))
 }
 
+/// The lock file of a state folder.
+const LOCK: &str = "witness.lock";
+
+/// Takes the state folder's lock (an exclusive `flock` on `DIR/witness.lock`,
+/// held until the witness is done), so that two witness processes never
+/// decide from the same last checkpoint and both cosign: one of two
+/// different trees of one size would otherwise get through.
+fn lock_state(dir: &Path) -> Result<std::fs::File, Error> {
+    let path = dir.join(LOCK);
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| Error::Store {
+            path: path.clone(),
+            msg: format!("cannot open the witness state's lock: {e}"),
+        })?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => Err(Error::Io(std::io::Error::new(
+            std::io::ErrorKind::WouldBlock,
+            format!(
+                "the witness state {} is in use by another witness process; try again when it is done",
+                dir.display()
+            ),
+        ))),
+        Err(std::fs::TryLockError::Error(e)) => Err(Error::Store {
+            path,
+            msg: format!("cannot lock the witness state: {e}"),
+        }),
+    }
+}
+
 pub fn run(a: Args) -> Result<(), Error> {
     let key = super::trust::signer(&a.key)?;
     let log = super::trust::verifier(&a.log_key)?;
@@ -63,6 +99,7 @@ pub fn run(a: Args) -> Result<(), Error> {
             a.state.display()
         ))
     })?;
+    let _lock = lock_state(&a.state)?;
     let file = state_file(&a.state, &cp.origin);
     let last = match std::fs::read_to_string(&file) {
         Ok(t) => Some(

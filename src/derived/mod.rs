@@ -29,9 +29,10 @@ pub use crate::record::{ChangeKind, Effective, MatchChange, MatchRecord, MatchSt
 use crate::store::{Commit, Entry, Space, Store};
 pub use log::{LogWriter, StoredNodes};
 pub use read::{
-    adjustments, damaged, decode_derived, line_of, match_records, missing, name_list,
-    registrations, rename_seqs, renames, rules_in_force, scoped, scoring, spelled, stage_input,
-    stage_input_from, stage_input_with, ChunkReader, Source, StageRows,
+    adjustments, damaged, decode_derived, in_force, index_list, latest_per_team, line_of,
+    match_records, missing, name_list, registrations, rename_seqs, renames, rules_in_force, scoped,
+    scoring, spelled, stage_index, stage_index_root, stage_input, stage_input_from,
+    stage_input_with, ChunkReader, Overlay, Source, StageParts, StageRows,
 };
 
 /// What a stage's `S` entry holds.
@@ -229,6 +230,36 @@ impl Stage {
     }
 }
 
+/// A stage's list in the stage index (`schema/index.md`), as held:
+/// `(seq, result it belongs to or 0)` in seq order, with the stage's index
+/// key and the seq that made it known (set when the stage is created, or
+/// read with the list).
+#[derive(Default)]
+struct IndexList {
+    key: [u8; 32],
+    first_seq: u64,
+    entries: Vec<(u64, u64)>,
+    dirty: bool,
+}
+
+impl IndexList {
+    /// The stored value: the header (with the leaf hash of the whole list) and the list.
+    fn value(&self) -> Vec<u8> {
+        let entries: Vec<crate::index::Entry> = self
+            .entries
+            .iter()
+            .map(|&(seq, of)| crate::index::Entry { seq, of })
+            .collect();
+        let header = packed::IndexHeader {
+            key: self.key,
+            first_seq: self.first_seq,
+            last_seq: self.entries.last().map_or(0, |e| e.0),
+            leaf: crate::index::leaf_hash(&Hash(self.key), &entries).0,
+        };
+        packed::encode_index_value(&header, &self.entries)
+    }
+}
+
 /// A recorded match as it stands after all its changes.
 struct Current {
     id: MatchId,
@@ -263,6 +294,8 @@ pub struct Deriver<'s> {
     admitted_id: Option<MatchId>,
     /// A checking deriver's results, by seq (it writes no log to read them from).
     checked: Option<HashMap<u64, MatchResult>>,
+    /// The stage index's lists touched so far, by stage.
+    index: HashMap<ScopeKey, IndexList>,
 }
 
 impl Source for Deriver<'_> {
@@ -315,6 +348,7 @@ impl<'s> Deriver<'s> {
             log,
             admitted_id: None,
             checked: None,
+            index: HashMap::default(),
         }
     }
 
@@ -459,6 +493,10 @@ impl<'s> Deriver<'s> {
                     ids: None,
                 },
             );
+            let key = self.keyer.stage_index_key(competition, season, stage);
+            let list = self.index_list(&stage_key)?;
+            (list.key, list.first_seq, list.dirty) = (key, seq, true);
+            self.seed_index(competition, &season_key, &stage_key, seq)?;
         }
         Ok(self.stages.get_mut(&stage_key).expect("held"))
     }
@@ -579,7 +617,8 @@ impl<'s> Deriver<'s> {
                     .keyer
                     .scope(&r.competition, &r.season, r.stage.as_deref());
                 self.put_scoped(Kind::Rules, &scope, seq, encode_value(r));
-                Ok(())
+                let stage = r.stage.as_ref().map(|_| scope);
+                self.index_in_scope(&season_key, stage.as_ref(), seq)
             }
             Event::SeasonFacts(f) => {
                 let season_key = self.remember_season(&f.competition, &f.season)?;
@@ -603,24 +642,9 @@ impl<'s> Deriver<'s> {
                     value,
                 )
             }
-            Event::ResultCorrected(c) => {
-                let kind = ChangeKind::Corrected {
-                    home_goals: c.home_goals,
-                    away_goals: c.away_goals,
-                };
-                self.change_match(&c.match_id, seq, kind, &c.reason)
-            }
-            Event::MatchAwarded(a) => {
-                let kind = ChangeKind::Awarded {
-                    to: a.to.clone(),
-                    home_goals: a.home_goals,
-                    away_goals: a.away_goals,
-                    kept_score: a.kept_score,
-                };
-                self.change_match(&a.match_id, seq, kind, &a.reason)
-            }
-            Event::MatchAnnulled(a) => {
-                self.change_match(&a.match_id, seq, ChangeKind::Annulled, &a.reason)
+            Event::ResultCorrected(_) | Event::MatchAwarded(_) | Event::MatchAnnulled(_) => {
+                let (id, c) = MatchChange::of_event(seq, event).expect("a change");
+                self.change_match(&id, seq, c.kind, &c.reason)
             }
             Event::PointsAdjusted(p) => {
                 let value = encode_value(p);
@@ -637,7 +661,7 @@ impl<'s> Deriver<'s> {
             Event::TeamRenamed(t) => {
                 let scope = self.keyer.competition_scope(&t.competition);
                 self.put_scoped(Kind::Rename, &scope, seq, encode_value(t));
-                Ok(())
+                self.index_competition(&t.competition, seq)
             }
             Event::ShootoutDecided(s) => {
                 let kind = ChangeKind::Shootout {
@@ -682,7 +706,7 @@ impl<'s> Deriver<'s> {
         if let Some(ids) = &mut self.ids {
             ids.insert(id, place);
         }
-        Ok(())
+        self.index_push(&stage_key, seq, seq)
     }
 
     /// Files a value under a season or stage scope; a named stage becomes
@@ -701,7 +725,9 @@ impl<'s> Deriver<'s> {
         if let Some(stage) = stage {
             self.stage(competition, season, stage, seq)?;
         }
-        Ok(())
+        let season_key = self.keyer.scope(competition, season, None);
+        let stage_key = stage.map(|_| scope);
+        self.index_in_scope(&season_key, stage_key.as_ref(), seq)
     }
 
     fn put_scoped(&mut self, kind: Kind, scope: &ScopeKey, seq: u64, value: Vec<u8>) {
@@ -728,7 +754,136 @@ impl<'s> Deriver<'s> {
             keys::current(&stage, match_seq).to_vec(),
             encode_value(&now),
         );
+        self.index_push(&stage, seq, match_seq)
+    }
+
+    /// A stage's index list, read from the store when first touched.
+    fn index_list(&mut self, stage: &ScopeKey) -> Result<&mut IndexList> {
+        if !self.index.contains_key(stage) {
+            let key = keys::index(stage);
+            let list = match Source::get(self, &key)? {
+                Some(v) => {
+                    let (h, list) =
+                        packed::decode_index_header(&v).map_err(|e| damaged(&key, e))?;
+                    IndexList {
+                        key: h.key,
+                        first_seq: h.first_seq,
+                        entries: packed::decode_index(list).map_err(|e| damaged(&key, e))?,
+                        dirty: false,
+                    }
+                }
+                None => IndexList::default(),
+            };
+            self.index.insert(*stage, list);
+        }
+        Ok(self.index.get_mut(stage).expect("just loaded"))
+    }
+
+    /// Lists event `seq` in a stage's index list; `of` is the result it
+    /// belongs to (0: none).
+    fn index_push(&mut self, stage: &ScopeKey, seq: u64, of: u64) -> Result<()> {
+        let list = self.index_list(stage)?;
+        if let Some((last, _)) = list.entries.last().filter(|(last, _)| *last >= seq) {
+            return Err(Error::Corrupt {
+                seq,
+                msg: format!("the stage index already lists seq {last} in this stage"),
+            });
+        }
+        list.entries.push((seq, of));
+        list.dirty = true;
         Ok(())
+    }
+
+    /// A stage that event `seq` creates starts its list with the events
+    /// before it that its table reads without naming it: rules,
+    /// registrations and adjustments of its season (and rules of the stage
+    /// set before it had a result), and renames in its competition.
+    fn seed_index(
+        &mut self,
+        competition: &str,
+        season: &ScopeKey,
+        stage: &ScopeKey,
+        seq: u64,
+    ) -> Result<()> {
+        let comp = self.keyer.competition_scope(competition);
+        let scopes = [
+            (Kind::Rules, stage),
+            (Kind::Registration, stage),
+            (Kind::Adjustment, stage),
+            (Kind::Rules, season),
+            (Kind::Registration, season),
+            (Kind::Adjustment, season),
+            (Kind::Rename, &comp),
+        ];
+        let mut seqs = Vec::new();
+        for (kind, scope) in scopes {
+            for (k, _) in self.scan(&keys::scoped_of(kind, scope))? {
+                seqs.extend(keys::scoped_seq(&k).filter(|s| *s < seq));
+            }
+        }
+        seqs.sort_unstable();
+        seqs.dedup();
+        for s in seqs {
+            self.index_push(stage, s, 0)?;
+        }
+        Ok(())
+    }
+
+    /// Lists a rules, registration or adjustment event: in its stage's
+    /// list, or at season scope in the list of every stage of the season.
+    /// A stage not created yet finds it when it is (`seed_index`).
+    fn index_in_scope(
+        &mut self,
+        season: &ScopeKey,
+        stage: Option<&ScopeKey>,
+        seq: u64,
+    ) -> Result<()> {
+        let stages = match stage {
+            Some(s) if self.load_stage(season, s)?.is_some() => vec![*s],
+            Some(_) => Vec::new(),
+            None => self.season_stages(season)?,
+        };
+        for s in stages {
+            self.index_push(&s, seq, 0)?;
+        }
+        Ok(())
+    }
+
+    /// Lists a rename in the list of every stage of its competition.
+    fn index_competition(&mut self, competition: &str, seq: u64) -> Result<()> {
+        let comp = self.keyer.competition_scope(competition);
+        let seasons = read::name_list(&*self, NameList::Seasons(comp))?;
+        for season in seasons {
+            let season_key = self.keyer.scope(competition, &season, None);
+            for s in self.season_stages(&season_key)? {
+                self.index_push(&s, seq, 0)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The stages of a season: those stored and those held.
+    fn season_stages(&self, season: &ScopeKey) -> Result<Vec<ScopeKey>> {
+        let mut out: Vec<ScopeKey> = self
+            .stages
+            .values()
+            .filter(|s| s.info.season_key == *season)
+            .map(|s| s.info.stage_key)
+            .collect();
+        if self.stored {
+            for e in self
+                .store
+                .scan_prefix(Space::Derived, &keys::stages_of(season))
+            {
+                let (k, _) = e?;
+                if let Some(stage) = k.get(9..17) {
+                    out.push(stage.try_into().expect("8 bytes"));
+                }
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        Ok(out)
     }
 
     /// Adds event `seq`'s hash to the Merkle tree (leaf index seq - 1).
@@ -761,6 +916,9 @@ impl<'s> Deriver<'s> {
         }
         for (k, v) in std::mem::take(&mut self.pending) {
             c.put(Space::Derived, k, v);
+        }
+        for (stage, list) in self.index.iter().filter(|(_, l)| l.dirty) {
+            c.put(Space::Derived, keys::index(stage).to_vec(), list.value());
         }
         self.nodes.commit_into(c);
         if let Some(log) = self.log.take() {

@@ -7,10 +7,12 @@ use serde::de::DeserializeOwned;
 
 use super::StageInfo;
 use crate::archive::decode_raw;
+use crate::chain::Hash;
 use crate::encoding::decode_value;
 use crate::encoding::{self, RawEnvelope};
 use crate::error::{Error, Result};
 use crate::event::{Event, MatchResult, PointsAdjustment, Rules, TeamRegistration, TeamRename};
+use crate::index;
 use crate::keys::{self, Kind, NameList, ScopeKey};
 use crate::names;
 use crate::packed::{self, Row};
@@ -37,6 +39,55 @@ impl Source for Store {
     }
     fn scan(&self, prefix: &[u8]) -> Result<Vec<Entry>> {
         self.scan_prefix(Space::Derived, prefix).collect()
+    }
+}
+
+/// The store's derived entries as they would be after a commit that has
+/// not been written: what a mirror reads to check a source before it
+/// keeps anything.
+pub struct Overlay<'a> {
+    store: &'a Store,
+    writes: BTreeMap<Vec<u8>, Option<Vec<u8>>>,
+}
+
+impl<'a> Overlay<'a> {
+    pub fn new(store: &'a Store, c: &crate::store::Commit) -> Overlay<'a> {
+        let writes = c
+            .writes(Space::Derived)
+            .map(|(k, v)| (k.to_vec(), v.map(<[u8]>::to_vec)))
+            .collect();
+        Overlay { store, writes }
+    }
+}
+
+impl Source for Overlay<'_> {
+    fn store(&self) -> &Store {
+        self.store
+    }
+
+    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>> {
+        match self.writes.get(key) {
+            Some(v) => Ok(v.clone()),
+            None => Store::get(self.store, Space::Derived, key),
+        }
+    }
+
+    fn scan(&self, prefix: &[u8]) -> Result<Vec<Entry>> {
+        let mut merged: BTreeMap<Vec<u8>, Vec<u8>> = BTreeMap::new();
+        for e in self.store.scan_prefix(Space::Derived, prefix) {
+            let (k, v) = e?;
+            merged.insert(k, v);
+        }
+        for (k, v) in self.writes.range(prefix.to_vec()..) {
+            if !k.starts_with(prefix) {
+                break;
+            }
+            match v {
+                Some(v) => merged.insert(k.clone(), v.clone()),
+                None => merged.remove(k),
+            };
+        }
+        Ok(merged.into_iter().collect())
     }
 }
 
@@ -131,12 +182,18 @@ pub fn rules_in_force(
     info: &StageInfo,
     known_at: u64,
 ) -> Result<Option<(u64, Rules)>> {
-    for scope in [&info.stage_key, &info.season_key] {
-        if let Some(found) = scoped::<Rules>(r, Kind::Rules, scope, known_at)?.pop() {
-            return Ok(Some(found));
-        }
-    }
-    Ok(None)
+    let stage = scoped::<Rules>(r, Kind::Rules, &info.stage_key, known_at)?;
+    let season = scoped::<Rules>(r, Kind::Rules, &info.season_key, known_at)?;
+    Ok(in_force(&stage, &season).cloned())
+}
+
+/// The rules precedence of every table (pure): the stage's latest rules
+/// event, else its season's latest; each list in seq order.
+pub fn in_force<'a>(
+    stage: &'a [(u64, Rules)],
+    season: &'a [(u64, Rules)],
+) -> Option<&'a (u64, Rules)> {
+    stage.last().or(season.last())
 }
 
 /// Teams registered for a stage (its own and its season's), latest registration per team.
@@ -146,6 +203,12 @@ pub fn registrations(
     known_at: u64,
 ) -> Result<Vec<(u64, TeamRegistration)>> {
     let all = season_and_stage::<TeamRegistration>(r, Kind::Registration, info, known_at)?;
+    Ok(latest_per_team(all))
+}
+
+/// One registration per team (names compared folded), in the order the
+/// teams were first registered, each its latest (pure; `all` in seq order).
+pub fn latest_per_team(all: Vec<(u64, TeamRegistration)>) -> Vec<(u64, TeamRegistration)> {
     let mut order: Vec<String> = Vec::new();
     let mut latest: HashMap<String, (u64, TeamRegistration)> = HashMap::new();
     for (seq, reg) in all {
@@ -155,10 +218,74 @@ pub fn registrations(
         }
         latest.insert(f, (seq, reg));
     }
-    Ok(order
+    order
         .into_iter()
         .filter_map(|f| latest.remove(&f))
-        .collect())
+        .collect()
+}
+
+/// What a stage's table reads besides its matches, as known at one seq,
+/// each list in seq order: read from the store ([`StageParts::read`]) for
+/// `standings`, or gathered from a receipt's events
+/// (`receipt::stage_input`), and folded by the same [`StageParts::input`].
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct StageParts {
+    /// Rules events of the stage itself, and of its season.
+    pub stage_rules: Vec<(u64, Rules)>,
+    pub season_rules: Vec<(u64, Rules)>,
+    /// Registrations and adjustments of the stage and its season.
+    pub registrations: Vec<(u64, TeamRegistration)>,
+    pub adjustments: Vec<(u64, PointsAdjustment)>,
+    /// Renames in the stage's competition.
+    pub renames: Vec<(u64, TeamRename)>,
+}
+
+impl StageParts {
+    /// A stage's parts as the store holds them, known at `known_at`.
+    pub fn read(r: &impl Source, info: &StageInfo, known_at: u64) -> Result<StageParts> {
+        let competition = keys::competition_scope(&info.competition);
+        Ok(StageParts {
+            stage_rules: scoped(r, Kind::Rules, &info.stage_key, known_at)?,
+            season_rules: scoped(r, Kind::Rules, &info.season_key, known_at)?,
+            registrations: season_and_stage(r, Kind::Registration, info, known_at)?,
+            adjustments: season_and_stage(r, Kind::Adjustment, info, known_at)?,
+            renames: scoped(r, Kind::Rename, &competition, known_at)?,
+        })
+    }
+
+    /// The rules event in force ([`in_force`]).
+    pub fn rules_in_force(&self) -> Option<&(u64, Rules)> {
+        in_force(&self.stage_rules, &self.season_rules)
+    }
+
+    /// The projector's input: these parts and `matches`.
+    pub fn input(&self, matches: Vec<MatchLine>) -> StageInput {
+        StageInput {
+            teams: latest_per_team(self.registrations.clone())
+                .into_iter()
+                .map(|(_, reg)| reg.team)
+                .collect(),
+            matches,
+            scoring: self
+                .rules_in_force()
+                .map(|(_, rules)| rules.scoring())
+                .unwrap_or_default(),
+            adjustments: self
+                .adjustments
+                .iter()
+                .map(|(_, a)| Adjustment {
+                    date: a.date,
+                    team: a.team.clone(),
+                    points: a.points as i64,
+                })
+                .collect(),
+            renames: self
+                .renames
+                .iter()
+                .map(|(_, t)| (t.from.clone(), t.to.clone()))
+                .collect(),
+        }
+    }
 }
 
 /// Points adjustments of a stage (its own and its season's) known at `known_at`.
@@ -312,29 +439,7 @@ pub fn stage_input_with(
     known_at: u64,
     matches: Vec<MatchLine>,
 ) -> Result<StageInput> {
-    let teams = registrations(r, info, known_at)?
-        .into_iter()
-        .map(|(_, reg)| reg.team)
-        .collect();
-    let adjustments = adjustments(r, info, known_at)?
-        .into_iter()
-        .map(|(_, a)| Adjustment {
-            date: a.date,
-            team: a.team,
-            points: a.points as i64,
-        })
-        .collect();
-    let renames = renames(r, &info.competition, known_at)?
-        .into_iter()
-        .map(|t| (t.from, t.to))
-        .collect();
-    Ok(StageInput {
-        teams,
-        matches,
-        scoring: scoring(r, info, known_at)?,
-        adjustments,
-        renames,
-    })
+    Ok(StageParts::read(r, info, known_at)?.input(matches))
 }
 
 /// [`stage_input`] from match records already read.
@@ -361,6 +466,70 @@ pub fn line_of(rec: &MatchRecord, known_at: u64) -> MatchLine {
         home_goals: e.home_goals,
         away_goals: e.away_goals,
     }
+}
+
+/// A stage's list in the stage index, its events up to `known_at`.
+pub fn index_list(r: &impl Source, stage: &ScopeKey, known_at: u64) -> Result<Vec<index::Entry>> {
+    let key = keys::index(stage);
+    let Some(v) = r.get(&key)? else {
+        return Ok(Vec::new());
+    };
+    let (_, list) = packed::decode_index_header(&v).map_err(|e| damaged(&key, e))?;
+    cut_list(&key, list, known_at)
+}
+
+/// A stored list's entries up to `known_at`.
+fn cut_list(key: &[u8], list: &[u8], known_at: u64) -> Result<Vec<index::Entry>> {
+    Ok(packed::decode_index(list)
+        .map_err(|e| damaged(key, e))?
+        .into_iter()
+        .take_while(|(seq, _)| *seq <= known_at)
+        .map(|(seq, of)| index::Entry { seq, of })
+        .collect())
+}
+
+/// The stage index of the log's first `size` events (`schema/index.md`):
+/// a leaf for every stage known then (its first event at or before
+/// `size`), with its list up to `size`.
+pub fn stage_index(r: &impl Source, size: u64) -> Result<index::Index> {
+    let mut leaves = Vec::new();
+    for (k, v) in r.scan(&[Kind::Index as u8])? {
+        let (h, list) = packed::decode_index_header(&v).map_err(|e| damaged(&k, e))?;
+        if h.first_seq <= size {
+            leaves.push(index::Leaf {
+                key: Hash(h.key),
+                entries: cut_list(&k, list, size)?,
+            });
+        }
+    }
+    index::Index::new(size, leaves).map_err(|msg| Error::Corrupt { seq: size, msg })
+}
+
+/// The root of [`stage_index`] at `size`: a stage whose list ends at or
+/// before `size` gives the leaf hash stored with it; only the lists of
+/// stages with later events are read and hashed.
+pub fn stage_index_root(r: &impl Source, size: u64) -> Result<Hash> {
+    let mut leaves: Vec<([u8; 32], Hash)> = Vec::new();
+    for (k, v) in r.scan(&[Kind::Index as u8])? {
+        let (h, list) = packed::decode_index_header(&v).map_err(|e| damaged(&k, e))?;
+        if h.first_seq > size {
+            continue;
+        }
+        let leaf = match h.last_seq <= size {
+            true => Hash(h.leaf),
+            false => index::leaf_hash(&Hash(h.key), &cut_list(&k, list, size)?),
+        };
+        leaves.push((h.key, leaf));
+    }
+    leaves.sort_by_key(|(key, _)| *key);
+    if let Some(w) = leaves.windows(2).find(|w| w[0].0 == w[1].0) {
+        return Err(Error::Corrupt {
+            seq: size,
+            msg: format!("two stages have the index key {}", Hash(w[0].0)),
+        });
+    }
+    let hashes: Vec<Hash> = leaves.into_iter().map(|(_, h)| h).collect();
+    Ok(index::root(&hashes))
 }
 
 /// Reads events from the log's chunks, keeping the last chunk read.

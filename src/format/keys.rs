@@ -86,6 +86,20 @@ impl Keyer {
     }
 
     fn scope_uncached(&mut self, competition: &str, season: &str, stage: Option<&str>) -> ScopeKey {
+        let full = self.scope_hash(competition, season, stage);
+        let mut out = [0u8; 8];
+        out.copy_from_slice(&full[..8]);
+        out
+    }
+
+    /// The key of a stage in the stage index (`schema/index.md`): the whole
+    /// 32-byte hash whose first 8 bytes are the stage's scope key.
+    pub fn stage_index_key(&mut self, competition: &str, season: &str, stage: &str) -> [u8; 32] {
+        self.scope_hash(competition, season, Some(stage))
+    }
+
+    /// The whole BLAKE3 output a scope key is cut from.
+    fn scope_hash(&mut self, competition: &str, season: &str, stage: Option<&str>) -> [u8; 32] {
         let input = &mut self.input;
         input.clear();
         field(&mut self.folds, input, competition);
@@ -99,7 +113,7 @@ impl Keyer {
         }
         self.scope.reset();
         self.scope.update(input);
-        first8(&self.scope)
+        *self.scope.finalize().as_bytes()
     }
 
     /// The key of a competition (all its seasons).
@@ -147,6 +161,12 @@ pub fn season_scope(competition: &str, season: &str) -> ScopeKey {
     scope(competition, season, None)
 }
 
+/// The key of a stage in the stage index: the whole 32-byte hash whose
+/// first 8 bytes are its scope key.
+pub fn stage_index_key(competition: &str, season: &str, stage: &str) -> [u8; 32] {
+    Keyer::default().stage_index_key(competition, season, stage)
+}
+
 /// The key of one stage of a season.
 pub fn stage_scope(competition: &str, season: &str, stage: &str) -> ScopeKey {
     scope(competition, season, Some(stage))
@@ -191,17 +211,20 @@ pub enum Kind {
     Names = b'L',
     /// derived: a group of Merkle nodes of one level.
     Merkle = b'H',
+    /// derived: a stage's list in the stage index.
+    Index = b'I',
 }
 
 impl Kind {
     /// Every derived kind, in key order.
-    pub const DERIVED: [Kind; 12] = [
+    pub const DERIVED: [Kind; 13] = [
         Kind::Adjustment,
         Kind::Rows,
         Kind::Change,
         Kind::Teams,
         Kind::Facts,
         Kind::Merkle,
+        Kind::Index,
         Kind::Current,
         Kind::Names,
         Kind::Rename,
@@ -235,6 +258,7 @@ impl Kind {
             Kind::Rename => "rename",
             Kind::Names => "names",
             Kind::Merkle => "merkle",
+            Kind::Index => "stage index",
         }
     }
 }
@@ -390,6 +414,11 @@ pub fn name(list: NameList, folded: &str) -> Vec<u8> {
     let mut k = names(list);
     k.extend_from_slice(folded.as_bytes());
     k
+}
+
+/// `I | stage scope (8)`: the stage's list in the stage index.
+pub fn index(stage: &ScopeKey) -> [u8; 9] {
+    prefixed(Kind::Index, stage)
 }
 
 /// `H | level (1) | group (8)`: nodes `group * GROUP ..` of a level.

@@ -239,6 +239,117 @@ pub fn decode_rows(b: &[u8]) -> Result<Vec<Row>, String> {
     b.chunks_exact(ROW_LEN).map(Row::decode).collect()
 }
 
+/// What an `I | stage` value holds before its list (`schema/keys.md`): the
+/// stage's index key, the seq that made the stage known, the last seq of
+/// its list, and the leaf hash of its whole list, so that the index root at
+/// the head (and at any size after a stage's last event) reads no list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct IndexHeader {
+    pub key: [u8; 32],
+    pub first_seq: u64,
+    pub last_seq: u64,
+    pub leaf: [u8; 32],
+}
+
+/// The size of an [`IndexHeader`].
+pub const INDEX_HEADER: usize = 80;
+
+/// `key (32) | first_seq u64 BE | last_seq u64 BE | leaf (32) | list`.
+pub fn encode_index_value(h: &IndexHeader, entries: &[(u64, u64)]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(INDEX_HEADER + entries.len() * 3);
+    out.extend_from_slice(&h.key);
+    out.extend_from_slice(&h.first_seq.to_be_bytes());
+    out.extend_from_slice(&h.last_seq.to_be_bytes());
+    out.extend_from_slice(&h.leaf);
+    out.extend_from_slice(&encode_index(entries));
+    out
+}
+
+/// The header of an `I` value and the list's bytes after it.
+pub fn decode_index_header(b: &[u8]) -> Result<(IndexHeader, &[u8]), String> {
+    if b.len() < INDEX_HEADER {
+        return Err(format!("an index value of {} bytes has no header", b.len()));
+    }
+    let u64_at = |i: usize| u64::from_be_bytes(b[i..i + 8].try_into().expect("8 bytes"));
+    let h = IndexHeader {
+        key: b[..32].try_into().expect("32 bytes"),
+        first_seq: u64_at(32),
+        last_seq: u64_at(40),
+        leaf: b[48..80].try_into().expect("32 bytes"),
+    };
+    Ok((h, &b[INDEX_HEADER..]))
+}
+
+/// A stage's list in the stage index, `I | stage` (`schema/keys.md`): per
+/// event, in seq order, the seq as the difference from the one before
+/// (from 0 for the first), then what it belongs to: 0 for no match, else
+/// one more than the distance back to the result it belongs to (1: the
+/// result itself), both LEB128. Entries are `(seq, of)` pairs, `of` the
+/// result's seq or 0.
+pub fn encode_index(entries: &[(u64, u64)]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(entries.len() * 3);
+    let mut prev = 0;
+    for &(seq, of) in entries {
+        leb128(&mut out, seq - prev);
+        leb128(&mut out, if of == 0 { 0 } else { 1 + (seq - of) });
+        prev = seq;
+    }
+    out
+}
+
+/// Decodes [`encode_index`]; refuses seqs that do not increase and a
+/// result after its event.
+pub fn decode_index(b: &[u8]) -> Result<Vec<(u64, u64)>, String> {
+    let mut out = Vec::new();
+    let (mut rest, mut prev) = (b, 0u64);
+    while !rest.is_empty() {
+        let (delta, r) = read_leb128(rest)?;
+        let (code, r) = read_leb128(r)?;
+        rest = r;
+        let seq = prev
+            .checked_add(delta)
+            .filter(|s| *s > prev)
+            .ok_or("the seqs of an index list do not increase")?;
+        let of = match code {
+            0 => 0,
+            c => seq
+                .checked_sub(c - 1)
+                .filter(|o| *o > 0)
+                .ok_or("an index entry belongs to a result before seq 1")?,
+        };
+        out.push((seq, of));
+        prev = seq;
+    }
+    Ok(out)
+}
+
+fn leb128(out: &mut Vec<u8>, mut v: u64) {
+    loop {
+        let b = (v & 0x7f) as u8;
+        v >>= 7;
+        if v == 0 {
+            out.push(b);
+            return;
+        }
+        out.push(b | 0x80);
+    }
+}
+
+fn read_leb128(b: &[u8]) -> Result<(u64, &[u8]), String> {
+    let mut v = 0u64;
+    for (i, &byte) in b.iter().enumerate().take(10) {
+        let bits = u64::from(byte & 0x7f);
+        if i == 9 && bits > 1 {
+            return Err("a number past 64 bits".into());
+        }
+        v |= bits << (7 * i);
+        if byte & 0x80 == 0 {
+            return Ok((v, &b[i + 1..]));
+        }
+    }
+    Err("a number that does not end".into())
+}
+
 /// The node `index` of a group value (`None` when not stored yet).
 pub fn group_node(group: &[u8], index: u64) -> Option<Hash> {
     let i = (index % GROUP) as usize * 32;
@@ -261,6 +372,34 @@ mod tests {
             away_goals: 0,
             status: MatchStatus::Abandoned,
         }
+    }
+
+    #[test]
+    fn index_values_keep_their_header() {
+        let h = IndexHeader {
+            key: [7; 32],
+            first_seq: 3,
+            last_seq: 25,
+            leaf: [9; 32],
+        };
+        let list = vec![(3, 0), (9, 9), (25, 9)];
+        let v = encode_index_value(&h, &list);
+        let (got, rest) = decode_index_header(&v).unwrap();
+        assert_eq!((got, decode_index(rest).unwrap()), (h, list));
+        assert!(decode_index_header(&v[..79]).is_err());
+    }
+
+    #[test]
+    fn index_lists_round_trip_and_refuse_what_cannot_be() {
+        let list = vec![(1, 0), (9, 9), (24, 0), (25, 9), (300, 300), (u64::MAX, 9)];
+        let b = encode_index(&list);
+        assert_eq!(decode_index(&b).unwrap(), list);
+        assert_eq!(encode_index(&[(9, 9)]), vec![9, 1]);
+        assert!(decode_index(&[0, 0]).is_err(), "seq 0");
+        assert!(decode_index(&[5, 0, 0, 0]).is_err(), "a repeated seq");
+        assert!(decode_index(&[5, 6]).is_err(), "a result before seq 1");
+        assert!(decode_index(&[5]).is_err(), "cut short");
+        assert!(decode_index(&[0x80]).is_err(), "a number that does not end");
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! 23                                 tree size
 //! 3q2+7w...=                         base64 root hash
 //! variant scoreledger-blake3-rfc6962-v1
+//! index 9Xb1...=                     the stage index's root at this size (schema/index.md)
 //! frontier 0+16 base64...            roots of the complete subtrees (locate a difference)
 //! ```
 
@@ -22,15 +23,18 @@ pub struct Checkpoint {
     pub origin: String,
     pub size: u64,
     pub root: Hash,
+    /// The root of the stage index at this size (`schema/index.md`); none
+    /// in a checkpoint made before the index.
+    pub index: Option<Hash>,
     /// (first leaf, leaves, root) of each complete subtree, left to right.
     pub frontier: Vec<(u64, u64, Hash)>,
 }
 
-fn b64(h: &Hash) -> String {
+pub(crate) fn b64(h: &Hash) -> String {
     B64.encode(h.0)
 }
 
-fn unb64(s: &str) -> Result<Hash, String> {
+pub(crate) fn unb64(s: &str) -> Result<Hash, String> {
     let v = B64
         .decode(s)
         .map_err(|e| format!("invalid base64 hash '{s}': {e}"))?;
@@ -47,6 +51,9 @@ impl Checkpoint {
             self.size,
             b64(&self.root)
         );
+        if let Some(ix) = &self.index {
+            s.push_str(&format!("index {}\n", b64(ix)));
+        }
         for (lo, n, h) in &self.frontier {
             s.push_str(&format!("frontier {lo}+{n} {}\n", b64(h)));
         }
@@ -75,9 +82,15 @@ impl Checkpoint {
         let root = unb64(lines.next().ok_or("line 3: missing root hash")?)
             .map_err(|e| format!("line 3: {e}"))?;
         let mut frontier = Vec::new();
+        let mut index = None;
         for (i, line) in lines.enumerate() {
             let n = i + 4;
-            if let Some(v) = line.strip_prefix("variant ") {
+            if let Some(v) = line.strip_prefix("index ") {
+                if index.is_some() {
+                    return Err(format!("line {n}: a second index line"));
+                }
+                index = Some(unb64(v).map_err(|e| format!("line {n}: {e}"))?);
+            } else if let Some(v) = line.strip_prefix("variant ") {
                 if v != VARIANT {
                     return Err(format!(
                         "line {n}: checkpoint of tree variant '{v}'; this build checks '{VARIANT}'"
@@ -105,6 +118,7 @@ impl Checkpoint {
             origin,
             size,
             root,
+            index,
             frontier,
         })
     }
@@ -324,9 +338,27 @@ mod tests {
             origin: "scoreledger.local/x".into(),
             size: 23,
             root: Hash([7; 32]),
+            index: Some(Hash([9; 32])),
             frontier: vec![(0, 16, Hash([1; 32])), (16, 4, Hash([2; 32]))],
         };
         assert_eq!(Checkpoint::parse(&c.to_text()).unwrap(), c);
+        let old = Checkpoint {
+            index: None,
+            ..c.clone()
+        };
+        assert_eq!(
+            Checkpoint::parse(&old.to_text()).unwrap(),
+            old,
+            "made before the index"
+        );
+        let twice = c.to_text().replacen(
+            "index ",
+            "index CQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQk=\nindex ",
+            1,
+        );
+        assert!(Checkpoint::parse(&twice)
+            .unwrap_err()
+            .contains("second index"));
         assert_eq!(
             Checkpoint::parse(&(c.to_text() + "\n— signature line\n")).unwrap(),
             c

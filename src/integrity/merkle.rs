@@ -41,7 +41,7 @@ pub trait Nodes {
 }
 
 /// The largest power of two strictly smaller than `n` (n >= 2).
-fn split(n: u64) -> u64 {
+pub fn split(n: u64) -> u64 {
     debug_assert!(n >= 2);
     1 << (63 - (n - 1).leading_zeros())
 }
@@ -141,6 +141,19 @@ pub fn consistency_proof(src: &impl Nodes, old: u64, new: u64) -> Result<Vec<Has
 /// Checks an inclusion proof (RFC 9162 2.1.3.2). Every proof hash must be
 /// used, and no more are allowed.
 pub fn verify_inclusion(
+    index: u64,
+    size: u64,
+    leaf: &Hash,
+    proof: &[Hash],
+    root: &Hash,
+) -> Result<(), String> {
+    verify_inclusion_with(node_hash, index, size, leaf, proof, root)
+}
+
+/// [`verify_inclusion`] for a tree of the same structure whose interior
+/// nodes are hashed by `node_hash` (the stage index's, `index.rs`).
+pub fn verify_inclusion_with(
+    node_hash: impl Fn(&Hash, &Hash) -> Hash,
     index: u64,
     size: u64,
     leaf: &Hash,

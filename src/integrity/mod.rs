@@ -2,6 +2,7 @@
 //! signed notes and cosignatures, a witness's decisions, table receipts.
 
 pub mod checkpoint;
+pub mod index;
 pub mod merkle;
 pub mod note;
 pub mod receipt;

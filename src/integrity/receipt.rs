@@ -1,31 +1,34 @@
-//! Table receipts: a table, every event it is made from (as stored
-//! envelopes, each with an inclusion proof), and the signed checkpoint the
-//! proofs lead to. A third party checks one offline ([`Receipt::check`]):
-//! the proofs, then the table recomputed from the events with the library's
-//! projector, row by row. `schema/receipts.md` has the format.
-//!
-//! A receipt proves that every counted result is in the published log and
-//! that the table follows from those events. It does not prove that the log
-//! holds no other event of the stage (see `schema/receipts.md`).
+//! Table receipts: a table, the stage's list in the stage index with its
+//! proof, every event of that list (as stored envelopes, each with an
+//! inclusion proof), and the signed checkpoint the proofs lead to. A third
+//! party checks one offline ([`Receipt::check`]): the index proof, that the
+//! events are exactly the listed ones in seq order, every inclusion proof,
+//! then the table folded from the events with the library's projector and
+//! the archive's rules precedence ([`stage_input`]), row by row.
+//! `schema/receipts.md` has the format and what a receipt proves.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
 use crate::archive::Archive;
+use crate::chain::Hash;
 use crate::checkpoint::{verify_inclusion_proof, Checkpoint, InclusionProof};
 use crate::date::Date;
-use crate::derived::{self, StageInfo, StageRows};
+use crate::derived::{self, StageParts};
 use crate::error::{Error, Result};
-use crate::event::{Event, MatchResult};
+use crate::event::{Event, MatchId, MatchResult};
+use crate::index::IndexProof;
 use crate::names;
-use crate::projector::{self, Adjustment, Cut, Row, StageInput};
-use crate::query::Filter;
-use crate::record::{ChangeKind, MatchChange, MatchRecord};
-use crate::rules::Scoring;
+use crate::projector::{self, Cut, Row, StageInput};
+use crate::query::{Filter, KnownAt};
+use crate::record::{MatchChange, MatchRecord};
 
 /// The format line of a receipt.
-pub const FORMAT: &str = "scoreledger table receipt v1";
+pub const FORMAT: &str = "scoreledger table receipt v2";
+/// The format of receipts made before the stage index: refused, as they
+/// cannot show that they hold every event of their stage.
+const FORMAT_V1: &str = "scoreledger table receipt v1";
 
 /// A table with its evidence.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -42,13 +45,18 @@ pub struct Receipt {
     pub table: Vec<Row>,
     /// The checkpoint note (signed) the proofs lead to.
     pub checkpoint: String,
-    /// Every event the table is made from, with its inclusion proof.
+    /// The stage's list in the stage index at the checkpoint's size, with
+    /// its proof against the checkpoint's `index` line.
+    pub index: IndexProof,
+    /// Every event of that list, in its order, each with its inclusion proof.
     pub events: Vec<InclusionProof>,
 }
 
 impl Archive {
     /// A receipt for the table of a stage after `cut`, as the archive stood
     /// at the checkpoint's size (the note is kept as given: sign it first).
+    /// The checkpoint must carry an index line (checked against the
+    /// archive, like its tree).
     pub fn receipt(
         &self,
         filter: &Filter,
@@ -57,30 +65,33 @@ impl Archive {
         cp: &Checkpoint,
     ) -> Result<Receipt> {
         self.verify_checkpoint(cp)?;
+        let Some(root) = cp.index else {
+            return Err(Error::Invalid(format!(
+                "checkpoint '{}' (size {}) has no index line: it was made before the stage index, and a receipt proves its stage whole against that line; make (and sign) a new checkpoint",
+                cp.origin, cp.size
+            )));
+        };
         let k = cp.size;
         let info = self.one_stage(filter, k)?;
-        let mut evidence = Vec::new();
-        for seq in self.evidence(&info, k)? {
-            let env = self.event(seq)?.ok_or_else(|| derived::missing(seq))?;
-            evidence.push((seq, env.event));
-        }
-        let cut = tight(cut, &evidence);
-        let known = Some(crate::query::KnownAt::Seq(k));
-        let standings = self.standings(filter, cut, known)?;
-        let (c, s, st) = (&info.competition, &info.season, &info.stage);
-        if !evidence.iter().any(|(_, e)| e.rules().is_some()) {
-            return Err(Error::Invalid(format!(
-                "{c} {s} {st} has no rules event: record its rules first, so that a receipt can show them"
-            )));
-        }
-        if projector::table(&stage_input(&evidence, c, s, st), cut) != standings.rows {
-            return Err(Error::Failed(format!(
-                "{c} {s} {st}: the table recomputed from its events differs from the archive's; run verify"
-            )));
-        }
+        let index = self.index_proof(&info, k)?;
+        index.verify(&root, k).map_err(Error::Failed)?;
         let mut events = Vec::new();
-        for (seq, _) in necessary(evidence, c, s, st, cut) {
-            events.push(self.prove(seq, k)?);
+        for e in &index.entries {
+            let env = self.event(e.seq)?.ok_or_else(|| derived::missing(e.seq))?;
+            events.push((e.seq, env.event));
+        }
+        let cut = tight(cut, &events);
+        let standings = self.standings(filter, cut, Some(KnownAt::Seq(k)))?;
+        let (c, s, st) = (&info.competition, &info.season, &info.stage);
+        let input = stage_input(&events, c, s, st, k).map_err(Error::Failed)?;
+        if projector::table(&input, cut) != standings.rows {
+            return Err(Error::Failed(format!(
+                "{c} {s} {st}: the table folded from its events differs from the archive's; run verify"
+            )));
+        }
+        let mut proofs = Vec::new();
+        for e in &index.entries {
+            proofs.push(self.prove(e.seq, k)?);
         }
         Ok(Receipt {
             format: FORMAT.into(),
@@ -91,35 +102,9 @@ impl Archive {
             round: standings.round,
             table: standings.rows,
             checkpoint: note.to_string(),
-            events,
+            index,
+            events: proofs,
         })
-    }
-
-    /// The seqs a stage's table is made from, known at `k`: its results and
-    /// what changed them, the rules in force, registrations, adjustments,
-    /// and the competition's renames; in seq order.
-    fn evidence(&self, info: &StageInfo, k: u64) -> Result<Vec<u64>> {
-        let mut seqs = Vec::new();
-        for rec in StageRows::read(&self.store, &info.stage_key)?.records(&self.store, k)? {
-            seqs.extend(rec.seqs().into_iter().filter(|s| *s <= k));
-        }
-        if let Some((seq, _)) = derived::rules_in_force(&self.store, info, k)? {
-            seqs.push(seq);
-        }
-        seqs.extend(
-            derived::registrations(&self.store, info, k)?
-                .into_iter()
-                .map(|(s, _)| s),
-        );
-        seqs.extend(
-            derived::adjustments(&self.store, info, k)?
-                .into_iter()
-                .map(|(s, _)| s),
-        );
-        seqs.extend(derived::rename_seqs(&self.store, &info.competition, k)?);
-        seqs.sort_unstable();
-        seqs.dedup();
-        Ok(seqs)
     }
 }
 
@@ -151,68 +136,55 @@ fn tight(cut: Cut, events: &[(u64, Event)]) -> Cut {
     }
 }
 
-/// The events without which the table would differ: drops, until none can
-/// be dropped, each event whose absence leaves the table as it is (a
-/// registration of a team that plays, a correction a later one supersedes, a
-/// match that does not count). The rules event is always kept. So a
-/// receipt with any event taken away shows a different table.
-fn necessary(
-    mut events: Vec<(u64, Event)>,
-    c: &str,
-    s: &str,
-    st: &str,
-    cut: Cut,
-) -> Vec<(u64, Event)> {
-    let table = |ev: &[(u64, Event)]| projector::table(&stage_input(ev, c, s, st), cut);
-    let target = table(&events);
-    loop {
-        let mut dropped = false;
-        let mut i = 0;
-        while i < events.len() {
-            if events[i].1.rules().is_none() {
-                let removed = events.remove(i);
-                if table(&events) == target {
-                    dropped = true;
-                    continue;
-                }
-                events.insert(i, removed);
-            }
-            i += 1;
-        }
-        if !dropped {
-            return events;
+impl Receipt {
+    /// Parses a receipt, naming one made before the stage index.
+    pub fn parse(text: &str) -> std::result::Result<Receipt, String> {
+        let v: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| format!("not a receipt: {e}"))?;
+        match v.get("format").and_then(|f| f.as_str()) {
+            Some(FORMAT) => serde_json::from_value(v).map_err(|e| format!("not a receipt: {e}")),
+            Some(FORMAT_V1) => Err(format!(
+                "a receipt of format '{FORMAT_V1}' (made before the stage index) cannot show that it holds every event of its stage; ask for a new one"
+            )),
+            Some(other) => Err(format!("not a receipt: format '{other}'")),
+            None => Err("not a receipt: no format".into()),
         }
     }
-}
 
-impl Receipt {
     /// Checks a receipt offline against its checkpoint (whose signature the
-    /// caller has checked): every proof, then the table recomputed from the
+    /// caller has checked): the stage's index list against the
+    /// checkpoint's index line, that the events are exactly that list in
+    /// seq order, every inclusion proof, then the table folded from the
     /// events. The error names the first thing that differs.
     pub fn check(&self, cp: &Checkpoint) -> std::result::Result<(), String> {
         if self.format != FORMAT {
-            return Err(format!("not a receipt: format '{}'", self.format));
+            return Err(format!("not a receipt of format '{FORMAT}'"));
         }
-        let mut events = Vec::new();
-        let mut seen = std::collections::HashSet::new();
-        for p in &self.events {
-            if !seen.insert(p.seq) {
-                return Err(format!("seq {} is in the receipt twice", p.seq));
+        let root = cp.index.ok_or(
+            "the checkpoint has no index line (it was made before the stage index): it cannot show the stage whole",
+        )?;
+        let key = Hash(crate::keys::stage_index_key(
+            &self.competition,
+            &self.season,
+            &self.stage,
+        ));
+        if self.index.key != key {
+            return Err(format!(
+                "the index list is of key {}, not of {} {} {} ({key})",
+                self.index.key, self.competition, self.season, self.stage
+            ));
+        }
+        self.index.verify(&root, cp.size)?;
+        let events = self.listed_events(cp)?;
+        let cut = self.cut()?;
+        let fold = StageFold::of(&events, &self.competition, &self.season, &self.stage)?;
+        for (e, of) in self.index.entries.iter().zip(&fold.of) {
+            if e.of != *of {
+                return Err(format!(
+                    "the index lists seq {} as belonging to seq {}, its event to seq {of}",
+                    e.seq, e.of
+                ));
             }
-            let proven =
-                verify_inclusion_proof(cp, p).map_err(|e| format!("seq {}: {e}", p.seq))?;
-            events.push((proven.seq, proven.event));
-        }
-        let cut = match (self.as_of, self.round) {
-            (Some(d), None) => Cut::AsOf(d),
-            (None, Some(n)) => Cut::Round(n),
-            (None, None) => Cut::All,
-            _ => return Err("a receipt is for a date or a round, not both".into()),
-        };
-        if !events.iter().any(|(_, e)| e.rules().is_some()) {
-            return Err(
-                "the receipt holds no rules event: its table's points cannot be checked".into(),
-            );
         }
         if let Some(m) = results(&events).next() {
             if (&m.competition, &m.season, &m.stage)
@@ -223,12 +195,65 @@ impl Receipt {
                     self.competition, self.season, self.stage, m.competition, m.season, m.stage
                 ));
             }
-            if tight(cut, &events) != cut {
-                return Err("the receipt's date or round is not that of its last result".into());
-            }
         }
-        let input = stage_input(&events, &self.competition, &self.season, &self.stage);
-        let table = projector::table(&input, cut);
+        if tight(cut, &events) != cut {
+            return Err("the receipt's date or round is not that of its last result".into());
+        }
+        self.compare(&projector::table(&fold.input(cp.size), cut))
+    }
+
+    /// The events, checked to be exactly the index's list in its order,
+    /// each proven included in the checkpoint's tree.
+    fn listed_events(&self, cp: &Checkpoint) -> std::result::Result<Vec<(u64, Event)>, String> {
+        let listed: HashSet<u64> = self.index.entries.iter().map(|e| e.seq).collect();
+        let mut seen = HashSet::new();
+        let mut last = 0;
+        for p in &self.events {
+            if !listed.contains(&p.seq) {
+                return Err(format!(
+                    "seq {} is not an event of {} {} {} at size {}: the stage index does not list it",
+                    p.seq, self.competition, self.season, self.stage, cp.size
+                ));
+            }
+            if !seen.insert(p.seq) {
+                return Err(format!("seq {} is in the receipt twice", p.seq));
+            }
+            if p.seq < last {
+                return Err(format!(
+                    "seq {} comes after seq {last}: a receipt's events go in seq order",
+                    p.seq
+                ));
+            }
+            last = p.seq;
+        }
+        if let Some(e) = self.index.entries.iter().find(|e| !seen.contains(&e.seq)) {
+            return Err(format!(
+                "the receipt leaves out seq {}, an event of its stage (the stage index lists {} events)",
+                e.seq,
+                self.index.entries.len()
+            ));
+        }
+        self.events
+            .iter()
+            .map(|p| {
+                let proven =
+                    verify_inclusion_proof(cp, p).map_err(|e| format!("seq {}: {e}", p.seq))?;
+                Ok((proven.seq, proven.event))
+            })
+            .collect()
+    }
+
+    fn cut(&self) -> std::result::Result<Cut, String> {
+        match (self.as_of, self.round) {
+            (Some(d), None) => Ok(Cut::AsOf(d)),
+            (None, Some(n)) => Ok(Cut::Round(n)),
+            (None, None) => Ok(Cut::All),
+            _ => Err("a receipt is for a date or a round, not both".into()),
+        }
+    }
+
+    /// The receipt's table against the one folded from its events.
+    fn compare(&self, table: &[Row]) -> std::result::Result<(), String> {
         if table.len() != self.table.len() {
             return Err(format!(
                 "the events make a table of {} rows, the receipt shows {}",
@@ -249,105 +274,124 @@ impl Receipt {
     }
 }
 
-fn in_season(competition: &str, season: &str, c: &str, s: &str) -> bool {
-    names::same(competition, c) && names::same(season, s)
+/// A stage's events sorted into what its table reads: the pure twin of
+/// what the archive's deriver files and its readers gather.
+struct StageFold {
+    parts: StageParts,
+    records: Vec<MatchRecord>,
+    /// For each event, the seq of the result it belongs to (0: none), as
+    /// the stage index lists it.
+    of: Vec<u64>,
 }
 
-/// A compensating event as a change of its match, as the deriver files it.
-fn change_of(seq: u64, event: &Event) -> Option<(crate::event::MatchId, MatchChange)> {
-    let (id, kind, reason) = match event {
-        Event::ResultCorrected(c) => (
-            c.match_id,
-            ChangeKind::Corrected {
-                home_goals: c.home_goals,
-                away_goals: c.away_goals,
-            },
-            &c.reason,
-        ),
-        Event::MatchAwarded(a) => (
-            a.match_id,
-            ChangeKind::Awarded {
-                to: a.to.clone(),
-                home_goals: a.home_goals,
-                away_goals: a.away_goals,
-                kept_score: a.kept_score,
-            },
-            &a.reason,
-        ),
-        Event::MatchAnnulled(a) => (a.match_id, ChangeKind::Annulled, &a.reason),
-        _ => return None,
-    };
-    let reason = reason.clone();
-    Some((id, MatchChange { seq, kind, reason }))
+impl StageFold {
+    /// Sorts `events` (in seq order, each once) of one stage; an event of
+    /// another stage, or a change of a match none of them records, is
+    /// refused.
+    fn of(
+        events: &[(u64, Event)],
+        competition: &str,
+        season: &str,
+        stage: &str,
+    ) -> std::result::Result<StageFold, String> {
+        let in_season = |c: &str, s: &str| names::same(competition, c) && names::same(season, s);
+        let in_scope = |c: &str, s: &str, st: Option<&str>| {
+            in_season(c, s) && st.is_none_or(|st| names::same(stage, st))
+        };
+        let mut f = StageFold {
+            parts: StageParts::default(),
+            records: Vec::new(),
+            of: Vec::new(),
+        };
+        let mut by_id: HashMap<MatchId, usize> = HashMap::new();
+        let mut last = 0;
+        for (seq, event) in events {
+            if *seq <= last {
+                return Err(format!(
+                    "seq {seq} comes after seq {last}: events go in seq order, once"
+                ));
+            }
+            last = *seq;
+            let foreign = || format!("seq {seq} ({}) is not an event of this stage", event.kind());
+            let mut of = 0;
+            if let Some((id, change)) = MatchChange::of_event(*seq, event) {
+                let i = *by_id.get(&id).ok_or_else(|| {
+                    format!(
+                        "seq {seq} changes match {}, which no result of the receipt records",
+                        id.short()
+                    )
+                })?;
+                of = f.records[i].seq;
+                f.records[i].changes.push(change);
+                f.of.push(of);
+                continue;
+            }
+            match event {
+                Event::MatchResult(m) => {
+                    if !(in_season(&m.competition, &m.season) && names::same(stage, &m.stage)) {
+                        return Err(foreign());
+                    }
+                    let id = derived::id_of(m);
+                    by_id.insert(id, f.records.len());
+                    f.records.push(MatchRecord {
+                        id,
+                        seq: *seq,
+                        result: m.clone(),
+                        changes: Vec::new(),
+                    });
+                    of = *seq;
+                }
+                Event::PointsAdjusted(p)
+                    if in_scope(&p.competition, &p.season, p.stage.as_deref()) =>
+                {
+                    f.parts.adjustments.push((*seq, p.clone()));
+                }
+                Event::TeamRegistered(t)
+                    if in_scope(&t.competition, &t.season, t.stage.as_deref()) =>
+                {
+                    f.parts.registrations.push((*seq, t.clone()));
+                }
+                Event::TeamRenamed(t) if names::same(&t.competition, competition) => {
+                    f.parts.renames.push((*seq, t.clone()));
+                }
+                other => match other.rules() {
+                    Some(r) if in_scope(&r.competition, &r.season, r.stage.as_deref()) => {
+                        match r.stage {
+                            Some(_) => f.parts.stage_rules.push((*seq, r.clone())),
+                            None => f.parts.season_rules.push((*seq, r.clone())),
+                        }
+                    }
+                    _ => return Err(foreign()),
+                },
+            }
+            f.of.push(of);
+        }
+        Ok(f)
+    }
+
+    /// The projector's input as known at `known_at`: the matches in the
+    /// order the archive's rows keep them (date, round, seq).
+    fn input(&self, known_at: u64) -> StageInput {
+        let mut records: Vec<&MatchRecord> = self.records.iter().collect();
+        records.sort_by_key(|r| (r.result.date, r.result.round, r.seq));
+        let lines = records
+            .into_iter()
+            .map(|rec| derived::line_of(rec, known_at))
+            .collect();
+        self.parts.input(lines)
+    }
 }
 
-/// A stage's table input from its events alone (pure): what the archive
-/// derives from the same events, folded the same way.
+/// A stage's table input from its events alone (pure), as the archive's
+/// `standings` folds the same events known at `known_at`: `events` must be
+/// the stage's events in seq order, each once (a receipt's check ensures
+/// it); one of another stage is refused.
 pub fn stage_input(
     events: &[(u64, Event)],
     competition: &str,
     season: &str,
     stage: &str,
-) -> StageInput {
-    let ours = |m: &MatchResult| {
-        in_season(competition, season, &m.competition, &m.season) && names::same(stage, &m.stage)
-    };
-    let in_scope = |c: &str, s: &str, st: Option<&str>| {
-        in_season(competition, season, c, s) && st.is_none_or(|st| names::same(stage, st))
-    };
-    let mut records: Vec<MatchRecord> = Vec::new();
-    let mut by_id: HashMap<crate::event::MatchId, usize> = HashMap::new();
-    let mut input = StageInput {
-        teams: Vec::new(),
-        matches: Vec::new(),
-        scoring: Scoring::default(),
-        adjustments: Vec::new(),
-        renames: Vec::new(),
-    };
-    for (seq, event) in events {
-        if let Some((id, c)) = change_of(*seq, event) {
-            if let Some(&i) = by_id.get(&id) {
-                records[i].changes.push(c);
-            }
-            continue;
-        }
-        match event {
-            Event::MatchResult(m) if ours(m) => {
-                by_id.insert(derived::id_of(m), records.len());
-                records.push(MatchRecord {
-                    id: derived::id_of(m),
-                    seq: *seq,
-                    result: m.clone(),
-                    changes: Vec::new(),
-                });
-            }
-            Event::PointsAdjusted(p) if in_scope(&p.competition, &p.season, p.stage.as_deref()) => {
-                input.adjustments.push(Adjustment {
-                    date: p.date,
-                    team: p.team.clone(),
-                    points: p.points as i64,
-                });
-            }
-            Event::TeamRegistered(t) if in_scope(&t.competition, &t.season, t.stage.as_deref()) => {
-                if !input.teams.iter().any(|x| names::same(x, &t.team)) {
-                    input.teams.push(t.team.clone());
-                }
-            }
-            Event::TeamRenamed(t) if names::same(&t.competition, competition) => {
-                input.renames.push((t.from.clone(), t.to.clone()));
-            }
-            other => {
-                if let Some(rules) = other.rules() {
-                    if in_scope(&rules.competition, &rules.season, rules.stage.as_deref()) {
-                        input.scoring = rules.scoring();
-                    }
-                }
-            }
-        }
-    }
-    input.matches = records
-        .iter()
-        .map(|rec| derived::line_of(rec, u64::MAX))
-        .collect();
-    input
+    known_at: u64,
+) -> std::result::Result<StageInput, String> {
+    Ok(StageFold::of(events, competition, season, stage)?.input(known_at))
 }

@@ -4,8 +4,10 @@ use crate::archive::{decode_raw, Archive, Envelope};
 use crate::chain::{event_hash_with, Hash};
 use crate::date::Timestamp;
 use crate::derived::{missing, StoredNodes};
+use crate::derived::{Deriver, StageInfo};
 use crate::encoding::{self, RawEnvelope};
 use crate::error::{Error, Result};
+use crate::index::{Index, IndexProof};
 use crate::keys::{self, Kind};
 use crate::packed;
 use crate::store::{Commit, Space};
@@ -240,8 +242,75 @@ impl Archive {
             origin: origin.to_string(),
             size,
             root: self.merkle_root(size)?,
+            index: Some(self.index_root(size)?),
             frontier,
         })
+    }
+
+    /// The stage index of the first `size` events (`schema/index.md`),
+    /// from the stored lists.
+    pub fn stage_index(&self, size: u64) -> Result<Index> {
+        let head = self.head()?.seq;
+        if size > head {
+            return Err(Error::Invalid(format!(
+                "the archive has {head} events, not {size}"
+            )));
+        }
+        crate::derived::stage_index(&self.store, size)
+    }
+
+    /// The root of the stage index of the first `size` events.
+    pub fn index_root(&self, size: u64) -> Result<Hash> {
+        let head = self.head()?.seq;
+        if size > head {
+            return Err(Error::Invalid(format!(
+                "the archive has {head} events, not {size}"
+            )));
+        }
+        crate::derived::stage_index_root(&self.store, size)
+    }
+
+    /// A stage's list in the index of the first `size` events, with its
+    /// proof against the index root.
+    pub fn index_proof(&self, info: &StageInfo, size: u64) -> Result<IndexProof> {
+        let key = Hash(keys::stage_index_key(
+            &info.competition,
+            &info.season,
+            &info.stage,
+        ));
+        self.stage_index(size)?.lookup(&key).ok_or_else(|| {
+            Error::NotFound(format!(
+                "{} {} {} is not in the stage index at size {size}",
+                info.competition, info.season, info.stage
+            ))
+        })
+    }
+
+    /// The root of the stage index after `events` (the next ones, in
+    /// order) were appended, without appending them: what a mirror checks
+    /// a source's signed checkpoint against before it keeps anything.
+    pub fn index_root_after<'e>(
+        &self,
+        events: impl IntoIterator<Item = &'e Envelope>,
+    ) -> Result<Hash> {
+        let head = self.head()?;
+        let mut d = Deriver::checking(&self.store, &head)?;
+        let mut size = head.seq;
+        for e in events {
+            size += 1;
+            if e.seq != size {
+                return Err(Error::Invalid(format!(
+                    "seq {} does not follow seq {}",
+                    e.seq,
+                    size - 1
+                )));
+            }
+            d.apply(e.seq, &e.event)?;
+        }
+        let mut c = Commit::default();
+        d.commit_into(&mut c)?;
+        let overlay = crate::derived::Overlay::new(&self.store, &c);
+        crate::derived::stage_index_root(&overlay, size)
     }
 
     /// An inclusion proof of event `seq` in the tree of the first `size` events.
@@ -346,6 +415,7 @@ impl Archive {
                 ),
             });
         }
+        self.check_index_line(cp)?;
         if cp.size == 0 {
             return Ok(());
         }
@@ -357,6 +427,26 @@ impl Archive {
                 msg: format!("consistency proof failed: {msg}"),
             },
         )
+    }
+
+    /// A checkpoint's index line, if it has one, must be the root of the
+    /// stage index recomputed from the archive's first `size` events: its
+    /// construction is checked, never trusted.
+    fn check_index_line(&self, cp: &crate::checkpoint::Checkpoint) -> Result<()> {
+        let Some(claimed) = cp.index else {
+            return Ok(());
+        };
+        let ours = self.index_root(cp.size)?;
+        if claimed != ours {
+            return Err(Error::Failed(format!(
+                "checkpoint '{}' (size {}): its index line {} is not the stage index of those events ({}): the checkpoint is false; refused",
+                cp.origin,
+                cp.size,
+                crate::checkpoint::b64(&claimed),
+                crate::checkpoint::b64(&ours)
+            )));
+        }
+        Ok(())
     }
 
     /// The first complete subtree of the checkpoint's frontier that the

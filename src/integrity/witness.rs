@@ -41,7 +41,7 @@ pub fn decide(
     }
     if new.size == last.size {
         return match new.root == last.root {
-            true => Ok(Cosign::Same),
+            true => same_index(last, new).map(|_| Cosign::Same),
             false => Err(format!(
                 "fork: two different trees of {} events; refused",
                 new.size
@@ -65,4 +65,45 @@ pub fn decide(
         )
     })?;
     Ok(Cosign::Extends(last.size))
+}
+
+/// One tree has one stage index: the same tree shown with two index lines
+/// is a split view of the index. (A witness cannot recompute the index, it
+/// holds no events; a mirror or `verify` does.)
+fn same_index(last: &Checkpoint, new: &Checkpoint) -> Result<(), String> {
+    match (last.index, new.index) {
+        (Some(a), Some(b)) if a != b => Err(format!(
+            "fork: the same tree of {} events with two different index lines; refused",
+            new.size
+        )),
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::chain::Hash;
+
+    #[test]
+    fn the_same_tree_with_another_index_line_is_a_fork() {
+        let cp = |index: Option<u8>| Checkpoint {
+            origin: "o".into(),
+            size: 3,
+            root: Hash([1; 32]),
+            index: index.map(|i| Hash([i; 32])),
+            frontier: vec![],
+        };
+        assert_eq!(
+            decide(Some(&cp(Some(1))), &cp(Some(1)), None),
+            Ok(Cosign::Same)
+        );
+        assert_eq!(
+            decide(Some(&cp(None)), &cp(Some(1)), None),
+            Ok(Cosign::Same)
+        );
+        assert!(decide(Some(&cp(Some(1))), &cp(Some(2)), None)
+            .unwrap_err()
+            .contains("index"));
+    }
 }

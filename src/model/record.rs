@@ -25,6 +25,47 @@ pub struct MatchChange {
     pub reason: String,
 }
 
+impl MatchChange {
+    /// A compensating event (correction, award, annulment) as the change of
+    /// its match it is; `None` for any other event. The archive's deriver
+    /// and a receipt's check both read events so.
+    pub fn of_event(seq: u64, event: &crate::event::Event) -> Option<(MatchId, MatchChange)> {
+        use crate::event::Event;
+        let (id, kind, reason) = match event {
+            Event::ResultCorrected(c) => (
+                c.match_id,
+                ChangeKind::Corrected {
+                    home_goals: c.home_goals,
+                    away_goals: c.away_goals,
+                },
+                &c.reason,
+            ),
+            Event::MatchAwarded(a) => (
+                a.match_id,
+                ChangeKind::Awarded {
+                    to: a.to.clone(),
+                    home_goals: a.home_goals,
+                    away_goals: a.away_goals,
+                    kept_score: a.kept_score,
+                },
+                &a.reason,
+            ),
+            Event::MatchAnnulled(a) => (a.match_id, ChangeKind::Annulled, &a.reason),
+            Event::ShootoutDecided(s) => {
+                let kind = ChangeKind::Shootout {
+                    winner: s.winner.clone(),
+                    first_shooter: s.first_shooter.clone(),
+                };
+                let reason = String::new();
+                return Some((s.match_id, MatchChange { seq, kind, reason }));
+            }
+            _ => return None,
+        };
+        let reason = reason.clone();
+        Some((id, MatchChange { seq, kind, reason }))
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ChangeKind {
     Corrected {

@@ -75,11 +75,13 @@ def pair(p):
     return varint(p["home"]) + varint(p["away"])
 
 
-TIEBREAKS = ["points", "goal-difference", "goals-for", "goal-average", "head-to-head", "wins", "away-goals"]
+TIEBREAKS = ["points", "goal-difference", "goals-for", "goal-average", "head-to-head", "wins", "away-goals",
+             "fair-play"]
 STATUS = ["played", "cancelled", "postponed", "abandoned"]
-SOURCES = ["file", "user", "era"]
+SOURCES = ["file", "user", "era", "catalogue"]
 KINDS = ["match_result", "rules", "season_facts", "team_registered", "result_corrected",
-         "match_awarded", "match_annulled", "points_adjusted", "team_renamed", "rules_stated"]
+         "match_awarded", "match_annulled", "points_adjusted", "team_renamed", "rules_stated",
+         "shootout_decided"]
 
 
 def rules_bytes(r):
@@ -122,6 +124,8 @@ def fields(kind, e):
     if kind == "team_renamed":
         return (string(e["competition"]) + string(e["from"]) + string(e["to"]) + string(e["reason"])
                 + opt("source"))
+    if kind == "shootout_decided":
+        return mid() + string(e["winner"]) + opt("first_shooter") + opt("source")
     raise ValueError(kind)
 
 

@@ -642,8 +642,14 @@ impl Archive {
     /// any stored derived value, into a fresh derived tree that replaces the
     /// old one in one commit. Also rewrites the head record from the log.
     pub fn rebuild(&mut self) -> Result<u64> {
+        self.rebuild_with(&mut |_, _| {})
+    }
+
+    /// [`Archive::rebuild`], calling `progress(done, total)` as events are
+    /// derived (every few hundred events).
+    pub fn rebuild_with(&mut self, progress: &mut dyn FnMut(u64, u64)) -> Result<u64> {
         self.catalog = Default::default();
-        let (mut c, n) = self.derive_all()?;
+        let ((mut c, n), _) = self.derive_pipelined(false, progress)?;
         let generation = self.store.new_generation()?;
         self.store
             .fill_generation(&generation, c.take_puts(Space::Derived))?;
@@ -664,7 +670,7 @@ impl Archive {
     /// Every derived entry recomputed from the events, as the puts of a
     /// commit (nothing is written).
     pub(crate) fn derive_all(&self) -> Result<(Commit, u64)> {
-        Ok(self.derive_pipelined(false)?.0)
+        Ok(self.derive_pipelined(false, &mut |_, _| {})?.0)
     }
 
     /// Every derived entry recomputed from the events: the log is read (and
@@ -673,7 +679,9 @@ impl Archive {
     pub(crate) fn derive_pipelined(
         &self,
         check: bool,
+        progress: &mut dyn FnMut(u64, u64),
     ) -> Result<((Commit, u64), crate::verify::VerifyReport)> {
+        let total = self.head()?.seq;
         std::thread::scope(|scope| {
             let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Envelope>>(4);
             let reader = scope.spawn(move || {
@@ -707,6 +715,7 @@ impl Archive {
                     }
                     n += 1;
                 }
+                progress(n, total);
             }
             let report = reader.join().map_err(|_| Error::Store {
                 path: self.store.path().into(),

@@ -4,7 +4,6 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
-use indicatif::{ProgressBar, ProgressState, ProgressStyle};
 use scoreledger::import::era::RulesNote;
 use scoreledger::import::plan::{Plan, Request};
 use scoreledger::import::{self, season_page, Format, Invalid, Skipped};
@@ -129,7 +128,7 @@ pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
     }
     let mut archive = db.open()?;
     let now = super::stamp(&mut archive)?;
-    let bar = progress_bar();
+    let bar = super::progress::bar("importing");
     let mut progress = |done: usize, total: usize| {
         if total > 2000 {
             bar.set_length(total as u64);
@@ -360,28 +359,4 @@ fn era_note(competition: &str, seasons: &[&RulesNote]) -> String {
         "{what} ({}). This is the general rule; leagues switched at different times; {change}",
         import::era::explain(competition)
     )
-}
-
-/// The import's progress bar, shown for files of more than one batch.
-fn progress_bar() -> ProgressBar {
-    let bar = ProgressBar::new(0);
-    bar.set_style(
-        ProgressStyle::with_template(
-            "{spinner} importing {pos}/{len} events [{bar:40}] {rate}, {eta} left",
-        )
-        .map(|s| {
-            s.with_key(
-                "rate",
-                |state: &ProgressState, w: &mut dyn std::fmt::Write| {
-                    let _ = write!(
-                        w,
-                        "{} events/s",
-                        super::render::thousands(state.per_sec().round() as u64)
-                    );
-                },
-            )
-        })
-        .unwrap_or_else(|_| ProgressStyle::default_bar()),
-    );
-    bar
 }

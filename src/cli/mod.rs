@@ -19,6 +19,7 @@ mod list;
 mod log;
 mod mirror;
 mod output;
+mod progress;
 mod prove;
 mod rebuild;
 mod receipt;

@@ -20,6 +20,9 @@ pub struct Args {
 
 pub fn run(db: &super::Db, _a: Args) -> Result<(), Error> {
     let mut archive = db.open_existing()?;
-    let n = archive.rebuild()?;
+    let bar = super::progress::bar("rebuilding");
+    let n = archive.rebuild_with(&mut super::progress::follow(&bar));
+    bar.finish_and_clear();
+    let n = n?;
     super::print(&format!("rebuilt from {n} events\n"))
 }

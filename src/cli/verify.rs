@@ -52,7 +52,10 @@ pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
     let report = if a.chain_only {
         archive.verify()?
     } else {
-        archive.verify_all()?
+        let bar = super::progress::bar("verifying");
+        let report = archive.verify_all_with(&mut super::progress::follow(&bar));
+        bar.finish_and_clear();
+        report?
     };
     let mut out = format!(
         "ok: {} event{}, head {}\n",

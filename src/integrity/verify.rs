@@ -34,7 +34,13 @@ impl Archive {
     /// chain is checked on a second thread while the events it hands over
     /// are derived on this one. A broken chain is reported first.
     pub fn verify_all(&self) -> Result<VerifyReport> {
-        let ((c, _), report) = self.derive_pipelined(true)?;
+        self.verify_all_with(&mut |_, _| {})
+    }
+
+    /// [`Archive::verify_all`], calling `progress(done, total)` as events
+    /// are checked and derived (every few hundred events).
+    pub fn verify_all_with(&self, progress: &mut dyn FnMut(u64, u64)) -> Result<VerifyReport> {
+        let ((c, _), report) = self.derive_pipelined(true, progress)?;
         self.compare_derived(&c)?;
         Ok(report)
     }

@@ -507,6 +507,9 @@ impl Archive {
 
     /// Exactly one stage, or an error listing the choices.
     pub fn one_stage(&self, f: &Filter, known_at: u64) -> Result<StageInfo> {
+        if let Some(info) = self.named_stage(f, known_at)? {
+            return Ok(info);
+        }
         let mut stages = self.matching_stages(f, known_at)?;
         if stages.len() == 1 {
             return Ok(stages.remove(0));
@@ -517,6 +520,28 @@ impl Archive {
                 .map(|s| [s.competition, s.season, s.stage])
                 .collect(),
         })
+    }
+
+    /// The stage a filter names in full (competition, season and stage, in
+    /// any case and accents), found by its key without reading the
+    /// catalog: the cost of a question does not grow with the archive.
+    /// `None` when the filter leaves a level out or names no stage known at
+    /// `known_at` (then the catalog answers, with its choices).
+    fn named_stage(&self, f: &Filter, known_at: u64) -> Result<Option<StageInfo>> {
+        let (Some(c), Some(s), Some(st)) = (&f.competition, &f.season, &f.stage) else {
+            return Ok(None);
+        };
+        if self.catalog.get().is_some() {
+            return Ok(None);
+        }
+        let season = keys::season_scope(c, s);
+        let stage = keys::scope(c, s, Some(st));
+        let key = keys::stage(&season, &stage);
+        let Some(v) = self.store.get(Space::Derived, &key)? else {
+            return Ok(None);
+        };
+        let info = decode_derived::<StageInfo>(&key, &v)?;
+        Ok((info.first_seq <= known_at).then_some(info))
     }
 
     /// The table of one stage after a cut, as known at a point in the log.

@@ -759,3 +759,47 @@ fn a_witness_refuses_the_same_tree_with_another_index_line() {
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(err.contains("index"), "{err}");
 }
+
+#[test]
+fn restore_refuses_a_checkpoint_whose_index_line_is_false() {
+    // The log: 23 events, a correction (24), its export and two signed
+    // checkpoints of 24: a true one, and one carrying the index of 23.
+    let env = Env::new();
+    env.import_seed();
+    let (key, vkey) = log_key(&env, "league.example/archive");
+    let cp23 = env.ok(&["checkpoint", "--sign", &key]);
+    let id = env.match_id(1, "Alianza Atlético");
+    env.ok(&["correct", &id, "2-2", "--reason", "score mistyped"]);
+    let cp24 = env.file("cp24.txt", &env.ok(&["checkpoint", "--sign", &key]));
+    let lie = false_index_checkpoint(&env, &key, "league.example/archive", &index_line(&cp23));
+    let lie = env.file("lie.txt", &lie);
+    let export = env.dir_path().join("all.jsonl");
+    env.ok(&["export", "--output", export.to_str().unwrap()]);
+    // A copy that lost seq 24: the same 23 events, and the head file of 24.
+    let copy = Env::new();
+    copy.import_seed();
+    std::fs::copy(
+        env.db().join("scoreledger.head"),
+        copy.db().join("scoreledger.head"),
+    )
+    .unwrap();
+    copy.fails(1, &["head"]);
+    let restore = |cp: &std::path::Path| {
+        copy.run(&[
+            "restore",
+            "--from-file",
+            export.to_str().unwrap(),
+            "--checkpoint",
+            cp.to_str().unwrap(),
+            "--key",
+            &vkey,
+        ])
+    };
+    let out = restore(&lie);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("index line"), "{err}");
+    copy.fails(1, &["head"]);
+    assert!(restore(&cp24).status.success());
+    assert_eq!(copy.head(), env.head());
+}

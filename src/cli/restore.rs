@@ -156,6 +156,15 @@ fn makes_checkpoint(
             cp.origin, cp.size
         )));
     }
+    if let Some(claimed) = cp.index {
+        let ours = archive.index_root_after(lines[..needed].iter().map(|(_, e)| e))?;
+        if ours != claimed {
+            return Err(Error::Failed(format!(
+                "checkpoint '{}' (size {}) carries an index line that is not the stage index of the source's events; nothing was restored",
+                cp.origin, cp.size
+            )));
+        }
+    }
     Ok(())
 }
 

@@ -7,8 +7,9 @@
 //! with a dense sequence number and chained with blake3: each event's hash
 //! covers the previous one, so any rewrite of history is detected by
 //! [`Archive::verify`]. A pure [`projector`] folds results into standings under
-//! the competition's own [`rules`], and the tables after every date and round
-//! are stored as snapshots that a full rebuild reproduces byte for byte.
+//! the competition's own [`rules`]; tables are not stored: each question folds
+//! its stage's rows, and every derived entry is reproduced byte for byte by a
+//! rebuild from the events alone.
 //!
 //! The library never reads the clock (callers pass `recorded_at`) and never prints.
 //!

@@ -16,7 +16,6 @@
 
 use std::collections::BTreeMap;
 use std::mem::ManuallyDrop;
-use std::ops::Bound;
 use std::path::{Path, PathBuf};
 
 use sled::transaction::{ConflictableTransactionError, TransactionError};
@@ -182,26 +181,6 @@ impl Store {
         })
     }
 
-    /// Entries with `lo <= key <= hi`, in key order.
-    pub fn range(
-        &self,
-        s: Space,
-        lo: &[u8],
-        hi: &[u8],
-    ) -> impl DoubleEndedIterator<Item = Result<Entry>> + '_ {
-        self.tree(s)
-            .range::<&[u8], _>((Bound::Included(lo), Bound::Included(hi)))
-            .map(move |r| {
-                r.map(|(k, v)| (k.to_vec(), v.to_vec()))
-                    .map_err(|e| self.err(e))
-            })
-    }
-
-    /// The last entry with `lo <= key <= hi`.
-    pub fn last_in(&self, s: Space, lo: &[u8], hi: &[u8]) -> Result<Option<Entry>> {
-        self.range(s, lo, hi).next_back().transpose()
-    }
-
     /// The last entry whose key starts with `prefix`.
     pub fn last_with_prefix(&self, s: Space, prefix: &[u8]) -> Result<Option<Entry>> {
         self.scan_prefix(s, prefix).next_back().transpose()
@@ -365,15 +344,6 @@ impl Store {
     #[doc(hidden)]
     pub fn tamper_remove(&self, s: Space, key: &[u8]) -> Result<()> {
         self.tree(s).remove(key).map_err(|e| self.err(e))?;
-        Ok(())
-    }
-
-    /// Writes legacy-layout entries. Only for tests that build a store as
-    /// the first layout wrote it.
-    #[doc(hidden)]
-    pub fn tamper_legacy(&self, name: &str, key: &[u8], value: &[u8]) -> Result<()> {
-        let tree = self.db.open_tree(name).map_err(|e| self.err(e))?;
-        tree.insert(key, value).map_err(|e| self.err(e))?;
         Ok(())
     }
 }

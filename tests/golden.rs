@@ -325,19 +325,74 @@ fn build() -> Value {
     })
 }
 
-/// The stored vectors of `schema/vectors/NAME`; with `SCORELEDGER_BLESS` set,
-/// first rewritten from `fresh` (review the diff: existing entries must not change).
+/// The stored vectors of `schema/vectors/NAME`; with `SCORELEDGER_BLESS`
+/// set, first extended with the vectors of `fresh` that it lacks. Stored
+/// vectors are never rewritten, so the comparison after a bless still
+/// fails on any that drifted.
 fn stored_vectors(name: &str, fresh: &Value) -> Value {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("schema/vectors")
         .join(name);
     if std::env::var_os("SCORELEDGER_BLESS").is_some() {
-        std::fs::write(&path, serde_json::to_string_pretty(fresh).unwrap() + "\n").unwrap();
+        let merged = match std::fs::read_to_string(&path) {
+            Ok(text) => only_added(serde_json::from_str(&text).unwrap(), fresh),
+            Err(_) => fresh.clone(),
+        };
+        std::fs::write(&path, serde_json::to_string_pretty(&merged).unwrap() + "\n").unwrap();
     }
     serde_json::from_str(
         &std::fs::read_to_string(&path).unwrap_or_else(|_| panic!("schema/vectors/{name}")),
     )
     .unwrap()
+}
+
+/// `stored` with what `fresh` adds, at any depth: keys an object lacks,
+/// and array entries it lacks (by `name` where entries have one, else by
+/// value), at the end. Nothing stored is changed.
+fn only_added(mut stored: Value, fresh: &Value) -> Value {
+    match (&mut stored, fresh) {
+        (Value::Object(old), Value::Object(new)) => {
+            for (k, v) in new {
+                match old.get_mut(k) {
+                    Some(o) => *o = only_added(o.take(), v),
+                    None => {
+                        old.insert(k.clone(), v.clone());
+                    }
+                }
+            }
+        }
+        (Value::Array(old), Value::Array(new)) => {
+            let same = |a: &Value, b: &Value| match (a.get("name"), b.get("name")) {
+                (Some(x), Some(y)) => x == y,
+                _ => a == b,
+            };
+            let added: Vec<Value> = new
+                .iter()
+                .filter(|n| !old.iter().any(|o| same(o, n)))
+                .cloned()
+                .collect();
+            old.extend(added);
+        }
+        _ => {}
+    }
+    stored
+}
+
+#[test]
+fn blessing_never_rewrites_a_stored_vector() {
+    let stored = serde_json::json!({
+        "events": [{"name": "a", "hash": "old"}],
+        "keys": {"k": "old"},
+    });
+    let fresh = serde_json::json!({
+        "events": [{"name": "a", "hash": "drifted"}, {"name": "b", "hash": "new"}],
+        "keys": {"k": "drifted", "k2": "new"},
+    });
+    let merged = only_added(stored, &fresh);
+    assert_eq!(merged["events"][0]["hash"], "old");
+    assert_eq!(merged["events"][1]["name"], "b");
+    assert_eq!(merged["keys"]["k"], "old");
+    assert_eq!(merged["keys"]["k2"], "new");
 }
 
 #[test]

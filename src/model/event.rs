@@ -505,17 +505,6 @@ impl Event {
             _ => None,
         }
     }
-
-    /// The match a compensating event refers to.
-    pub fn match_ref(&self) -> Option<MatchId> {
-        match self {
-            Event::ResultCorrected(c) => Some(c.match_id),
-            Event::MatchAwarded(a) => Some(a.match_id),
-            Event::MatchAnnulled(a) => Some(a.match_id),
-            Event::ShootoutDecided(s) => Some(s.match_id),
-            _ => None,
-        }
-    }
 }
 
 fn rules_summary(r: &Rules) -> String {

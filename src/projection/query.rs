@@ -682,7 +682,7 @@ impl Archive {
     }
 
     /// Why a new result on `date` in `round` does not fit its stage, if it
-    /// does not: a date outside the season's window (`audit::season_window`),
+    /// does not: a date outside the season's window (`plausibility::season_window`),
     /// or a round past the last of a stage whose teams were registered (as a
     /// season page does) and whose results already make a complete
     /// round-robin of them.

@@ -81,7 +81,7 @@ STATUS = ["played", "cancelled", "postponed", "abandoned"]
 SOURCES = ["file", "user", "era", "catalogue"]
 KINDS = ["match_result", "rules", "season_facts", "team_registered", "result_corrected",
          "match_awarded", "match_annulled", "points_adjusted", "team_renamed", "rules_stated",
-         "shootout_decided"]
+         "shootout_decided", "fair_play_stated"]
 
 
 def rules_bytes(r):
@@ -126,6 +126,9 @@ def fields(kind, e):
                 + opt("source"))
     if kind == "shootout_decided":
         return mid() + string(e["winner"]) + opt("first_shooter") + opt("source")
+    if kind == "fair_play_stated":
+        return (string(e["competition"]) + string(e["season"]) + opt("stage") + string(e["team"])
+                + zigzag(e["points"]) + opt("source"))
     raise ValueError(kind)
 
 

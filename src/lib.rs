@@ -105,9 +105,9 @@ pub use chain::{Hash, Head};
 pub use date::{Date, Timestamp};
 pub use error::{Error, ErrorKind, Result};
 pub use event::{
-    Annulment, Award, Event, Fixture, MatchId, MatchResult, MatchStatus, PointsAdjustment,
-    ResultCorrection, Rules, RulesSource, SeasonFacts, Shootout, StatedRules, TeamRegistration,
-    TeamRename,
+    Annulment, Award, Event, FairPlay, Fixture, MatchId, MatchResult, MatchStatus,
+    PointsAdjustment, ResultCorrection, Rules, RulesSource, SeasonFacts, Shootout, StatedRules,
+    TeamRegistration, TeamRename,
 };
 pub use projector::{Cut, Row};
 pub use query::{

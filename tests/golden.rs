@@ -15,8 +15,9 @@ use scoreledger::keys;
 use scoreledger::rules::{Tiebreak, ALL_TIEBREAKS};
 use scoreledger::Fixture;
 use scoreledger::{
-    Annulment, Award, Date, Event, MatchId, MatchResult, PointsAdjustment, ResultCorrection, Rules,
-    RulesSource, SeasonFacts, Shootout, StatedRules, TeamRegistration, TeamRename, Timestamp,
+    Annulment, Award, Date, Event, FairPlay, MatchId, MatchResult, PointsAdjustment,
+    ResultCorrection, Rules, RulesSource, SeasonFacts, Shootout, StatedRules, TeamRegistration,
+    TeamRename, Timestamp,
 };
 use serde_json::{json, Value};
 
@@ -282,6 +283,28 @@ fn vector_events() -> Vec<(&'static str, Event)> {
                 match_id: MatchId([0x5a; 16]),
                 winner: "B".into(),
                 first_shooter: None,
+                source: None,
+            }),
+        ),
+        (
+            "fair-play-stated",
+            Event::FairPlayStated(FairPlay {
+                competition: "FIFA World Cup".into(),
+                season: "2018".into(),
+                stage: Some("Group H".into()),
+                team: "Senegal".into(),
+                points: -6,
+                source: Some("FIFA".into()),
+            }),
+        ),
+        (
+            "fair-play-stated-season",
+            Event::FairPlayStated(FairPlay {
+                competition: "C".into(),
+                season: "S".into(),
+                stage: None,
+                team: "T".into(),
+                points: 0,
                 source: None,
             }),
         ),

@@ -626,3 +626,52 @@ fn a_receipt_of_a_stage_with_a_shootout_verifies() {
     let path = env.file("r-shootout.json", &text);
     env.ok(&["verify-receipt", path.to_str().unwrap(), "--key", &vkey]);
 }
+
+#[test]
+fn a_receipt_of_a_group_decided_on_fair_play_verifies() {
+    // The fair-play statements are in the stage's index list, so the receipt
+    // carries them and the verifier's fold ranks Japan above Senegal.
+    let env = Env::new();
+    let file = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/intl_results_2018_worldcup.csv"
+    );
+    env.ok(&["import", file]);
+    let key = env.dir_path().join("wc.key");
+    let vkey = env.ok(&[
+        "keygen",
+        "--name",
+        "worldcup.example/log",
+        "--output",
+        key.to_str().unwrap(),
+    ]);
+    let cp = env.file(
+        "cp.txt",
+        &env.ok(&["checkpoint", "--sign", key.to_str().unwrap()]),
+    );
+    let out = env.dir_path().join("h.json");
+    env.ok(&[
+        "receipt",
+        "--competition",
+        "FIFA World Cup",
+        "--season",
+        "2018",
+        "--stage",
+        "Group H",
+        "--checkpoint",
+        cp.to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    let text = std::fs::read_to_string(&out).unwrap();
+    check(text.as_bytes(), vkey.trim()).unwrap();
+    env.ok(&[
+        "verify-receipt",
+        out.to_str().unwrap(),
+        "--key",
+        vkey.trim(),
+    ]);
+    let r: Receipt = serde_json::from_str(&text).unwrap();
+    let pos = |t: &str| r.table.iter().find(|row| row.team == t).unwrap().pos;
+    assert_eq!((pos("Japan"), pos("Senegal")), (2, 3));
+}

@@ -12,9 +12,9 @@ Examples:
   scoreledger rules --competition 'Copa Perú' --season 1984   the rules in force
 
 Tie-breaks: points, goal-difference, goals-for, goal-average, head-to-head,
-wins, away-goals, fair-play (the archive holds no cards: it separates
-nobody). Points always come first if left out. Rules for a stage (--stage)
-take precedence over the season's. Settings left out keep the
+wins, away-goals, fair-play (separates only teams whose fair-play points
+the archive holds). Points always come first if left out. Rules for a stage
+(--stage) take precedence over the season's. Settings left out keep the
 value in force at that scope (a stage's own rules, else its season's, else
 3/1/0 and points,goal-difference,goals-for), and every change prints what it
 changes. A competition, season or stage the archive does not know is refused

@@ -186,7 +186,7 @@ fn notes(s: &Standings) -> Vec<String> {
     let mut out = Vec::new();
     let shared = s.rows.iter().any(|r| r.shared);
     if shared && s.scoring.order.contains(&Tiebreak::FairPlay) {
-        out.push("teams level on every criterion the archive holds share a position: fair-play (disciplinary) points, which it does not hold, would decide".to_string());
+        out.push("teams level on every criterion the archive holds share a position: fair-play (disciplinary) points, which it does not hold for them, would decide".to_string());
     }
     let undated: Vec<String> = s
         .later_adjustments

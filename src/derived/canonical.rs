@@ -3,8 +3,8 @@
 
 use super::*;
 use crate::event::{
-    Annulment, Award, MatchResult, PointsAdjustment, ResultCorrection, Rules, SeasonFacts,
-    Shootout, StatedRules, TeamRegistration, TeamRename,
+    Annulment, Award, FairPlay, MatchResult, PointsAdjustment, ResultCorrection, Rules,
+    SeasonFacts, Shootout, StatedRules, TeamRegistration, TeamRename,
 };
 
 impl Deriver<'_> {
@@ -95,6 +95,7 @@ impl Deriver<'_> {
             Event::PointsAdjusted(p) => Event::PointsAdjusted(self.canonical_adjustment(p)?),
             Event::TeamRenamed(t) => Event::TeamRenamed(self.canonical_rename(t)?),
             Event::ShootoutDecided(s) => Event::ShootoutDecided(self.canonical_shootout(s)?),
+            Event::FairPlayStated(f) => Event::FairPlayStated(self.canonical_fair_play(f)?),
         })
     }
 
@@ -325,6 +326,31 @@ impl Deriver<'_> {
         Ok(p)
     }
 
+    /// Fair-play points: names spelled as the archive spells them, for a
+    /// team the season knows.
+    fn canonical_fair_play(&mut self, mut f: FairPlay) -> Result<FairPlay> {
+        if let Some(s) = &f.source {
+            f.source = Some(names::clean(s)).filter(|s| !s.is_empty());
+        }
+        let (c, s, season) = self.resolve_season(&f.competition, &f.season)?;
+        f.competition = c;
+        f.season = s;
+        if let Some(st) = &f.stage {
+            f.stage = Some(self.resolve_stage(&season, st)?);
+        }
+        check_name("team", &names::clean(&f.team))?;
+        match self.spelled(NameList::Teams(season), &f.team)? {
+            Some(v) => f.team = v,
+            None => {
+                return Err(Error::NotFound(format!(
+                    "unknown team '{}' in {} {}",
+                    f.team, f.competition, f.season,
+                )))
+            }
+        }
+        Ok(f)
+    }
+
     /// A rename: from a name the competition knows (or gave by an earlier rename) to another.
     fn canonical_rename(&mut self, mut t: TeamRename) -> Result<TeamRename> {
         (t.reason, t.source) = reason_and_source(&t.reason, &t.source)?;
@@ -527,6 +553,14 @@ impl Deriver<'_> {
             Event::TeamRenamed(t) => Ok(renames(self, &t.competition, u64::MAX)?
                 .iter()
                 .any(|q| names::same(&q.from, &t.from) && names::same(&q.to, &t.to))),
+            Event::FairPlayStated(f) => {
+                let scope = keys::scope(&f.competition, &f.season, f.stage.as_deref());
+                Ok(scoped::<FairPlay>(self, Kind::FairPlay, &scope, u64::MAX)?
+                    .iter()
+                    .rev()
+                    .find(|(_, q)| names::same(&q.team, &f.team))
+                    .is_some_and(|(_, q)| q.points == f.points))
+            }
             Event::ShootoutDecided(s) => match self.shootout_of(&s.match_id)? {
                 None => Ok(false),
                 Some((_, winner, first)) if winner == s.winner => {

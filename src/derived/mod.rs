@@ -658,6 +658,11 @@ impl<'s> Deriver<'s> {
                     value,
                 )
             }
+            Event::FairPlayStated(f) => {
+                let value = encode_value(f);
+                let stage = f.stage.as_deref();
+                self.put_in_scope(Kind::FairPlay, &f.competition, &f.season, stage, seq, value)
+            }
             Event::TeamRenamed(t) => {
                 let scope = self.keyer.competition_scope(&t.competition);
                 self.put_scoped(Kind::Rename, &scope, seq, encode_value(t));
@@ -810,9 +815,11 @@ impl<'s> Deriver<'s> {
             (Kind::Rules, stage),
             (Kind::Registration, stage),
             (Kind::Adjustment, stage),
+            (Kind::FairPlay, stage),
             (Kind::Rules, season),
             (Kind::Registration, season),
             (Kind::Adjustment, season),
+            (Kind::FairPlay, season),
             (Kind::Rename, &comp),
         ];
         let mut seqs = Vec::new();

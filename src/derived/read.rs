@@ -238,6 +238,8 @@ pub struct StageParts {
     pub adjustments: Vec<(u64, PointsAdjustment)>,
     /// Renames in the stage's competition.
     pub renames: Vec<(u64, TeamRename)>,
+    /// Fair-play points stated for the stage and its season.
+    pub fair_play: Vec<(u64, crate::event::FairPlay)>,
 }
 
 impl StageParts {
@@ -250,6 +252,7 @@ impl StageParts {
             registrations: season_and_stage(r, Kind::Registration, info, known_at)?,
             adjustments: season_and_stage(r, Kind::Adjustment, info, known_at)?,
             renames: scoped(r, Kind::Rename, &competition, known_at)?,
+            fair_play: season_and_stage(r, Kind::FairPlay, info, known_at)?,
         })
     }
 
@@ -283,6 +286,12 @@ impl StageParts {
                 .renames
                 .iter()
                 .map(|(_, t)| (t.from.clone(), t.to.clone()))
+                .collect(),
+            // In seq order: a later statement for a team replaces an earlier.
+            fair_play: self
+                .fair_play
+                .iter()
+                .map(|(_, f)| (f.team.clone(), f.points as i64))
                 .collect(),
         }
     }

@@ -213,11 +213,13 @@ pub enum Kind {
     Merkle = b'H',
     /// derived: a stage's list in the stage index.
     Index = b'I',
+    /// derived: a team's fair-play points, under their scope.
+    FairPlay = b'P',
 }
 
 impl Kind {
     /// Every derived kind, in key order.
-    pub const DERIVED: [Kind; 13] = [
+    pub const DERIVED: [Kind; 14] = [
         Kind::Adjustment,
         Kind::Rows,
         Kind::Change,
@@ -231,6 +233,7 @@ impl Kind {
         Kind::Rules,
         Kind::Stage,
         Kind::Registration,
+        Kind::FairPlay,
     ];
 
     pub fn of(key: &[u8]) -> Option<Kind> {
@@ -259,6 +262,7 @@ impl Kind {
             Kind::Names => "names",
             Kind::Merkle => "merkle",
             Kind::Index => "stage index",
+            Kind::FairPlay => "fair-play points",
         }
     }
 }

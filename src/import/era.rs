@@ -71,7 +71,30 @@ pub fn fill(parsed: Parsed) -> Parsed {
         }
         out.push(line, e);
     }
-    out
+    with_fair_play(out)
+}
+
+/// The catalogue's fair-play points for the seasons of `parsed` whose
+/// tables it decided, after their results (the teams must be known).
+fn with_fair_play(mut parsed: Parsed) -> Parsed {
+    let mut seasons: Vec<(String, String)> = Vec::new();
+    for e in &parsed.events {
+        if let Event::MatchResult(m) = e {
+            if !seasons
+                .iter()
+                .any(|(c, s)| *c == m.competition && *s == m.season)
+            {
+                seasons.push((m.competition.clone(), m.season.clone()));
+            }
+        }
+    }
+    let line = parsed.lines.last().copied().unwrap_or(1);
+    for (c, s) in seasons {
+        for f in crate::model::catalogue::fair_play_for(&c, &s) {
+            parsed.push(line, Event::FairPlayStated(f));
+        }
+    }
+    parsed
 }
 
 /// The rules of a season that states none: the catalogue's entries for

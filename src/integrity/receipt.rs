@@ -354,6 +354,11 @@ impl StageFold {
                 Event::TeamRenamed(t) if names::same(&t.competition, competition) => {
                     f.parts.renames.push((*seq, t.clone()));
                 }
+                Event::FairPlayStated(p)
+                    if in_scope(&p.competition, &p.season, p.stage.as_deref()) =>
+                {
+                    f.parts.fair_play.push((*seq, p.clone()));
+                }
                 other => match other.rules() {
                     Some(r) if in_scope(&r.competition, &r.season, r.stage.as_deref()) => {
                         match r.stage {

@@ -125,6 +125,50 @@ pub fn rules_for(competition: &str, season: &str) -> Vec<StatedRules> {
         .collect()
 }
 
+/// Fair-play points the catalogue knows (`fair_play.csv` beside this
+/// file): where the `fair-play` tie-break decided a published table.
+const FAIR_PLAY: &str = include_str!("fair_play.csv");
+
+/// Every fair-play statement of the catalogue, in file order.
+pub fn fair_play() -> &'static [crate::event::FairPlay] {
+    static ALL: OnceLock<Vec<crate::event::FairPlay>> = OnceLock::new();
+    ALL.get_or_init(|| parse_fair_play(FAIR_PLAY).expect("the fair-play data reads (tested)"))
+}
+
+fn parse_fair_play(text: &str) -> Result<Vec<crate::event::FairPlay>, String> {
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let mut out = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        let line = i + 2;
+        let r = record.map_err(|e| format!("line {line}: {e}"))?;
+        let field = |i: usize| r.get(i).unwrap_or_default().trim().to_string();
+        let points = field(4)
+            .parse()
+            .map_err(|_| format!("line {line}: bad points '{}'", field(4)))?;
+        if field(5).is_empty() {
+            return Err(format!("line {line}: an entry needs its source"));
+        }
+        out.push(crate::event::FairPlay {
+            competition: field(0),
+            season: field(1),
+            stage: Some(field(2)).filter(|s| !s.is_empty()),
+            team: field(3),
+            points,
+            source: Some(field(5)),
+        });
+    }
+    Ok(out)
+}
+
+/// The catalogue's fair-play statements for a competition's season.
+pub fn fair_play_for(competition: &str, season: &str) -> Vec<crate::event::FairPlay> {
+    fair_play()
+        .iter()
+        .filter(|f| names::same(&f.competition, competition) && names::same(&f.season, season))
+        .cloned()
+        .collect()
+}
+
 /// The entry a rules event of the catalogue came from, for its source.
 pub fn entry_of(rules: &Rules) -> Option<&'static Entry> {
     for_season(&rules.competition, &rules.season)
@@ -230,6 +274,15 @@ mod tests {
         );
         check("Copa Perú", "1984", &[]);
         check("FIFA World Cup qualification", "2018", &[]);
+    }
+
+    #[test]
+    fn the_fair_play_data_reads_and_names_its_sources() {
+        assert!(fair_play().len() >= 2);
+        assert!(fair_play().iter().all(|f| f.source.is_some()));
+        let h = fair_play_for("FIFA World Cup", "2018");
+        assert_eq!(h.len(), 2);
+        assert!(fair_play_for("FIFA World Cup", "2014").is_empty());
     }
 
     #[test]

@@ -39,6 +39,23 @@ pub enum Event {
     /// A match (a knockout match, or the second leg of a tie) was decided
     /// on penalties: who won the shoot-out. Never counted in a table.
     ShootoutDecided(Shootout),
+    /// A team's fair-play (disciplinary) points in a season or a stage, as
+    /// published: read by the `fair-play` tie-break (event kind 11).
+    FairPlayStated(FairPlay),
+}
+
+/// A team's fair-play points in a season (or one stage): the total the
+/// competition published (FIFA: -1 a yellow card, -3 an indirect red, ...;
+/// higher is better). A later statement for the same team and scope
+/// replaces an earlier one.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FairPlay {
+    pub competition: String,
+    pub season: String,
+    pub stage: Option<String>,
+    pub team: String,
+    pub points: i32,
+    pub source: Option<String>,
 }
 
 /// The id of a fixture (see `schema/keys.md`): 16 bytes, shown as hex.
@@ -404,6 +421,7 @@ impl Event {
             Event::TeamRenamed(_) => "team_renamed",
             Event::RulesStated(_) => "rules",
             Event::ShootoutDecided(_) => "shootout_decided",
+            Event::FairPlayStated(_) => "fair_play_stated",
         }
     }
 
@@ -485,6 +503,17 @@ impl Event {
                 r.competition, r.from, r.to, r.reason
             ),
             Event::ShootoutDecided(s) => format!("match {}: {}", s.match_id, s.describe()),
+            Event::FairPlayStated(f) => format!(
+                "{} {}{}: {} has {} fair-play points",
+                f.competition,
+                f.season,
+                f.stage
+                    .as_deref()
+                    .map(|s| format!(" {s}"))
+                    .unwrap_or_default(),
+                f.team,
+                f.points
+            ),
         }
     }
 

@@ -116,6 +116,7 @@ pub fn check_event(event: &Event) -> Result<(), String> {
             optional_text("the source", &t.source)?;
         }
         Event::ShootoutDecided(s) => optional_text("the source", &s.source)?,
+        Event::FairPlayStated(f) => optional_text("the source", &f.source)?,
         Event::Rules(_) | Event::RulesStated(_) | Event::TeamRegistered(_) => {}
     }
     let size = encoding::encode_event(event).len();

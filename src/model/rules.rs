@@ -26,9 +26,8 @@ pub enum Tiebreak {
     Wins,
     /// Goals scored in away matches.
     AwayGoals,
-    /// Fair-play (disciplinary) points. The archive holds no cards, so it
-    /// separates nobody: teams still level share their position, and the
-    /// table says that this key would decide.
+    /// Fair-play (disciplinary) points, as stated by fair-play events (kind
+    /// 11); higher is better. Teams without a statement are level on it.
     FairPlay,
 }
 

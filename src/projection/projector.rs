@@ -101,6 +101,10 @@ pub struct StageInput {
     /// (old name, new name) in the order they were recorded: both are one
     /// club, shown under the newest name.
     pub renames: Vec<(String, String)>,
+    /// (team, fair-play points) in the order stated: the last for a team
+    /// counts. Read only by the `fair-play` tie-break; a team with none
+    /// stated is level with every other on it.
+    pub fair_play: Vec<(String, i64)>,
 }
 
 #[derive(Clone, Copy, Default, Debug)]
@@ -130,6 +134,8 @@ struct Tally<'a> {
     stats: Vec<Stats>,
     /// Counted matches as (home index, away index, home goals, away goals).
     played: Vec<(usize, usize, u16, u16)>,
+    /// Team index -> fair-play points, where stated.
+    fair_play: HashMap<usize, i64>,
 }
 
 impl<'a> Tally<'a> {
@@ -147,6 +153,7 @@ impl<'a> Tally<'a> {
                 .collect(),
             stats: Vec::new(),
             played: Vec::new(),
+            fair_play: HashMap::default(),
         };
         for t in &input.teams {
             acc.team(t);
@@ -159,7 +166,21 @@ impl<'a> Tally<'a> {
         for a in &input.adjustments {
             acc.team(&a.team);
         }
+        for (team, points) in &input.fair_play {
+            // Only teams that play or are registered: a statement alone adds no row.
+            if let Some(t) = acc.known(team) {
+                acc.fair_play.insert(t, *points);
+            }
+        }
         acc
+    }
+
+    /// The index of a team the tally already has, by any spelling.
+    fn known(&self, name: &str) -> Option<usize> {
+        self.exact
+            .get(name)
+            .or_else(|| self.index.get(&names::fold(name)))
+            .copied()
     }
 
     fn team(&mut self, name: &str) -> usize {
@@ -345,7 +366,11 @@ impl<'a> Tally<'a> {
             Tiebreak::GoalAverage => goal_average_cmp((x.gf, x.ga), (y.gf, y.ga)),
             Tiebreak::Wins => x.won.cmp(&y.won),
             Tiebreak::AwayGoals => x.away_goals.cmp(&y.away_goals),
-            Tiebreak::HeadToHead | Tiebreak::FairPlay => Ordering::Equal,
+            Tiebreak::HeadToHead => Ordering::Equal,
+            Tiebreak::FairPlay => match (self.fair_play.get(&a), self.fair_play.get(&b)) {
+                (Some(x), Some(y)) => x.cmp(y),
+                _ => Ordering::Equal,
+            },
         }
     }
 

@@ -230,10 +230,10 @@ impl Kind {
         Kind::Current,
         Kind::Names,
         Kind::Rename,
+        Kind::FairPlay,
         Kind::Rules,
         Kind::Stage,
         Kind::Registration,
-        Kind::FairPlay,
     ];
 
     pub fn of(key: &[u8]) -> Option<Kind> {

@@ -44,7 +44,7 @@ base=$work/base.db
 SCORELEDGER_DB=$base "$bin" import "$work/league.csv" >/dev/null
 # import opens the store once more before it ends; the write whose next open
 # writes sled's snapshot is this one.
-SCORELEDGER_DB=$base "$bin" record --competition 'English League' --season 1950-51 --stage Cup \
+SCORELEDGER_DB=$base "$bin" record --competition 'English League' --season 1950-51 --stage Cup --new-stage \
     --round 1 --date 1951-05-01 'Club 02' 2-1 'Club 03' >/dev/null
 cp -r "$base" "$work/peek.db"
 head=$(SCORELEDGER_DB=$work/peek.db "$bin" head)
@@ -83,7 +83,7 @@ for free_kib in 0 4 16 64 128 256 512 1024; do
     appended=0
     for cmd in head record; do
         args=(head)
-        [ "$cmd" = record ] && args=(record --competition 'English League' --season 1950-51 --stage 'Friendlies' --round 1 --date 1951-06-01 'Club 00' 1-0 'Club 01')
+        [ "$cmd" = record ] && args=(record --competition 'English League' --season 1950-51 --stage 'Friendlies' --new-stage --round 1 --date 1951-06-01 'Club 00' 1-0 'Club 01')
         if "$bin" "${args[@]}" >/dev/null 2>"$work/err"; then
             if [ "$cmd" = record ]; then appended=1; appends=$((appends + 1)); fi
         else

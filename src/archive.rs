@@ -224,10 +224,7 @@ impl Archive {
     /// [`Loss`]. A store with no record yet gets one.
     fn reconcile_head(&mut self) -> Result<Option<Loss>> {
         let head = self.head()?;
-        let found = ReportedHead {
-            seq: head.seq,
-            hash: head.hash,
-        };
+        let found = ReportedHead::of(&head);
         let reported = match reported_head::read(self.path())? {
             Reported::At(r) => r,
             Reported::Absent if head.seq == 0 => return Ok(None),
@@ -268,11 +265,7 @@ impl Archive {
     /// Settles a loss by keeping what survives: the log's head becomes the
     /// reported head. Returns the seqs given up.
     pub fn accept_loss(&mut self) -> Result<std::ops::RangeInclusive<u64>> {
-        let head = self.head()?;
-        let found = ReportedHead {
-            seq: head.seq,
-            hash: head.hash,
-        };
+        let found = ReportedHead::of(&self.head()?);
         let lost = (found.seq + 1)..=self.reported.map_or(0, |r| r.seq);
         self.reported = None;
         self.record_head(found)?;
@@ -284,11 +277,6 @@ impl Archive {
     /// stamped with the head's time: for a clock the user set by hand.
     pub fn strict_clock(&mut self, strict: bool) {
         self.strict_clock = strict;
-    }
-
-    /// The head the last commit reported, if any was recorded.
-    pub fn reported_head(&self) -> Option<ReportedHead> {
-        self.reported
     }
 
     /// Closes the archive, then opens and closes it once more. sled 0.34
@@ -581,10 +569,7 @@ impl Archive {
     /// Records the head of a durable commit beside the store. A restore
     /// that reaches the reported seq must reach its very event.
     fn record_appended(&mut self, head: &Head, report: &AppendReport) -> Result<()> {
-        let new = ReportedHead {
-            seq: head.seq,
-            hash: head.hash,
-        };
+        let new = ReportedHead::of(head);
         if let Some(r) = self.reported.filter(|r| r.seq <= new.seq && r.seq > 0) {
             if self.hash_at(r.seq)? != r.hash {
                 return Err(Error::Lost {

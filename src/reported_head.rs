@@ -34,6 +34,14 @@ pub struct ReportedHead {
 }
 
 impl ReportedHead {
+    /// The seq and hash of a head.
+    pub fn of(head: &crate::chain::Head) -> ReportedHead {
+        ReportedHead {
+            seq: head.seq,
+            hash: head.hash,
+        }
+    }
+
     /// The file's one line.
     pub fn render(&self) -> String {
         format!("{TAG} {:020} {}\n", self.seq, self.hash)

@@ -93,16 +93,15 @@ fn salvage_via(from: &Path, scratch: &Path, to: &Path) -> Result<Salvaged> {
 
 /// The events from seq 1 that can be read, each re-hashed and chained to
 /// the one before; and where and why reading stopped, if before the end.
+/// One pass over the log's chunks.
 fn readable_events(archive: &Archive) -> (Vec<Envelope>, Option<(u64, String)>) {
     let mut out: Vec<Envelope> = Vec::new();
-    let end = archive.head().map_or(u64::MAX, |h| h.seq);
-    loop {
+    for env in archive.events() {
         let seq = out.len() as u64 + 1;
         let prev = out.last().map_or(crate::chain::Hash::GENESIS, |e| e.hash);
-        let env = match archive.event(seq) {
-            Ok(Some(env)) => env,
-            Ok(None) if seq > end || end == u64::MAX => return (out, None),
-            Ok(None) => return (out, Some((seq, "it cannot be found".into()))),
+        let env = match env {
+            Ok(env) if env.seq == seq => env,
+            Ok(_) => return (out, Some((seq, "it cannot be found".into()))),
             Err(e) => return (out, Some((seq, e.to_string()))),
         };
         let bytes = encoding::encode_event(&env.event);
@@ -111,4 +110,5 @@ fn readable_events(archive: &Archive) -> (Vec<Envelope>, Option<(u64, String)>) 
         }
         out.push(env);
     }
+    (out, None)
 }

@@ -110,12 +110,7 @@ pub(super) fn server_lines(
         after = got.last().map_or(after, |(_, e)| e.seq);
         lines.extend(got);
     }
-    let local_cp = archive.checkpoint(&cp.origin)?;
-    let leaves: Vec<_> = lines
-        .iter()
-        .map(|(_, e)| merkle::leaf_hash(&e.hash))
-        .collect();
-    let root = merkle::extended_root(local.seq, &local_cp.frontier, &leaves)
+    let root = root_after(archive, &lines, &cp.origin)
         .map_err(|e| Error::Failed(format!("{url}: {e}")))?;
     let continues = lines
         .first()
@@ -132,12 +127,32 @@ pub(super) fn server_lines(
     Ok((lines, cp))
 }
 
-/// The signed checkpoint's index line, if it has one, must be the stage
-/// index this mirror derives from the same events: computed before any of
-/// them is kept, so a false one changes nothing.
-fn check_index(
+/// The root of the tree this archive's events and then `lines` make,
+/// computed before any of them is kept.
+pub(super) fn root_after(
     archive: &Archive,
-    url: &str,
+    lines: &[(usize, Envelope)],
+    origin: &str,
+) -> Result<scoreledger::Hash, String> {
+    let local = archive.head().map_err(|e| e.to_string())?.seq;
+    let frontier = archive
+        .checkpoint(origin)
+        .map_err(|e| e.to_string())?
+        .frontier;
+    let leaves: Vec<_> = lines
+        .iter()
+        .map(|(_, e)| merkle::leaf_hash(&e.hash))
+        .collect();
+    merkle::extended_root(local, &frontier, &leaves)
+}
+
+/// The signed checkpoint's index line, if it has one, must be the stage
+/// index this archive derives from the same events (`source` names where
+/// they come from): computed before any of them is kept, so a false one
+/// changes nothing.
+pub(super) fn check_index(
+    archive: &Archive,
+    source: &str,
     cp: &Checkpoint,
     lines: &[(usize, Envelope)],
 ) -> Result<(), Error> {
@@ -147,7 +162,7 @@ fn check_index(
     let ours = archive.index_root_after(lines.iter().map(|(_, e)| e))?;
     if ours != claimed {
         return Err(Error::Failed(format!(
-            "{url}: its signed checkpoint (size {}) carries an index line that is not the stage index of its events: the checkpoint is false; refused, nothing changed",
+            "{source}: its signed checkpoint (size {}) carries an index line that is not the stage index of its events: the checkpoint is false; refused, nothing changed",
             cp.size
         )));
     }

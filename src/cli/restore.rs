@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use scoreledger::archive::{Envelope, Loss};
 use scoreledger::checkpoint::Checkpoint;
-use scoreledger::{merkle, Archive, Error};
+use scoreledger::{Archive, Error};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -121,16 +121,18 @@ fn file_lines(archive: &Archive, file: &Path, a: &Args) -> Result<Vec<(usize, En
             .map(super::trust::TrustArgs::with_key)
             .unwrap_or_default();
         let (cp, _) = super::trust::checkpoint(path, &trust)?;
-        makes_checkpoint(archive, &lines, &cp)?;
+        makes_checkpoint(archive, &lines, &cp, file)?;
     }
     Ok(lines)
 }
 
-/// Refuses events that, after the store's own, do not make the tree of `cp`.
+/// Refuses events that, after the store's own, do not make the tree of
+/// `cp` and its stage index (the mirror's checks, before anything is kept).
 fn makes_checkpoint(
     archive: &Archive,
     lines: &[(usize, Envelope)],
     cp: &Checkpoint,
+    file: &Path,
 ) -> Result<(), Error> {
     let local = archive.head()?.seq;
     if cp.size <= local {
@@ -144,28 +146,15 @@ fn makes_checkpoint(
             cp.size
         )));
     }
-    let leaves: Vec<_> = lines[..needed]
-        .iter()
-        .map(|(_, e)| merkle::leaf_hash(&e.hash))
-        .collect();
-    let frontier = archive.checkpoint(&cp.origin)?.frontier;
-    let root = merkle::extended_root(local, &frontier, &leaves).map_err(Error::Failed)?;
+    let lines = &lines[..needed];
+    let root = super::mirror::root_after(archive, lines, &cp.origin).map_err(Error::Failed)?;
     if root != cp.root {
         return Err(Error::Failed(format!(
             "the source's events do not make the tree of checkpoint '{}' (size {}); nothing was restored",
             cp.origin, cp.size
         )));
     }
-    if let Some(claimed) = cp.index {
-        let ours = archive.index_root_after(lines[..needed].iter().map(|(_, e)| e))?;
-        if ours != claimed {
-            return Err(Error::Failed(format!(
-                "checkpoint '{}' (size {}) carries an index line that is not the stage index of the source's events; nothing was restored",
-                cp.origin, cp.size
-            )));
-        }
-    }
-    Ok(())
+    super::mirror::check_index(archive, &file.display().to_string(), cp, lines)
 }
 
 /// The source's events up to the reported seq; refused unless the one at

@@ -47,13 +47,14 @@ pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
         out.push_str(&format!("reading stopped at seq {seq}: {why}\n"));
     }
     super::print(&out)?;
+    let new = super::quoted(&a.output.display().to_string());
     match s.reported.filter(|r| r.seq > s.head.seq) {
         None => Ok(()),
         Some(r) => Err(Error::Failed(format!(
             "{} reported as written could not be saved; bring them back with scoreledger --db {} restore --from-file EXPORT.jsonl (or --from URL --key VKEY), or keep what was saved with scoreledger --db {} restore --accept-loss",
             super::seqs(s.head.seq + 1, r.seq),
-            super::quoted(&a.output.display().to_string()),
-            super::quoted(&a.output.display().to_string())
+            new,
+            new
         ))),
     }
 }

@@ -99,14 +99,19 @@ impl Extra {
     }
 }
 
-/// Goal average as shown: `gf/ga` to `decimals` places; `inf` for goals
-/// without any conceded; 0/0 counts as 1, as the projector ranks it.
-fn average(gf: u32, ga: u32, decimals: usize) -> String {
+/// Goal average as the projector ranks it: `gf/ga`, 0/0 counting as 1;
+/// `None` (infinite) for goals without any conceded.
+fn ratio(gf: u32, ga: u32) -> Option<f64> {
     match (gf, ga) {
-        (0, 0) => format!("{:.decimals$}", 1.0),
-        (_, 0) => "inf".to_string(),
-        _ => format!("{:.decimals$}", gf as f64 / ga as f64),
+        (0, 0) => Some(1.0),
+        (_, 0) => None,
+        _ => Some(gf as f64 / ga as f64),
     }
+}
+
+/// Goal average as shown: to `decimals` places, `inf` when infinite.
+fn average(gf: u32, ga: u32, decimals: usize) -> String {
+    ratio(gf, ga).map_or_else(|| "inf".to_string(), |r| format!("{r:.decimals$}"))
 }
 
 /// The fewest decimals (3 or more) at which every two teams on the same
@@ -264,11 +269,7 @@ pub fn json(s: &Standings) -> serde_json::Value {
             }
             if s.scoring.order.contains(&Tiebreak::GoalAverage) {
                 let (gf, ga) = (row["goals_for"].as_u64().unwrap_or(0), row["goals_against"].as_u64().unwrap_or(0));
-                row["goal_average"] = match (gf, ga) {
-                    (0, 0) => json!(1.0),
-                    (_, 0) => json!("inf"),
-                    _ => json!(gf as f64 / ga as f64),
-                };
+                row["goal_average"] = ratio(gf as u32, ga as u32).map_or(json!("inf"), |r| json!(r));
             }
             let adj = row_adjustments(s, row["team"].as_str().unwrap_or_default());
             if !adj.is_empty() {

@@ -101,11 +101,19 @@ fn with_fair_play(mut parsed: Parsed) -> Parsed {
 /// it, else the era's general rule (by its first match).
 fn default_rules(first: &crate::event::MatchResult) -> Vec<Event> {
     let (c, s) = (&first.competition, &first.season);
-    let listed = crate::model::catalogue::rules_for(c, s);
+    catalogue_or(c, s, || crate::rules::era_rules(c, s, first.date))
+}
+
+/// The rules events of a season that states none: the catalogue's entries
+/// for it (the season's, then its stages'), else `era`'s.
+pub fn catalogue_or(
+    competition: &str,
+    season: &str,
+    era: impl FnOnce() -> crate::event::StatedRules,
+) -> Vec<Event> {
+    let listed = crate::model::catalogue::rules_for(competition, season);
     if listed.is_empty() {
-        return vec![Event::RulesStated(crate::rules::era_rules(
-            c, s, first.date,
-        ))];
+        return vec![Event::RulesStated(era())];
     }
     listed.into_iter().map(Event::RulesStated).collect()
 }

@@ -197,15 +197,10 @@ pub fn english_rules(start: i32) -> Rules {
 /// The rules events of an English season: the rules catalogue's (the
 /// season's, then any stage's that ranked differently), else the era's.
 fn season_rules(start: i32) -> Vec<Event> {
-    let listed = crate::model::catalogue::rules_for(ENGLISH_LEAGUE, &season_label(start));
-    if listed.is_empty() {
-        let era = StatedRules {
-            rules: english_rules(start),
-            source: RulesSource::Era,
-        };
-        return vec![Event::RulesStated(era)];
-    }
-    listed.into_iter().map(Event::RulesStated).collect()
+    super::era::catalogue_or(ENGLISH_LEAGUE, &season_label(start), || StatedRules {
+        rules: english_rules(start),
+        source: RulesSource::Era,
+    })
 }
 
 /// One engsoccerdata row: a match (with its season's first year), or a

@@ -42,12 +42,21 @@ pub fn entries() -> &'static [Entry] {
 
 /// Reads the catalogue's CSV; an error names the line.
 pub fn parse(text: &str) -> Result<Vec<Entry>, String> {
+    rows(text, entry)
+}
+
+/// Each row of a CSV text after its header, read by `read`; an error
+/// names the line.
+fn rows<T>(
+    text: &str,
+    read: impl Fn(&csv::StringRecord) -> Result<T, String>,
+) -> Result<Vec<T>, String> {
     let mut reader = csv::Reader::from_reader(text.as_bytes());
     let mut out = Vec::new();
     for (i, record) in reader.records().enumerate() {
         let line = i + 2;
         let r = record.map_err(|e| format!("line {line}: {e}"))?;
-        out.push(entry(&r).map_err(|e| format!("line {line}: {e}"))?);
+        out.push(read(&r).map_err(|e| format!("line {line}: {e}"))?);
     }
     Ok(out)
 }
@@ -136,28 +145,23 @@ pub fn fair_play() -> &'static [crate::event::FairPlay] {
 }
 
 fn parse_fair_play(text: &str) -> Result<Vec<crate::event::FairPlay>, String> {
-    let mut reader = csv::Reader::from_reader(text.as_bytes());
-    let mut out = Vec::new();
-    for (i, record) in reader.records().enumerate() {
-        let line = i + 2;
-        let r = record.map_err(|e| format!("line {line}: {e}"))?;
+    rows(text, |r| {
         let field = |i: usize| r.get(i).unwrap_or_default().trim().to_string();
         let points = field(4)
             .parse()
-            .map_err(|_| format!("line {line}: bad points '{}'", field(4)))?;
+            .map_err(|_| format!("bad points '{}'", field(4)))?;
         if field(5).is_empty() {
-            return Err(format!("line {line}: an entry needs its source"));
+            return Err("an entry needs its source".into());
         }
-        out.push(crate::event::FairPlay {
+        Ok(crate::event::FairPlay {
             competition: field(0),
             season: field(1),
             stage: Some(field(2)).filter(|s| !s.is_empty()),
             team: field(3),
             points,
             source: Some(field(5)),
-        });
-    }
-    Ok(out)
+        })
+    })
 }
 
 /// The catalogue's fair-play statements for a competition's season.

@@ -217,7 +217,7 @@ fn bench(c: &mut Criterion) {
         |b| {
             b.iter(|| {
                 let v = a.season_view(&f, None, None).unwrap();
-                black_box(scoreledger::report::html(
+                black_box(scoreledger::pictures::report::html(
                     &v,
                     &a.merkle_root(v.known_at).unwrap(),
                 ))

@@ -8,9 +8,10 @@ use std::hint::black_box;
 use std::path::PathBuf;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use scoreledger::checkpoint::{verify_inclusion_proof, InclusionProof};
+use scoreledger::integrity::checkpoint::{verify_inclusion_proof, InclusionProof};
+use scoreledger::integrity::merkle;
 use scoreledger::Fixture;
-use scoreledger::{merkle, Archive, Date, Event, MatchResult, Timestamp};
+use scoreledger::{Archive, Date, Event, MatchResult, Timestamp};
 
 fn events_wanted() -> u64 {
     std::env::var("SCORELEDGER_BENCH_EVENTS")

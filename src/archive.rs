@@ -4,14 +4,14 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::chain::{event_hash, Hash, Head};
-use crate::date::Timestamp;
 use crate::derived::{missing, ChunkReader, Deriver};
-use crate::encoding::{self, FORMAT_VERSION};
 use crate::error::{Error, ErrorKind, Result};
-use crate::event::Event;
-use crate::keys::{self, Kind};
-use crate::packed;
+use crate::format::chain::{event_hash, Hash, Head};
+use crate::format::encoding::{self, FORMAT_VERSION};
+use crate::format::keys::{self, Kind};
+use crate::format::packed;
+use crate::model::date::Timestamp;
+use crate::model::event::Event;
 use crate::reported_head::{self, Reported, ReportedHead};
 use crate::store::{Commit, Space, Store};
 
@@ -77,7 +77,7 @@ pub struct Archive {
     /// The stages, read once and kept until the next write (every write
     /// takes `&mut self` and clears it): a server asks for them on every
     /// question.
-    pub(crate) catalog: std::sync::OnceLock<std::sync::Arc<crate::query::Catalog>>,
+    pub(crate) catalog: std::sync::OnceLock<std::sync::Arc<crate::projection::query::Catalog>>,
     /// The head the last commit reported (`scoreledger.head`): an append
     /// records its new head there only when it reaches this one, so a
     /// restore that is still short never hides what is missing.
@@ -665,7 +665,7 @@ impl Archive {
         &self,
         check: bool,
         progress: &mut dyn FnMut(u64, u64),
-    ) -> Result<((Commit, u64), crate::verify::VerifyReport)> {
+    ) -> Result<((Commit, u64), crate::integrity::verify::VerifyReport)> {
         let total = self.head()?.seq;
         std::thread::scope(|scope| {
             let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Envelope>>(4);

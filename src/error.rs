@@ -84,9 +84,9 @@ pub enum Error {
     /// A clock set by hand before the time of the archive's head.
     #[error("the clock {given} is before the archive's head (seq {seq} recorded at {head}); events are stamped in order")]
     ClockBehind {
-        given: crate::date::Timestamp,
+        given: crate::model::date::Timestamp,
         seq: u64,
-        head: crate::date::Timestamp,
+        head: crate::model::date::Timestamp,
     },
     /// A point in the archive's history past its head.
     #[error("known-at {asked} is beyond the head of the archive (seq {head})")]

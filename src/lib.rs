@@ -6,8 +6,8 @@
 //! a season's honours) is an immutable [`Event`], appended to a sled store
 //! with a dense sequence number and chained with blake3: each event's hash
 //! covers the previous one, so any rewrite of history is detected by
-//! [`Archive::verify`]. A pure [`projector`] folds results into standings under
-//! the competition's own [`rules`]; tables are not stored: each question folds
+//! [`Archive::verify`]. A pure [`projection::projector`] folds results into standings under
+//! the competition's own [`model::rules`]; tables are not stored: each question folds
 //! its stage's rows, and every derived entry is reproduced byte for byte by a
 //! rebuild from the events alone.
 //!
@@ -29,7 +29,7 @@
 //!     points_for_win: 2,
 //!     points_for_draw: 1,
 //!     points_for_loss: 0,
-//!     tiebreak: scoreledger::rules::DEFAULT_TIEBREAK.to_vec(),
+//!     tiebreak: scoreledger::model::rules::DEFAULT_TIEBREAK.to_vec(),
 //! };
 //! let result = |d, h, hg, ag, a| {
 //!     let fixture = Fixture {
@@ -93,24 +93,17 @@ pub mod reported_head;
 pub mod salvage;
 pub mod store;
 
-// The modules by their own names, as the crate has always offered them.
-pub use format::{chain, encoding, keys, packed};
-pub use integrity::{checkpoint, index, merkle, note, receipt, verify, witness};
-pub use model::{date, event, limits, names, record, rules};
-pub use pictures::{chart, report};
-pub use projection::{listing, projector, query, season};
-
 pub use archive::{AppendReport, Archive, Envelope};
-pub use chain::{Hash, Head};
-pub use date::{Date, Timestamp};
 pub use error::{Error, ErrorKind, Result};
-pub use event::{
+pub use format::chain::{Hash, Head};
+pub use integrity::verify::VerifyReport;
+pub use model::date::{Date, Timestamp};
+pub use model::event::{
     Annulment, Award, Event, FairPlay, Fixture, MatchId, MatchResult, MatchStatus,
     PointsAdjustment, ResultCorrection, Rules, RulesSource, SeasonFacts, Shootout, StatedRules,
     TeamRegistration, TeamRename,
 };
-pub use projector::{Cut, Row};
-pub use query::{
+pub use projection::projector::{Cut, Row};
+pub use projection::query::{
     Diff, DiffRow, Filter, HistoryEntry, KnownAt, ResultRow, ResultsQuery, Standings, When,
 };
-pub use verify::VerifyReport;

@@ -6,12 +6,12 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use serde::Serialize;
 
 use crate::archive::Archive;
-use crate::date::Date;
 use crate::derived::{self, StageInfo};
 use crate::error::Result;
-use crate::names;
-use crate::projector::{self, Cut};
-use crate::query::Filter;
+use crate::model::date::Date;
+use crate::model::names;
+use crate::projection::projector::{self, Cut};
+use crate::projection::query::Filter;
 
 /// One goal count above which a score is reported as implausible.
 pub const IMPLAUSIBLE_GOALS: u16 = 20;
@@ -134,7 +134,8 @@ fn missing_seasons(stages: &[StageInfo]) -> Vec<Problem> {
 /// match that day across the competition's stages.
 type Days = BTreeMap<(String, Date, String), Vec<(String, StageInfo)>>;
 /// Stage -> the date of its last match and its final table.
-type Finals = HashMap<crate::keys::ScopeKey, (Option<Date>, Vec<crate::projector::Row>)>;
+type Finals =
+    HashMap<crate::format::keys::ScopeKey, (Option<Date>, Vec<crate::projection::projector::Row>)>;
 
 /// A problem found in one stage.
 fn problem(
@@ -234,7 +235,7 @@ impl Archive {
 /// away teams twice); notes each match's day for `twice_on_a_day`.
 fn match_checks(
     info: &StageInfo,
-    records: &[crate::record::MatchRecord],
+    records: &[crate::model::record::MatchRecord],
     head: u64,
     days: &mut Days,
 ) -> Vec<Problem> {
@@ -306,8 +307,8 @@ fn match_checks(
 /// which teams played different numbers of games.
 fn unequal_games(
     info: &StageInfo,
-    input: &crate::projector::StageInput,
-    table: &[crate::projector::Row],
+    input: &crate::projection::projector::StageInput,
+    table: &[crate::projection::projector::Row],
 ) -> Option<Problem> {
     let teams = table.len() as u64;
     let counted = input.matches.iter().filter(|m| m.counts).count() as u64;

@@ -19,8 +19,8 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::chain::Hash;
 use crate::error::{Error, Result};
+use crate::format::chain::Hash;
 
 /// The file beside sled's own files.
 pub const FILE: &str = "scoreledger.head";
@@ -35,7 +35,7 @@ pub struct ReportedHead {
 
 impl ReportedHead {
     /// The seq and hash of a head.
-    pub fn of(head: &crate::chain::Head) -> ReportedHead {
+    pub fn of(head: &crate::format::chain::Head) -> ReportedHead {
         ReportedHead {
             seq: head.seq,
             hash: head.hash,

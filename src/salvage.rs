@@ -14,9 +14,9 @@
 use std::path::{Path, PathBuf};
 
 use crate::archive::{Archive, Envelope};
-use crate::chain::{event_hash, Head};
-use crate::encoding;
 use crate::error::{Error, Result};
+use crate::format::chain::{event_hash, Head};
+use crate::format::encoding;
 use crate::import::jsonl;
 use crate::reported_head::{self, Reported, ReportedHead};
 use crate::store::{self, Store};
@@ -98,7 +98,9 @@ fn readable_events(archive: &Archive) -> (Vec<Envelope>, Option<(u64, String)>) 
     let mut out: Vec<Envelope> = Vec::new();
     for env in archive.events() {
         let seq = out.len() as u64 + 1;
-        let prev = out.last().map_or(crate::chain::Hash::GENESIS, |e| e.hash);
+        let prev = out
+            .last()
+            .map_or(crate::format::chain::Hash::GENESIS, |e| e.hash);
         let env = match env {
             Ok(env) if env.seq == seq => env,
             Ok(_) => return (out, Some((seq, "it cannot be found".into()))),

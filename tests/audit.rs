@@ -3,8 +3,8 @@
 mod common;
 
 use common::{record_args, Env, SEED};
-use scoreledger::checkpoint::{verify_inclusion_proof, Checkpoint, InclusionProof};
-use scoreledger::keys::Kind;
+use scoreledger::format::keys::Kind;
+use scoreledger::integrity::checkpoint::{verify_inclusion_proof, Checkpoint, InclusionProof};
 use scoreledger::store::Space;
 use scoreledger::Archive;
 use serde_json::Value;
@@ -260,7 +260,7 @@ fn a_changed_byte_in_any_derived_entry_fails_verify() {
     assert!(env
         .ok(&["verify", "--chain-only"])
         .starts_with(&format!("ok: {events} events")));
-    assert!(events.parse::<u64>().unwrap() > scoreledger::packed::CHUNK);
+    assert!(events.parse::<u64>().unwrap() > scoreledger::format::packed::CHUNK);
     env.ok(&["rebuild"]);
     env.ok(&["verify"]);
 }

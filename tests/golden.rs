@@ -8,11 +8,11 @@
 
 use std::path::Path;
 
-use scoreledger::chain::{event_hash, Hash};
-use scoreledger::encoding::{decode_event, encode_envelope, encode_event, split_envelope};
-use scoreledger::event::{MatchStatus, ScorePair};
-use scoreledger::keys;
-use scoreledger::rules::{Tiebreak, ALL_TIEBREAKS};
+use scoreledger::format::chain::{event_hash, Hash};
+use scoreledger::format::encoding::{decode_event, encode_envelope, encode_event, split_envelope};
+use scoreledger::format::keys;
+use scoreledger::model::event::{MatchStatus, ScorePair};
+use scoreledger::model::rules::{Tiebreak, ALL_TIEBREAKS};
 use scoreledger::Fixture;
 use scoreledger::{
     Annulment, Award, Date, Event, FairPlay, MatchId, MatchResult, PointsAdjustment,
@@ -469,7 +469,7 @@ fn golden_vectors_decode() {
 /// Known-answer vectors for the Merkle tree variant (`schema/merkle.md`):
 /// leaves are event hashes `blake3(i as u64 BE)` for i = 0..8.
 fn merkle_vectors() -> Value {
-    use scoreledger::merkle::{self, Nodes};
+    use scoreledger::integrity::merkle::{self, Nodes};
     use std::collections::HashMap;
     struct Mem(HashMap<(u8, u64), Hash>);
     impl Nodes for Mem {
@@ -518,7 +518,7 @@ fn merkle_vectors() -> Value {
 
 #[test]
 fn merkle_vectors_do_not_drift_and_verify() {
-    use scoreledger::merkle;
+    use scoreledger::integrity::merkle;
     let fresh = merkle_vectors();
     let stored = stored_vectors("merkle.json", &fresh);
     assert_eq!(stored, fresh, "the Merkle tree variant drifted");
@@ -557,7 +557,7 @@ fn merkle_vectors_do_not_drift_and_verify() {
 /// time. `scripts/check-notes.py` checks the same file with Python's
 /// `cryptography`, an independent implementation.
 fn note_vectors() -> Value {
-    use scoreledger::note::{Note, SignerKey, COSIGNATURE_V1, ED25519};
+    use scoreledger::integrity::note::{Note, SignerKey, COSIGNATURE_V1, ED25519};
     let seed = |label: &str| *blake3::hash(label.as_bytes()).as_bytes();
     let log = SignerKey::from_seed(
         "scoreledger.example/copa-peru",
@@ -833,7 +833,7 @@ fn index_vectors() -> Value {
                 "leaves": ix.leaves().iter().map(|l| json!({
                     "key": l.key.to_hex(),
                     "entries": l.entries,
-                    "leaf_hash": scoreledger::index::leaf_hash(&l.key, &l.entries).to_hex(),
+                    "leaf_hash": scoreledger::integrity::index::leaf_hash(&l.key, &l.entries).to_hex(),
                 })).collect::<Vec<_>>(),
             })
         })
@@ -846,8 +846,8 @@ fn index_vectors() -> Value {
         .collect();
     let key = |st: &str| Hash(keys::stage_index_key("Copa Perú", "1984", st)).to_hex();
     json!({
-        "variant": scoreledger::index::VARIANT,
-        "empty_root": scoreledger::index::empty_root().to_hex(),
+        "variant": scoreledger::integrity::index::VARIANT,
+        "empty_root": scoreledger::integrity::index::empty_root().to_hex(),
         "stage_keys": {
             "Copa Perú / 1984 / Final stage": key("Final stage"),
             "Copa Perú / 1984 / Group A": key("Group A"),
@@ -866,7 +866,8 @@ fn index_vectors_do_not_drift_and_verify() {
     let last = stored["sizes"].as_array().unwrap().last().unwrap();
     let root = Hash::from_hex(last["root"].as_str().unwrap()).unwrap();
     for p in stored["proofs"].as_array().unwrap() {
-        let p: scoreledger::index::IndexProof = serde_json::from_value(p.clone()).unwrap();
+        let p: scoreledger::integrity::index::IndexProof =
+            serde_json::from_value(p.clone()).unwrap();
         p.verify(&root, last["size"].as_u64().unwrap()).unwrap();
     }
 }
@@ -876,7 +877,7 @@ fn index_vectors_do_not_drift_and_verify() {
 /// re-makes the checkpoint, its signature and the receipt byte for byte,
 /// table included.
 fn receipt_vectors() -> Value {
-    use scoreledger::note::{Note, SignerKey, ED25519};
+    use scoreledger::integrity::note::{Note, SignerKey, ED25519};
     let (_dir, a) = index_vector_archive();
     let seed = *blake3::hash(b"scoreledger receipt vector: log").as_bytes();
     let key = SignerKey::from_seed("scoreledger.example/copa-peru", ED25519, seed).unwrap();

@@ -218,7 +218,7 @@ fn look_alike_names_are_refused_or_folded() {
 #[test]
 fn oversized_texts_are_refused_with_their_line() {
     let env = Env::new();
-    let big = "x".repeat(scoreledger::limits::TEXT_BYTES + 1);
+    let big = "x".repeat(scoreledger::model::limits::TEXT_BYTES + 1);
     let page = common::SEED.replace("- Prevseason: 1983", &format!("- Prevseason: {big}"));
     let f = env.file("page.txt", &page);
     let err = env.fails(2, &["import", f.to_str().unwrap(), "--points-for-win", "2"]);
@@ -226,7 +226,7 @@ fn oversized_texts_are_refused_with_their_line() {
         err.contains("page.txt:8:") && err.contains("limit is 2000"),
         "{err}"
     );
-    let many: String = (0..=scoreledger::limits::FACTS)
+    let many: String = (0..=scoreledger::model::limits::FACTS)
         .map(|i| format!("- Fact {i}: {i}\n"))
         .collect();
     let page = common::SEED.replace(
@@ -278,8 +278,8 @@ fn export_line(
     event: scoreledger::Event,
 ) -> (String, scoreledger::Hash) {
     let at = scoreledger::Timestamp::parse_rfc3339("2026-11-28T10:00:00Z").unwrap();
-    let bytes = scoreledger::encoding::encode_event(&event);
-    let hash = scoreledger::chain::event_hash(seq, at, prev, &bytes);
+    let bytes = scoreledger::format::encoding::encode_event(&event);
+    let hash = scoreledger::format::chain::event_hash(seq, at, prev, &bytes);
     let env = scoreledger::Envelope {
         seq,
         recorded_at: at,

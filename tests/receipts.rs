@@ -4,9 +4,9 @@
 mod common;
 
 use common::Env;
-use scoreledger::checkpoint::Checkpoint;
-use scoreledger::note::{Note, VerifierKey};
-use scoreledger::receipt::Receipt;
+use scoreledger::integrity::checkpoint::Checkpoint;
+use scoreledger::integrity::note::{Note, VerifierKey};
+use scoreledger::integrity::receipt::Receipt;
 
 /// The seed with a late correction and a deduction, a log key, a signed
 /// checkpoint, and a receipt for `cut` (extra `receipt` arguments).
@@ -226,7 +226,7 @@ impl Forge {
     }
 
     /// A genuine inclusion proof of `seq` against the signed checkpoint.
-    fn proof(&self, seq: u64) -> scoreledger::checkpoint::InclusionProof {
+    fn proof(&self, seq: u64) -> scoreledger::integrity::checkpoint::InclusionProof {
         let cp = self.env.dir_path().join("cp.txt");
         let text = self.env.ok(&[
             "prove",
@@ -236,7 +236,7 @@ impl Forge {
             "--format",
             "json",
         ]);
-        scoreledger::checkpoint::InclusionProof::parse(&text).unwrap()
+        scoreledger::integrity::checkpoint::InclusionProof::parse(&text).unwrap()
     }
 
     /// The seqs the genuine receipt carries.
@@ -254,7 +254,8 @@ impl Forge {
             .events
             .iter()
             .map(|p| {
-                let proven = scoreledger::checkpoint::verify_inclusion_proof(&cp, p).unwrap();
+                let proven =
+                    scoreledger::integrity::checkpoint::verify_inclusion_proof(&cp, p).unwrap();
                 (proven.seq, proven.event)
             })
             .collect();
@@ -296,9 +297,9 @@ impl Forge {
 /// before it and is ignored otherwise. This is what a verifier that trusts
 /// the receipt's order computes.
 fn listed_order_table(events: &[(u64, scoreledger::Event)], r: &Receipt) -> Vec<scoreledger::Row> {
-    use scoreledger::event::Event;
-    use scoreledger::projector::{self, Adjustment, StageInput};
-    use scoreledger::record::{ChangeKind, MatchChange, MatchRecord};
+    use scoreledger::model::event::Event;
+    use scoreledger::model::record::{ChangeKind, MatchChange, MatchRecord};
+    use scoreledger::projection::projector::{self, Adjustment, StageInput};
     let mut input = StageInput::default();
     let mut records: Vec<MatchRecord> = Vec::new();
     for (seq, e) in events {

@@ -305,7 +305,7 @@ fn a_store_from_a_newer_version_is_refused() {
         a.store()
             .tamper(
                 scoreledger::store::Space::Log,
-                scoreledger::keys::META_FORMAT,
+                scoreledger::format::keys::META_FORMAT,
                 &[9],
             )
             .unwrap();
@@ -384,8 +384,8 @@ proptest! {
     /// Checkpoints and proofs from strangers: parsers return, never panic.
     #[test]
     fn fuzz_checkpoint_and_proof_parsers(text in "\\PC{0,300}") {
-        let _ = scoreledger::checkpoint::Checkpoint::parse(&text);
-        let _ = scoreledger::checkpoint::InclusionProof::parse(&text);
+        let _ = scoreledger::integrity::checkpoint::Checkpoint::parse(&text);
+        let _ = scoreledger::integrity::checkpoint::InclusionProof::parse(&text);
     }
 }
 

@@ -415,7 +415,7 @@ impl Drop for FakeSource {
 
 #[test]
 fn a_mirror_refuses_a_checkpoint_of_another_origin_signed_by_the_same_key() {
-    use scoreledger::note::{Note, SignerKey};
+    use scoreledger::integrity::note::{Note, SignerKey};
     let src = Env::new();
     src.import_seed();
     let (key, vkey) = log_key(&src, "league.example/archive");
@@ -445,7 +445,7 @@ fn a_mirror_refuses_a_checkpoint_of_another_origin_signed_by_the_same_key() {
 
 #[test]
 fn a_witness_counts_once_however_often_its_key_is_listed_and_quorum_0_is_refused() {
-    use scoreledger::note::{key_id, Note, NoteSignature, VerifierKey};
+    use scoreledger::integrity::note::{key_id, Note, NoteSignature, VerifierKey};
     let env = Env::new();
     env.import_seed();
     let (key, vkey) = log_key(&env, "league.example/archive");
@@ -576,7 +576,7 @@ fn a_witness_state_is_locked_against_a_second_witness_process() {
 /// base64 of another root), signed by the log's key: a checkpoint only the
 /// log's owner could make, and a false one.
 fn false_index_checkpoint(env: &Env, key: &str, origin: &str, index: &str) -> String {
-    use scoreledger::note::{Note, SignerKey};
+    use scoreledger::integrity::note::{Note, SignerKey};
     let body = env.ok(&["checkpoint", "--origin", origin]);
     let line = body.lines().find(|l| l.starts_with("index ")).unwrap();
     let mut note = Note::parse(&body.replacen(line, &format!("index {index}"), 1)).unwrap();
@@ -679,13 +679,13 @@ fn verify_names_a_damaged_index_list_and_rebuild_repairs_it() {
     let before = env.ok(&["checkpoint"]);
     {
         let archive = scoreledger::Archive::open(&env.db()).unwrap();
-        let stage = scoreledger::keys::stage_scope("Copa Perú", "1984", "Final stage");
-        let key = scoreledger::keys::index(&stage);
+        let stage = scoreledger::format::keys::stage_scope("Copa Perú", "1984", "Final stage");
+        let key = scoreledger::format::keys::index(&stage);
         let value = archive.store().get(Space::Derived, &key).unwrap().unwrap();
-        let (header, list) = scoreledger::packed::decode_index_header(&value).unwrap();
-        let mut list = scoreledger::packed::decode_index(list).unwrap();
+        let (header, list) = scoreledger::format::packed::decode_index_header(&value).unwrap();
+        let mut list = scoreledger::format::packed::decode_index(list).unwrap();
         list.remove(3);
-        let damaged = scoreledger::packed::encode_index_value(&header, &list);
+        let damaged = scoreledger::format::packed::encode_index_value(&header, &list);
         archive
             .store()
             .tamper(Space::Derived, &key, &damaged)

@@ -73,7 +73,7 @@ impl Fields {
 pub fn event(archive: &Archive, a: Fields) -> Result<Event, Error> {
     let (winner, loser) = a.check()?;
     let rec = archive.find_match(&a.id)?;
-    let home = scoreledger::names::same(&a.to, &rec.result.home);
+    let home = scoreledger::model::names::same(&a.to, &rec.result.home);
     let (home_goals, away_goals) = if home {
         (winner, loser)
     } else {

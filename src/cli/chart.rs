@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use clap::ValueEnum;
-use scoreledger::chart::{self, By, Kind};
+use scoreledger::pictures::chart::{self, By, Kind};
 use scoreledger::{Archive, Error, Filter};
 
 use super::FilterArgs;

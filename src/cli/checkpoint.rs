@@ -58,11 +58,11 @@ pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
 pub fn signed_text(
     archive: &scoreledger::Archive,
     origin: &str,
-    key: Option<&scoreledger::note::SignerKey>,
+    key: Option<&scoreledger::integrity::note::SignerKey>,
 ) -> Result<String, Error> {
     let text = archive.checkpoint(origin)?.to_text();
     let Some(key) = key else { return Ok(text) };
-    let mut note = scoreledger::note::Note {
+    let mut note = scoreledger::integrity::note::Note {
         text,
         signatures: Vec::new(),
     };

@@ -1,6 +1,6 @@
 //! `scoreledger consistency OLD`
 
-use scoreledger::checkpoint::ConsistencyProof;
+use scoreledger::integrity::checkpoint::ConsistencyProof;
 use scoreledger::Error;
 
 const EXAMPLES: &str = "\

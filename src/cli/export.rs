@@ -61,7 +61,7 @@ pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
                 .iter()
                 .map(|row| {
                     let (m, e) = (&row.record.result, &row.effective);
-                    let pair = |p: Option<scoreledger::event::ScorePair>| {
+                    let pair = |p: Option<scoreledger::model::event::ScorePair>| {
                         p.map(|p| format!("{}-{}", p.home, p.away))
                             .unwrap_or_default()
                     };

@@ -1,6 +1,6 @@
 //! `scoreledger history ID`
 
-use scoreledger::record::MatchRecord;
+use scoreledger::model::record::MatchRecord;
 use scoreledger::{Error, HistoryEntry};
 use serde_json::json;
 

@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use scoreledger::note::{SignerKey, COSIGNATURE_V1, ED25519};
+use scoreledger::integrity::note::{SignerKey, COSIGNATURE_V1, ED25519};
 use scoreledger::Error;
 
 const EXAMPLES: &str = "\

@@ -1,7 +1,7 @@
 //! `scoreledger list`
 
 use clap::ValueEnum;
-use scoreledger::listing::{ListEntry, ListKind};
+use scoreledger::projection::listing::{ListEntry, ListKind};
 use scoreledger::{Error, KnownAt};
 
 use super::render::{self, Align};

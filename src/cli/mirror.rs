@@ -4,9 +4,10 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use scoreledger::archive::Envelope;
-use scoreledger::checkpoint::Checkpoint;
 use scoreledger::import::jsonl;
-use scoreledger::{merkle, Archive, Error};
+use scoreledger::integrity::checkpoint::Checkpoint;
+use scoreledger::integrity::merkle;
+use scoreledger::{Archive, Error};
 
 const EXAMPLES: &str = "\
 Examples:

@@ -186,7 +186,7 @@ impl SeasonScope {
         let unknown =
             archive.unknown_scope(&self.competition, &self.season, self.stage.as_deref())?;
         let Some(u) = unknown else { return Ok(()) };
-        use scoreledger::query::ScopeLevel;
+        use scoreledger::projection::query::ScopeLevel;
         let allowed = match u.level {
             ScopeLevel::Competition => self.new_competition,
             ScopeLevel::Season => self.new_competition || self.new_season,
@@ -466,9 +466,11 @@ fn fetch(url: &str, path: &str) -> Result<String, Error> {
 }
 
 /// Reads and parses a checkpoint file.
-fn read_checkpoint(path: &std::path::Path) -> Result<scoreledger::checkpoint::Checkpoint, Error> {
+fn read_checkpoint(
+    path: &std::path::Path,
+) -> Result<scoreledger::integrity::checkpoint::Checkpoint, Error> {
     let text = read_file(path, "checkpoint")?;
-    scoreledger::checkpoint::Checkpoint::parse(&text)
+    scoreledger::integrity::checkpoint::Checkpoint::parse(&text)
         .map_err(|e| Error::Invalid(format!("{}: {e}", path.display())))
 }
 

@@ -2,8 +2,8 @@
 
 use std::path::PathBuf;
 
-use scoreledger::checkpoint::Checkpoint;
-use scoreledger::note::Note;
+use scoreledger::integrity::checkpoint::Checkpoint;
+use scoreledger::integrity::note::Note;
 use scoreledger::Error;
 
 use super::FilterArgs;

@@ -107,14 +107,16 @@ fn new_teams(archive: &Archive, a: &Fields) -> Result<Vec<String>, Error> {
     let known = archive.season_teams(c, s)?;
     let mut new = Vec::new();
     for (what, team) in [("home team", &a.home), ("away team", &a.away)] {
-        if let Some(p) = scoreledger::names::problem(what, &scoreledger::names::clean(team)) {
+        if let Some(p) =
+            scoreledger::model::names::problem(what, &scoreledger::model::names::clean(team))
+        {
             return Err(Error::Invalid(p));
         }
         if archive.knows_team(c, s, team)? {
             continue;
         }
         if !known.is_empty() && !a.new_team {
-            let near = scoreledger::names::nearest(team, &known, 3);
+            let near = scoreledger::model::names::nearest(team, &known, 3);
             let hint = match near.is_empty() {
                 true => String::new(),
                 false => format!(

@@ -48,7 +48,7 @@ pub fn table(headers: &[(&str, Align)], rows: &[Vec<String>]) -> String {
     out
 }
 
-pub use scoreledger::report::signed;
+pub use scoreledger::pictures::report::signed;
 
 /// 12345 -> "12,345".
 pub fn thousands(n: u64) -> String {

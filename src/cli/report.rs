@@ -2,7 +2,8 @@
 
 use std::path::PathBuf;
 
-use scoreledger::{report, Archive, Error, Filter};
+use scoreledger::pictures::report;
+use scoreledger::{Archive, Error, Filter};
 
 use super::FilterArgs;
 

@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use scoreledger::archive::{Envelope, Loss};
-use scoreledger::checkpoint::Checkpoint;
+use scoreledger::integrity::checkpoint::Checkpoint;
 use scoreledger::{Archive, Error};
 
 const EXAMPLES: &str = "\

@@ -95,7 +95,7 @@ pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
         let k = archive.resolve_known_at(q.known_at)?;
         let stages = archive.matching_stages(&q.filter, k)?;
         let chosen = archive.pick_team(&stages, k, t)?;
-        if !scoreledger::names::same(&chosen, t) {
+        if !scoreledger::model::names::same(&chosen, t) {
             eprintln!("team: {chosen}");
         }
     }

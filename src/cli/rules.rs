@@ -1,6 +1,6 @@
 //! `scoreledger rules`
 
-use scoreledger::rules::{parse_tiebreaks, tiebreak_list, DEFAULT_TIEBREAK};
+use scoreledger::model::rules::{parse_tiebreaks, tiebreak_list, DEFAULT_TIEBREAK};
 use scoreledger::{Archive, Error, Event, Rules, RulesSource, StatedRules};
 use serde_json::json;
 
@@ -49,7 +49,7 @@ pub use super::TableOrJson as Format;
 
 /// A tie-break order as one argument.
 #[derive(Clone)]
-pub struct Order(Vec<scoreledger::rules::Tiebreak>);
+pub struct Order(Vec<scoreledger::model::rules::Tiebreak>);
 
 fn describe(r: &Rules) -> String {
     format!(

@@ -2,7 +2,7 @@
 
 use clap::ValueEnum;
 use scoreledger::import::editions::OTHER_MATCHES;
-use scoreledger::rules::{tiebreak_list, Tiebreak};
+use scoreledger::model::rules::{tiebreak_list, Tiebreak};
 use scoreledger::{Error, KnownAt, Standings};
 use serde_json::json;
 
@@ -122,7 +122,7 @@ fn average_decimals(s: &Standings) -> usize {
         .find(|&d| {
             rows.windows(2).all(|w| {
                 let (a, b) = (&w[0], &w[1]);
-                let differ = scoreledger::projector::goal_average_cmp(
+                let differ = scoreledger::projection::projector::goal_average_cmp(
                     (a.goals_for, a.goals_against),
                     (b.goals_for, b.goals_against),
                 ) != std::cmp::Ordering::Equal;
@@ -213,7 +213,7 @@ fn notes(s: &Standings) -> Vec<String> {
 fn row_adjustments(s: &Standings, team: &str) -> Vec<serde_json::Value> {
     s.adjustments
         .iter()
-        .filter(|a| scoreledger::names::same(&a.team, team))
+        .filter(|a| scoreledger::model::names::same(&a.team, team))
         .map(|a| {
             json!({
                 "points": a.points,

@@ -3,8 +3,8 @@
 
 use std::path::Path;
 
-use scoreledger::checkpoint::Checkpoint;
-use scoreledger::note::{Note, SignerKey, VerifierKey};
+use scoreledger::integrity::checkpoint::Checkpoint;
+use scoreledger::integrity::note::{Note, SignerKey, VerifierKey};
 use scoreledger::Error;
 
 /// Who must have signed a checkpoint.

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use scoreledger::checkpoint::{verify_inclusion_proof, InclusionProof};
+use scoreledger::integrity::checkpoint::{verify_inclusion_proof, InclusionProof};
 use scoreledger::Error;
 
 const EXAMPLES: &str = "\

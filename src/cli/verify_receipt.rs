@@ -2,9 +2,9 @@
 
 use std::path::PathBuf;
 
-use scoreledger::checkpoint::Checkpoint;
-use scoreledger::note::Note;
-use scoreledger::receipt::Receipt;
+use scoreledger::integrity::checkpoint::Checkpoint;
+use scoreledger::integrity::note::Note;
+use scoreledger::integrity::receipt::Receipt;
 use scoreledger::Error;
 
 const EXAMPLES: &str = "\

@@ -2,9 +2,9 @@
 
 use std::path::{Path, PathBuf};
 
-use scoreledger::checkpoint::{Checkpoint, ConsistencyProof};
-use scoreledger::note::Note;
-use scoreledger::witness::{decide, Cosign};
+use scoreledger::integrity::checkpoint::{Checkpoint, ConsistencyProof};
+use scoreledger::integrity::note::Note;
+use scoreledger::integrity::witness::{decide, Cosign};
 use scoreledger::Error;
 
 const EXAMPLES: &str = "\

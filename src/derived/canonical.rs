@@ -2,7 +2,7 @@
 //! the event validated, and facts the archive already holds recognised.
 
 use super::*;
-use crate::event::{
+use crate::model::event::{
     Annulment, Award, FairPlay, MatchResult, PointsAdjustment, ResultCorrection, Rules,
     SeasonFacts, Shootout, StatedRules, TeamRegistration, TeamRename,
 };
@@ -58,7 +58,7 @@ impl Deriver<'_> {
     /// already spells it.
     pub fn canonicalize(&mut self, event: Event) -> Result<Event> {
         let event = self.canonical(event)?;
-        crate::limits::check_event(&event).map_err(Error::Invalid)?;
+        crate::model::limits::check_event(&event).map_err(Error::Invalid)?;
         Ok(event)
     }
 

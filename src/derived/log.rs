@@ -5,12 +5,12 @@
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 
-use crate::chain::{Hash, Head};
-use crate::encoding::RawEnvelope;
 use crate::error::{Error, Result};
-use crate::keys;
-use crate::merkle;
-use crate::packed::{self, CHUNK, CHUNK_LEVEL, GROUP};
+use crate::format::chain::{Hash, Head};
+use crate::format::encoding::RawEnvelope;
+use crate::format::keys;
+use crate::format::packed::{self, CHUNK, CHUNK_LEVEL, GROUP};
+use crate::integrity::merkle;
 use crate::store::{Commit, Space, Store};
 
 /// One chunk being filled: what the store held when the writer began (the

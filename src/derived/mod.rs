@@ -18,14 +18,14 @@ use rustc_hash::FxHashMap as HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::chain::{Hash, Head};
-use crate::encoding::encode_value;
 use crate::error::{Error, Result};
-use crate::event::{Event, MatchResult, StatedRules};
-use crate::keys::{self, Keyer, Kind, MatchId, NameList, ScopeKey};
-use crate::names;
-use crate::packed::{self, Row};
-pub use crate::record::{ChangeKind, Effective, MatchChange, MatchRecord, MatchState};
+use crate::format::chain::{Hash, Head};
+use crate::format::encoding::encode_value;
+use crate::format::keys::{self, Keyer, Kind, MatchId, NameList, ScopeKey};
+use crate::format::packed::{self, Row};
+use crate::model::event::{Event, MatchResult, StatedRules};
+use crate::model::names;
+pub use crate::model::record::{ChangeKind, Effective, MatchChange, MatchRecord, MatchState};
 use crate::store::{Commit, Entry, Space, Store};
 pub use log::{LogWriter, StoredNodes};
 pub use read::{
@@ -245,16 +245,16 @@ struct IndexList {
 impl IndexList {
     /// The stored value: the header (with the leaf hash of the whole list) and the list.
     fn value(&self) -> Vec<u8> {
-        let entries: Vec<crate::index::Entry> = self
+        let entries: Vec<crate::integrity::index::Entry> = self
             .entries
             .iter()
-            .map(|&(seq, of)| crate::index::Entry { seq, of })
+            .map(|&(seq, of)| crate::integrity::index::Entry { seq, of })
             .collect();
         let header = packed::IndexHeader {
             key: self.key,
             first_seq: self.first_seq,
             last_seq: self.entries.last().map_or(0, |e| e.0),
-            leaf: crate::index::leaf_hash(&Hash(self.key), &entries).0,
+            leaf: crate::integrity::index::leaf_hash(&Hash(self.key), &entries).0,
         };
         packed::encode_index_value(&header, &self.entries)
     }

@@ -7,18 +7,20 @@ use serde::de::DeserializeOwned;
 
 use super::StageInfo;
 use crate::archive::decode_raw;
-use crate::chain::Hash;
-use crate::encoding::decode_value;
-use crate::encoding::{self, RawEnvelope};
 use crate::error::{Error, Result};
-use crate::event::{Event, MatchResult, PointsAdjustment, Rules, TeamRegistration, TeamRename};
-use crate::index;
-use crate::keys::{self, Kind, NameList, ScopeKey};
-use crate::names;
-use crate::packed::{self, Row};
-use crate::projector::{Adjustment, MatchLine, StageInput};
-use crate::record::{effective, MatchChange, MatchRecord};
-use crate::rules::Scoring;
+use crate::format::chain::Hash;
+use crate::format::encoding::decode_value;
+use crate::format::encoding::{self, RawEnvelope};
+use crate::format::keys::{self, Kind, NameList, ScopeKey};
+use crate::format::packed::{self, Row};
+use crate::integrity::index;
+use crate::model::event::{
+    Event, MatchResult, PointsAdjustment, Rules, TeamRegistration, TeamRename,
+};
+use crate::model::names;
+use crate::model::record::{effective, MatchChange, MatchRecord};
+use crate::model::rules::Scoring;
+use crate::projection::projector::{Adjustment, MatchLine, StageInput};
 use crate::store::{Entry, Space, Store};
 
 /// Where derived entries are read from.
@@ -239,7 +241,7 @@ pub struct StageParts {
     /// Renames in the stage's competition.
     pub renames: Vec<(u64, TeamRename)>,
     /// Fair-play points stated for the stage and its season.
-    pub fair_play: Vec<(u64, crate::event::FairPlay)>,
+    pub fair_play: Vec<(u64, crate::model::event::FairPlay)>,
 }
 
 impl StageParts {

@@ -5,7 +5,7 @@ use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::date::Timestamp;
+use crate::model::date::Timestamp;
 
 /// The blake3 key-derivation context of event hashes. Never changes for v1.
 pub const EVENT_CONTEXT: &str = "scoreledger 2026-11 event v1";

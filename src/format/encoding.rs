@@ -9,11 +9,11 @@
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::chain::Hash;
-use crate::date::Timestamp;
-use crate::event::Event;
+use crate::format::chain::Hash;
+use crate::model::date::Timestamp;
+use crate::model::event::Event;
 
-pub use crate::chain::FORMAT_VERSION;
+pub use crate::format::chain::FORMAT_VERSION;
 
 /// Fixed part of a stored envelope: version, seq, recorded_at, prev, hash.
 pub const ENVELOPE_HEADER_LEN: usize = 1 + 8 + 8 + 32 + 32;
@@ -177,8 +177,8 @@ pub fn split_envelope(bytes: &[u8]) -> Result<RawEnvelope<'_>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::date::Date;
-    use crate::event::MatchResult;
+    use crate::model::date::Date;
+    use crate::model::event::MatchResult;
 
     #[test]
     fn decoding_failures_are_sentences() {

@@ -3,13 +3,13 @@
 //! Numbers are big-endian so that byte order is numeric order, and dates are
 //! `yyyymmdd` numbers so that byte order is date order.
 
-use crate::date::Date;
-use crate::names::Folder;
+use crate::model::date::Date;
+use crate::model::names::Folder;
 
 /// Identifies a season (`competition`, `season`) or one stage of it.
 pub type ScopeKey = [u8; 8];
 
-pub use crate::event::MatchId;
+pub use crate::model::event::MatchId;
 
 const SCOPE_CONTEXT: &str = "scoreledger 2026-11 scope key v1";
 const MATCH_CONTEXT: &str = "scoreledger 2026-11 match id v1";
@@ -172,7 +172,7 @@ pub fn stage_scope(competition: &str, season: &str, stage: &str) -> ScopeKey {
     scope(competition, season, Some(stage))
 }
 
-pub use crate::event::Fixture;
+pub use crate::model::event::Fixture;
 
 /// The id of a fixture (names folded, so spelling variants give the same id).
 pub fn match_id(f: &Fixture) -> MatchId {

@@ -3,10 +3,10 @@
 //! documents them; changing any of them changes the store layout (and needs
 //! a new `LAYOUT` and a migration), never an event hash.
 
-use crate::chain::Hash;
-use crate::date::{Date, Timestamp};
-use crate::encoding::{RawEnvelope, FORMAT_VERSION};
-use crate::event::{MatchId, MatchStatus};
+use crate::format::chain::Hash;
+use crate::format::encoding::{RawEnvelope, FORMAT_VERSION};
+use crate::model::date::{Date, Timestamp};
+use crate::model::event::{MatchId, MatchStatus};
 
 /// Envelopes per chunk, a power of two: chunk `c` holds seqs
 /// `c * CHUNK + 1 ..= (c + 1) * CHUNK`.

@@ -12,8 +12,8 @@ use std::collections::BTreeSet;
 
 use super::draws::Draw;
 use super::groups;
-use crate::date::Date;
-use crate::names;
+use crate::model::date::Date;
+use crate::model::names;
 
 /// Longer than this between two of a tournament's match dates starts a new
 /// edition. Final tournaments last weeks; qualification campaigns pause for

@@ -1,13 +1,13 @@
 //! Rules for seasons whose file states none: the era's (see
-//! [`crate::rules::era_points_for_win`]), added before the season's first
+//! [`crate::model::rules::era_points_for_win`]), added before the season's first
 //! event, and never in place of rules the archive already holds.
 
 use std::collections::HashMap;
 
 use crate::archive::Archive;
 use crate::error::Result;
-use crate::event::{Event, Rules, RulesSource};
-use crate::names;
+use crate::model::event::{Event, Rules, RulesSource};
+use crate::model::names;
 
 use super::Parsed;
 
@@ -41,7 +41,7 @@ fn season_of(event: &Event) -> Option<(String, String)> {
 /// season's first match date.
 pub fn fill(parsed: Parsed) -> Parsed {
     let mut stated = std::collections::HashSet::new();
-    let mut first: HashMap<(String, String), (usize, Option<&crate::event::MatchResult>)> =
+    let mut first: HashMap<(String, String), (usize, Option<&crate::model::event::MatchResult>)> =
         HashMap::new();
     for (i, e) in parsed.events.iter().enumerate() {
         let Some(key) = season_of(e) else { continue };
@@ -99,9 +99,9 @@ fn with_fair_play(mut parsed: Parsed) -> Parsed {
 
 /// The rules of a season that states none: the catalogue's entries for
 /// it, else the era's general rule (by its first match).
-fn default_rules(first: &crate::event::MatchResult) -> Vec<Event> {
+fn default_rules(first: &crate::model::event::MatchResult) -> Vec<Event> {
     let (c, s) = (&first.competition, &first.season);
-    catalogue_or(c, s, || crate::rules::era_rules(c, s, first.date))
+    catalogue_or(c, s, || crate::model::rules::era_rules(c, s, first.date))
 }
 
 /// The rules events of a season that states none: the catalogue's entries
@@ -109,7 +109,7 @@ fn default_rules(first: &crate::event::MatchResult) -> Vec<Event> {
 pub fn catalogue_or(
     competition: &str,
     season: &str,
-    era: impl FnOnce() -> crate::event::StatedRules,
+    era: impl FnOnce() -> crate::model::event::StatedRules,
 ) -> Vec<Event> {
     let listed = crate::model::catalogue::rules_for(competition, season);
     if listed.is_empty() {
@@ -168,9 +168,9 @@ pub fn explain(competition: &str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::date::Date;
-    use crate::event::Fixture;
-    use crate::event::MatchResult;
+    use crate::model::date::Date;
+    use crate::model::event::Fixture;
+    use crate::model::event::MatchResult;
 
     fn result(season: &str, date: &str) -> Event {
         let d = Date::parse_iso(date).unwrap();

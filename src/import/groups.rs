@@ -26,7 +26,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::editions::Fixture;
-use crate::date::Date;
+use crate::model::date::Date;
 
 /// A pair of teams, smaller number first.
 type Pair = (usize, usize);

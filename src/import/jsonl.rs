@@ -5,11 +5,11 @@
 use std::path::Path;
 
 use crate::archive::{Archive, Envelope};
-use crate::chain::{event_hash, Hash};
-use crate::encoding;
 use crate::error::{Error, Result};
-use crate::event::Event;
+use crate::format::chain::{event_hash, Hash};
+use crate::format::encoding;
 use crate::import::ImportReport;
+use crate::model::event::Event;
 
 fn err(file: Option<&Path>, line: usize, msg: impl Into<String>) -> Error {
     Error::Parse {

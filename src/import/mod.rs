@@ -18,11 +18,11 @@ pub use invalid::{Checks, Invalid, Skipped};
 use std::path::Path;
 
 use crate::archive::{AppendReport, Archive};
-use crate::chain::Head;
-use crate::date::{Date, Timestamp};
 use crate::error::{Error, Result};
-use crate::event::{Event, PointsAdjustment, Shootout};
-use crate::names;
+use crate::format::chain::Head;
+use crate::model::date::{Date, Timestamp};
+use crate::model::event::{Event, PointsAdjustment, Shootout};
+use crate::model::names;
 
 /// Events read from a file, each with the line it came from.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -72,7 +72,7 @@ impl Parsed {
         let mut checks = Checks::new(invalid);
         let mut out = self.notes_only();
         for (event, line) in self.events.into_iter().zip(self.lines) {
-            let within = crate::limits::check_event(&event).map_err(|msg| Error::Parse {
+            let within = crate::model::limits::check_event(&event).map_err(|msg| Error::Parse {
                 file: None,
                 line,
                 msg,
@@ -436,7 +436,7 @@ pub fn partial(e: Error, done: &ImportReport) -> Error {
 }
 
 /// Reads a text file as UTF-8 (a BOM is dropped), naming the file on failure.
-/// Files larger than [`crate::limits::INPUT_BYTES`] and devices are refused.
+/// Files larger than [`crate::model::limits::INPUT_BYTES`] and devices are refused.
 pub fn read_text(path: &Path) -> Result<String> {
     use std::io::Read;
     let fail = |e: String| Error::Invalid(format!("{}: cannot read: {e}", path.display()));
@@ -445,7 +445,7 @@ pub fn read_text(path: &Path) -> Result<String> {
     let too_big = || {
         fail(format!(
             "it is larger than {} GiB, the most an import reads",
-            crate::limits::INPUT_BYTES >> 30
+            crate::model::limits::INPUT_BYTES >> 30
         ))
     };
     use std::os::unix::fs::FileTypeExt;
@@ -453,14 +453,14 @@ pub fn read_text(path: &Path) -> Result<String> {
     if kind.is_dir() || kind.is_char_device() || kind.is_block_device() || kind.is_socket() {
         return Err(fail("it is a folder or a device, not a file".into()));
     }
-    if meta.len() > crate::limits::INPUT_BYTES {
+    if meta.len() > crate::model::limits::INPUT_BYTES {
         return Err(too_big());
     }
     let mut bytes = Vec::with_capacity(meta.len() as usize);
-    file.take(crate::limits::INPUT_BYTES + 1)
+    file.take(crate::model::limits::INPUT_BYTES + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| fail(e.to_string()))?;
-    if bytes.len() as u64 > crate::limits::INPUT_BYTES {
+    if bytes.len() as u64 > crate::model::limits::INPUT_BYTES {
         return Err(too_big());
     }
     text_of(bytes, Some(path))
@@ -591,11 +591,12 @@ pub const SHOOTOUTS_SOURCE: &str = "martj42/international_results shootouts.csv"
 
 /// The archive's matches of some days, by (date, home, away) as names compare.
 struct MatchesOn {
-    by_fixture: std::collections::HashMap<(Date, String, String), Vec<crate::query::MatchOn>>,
+    by_fixture:
+        std::collections::HashMap<(Date, String, String), Vec<crate::projection::query::MatchOn>>,
 }
 
 impl MatchesOn {
-    fn new(all: Vec<crate::query::MatchOn>) -> MatchesOn {
+    fn new(all: Vec<crate::projection::query::MatchOn>) -> MatchesOn {
         let mut by_fixture: std::collections::HashMap<_, Vec<_>> = Default::default();
         for m in all {
             let key = (m.date, names::fold(&m.home), names::fold(&m.away));
@@ -604,7 +605,7 @@ impl MatchesOn {
         MatchesOn { by_fixture }
     }
 
-    fn find(&self, date: Date, home: &str, away: &str) -> &[crate::query::MatchOn] {
+    fn find(&self, date: Date, home: &str, away: &str) -> &[crate::projection::query::MatchOn] {
         self.by_fixture
             .get(&(date, names::fold(home), names::fold(away)))
             .map_or(&[], Vec::as_slice)

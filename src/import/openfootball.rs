@@ -1,12 +1,12 @@
 //! openfootball's football.json season files and Football.TXT files.
 
-use crate::date::Date;
 use crate::error::{Error, Result};
-use crate::event::Fixture;
-use crate::event::{Event, MatchResult, MatchStatus, ScorePair};
 use crate::import::repeats::Repeats;
 use crate::import::{Checks, Invalid, Parsed};
-use crate::names;
+use crate::model::date::Date;
+use crate::model::event::Fixture;
+use crate::model::event::{Event, MatchResult, MatchStatus, ScorePair};
+use crate::model::names;
 
 fn err(line: usize, msg: impl Into<String>) -> Error {
     Error::Parse {

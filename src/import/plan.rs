@@ -13,8 +13,8 @@ use super::{
 };
 use super::{tabular, Checks, Invalid, Stream};
 use crate::archive::{Archive, Envelope};
-use crate::date::Timestamp;
 use crate::error::{Error, Result};
+use crate::model::date::Timestamp;
 
 /// The archive an import appends to, taken for one batch at a time: the
 /// archive itself, or one shared with readers, who then see the archive as

@@ -10,8 +10,8 @@ use std::fmt;
 use rustc_hash::FxHashMap;
 
 use crate::error::{Error, Result};
-use crate::event::{Fixture, MatchId, MatchResult, MatchStatus};
-use crate::keys::Keyer;
+use crate::format::keys::Keyer;
+use crate::model::event::{Fixture, MatchId, MatchResult, MatchStatus};
 
 /// What of a result counts in a table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -97,7 +97,7 @@ fn conflict(line: usize, m: &MatchResult, earlier: &FirstRow) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::date::Date;
+    use crate::model::date::Date;
 
     #[test]
     fn a_repeat_is_kept_once_and_a_contradiction_names_both_rows() {

@@ -19,16 +19,16 @@
 //! scores, extra spaces, missing blank lines), strict where data is at stake:
 //! inside a result section every line must be a heading, a date or a result.
 
-use crate::date::Date;
 use crate::error::{Error, Result};
-use crate::event::Fixture;
-use crate::event::{
-    Event, MatchResult, Rules, RulesSource, SeasonFacts, StatedRules, TeamRegistration,
-};
 use crate::import::repeats::Repeats;
 use crate::import::{Checks, Invalid, Parsed};
-use crate::names;
-use crate::rules::DEFAULT_TIEBREAK;
+use crate::model::date::Date;
+use crate::model::event::Fixture;
+use crate::model::event::{
+    Event, MatchResult, Rules, RulesSource, SeasonFacts, StatedRules, TeamRegistration,
+};
+use crate::model::names;
+use crate::model::rules::DEFAULT_TIEBREAK;
 
 /// Choices the page itself does not make.
 #[derive(Clone, Debug, Default)]
@@ -364,13 +364,13 @@ impl Reader {
                 format!("infobox line without 'Key: Value': '{line}'"),
             ));
         };
-        if rest.len() > crate::limits::TEXT_BYTES {
+        if rest.len() > crate::model::limits::TEXT_BYTES {
             return Err(err(
                 n,
                 format!(
                     "an infobox line of {} bytes; the limit is {}",
                     rest.len(),
-                    crate::limits::TEXT_BYTES
+                    crate::model::limits::TEXT_BYTES
                 ),
             ));
         }

@@ -1,16 +1,16 @@
 //! CSV importers: engsoccerdata (league results and play-offs), the
 //! international results, and football-data.co.uk season files.
 
-use crate::event::Fixture;
+use crate::model::event::Fixture;
 use std::collections::{BTreeMap, HashMap};
 
-use crate::date::Date;
 use crate::error::{Error, Result};
-use crate::event::{Event, MatchResult, Rules, RulesSource, ScorePair, StatedRules};
 use crate::import::repeats::Repeats;
 use crate::import::{draws, editions, Checks, Invalid, Parsed, Stream};
-use crate::names;
-use crate::rules::Tiebreak;
+use crate::model::date::Date;
+use crate::model::event::{Event, MatchResult, Rules, RulesSource, ScorePair, StatedRules};
+use crate::model::names;
+use crate::model::rules::Tiebreak;
 
 fn err(line: usize, msg: impl Into<String>) -> Error {
     Error::Parse {
@@ -213,7 +213,7 @@ enum EngRow {
 /// A result within the limits (scores, sizes), or an error at its line.
 fn within_limits(line: usize, m: MatchResult) -> Result<MatchResult> {
     let event = Event::MatchResult(m);
-    crate::limits::check_event(&event).map_err(|msg| err(line, msg))?;
+    crate::model::limits::check_event(&event).map_err(|msg| err(line, msg))?;
     match event {
         Event::MatchResult(m) => Ok(m),
         _ => unreachable!("a result stays a result"),

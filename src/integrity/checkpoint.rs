@@ -14,8 +14,8 @@ use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
 use serde::Serialize;
 
-use crate::chain::Hash;
-use crate::merkle::VARIANT;
+use crate::format::chain::Hash;
+use crate::integrity::merkle::VARIANT;
 
 /// A signed-note body: origin, size, root, extension lines.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -275,8 +275,8 @@ impl InclusionProof {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Proven {
     pub seq: u64,
-    pub recorded_at: crate::date::Timestamp,
-    pub event: crate::event::Event,
+    pub recorded_at: crate::model::date::Timestamp,
+    pub event: crate::model::event::Event,
 }
 
 /// Checks an inclusion proof against a checkpoint, offline: the envelope
@@ -297,16 +297,17 @@ pub fn verify_inclusion_proof(cp: &Checkpoint, proof: &InclusionProof) -> Result
     }
     let envelope =
         hex::decode(&proof.envelope).map_err(|e| format!("the envelope is not hex: {e}"))?;
-    let raw = crate::encoding::split_envelope(&envelope)?;
+    let raw = crate::format::encoding::split_envelope(&envelope)?;
     if raw.seq != proof.seq {
         return Err(format!(
             "the envelope is of seq {}, the proof says seq {}",
             raw.seq, proof.seq
         ));
     }
-    let event = crate::encoding::decode_event(raw.event_bytes)
+    let event = crate::format::encoding::decode_event(raw.event_bytes)
         .map_err(|e| format!("the event does not decode: {e}"))?;
-    let hash = crate::chain::event_hash(raw.seq, raw.recorded_at, &raw.prev, raw.event_bytes);
+    let hash =
+        crate::format::chain::event_hash(raw.seq, raw.recorded_at, &raw.prev, raw.event_bytes);
     if hash != raw.hash || hash != proof.event_hash {
         return Err("the event does not hash to the proof's event hash".into());
     }
@@ -314,10 +315,10 @@ pub fn verify_inclusion_proof(cp: &Checkpoint, proof: &InclusionProof) -> Result
         return Err("seq 0 is not an event".into());
     }
     let path = proof.path_hashes()?;
-    crate::merkle::verify_inclusion(
+    crate::integrity::merkle::verify_inclusion(
         proof.seq - 1,
         cp.size,
-        &crate::merkle::leaf_hash(&hash),
+        &crate::integrity::merkle::leaf_hash(&hash),
         &path,
         &cp.root,
     )?;

@@ -12,8 +12,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::chain::Hash;
-use crate::checkpoint::{b64, unb64};
+use crate::format::chain::Hash;
+use crate::integrity::checkpoint::{b64, unb64};
 
 /// The name of this index, written into its proofs.
 pub const VARIANT: &str = "scoreledger-stage-index-blake3-v1";
@@ -81,7 +81,7 @@ pub fn root(leaves: &[Hash]) -> Hash {
         0 => empty_root(),
         1 => leaves[0],
         n => {
-            let k = crate::merkle::split(n as u64) as usize;
+            let k = crate::integrity::merkle::split(n as u64) as usize;
             node_hash(&root(&leaves[..k]), &root(&leaves[k..]))
         }
     }
@@ -93,7 +93,7 @@ pub fn path(leaves: &[Hash], index: usize) -> Vec<Hash> {
     if n <= 1 {
         return Vec::new();
     }
-    let k = crate::merkle::split(n as u64) as usize;
+    let k = crate::integrity::merkle::split(n as u64) as usize;
     let (mut p, sibling) = if index < k {
         (path(&leaves[..k], index), root(&leaves[k..]))
     } else {
@@ -203,8 +203,15 @@ impl IndexProof {
             .map(|p| unb64(p))
             .collect::<Result<Vec<_>, _>>()?;
         let leaf = leaf_hash(&self.key, &self.entries);
-        crate::merkle::verify_inclusion_with(node_hash, self.leaf, self.leaves, &leaf, &path, root)
-            .map_err(|e| format!("the stage's index list: {e}"))
+        crate::integrity::merkle::verify_inclusion_with(
+            node_hash,
+            self.leaf,
+            self.leaves,
+            &leaf,
+            &path,
+            root,
+        )
+        .map_err(|e| format!("the stage's index list: {e}"))
     }
 
     fn check_entries(&self) -> Result<(), String> {
@@ -342,7 +349,10 @@ mod tests {
     #[test]
     fn index_hashes_are_not_event_tree_hashes() {
         let (a, b) = (key(1), key(2));
-        assert_ne!(node_hash(&a, &b), crate::merkle::node_hash(&a, &b));
-        assert_ne!(empty_root(), crate::merkle::empty_root());
+        assert_ne!(
+            node_hash(&a, &b),
+            crate::integrity::merkle::node_hash(&a, &b)
+        );
+        assert_ne!(empty_root(), crate::integrity::merkle::empty_root());
     }
 }

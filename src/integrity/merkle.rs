@@ -7,7 +7,7 @@
 //! any size and any proof take O(log n) node reads. Everything here is pure:
 //! nodes come from a [`Nodes`] source; verification needs no store at all.
 
-use crate::chain::Hash;
+use crate::format::chain::Hash;
 
 /// The name of this tree variant, written into checkpoints and proofs.
 pub const VARIANT: &str = "scoreledger-blake3-rfc6962-v1";
@@ -320,7 +320,7 @@ pub fn extended_root(
     leaves: &[Hash],
 ) -> Result<Hash, String> {
     let mut mem = MemNodes::default();
-    let want: Vec<(u64, u64)> = crate::merkle::frontier(old);
+    let want: Vec<(u64, u64)> = crate::integrity::merkle::frontier(old);
     let got: Vec<(u64, u64)> = frontier.iter().map(|(lo, n, _)| (*lo, *n)).collect();
     if want != got {
         return Err(format!(

@@ -12,17 +12,17 @@ use std::collections::{HashMap, HashSet};
 use serde::{Deserialize, Serialize};
 
 use crate::archive::Archive;
-use crate::chain::Hash;
-use crate::checkpoint::{verify_inclusion_proof, Checkpoint, InclusionProof};
-use crate::date::Date;
 use crate::derived::{self, StageParts};
 use crate::error::{Error, Result};
-use crate::event::{Event, MatchId, MatchResult};
-use crate::index::IndexProof;
-use crate::names;
-use crate::projector::{self, Cut, Row, StageInput};
-use crate::query::{Filter, KnownAt};
-use crate::record::{MatchChange, MatchRecord};
+use crate::format::chain::Hash;
+use crate::integrity::checkpoint::{verify_inclusion_proof, Checkpoint, InclusionProof};
+use crate::integrity::index::IndexProof;
+use crate::model::date::Date;
+use crate::model::event::{Event, MatchId, MatchResult};
+use crate::model::names;
+use crate::model::record::{MatchChange, MatchRecord};
+use crate::projection::projector::{self, Cut, Row, StageInput};
+use crate::projection::query::{Filter, KnownAt};
 
 /// The format line of a receipt.
 pub const FORMAT: &str = "scoreledger table receipt v2";
@@ -163,7 +163,7 @@ impl Receipt {
         let root = cp.index.ok_or(
             "the checkpoint has no index line (it was made before the stage index): it cannot show the stage whole",
         )?;
-        let key = Hash(crate::keys::stage_index_key(
+        let key = Hash(crate::format::keys::stage_index_key(
             &self.competition,
             &self.season,
             &self.stage,

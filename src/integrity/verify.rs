@@ -1,15 +1,15 @@
 //! Verification: every event re-hashed and re-chained from the first.
 
 use crate::archive::{decode_raw, Archive, Envelope};
-use crate::chain::{event_hash_with, Hash};
-use crate::date::Timestamp;
 use crate::derived::{missing, StoredNodes};
 use crate::derived::{Deriver, StageInfo};
-use crate::encoding::{self, RawEnvelope};
 use crate::error::{Error, Result};
-use crate::index::{Index, IndexProof};
-use crate::keys::{self, Kind};
-use crate::packed;
+use crate::format::chain::{event_hash_with, Hash};
+use crate::format::encoding::{self, RawEnvelope};
+use crate::format::keys::{self, Kind};
+use crate::format::packed;
+use crate::integrity::index::{Index, IndexProof};
+use crate::model::date::Timestamp;
 use crate::store::{Commit, Space};
 
 /// A passed verification.
@@ -55,7 +55,7 @@ impl Archive {
     ) -> Result<VerifyReport> {
         let mut chain = ChainCheck::default();
         let mut scratch = Vec::with_capacity(512);
-        let mut hasher = blake3::Hasher::new_derive_key(crate::chain::EVENT_CONTEXT);
+        let mut hasher = blake3::Hasher::new_derive_key(crate::format::chain::EVENT_CONTEXT);
         self.store
             .for_each(Space::Log, &[Kind::Chunk as u8], |k, v| {
                 let expected = chain.count + 1;
@@ -146,7 +146,7 @@ impl ChainCheck {
         raw: &RawEnvelope,
         hasher: &mut blake3::Hasher,
         scratch: &mut Vec<u8>,
-    ) -> Result<crate::event::Event> {
+    ) -> Result<crate::model::event::Event> {
         let expected = self.count + 1;
         let corrupt = |msg: String| Error::Corrupt { seq: expected, msg };
         if let Some(p) = self.partial {
@@ -198,14 +198,14 @@ fn merkle_err(msg: String) -> Error {
 
 /// True when the checkpoint's frontier (complete subtrees, left to right)
 /// covers its size and hashes to its root.
-fn frontier_makes_root(cp: &crate::checkpoint::Checkpoint) -> bool {
+fn frontier_makes_root(cp: &crate::integrity::checkpoint::Checkpoint) -> bool {
     let covered: u64 = cp.frontier.iter().map(|(_, n, _)| n).sum();
     let mut hashes = cp.frontier.iter().rev().map(|(_, _, h)| *h);
     let Some(mut acc) = hashes.next() else {
         return false;
     };
     for left in hashes {
-        acc = crate::merkle::node_hash(&left, &acc);
+        acc = crate::integrity::merkle::node_hash(&left, &acc);
     }
     covered == cp.size && acc == cp.root
 }
@@ -222,29 +222,29 @@ pub struct Divergence {
 impl Archive {
     /// The Merkle root of the first `size` events.
     pub fn merkle_root(&self, size: u64) -> Result<Hash> {
-        crate::merkle::root(&StoredNodes::new(&self.store), size).map_err(merkle_err)
+        crate::integrity::merkle::root(&StoredNodes::new(&self.store), size).map_err(merkle_err)
     }
 
     /// The consistency proof from the tree of the first `old` events to the
     /// tree of the first `new` events (RFC 6962 PROOF).
     pub fn consistency_proof(&self, old: u64, new: u64) -> Result<Vec<Hash>> {
-        crate::merkle::consistency_proof(&StoredNodes::new(&self.store), old, new)
+        crate::integrity::merkle::consistency_proof(&StoredNodes::new(&self.store), old, new)
             .map_err(merkle_err)
     }
 
     /// A checkpoint of the archive as it is now.
-    pub fn checkpoint(&self, origin: &str) -> Result<crate::checkpoint::Checkpoint> {
+    pub fn checkpoint(&self, origin: &str) -> Result<crate::integrity::checkpoint::Checkpoint> {
         let size = self.head()?.seq;
         let nodes = StoredNodes::new(&self.store);
         let mut frontier = Vec::new();
-        for (lo, n) in crate::merkle::frontier(size) {
+        for (lo, n) in crate::integrity::merkle::frontier(size) {
             frontier.push((
                 lo,
                 n,
-                crate::merkle::root_of(&nodes, lo, n).map_err(merkle_err)?,
+                crate::integrity::merkle::root_of(&nodes, lo, n).map_err(merkle_err)?,
             ));
         }
-        Ok(crate::checkpoint::Checkpoint {
+        Ok(crate::integrity::checkpoint::Checkpoint {
             origin: origin.to_string(),
             size,
             root: self.merkle_root(size)?,
@@ -320,7 +320,11 @@ impl Archive {
     }
 
     /// An inclusion proof of event `seq` in the tree of the first `size` events.
-    pub fn prove(&self, seq: u64, size: u64) -> Result<crate::checkpoint::InclusionProof> {
+    pub fn prove(
+        &self,
+        seq: u64,
+        size: u64,
+    ) -> Result<crate::integrity::checkpoint::InclusionProof> {
         let head = self.head()?.seq;
         if size > head {
             return Err(Error::Invalid(format!(
@@ -334,9 +338,13 @@ impl Archive {
         }
         let envelope = self.envelope_bytes(seq)?.ok_or_else(|| missing(seq))?;
         let raw = encoding::split_envelope(&envelope).map_err(|msg| Error::Corrupt { seq, msg })?;
-        let path = crate::merkle::inclusion_proof(&StoredNodes::new(&self.store), seq - 1, size)
-            .map_err(merkle_err)?;
-        Ok(crate::checkpoint::InclusionProof::new(
+        let path = crate::integrity::merkle::inclusion_proof(
+            &StoredNodes::new(&self.store),
+            seq - 1,
+            size,
+        )
+        .map_err(merkle_err)?;
+        Ok(crate::integrity::checkpoint::InclusionProof::new(
             size, seq, raw.hash, &envelope, &path,
         ))
     }
@@ -388,7 +396,7 @@ impl Archive {
     /// consistency proof from that size to the head verifies. On failure,
     /// names where the archive first departs from it, as closely as the
     /// checkpoint's frontier allows.
-    pub fn verify_checkpoint(&self, cp: &crate::checkpoint::Checkpoint) -> Result<()> {
+    pub fn verify_checkpoint(&self, cp: &crate::integrity::checkpoint::Checkpoint) -> Result<()> {
         let head = self.head()?.seq;
         if cp.size > head {
             return Err(Error::Corrupt {
@@ -427,18 +435,17 @@ impl Archive {
         }
         let proof = self.consistency_proof(cp.size, head)?;
         let new_root = self.merkle_root(head)?;
-        crate::merkle::verify_consistency(cp.size, head, &cp.root, &new_root, &proof).map_err(
-            |msg| Error::Corrupt {
+        crate::integrity::merkle::verify_consistency(cp.size, head, &cp.root, &new_root, &proof)
+            .map_err(|msg| Error::Corrupt {
                 seq: cp.size,
                 msg: format!("consistency proof failed: {msg}"),
-            },
-        )
+            })
     }
 
     /// A checkpoint's index line, if it has one, must be the root of the
     /// stage index recomputed from the archive's first `size` events: its
     /// construction is checked, never trusted.
-    fn check_index_line(&self, cp: &crate::checkpoint::Checkpoint) -> Result<()> {
+    fn check_index_line(&self, cp: &crate::integrity::checkpoint::Checkpoint) -> Result<()> {
         let Some(claimed) = cp.index else {
             return Ok(());
         };
@@ -448,8 +455,8 @@ impl Archive {
                 "checkpoint '{}' (size {}): its index line {} is not the stage index of those events ({}): the checkpoint is false; refused",
                 cp.origin,
                 cp.size,
-                crate::checkpoint::b64(&claimed),
-                crate::checkpoint::b64(&ours)
+                crate::integrity::checkpoint::b64(&claimed),
+                crate::integrity::checkpoint::b64(&ours)
             )));
         }
         Ok(())
@@ -457,13 +464,13 @@ impl Archive {
 
     /// The first complete subtree of the checkpoint's frontier that the
     /// archive does not match (the whole range when there is no frontier).
-    pub fn divergence(&self, cp: &crate::checkpoint::Checkpoint) -> Result<Divergence> {
+    pub fn divergence(&self, cp: &crate::integrity::checkpoint::Checkpoint) -> Result<Divergence> {
         let nodes = StoredNodes::new(&self.store);
         for (lo, n, h) in &cp.frontier {
             if lo + n > cp.size {
                 break;
             }
-            if crate::merkle::root_of(&nodes, *lo, *n).map_err(merkle_err)? != *h {
+            if crate::integrity::merkle::root_of(&nodes, *lo, *n).map_err(merkle_err)? != *h {
                 return Ok(Divergence {
                     first_seq: lo + 1,
                     last_seq: lo + n,

@@ -3,8 +3,8 @@
 //! same origin; refuse a rollback or a fork. The first checkpoint of an
 //! origin is trusted on first use.
 
-use crate::checkpoint::{Checkpoint, ConsistencyProof};
-use crate::merkle::verify_consistency;
+use crate::integrity::checkpoint::{Checkpoint, ConsistencyProof};
+use crate::integrity::merkle::verify_consistency;
 
 /// Why a witness may cosign.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -83,7 +83,7 @@ fn same_index(last: &Checkpoint, new: &Checkpoint) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::chain::Hash;
+    use crate::format::chain::Hash;
 
     #[test]
     fn the_same_tree_with_another_index_line_is_a_fork() {

@@ -3,7 +3,7 @@
 //! ranked differently), each entry with its source. Data, in
 //! `rules_catalogue.csv` beside this file; an import uses it for a season
 //! whose file states no rules, before the era's general rule
-//! ([`crate::rules::era_rules`]), and records [`RulesSource::Catalogue`].
+//! ([`crate::model::rules::era_rules`]), and records [`RulesSource::Catalogue`].
 //!
 //! Columns: `competition` (as the importers file it), `stage` (empty: the
 //! whole season), `from` and `to` (the first years of the first and last
@@ -12,9 +12,9 @@
 
 use std::sync::OnceLock;
 
-use crate::event::{Rules, RulesSource, StatedRules};
-use crate::names;
-use crate::rules::{parse_tiebreaks, Tiebreak};
+use crate::model::event::{Rules, RulesSource, StatedRules};
+use crate::model::names;
+use crate::model::rules::{parse_tiebreaks, Tiebreak};
 
 const DATA: &str = include_str!("rules_catalogue.csv");
 
@@ -139,12 +139,12 @@ pub fn rules_for(competition: &str, season: &str) -> Vec<StatedRules> {
 const FAIR_PLAY: &str = include_str!("fair_play.csv");
 
 /// Every fair-play statement of the catalogue, in file order.
-pub fn fair_play() -> &'static [crate::event::FairPlay] {
-    static ALL: OnceLock<Vec<crate::event::FairPlay>> = OnceLock::new();
+pub fn fair_play() -> &'static [crate::model::event::FairPlay] {
+    static ALL: OnceLock<Vec<crate::model::event::FairPlay>> = OnceLock::new();
     ALL.get_or_init(|| parse_fair_play(FAIR_PLAY).expect("the fair-play data reads (tested)"))
 }
 
-fn parse_fair_play(text: &str) -> Result<Vec<crate::event::FairPlay>, String> {
+fn parse_fair_play(text: &str) -> Result<Vec<crate::model::event::FairPlay>, String> {
     rows(text, |r| {
         let field = |i: usize| r.get(i).unwrap_or_default().trim().to_string();
         let points = field(4)
@@ -153,7 +153,7 @@ fn parse_fair_play(text: &str) -> Result<Vec<crate::event::FairPlay>, String> {
         if field(5).is_empty() {
             return Err("an entry needs its source".into());
         }
-        Ok(crate::event::FairPlay {
+        Ok(crate::model::event::FairPlay {
             competition: field(0),
             season: field(1),
             stage: Some(field(2)).filter(|s| !s.is_empty()),
@@ -165,7 +165,7 @@ fn parse_fair_play(text: &str) -> Result<Vec<crate::event::FairPlay>, String> {
 }
 
 /// The catalogue's fair-play statements for a competition's season.
-pub fn fair_play_for(competition: &str, season: &str) -> Vec<crate::event::FairPlay> {
+pub fn fair_play_for(competition: &str, season: &str) -> Vec<crate::model::event::FairPlay> {
     fair_play()
         .iter()
         .filter(|f| names::same(&f.competition, competition) && names::same(&f.season, season))
@@ -220,7 +220,7 @@ mod tests {
                         "{}/{}/{}",
                         r.points_for_win, r.points_for_draw, r.points_for_loss
                     ),
-                    crate::rules::tiebreak_list(&r.tiebreak),
+                    crate::model::rules::tiebreak_list(&r.tiebreak),
                 )
             })
             .collect();

@@ -8,8 +8,8 @@ use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::date::Date;
-use crate::rules::Tiebreak;
+use crate::model::date::Date;
+use crate::model::rules::Tiebreak;
 
 /// Every fact the archive can learn.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -283,7 +283,7 @@ pub enum RulesSource {
     /// Somebody set them (`rules`, `import --points-for-win`).
     User,
     /// Nobody stated them: the general rule of the season's era
-    /// ([`crate::rules::era_points_for_win`]).
+    /// ([`crate::model::rules::era_points_for_win`]).
     Era,
     /// Nobody stated them: the rules catalogue's entry for the
     /// competition's season or stage ([`crate::model::catalogue`]).
@@ -548,7 +548,7 @@ fn rules_summary(r: &Rules) -> String {
         r.points_for_win,
         r.points_for_draw,
         r.points_for_loss,
-        crate::rules::tiebreak_list(&r.tiebreak)
+        crate::model::rules::tiebreak_list(&r.tiebreak)
     )
 }
 
@@ -567,8 +567,8 @@ impl Shootout {
 impl Rules {
     /// The points and tie-break order these rules give (`rules` holds the
     /// vocabulary; the event names it, so the dependency runs one way).
-    pub fn scoring(&self) -> crate::rules::Scoring {
-        crate::rules::Scoring::new(
+    pub fn scoring(&self) -> crate::model::rules::Scoring {
+        crate::model::rules::Scoring::new(
             self.points_for_win,
             self.points_for_draw,
             self.points_for_loss,

@@ -2,8 +2,8 @@
 //! accepted here always reads back: the decoder's own limit (16 MiB) is far
 //! above `EVENT_BYTES`. README "Limits" lists them for users.
 
-use crate::encoding;
-use crate::event::{Event, ScorePair};
+use crate::format::encoding;
+use crate::model::event::{Event, ScorePair};
 
 /// Bytes of a name: competition, season, stage, group, team, region, town.
 pub const NAME_BYTES: usize = 200;
@@ -131,8 +131,8 @@ pub fn check_event(event: &Event) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::date::Date;
-    use crate::event::MatchResult;
+    use crate::model::date::Date;
+    use crate::model::event::MatchResult;
 
     fn result(h: u16, a: u16) -> Event {
         let d = Date::from_ymd(2002, 10, 31).unwrap();

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::event::{MatchId, MatchResult, MatchStatus};
+use crate::model::event::{MatchId, MatchResult, MatchStatus};
 
 /// A match as recorded, with every compensating event since.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -29,8 +29,11 @@ impl MatchChange {
     /// A compensating event (correction, award, annulment) as the change of
     /// its match it is; `None` for any other event. The archive's deriver
     /// and a receipt's check both read events so.
-    pub fn of_event(seq: u64, event: &crate::event::Event) -> Option<(MatchId, MatchChange)> {
-        use crate::event::Event;
+    pub fn of_event(
+        seq: u64,
+        event: &crate::model::event::Event,
+    ) -> Option<(MatchId, MatchChange)> {
+        use crate::model::event::Event;
         let (id, kind, reason) = match event {
             Event::ResultCorrected(c) => (
                 c.match_id,
@@ -227,8 +230,8 @@ impl MatchRecord {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::date::Date;
-    use crate::event::Fixture;
+    use crate::model::date::Date;
+    use crate::model::event::Fixture;
 
     fn record() -> MatchRecord {
         let d = Date::from_ymd(1984, 12, 2).unwrap();

@@ -157,15 +157,15 @@ impl Scoring {
 
 /// The first day of the 1994 World Cup, the first major competition to give
 /// 3 points for a win.
-pub fn three_points_era() -> crate::Date {
-    crate::Date::from_ymd(1994, 6, 17).expect("a valid date")
+pub fn three_points_era() -> crate::model::date::Date {
+    crate::model::date::Date::from_ymd(1994, 6, 17).expect("a valid date")
 }
 
 /// Points for a win by the era of a season or tournament that began on
 /// `start`: 2 before the 1994 World Cup, 3 from then on. The general rule
 /// only; leagues switched at different times (England in 1981-82, whose
 /// importer states its own).
-pub fn era_points_for_win(start: crate::Date) -> u8 {
+pub fn era_points_for_win(start: crate::model::date::Date) -> u8 {
     if start < three_points_era() {
         2
     } else {
@@ -175,9 +175,13 @@ pub fn era_points_for_win(start: crate::Date) -> u8 {
 
 /// The rules of a season that states none, by its era: see
 /// [`era_points_for_win`]; 1 for a draw, 0 for a loss, the default order.
-pub fn era_rules(competition: &str, season: &str, start: crate::Date) -> crate::StatedRules {
-    crate::StatedRules {
-        rules: crate::Rules {
+pub fn era_rules(
+    competition: &str,
+    season: &str,
+    start: crate::model::date::Date,
+) -> crate::model::event::StatedRules {
+    crate::model::event::StatedRules {
+        rules: crate::model::event::Rules {
             competition: competition.to_string(),
             season: season.to_string(),
             stage: None,
@@ -186,7 +190,7 @@ pub fn era_rules(competition: &str, season: &str, start: crate::Date) -> crate::
             points_for_loss: 0,
             tiebreak: DEFAULT_TIEBREAK.to_vec(),
         },
-        source: crate::RulesSource::Era,
+        source: crate::model::event::RulesSource::Era,
     }
 }
 
@@ -224,7 +228,7 @@ mod tests {
     #[test]
     fn the_era_gives_two_points_before_the_1994_world_cup_and_three_from_it() {
         let check = |date: &str, expect: u8| {
-            let d = crate::Date::parse_iso(date).unwrap();
+            let d = crate::model::date::Date::parse_iso(date).unwrap();
             assert_eq!(era_points_for_win(d), expect, "{date}");
         };
         check("1930-07-13", 2);

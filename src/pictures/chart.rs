@@ -3,8 +3,8 @@
 
 use std::fmt::Write;
 
-use crate::projector::Row;
-use crate::season::SeasonView;
+use crate::projection::projector::Row;
+use crate::projection::season::SeasonView;
 
 /// Which chart.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

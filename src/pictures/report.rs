@@ -4,10 +4,10 @@
 
 use std::fmt::Write;
 
-use crate::chain::Hash;
-use crate::chart::{self, esc, By, Kind};
-use crate::projector::Row;
-use crate::season::SeasonView;
+use crate::format::chain::Hash;
+use crate::pictures::chart::{self, esc, By, Kind};
+use crate::projection::projector::Row;
+use crate::projection::season::SeasonView;
 
 const STYLE: &str = "body{font-family:Helvetica,Arial,sans-serif;margin:2em auto;max-width:1100px;color:#222;padding:0 1em}\
 h1{font-size:1.6em;margin-bottom:.2em}h2{font-size:1.25em;margin-top:1.6em;border-bottom:1px solid #ddd}\
@@ -61,7 +61,7 @@ fn inline(svg: &str) -> &str {
 }
 
 /// The season's facts, as a table.
-fn facts_html(out: &mut String, f: &crate::event::SeasonFacts) {
+fn facts_html(out: &mut String, f: &crate::model::event::SeasonFacts) {
     out.push_str("<h2>Season</h2><table>");
     let mut fact = |k: &str, val: String| {
         let _ = write!(
@@ -101,7 +101,7 @@ fn results_html(out: &mut String, v: &SeasonView) {
     out.push_str("<h2>Results</h2>");
     let mut current: Option<Option<u32>> = None;
     let mut open = false;
-    let mut by_round: Vec<&crate::query::ResultRow> = v.results.iter().collect();
+    let mut by_round: Vec<&crate::projection::query::ResultRow> = v.results.iter().collect();
     by_round.sort_by_key(|r| (r.record.result.round, r.record.result.date, r.record.seq));
     for row in by_round {
         let m = &row.record.result;
@@ -166,7 +166,7 @@ pub fn html(v: &SeasonView, merkle_root: &Hash) -> String {
         v.scoring.win,
         v.scoring.draw,
         v.scoring.loss,
-        crate::rules::tiebreak_list(&v.scoring.order)
+        crate::model::rules::tiebreak_list(&v.scoring.order)
     );
     if let Some(f) = &v.facts {
         facts_html(&mut out, f);

@@ -6,11 +6,11 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use crate::archive::Archive;
-use crate::date::Date;
 use crate::derived::StageRows;
 use crate::error::Result;
-use crate::names;
-use crate::query::{Filter, KnownAt};
+use crate::model::date::Date;
+use crate::model::names;
+use crate::projection::query::{Filter, KnownAt};
 
 /// What to list.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -11,9 +11,9 @@ use rustc_hash::FxHashMap as HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::date::Date;
-use crate::names;
-use crate::rules::{Scoring, Tiebreak};
+use crate::model::date::Date;
+use crate::model::names;
+use crate::model::rules::{Scoring, Tiebreak};
 
 /// One match as the projector sees it.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -4,16 +4,16 @@
 use std::collections::{BTreeSet, HashMap};
 
 use crate::archive::Archive;
-use crate::chain::Hash;
-use crate::date::{Date, Timestamp};
 use crate::derived::{self, decode_derived, Effective, MatchRecord, StageInfo, StageRows};
 use crate::error::{Error, Result};
-use crate::event::{Event, SeasonFacts};
-use crate::keys::{self, Kind, NameList};
-use crate::names;
-use crate::packed;
-use crate::projector::{self, Cut, Row};
-use crate::rules::Scoring;
+use crate::format::chain::Hash;
+use crate::format::keys::{self, Kind, NameList};
+use crate::format::packed;
+use crate::model::date::{Date, Timestamp};
+use crate::model::event::{Event, SeasonFacts};
+use crate::model::names;
+use crate::model::rules::Scoring;
+use crate::projection::projector::{self, Cut, Row};
 use crate::store::Space;
 
 /// Narrows the archive to stages; a missing field matches everything.
@@ -61,15 +61,15 @@ pub struct Standings {
     /// The seq of the rules event in force and where its rules came from
     /// (`None` inside: a rules event that does not say); `None`: no rules
     /// recorded, the default applies.
-    pub rules: Option<(u64, Option<crate::event::RulesSource>)>,
+    pub rules: Option<(u64, Option<crate::model::event::RulesSource>)>,
     pub rows: Vec<Row>,
     /// For each row, the tie-break that placed it below the row above on the
     /// same points (`None`: points did, or the first row, or level).
-    pub decided_by: Vec<Option<crate::rules::Tiebreak>>,
+    pub decided_by: Vec<Option<crate::model::rules::Tiebreak>>,
     /// The points adjustments the table counts, with their reasons.
-    pub adjustments: Vec<crate::event::PointsAdjustment>,
+    pub adjustments: Vec<crate::model::event::PointsAdjustment>,
     /// The stage's adjustments dated after the cut (not counted here).
-    pub later_adjustments: Vec<crate::event::PointsAdjustment>,
+    pub later_adjustments: Vec<crate::model::event::PointsAdjustment>,
 }
 
 /// One result, as `results` lists it.
@@ -102,7 +102,7 @@ pub struct MatchOn {
     pub date: Date,
     pub home: String,
     pub away: String,
-    pub id: crate::event::MatchId,
+    pub id: crate::model::event::MatchId,
 }
 
 /// One event that touched a match.
@@ -664,7 +664,7 @@ impl Archive {
 impl Archive {
     /// Where the rules set by event `seq` came from: `None` for a rules
     /// event of kind 1 (which does not say), or an event that sets no rules.
-    pub fn rules_source(&self, seq: u64) -> Result<Option<crate::event::RulesSource>> {
+    pub fn rules_source(&self, seq: u64) -> Result<Option<crate::model::event::RulesSource>> {
         Ok(self.event(seq)?.and_then(|e| e.event.rules_source()))
     }
 
@@ -676,7 +676,7 @@ impl Archive {
         competition: &str,
         season: &str,
         stage: Option<&str>,
-    ) -> Result<Option<(u64, crate::event::Rules)>> {
+    ) -> Result<Option<(u64, crate::model::event::Rules)>> {
         let scope = keys::scope(competition, season, stage);
         Ok(derived::scoped(&self.store, Kind::Rules, &scope, u64::MAX)?.pop())
     }

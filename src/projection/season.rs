@@ -3,14 +3,14 @@
 //! What charts and reports are drawn from.
 
 use crate::archive::Archive;
-use crate::chain::Hash;
-use crate::date::Date;
 use crate::derived::{self, StageInfo};
 use crate::error::Result;
-use crate::event::SeasonFacts;
-use crate::projector::{self, Cut, Row};
-use crate::query::{Filter, KnownAt, ResultRow};
-use crate::rules::Scoring;
+use crate::format::chain::Hash;
+use crate::model::date::Date;
+use crate::model::event::SeasonFacts;
+use crate::model::rules::Scoring;
+use crate::projection::projector::{self, Cut, Row};
+use crate::projection::query::{Filter, KnownAt, ResultRow};
 
 /// A stage as of a date and as known at a seq.
 #[derive(Clone, Debug)]

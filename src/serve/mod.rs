@@ -47,7 +47,7 @@ pub struct App {
     /// The turns of the heavy questions.
     heavy: read::Heavy,
     /// Signs the checkpoints of its name (`--sign-key`).
-    signer: Option<scoreledger::note::SignerKey>,
+    signer: Option<scoreledger::integrity::note::SignerKey>,
 }
 
 /// How to serve: the store, the address, the token.
@@ -55,7 +55,7 @@ pub struct Config {
     pub db: PathBuf,
     pub bind: SocketAddr,
     pub token_file: Option<PathBuf>,
-    pub signer: Option<scoreledger::note::SignerKey>,
+    pub signer: Option<scoreledger::integrity::note::SignerKey>,
     /// How long a write waits for the one before it (default
     /// [`http::WRITE_WAIT`]).
     pub write_wait: Option<Duration>,

@@ -10,7 +10,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use clap::ValueEnum;
-use scoreledger::listing::ListKind;
+use scoreledger::projection::listing::ListKind;
 use scoreledger::{Archive, Cut, Date, Filter, KnownAt, ResultsQuery, When};
 use serde::Deserialize;
 use serde_json::Value;

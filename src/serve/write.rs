@@ -348,9 +348,12 @@ fn import_request(q: ImportQ) -> Result<ImportRequest, ApiError> {
         })
         .transpose()?;
     let batch = q.batch.unwrap_or(2000);
-    if !(1..=scoreledger::limits::MAX_BATCH).contains(&batch) {
+    if !(1..=scoreledger::model::limits::MAX_BATCH).contains(&batch) {
         return Err(ApiError::bad(
-            format!("batch must be 1 to {}", scoreledger::limits::MAX_BATCH),
+            format!(
+                "batch must be 1 to {}",
+                scoreledger::model::limits::MAX_BATCH
+            ),
             IMPORT_HINT,
         ));
     }

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use scoreledger::integrity::checkpoint::{verify_inclusion_proof, InclusionProof};
-use scoreledger::integrity::merkle;
+use scoreledger::log::merkle;
 use scoreledger::Fixture;
 use scoreledger::{Archive, Date, Event, MatchResult, Timestamp};
 

@@ -2,17 +2,17 @@
 
 use std::path::Path;
 
-use serde::Serialize;
-
-use crate::derived::{missing, ChunkReader, Deriver};
-use crate::error::{Error, ErrorKind, Result};
+use crate::derived::Deriver;
+use crate::error::{Error, ErrorKind, Loss, Result};
 use crate::format::chain::{event_hash, Hash, Head};
 use crate::format::encoding::{self, FORMAT_VERSION};
+use crate::format::head_file::ReportedHead;
 use crate::format::keys::{self, Kind};
 use crate::format::packed;
+use crate::log::{decode_raw, missing, ChunkReader, Envelope};
 use crate::model::date::Timestamp;
 use crate::model::event::Event;
-use crate::reported_head::{self, Reported, ReportedHead};
+use crate::reported_head::{self, Reported};
 use crate::store::{Commit, Space, Store};
 
 /// The store layout this build writes: 1 was one sled tree per index
@@ -24,16 +24,6 @@ pub const LAYOUT: u8 = 3;
 /// The layout before the stage index: the same log, derived entries
 /// without `I`.
 const LAYOUT_BEFORE_INDEX: u8 = 2;
-
-/// An event with its place in the chain.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
-pub struct Envelope {
-    pub seq: u64,
-    pub recorded_at: Timestamp,
-    pub prev: Hash,
-    pub hash: Hash,
-    pub event: Event,
-}
 
 /// One event that an append added.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -85,59 +75,6 @@ pub struct Archive {
     /// Refuse (rather than raise to the head's time) a clock before the
     /// head's time, when something would be appended.
     strict_clock: bool,
-}
-
-/// Events that commits reported as written and the log no longer holds:
-/// the log's head (`found`) falls short of, or differs from, the head the
-/// last commit reported (`reported`; `None` when its file is damaged).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Loss {
-    pub reported: Option<ReportedHead>,
-    pub found: ReportedHead,
-    /// Why the reported head cannot be read, when it cannot.
-    pub damaged: Option<String>,
-}
-
-impl Loss {
-    /// The seqs reported as written that the log lacks (none when the log
-    /// is long enough but holds another event at the reported seq).
-    pub fn missing(&self) -> std::ops::RangeInclusive<u64> {
-        let end = self.reported.map_or(0, |r| r.seq);
-        (self.found.seq + 1)..=end
-    }
-
-    /// What happened, in words, with no command-line options.
-    pub fn describe(&self, path: &Path) -> String {
-        let store = path.display();
-        let Some(r) = self.reported else {
-            return format!(
-                "store {store}: the record of the last head reported as written is damaged ({}); the log ends at seq {} {}. Writes are refused until this is settled",
-                self.damaged.as_deref().unwrap_or("unreadable"),
-                self.found.seq,
-                self.found.hash
-            );
-        };
-        let missing = self.missing();
-        if missing.is_empty() {
-            return format!(
-                "store {store}: its last commit reported seq {} as {}, but the log holds another event there; the store was changed outside scoreledger. Writes are refused until this is settled",
-                r.seq, r.hash
-            );
-        }
-        let n = missing.end() - missing.start() + 1;
-        format!(
-            "store {store} came back shorter than its last commit reported: the log ends at seq {}, but seq {} ({}) was reported as written; missing: {} ({n} event{}). Writes are refused until this is settled",
-            self.found.seq,
-            r.seq,
-            r.hash,
-            if n == 1 {
-                format!("seq {}", missing.start())
-            } else {
-                format!("seqs {} to {}", missing.start(), missing.end())
-            },
-            if n == 1 { "" } else { "s" }
-        )
-    }
 }
 
 /// An event as it would be stored (cleaned, validated, names spelled as
@@ -805,17 +742,4 @@ fn head_bytes(h: &Head) -> Vec<u8> {
     v.extend_from_slice(&h.hash.0);
     v.extend_from_slice(&h.recorded_at.as_micros().to_be_bytes());
     v
-}
-
-/// Decodes a stored event; damage is named by its seq.
-pub(crate) fn decode_raw(raw: &encoding::RawEnvelope) -> Result<Envelope> {
-    let event = encoding::decode_event(raw.event_bytes)
-        .map_err(|msg| Error::Corrupt { seq: raw.seq, msg })?;
-    Ok(Envelope {
-        seq: raw.seq,
-        recorded_at: raw.recorded_at,
-        prev: raw.prev,
-        hash: raw.hash,
-        event,
-    })
 }

@@ -124,7 +124,7 @@ pub enum Error {
     Lost {
         path: PathBuf,
         /// Boxed: an error is returned everywhere, and this is its largest part.
-        loss: Box<crate::archive::Loss>,
+        loss: Box<Loss>,
     },
     /// sled cannot open its own files: they are damaged.
     #[error("store {}: sled cannot read its files ({detail}): the store is damaged, and sled's recovery may already have discarded the damaged part of its log", path.display())]
@@ -203,5 +203,58 @@ mod tests {
             assert!(!text.contains("--"), "{text}");
             assert!(!text.contains("store :"), "{text}");
         }
+    }
+}
+
+/// Events that commits reported as written and the log no longer holds:
+/// the log's head (`found`) falls short of, or differs from, the head the
+/// last commit reported (`reported`; `None` when its file is damaged).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Loss {
+    pub reported: Option<crate::format::head_file::ReportedHead>,
+    pub found: crate::format::head_file::ReportedHead,
+    /// Why the reported head cannot be read, when it cannot.
+    pub damaged: Option<String>,
+}
+
+impl Loss {
+    /// The seqs reported as written that the log lacks (none when the log
+    /// is long enough but holds another event at the reported seq).
+    pub fn missing(&self) -> std::ops::RangeInclusive<u64> {
+        let end = self.reported.map_or(0, |r| r.seq);
+        (self.found.seq + 1)..=end
+    }
+
+    /// What happened, in words, with no command-line options.
+    pub fn describe(&self, path: &std::path::Path) -> String {
+        let store = path.display();
+        let Some(r) = self.reported else {
+            return format!(
+                "store {store}: the record of the last head reported as written is damaged ({}); the log ends at seq {} {}. Writes are refused until this is settled",
+                self.damaged.as_deref().unwrap_or("unreadable"),
+                self.found.seq,
+                self.found.hash
+            );
+        };
+        let missing = self.missing();
+        if missing.is_empty() {
+            return format!(
+                "store {store}: its last commit reported seq {} as {}, but the log holds another event there; the store was changed outside scoreledger. Writes are refused until this is settled",
+                r.seq, r.hash
+            );
+        }
+        let n = missing.end() - missing.start() + 1;
+        format!(
+            "store {store} came back shorter than its last commit reported: the log ends at seq {}, but seq {} ({}) was reported as written; missing: {} ({n} event{}). Writes are refused until this is settled",
+            self.found.seq,
+            r.seq,
+            r.hash,
+            if n == 1 {
+                format!("seq {}", missing.start())
+            } else {
+                format!("seqs {} to {}", missing.start(), missing.end())
+            },
+            if n == 1 { "" } else { "s" }
+        )
     }
 }

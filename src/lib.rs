@@ -85,6 +85,7 @@ pub mod error;
 pub mod format;
 pub mod import;
 pub mod integrity;
+pub mod log;
 pub mod model;
 pub mod pictures;
 pub mod plausibility;
@@ -93,10 +94,11 @@ pub mod reported_head;
 pub mod salvage;
 pub mod store;
 
-pub use archive::{AppendReport, Archive, Envelope};
+pub use archive::{AppendReport, Archive};
 pub use error::{Error, ErrorKind, Result};
 pub use format::chain::{Hash, Head};
 pub use integrity::verify::VerifyReport;
+pub use log::Envelope;
 pub use model::date::{Date, Timestamp};
 pub use model::event::{
     Annulment, Award, Event, FairPlay, Fixture, MatchId, MatchResult, MatchStatus,

@@ -32,39 +32,6 @@ pub struct Problem {
     pub message: String,
 }
 
-/// The dates a season name allows: `1984` is 1984-01-01 to 1985-01-31;
-/// `1888-89` or `2019-2020` is 1 July of the first year to 31 August of the second.
-pub fn season_window(season: &str) -> Option<(Date, Date)> {
-    let s = season.trim();
-    let year = |t: &str| {
-        (t.len() == 4 && t.bytes().all(|b| b.is_ascii_digit()))
-            .then(|| t.parse::<i32>().ok())
-            .flatten()
-    };
-    if let Some(y) = year(s) {
-        return Some((Date::from_ymd(y, 1, 1)?, Date::from_ymd(y + 1, 1, 31)?));
-    }
-    let (a, b) = s.split_once(['-', '/'])?;
-    let y1 = year(a)?;
-    let y2 = match b.len() {
-        2 => {
-            (y1 / 100) * 100
-                + b.parse::<i32>().ok()?
-                + if b.parse::<i32>().ok()? < y1 % 100 {
-                    100
-                } else {
-                    0
-                }
-        }
-        4 => year(b)?,
-        _ => return None,
-    };
-    if y2 != y1 + 1 {
-        return None;
-    }
-    Some((Date::from_ymd(y1, 7, 1)?, Date::from_ymd(y2, 8, 31)?))
-}
-
 /// Seasons a competition did not play, which are not missing data:
 /// (competition, first and last start year, why).
 const SUSPENDED: [(&str, i32, i32, &str); 2] = [
@@ -96,7 +63,7 @@ fn suspended(competition: &str, from: i32, to: i32) -> bool {
 fn missing_seasons(stages: &[StageInfo]) -> Vec<Problem> {
     let mut by_comp: BTreeMap<String, (String, BTreeMap<i32, String>)> = BTreeMap::new();
     for info in stages {
-        let Some((from, _)) = season_window(&info.season) else {
+        let Some((from, _)) = crate::model::date::season_window(&info.season) else {
             continue;
         };
         by_comp
@@ -240,7 +207,7 @@ fn match_checks(
     days: &mut Days,
 ) -> Vec<Problem> {
     let mut out = Vec::new();
-    let window = season_window(&info.season);
+    let window = crate::model::date::season_window(&info.season);
     let mut pairs: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
     for rec in records {
         let e = rec.effective(head);
@@ -360,20 +327,4 @@ fn twice_on_a_day(days: &Days) -> Vec<Problem> {
         out.push(p);
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn season_windows() {
-        let w = |s: &str| season_window(s).map(|(a, b)| format!("{a}..{b}"));
-        assert_eq!(w("1984").as_deref(), Some("1984-01-01..1985-01-31"));
-        assert_eq!(w("1888-89").as_deref(), Some("1888-07-01..1889-08-31"));
-        assert_eq!(w("1999-00").as_deref(), Some("1999-07-01..2000-08-31"));
-        assert_eq!(w("2019-2020").as_deref(), Some("2019-07-01..2020-08-31"));
-        assert_eq!(w("2019-21"), None);
-        assert_eq!(w("Apertura"), None);
-    }
 }

@@ -20,42 +20,10 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
-use crate::format::chain::Hash;
+use crate::format::head_file::{ReportedHead, TAG};
 
 /// The file beside sled's own files.
 pub const FILE: &str = "scoreledger.head";
-const TAG: &str = "scoreledger-head v1";
-
-/// A head as a commit reported it: its seq and the hash of its event.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct ReportedHead {
-    pub seq: u64,
-    pub hash: Hash,
-}
-
-impl ReportedHead {
-    /// The seq and hash of a head.
-    pub fn of(head: &crate::format::chain::Head) -> ReportedHead {
-        ReportedHead {
-            seq: head.seq,
-            hash: head.hash,
-        }
-    }
-
-    /// The file's one line.
-    pub fn render(&self) -> String {
-        format!("{TAG} {:020} {}\n", self.seq, self.hash)
-    }
-
-    /// Reads the file's text; `None` when it is not one well-formed line.
-    pub fn parse(text: &str) -> Option<ReportedHead> {
-        let rest = text.strip_suffix('\n')?.strip_prefix(TAG)?;
-        let mut words = rest.split(' ').skip(1);
-        let seq = words.next()?.parse().ok()?;
-        let hash = Hash::from_hex(words.next()?).ok()?;
-        words.next().is_none().then_some(ReportedHead { seq, hash })
-    }
-}
 
 /// Where the reported head of the store at `store` is kept.
 pub fn path(store: &Path) -> PathBuf {
@@ -142,6 +110,7 @@ fn write_new(store: &Path, line: &str) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::format::chain::Hash;
 
     fn check(text: &str, expect: Option<(u64, &str)>) {
         let got = ReportedHead::parse(text).map(|h| (h.seq, h.hash.to_string()));

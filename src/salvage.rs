@@ -13,12 +13,14 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::archive::{Archive, Envelope};
+use crate::archive::Archive;
 use crate::error::{Error, Result};
 use crate::format::chain::{event_hash, Head};
 use crate::format::encoding;
+use crate::format::head_file::ReportedHead;
 use crate::import::jsonl;
-use crate::reported_head::{self, Reported, ReportedHead};
+use crate::log::Envelope;
+use crate::reported_head::{self, Reported};
 use crate::store::{self, Store};
 
 /// What a salvage kept.

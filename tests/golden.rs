@@ -469,7 +469,7 @@ fn golden_vectors_decode() {
 /// Known-answer vectors for the Merkle tree variant (`schema/merkle.md`):
 /// leaves are event hashes `blake3(i as u64 BE)` for i = 0..8.
 fn merkle_vectors() -> Value {
-    use scoreledger::integrity::merkle::{self, Nodes};
+    use scoreledger::log::merkle::{self, Nodes};
     use std::collections::HashMap;
     struct Mem(HashMap<(u8, u64), Hash>);
     impl Nodes for Mem {
@@ -518,7 +518,7 @@ fn merkle_vectors() -> Value {
 
 #[test]
 fn merkle_vectors_do_not_drift_and_verify() {
-    use scoreledger::integrity::merkle;
+    use scoreledger::log::merkle;
     let fresh = merkle_vectors();
     let stored = stored_vectors("merkle.json", &fresh);
     assert_eq!(stored, fresh, "the Merkle tree variant drifted");

@@ -3,10 +3,10 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use scoreledger::archive::Envelope;
 use scoreledger::import::jsonl;
 use scoreledger::integrity::checkpoint::Checkpoint;
-use scoreledger::integrity::merkle;
+use scoreledger::log::merkle;
+use scoreledger::log::Envelope;
 use scoreledger::{Archive, Error};
 
 const EXAMPLES: &str = "\

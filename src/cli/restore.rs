@@ -2,8 +2,9 @@
 
 use std::path::{Path, PathBuf};
 
-use scoreledger::archive::{Envelope, Loss};
+use scoreledger::error::Loss;
 use scoreledger::integrity::checkpoint::Checkpoint;
+use scoreledger::log::Envelope;
 use scoreledger::{Archive, Error};
 
 const EXAMPLES: &str = "\

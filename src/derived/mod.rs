@@ -9,7 +9,6 @@
 //! detection live in `canonical`; readers shared with queries in `read`.
 
 mod canonical;
-mod log;
 mod read;
 
 use std::collections::BTreeMap;
@@ -23,16 +22,17 @@ use crate::format::chain::{Hash, Head};
 use crate::format::encoding::encode_value;
 use crate::format::keys::{self, Keyer, Kind, MatchId, NameList, ScopeKey};
 use crate::format::packed::{self, Row};
+use crate::log::writer::LogWriter;
+use crate::log::{damaged, missing, ChunkReader};
 use crate::model::event::{Event, MatchResult, StatedRules};
 use crate::model::names;
 pub use crate::model::record::{ChangeKind, Effective, MatchChange, MatchRecord, MatchState};
 use crate::store::{Commit, Entry, Space, Store};
-pub use log::{LogWriter, StoredNodes};
 pub use read::{
-    adjustments, damaged, decode_derived, in_force, index_list, latest_per_team, line_of,
-    match_records, missing, name_list, registrations, rename_seqs, renames, rules_in_force, scoped,
-    scoring, spelled, stage_index, stage_index_root, stage_input, stage_input_from,
-    stage_input_with, ChunkReader, Overlay, Source, StageParts, StageRows,
+    adjustments, decode_derived, in_force, index_list, latest_per_team, line_of, match_records,
+    name_list, registrations, rename_seqs, renames, result_at, rules_in_force, scoped, scoring,
+    spelled, stage_index, stage_index_root, stage_input, stage_input_from, stage_input_with,
+    Overlay, Source, StageParts, StageRows,
 };
 
 /// What a stage's `S` entry holds.
@@ -287,7 +287,7 @@ pub struct Deriver<'s> {
     pending: BTreeMap<Vec<u8>, Vec<u8>>,
     /// Every match id of the archive, built when first needed.
     ids: Option<HashMap<MatchId, Place>>,
-    nodes: log::Nodes,
+    nodes: crate::log::writer::Nodes,
     /// The chunks being appended (none in a rebuild).
     log: Option<LogWriter>,
     /// The id of the result `already_present` last looked at, for `apply`.
@@ -334,7 +334,12 @@ impl Source for Deriver<'_> {
 impl<'s> Deriver<'s> {
     /// A deriver with nothing derived yet: `stored` says whether it may
     /// read the store's derived entries.
-    fn new(store: &'s Store, stored: bool, nodes: log::Nodes, log: Option<LogWriter>) -> Self {
+    fn new(
+        store: &'s Store,
+        stored: bool,
+        nodes: crate::log::writer::Nodes,
+        log: Option<LogWriter>,
+    ) -> Self {
         Deriver {
             store,
             stored,
@@ -354,7 +359,7 @@ impl<'s> Deriver<'s> {
 
     /// A deriver that appends after the store's `head`.
     pub fn appending(store: &'s Store, head: &Head) -> Result<Self> {
-        let nodes = log::Nodes::resume(store, head.seq)?;
+        let nodes = crate::log::writer::Nodes::resume(store, head.seq)?;
         let log = LogWriter::resume(store, head)?;
         Ok(Deriver::new(store, true, nodes, Some(log)))
     }
@@ -371,7 +376,7 @@ impl<'s> Deriver<'s> {
     /// A deriver that recomputes everything from the events alone, reading
     /// no derived entry of the store.
     pub fn rebuilding(store: &'s Store) -> Self {
-        Deriver::new(store, false, log::Nodes::fresh(), None)
+        Deriver::new(store, false, crate::log::writer::Nodes::fresh(), None)
     }
 
     /// A whole list, loaded the first time; for a per-name list, the names
@@ -593,7 +598,7 @@ impl<'s> Deriver<'s> {
             return Ok(m.clone());
         }
         if let Some(raw) = self.log.as_ref().and_then(|l| l.event(seq)) {
-            return match crate::archive::decode_raw(&raw)?.event {
+            return match crate::log::decode_raw(&raw)?.event {
                 Event::MatchResult(m) => Ok(m),
                 other => Err(Error::Corrupt {
                     seq,
@@ -601,7 +606,7 @@ impl<'s> Deriver<'s> {
                 }),
             };
         }
-        ChunkReader::new(self.store).result(seq)
+        result_at(&mut ChunkReader::new(self.store), seq)
     }
 
     /// Writes what event `seq` adds to the derived entries.

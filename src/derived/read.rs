@@ -6,14 +6,13 @@ use std::collections::{BTreeMap, HashMap};
 use serde::de::DeserializeOwned;
 
 use super::StageInfo;
-use crate::archive::decode_raw;
 use crate::error::{Error, Result};
 use crate::format::chain::Hash;
 use crate::format::encoding::decode_value;
-use crate::format::encoding::{self, RawEnvelope};
 use crate::format::keys::{self, Kind, NameList, ScopeKey};
 use crate::format::packed::{self, Row};
 use crate::integrity::index;
+use crate::log::{damaged, ChunkReader};
 use crate::model::event::{
     Event, MatchResult, PointsAdjustment, Rules, TeamRegistration, TeamRename,
 };
@@ -90,15 +89,6 @@ impl Source for Overlay<'_> {
             };
         }
         Ok(merged.into_iter().collect())
-    }
-}
-
-/// Names a damaged derived entry by kind and key.
-pub fn damaged(key: &[u8], e: impl std::fmt::Display) -> Error {
-    Error::Damaged {
-        kind: keys::Kind::of(key).map(Kind::name).unwrap_or("unknown"),
-        key: hex::encode(key),
-        msg: e.to_string(),
     }
 }
 
@@ -424,7 +414,7 @@ impl StageRows {
                 Ok(MatchRecord {
                     id: r.id,
                     seq: r.seq,
-                    result: events.result(r.seq)?,
+                    result: result_at(&mut events, r.seq)?,
                     changes: self.changes_of(r.seq).to_vec(),
                 })
             })
@@ -543,69 +533,13 @@ pub fn stage_index_root(r: &impl Source, size: u64) -> Result<Hash> {
     Ok(index::root(&hashes))
 }
 
-/// Reads events from the log's chunks, keeping the last chunk read.
-pub struct ChunkReader<'s> {
-    store: &'s Store,
-    chunk: Option<(u64, Vec<u8>)>,
-}
-
-impl<'s> ChunkReader<'s> {
-    pub fn new(store: &'s Store) -> Self {
-        ChunkReader { store, chunk: None }
-    }
-
-    /// Event `seq` as stored, if the log has it.
-    pub fn raw(&mut self, seq: u64) -> Result<Option<RawEnvelope<'_>>> {
-        if seq == 0 {
-            return Ok(None);
-        }
-        let c = packed::chunk_of(seq);
-        if self.chunk.as_ref().is_none_or(|(n, _)| *n != c) {
-            let Some(v) = self.store.get(Space::Log, &keys::chunk(c))? else {
-                return Ok(None);
-            };
-            self.chunk = Some((c, v));
-        }
-        let (_, bytes) = self.chunk.as_ref().expect("just read");
-        let i = (seq - packed::chunk_first(c)) as usize;
-        match packed::events(c, bytes).nth(i) {
-            None => Ok(None),
-            Some(Ok(raw)) => Ok(Some(raw)),
-            Some(Err((seq, msg))) => Err(Error::Corrupt { seq, msg }),
-        }
-    }
-
-    /// The envelope bytes of `seq` (as `schema/events.md` lays them out).
-    pub fn envelope(&mut self, seq: u64) -> Result<Option<Vec<u8>>> {
-        Ok(self.raw(seq)?.map(|r| {
-            encoding::encode_envelope(r.seq, r.recorded_at, &r.prev, &r.hash, r.event_bytes)
-        }))
-    }
-
-    /// The event at `seq`, decoded; a missing one is an error.
-    pub fn event(&mut self, seq: u64) -> Result<crate::archive::Envelope> {
-        match self.raw(seq)? {
-            Some(raw) => decode_raw(&raw),
-            None => Err(missing(seq)),
-        }
-    }
-
-    /// The match result recorded at `seq`.
-    pub fn result(&mut self, seq: u64) -> Result<MatchResult> {
-        match self.event(seq)?.event {
-            Event::MatchResult(m) => Ok(m),
-            other => Err(Error::Corrupt {
-                seq,
-                msg: format!("a match row points to a {} event", other.kind()),
-            }),
-        }
-    }
-}
-
-/// The error for an event the log should hold and does not.
-pub fn missing(seq: u64) -> Error {
-    Error::Corrupt {
-        seq,
-        msg: "event is missing".into(),
+/// The match result recorded at `seq`.
+pub fn result_at(events: &mut ChunkReader, seq: u64) -> Result<MatchResult> {
+    match events.event(seq)?.event {
+        Event::MatchResult(m) => Ok(m),
+        other => Err(Error::Corrupt {
+            seq,
+            msg: format!("a match row points to a {} event", other.kind()),
+        }),
     }
 }

@@ -11,7 +11,7 @@
 use std::collections::BTreeSet;
 
 use super::draws::Draw;
-use super::groups;
+use super::groups::{self, Fixture};
 use crate::model::date::Date;
 use crate::model::names;
 
@@ -109,14 +109,6 @@ pub fn season_name(tournament: &str, first: Date, last: Date) -> String {
     } else {
         format!("{a}-{b}")
     }
-}
-
-/// One match of an edition, as the grouping sees it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Fixture<'a> {
-    pub date: Date,
-    pub home: &'a str,
-    pub away: &'a str,
 }
 
 /// The stage of each of an edition's fixtures (in date order): a stage per

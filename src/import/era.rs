@@ -11,6 +11,9 @@ use crate::model::names;
 
 use super::Parsed;
 
+/// The competition engsoccerdata's English league files are filed under.
+pub const ENGLISH_LEAGUE: &str = "English League";
+
 /// A rules event an import appended, and what it replaced.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RulesNote {
@@ -101,7 +104,9 @@ fn with_fair_play(mut parsed: Parsed) -> Parsed {
 /// it, else the era's general rule (by its first match).
 fn default_rules(first: &crate::model::event::MatchResult) -> Vec<Event> {
     let (c, s) = (&first.competition, &first.season);
-    catalogue_or(c, s, || crate::model::rules::era_rules(c, s, first.date))
+    catalogue_or(c, s, || {
+        crate::model::catalogue::era_rules(c, s, first.date)
+    })
 }
 
 /// The rules events of a season that states none: the catalogue's entries
@@ -157,7 +162,7 @@ pub fn screen(archive: &Archive, lines: Vec<usize>, batch: Vec<Event>) -> Result
 
 /// Why the era gives what it gives, for a competition.
 pub fn explain(competition: &str) -> &'static str {
-    if competition == super::tabular::ENGLISH_LEAGUE {
+    if competition == ENGLISH_LEAGUE {
         "England gave 2 points for a win until 1980-81 and 3 from 1981-82"
     } else {
         "2 points for a win when the season began before the 1994 World Cup, \

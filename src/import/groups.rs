@@ -25,8 +25,15 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use super::editions::Fixture;
 use crate::model::date::Date;
+
+/// One match of an edition, as the grouping sees it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Fixture<'a> {
+    pub date: Date,
+    pub home: &'a str,
+    pub away: &'a str,
+}
 
 /// A pair of teams, smaller number first.
 type Pair = (usize, usize);

@@ -4,11 +4,12 @@
 
 use std::path::Path;
 
-use crate::archive::{Archive, Envelope};
+use crate::archive::Archive;
 use crate::error::{Error, Result};
 use crate::format::chain::{event_hash, Hash};
 use crate::format::encoding;
 use crate::import::ImportReport;
+use crate::log::Envelope;
 use crate::model::event::Event;
 
 fn err(file: Option<&Path>, line: usize, msg: impl Into<String>) -> Error {

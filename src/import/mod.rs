@@ -530,7 +530,7 @@ fn adjustment(
     // (stage, its last match date) of each division the team plays in.
     let mut played: Vec<(String, Date)> = Vec::new();
     for info in stages.iter().filter(|s| {
-        s.competition == tabular::ENGLISH_LEAGUE
+        s.competition == era::ENGLISH_LEAGUE
             && s.season == season
             && s.stage.starts_with("Division")
     }) {
@@ -551,7 +551,7 @@ fn adjustment(
         }));
     };
     Ok(Event::PointsAdjusted(PointsAdjustment {
-        competition: tabular::ENGLISH_LEAGUE.into(),
+        competition: era::ENGLISH_LEAGUE.into(),
         season,
         stage: Some(stage),
         team,

@@ -12,8 +12,9 @@ use super::{
     ImportReport,
 };
 use super::{tabular, Checks, Invalid, Stream};
-use crate::archive::{Archive, Envelope};
+use crate::archive::Archive;
 use crate::error::{Error, Result};
+use crate::log::Envelope;
 use crate::model::date::Timestamp;
 
 /// The archive an import appends to, taken for one batch at a time: the

@@ -6,11 +6,13 @@ use std::collections::{BTreeMap, HashMap};
 
 use crate::error::{Error, Result};
 use crate::import::repeats::Repeats;
-use crate::import::{draws, editions, Checks, Invalid, Parsed, Stream};
+use crate::import::{draws, editions, groups, Checks, Invalid, Parsed, Stream};
 use crate::model::date::Date;
 use crate::model::event::{Event, MatchResult, Rules, RulesSource, ScorePair, StatedRules};
 use crate::model::names;
 use crate::model::rules::Tiebreak;
+
+use super::era::ENGLISH_LEAGUE;
 
 fn err(line: usize, msg: impl Into<String>) -> Error {
     Error::Parse {
@@ -168,9 +170,6 @@ fn team(line: usize, s: &str, what: &str) -> Result<String> {
         None => Ok(t),
     }
 }
-
-/// The competition engsoccerdata's English league files are filed under.
-pub const ENGLISH_LEAGUE: &str = "English League";
 
 /// The English rules of each era, as rules events: 2 points for a win until
 /// 1980-81, 3 from 1981-82; goal average until 1975-76, goal difference from 1976-77.
@@ -564,9 +563,9 @@ fn file_editions(
         let end = start + run.len();
         let edition = &idx[start..end];
         let season = editions::season_name(tournament, dates[start], dates[end - 1]);
-        let fixtures: Vec<editions::Fixture> = edition
+        let fixtures: Vec<groups::Fixture> = edition
             .iter()
-            .map(|&i| editions::Fixture {
+            .map(|&i| groups::Fixture {
                 date: found[i].1.date,
                 home: &found[i].1.home,
                 away: &found[i].1.away,

@@ -15,7 +15,7 @@ use base64::Engine;
 use serde::Serialize;
 
 use crate::format::chain::Hash;
-use crate::integrity::merkle::VARIANT;
+use crate::log::merkle::VARIANT;
 
 /// A signed-note body: origin, size, root, extension lines.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -315,10 +315,10 @@ pub fn verify_inclusion_proof(cp: &Checkpoint, proof: &InclusionProof) -> Result
         return Err("seq 0 is not an event".into());
     }
     let path = proof.path_hashes()?;
-    crate::integrity::merkle::verify_inclusion(
+    crate::log::merkle::verify_inclusion(
         proof.seq - 1,
         cp.size,
-        &crate::integrity::merkle::leaf_hash(&hash),
+        &crate::log::merkle::leaf_hash(&hash),
         &path,
         &cp.root,
     )?;

@@ -81,7 +81,7 @@ pub fn root(leaves: &[Hash]) -> Hash {
         0 => empty_root(),
         1 => leaves[0],
         n => {
-            let k = crate::integrity::merkle::split(n as u64) as usize;
+            let k = crate::log::merkle::split(n as u64) as usize;
             node_hash(&root(&leaves[..k]), &root(&leaves[k..]))
         }
     }
@@ -93,7 +93,7 @@ pub fn path(leaves: &[Hash], index: usize) -> Vec<Hash> {
     if n <= 1 {
         return Vec::new();
     }
-    let k = crate::integrity::merkle::split(n as u64) as usize;
+    let k = crate::log::merkle::split(n as u64) as usize;
     let (mut p, sibling) = if index < k {
         (path(&leaves[..k], index), root(&leaves[k..]))
     } else {
@@ -203,7 +203,7 @@ impl IndexProof {
             .map(|p| unb64(p))
             .collect::<Result<Vec<_>, _>>()?;
         let leaf = leaf_hash(&self.key, &self.entries);
-        crate::integrity::merkle::verify_inclusion_with(
+        crate::log::merkle::verify_inclusion_with(
             node_hash,
             self.leaf,
             self.leaves,
@@ -349,10 +349,7 @@ mod tests {
     #[test]
     fn index_hashes_are_not_event_tree_hashes() {
         let (a, b) = (key(1), key(2));
-        assert_ne!(
-            node_hash(&a, &b),
-            crate::integrity::merkle::node_hash(&a, &b)
-        );
-        assert_ne!(empty_root(), crate::integrity::merkle::empty_root());
+        assert_ne!(node_hash(&a, &b), crate::log::merkle::node_hash(&a, &b));
+        assert_ne!(empty_root(), crate::log::merkle::empty_root());
     }
 }

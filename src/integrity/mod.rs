@@ -3,7 +3,6 @@
 
 pub mod checkpoint;
 pub mod index;
-pub mod merkle;
 pub mod note;
 pub mod receipt;
 pub mod verify;

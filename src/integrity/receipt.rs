@@ -77,7 +77,9 @@ impl Archive {
         index.verify(&root, k).map_err(Error::Failed)?;
         let mut events = Vec::new();
         for e in &index.entries {
-            let env = self.event(e.seq)?.ok_or_else(|| derived::missing(e.seq))?;
+            let env = self
+                .event(e.seq)?
+                .ok_or_else(|| crate::log::missing(e.seq))?;
             events.push((e.seq, env.event));
         }
         let cut = tight(cut, &events);

@@ -1,7 +1,6 @@
 //! Verification: every event re-hashed and re-chained from the first.
 
-use crate::archive::{decode_raw, Archive, Envelope};
-use crate::derived::{missing, StoredNodes};
+use crate::archive::Archive;
 use crate::derived::{Deriver, StageInfo};
 use crate::error::{Error, Result};
 use crate::format::chain::{event_hash_with, Hash};
@@ -9,6 +8,9 @@ use crate::format::encoding::{self, RawEnvelope};
 use crate::format::keys::{self, Kind};
 use crate::format::packed;
 use crate::integrity::index::{Index, IndexProof};
+use crate::log::missing;
+use crate::log::writer::StoredNodes;
+use crate::log::{decode_raw, Envelope};
 use crate::model::date::Timestamp;
 use crate::store::{Commit, Space};
 
@@ -205,7 +207,7 @@ fn frontier_makes_root(cp: &crate::integrity::checkpoint::Checkpoint) -> bool {
         return false;
     };
     for left in hashes {
-        acc = crate::integrity::merkle::node_hash(&left, &acc);
+        acc = crate::log::merkle::node_hash(&left, &acc);
     }
     covered == cp.size && acc == cp.root
 }
@@ -222,13 +224,13 @@ pub struct Divergence {
 impl Archive {
     /// The Merkle root of the first `size` events.
     pub fn merkle_root(&self, size: u64) -> Result<Hash> {
-        crate::integrity::merkle::root(&StoredNodes::new(&self.store), size).map_err(merkle_err)
+        crate::log::merkle::root(&StoredNodes::new(&self.store), size).map_err(merkle_err)
     }
 
     /// The consistency proof from the tree of the first `old` events to the
     /// tree of the first `new` events (RFC 6962 PROOF).
     pub fn consistency_proof(&self, old: u64, new: u64) -> Result<Vec<Hash>> {
-        crate::integrity::merkle::consistency_proof(&StoredNodes::new(&self.store), old, new)
+        crate::log::merkle::consistency_proof(&StoredNodes::new(&self.store), old, new)
             .map_err(merkle_err)
     }
 
@@ -237,11 +239,11 @@ impl Archive {
         let size = self.head()?.seq;
         let nodes = StoredNodes::new(&self.store);
         let mut frontier = Vec::new();
-        for (lo, n) in crate::integrity::merkle::frontier(size) {
+        for (lo, n) in crate::log::merkle::frontier(size) {
             frontier.push((
                 lo,
                 n,
-                crate::integrity::merkle::root_of(&nodes, lo, n).map_err(merkle_err)?,
+                crate::log::merkle::root_of(&nodes, lo, n).map_err(merkle_err)?,
             ));
         }
         Ok(crate::integrity::checkpoint::Checkpoint {
@@ -338,12 +340,9 @@ impl Archive {
         }
         let envelope = self.envelope_bytes(seq)?.ok_or_else(|| missing(seq))?;
         let raw = encoding::split_envelope(&envelope).map_err(|msg| Error::Corrupt { seq, msg })?;
-        let path = crate::integrity::merkle::inclusion_proof(
-            &StoredNodes::new(&self.store),
-            seq - 1,
-            size,
-        )
-        .map_err(merkle_err)?;
+        let path =
+            crate::log::merkle::inclusion_proof(&StoredNodes::new(&self.store), seq - 1, size)
+                .map_err(merkle_err)?;
         Ok(crate::integrity::checkpoint::InclusionProof::new(
             size, seq, raw.hash, &envelope, &path,
         ))
@@ -435,11 +434,12 @@ impl Archive {
         }
         let proof = self.consistency_proof(cp.size, head)?;
         let new_root = self.merkle_root(head)?;
-        crate::integrity::merkle::verify_consistency(cp.size, head, &cp.root, &new_root, &proof)
-            .map_err(|msg| Error::Corrupt {
+        crate::log::merkle::verify_consistency(cp.size, head, &cp.root, &new_root, &proof).map_err(
+            |msg| Error::Corrupt {
                 seq: cp.size,
                 msg: format!("consistency proof failed: {msg}"),
-            })
+            },
+        )
     }
 
     /// A checkpoint's index line, if it has one, must be the root of the
@@ -470,7 +470,7 @@ impl Archive {
             if lo + n > cp.size {
                 break;
             }
-            if crate::integrity::merkle::root_of(&nodes, *lo, *n).map_err(merkle_err)? != *h {
+            if crate::log::merkle::root_of(&nodes, *lo, *n).map_err(merkle_err)? != *h {
                 return Ok(Divergence {
                     first_seq: lo + 1,
                     last_seq: lo + n,

@@ -4,7 +4,7 @@
 //! origin is trusted on first use.
 
 use crate::integrity::checkpoint::{Checkpoint, ConsistencyProof};
-use crate::integrity::merkle::verify_consistency;
+use crate::log::merkle::verify_consistency;
 
 /// Why a witness may cosign.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -3,7 +3,7 @@
 //! ranked differently), each entry with its source. Data, in
 //! `rules_catalogue.csv` beside this file; an import uses it for a season
 //! whose file states no rules, before the era's general rule
-//! ([`crate::model::rules::era_rules`]), and records [`RulesSource::Catalogue`].
+//! ([`era_rules`]), and records [`RulesSource::Catalogue`].
 //!
 //! Columns: `competition` (as the importers file it), `stage` (empty: the
 //! whole season), `from` and `to` (the first years of the first and last
@@ -178,6 +178,27 @@ pub fn entry_of(rules: &Rules) -> Option<&'static Entry> {
     for_season(&rules.competition, &rules.season)
         .into_iter()
         .find(|e| e.stage.as_deref().map(names::fold) == rules.stage.as_deref().map(names::fold))
+}
+
+/// The rules of a season that states none, by its era: see
+/// [`crate::model::rules::era_points_for_win`]; 1 for a draw, 0 for a loss, the default order.
+pub fn era_rules(
+    competition: &str,
+    season: &str,
+    start: crate::model::date::Date,
+) -> crate::model::event::StatedRules {
+    crate::model::event::StatedRules {
+        rules: crate::model::event::Rules {
+            competition: competition.to_string(),
+            season: season.to_string(),
+            stage: None,
+            points_for_win: crate::model::rules::era_points_for_win(start),
+            points_for_draw: 1,
+            points_for_loss: 0,
+            tiebreak: crate::model::rules::DEFAULT_TIEBREAK.to_vec(),
+        },
+        source: crate::model::event::RulesSource::Era,
+    }
 }
 
 #[cfg(test)]

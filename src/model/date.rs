@@ -248,6 +248,39 @@ impl<'de> Deserialize<'de> for Timestamp {
     }
 }
 
+/// The dates a season name allows: `1984` is 1984-01-01 to 1985-01-31;
+/// `1888-89` or `2019-2020` is 1 July of the first year to 31 August of the second.
+pub fn season_window(season: &str) -> Option<(Date, Date)> {
+    let s = season.trim();
+    let year = |t: &str| {
+        (t.len() == 4 && t.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| t.parse::<i32>().ok())
+            .flatten()
+    };
+    if let Some(y) = year(s) {
+        return Some((Date::from_ymd(y, 1, 1)?, Date::from_ymd(y + 1, 1, 31)?));
+    }
+    let (a, b) = s.split_once(['-', '/'])?;
+    let y1 = year(a)?;
+    let y2 = match b.len() {
+        2 => {
+            (y1 / 100) * 100
+                + b.parse::<i32>().ok()?
+                + if b.parse::<i32>().ok()? < y1 % 100 {
+                    100
+                } else {
+                    0
+                }
+        }
+        4 => year(b)?,
+        _ => return None,
+    };
+    if y2 != y1 + 1 {
+        return None;
+    }
+    Some((Date::from_ymd(y1, 7, 1)?, Date::from_ymd(y2, 8, 31)?))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -298,5 +331,16 @@ mod tests {
         let t = Timestamp::parse_rfc3339("2026-11-28T05:06:31+01:00").unwrap();
         assert_eq!(t.to_string(), "2026-11-28T04:06:31Z");
         assert!(Timestamp::parse_rfc3339("yesterday").is_err());
+    }
+
+    #[test]
+    fn season_windows() {
+        let w = |s: &str| season_window(s).map(|(a, b)| format!("{a}..{b}"));
+        assert_eq!(w("1984").as_deref(), Some("1984-01-01..1985-01-31"));
+        assert_eq!(w("1888-89").as_deref(), Some("1888-07-01..1889-08-31"));
+        assert_eq!(w("1999-00").as_deref(), Some("1999-07-01..2000-08-31"));
+        assert_eq!(w("2019-2020").as_deref(), Some("2019-07-01..2020-08-31"));
+        assert_eq!(w("2019-21"), None);
+        assert_eq!(w("Apertura"), None);
     }
 }

@@ -173,27 +173,6 @@ pub fn era_points_for_win(start: crate::model::date::Date) -> u8 {
     }
 }
 
-/// The rules of a season that states none, by its era: see
-/// [`era_points_for_win`]; 1 for a draw, 0 for a loss, the default order.
-pub fn era_rules(
-    competition: &str,
-    season: &str,
-    start: crate::model::date::Date,
-) -> crate::model::event::StatedRules {
-    crate::model::event::StatedRules {
-        rules: crate::model::event::Rules {
-            competition: competition.to_string(),
-            season: season.to_string(),
-            stage: None,
-            points_for_win: era_points_for_win(start),
-            points_for_draw: 1,
-            points_for_loss: 0,
-            tiebreak: DEFAULT_TIEBREAK.to_vec(),
-        },
-        source: crate::model::event::RulesSource::Era,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -287,7 +287,7 @@ impl Archive {
                 let (mut lo, mut hi) = (0u64, head.seq);
                 while lo < hi {
                     let mid = lo + (hi - lo).div_ceil(2);
-                    let env = self.event(mid)?.ok_or_else(|| derived::missing(mid))?;
+                    let env = self.event(mid)?.ok_or_else(|| crate::log::missing(mid))?;
                     if env.recorded_at <= t {
                         lo = mid;
                     } else {
@@ -304,8 +304,8 @@ impl Archive {
         if seq == 0 {
             return Ok(Hash::GENESIS);
         }
-        let mut r = derived::ChunkReader::new(&self.store);
-        let raw = r.raw(seq)?.ok_or_else(|| derived::missing(seq))?;
+        let mut r = crate::log::ChunkReader::new(&self.store);
+        let raw = r.raw(seq)?.ok_or_else(|| crate::log::missing(seq))?;
         Ok(raw.hash)
     }
 
@@ -469,10 +469,10 @@ impl Archive {
             .for_each(Space::Derived, &[Kind::Rows as u8], |k, v| {
                 let stage: keys::ScopeKey = k
                     .get(1..9)
-                    .ok_or_else(|| derived::damaged(k, "short key"))?
+                    .ok_or_else(|| crate::log::damaged(k, "short key"))?
                     .try_into()
                     .expect("8 bytes");
-                for r in packed::decode_rows(v).map_err(|e| derived::damaged(k, e))? {
+                for r in packed::decode_rows(v).map_err(|e| crate::log::damaged(k, e))? {
                     if dates.contains(&r.date) {
                         rows.push((stage, r));
                     }
@@ -493,7 +493,7 @@ impl Archive {
             let name = |i: u32| {
                 dict.get(i as usize)
                     .cloned()
-                    .ok_or_else(|| derived::damaged(&keys::teams(&stage), "no team for a row"))
+                    .ok_or_else(|| crate::log::damaged(&keys::teams(&stage), "no team for a row"))
             };
             out.push(MatchOn {
                 date: r.date,
@@ -682,7 +682,7 @@ impl Archive {
     }
 
     /// Why a new result on `date` in `round` does not fit its stage, if it
-    /// does not: a date outside the season's window (`plausibility::season_window`),
+    /// does not: a date outside the season's window (`model::date::season_window`),
     /// or a round past the last of a stage whose teams were registered (as a
     /// season page does) and whose results already make a complete
     /// round-robin of them.
@@ -693,7 +693,7 @@ impl Archive {
         date: Date,
     ) -> Result<Option<String>> {
         let season = f.season.as_deref().unwrap_or_default();
-        if let Some((from, to)) = crate::plausibility::season_window(season) {
+        if let Some((from, to)) = crate::model::date::season_window(season) {
             if date < from || date > to {
                 return Ok(Some(format!(
                     "{date} is outside season {season} ({from} to {to})"
@@ -755,7 +755,7 @@ impl Archive {
         let mut found: Vec<(keys::ScopeKey, packed::Row)> = Vec::new();
         self.store
             .for_each(Space::Derived, &[Kind::Rows as u8], |k, v| {
-                for r in packed::decode_rows(v).map_err(|e| derived::damaged(k, e))? {
+                for r in packed::decode_rows(v).map_err(|e| crate::log::damaged(k, e))? {
                     if r.id.0.starts_with(&bytes) && r.id.to_hex().starts_with(&p) {
                         let stage = k[1..9].try_into().expect("8 bytes");
                         found.push((stage, r));
@@ -771,7 +771,10 @@ impl Archive {
                 Ok(MatchRecord {
                     id: row.id,
                     seq: row.seq,
-                    result: derived::ChunkReader::new(&self.store).result(row.seq)?,
+                    result: derived::result_at(
+                        &mut crate::log::ChunkReader::new(&self.store),
+                        row.seq,
+                    )?,
                     changes: rows.changes_of(row.seq).to_vec(),
                 })
             }
@@ -790,7 +793,7 @@ impl Archive {
     pub fn history(&self, rec: &MatchRecord) -> Result<Vec<HistoryEntry>> {
         let mut out = Vec::new();
         for seq in rec.seqs() {
-            let env = self.event(seq)?.ok_or_else(|| derived::missing(seq))?;
+            let env = self.event(seq)?.ok_or_else(|| crate::log::missing(seq))?;
             let before = rec.effective(seq - 1);
             let after = rec.effective(seq);
             let score = |e: &Effective| format!("{}-{}", e.home_goals, e.away_goals);

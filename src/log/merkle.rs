@@ -320,7 +320,7 @@ pub fn extended_root(
     leaves: &[Hash],
 ) -> Result<Hash, String> {
     let mut mem = MemNodes::default();
-    let want: Vec<(u64, u64)> = crate::integrity::merkle::frontier(old);
+    let want: Vec<(u64, u64)> = crate::log::merkle::frontier(old);
     let got: Vec<(u64, u64)> = frontier.iter().map(|(lo, n, _)| (*lo, *n)).collect();
     if want != got {
         return Err(format!(

@@ -10,7 +10,7 @@ use crate::format::chain::{Hash, Head};
 use crate::format::encoding::RawEnvelope;
 use crate::format::keys;
 use crate::format::packed::{self, CHUNK, CHUNK_LEVEL, GROUP};
-use crate::integrity::merkle;
+use crate::log::merkle;
 use crate::store::{Commit, Space, Store};
 
 /// One chunk being filled: what the store held when the writer began (the

@@ -2,14 +2,15 @@
 
 use std::path::Path;
 
+use crate::derived::ledger::Ledger;
 use crate::derived::Deriver;
 use crate::error::{Error, ErrorKind, Loss, Result};
 use crate::format::chain::{event_hash, Hash, Head};
 use crate::format::encoding::{self, FORMAT_VERSION};
 use crate::format::head_file::ReportedHead;
-use crate::format::keys::{self, Kind};
+use crate::format::keys;
 use crate::format::packed;
-use crate::log::{decode_raw, missing, ChunkReader, Envelope};
+use crate::log::{decode_raw, missing, ChunkReader};
 use crate::model::date::Timestamp;
 use crate::model::event::Event;
 use crate::reported_head::{self, Reported};
@@ -63,11 +64,7 @@ impl AppendReport {
 
 /// An open archive.
 pub struct Archive {
-    pub(crate) store: Store,
-    /// The stages, read once and kept until the next write (every write
-    /// takes `&mut self` and clears it): a server asks for them on every
-    /// question.
-    pub(crate) catalog: std::sync::OnceLock<std::sync::Arc<crate::projection::query::Catalog>>,
+    ledger: Ledger,
     /// The head the last commit reported (`scoreledger.head`): an append
     /// records its new head there only when it reaches this one, so a
     /// restore that is still short never hides what is missing.
@@ -75,6 +72,15 @@ pub struct Archive {
     /// Refuse (rather than raise to the head's time) a clock before the
     /// head's time, when something would be appended.
     strict_clock: bool,
+}
+
+/// The read side: every question an archive answers is asked of its
+/// [`Ledger`] (or of a view of it at a point in transaction time).
+impl std::ops::Deref for Archive {
+    type Target = Ledger;
+    fn deref(&self) -> &Ledger {
+        &self.ledger
+    }
 }
 
 /// An event as it would be stored (cleaned, validated, names spelled as
@@ -129,30 +135,25 @@ impl Archive {
         let path = store.path().to_path_buf();
         let path = path.as_path();
         let mut archive = Archive {
-            store,
-            catalog: Default::default(),
+            ledger: Ledger::new(store),
             reported: None,
             strict_clock: false,
         };
-        let format = archive.store.get(Space::Log, keys::META_FORMAT)?;
-        let layout = archive.store.get(Space::Log, keys::META_LAYOUT)?;
+        let format = archive.ledger.store.get(Space::Log, keys::META_FORMAT)?;
+        let layout = archive.ledger.store.get(Space::Log, keys::META_LAYOUT)?;
         match (format, layout) {
             (Some(f), Some(l)) if l == [LAYOUT_BEFORE_INDEX] => {
                 check_version(path, &f, &[LAYOUT])?;
                 archive.add_stage_index()?;
             }
             (Some(f), Some(l)) => check_version(path, &f, &l)?,
-            _ if archive.store.has_legacy() => archive.migrate()?,
+            _ if archive.ledger.store.has_legacy() => archive.migrate()?,
             _ => archive.mark_new()?,
         }
-        if archive.store.has_legacy() {
-            archive.store.drop_legacy()?;
+        if archive.ledger.store.has_legacy() {
+            archive.ledger.store.drop_legacy()?;
         }
         Ok(archive)
-    }
-
-    pub fn path(&self) -> &Path {
-        self.store.path()
     }
 
     /// Compares the log's head with the head the last commit reported.
@@ -194,7 +195,7 @@ impl Archive {
         if self.reported.is_some_and(|r| r.seq > head.seq) {
             return Ok(());
         }
-        reported_head::write(self.store.path(), &head)?;
+        reported_head::write(self.ledger.store.path(), &head)?;
         self.reported = Some(head);
         Ok(())
     }
@@ -222,7 +223,7 @@ impl Archive {
     /// cost out of the next command. Best effort: a failure here loses
     /// nothing, and the next open does the same work.
     pub fn settle(self) {
-        let path = self.store.path().to_path_buf();
+        let path = self.ledger.store.path().to_path_buf();
         drop(self);
         let _ = Archive::open(&path);
     }
@@ -234,22 +235,22 @@ impl Archive {
         self.rebuild()?;
         let mut c = Commit::default();
         c.put(Space::Log, keys::META_LAYOUT.to_vec(), vec![LAYOUT]);
-        self.store.commit(c)
+        self.ledger.store.commit(c)
     }
 
     fn mark_new(&mut self) -> Result<()> {
         let mut c = Commit::default();
         c.put(Space::Log, keys::META_FORMAT.to_vec(), vec![FORMAT_VERSION]);
         c.put(Space::Log, keys::META_LAYOUT.to_vec(), vec![LAYOUT]);
-        self.store.commit(c)
+        self.ledger.store.commit(c)
     }
 
     /// Copies the events of a first-layout store into the log and derives
     /// the rest. The layout mark is written last, so a migration that is
     /// stopped starts again from nothing the next time.
     fn migrate(&mut self) -> Result<()> {
-        let path = self.store.path().to_path_buf();
-        let legacy_meta = self.store.legacy("meta")?;
+        let path = self.ledger.store.path().to_path_buf();
+        let legacy_meta = self.ledger.store.legacy("meta")?;
         let format = legacy_meta
             .iter()
             .find(|(k, _)| k.as_slice() == b"format")
@@ -257,10 +258,10 @@ impl Archive {
             .unwrap_or_else(|| vec![FORMAT_VERSION]);
         check_version(&path, &format, &[LAYOUT])?;
         self.clear_partial_migration()?;
-        let events = self.store.legacy("events")?;
+        let events = self.ledger.store.legacy("events")?;
         let mut head = Head::EMPTY;
         for batch in events.chunks(MIGRATE_BATCH) {
-            let mut d = Deriver::appending(&self.store, &head)?;
+            let mut d = Deriver::appending(&self.ledger.store, &head)?;
             for (k, v) in batch {
                 let seq = head.seq + 1;
                 let refuse = |what: String| {
@@ -298,83 +299,26 @@ impl Archive {
             }
             let mut c = Commit::default();
             d.commit_into(&mut c)?;
-            self.store.commit(c)?;
+            self.ledger.store.commit(c)?;
         }
         let mut c = Commit::default();
         if head.seq > 0 {
-            c.put(Space::Log, keys::META_HEAD.to_vec(), head_bytes(&head));
+            c.put(Space::Log, keys::META_HEAD.to_vec(), head.record_bytes());
         }
         c.put(Space::Log, keys::META_FORMAT.to_vec(), vec![FORMAT_VERSION]);
         c.put(Space::Log, keys::META_LAYOUT.to_vec(), vec![LAYOUT]);
-        self.store.commit(c)
+        self.ledger.store.commit(c)
     }
 
     /// Removes what a stopped migration wrote (it has no layout mark).
     fn clear_partial_migration(&mut self) -> Result<()> {
         let mut c = Commit::default();
         for space in [Space::Log, Space::Derived] {
-            for e in self.store.iter(space) {
+            for e in self.ledger.store.iter(space) {
                 c.del(space, e?.0);
             }
         }
-        self.store.commit(c)
-    }
-
-    /// The latest event (seq 0 and a zero hash when the archive is empty),
-    /// read from the last entry of the log itself.
-    pub fn head(&self) -> Result<Head> {
-        let Some((k, v)) = self
-            .store
-            .last_with_prefix(Space::Log, &[Kind::Chunk as u8])?
-        else {
-            return Ok(Head::EMPTY);
-        };
-        let chunk = keys::chunk_number(&k).unwrap_or(0);
-        let mut last = None;
-        for e in packed::events(chunk, &v) {
-            last = Some(e.map_err(|(seq, msg)| Error::Corrupt { seq, msg })?);
-        }
-        let Some(raw) = last else {
-            return Err(Error::Corrupt {
-                seq: packed::chunk_first(chunk),
-                msg: format!("chunk {chunk} of the log is empty"),
-            });
-        };
-        Ok(Head {
-            seq: raw.seq,
-            hash: raw.hash,
-            recorded_at: raw.recorded_at,
-        })
-    }
-
-    /// Where the head record (`M head`, a cache of the log's last entry)
-    /// disagrees with the log, if it does.
-    pub fn head_record_problem(&self) -> Result<Option<String>> {
-        let chain = self.head()?;
-        let record = self.store.get(Space::Log, keys::META_HEAD)?;
-        let problem = match record {
-            None if chain.seq == 0 => return Ok(None),
-            None => "is missing".to_string(),
-            Some(v) if v.as_slice() == head_bytes(&chain).as_slice() => return Ok(None),
-            Some(v) if v.len() != 48 => format!("is {} bytes, expected 48", v.len()),
-            Some(v) => {
-                let r = Head {
-                    seq: u64::from_be_bytes(v[..8].try_into().expect("8 bytes")),
-                    hash: Hash::read_at(&v, 8).expect("a checked length"),
-                    recorded_at: Timestamp::from_micros(i64::from_be_bytes(
-                        v[40..48].try_into().expect("8 bytes"),
-                    )),
-                };
-                format!(
-                    "says seq {} hash {} recorded at {}",
-                    r.seq, r.hash, r.recorded_at
-                )
-            }
-        };
-        Ok(Some(format!(
-            "the head record {problem}, but the chain ends at seq {} hash {} recorded at {}",
-            chain.seq, chain.hash, chain.recorded_at
-        )))
+        self.ledger.store.commit(c)
     }
 
     /// The head to append after: the log's last entry, refused when the
@@ -389,7 +333,7 @@ impl Archive {
         }
         let head = self.head()?;
         if head.seq > 0 {
-            let mut r = ChunkReader::new(&self.store);
+            let mut r = ChunkReader::new(&self.ledger.store);
             let raw = r.raw(head.seq)?.ok_or_else(|| missing(head.seq))?;
             if event_hash(raw.seq, raw.recorded_at, &raw.prev, raw.event_bytes) != raw.hash {
                 return Err(Error::Corrupt {
@@ -434,11 +378,11 @@ impl Archive {
         recorded_at: Timestamp,
         skip_refused: bool,
     ) -> Result<AppendReport> {
-        self.catalog = Default::default();
+        self.ledger.catalog = Default::default();
         let head = self.head_for_append()?;
         let given = recorded_at;
         let recorded_at = recorded_at.max(head.recorded_at);
-        let mut d = Deriver::appending(&self.store, &head)?;
+        let mut d = Deriver::appending(&self.ledger.store, &head)?;
         let mut report = AppendReport::default();
         let (mut seq, mut prev) = (head.seq, head.hash);
         let mut bytes = Vec::with_capacity(256);
@@ -496,8 +440,12 @@ impl Archive {
         };
         let mut c = Commit::default();
         d.commit_into(&mut c)?;
-        c.put(Space::Log, keys::META_HEAD.to_vec(), head_bytes(&new_head));
-        self.store.commit(c)?;
+        c.put(
+            Space::Log,
+            keys::META_HEAD.to_vec(),
+            new_head.record_bytes(),
+        );
+        self.ledger.store.commit(c)?;
         self.record_appended(&new_head, &report)?;
         report.head = Some(new_head);
         Ok(report)
@@ -541,7 +489,7 @@ impl Archive {
         events: impl IntoIterator<Item = &'e Event>,
     ) -> Result<Vec<Option<Event>>> {
         let head = self.head()?;
-        let mut d = Deriver::checking(&self.store, &head)?;
+        let mut d = Deriver::checking(&self.ledger.store, &head)?;
         let mut seq = head.seq;
         let mut out = Vec::new();
         for (index, event) in events.into_iter().enumerate() {
@@ -570,125 +518,24 @@ impl Archive {
     /// [`Archive::rebuild`], calling `progress(done, total)` as events are
     /// derived (every few hundred events).
     pub fn rebuild_with(&mut self, progress: &mut dyn FnMut(u64, u64)) -> Result<u64> {
-        self.catalog = Default::default();
-        let ((mut c, n), _) = self.derive_pipelined(false, progress)?;
-        let generation = self.store.new_generation()?;
-        self.store
+        self.ledger.catalog = Default::default();
+        let ((mut c, n), _) = self.ledger.derive_pipelined(false, progress)?;
+        let generation = self.ledger.store.new_generation()?;
+        self.ledger
+            .store
             .fill_generation(&generation, c.take_puts(Space::Derived))?;
         let head = self.head()?;
         let mut log = Vec::new();
         if head.seq > 0 {
-            log.push((keys::META_HEAD.to_vec(), head_bytes(&head)));
+            log.push((keys::META_HEAD.to_vec(), head.record_bytes()));
         }
-        self.store.switch_generation(generation, log)?;
+        self.ledger.store.switch_generation(generation, log)?;
         if head.seq == 0 {
             let mut c = Commit::default();
             c.del(Space::Log, keys::META_HEAD.to_vec());
-            self.store.commit(c)?;
+            self.ledger.store.commit(c)?;
         }
         Ok(n)
-    }
-
-    /// Every derived entry recomputed from the events, as the puts of a
-    /// commit (nothing is written).
-    pub(crate) fn derive_all(&self) -> Result<(Commit, u64)> {
-        Ok(self.derive_pipelined(false, &mut |_, _| {})?.0)
-    }
-
-    /// Every derived entry recomputed from the events: the log is read (and
-    /// its chain checked, when `check`) on a second thread while this one
-    /// derives. A broken log is reported before a derivation error.
-    pub(crate) fn derive_pipelined(
-        &self,
-        check: bool,
-        progress: &mut dyn FnMut(u64, u64),
-    ) -> Result<((Commit, u64), crate::integrity::verify::VerifyReport)> {
-        let total = self.head()?.seq;
-        std::thread::scope(|scope| {
-            let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Envelope>>(4);
-            let reader = scope.spawn(move || {
-                let mut out: Vec<Envelope> = Vec::new();
-                let report = self.read_log(check, &mut |batch| {
-                    out.extend(batch);
-                    // Hand over a few hundred events at a time: fewer wake-ups.
-                    if out.len() >= 512 {
-                        return Ok(tx.send(std::mem::take(&mut out)).is_ok());
-                    }
-                    Ok(true)
-                })?;
-                if !out.is_empty() {
-                    let _ = tx.send(out);
-                }
-                Ok::<_, Error>(report)
-            });
-            let mut d = Deriver::rebuilding(&self.store);
-            let (mut n, mut failed) = (0u64, None);
-            for batch in rx {
-                if failed.is_some() {
-                    continue;
-                }
-                for env in batch {
-                    let step = d
-                        .apply(env.seq, &env.event)
-                        .and_then(|_| d.add_leaf(env.seq, &env.hash));
-                    if let Err(e) = step {
-                        failed = Some(e);
-                        break;
-                    }
-                    n += 1;
-                }
-                progress(n, total);
-            }
-            let report = reader.join().map_err(|_| Error::Store {
-                path: self.store.path().into(),
-                msg: "the thread reading the log stopped".into(),
-            })??;
-            if let Some(e) = failed {
-                return Err(e);
-            }
-            let mut c = Commit::default();
-            d.commit_into(&mut c)?;
-            Ok(((c, n), report))
-        })
-    }
-
-    /// Every event in order, decoded (hashes are not checked here; see `verify`).
-    pub fn events(&self) -> impl Iterator<Item = Result<Envelope>> + '_ {
-        self.store
-            .scan_prefix(Space::Log, &[Kind::Chunk as u8])
-            .flat_map(|e| -> Vec<Result<Envelope>> {
-                let (k, v) = match e {
-                    Ok(kv) => kv,
-                    Err(e) => return vec![Err(e)],
-                };
-                let chunk = keys::chunk_number(&k).unwrap_or(u64::MAX / packed::CHUNK);
-                packed::events(chunk, &v)
-                    .map(|e| match e {
-                        Ok(raw) => decode_raw(&raw),
-                        Err((seq, msg)) => Err(Error::Corrupt { seq, msg }),
-                    })
-                    .collect()
-            })
-    }
-
-    /// One event by seq.
-    pub fn event(&self, seq: u64) -> Result<Option<Envelope>> {
-        let mut r = ChunkReader::new(&self.store);
-        match r.raw(seq)? {
-            Some(raw) => decode_raw(&raw).map(Some),
-            None => Ok(None),
-        }
-    }
-
-    /// The envelope bytes of one event (`schema/events.md`).
-    pub fn envelope_bytes(&self, seq: u64) -> Result<Option<Vec<u8>>> {
-        ChunkReader::new(&self.store).envelope(seq)
-    }
-
-    /// The raw store, for tests that simulate damage.
-    #[doc(hidden)]
-    pub fn store(&self) -> &Store {
-        &self.store
     }
 
     /// Replaces what the log stores of event `seq` (its recorded_at, hash
@@ -699,6 +546,7 @@ impl Archive {
         let c = packed::chunk_of(seq);
         let key = keys::chunk(c);
         let old = self
+            .ledger
             .store
             .get(Space::Log, &key)?
             .ok_or_else(|| missing(seq))?;
@@ -714,7 +562,7 @@ impl Archive {
             };
             packed::push_entry(&mut new, &entry);
         }
-        self.store.tamper(Space::Log, &key, &new)
+        self.ledger.store.tamper(Space::Log, &key, &new)
     }
 }
 
@@ -734,12 +582,4 @@ fn check_version(path: &Path, format: &[u8], layout: &[u8]) -> Result<()> {
         path: path.into(),
         msg,
     })
-}
-
-fn head_bytes(h: &Head) -> Vec<u8> {
-    let mut v = Vec::with_capacity(48);
-    v.extend_from_slice(&h.seq.to_be_bytes());
-    v.extend_from_slice(&h.hash.0);
-    v.extend_from_slice(&h.recorded_at.as_micros().to_be_bytes());
-    v
 }

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::Serialize;
 
-use crate::archive::Archive;
+use crate::derived::ledger::Ledger;
 use crate::derived::{self, StageInfo};
 use crate::error::Result;
 use crate::model::date::Date;
@@ -123,7 +123,7 @@ fn problem(
     }
 }
 
-impl Archive {
+impl Ledger {
     /// Runs every plausibility check over the selected stages, as the archive
     /// stands now. Each problem is reported once.
     pub fn audit(&self, f: &Filter) -> Result<Vec<Problem>> {

@@ -9,6 +9,7 @@
 //! detection live in `canonical`; readers shared with queries in `read`.
 
 mod canonical;
+pub mod ledger;
 mod read;
 
 use std::collections::BTreeMap;

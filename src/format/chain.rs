@@ -118,4 +118,29 @@ impl Head {
         hash: Hash::GENESIS,
         recorded_at: Timestamp::MIN,
     };
+
+    /// The log's head record (`schema/events.md`): seq (8 bytes, big-endian),
+    /// hash (32), recorded_at (8, microseconds, big-endian).
+    pub fn record_bytes(&self) -> Vec<u8> {
+        let mut v = Vec::with_capacity(HEAD_RECORD_LEN);
+        v.extend_from_slice(&self.seq.to_be_bytes());
+        v.extend_from_slice(&self.hash.0);
+        v.extend_from_slice(&self.recorded_at.as_micros().to_be_bytes());
+        v
+    }
+
+    /// A head record read back; `None` when it is not [`HEAD_RECORD_LEN`] bytes.
+    pub fn from_record(v: &[u8]) -> Option<Head> {
+        if v.len() != HEAD_RECORD_LEN {
+            return None;
+        }
+        Some(Head {
+            seq: u64::from_be_bytes(v[..8].try_into().ok()?),
+            hash: Hash::read_at(v, 8)?,
+            recorded_at: Timestamp::from_micros(i64::from_be_bytes(v[40..48].try_into().ok()?)),
+        })
+    }
 }
+
+/// The length of the log's head record.
+pub const HEAD_RECORD_LEN: usize = 48;

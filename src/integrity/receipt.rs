@@ -11,7 +11,7 @@ use std::collections::{HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
-use crate::archive::Archive;
+use crate::derived::ledger::Ledger;
 use crate::derived::{self, StageParts};
 use crate::error::{Error, Result};
 use crate::format::chain::Hash;
@@ -52,7 +52,7 @@ pub struct Receipt {
     pub events: Vec<InclusionProof>,
 }
 
-impl Archive {
+impl Ledger {
     /// A receipt for the table of a stage after `cut`, as the archive stood
     /// at the checkpoint's size (the note is kept as given: sign it first).
     /// The checkpoint must carry an index line (checked against the

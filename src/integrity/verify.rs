@@ -1,6 +1,6 @@
 //! Verification: every event re-hashed and re-chained from the first.
 
-use crate::archive::Archive;
+use crate::derived::ledger::Ledger;
 use crate::derived::{Deriver, StageInfo};
 use crate::error::{Error, Result};
 use crate::format::chain::{event_hash_with, Hash};
@@ -21,7 +21,7 @@ pub struct VerifyReport {
     pub head: Hash,
 }
 
-impl Archive {
+impl Ledger {
     /// Checks the whole chain: chunks in order with dense seqs from 1, each
     /// event's hash recomputed over the stored bytes and chained to the one
     /// before, each event in canonical form, `recorded_at` never
@@ -117,6 +117,69 @@ impl Archive {
         Ok(VerifyReport {
             events: count,
             head: chain.prev,
+        })
+    }
+
+    /// Every derived entry recomputed from the events, as the puts of a
+    /// commit (nothing is written).
+    pub(crate) fn derive_all(&self) -> Result<(Commit, u64)> {
+        Ok(self.derive_pipelined(false, &mut |_, _| {})?.0)
+    }
+
+    /// Every derived entry recomputed from the events: the log is read (and
+    /// its chain checked, when `check`) on a second thread while this one
+    /// derives. A broken log is reported before a derivation error.
+    pub(crate) fn derive_pipelined(
+        &self,
+        check: bool,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<((Commit, u64), VerifyReport)> {
+        let total = self.head()?.seq;
+        std::thread::scope(|scope| {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Envelope>>(4);
+            let reader = scope.spawn(move || {
+                let mut out: Vec<Envelope> = Vec::new();
+                let report = self.read_log(check, &mut |batch| {
+                    out.extend(batch);
+                    // Hand over a few hundred events at a time: fewer wake-ups.
+                    if out.len() >= 512 {
+                        return Ok(tx.send(std::mem::take(&mut out)).is_ok());
+                    }
+                    Ok(true)
+                })?;
+                if !out.is_empty() {
+                    let _ = tx.send(out);
+                }
+                Ok::<_, Error>(report)
+            });
+            let mut d = Deriver::rebuilding(&self.store);
+            let (mut n, mut failed) = (0u64, None);
+            for batch in rx {
+                if failed.is_some() {
+                    continue;
+                }
+                for env in batch {
+                    let step = d
+                        .apply(env.seq, &env.event)
+                        .and_then(|_| d.add_leaf(env.seq, &env.hash));
+                    if let Err(e) = step {
+                        failed = Some(e);
+                        break;
+                    }
+                    n += 1;
+                }
+                progress(n, total);
+            }
+            let report = reader.join().map_err(|_| Error::Store {
+                path: self.store.path().into(),
+                msg: "the thread reading the log stopped".into(),
+            })??;
+            if let Some(e) = failed {
+                return Err(e);
+            }
+            let mut c = Commit::default();
+            d.commit_into(&mut c)?;
+            Ok(((c, n), report))
         })
     }
 }
@@ -221,7 +284,7 @@ pub struct Divergence {
     pub last_seq: u64,
 }
 
-impl Archive {
+impl Ledger {
     /// The Merkle root of the first `size` events.
     pub fn merkle_root(&self, size: u64) -> Result<Hash> {
         crate::log::merkle::root(&StoredNodes::new(&self.store), size).map_err(merkle_err)

@@ -11,7 +11,7 @@ pub mod writer;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::format::chain::Hash;
+use crate::format::chain::{Hash, Head, HEAD_RECORD_LEN};
 use crate::format::encoding::{self, RawEnvelope};
 use crate::format::keys::{self, Kind};
 use crate::format::packed;
@@ -105,4 +105,87 @@ pub fn missing(seq: u64) -> Error {
         seq,
         msg: "event is missing".into(),
     }
+}
+
+/// The latest event (seq 0 and a zero hash when the log is empty), read
+/// from the last chunk of the log itself.
+pub fn head(store: &Store) -> Result<Head> {
+    let Some((k, v)) = store.last_with_prefix(Space::Log, &[Kind::Chunk as u8])? else {
+        return Ok(Head::EMPTY);
+    };
+    let chunk = keys::chunk_number(&k).unwrap_or(0);
+    let mut last = None;
+    for e in packed::events(chunk, &v) {
+        last = Some(e.map_err(|(seq, msg)| Error::Corrupt { seq, msg })?);
+    }
+    let Some(raw) = last else {
+        return Err(Error::Corrupt {
+            seq: packed::chunk_first(chunk),
+            msg: format!("chunk {chunk} of the log is empty"),
+        });
+    };
+    Ok(Head {
+        seq: raw.seq,
+        hash: raw.hash,
+        recorded_at: raw.recorded_at,
+    })
+}
+
+/// Where the head record (`M head`, a cache of the log's last entry)
+/// disagrees with the log, if it does.
+pub fn head_record_problem(store: &Store) -> Result<Option<String>> {
+    let chain = head(store)?;
+    let problem = match store.get(Space::Log, keys::META_HEAD)? {
+        None if chain.seq == 0 => return Ok(None),
+        None => "is missing".to_string(),
+        Some(v) if v == chain.record_bytes() => return Ok(None),
+        Some(v) => match Head::from_record(&v) {
+            None => format!("is {} bytes, expected {HEAD_RECORD_LEN}", v.len()),
+            Some(r) => format!(
+                "says seq {} hash {} recorded at {}",
+                r.seq, r.hash, r.recorded_at
+            ),
+        },
+    };
+    Ok(Some(format!(
+        "the head record {problem}, but the chain ends at seq {} hash {} recorded at {}",
+        chain.seq, chain.hash, chain.recorded_at
+    )))
+}
+
+/// Every event in order, decoded (hashes are not checked here; see `verify`).
+pub fn events(store: &Store) -> impl Iterator<Item = Result<Envelope>> + '_ {
+    store
+        .scan_prefix(Space::Log, &[Kind::Chunk as u8])
+        .flat_map(|e| -> Vec<Result<Envelope>> {
+            let (k, v) = match e {
+                Ok(kv) => kv,
+                Err(e) => return vec![Err(e)],
+            };
+            let chunk = keys::chunk_number(&k).unwrap_or(u64::MAX / packed::CHUNK);
+            packed::events(chunk, &v)
+                .map(|e| match e {
+                    Ok(raw) => decode_raw(&raw),
+                    Err((seq, msg)) => Err(Error::Corrupt { seq, msg }),
+                })
+                .collect()
+        })
+}
+
+/// One event by seq.
+pub fn event(store: &Store, seq: u64) -> Result<Option<Envelope>> {
+    match ChunkReader::new(store).raw(seq)? {
+        Some(raw) => decode_raw(&raw).map(Some),
+        None => Ok(None),
+    }
+}
+
+/// The hash of event `seq` (the zero hash for seq 0).
+pub fn hash_at(store: &Store, seq: u64) -> Result<Hash> {
+    if seq == 0 {
+        return Ok(Hash::GENESIS);
+    }
+    let mut r = ChunkReader::new(store);
+    let raw = r.raw(seq)?.ok_or_else(|| missing(seq))?;
+    Ok(raw.hash)
 }

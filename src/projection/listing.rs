@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-use crate::archive::Archive;
+use crate::derived::ledger::Ledger;
 use crate::derived::StageRows;
 use crate::error::Result;
 use crate::model::date::Date;
@@ -62,7 +62,7 @@ impl ListEntry {
     }
 }
 
-impl Archive {
+impl Ledger {
     /// The competitions, seasons, stages or teams a filter selects, in the
     /// archive's order (teams by name), as known at `known_at`.
     pub fn list(

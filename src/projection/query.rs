@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use crate::archive::Archive;
+use crate::derived::ledger::{CatalogEntry, Ledger};
 use crate::derived::{self, decode_derived, Effective, MatchRecord, StageInfo, StageRows};
 use crate::error::{Error, Result};
 use crate::format::chain::Hash;
@@ -218,17 +218,6 @@ pub fn pick_name(what: &str, wanted: &str, known: &[String]) -> Result<String> {
     }
 }
 
-/// The archive's stages with their names folded once, for matching.
-pub struct Catalog {
-    stages: Vec<CatalogEntry>,
-}
-
-struct CatalogEntry {
-    info: StageInfo,
-    /// competition, season and stage, folded.
-    folded: [String; 3],
-}
-
 /// A level of a competition's scope.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ScopeLevel {
@@ -271,7 +260,7 @@ fn choices(mut v: Vec<String>) -> String {
     out
 }
 
-impl Archive {
+impl Ledger {
     /// The seq a `--known-at` names, checked against the head.
     pub fn resolve_known_at(&self, k: Option<KnownAt>) -> Result<u64> {
         let head = self.head()?;
@@ -297,60 +286,6 @@ impl Archive {
                 Ok(lo)
             }
         }
-    }
-
-    /// The hash of event `seq` (the zero hash for seq 0).
-    pub fn hash_at(&self, seq: u64) -> Result<Hash> {
-        if seq == 0 {
-            return Ok(Hash::GENESIS);
-        }
-        let mut r = crate::log::ChunkReader::new(&self.store);
-        let raw = r.raw(seq)?.ok_or_else(|| crate::log::missing(seq))?;
-        Ok(raw.hash)
-    }
-
-    /// Every stage the archive knows, in competition, season, stage order.
-    pub fn stages(&self) -> Result<Vec<StageInfo>> {
-        Ok(self
-            .catalog()?
-            .stages
-            .iter()
-            .map(|s| s.info.clone())
-            .collect())
-    }
-
-    /// The stages with their names folded, read from the store once per
-    /// write.
-    fn catalog(&self) -> Result<std::sync::Arc<Catalog>> {
-        if let Some(c) = self.catalog.get() {
-            return Ok(c.clone());
-        }
-        let mut out = Vec::new();
-        for e in self.store.scan_prefix(Space::Derived, &[Kind::Stage as u8]) {
-            let (k, v) = e?;
-            out.push(decode_derived::<StageInfo>(&k, &v)?);
-        }
-        let mut folds = names::Folder::default();
-        let mut stages: Vec<CatalogEntry> = out
-            .into_iter()
-            .map(|info| CatalogEntry {
-                folded: [
-                    folds.fold(&info.competition).to_string(),
-                    folds.fold(&info.season).to_string(),
-                    folds.fold(&info.stage).to_string(),
-                ],
-                info,
-            })
-            .collect();
-        stages.sort_by(|a, b| {
-            (&a.folded[0], &a.folded[1], a.info.first_seq).cmp(&(
-                &b.folded[0],
-                &b.folded[1],
-                b.info.first_seq,
-            ))
-        });
-        let c = std::sync::Arc::new(Catalog { stages });
-        Ok(self.catalog.get_or_init(|| c).clone())
     }
 
     /// The first level of a write's scope that the archive does not know:
@@ -661,7 +596,7 @@ impl Archive {
     }
 }
 
-impl Archive {
+impl Ledger {
     /// Where the rules set by event `seq` came from: `None` for a rules
     /// event of kind 1 (which does not say), or an event that sets no rules.
     pub fn rules_source(&self, seq: u64) -> Result<Option<crate::model::event::RulesSource>> {
@@ -742,7 +677,7 @@ impl Archive {
     }
 }
 
-impl Archive {
+impl Ledger {
     /// The match whose id starts with `prefix` (hex, at least 4 characters).
     pub fn find_match(&self, prefix: &str) -> Result<MatchRecord> {
         let p = prefix.trim().to_ascii_lowercase();

@@ -2,7 +2,7 @@
 //! date, the results, and the facts, as of a date and as known at a seq.
 //! What charts and reports are drawn from.
 
-use crate::archive::Archive;
+use crate::derived::ledger::Ledger;
 use crate::derived::{self, StageInfo};
 use crate::error::Result;
 use crate::format::chain::Hash;
@@ -35,7 +35,7 @@ pub struct SeasonView {
     pub facts: Option<SeasonFacts>,
 }
 
-impl Archive {
+impl Ledger {
     /// Everything about one stage, up to `as_of` (every date when `None`),
     /// as known at `known_at` (the head when `None`).
     pub fn season_view(

@@ -6,7 +6,7 @@
 //! a season's honours) is an immutable [`Event`], appended to a sled store
 //! with a dense sequence number and chained with blake3: each event's hash
 //! covers the previous one, so any rewrite of history is detected by
-//! [`Archive::verify`]. A pure [`projection::projector`] folds results into standings under
+//! [`Ledger::verify`](derived::ledger::Ledger::verify). A pure [`projection::projector`] folds results into standings under
 //! the competition's own [`model::rules`]; tables are not stored: each question folds
 //! its stage's rows, and every derived entry is reproduced byte for byte by a
 //! rebuild from the events alone.

@@ -32,14 +32,14 @@ impl Ledger {
         self.read_log(true, &mut |_| Ok(true))
     }
 
-    /// [`Archive::verify`] and [`Archive::verify_derived`] in one pass: the
+    /// [`Ledger::verify`] and [`Ledger::verify_derived`] in one pass: the
     /// chain is checked on a second thread while the events it hands over
     /// are derived on this one. A broken chain is reported first.
     pub fn verify_all(&self) -> Result<VerifyReport> {
         self.verify_all_with(&mut |_, _| {})
     }
 
-    /// [`Archive::verify_all`], calling `progress(done, total)` as events
+    /// [`Ledger::verify_all`], calling `progress(done, total)` as events
     /// are checked and derived (every few hundred events).
     pub fn verify_all_with(&self, progress: &mut dyn FnMut(u64, u64)) -> Result<VerifyReport> {
         let ((c, _), report) = self.derive_pipelined(true, progress)?;

@@ -96,7 +96,7 @@ impl ResultRow {
     }
 }
 
-/// A match as [`Archive::matches_on`] finds it.
+/// A match as [`Ledger::matches_on`] finds it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MatchOn {
     pub date: Date,

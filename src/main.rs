@@ -1,6 +1,7 @@
 //! The `scoreledger` command. A thin layer: parse arguments, call the library,
 //! render; errors become exit codes in one place (`cli::exit_code`).
 
+mod answers;
 mod cli;
 mod serve;
 

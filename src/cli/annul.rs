@@ -1,6 +1,7 @@
 //! `scoreledger annul ID`
 
-use scoreledger::{Annulment, Archive, Error, Event};
+use crate::answers::annul::{event, Fields};
+use scoreledger::Error;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -19,30 +20,8 @@ pub struct Args {
     pub fields: Fields,
 }
 
-/// What the command takes, from the command line or as a JSON object (the
-/// server's write API, with the same names).
-#[derive(clap::Args, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Fields {
-    /// Match id (or a unique prefix), as `results` shows it.
-    id: String,
-    #[command(flatten)]
-    #[serde(flatten)]
-    why: super::Why,
-}
-
 pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
     let mut archive = db.open_existing()?;
     let event = event(&archive, a.fields)?;
     super::append_one(&mut archive, event)
-}
-
-/// The annulment to append.
-pub fn event(archive: &Archive, a: Fields) -> Result<Event, Error> {
-    let rec = archive.find_match(&a.id)?;
-    Ok(Event::MatchAnnulled(Annulment {
-        match_id: rec.id,
-        reason: a.why.reason,
-        source: a.why.source,
-    }))
 }

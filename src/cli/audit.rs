@@ -70,7 +70,7 @@ pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
             )
         }
     };
-    super::print(&text)?;
+    crate::answers::print(&text)?;
     if problems.is_empty() {
         Ok(())
     } else {

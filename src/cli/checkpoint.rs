@@ -1,5 +1,6 @@
 //! `scoreledger checkpoint`
 
+use crate::answers::proofs::{signed_text, DEFAULT_ORIGIN};
 use scoreledger::Error;
 
 const EXAMPLES: &str = "\
@@ -14,9 +15,6 @@ variant, and the roots of the complete subtrees, which let `verify
 --checkpoint` say where a rewritten archive first departs from it). Publish it
 (e.g. after every matchday): `verify --checkpoint` later proves that the
 archive only grew since.";
-
-/// The origin line of a checkpoint unless one is given.
-pub const DEFAULT_ORIGIN: &str = "scoreledger.local/archive";
 
 /// Print a checkpoint: origin, size and Merkle root of the archive.
 #[derive(clap::Args)]
@@ -50,22 +48,5 @@ pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
         return Err(Error::Invalid("--origin must be one non-empty line".into()));
     }
     let archive = db.open_existing()?;
-    super::print(&signed_text(&archive, &origin, key.as_ref())?)
-}
-
-/// The checkpoint of `origin`, signed by `key` when given: what `checkpoint`
-/// prints and the server serves.
-pub fn signed_text(
-    archive: &scoreledger::Archive,
-    origin: &str,
-    key: Option<&scoreledger::integrity::note::SignerKey>,
-) -> Result<String, Error> {
-    let text = archive.checkpoint(origin)?.to_text();
-    let Some(key) = key else { return Ok(text) };
-    let mut note = scoreledger::integrity::note::Note {
-        text,
-        signatures: Vec::new(),
-    };
-    note.sign(key).map_err(Error::Invalid)?;
-    Ok(note.to_text())
+    crate::answers::print(&signed_text(&archive, &origin, key.as_ref())?)
 }

@@ -22,5 +22,5 @@ pub fn run(a: Args) -> Result<(), Error> {
     let mut cmd = super::Cli::command();
     let mut buf = Vec::new();
     clap_complete::generate(a.shell, &mut cmd, "scoreledger", &mut buf);
-    super::print(&String::from_utf8_lossy(&buf))
+    crate::answers::print(&String::from_utf8_lossy(&buf))
 }

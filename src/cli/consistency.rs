@@ -1,6 +1,6 @@
 //! `scoreledger consistency OLD`
 
-use scoreledger::integrity::checkpoint::ConsistencyProof;
+use crate::answers::proofs::text;
 use scoreledger::Error;
 
 const EXAMPLES: &str = "\
@@ -25,23 +25,7 @@ pub struct Args {
     size: Option<u64>,
 }
 
-/// The proof as text: what `consistency` prints and the server serves.
-pub fn text(archive: &scoreledger::Archive, old: u64, new: Option<u64>) -> Result<String, Error> {
-    let new = match new {
-        Some(n) => n,
-        None => archive.head()?.seq,
-    };
-    let head = archive.head()?.seq;
-    if old > new || new > head {
-        return Err(Error::Invalid(format!(
-            "sizes must be 0 <= old <= new <= {head} (the archive's size); got {old} and {new}"
-        )));
-    }
-    let path = archive.consistency_proof(old, new)?;
-    Ok(ConsistencyProof { old, new, path }.to_text())
-}
-
 pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
     let archive = db.open_existing()?;
-    super::print(&text(&archive, a.old, a.size)?)
+    crate::answers::print(&text(&archive, a.old, a.size)?)
 }

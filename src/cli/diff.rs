@@ -1,7 +1,6 @@
 //! `scoreledger diff --from WHEN --to WHEN`
 
-use scoreledger::{Diff, Error, When};
-use serde_json::json;
+use scoreledger::{Error, When};
 
 use super::render::{self, Align};
 use super::FilterArgs;
@@ -35,40 +34,6 @@ pub struct Args {
     format: Format,
 }
 
-/// The diff as JSON: what `--format json` prints and the server serves.
-pub fn json(d: &Diff, from: When, to: When) -> serde_json::Value {
-    let rows: Vec<_> = d
-        .rows
-        .iter()
-        .map(|r| {
-            let f = r.from.as_ref();
-            let t = r.to.as_ref();
-            json!({
-                "team": r.team,
-                "pos_from": f.map(|x| x.pos),
-                "pos_to": t.map(|x| x.pos),
-                "moved": r.moved(),
-                "points_from": f.map(|x| x.points),
-                "points_to": t.map(|x| x.points),
-                "points_change": f.zip(t).map(|(f, t)| t.points - f.points),
-                "goal_difference_from": f.map(|x| x.goal_difference),
-                "goal_difference_to": t.map(|x| x.goal_difference),
-                "goal_difference_change": f.zip(t).map(|(f, t)| t.goal_difference - f.goal_difference),
-            })
-        })
-        .collect();
-    json!({
-        "competition": d.to.competition,
-        "season": d.to.season,
-        "stage": d.to.stage,
-        "from": from.to_string(),
-        "to": to.to_string(),
-        "from_known_at": d.from.known_at,
-        "to_known_at": d.to.known_at,
-        "rows": rows,
-    })
-}
-
 fn arrow(moved: Option<i64>) -> String {
     match moved {
         Some(n) if n > 0 => format!("↑{n}"),
@@ -82,7 +47,7 @@ pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
     let archive = db.open_existing()?;
     let d = archive.diff(&a.filter.filter(), a.from, a.to)?;
     let text = match a.format {
-        Format::Json => format!("{}\n", json(&d, a.from, a.to)),
+        Format::Json => format!("{}\n", crate::answers::json::diff(&d, a.from, a.to)),
         Format::Table => {
             let opt = |v: Option<String>| v.unwrap_or_else(|| "-".into());
             let rows: Vec<Vec<String>> = d
@@ -128,5 +93,5 @@ pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
             )
         }
     };
-    super::print(&text)
+    crate::answers::print(&text)
 }

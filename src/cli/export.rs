@@ -112,6 +112,6 @@ pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
     };
     match a.output {
         Some(p) => super::output::write(db, &p, &text, "the export", &a.force),
-        None => super::print(&text),
+        None => crate::answers::print(&text),
     }
 }

@@ -28,16 +28,11 @@ pub enum Format {
     Json,
 }
 
-/// The head as JSON: what `--format json` prints and the server serves.
-pub fn json(head: &scoreledger::Head) -> serde_json::Value {
-    serde_json::json!({ "seq": head.seq, "hash": head.hash.to_hex() })
-}
-
 pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
     let archive = db.open_existing()?;
     let head = archive.head()?;
-    super::print(&match a.format {
+    crate::answers::print(&match a.format {
         Format::Text => format!("{} {}\n", head.seq, head.hash),
-        Format::Json => format!("{}\n", json(&head)),
+        Format::Json => format!("{}\n", crate::answers::json::head(&head)),
     })
 }

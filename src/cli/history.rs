@@ -1,8 +1,6 @@
 //! `scoreledger history ID`
 
-use scoreledger::model::record::MatchRecord;
-use scoreledger::{Error, HistoryEntry};
-use serde_json::json;
+use scoreledger::Error;
 
 use super::render::{self, Align};
 
@@ -27,49 +25,13 @@ pub struct Args {
     format: Format,
 }
 
-/// A match's history as JSON: what `--format json` prints and the server
-/// serves.
-pub fn json(rec: &MatchRecord, entries: &[HistoryEntry]) -> serde_json::Value {
-    let m = &rec.result;
-    let events: Vec<_> = entries
-        .iter()
-        .map(|e| {
-            json!({
-                "seq": e.seq,
-                "recorded_at": e.recorded_at.to_string(),
-                "hash": e.hash.to_hex(),
-                "kind": e.kind,
-                "change": e.change,
-                "reason": e.reason,
-                "source": e.source,
-            })
-        })
-        .collect();
-    let now = rec.effective(u64::MAX);
-    json!({
-        "id": rec.id.short(),
-        "competition": m.competition,
-        "season": m.season,
-        "stage": m.stage,
-        "round": m.round,
-        "date": m.date.to_string(),
-        "home": m.home,
-        "away": m.away,
-        "home_goals": now.home_goals,
-        "away_goals": now.away_goals,
-        "status": rec.status_word(u64::MAX),
-        "shootout_winner": rec.shootout_winner(u64::MAX),
-        "events": events,
-    })
-}
-
 pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
     let archive = db.open_existing()?;
     let rec = archive.find_match(&a.id)?;
     let entries = archive.history(&rec)?;
     let m = &rec.result;
     let text = match a.format {
-        Format::Json => format!("{}\n", json(&rec, &entries)),
+        Format::Json => format!("{}\n", crate::answers::json::history(&rec, &entries)),
         Format::Table => {
             let round = m.round.map(|r| format!(" round {r}")).unwrap_or_default();
             let shootout = rec
@@ -117,5 +79,5 @@ pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
             out
         }
     };
-    super::print(&text)
+    crate::answers::print(&text)
 }

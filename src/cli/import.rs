@@ -148,7 +148,7 @@ pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
     }
     let mut out = summary(&a.file, format, &done, a.skip_invalid);
     out.push_str(&format!("head {} {}\n", head.seq, head.hash));
-    super::print(&out)?;
+    crate::answers::print(&out)?;
     for line in rules_notes(&done.rules) {
         eprintln!("note: {line}");
     }

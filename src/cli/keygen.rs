@@ -59,5 +59,5 @@ pub fn run(a: Args) -> Result<(), Error> {
         a.name,
         a.output.display()
     );
-    super::print(&format!("{}\n", key.verifier().to_text()))
+    crate::answers::print(&format!("{}\n", key.verifier().to_text()))
 }

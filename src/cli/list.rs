@@ -63,7 +63,7 @@ pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
         }
         Format::Table => table(kind, &entries),
     };
-    super::print(&text)
+    crate::answers::print(&text)
 }
 
 fn table(kind: ListKind, entries: &[ListEntry]) -> String {

@@ -32,7 +32,7 @@ pub struct Args {
 pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
     let archive = db.open_existing()?;
     if let Format::Jsonl = a.format {
-        return super::print(&super::export::jsonl(&archive)?);
+        return crate::answers::print(&super::export::jsonl(&archive)?);
     }
     let mut rows = Vec::new();
     for env in archive.events() {
@@ -52,5 +52,5 @@ pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
         ("kind", Align::Left),
         ("event", Align::Left),
     ];
-    super::print(&render::table(&headers, &rows))
+    crate::answers::print(&render::table(&headers, &rows))
 }

@@ -55,7 +55,7 @@ pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
         (None, None) => unreachable!("clap requires one source"),
     };
     let head = archive.head()?;
-    super::print(&format!(
+    crate::answers::print(&format!(
         "mirrored {} event{} (seq {} to {}); head {} {}\n{report}",
         head.seq - before.seq,
         if head.seq - before.seq == 1 { "" } else { "s" },

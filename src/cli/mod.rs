@@ -39,7 +39,6 @@ mod verify_proof;
 mod verify_receipt;
 mod witness;
 
-use std::io::Write;
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
@@ -138,87 +137,6 @@ impl FilterArgs {
     }
 }
 
-/// A point in valid time and in transaction time, for commands that read a season.
-#[derive(clap::Args, Clone, Debug, Default)]
-pub struct ViewArgs {
-    /// Only results played on or before this date (YYYY-MM-DD).
-    #[arg(long, value_parser = scoreledger::Date::parse_iso)]
-    pub as_of: Option<scoreledger::Date>,
-    /// As the archive stood after event SEQ, or at an RFC 3339 instant.
-    #[arg(long, value_name = "SEQ|TIMESTAMP")]
-    pub known_at: Option<scoreledger::KnownAt>,
-}
-
-/// The season (and maybe stage) a command writes to, from the command line
-/// or as JSON (the server's write API, same names).
-#[derive(clap::Args, Clone, Debug, serde::Deserialize)]
-pub struct SeasonScope {
-    /// Competition, as the archive names it (e.g. 'Copa Perú').
-    #[arg(long)]
-    pub competition: String,
-    /// Season, as the archive names it (e.g. 1984 or 1984-85).
-    #[arg(long)]
-    pub season: String,
-    /// Stage: record needs it unless the season has one; adjust and rules
-    /// apply to every stage of the season without it.
-    #[arg(long)]
-    pub stage: Option<String>,
-    /// Accept a competition the archive does not have yet (without it, an
-    /// unknown name is refused as a likely typo, with the nearest known).
-    #[arg(long)]
-    #[serde(default)]
-    pub new_competition: bool,
-    /// Accept a season the competition does not have yet.
-    #[arg(long)]
-    #[serde(default)]
-    pub new_season: bool,
-    /// Accept a stage the season does not have yet.
-    #[arg(long)]
-    #[serde(default)]
-    pub new_stage: bool,
-}
-
-impl SeasonScope {
-    /// Refuses a competition, season or stage the archive does not know,
-    /// as a likely typo, unless its `--new-...` option says it is new (a new
-    /// competition brings its season and stage; a new season its stage).
-    pub fn check_known(&self, archive: &Archive) -> Result<(), Error> {
-        let unknown =
-            archive.unknown_scope(&self.competition, &self.season, self.stage.as_deref())?;
-        let Some(u) = unknown else { return Ok(()) };
-        use scoreledger::projection::query::ScopeLevel;
-        let allowed = match u.level {
-            ScopeLevel::Competition => self.new_competition,
-            ScopeLevel::Season => self.new_competition || self.new_season,
-            ScopeLevel::Stage => self.new_competition || self.new_season || self.new_stage,
-        };
-        if allowed {
-            return Ok(());
-        }
-        let what = u.level.name();
-        let hint = match u.nearest.is_empty() {
-            true => String::new(),
-            false => format!(
-                " (did you mean {}?)",
-                u.nearest
-                    .iter()
-                    .map(|n| format!("'{n}'"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        };
-        let within = match u.level {
-            ScopeLevel::Competition => String::new(),
-            ScopeLevel::Season => format!(" in {}", self.competition),
-            ScopeLevel::Stage => format!(" in {} {}", self.competition, self.season),
-        };
-        Err(Error::Invalid(format!(
-            "unknown {what} '{}'{within}{hint}; pass --new-{what} to add it",
-            u.name
-        )))
-    }
-}
-
 /// Which results a table counts: those played by a date, or the rounds up to one.
 #[derive(clap::Args, Clone, Debug, Default)]
 pub struct CutArgs {
@@ -238,17 +156,6 @@ impl CutArgs {
             _ => scoreledger::Cut::All,
         }
     }
-}
-
-/// Why a compensating event is recorded.
-#[derive(clap::Args, Clone, Debug, serde::Deserialize)]
-pub struct Why {
-    /// Why (required; shown by `results` and `history`).
-    #[arg(long)]
-    reason: String,
-    /// Where the information comes from.
-    #[arg(long)]
-    source: Option<String>,
 }
 
 /// Where the archive is, for the commands that open one.
@@ -406,41 +313,13 @@ fn ambiguous(stages: &[[String; 3]]) -> String {
     )
 }
 
-/// The time recorded for new events: the clock, or `$SCORELEDGER_NOW`
-/// (RFC 3339) for reproducible archives.
-/// A `$SCORELEDGER_NOW` more than a day ahead of the system clock is
-/// refused: every later event would be stamped with it.
-pub fn now() -> Result<Timestamp, Error> {
-    let system = Timestamp::from_datetime(time::OffsetDateTime::now_utc());
-    let Some(given) = given_now()? else {
-        return Ok(system);
-    };
-    const DAY_MICROS: i64 = 86_400_000_000;
-    if given.as_micros() > system.as_micros().saturating_add(DAY_MICROS) {
-        return Err(Error::Invalid(format!(
-            "SCORELEDGER_NOW {given} is more than a day ahead of the system clock ({system}); every later event would be stamped with it: set it to a time that has come"
-        )));
-    }
-    Ok(given)
-}
-
-/// `$SCORELEDGER_NOW`, when set.
-fn given_now() -> Result<Option<Timestamp>, Error> {
-    match std::env::var("SCORELEDGER_NOW") {
-        Ok(s) if !s.is_empty() => Timestamp::parse_rfc3339(&s)
-            .map(Some)
-            .map_err(|e| Error::Invalid(format!("SCORELEDGER_NOW: {e}"))),
-        _ => Ok(None),
-    }
-}
-
 /// The time to stamp new events of `archive` with: [`now`]. A
 /// `$SCORELEDGER_NOW` before the head's time is refused when something
 /// would be appended (events are stamped in order); the system clock a
 /// little behind the head (another machine's) is raised to it.
 pub fn stamp(archive: &mut Archive) -> Result<Timestamp, Error> {
-    archive.strict_clock(given_now()?.is_some());
-    now()
+    archive.strict_clock(crate::answers::given_now()?.is_some());
+    crate::answers::now()
 }
 
 /// Reads a text file given on the command line, naming it on failure.
@@ -525,16 +404,7 @@ fn append_one(archive: &mut Archive, event: scoreledger::Event) -> Result<(), Er
         }
         None => "already recorded; nothing appended\n".to_string(),
     };
-    print(&text)
-}
-
-/// Writes to stdout; a closed pipe (`| head`) is not an error.
-pub fn print(s: &str) -> Result<(), Error> {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(s.as_bytes()).and_then(|_| out.flush()) {
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        other => other.map_err(Error::Io),
-    }
+    crate::answers::print(&text)
 }
 
 pub fn main() -> i32 {

@@ -28,7 +28,7 @@ pub fn write(
     force: &ForceArg,
 ) -> Result<(), Error> {
     if path.as_os_str() == "-" {
-        return super::print(text);
+        return crate::answers::print(text);
     }
     let target = checked_target(db, path, force.force)?;
     let fail = |e: std::io::Error| Error::Invalid(format!("{}: cannot write: {e}", path.display()));

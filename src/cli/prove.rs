@@ -58,5 +58,5 @@ pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
             serde_json::to_string_pretty(&proof).map_err(|e| Error::Invalid(e.to_string()))?
         ),
     };
-    super::print(&text)
+    crate::answers::print(&text)
 }

@@ -24,5 +24,5 @@ pub fn run(db: &super::Db, _a: Args) -> Result<(), Error> {
     let n = archive.rebuild_with(&mut super::progress::follow(&bar));
     bar.finish_and_clear();
     let n = n?;
-    super::print(&format!("rebuilt from {n} events\n"))
+    crate::answers::print(&format!("rebuilt from {n} events\n"))
 }

@@ -26,7 +26,7 @@ pub struct Args {
     #[arg(long)]
     to: String,
     #[command(flatten)]
-    why: super::Why,
+    why: crate::answers::scope::Why,
 }
 
 pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {

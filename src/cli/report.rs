@@ -1,9 +1,9 @@
 //! `scoreledger report`
 
+use crate::answers::pictures::html;
 use std::path::PathBuf;
 
-use scoreledger::pictures::report;
-use scoreledger::{Archive, Error, Filter};
+use scoreledger::Error;
 
 use super::FilterArgs;
 
@@ -30,18 +30,11 @@ pub struct Args {
     #[command(flatten)]
     force: super::output::ForceArg,
     #[command(flatten)]
-    when: super::ViewArgs,
+    when: crate::answers::scope::ViewArgs,
 }
 
 pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
     let archive = db.open_existing()?;
     let html = html(&archive, &a.filter.filter(), &a.when)?;
     super::output::write(db, &a.output, &html, "the report", &a.force)
-}
-
-/// The report page: what `report` writes and the server serves.
-pub fn html(archive: &Archive, filter: &Filter, when: &super::ViewArgs) -> Result<String, Error> {
-    let view = archive.season_view(filter, when.as_of, when.known_at)?;
-    let root = archive.merkle_root(view.known_at)?;
-    Ok(report::html(&view, &root))
 }

@@ -69,7 +69,7 @@ pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
     let (mut archive, loss) = super::open_with(db, Archive::open_for_restore)?;
     let Some(loss) = loss else {
         let head = archive.head()?;
-        return super::print(&format!(
+        return crate::answers::print(&format!(
             "nothing to restore: the log holds every event reported as written; head {} {}\n",
             head.seq, head.hash
         ));
@@ -103,7 +103,7 @@ pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
             if reported.seq > head.seq + 1 { "were" } else { "was" }
         )));
     }
-    super::print(&format!(
+    crate::answers::print(&format!(
         "restored {}: the store holds every event reported as written; head {} {}\n",
         super::seqs(from + 1, head.seq),
         head.seq,
@@ -189,7 +189,7 @@ fn accept(archive: &mut Archive, loss: &Loss) -> Result<(), Error> {
             super::seqs(*given_up.start(), *given_up.end())
         )
     };
-    super::print(&format!(
+    crate::answers::print(&format!(
         "kept what survives: {what}; head {} {}\n",
         head.seq, head.hash
     ))

@@ -1,8 +1,7 @@
 //! `scoreledger results`
 
 use clap::ValueEnum;
-use scoreledger::{Error, ResultRow, ResultsQuery};
-use serde_json::json;
+use scoreledger::{Error, ResultsQuery};
 
 use super::render::{self, Align};
 use super::FilterArgs;
@@ -37,7 +36,7 @@ pub struct Args {
     #[command(flatten)]
     filter: FilterArgs,
     #[command(flatten)]
-    when: super::ViewArgs,
+    when: crate::answers::scope::ViewArgs,
     /// Only results of round N.
     #[arg(long, value_name = "N")]
     round: Option<u32>,
@@ -49,35 +48,6 @@ pub struct Args {
     team: Option<String>,
     #[arg(long, value_enum, default_value = "table")]
     format: Format,
-}
-
-/// The results as JSON: what `--format json` prints and the server serves.
-pub fn json(rows: &[ResultRow]) -> serde_json::Value {
-    let arr: Vec<_> = rows
-        .iter()
-        .map(|row| {
-            let (r, e) = (&row.record.result, &row.effective);
-            json!({
-                "id": row.record.id.short(),
-                "competition": r.competition,
-                "season": r.season,
-                "stage": r.stage,
-                "round": r.round,
-                "date": r.date.to_string(),
-                "home": r.home,
-                "away": r.away,
-                "home_goals": e.home_goals,
-                "away_goals": e.away_goals,
-                "seq": row.record.seq,
-                "status": row.status,
-                "counts": e.counts,
-                "recorded_score": format!("{}-{}", r.home_goals, r.away_goals),
-                "reason": e.reason,
-                "shootout_winner": row.shootout_winner,
-            })
-        })
-        .collect();
-    serde_json::Value::Array(arr)
 }
 
 pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
@@ -100,7 +70,7 @@ pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
         }
     }
     let text = match a.format {
-        Format::Json => format!("{}\n", json(&rows)),
+        Format::Json => format!("{}\n", crate::answers::json::results(&rows)),
         Format::Table | Format::Csv => {
             let csv = matches!(a.format, Format::Csv);
             let cells: Vec<Vec<String>> = rows
@@ -159,5 +129,5 @@ pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
             }
         }
     };
-    super::print(&text)
+    crate::answers::print(&text)
 }

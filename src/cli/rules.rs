@@ -27,7 +27,7 @@ pub struct Args {
     #[command(flatten)]
     pub store: super::StoreArgs,
     #[command(flatten)]
-    scope: super::SeasonScope,
+    scope: crate::answers::scope::SeasonScope,
     /// Points for a win.
     #[arg(long, value_name = "N")]
     points_for_win: Option<u8>,
@@ -67,23 +67,6 @@ fn describe(r: &Rules) -> String {
     )
 }
 
-/// Where rules came from, in words and as JSON names it: `source` is
-/// `None` for a rules event that does not say.
-pub fn source_words(source: Option<RulesSource>) -> (&'static str, &'static str) {
-    match source {
-        Some(s) => (
-            s.describe(),
-            match s {
-                RulesSource::File => "file",
-                RulesSource::User => "user",
-                RulesSource::Era => "era",
-                RulesSource::Catalogue => "catalogue",
-            },
-        ),
-        None => ("source not recorded", "not_recorded"),
-    }
-}
-
 /// Where the catalogue's entry for rules taken from it comes from.
 fn catalogue_source(rules: &Rules, source: &str) -> Option<&'static str> {
     if source != "catalogue" {
@@ -107,7 +90,11 @@ fn default_rules(a: &Args) -> Rules {
 
 fn show(archive: &Archive, a: &Args, current: Option<(u64, Rules)>) -> Result<(), Error> {
     let (seq, rules, (said, name)) = match current {
-        Some((seq, r)) => (Some(seq), r, source_words(archive.rules_source(seq)?)),
+        Some((seq, r)) => (
+            Some(seq),
+            r,
+            crate::answers::json::source_words(archive.rules_source(seq)?),
+        ),
         None => (
             None,
             default_rules(a),
@@ -145,7 +132,7 @@ fn show(archive: &Archive, a: &Args, current: Option<(u64, Rules)>) -> Result<()
                 .unwrap_or_default()
         ),
     };
-    super::print(&text)
+    crate::answers::print(&text)
 }
 
 pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
@@ -199,7 +186,7 @@ pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
         ),
         None => format!("unchanged: {}\n", describe(&rules)),
     };
-    super::print(&text)
+    crate::answers::print(&text)
 }
 
 /// The rules in force at the scope, as a table there would use them: a

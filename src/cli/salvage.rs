@@ -46,7 +46,7 @@ pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
     if let Some((seq, why)) = &s.stopped {
         out.push_str(&format!("reading stopped at seq {seq}: {why}\n"));
     }
-    super::print(&out)?;
+    crate::answers::print(&out)?;
     let new = super::quoted(&a.output.display().to_string());
     match s.reported.filter(|r| r.seq > s.head.seq) {
         None => Ok(()),

@@ -4,7 +4,6 @@ use clap::ValueEnum;
 use scoreledger::import::editions::OTHER_MATCHES;
 use scoreledger::model::rules::{tiebreak_list, Tiebreak};
 use scoreledger::{Error, KnownAt, Standings};
-use serde_json::json;
 
 use super::render::{self, Align};
 use super::FilterArgs;
@@ -99,19 +98,10 @@ impl Extra {
     }
 }
 
-/// Goal average as the projector ranks it: `gf/ga`, 0/0 counting as 1;
-/// `None` (infinite) for goals without any conceded.
-fn ratio(gf: u32, ga: u32) -> Option<f64> {
-    match (gf, ga) {
-        (0, 0) => Some(1.0),
-        (_, 0) => None,
-        _ => Some(gf as f64 / ga as f64),
-    }
-}
-
 /// Goal average as shown: to `decimals` places, `inf` when infinite.
 fn average(gf: u32, ga: u32, decimals: usize) -> String {
-    ratio(gf, ga).map_or_else(|| "inf".to_string(), |r| format!("{r:.decimals$}"))
+    crate::answers::json::ratio(gf, ga)
+        .map_or_else(|| "inf".to_string(), |r| format!("{r:.decimals$}"))
 }
 
 /// The fewest decimals (3 or more) at which every two teams on the same
@@ -208,78 +198,6 @@ fn notes(s: &Standings) -> Vec<String> {
     out
 }
 
-/// The adjustments a row counts, for its JSON (a deduction whose source
-/// gives no date says so: `date_unknown`).
-fn row_adjustments(s: &Standings, team: &str) -> Vec<serde_json::Value> {
-    s.adjustments
-        .iter()
-        .filter(|a| scoreledger::model::names::same(&a.team, team))
-        .map(|a| {
-            json!({
-                "points": a.points,
-                "date": a.date.to_string(),
-                "date_unknown": a.reason.contains(scoreledger::import::DATE_UNKNOWN),
-                "reason": a.reason,
-            })
-        })
-        .collect()
-}
-
-pub fn json(s: &Standings) -> serde_json::Value {
-    json!({
-        "competition": s.competition,
-        "season": s.season,
-        "stage": s.stage,
-        "as_of": s.as_of.map(|d| d.to_string()),
-        "round": s.round,
-        "known_at": s.known_at,
-        "head": s.head.to_hex(),
-        "league_table": s.stage != OTHER_MATCHES,
-        "started": s.rows.iter().any(|r| r.played > 0),
-        "rules": json!({
-            "points_for_win": s.scoring.win,
-            "points_for_draw": s.scoring.draw,
-            "points_for_loss": s.scoring.loss,
-            "tiebreak": s.scoring.order,
-            "source": s.rules.map_or("default", |(_, src)| super::rules::source_words(src).1),
-            "seq": s.rules.map(|(seq, _)| seq),
-        }),
-        "later_adjustments": s.later_adjustments.iter().map(|a| json!({
-            "team": a.team,
-            "points": a.points,
-            "date": a.date.to_string(),
-            "date_unknown": a.reason.contains(scoreledger::import::DATE_UNKNOWN),
-            "reason": a.reason,
-        })).collect::<Vec<_>>(),
-        "rows": s.rows.iter().map(|r| json!({
-            "pos": r.pos,
-            "team": r.team,
-            "played": r.played,
-            "won": r.won,
-            "drawn": r.drawn,
-            "lost": r.lost,
-            "goals_for": r.goals_for,
-            "goals_against": r.goals_against,
-            "goal_difference": r.goal_difference,
-            "points": r.points,
-            "adjustment": r.adjustment,
-        })).zip(&s.decided_by).map(|(mut row, by)| {
-            if let Some(by) = by {
-                row["decided_by"] = by.name().into();
-            }
-            if s.scoring.order.contains(&Tiebreak::GoalAverage) {
-                let (gf, ga) = (row["goals_for"].as_u64().unwrap_or(0), row["goals_against"].as_u64().unwrap_or(0));
-                row["goal_average"] = ratio(gf as u32, ga as u32).map_or(json!("inf"), |r| json!(r));
-            }
-            let adj = row_adjustments(s, row["team"].as_str().unwrap_or_default());
-            if !adj.is_empty() {
-                row["adjustments"] = adj.into();
-            }
-            row
-        }).collect::<Vec<_>>(),
-    })
-}
-
 /// A table cut before any of its matches was played says so.
 fn not_started(s: &Standings) -> Option<String> {
     let cut = match (s.as_of, s.round) {
@@ -311,7 +229,10 @@ fn title(s: &Standings) -> String {
         not_a_league.push_str(&format!("{note}\n"));
     }
     let rules = match s.rules {
-        Some((seq, source)) => format!("rules {}, seq {seq}", super::rules::source_words(source).0),
+        Some((seq, source)) => format!(
+            "rules {}, seq {seq}",
+            crate::answers::json::source_words(source).0
+        ),
         None => "default rules (none recorded)".to_string(),
     };
     format!(
@@ -345,10 +266,10 @@ pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
             let (h, c) = cells(&s, true, &Extra::of(&s, true, false));
             render::csv(&h.iter().map(|(h, _)| *h).collect::<Vec<_>>(), &c)?
         }
-        Format::Json => format!("{}\n", json(&s)),
+        Format::Json => format!("{}\n", crate::answers::json::standings(&s)),
     };
     if let (Some(note), Format::Markdown | Format::Csv) = (not_started(&s), a.format) {
         eprintln!("note: {note}");
     }
-    super::print(&text)
+    crate::answers::print(&text)
 }

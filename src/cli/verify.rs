@@ -73,5 +73,5 @@ pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
             out.push_str("ok: its index line is the stage index recomputed from those events\n");
         }
     }
-    super::print(&out)
+    crate::answers::print(&out)
 }

@@ -40,7 +40,7 @@ pub fn run(a: Args) -> Result<(), Error> {
         seq: proof.seq,
         msg,
     })?;
-    super::print(&format!(
+    crate::answers::print(&format!(
         "ok: seq {} is in '{}' at size {} (recorded {})\n{}\n",
         ok.seq,
         cp.origin,

@@ -57,7 +57,7 @@ pub fn run(a: Args) -> Result<(), Error> {
         .first()
         .map(|r| format!("; first: {} {} pts", r.team, r.points))
         .unwrap_or_default();
-    super::print(&format!(
+    crate::answers::print(&format!(
         "ok: the table of {} {} {} ({when}, {} rows{top}) follows from all {} events of the stage in the log '{}' at size {} (its stage index lists no other), signed by {}\n",
         receipt.competition,
         receipt.season,

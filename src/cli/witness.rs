@@ -121,7 +121,7 @@ pub fn run(a: Args) -> Result<(), Error> {
     };
     let verdict = decide(last.as_ref(), &cp, proof.as_ref())
         .map_err(|e| Error::Failed(format!("{}: {e}", cp.origin)))?;
-    let time = (super::now()?.as_micros() / 1_000_000).max(0) as u64;
+    let time = (crate::answers::now()?.as_micros() / 1_000_000).max(0) as u64;
     note.cosign(&key, time).map_err(Error::Invalid)?;
     let text = note.to_text();
     super::output::replace(&file, &text)?;
@@ -139,7 +139,7 @@ pub fn run(a: Args) -> Result<(), Error> {
             ),
         }
     );
-    super::print(&text)
+    crate::answers::print(&text)
 }
 
 fn read_proof(path: &Path) -> Result<ConsistencyProof, Error> {

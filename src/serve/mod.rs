@@ -184,7 +184,7 @@ pub fn run(config: Config, archive: Archive) -> Result<(), Error> {
             path: config.db.clone(),
             msg: format!("cannot write the lock note: {e}"),
         })?;
-        crate::cli::print(&format!("listening on {url}/\n"))?;
+        crate::answers::print(&format!("listening on {url}/\n"))?;
         eprintln!(
             "serving {} events (head {}), {}",
             head.seq,

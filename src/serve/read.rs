@@ -17,7 +17,7 @@ use serde_json::Value;
 
 use super::http::{ApiError, MAX_EVENTS, MAX_HEAVY_WAITING};
 use super::App;
-use crate::cli;
+use crate::answers;
 
 /// Parameter names, for hints.
 const FILTER_HINT: &str = "competition, season, stage and team take names as GET /api/list/competitions, /seasons, /stages and /teams give them (case and accents ignored)";
@@ -192,7 +192,7 @@ fn json(v: Value) -> Response {
 
 pub async fn head(State(app): State<Arc<App>>) -> Result<Response, ApiError> {
     let head = ask(&app, "", |a| a.head()).await?;
-    Ok(json(cli::head::json(&head)))
+    Ok(json(answers::json::head(&head)))
 }
 
 pub async fn list(
@@ -257,7 +257,7 @@ pub async fn standings(
         stage: q.stage,
     };
     let s = ask(&app, FILTER_HINT, move |a| a.standings(&filter, cut, k)).await?;
-    Ok(json(cli::standings::json(&s)))
+    Ok(json(answers::json::standings(&s)))
 }
 
 #[derive(Deserialize)]
@@ -298,7 +298,7 @@ pub async fn results(
         known_at: known_at(q.known_at.as_deref())?,
     };
     let rows = ask_heavy(&app, FILTER_HINT, move |a| a.results(&query)).await?;
-    Ok(json(cli::results::json(&rows)))
+    Ok(json(answers::json::results(&rows)))
 }
 
 pub async fn history(
@@ -310,7 +310,7 @@ pub async fn history(
     let v = ask(&app, HINT, move |a| {
         let rec = a.find_match(&id)?;
         let entries = a.history(&rec)?;
-        Ok(cli::history::json(&rec, &entries))
+        Ok(answers::json::history(&rec, &entries))
     })
     .await?;
     Ok(json(v))
@@ -344,7 +344,7 @@ pub async fn diff(
         stage: q.stage,
     };
     let d = ask(&app, FILTER_HINT, move |a| a.diff(&filter, from, to)).await?;
-    Ok(json(cli::diff::json(&d, from, to)))
+    Ok(json(answers::json::diff(&d, from, to)))
 }
 
 #[derive(Deserialize)]
@@ -363,14 +363,14 @@ pub async fn checkpoint(
     let origin = q
         .origin
         .or(key_name.clone())
-        .unwrap_or_else(|| cli::checkpoint::DEFAULT_ORIGIN.into());
+        .unwrap_or_else(|| answers::proofs::DEFAULT_ORIGIN.into());
     if origin.trim().is_empty() || origin.contains('\n') {
         return Err(ApiError::bad("origin must be one non-empty line", HINT));
     }
     let signing = app.clone();
     let text = ask(&app, HINT, move |a| {
         let key = signing.signer.as_ref().filter(|k| k.name == origin.trim());
-        cli::checkpoint::signed_text(a, origin.trim(), key)
+        answers::proofs::signed_text(a, origin.trim(), key)
     })
     .await?;
     Ok(([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response())
@@ -389,7 +389,7 @@ pub async fn consistency(
 ) -> Result<Response, ApiError> {
     const HINT: &str = "GET /api/consistency?from=OLD&to=NEW: a consistency proof between the trees of the first OLD and NEW events (NEW default: all)";
     let q = params(q, HINT)?;
-    let text = ask(&app, HINT, move |a| cli::consistency::text(a, q.from, q.to)).await?;
+    let text = ask(&app, HINT, move |a| answers::proofs::text(a, q.from, q.to)).await?;
     Ok(([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response())
 }
 
@@ -475,8 +475,18 @@ pub struct PictureQ {
 }
 
 impl PictureQ {
-    fn parts(self) -> Result<(Filter, cli::ViewArgs, Option<String>, Option<String>), ApiError> {
-        let when = cli::ViewArgs {
+    fn parts(
+        self,
+    ) -> Result<
+        (
+            Filter,
+            answers::scope::ViewArgs,
+            Option<String>,
+            Option<String>,
+        ),
+        ApiError,
+    > {
+        let when = answers::scope::ViewArgs {
             as_of: date(self.as_of.as_deref())?,
             known_at: known_at(self.known_at.as_deref())?,
         };
@@ -507,10 +517,11 @@ pub async fn chart(
 ) -> Result<Response, ApiError> {
     const HINT: &str = "GET /api/chart.svg?kind=positions|points&by=round|matchday|date&competition=&season=&stage=&as_of=&known_at=";
     let (filter, when, kind, by) = params(q, HINT)?.parts()?;
-    let kind = choice("kind", kind.as_deref(), HINT)?.unwrap_or(cli::chart::ChartKind::Positions);
+    let kind =
+        choice("kind", kind.as_deref(), HINT)?.unwrap_or(answers::pictures::ChartKind::Positions);
     let by = choice("by", by.as_deref(), HINT)?;
     let svg = ask_heavy(&app, HINT, move |a| {
-        cli::chart::svg(a, &filter, kind, by, &when)
+        answers::pictures::svg(a, &filter, kind, by, &when)
     })
     .await?;
     Ok(([(header::CONTENT_TYPE, "image/svg+xml")], svg).into_response())
@@ -525,6 +536,9 @@ pub async fn report(
     if kind.is_some() || by.is_some() {
         return Err(ApiError::bad("kind and by are chart parameters", HINT));
     }
-    let html = ask_heavy(&app, HINT, move |a| cli::report::html(a, &filter, &when)).await?;
+    let html = ask_heavy(&app, HINT, move |a| {
+        answers::pictures::html(a, &filter, &when)
+    })
+    .await?;
     Ok(([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response())
 }

@@ -29,7 +29,7 @@ use super::http::{ApiError, BODY_TIME, IMPORT_BODY_TIME};
 use super::idempotency::{self, Answer, Key};
 use super::read::params;
 use super::App;
-use crate::cli;
+use crate::answers;
 
 /// Answers 401 (403 on a read-only server) before the request's body is
 /// read: a middleware on the write routes.
@@ -125,7 +125,7 @@ async fn apply(
 /// Appends one event under the write lock and answers what the CLI prints:
 /// the seq and hash (201), or that the archive already held it (200).
 fn append_one(app: &App, event: Event) -> Result<Answer, Error> {
-    let now = cli::now()?;
+    let now = answers::now()?;
     let mut archive = app.archive.write().unwrap_or_else(|p| p.into_inner());
     let report = archive.append(vec![event], now).map_err(|e| match e {
         Error::Rejected { source, .. } => *source,
@@ -242,7 +242,7 @@ macro_rules! write_endpoint {
             let name = idempotency::name(req.headers())?;
             let target = req.uri().to_string();
             let bytes = read_body(req, BODY_TIME, E.hint, Some(super::http::MAX_BODY)).await?;
-            let $fields: cli::$cmd::Fields = fields(&bytes, &E)?;
+            let $fields: answers::$cmd::Fields = fields(&bytes, &E)?;
             let key = key(name, &target, &bytes);
             let turn = turn(&app).await?;
             apply(&app, turn, key, E.hint, move |app| {
@@ -264,7 +264,7 @@ write_endpoint!(
         hint: "POST /api/record with a JSON object {competition, season, stage?, group?, round, date, home, score, away, new_team?, new_competition?, new_season?, new_stage?, allow_outside_season?}",
         fields: &["competition", "season", "stage", "group", "round", "date", "home", "score", "away", "new_team", "new_competition", "new_season", "new_stage", "allow_outside_season"],
     },
-    |archive, f| cli::record::event(archive, f)?.0
+    |archive, f| answers::record::event(archive, f)?.0
 );
 write_endpoint!(
     correct,
@@ -273,7 +273,7 @@ write_endpoint!(
         hint: "POST /api/correct with a JSON object {id, score, reason, source?}",
         fields: &["id", "score", "reason", "source"],
     },
-    |archive, f| cli::correct::event(archive, f)?
+    |archive, f| answers::correct::event(archive, f)?
 );
 write_endpoint!(
     award,
@@ -282,7 +282,7 @@ write_endpoint!(
         hint: "POST /api/award with a JSON object {id, to, score? (default 3-0) or keep_score?, reason, source?}",
         fields: &["id", "to", "score", "keep_score", "reason", "source"],
     },
-    |archive, f| cli::award::event(archive, f)?
+    |archive, f| answers::award::event(archive, f)?
 );
 write_endpoint!(
     annul,
@@ -291,7 +291,7 @@ write_endpoint!(
         hint: "POST /api/annul with a JSON object {id, reason, source?}",
         fields: &["id", "reason", "source"],
     },
-    |archive, f| cli::annul::event(archive, f)?
+    |archive, f| answers::annul::event(archive, f)?
 );
 write_endpoint!(
     adjust,
@@ -300,7 +300,7 @@ write_endpoint!(
         hint: "POST /api/adjust with a JSON object {competition, season, stage?, team, points, date, reason, source?, new_competition?, new_season?, new_stage?}",
         fields: &["competition", "season", "stage", "team", "points", "date", "reason", "source", "new_competition", "new_season", "new_stage"],
     },
-    |archive, f| cli::adjust::event(archive, f)?
+    |archive, f| answers::adjust::event(archive, f)?
 );
 
 #[derive(Deserialize, Default)]
@@ -377,7 +377,7 @@ fn import_body(app: &App, bytes: Bytes, req: ImportRequest) -> Result<Answer, Er
     let text = import::text_of(Vec::from(bytes), None)?;
     let plan = Plan::new(&text, None, req)?;
     let format = plan.format;
-    let now = cli::now()?;
+    let now = answers::now()?;
     let report = plan.apply(&app.archive, now, &mut |_, _| {
         !app.stopping.load(Ordering::SeqCst)
     })?;
@@ -405,7 +405,7 @@ fn import_body(app: &App, bytes: Bytes, req: ImportRequest) -> Result<Answer, Er
                 .map(|s| json!({"line": s.line, "why": s.why}))
                 .collect::<Vec<_>>(),
             "batches": report.batches,
-            "head": cli::head::json(&head),
+            "head": answers::json::head(&head),
         }),
     ))
 }

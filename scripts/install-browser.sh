@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs Debian's headless Chromium and ChromeDriver (packages chromium and
-# chromium-driver), which tests/browser.rs drives. Does nothing when both are
+# chromium-driver), which tests/it/browser.rs drives. Does nothing when both are
 # there. Needs root or sudo, and Debian's package registry.
 set -euo pipefail
 if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then

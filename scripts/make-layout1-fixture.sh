@@ -2,7 +2,7 @@
 # Writes tests/data/layout1/: a store in the first layout (one sled tree per
 # index) with every kind of event, made by scoreledger at commit e07219f,
 # plus what that version answered about it (answers.json), its export and its
-# checkpoint. tests/migration.rs checks that today's build migrates it and
+# checkpoint. tests/it/migration.rs checks that today's build migrates it and
 # answers the same. Needs the git history; run from the repository.
 set -euo pipefail
 cd "$(dirname "$0")/.."

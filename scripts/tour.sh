@@ -2,7 +2,7 @@
 # The README's tour, generated: every command below runs with the real
 # binary in a fresh archive, with SCORELEDGER_NOW set per step, and what it
 # prints (stdout and stderr, as a terminal shows them) is what the README
-# shows. tests/readme.rs fails when README.md and this script's output differ.
+# shows. tests/it/readme.rs fails when README.md and this script's output differ.
 #
 #   bash scripts/tour.sh           print the tour (markdown)
 #   bash scripts/tour.sh --write   put it into README.md, between the tour marks

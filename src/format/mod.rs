@@ -2,7 +2,7 @@
 //! stored: the canonical event encoding (the only bincode caller), the hash
 //! chain, key derivations, the packed layouts. Changing any of it changes
 //! hashes or the store's layout: `schema/` documents it and
-//! `tests/golden.rs` pins it with vectors that must never change.
+//! `tests/it/golden.rs` pins it with vectors that must never change.
 
 pub mod chain;
 pub mod encoding;

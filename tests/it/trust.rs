@@ -1,7 +1,7 @@
 //! Trust beyond one machine: signed checkpoints, witnesses that refuse
 //! forks and rollbacks, mirrors that refuse rewritten history.
 
-mod common;
+use crate::common;
 
 use common::server::Server;
 use common::Env;

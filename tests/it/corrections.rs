@@ -1,6 +1,6 @@
 //! Compensating events and time travel on the 1984 data, through the real binary.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 

@@ -1,6 +1,6 @@
 //! The real binary on real files: the 1984 Copa Perú end to end.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 

@@ -4,7 +4,7 @@
 //! mode, a table before its stage began says so, and the clock that stamps
 //! events is never silently moved.
 
-mod common;
+use crate::common;
 
 use common::Env;
 

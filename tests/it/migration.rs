@@ -3,7 +3,7 @@
 //! migrated on open: every answer, the export, the head and the checkpoint
 //! root stay exactly what that version printed.
 
-mod common;
+use crate::common;
 
 use common::copy_dir;
 

@@ -110,7 +110,7 @@ fn every_command_the_readme_lists_exists() {
 fn the_audit_flow_runs_as_written() {
     let text = readme();
     let flow = text
-        .split("<!-- audit flow: run by tests/readme.rs -->\n```sh\n")
+        .split("<!-- audit flow: run by tests/it/readme.rs -->\n```sh\n")
         .nth(1)
         .and_then(|rest| rest.split("```\n<!-- audit flow end -->").next())
         .expect("README.md has the audit flow");

@@ -5,7 +5,7 @@
 //! a store sled cannot open at all is named as such and `salvage` copies
 //! what can still be read.
 
-mod common;
+use crate::common;
 
 use common::copy_dir;
 

@@ -1,7 +1,7 @@
 //! Hard to break: killed imports, a second process, hostile input, fuzzed
 //! parsers, and format versions.
 
-mod common;
+use crate::common;
 
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};

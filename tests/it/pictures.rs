@@ -1,6 +1,6 @@
 //! Charts and reports: valid XML, and the same numbers as `standings`.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 

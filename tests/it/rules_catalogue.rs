@@ -5,7 +5,7 @@
 //! deductions the cut leaves out are named; the English league's wartime
 //! suspensions are not missing seasons.
 
-mod common;
+use crate::common;
 
 use common::Env;
 

@@ -1,7 +1,7 @@
 //! Never brick, never overwrite: an unfinished sled snapshot, kills during
 //! the first open after a write, a full disk, and a damaged head record.
 
-mod common;
+use crate::common;
 
 use common::copy_dir;
 

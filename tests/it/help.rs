@@ -1,7 +1,7 @@
 //! Help that teaches: every option is described, and every example in every
 //! command's help runs, as printed, against the bundled 1984 data.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -1,6 +1,6 @@
 //! Checkpoints, proofs, deep verification and the data audit.
 
-mod common;
+use crate::common;
 
 use common::{record_args, Env, SEED};
 use scoreledger::format::keys::Kind;

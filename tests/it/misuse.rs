@@ -3,7 +3,7 @@
 //! sizes and scores past their bounds, look-alike names, merging renames,
 //! and messages that must say what happened.
 
-mod common;
+use crate::common;
 
 use common::Env;
 

@@ -1,7 +1,7 @@
 //! Real archives: every importer on real files, tables against independent
 //! computations, and export/import round trips.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -3,7 +3,7 @@
 //! same question; bad input is a 4xx with a hint; writes need the token;
 //! readers are answered during an import and see whole batches.
 
-mod common;
+use crate::common;
 
 use common::server::Server;
 use common::Env;

@@ -3,7 +3,7 @@
 //! league table, 2 points for a win before the 1994 World Cup; the groups
 //! checked against published tables.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;

@@ -1,7 +1,7 @@
 //! A statistician's first hour: typos caught, names found, rules by era,
 //! help that teaches, and output that says what it did.
 
-mod common;
+use crate::common;
 
 use common::Env;
 

@@ -4,7 +4,7 @@
 //! of them fails here; when it is meant, rerun with `SCORELEDGER_BLESS=1`
 //! and review the diff.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

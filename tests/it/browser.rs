@@ -5,7 +5,7 @@
 //! Chromium comes from Debian (`scripts/install-browser.sh`, which
 //! `scripts/test.sh` and CI run); without it this test fails and says so.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::{Child, Command, Stdio};

@@ -9,7 +9,7 @@ use std::process::Output;
 use assert_cmd::Command;
 use serde_json::Value;
 
-pub const SEED: &str = include_str!("../data/1984-copa-peru.txt");
+pub const SEED: &str = include_str!("../../data/1984-copa-peru.txt");
 pub const SEED_PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/1984-copa-peru.txt");
 
 /// `record` arguments for a 1984 Copa Perú result. The seed's stage is a

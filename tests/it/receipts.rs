@@ -1,7 +1,7 @@
 //! Table receipts: checked offline; any flipped byte, any dropped event, is
 //! refused.
 
-mod common;
+use crate::common;
 
 use common::Env;
 use scoreledger::integrity::checkpoint::Checkpoint;

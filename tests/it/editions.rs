@@ -133,54 +133,178 @@ fn check_group(env: &Env, competition: &str, season: &str, group: &Group) {
     }
 }
 
-/// The published groups of `tests/data/worldcup_group_tables.json`: (competition, season, groups).
-fn published_groups() -> Vec<(String, String, Vec<Group>)> {
-    let v: Value =
-        serde_json::from_str(&std::fs::read_to_string(data("worldcup_group_tables.json")).unwrap())
-            .unwrap();
+/// A published edition: competition, season, its groups.
+type Edition = (String, String, Vec<Group>);
+
+/// One published row: team, then won, drawn, lost, goals for, goals
+/// against, points.
+fn published_row(t: &Value) -> (String, [i64; 6]) {
+    let n = |k: &str| t[k].as_i64().unwrap();
+    (
+        t["team"].as_str().unwrap().to_string(),
+        [
+            n("won"),
+            n("drawn"),
+            n("lost"),
+            n("goals_for"),
+            n("goals_against"),
+            n("pts"),
+        ],
+    )
+}
+
+fn published_group(g: &Value) -> Group {
+    Group {
+        name: g["name"].as_str().unwrap().to_string(),
+        rows: g["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(published_row)
+            .collect(),
+        playoff: g["playoff"]
+            .as_array()
+            .map(|p| p.iter().map(|t| t.as_str().unwrap().to_string()).collect())
+            .unwrap_or_default(),
+    }
+}
+
+/// The published groups of a file of `tests/data/` (`worldcup_group_tables.json`,
+/// `euro_group_tables.json`), edition by edition.
+fn published(file: &str) -> Vec<Edition> {
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(data(file)).unwrap()).unwrap();
     v["editions"]
         .as_array()
         .unwrap()
         .iter()
         .map(|e| {
-            let groups = e["groups"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|g| Group {
-                    name: g["name"].as_str().unwrap().to_string(),
-                    rows: g["rows"]
-                        .as_array()
-                        .unwrap()
-                        .iter()
-                        .map(|t| {
-                            let n = |k: &str| t[k].as_i64().unwrap();
-                            (
-                                t["team"].as_str().unwrap().to_string(),
-                                [
-                                    n("won"),
-                                    n("drawn"),
-                                    n("lost"),
-                                    n("goals_for"),
-                                    n("goals_against"),
-                                    n("pts"),
-                                ],
-                            )
-                        })
-                        .collect(),
-                    playoff: g["playoff"]
-                        .as_array()
-                        .map(|p| p.iter().map(|t| t.as_str().unwrap().to_string()).collect())
-                        .unwrap_or_default(),
-                })
-                .collect();
             (
                 e["competition"].as_str().unwrap().to_string(),
                 e["season"].as_str().unwrap().to_string(),
-                groups,
+                e["groups"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(published_group)
+                    .collect(),
             )
         })
         .collect()
+}
+
+/// Both files of published group tables.
+fn all_published() -> Vec<Edition> {
+    let mut all = published("worldcup_group_tables.json");
+    all.extend(published("euro_group_tables.json"));
+    all
+}
+
+/// Published groups whose table the program does not give as published, for
+/// a reason the program cannot know: (competition, season, group, why). The
+/// test fails when one of them starts to match, so that the list stays true.
+const KNOWN: &[(&str, &str, &str, &str)] = &[
+    ("FIFA World Cup", "1950", "Group 2", "England, Chile and the United States level on 2 points; the 1950 regulations ranked no further (only the winner went on), the published table lists them by goal difference"),
+    ("FIFA World Cup", "1950", "Group 4", "one match (Uruguay 8-0 Bolivia, France and India withdrew): the importer forms no group of it"),
+    ("FIFA World Cup", "1954", "Group 1", "Brazil and Yugoslavia level on 3 points, both through; the 1954 regulations ranked no further, the published table lists Brazil first (better goal difference)"),
+    ("FIFA World Cup", "1954", "Group 2", "Germany and Turkey level on 2 points: Germany won the play-off (7-2), a match outside the table"),
+    ("FIFA World Cup", "1954", "Group 3", "Uruguay and Austria level on 4 points (both through), Czechoslovakia and Scotland on 0; the 1954 regulations ranked no further, the published table lists them by goal difference"),
+    ("FIFA World Cup", "1954", "Group 4", "Switzerland and Italy level on 2 points: Switzerland won the play-off (4-1), a match outside the table"),
+    ("FIFA World Cup", "1958", "Group 1", "Northern Ireland and Czechoslovakia level on 3 points: Northern Ireland won the play-off (2-1 a.e.t.), a match outside the table; goal average, which the program applies, favours Czechoslovakia"),
+    ("FIFA World Cup", "1958", "Group 3", "Wales and Hungary level on 3 points: Wales won the play-off (2-1), a match outside the table; goal average favours Hungary"),
+    ("FIFA World Cup", "1958", "Group 4", "the Soviet Union and England level on 3 points and goal average (4-4 each): the Soviet Union won the play-off (1-0), a match outside the table"),
+    ("FIFA World Cup", "1990", "Group F", "the Republic of Ireland and the Netherlands level on everything (and 1-1 between them): the drawing of lots put Ireland second"),
+];
+
+type ProgramRow = (i64, String, [i64; 6]);
+
+/// The program's rows: position, team, the six numbers.
+fn program_rows(table: &Value) -> Vec<ProgramRow> {
+    let keys = [
+        "won",
+        "drawn",
+        "lost",
+        "goals_for",
+        "goals_against",
+        "points",
+    ];
+    table["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let n = keys.map(|k| r[k].as_i64().unwrap());
+            let team = r["team"].as_str().unwrap().to_string();
+            (r["pos"].as_i64().unwrap(), team, n)
+        })
+        .collect()
+}
+
+/// The program's table of a published group: by the group's name, else the
+/// stage that holds its teams (under whatever name).
+fn program_table(env: &Env, c: &str, s: &str, g: &Group) -> Option<Value> {
+    let args = [
+        "standings",
+        "--competition",
+        c,
+        "--season",
+        s,
+        "--stage",
+        &g.name,
+        "--format",
+        "json",
+    ];
+    let out = env.run(&args);
+    if out.status.success() {
+        return Some(serde_json::from_slice(&out.stdout).unwrap());
+    }
+    let want: BTreeSet<&str> = g.rows.iter().map(|(t, _)| t.as_str()).collect();
+    stage_of(env, c, s, &want)
+}
+
+/// How the program's table differs from the published group (its name, its
+/// positions and order), or None: exactly right. The numbers of every row
+/// must be the published ones whatever the order.
+fn difference(env: &Env, c: &str, s: &str, g: &Group) -> Option<String> {
+    let Some(table) = program_table(env, c, s, g) else {
+        return Some("no stage holds its teams".to_string());
+    };
+    if table["stage"] != g.name.as_str() {
+        return Some(format!("its teams are stage {}", table["stage"]));
+    }
+    let got = program_rows(&table);
+    let want: Vec<ProgramRow> = (1..)
+        .zip(g.rows.iter().cloned())
+        .map(|(p, (t, n))| (p, t, n))
+        .collect();
+    let numbers = |rows: &[ProgramRow]| -> BTreeSet<(String, [i64; 6])> {
+        rows.iter().map(|(_, t, n)| (t.clone(), *n)).collect()
+    };
+    assert_eq!(
+        numbers(&got),
+        numbers(&want),
+        "{c} {s} {}: the numbers",
+        g.name
+    );
+    let order = |rows: &[ProgramRow]| -> Vec<String> {
+        rows.iter().map(|(p, t, _)| format!("{p}. {t}")).collect()
+    };
+    (got != want).then(|| format!("published {:?}, program {:?}", order(&want), order(&got)))
+}
+
+/// What the comparison of one group says is wrong, if anything: a
+/// difference not listed in KNOWN, or a KNOWN entry that now matches.
+fn verdict(env: &Env, c: &str, s: &str, g: &Group) -> Option<String> {
+    let known = KNOWN
+        .iter()
+        .find(|k| (k.0, k.1, k.2) == (c, s, g.name.as_str()));
+    match (difference(env, c, s, g), known) {
+        (None, None) | (Some(_), Some(_)) => None,
+        (Some(d), None) => Some(format!("{c} {s} {}: {d}", g.name)),
+        (None, Some(k)) => Some(format!(
+            "{c} {s} {}: listed in KNOWN ({}) but now as published: take it out",
+            g.name, k.3
+        )),
+    }
 }
 
 #[test]
@@ -255,9 +379,9 @@ fn world_cup_2018_groups_are_the_published_tables() {
 }
 
 #[test]
-fn world_cup_groups_are_the_published_tables_under_their_own_names() {
+fn tournament_groups_have_their_own_names_and_the_points_of_their_era() {
     let env = imported("intl_results_worldcup_euro.csv");
-    for (c, s, groups) in published_groups() {
+    for (c, s, _) in all_published() {
         let rules = env.json(&[
             "rules",
             "--competition",
@@ -267,10 +391,9 @@ fn world_cup_groups_are_the_published_tables_under_their_own_names() {
             "--format",
             "json",
         ]);
-        assert_eq!(rules["points_for_win"], 2, "{c} {s}");
-        for g in &groups {
-            check_group(&env, &c, &s, g);
-        }
+        let three = s.as_str() >= if c == "UEFA Euro" { "1996" } else { "1994" };
+        let points = if three { 3 } else { 2 };
+        assert_eq!(rules["points_for_win"], points, "{c} {s}");
     }
     let cup = |s: &str| sorted(stages(&env, "FIFA World Cup", s));
     // 1930: four groups, then two semi-finals and the final (stage names in
@@ -395,4 +518,33 @@ fn editions_not_calendar_years() {
     ]);
     assert_eq!(v["stage"], "Matches");
     assert_eq!(v["league_table"], false);
+}
+
+/// Every World Cup group 1930-2022 and every European Championship group
+/// 1980-2024, as published (`tests/data/worldcup_group_tables.json`,
+/// `euro_group_tables.json`): found under its name, the same rows with the
+/// same numbers, in the same order at the same positions; the exceptions are
+/// KNOWN, each with its reason.
+#[test]
+fn every_published_tournament_group_is_the_programs_table() {
+    let env = imported("intl_results_worldcup_euro.csv");
+    let editions = all_published();
+    let groups: Vec<(&str, &str, &Group)> = editions
+        .iter()
+        .flat_map(|(c, s, gs)| gs.iter().map(move |g| (c.as_str(), s.as_str(), g)))
+        .collect();
+    assert_eq!(groups.len(), 125 + 46, "World Cup and Euro groups");
+    let wrong: Vec<String> = groups
+        .iter()
+        .filter_map(|(c, s, g)| verdict(&env, c, s, g))
+        .collect();
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    for k in KNOWN {
+        assert!(
+            groups
+                .iter()
+                .any(|(c, s, g)| (*c, *s, g.name.as_str()) == (k.0, k.1, k.2)),
+            "KNOWN names no published group: {k:?}"
+        );
+    }
 }

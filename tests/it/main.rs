@@ -15,6 +15,7 @@ mod formats;
 mod golden;
 mod help;
 mod layers;
+mod league_1990s;
 mod migration;
 mod misuse;
 mod never_brick;

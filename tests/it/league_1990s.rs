@@ -7,7 +7,7 @@
 //! `../shared/data/` and never copied here; the test says so and checks
 //! nothing when they are absent.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

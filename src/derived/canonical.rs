@@ -58,7 +58,7 @@ impl Deriver<'_> {
     /// already spells it.
     pub fn canonicalize(&mut self, event: Event) -> Result<Event> {
         let event = self.canonical(event)?;
-        crate::model::limits::check_event(&event).map_err(Error::Invalid)?;
+        crate::format::encoding::check_event(&event).map_err(Error::Invalid)?;
         Ok(event)
     }
 

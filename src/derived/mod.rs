@@ -9,6 +9,7 @@
 //! detection live in `canonical`; readers shared with queries in `read`.
 
 mod canonical;
+pub mod index;
 pub mod ledger;
 mod read;
 
@@ -246,16 +247,16 @@ struct IndexList {
 impl IndexList {
     /// The stored value: the header (with the leaf hash of the whole list) and the list.
     fn value(&self) -> Vec<u8> {
-        let entries: Vec<crate::integrity::index::Entry> = self
+        let entries: Vec<crate::derived::index::Entry> = self
             .entries
             .iter()
-            .map(|&(seq, of)| crate::integrity::index::Entry { seq, of })
+            .map(|&(seq, of)| crate::derived::index::Entry { seq, of })
             .collect();
         let header = packed::IndexHeader {
             key: self.key,
             first_seq: self.first_seq,
             last_seq: self.entries.last().map_or(0, |e| e.0),
-            leaf: crate::integrity::index::leaf_hash(&Hash(self.key), &entries).0,
+            leaf: crate::derived::index::leaf_hash(&Hash(self.key), &entries).0,
         };
         packed::encode_index_value(&header, &self.entries)
     }

@@ -6,12 +6,12 @@ use std::collections::{BTreeMap, HashMap};
 use serde::de::DeserializeOwned;
 
 use super::StageInfo;
+use crate::derived::index;
 use crate::error::{Error, Result};
 use crate::format::chain::Hash;
 use crate::format::encoding::decode_value;
 use crate::format::keys::{self, Kind, NameList, ScopeKey};
 use crate::format::packed::{self, Row};
-use crate::integrity::index;
 use crate::log::{damaged, ChunkReader};
 use crate::model::event::{
     Event, MatchResult, PointsAdjustment, Rules, TeamRegistration, TeamRename,

@@ -3,6 +3,8 @@
 
 use std::fmt;
 
+use base64::engine::general_purpose::STANDARD as B64;
+use base64::Engine;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::model::date::Timestamp;
@@ -144,3 +146,18 @@ impl Head {
 
 /// The length of the log's head record.
 pub const HEAD_RECORD_LEN: usize = 48;
+
+/// A hash in the base64 of checkpoints, indexes and proofs.
+pub(crate) fn b64(h: &Hash) -> String {
+    B64.encode(h.0)
+}
+
+/// A hash from the base64 of checkpoints, indexes and proofs.
+pub(crate) fn unb64(s: &str) -> Result<Hash, String> {
+    let v = B64
+        .decode(s)
+        .map_err(|e| format!("invalid base64 hash '{s}': {e}"))?;
+    v.try_into()
+        .map(Hash)
+        .map_err(|v: Vec<u8>| format!("a hash is 32 bytes, '{s}' is {}", v.len()))
+}

@@ -32,6 +32,18 @@ fn decode_config() -> bincode::config::Configuration<
     bincode::config::standard().with_limit::<DECODE_LIMIT>()
 }
 
+/// Checks an event against every bound before it is written: its fields
+/// (`model::limits::check_fields`) and its canonical size.
+pub fn check_event(event: &Event) -> Result<(), String> {
+    crate::model::limits::check_fields(event)?;
+    let size = encode_event(event).len();
+    let limit = crate::model::limits::EVENT_BYTES;
+    if size > limit {
+        return Err(format!("the event is {size} bytes; the limit is {limit}"));
+    }
+    Ok(())
+}
+
 /// The canonical bytes of an event.
 pub fn encode_event(event: &Event) -> Vec<u8> {
     encode_value(event)
@@ -179,6 +191,26 @@ mod tests {
     use super::*;
     use crate::model::date::Date;
     use crate::model::event::MatchResult;
+
+    /// Each field within its bound, the whole over `EVENT_BYTES`: refused
+    /// here, where the size is known, and not by the fields' check.
+    #[test]
+    fn an_event_within_every_field_bound_but_too_large_is_refused() {
+        let line = ("k".to_string(), "v".repeat(1_900));
+        let facts = Event::SeasonFacts(crate::model::event::SeasonFacts {
+            competition: "C".into(),
+            season: "1984".into(),
+            winners: None,
+            top_scorers: Vec::new(),
+            top_scorer_goals: None,
+            previous_season: None,
+            next_season: None,
+            other: vec![line; 40],
+        });
+        assert!(crate::model::limits::check_fields(&facts).is_ok());
+        let e = check_event(&facts).unwrap_err();
+        assert!(e.contains("the limit is 65536"), "{e}");
+    }
 
     #[test]
     fn decoding_failures_are_sentences() {

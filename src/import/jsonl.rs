@@ -66,7 +66,7 @@ pub fn parse(text: &str, file: Option<&Path>) -> Result<Vec<(usize, Envelope)>> 
 /// archive (a dry run), and, into an empty store, that each event would be
 /// stored exactly as exported, so that the head hash is the export's.
 pub fn import(
-    target: impl crate::import::plan::Target,
+    target: impl crate::import::target::Target,
     text: &str,
     file: Option<&Path>,
     batch: usize,
@@ -98,7 +98,7 @@ pub fn check_continuation(archive: &Archive, lines: &[(usize, Envelope)]) -> Res
 
 /// [`import`] of lines already read by [`parse`].
 pub fn import_lines(
-    mut target: impl crate::import::plan::Target,
+    mut target: impl crate::import::target::Target,
     lines: Vec<(usize, Envelope)>,
     file: Option<&Path>,
     batch: usize,

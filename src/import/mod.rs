@@ -12,6 +12,7 @@ pub mod plan;
 pub mod repeats;
 pub mod season_page;
 pub mod tabular;
+pub mod target;
 
 pub use invalid::{Checks, Invalid, Skipped};
 
@@ -72,7 +73,7 @@ impl Parsed {
         let mut checks = Checks::new(invalid);
         let mut out = self.notes_only();
         for (event, line) in self.events.into_iter().zip(self.lines) {
-            let within = crate::model::limits::check_event(&event).map_err(|msg| Error::Parse {
+            let within = crate::format::encoding::check_event(&event).map_err(|msg| Error::Parse {
                 file: None,
                 line,
                 msg,
@@ -334,7 +335,7 @@ pub fn append_parsed(
 /// [`Error::Interrupted`]. Skipping ([`Invalid::Skip`]), an event the
 /// archive refuses is left out of its batch and listed with its line.
 pub fn append_in_batches<'a>(
-    mut target: impl plan::Target,
+    mut target: impl target::Target,
     events: impl Into<Stream<'a>>,
     how: &Appending,
     progress: &mut dyn FnMut(usize, usize) -> bool,

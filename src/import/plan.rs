@@ -5,8 +5,8 @@
 
 use std::ops::DerefMut;
 use std::path::{Path, PathBuf};
-use std::sync::RwLock;
 
+use super::target::Target;
 use super::{
     append_in_batches, deductions, detect, jsonl, parse, season_page, shootouts, Appending, Format,
     ImportReport,
@@ -16,26 +16,6 @@ use crate::archive::Archive;
 use crate::error::{Error, Result};
 use crate::log::Envelope;
 use crate::model::date::Timestamp;
-
-/// The archive an import appends to, taken for one batch at a time: the
-/// archive itself, or one shared with readers, who then see the archive as
-/// of the last committed batch and never half of one.
-pub trait Target {
-    fn archive(&mut self) -> impl DerefMut<Target = Archive> + '_;
-}
-
-impl Target for &mut Archive {
-    fn archive(&mut self) -> impl DerefMut<Target = Archive> + '_ {
-        &mut **self
-    }
-}
-
-impl Target for &RwLock<Archive> {
-    fn archive(&mut self) -> impl DerefMut<Target = Archive> + '_ {
-        self.write()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-}
 
 /// How to read a file: its format (else detected), the options of season
 /// pages, the events per committed batch, and what a row that fails its

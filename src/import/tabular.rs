@@ -212,7 +212,7 @@ enum EngRow {
 /// A result within the limits (scores, sizes), or an error at its line.
 fn within_limits(line: usize, m: MatchResult) -> Result<MatchResult> {
     let event = Event::MatchResult(m);
-    crate::model::limits::check_event(&event).map_err(|msg| err(line, msg))?;
+    crate::format::encoding::check_event(&event).map_err(|msg| err(line, msg))?;
     match event {
         Event::MatchResult(m) => Ok(m),
         _ => unreachable!("a result stays a result"),

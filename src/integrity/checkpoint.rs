@@ -10,11 +10,9 @@
 //! frontier 0+16 base64...            roots of the complete subtrees (locate a difference)
 //! ```
 
-use base64::engine::general_purpose::STANDARD as B64;
-use base64::Engine;
 use serde::Serialize;
 
-use crate::format::chain::Hash;
+use crate::format::chain::{b64, unb64, Hash};
 use crate::log::merkle::VARIANT;
 
 /// A signed-note body: origin, size, root, extension lines.
@@ -28,19 +26,6 @@ pub struct Checkpoint {
     pub index: Option<Hash>,
     /// (first leaf, leaves, root) of each complete subtree, left to right.
     pub frontier: Vec<(u64, u64, Hash)>,
-}
-
-pub(crate) fn b64(h: &Hash) -> String {
-    B64.encode(h.0)
-}
-
-pub(crate) fn unb64(s: &str) -> Result<Hash, String> {
-    let v = B64
-        .decode(s)
-        .map_err(|e| format!("invalid base64 hash '{s}': {e}"))?;
-    v.try_into()
-        .map(Hash)
-        .map_err(|v: Vec<u8>| format!("a hash is 32 bytes, '{s}' is {}", v.len()))
 }
 
 impl Checkpoint {

@@ -2,7 +2,6 @@
 //! signed notes and cosignatures, a witness's decisions, table receipts.
 
 pub mod checkpoint;
-pub mod index;
 pub mod note;
 pub mod receipt;
 pub mod verify;

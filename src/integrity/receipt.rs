@@ -11,12 +11,12 @@ use std::collections::{HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
+use crate::derived::index::IndexProof;
 use crate::derived::ledger::Ledger;
 use crate::derived::{self, StageParts};
 use crate::error::{Error, Result};
 use crate::format::chain::Hash;
 use crate::integrity::checkpoint::{verify_inclusion_proof, Checkpoint, InclusionProof};
-use crate::integrity::index::IndexProof;
 use crate::model::date::Date;
 use crate::model::event::{Event, MatchId, MatchResult};
 use crate::model::names;

@@ -1,5 +1,6 @@
 //! Verification: every event re-hashed and re-chained from the first.
 
+use crate::derived::index::{Index, IndexProof};
 use crate::derived::ledger::Ledger;
 use crate::derived::{Deriver, StageInfo};
 use crate::error::{Error, Result};
@@ -7,7 +8,6 @@ use crate::format::chain::{event_hash_with, Hash};
 use crate::format::encoding::{self, RawEnvelope};
 use crate::format::keys::{self, Kind};
 use crate::format::packed;
-use crate::integrity::index::{Index, IndexProof};
 use crate::log::missing;
 use crate::log::writer::StoredNodes;
 use crate::log::{decode_raw, Envelope};
@@ -518,8 +518,8 @@ impl Ledger {
                 "checkpoint '{}' (size {}): its index line {} is not the stage index of those events ({}): the checkpoint is false; refused",
                 cp.origin,
                 cp.size,
-                crate::integrity::checkpoint::b64(&claimed),
-                crate::integrity::checkpoint::b64(&ours)
+                crate::format::chain::b64(&claimed),
+                crate::format::chain::b64(&ours)
             )));
         }
         Ok(())

@@ -2,7 +2,6 @@
 //! accepted here always reads back: the decoder's own limit (16 MiB) is far
 //! above `EVENT_BYTES`. README "Limits" lists them for users.
 
-use crate::format::encoding;
 use crate::model::event::{Event, ScorePair};
 
 /// Bytes of a name: competition, season, stage, group, team, region, town.
@@ -52,10 +51,11 @@ fn optional_text(what: &str, s: &Option<String>) -> Result<(), String> {
     s.as_deref().map_or(Ok(()), |s| text(what, s))
 }
 
-/// Checks the bounds of an event that names and texts do not cover
-/// (scores, lists, free texts, the whole event's size). Names are checked
-/// by `names::problem`.
-pub fn check_event(event: &Event) -> Result<(), String> {
+/// Checks the bounds of an event's fields that names do not cover (scores,
+/// lists, free texts). Names are checked by `names::problem`; the whole
+/// event's size ([`EVENT_BYTES`]) by `format::encoding::check_event`, which
+/// calls this.
+pub fn check_fields(event: &Event) -> Result<(), String> {
     match event {
         Event::MatchResult(m) => {
             if let Some(p) = score_problem("score", m.home_goals, m.away_goals) {
@@ -119,12 +119,6 @@ pub fn check_event(event: &Event) -> Result<(), String> {
         Event::FairPlayStated(f) => optional_text("the source", &f.source)?,
         Event::Rules(_) | Event::RulesStated(_) | Event::TeamRegistered(_) => {}
     }
-    let size = encoding::encode_event(event).len();
-    if size > EVENT_BYTES {
-        return Err(format!(
-            "the event is {size} bytes; the limit is {EVENT_BYTES}"
-        ));
-    }
     Ok(())
 }
 
@@ -141,10 +135,10 @@ mod tests {
 
     #[test]
     fn scores_up_to_the_bound_pass_and_above_it_are_refused() {
-        assert!(check_event(&result(149, 0)).is_ok());
-        assert!(check_event(&result(MAX_GOALS, MAX_GOALS)).is_ok());
-        let e = check_event(&result(0, MAX_GOALS + 1)).unwrap_err();
+        assert!(check_fields(&result(149, 0)).is_ok());
+        assert!(check_fields(&result(MAX_GOALS, MAX_GOALS)).is_ok());
+        let e = check_fields(&result(0, MAX_GOALS + 1)).unwrap_err();
         assert!(e.contains("0-201") && e.contains("record is 149"), "{e}");
-        assert!(check_event(&result(65_535, 0)).is_err());
+        assert!(check_fields(&result(65_535, 0)).is_err());
     }
 }

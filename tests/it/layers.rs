@@ -65,3 +65,213 @@ fn each_crate_is_named_only_where_the_architecture_says() {
     );
     assert!(files.len() > 40, "{} files read", files.len());
 }
+
+/// The library's layers, lowest first (ARCHITECTURE.md, "Layers"): a file
+/// may name a file of its own component or of a lower rank, never one
+/// above. The first matching prefix decides.
+const RANKS: &[(&str, u8)] = &[
+    ("model/", 0),
+    ("format/", 1),
+    // The projector is a pure fold over model types: the derivation and
+    // the trust layer use it, as well as the questions.
+    ("projection/projector.rs", 1),
+    ("error.rs", 2),
+    ("store.rs", 3),
+    ("log/", 4),
+    ("reported_head.rs", 4),
+    ("derived/", 5),
+    ("projection/", 6),
+    ("integrity/", 7),
+    ("archive.rs", 8),
+    ("import/", 9),
+    ("pictures/", 9),
+    ("plausibility.rs", 9),
+    ("salvage.rs", 10),
+];
+
+/// Files of the binary (front ends) and the crate root, which names every
+/// module: not ranked.
+const NOT_LIBRARY: &[&str] = &["main.rs", "lib.rs", "cli/", "serve/", "answers/"];
+
+fn rank(file: &str) -> Option<(u8, &'static str)> {
+    RANKS
+        .iter()
+        .find(|(prefix, _)| file.starts_with(prefix))
+        .map(|&(prefix, r)| (r, prefix))
+}
+
+/// The library's files (relative to `src/`, with `/`), and their text.
+fn library() -> Vec<(String, String)> {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let mut out: Vec<(String, String)> = files
+        .iter()
+        .map(|f| {
+            let rel = f.strip_prefix(&src).unwrap().to_string_lossy();
+            (rel.replace('\\', "/"), std::fs::read_to_string(f).unwrap())
+        })
+        .filter(|(rel, _)| !NOT_LIBRARY.iter().any(|n| rel.starts_with(n)))
+        .collect();
+    out.sort();
+    out
+}
+
+/// The module path of a file: `derived/mod.rs` is `[derived]`.
+fn module_of(file: &str) -> Vec<String> {
+    let mut parts: Vec<String> = file
+        .trim_end_matches(".rs")
+        .split('/')
+        .map(String::from)
+        .collect();
+    if parts.last().is_some_and(|p| p == "mod") {
+        parts.pop();
+    }
+    parts
+}
+
+/// The file a module path names: its longest prefix that is a file.
+fn file_of(path: &[String], files: &[String]) -> Option<String> {
+    (1..=path.len()).rev().find_map(|n| {
+        let stem = path[..n].join("/");
+        [format!("{stem}.rs"), format!("{stem}/mod.rs")]
+            .into_iter()
+            .find(|c| files.contains(c))
+    })
+}
+
+/// The code of a file without comments and without its unit tests.
+fn code(text: &str) -> String {
+    let body = text.split("#[cfg(test)]").next().unwrap_or_default();
+    body.lines()
+        .map(|l| l.split("//").next().unwrap_or_default())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The module paths a file's code names, from `crate::` and `super::`
+/// paths, one level of `{...}` groups included.
+fn named_paths(file: &str, text: &str) -> Vec<Vec<String>> {
+    let code = code(text);
+    let me = module_of(file);
+    let mut out = Vec::new();
+    for (at, root) in code
+        .match_indices("crate::")
+        .chain(code.match_indices("super::"))
+    {
+        let rest = &code[at + root.len()..];
+        let base: Vec<String> = match root {
+            "crate::" => Vec::new(),
+            _ => me[..me.len().saturating_sub(1)].to_vec(),
+        };
+        let path: String = rest
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == ':')
+            .collect();
+        let mut segs: Vec<String> = base;
+        segs.extend(path.split("::").filter(|s| !s.is_empty()).map(String::from));
+        if rest[path.len()..].starts_with('{') {
+            let group = &rest[path.len() + 1..rest.find('}').unwrap_or(rest.len())];
+            for g in group.split(',') {
+                let head = g.trim().split("::").next().unwrap_or_default();
+                if !head.is_empty() && head != "self" {
+                    let mut s = segs.clone();
+                    s.push(head.to_string());
+                    out.push(s);
+                }
+            }
+        }
+        out.push(segs);
+    }
+    out
+}
+
+/// Every edge between two files of the library: (from, to).
+fn edges() -> Vec<(String, String)> {
+    let lib = library();
+    let files: Vec<String> = lib.iter().map(|(f, _)| f.clone()).collect();
+    let mut out = std::collections::BTreeSet::new();
+    for (file, text) in &lib {
+        for path in named_paths(file, text) {
+            if let Some(to) = file_of(&path, &files).filter(|t| t != file) {
+                out.insert((file.clone(), to));
+            }
+        }
+    }
+    out.into_iter().collect()
+}
+
+#[test]
+fn every_library_file_names_only_its_own_layer_and_those_below() {
+    let mut broken = Vec::new();
+    for (from, to) in edges() {
+        let (Some((rf, cf)), Some((rt, ct))) = (rank(&from), rank(&to)) else {
+            broken.push(format!(
+                "src/{from} -> src/{to}: a file with no rank in RANKS"
+            ));
+            continue;
+        };
+        if cf != ct && rt >= rf {
+            broken.push(format!("src/{from} (rank {rf}) names src/{to} (rank {rt})"));
+        }
+    }
+    assert!(
+        broken.is_empty(),
+        "edges that go up or across:\n{}",
+        broken.join("\n")
+    );
+    assert!(edges().len() > 100, "{} edges read", edges().len());
+}
+
+/// A cycle among `edges`, as a list of files, if there is one (a `mod.rs`
+/// that declares its children is not an edge: children name their parent
+/// freely, and a parent re-exports from them).
+fn cycle(edges: &[(String, String)]) -> Option<Vec<String>> {
+    fn visit(
+        at: &str,
+        edges: &[(String, String)],
+        path: &mut Vec<String>,
+        done: &mut std::collections::BTreeSet<String>,
+    ) -> Option<Vec<String>> {
+        if let Some(i) = path.iter().position(|p| p == at) {
+            return Some(path[i..].to_vec());
+        }
+        if done.contains(at) {
+            return None;
+        }
+        path.push(at.to_string());
+        for (_, to) in edges.iter().filter(|(f, _)| f == at) {
+            if let Some(c) = visit(to, edges, path, done) {
+                return Some(c);
+            }
+        }
+        path.pop();
+        done.insert(at.to_string());
+        None
+    }
+    let mut done = std::collections::BTreeSet::new();
+    edges
+        .iter()
+        .find_map(|(from, _)| visit(from, edges, &mut Vec::new(), &mut done))
+}
+
+/// Whether `to` is the `mod.rs` of a folder that holds `from`.
+fn parent(from: &str, to: &str) -> bool {
+    to.strip_suffix("mod.rs")
+        .is_some_and(|dir| from.starts_with(dir))
+}
+
+#[test]
+fn no_cycle_between_the_files_of_the_library() {
+    let all = edges();
+    let kept: Vec<(String, String)> = all.iter().filter(|(f, t)| !parent(f, t)).cloned().collect();
+    assert_eq!(cycle(&kept), None);
+    let looped = [
+        ("a.rs".to_string(), "b.rs".to_string()),
+        ("b.rs".into(), "a.rs".into()),
+    ];
+    assert_eq!(
+        cycle(&looped),
+        Some(vec!["a.rs".to_string(), "b.rs".to_string()])
+    );
+}

@@ -634,7 +634,7 @@ proptest! {
                 accepted += 1;
                 let head = a.head().unwrap();
                 let back = a.event(head.seq).unwrap().unwrap();
-                prop_assert!(scoreledger::model::limits::check_event(&back.event).is_ok());
+                prop_assert!(scoreledger::format::encoding::check_event(&back.event).is_ok());
             }
         }
         prop_assert!(a.verify().is_ok());

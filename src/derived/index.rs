@@ -13,7 +13,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::format::chain::Hash;
-use crate::integrity::checkpoint::{b64, unb64};
+use crate::format::chain::{b64, unb64};
 
 /// The name of this index, written into its proofs.
 pub const VARIANT: &str = "scoreledger-stage-index-blake3-v1";

@@ -1,0 +1,26 @@
+//! The archive an import appends to (the plan's and every reader's).
+
+use std::ops::DerefMut;
+use std::sync::RwLock;
+
+use crate::archive::Archive;
+
+/// The archive an import appends to, taken for one batch at a time: the
+/// archive itself, or one shared with readers, who then see the archive as
+/// of the last committed batch and never half of one.
+pub trait Target {
+    fn archive(&mut self) -> impl DerefMut<Target = Archive> + '_;
+}
+
+impl Target for &mut Archive {
+    fn archive(&mut self) -> impl DerefMut<Target = Archive> + '_ {
+        &mut **self
+    }
+}
+
+impl Target for &RwLock<Archive> {
+    fn archive(&mut self) -> impl DerefMut<Target = Archive> + '_ {
+        self.write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}

@@ -169,7 +169,13 @@ fn bench(c: &mut Criterion) {
     });
     g.sample_size(20);
     let (_d, mut a, _) = filled(1);
-    let id = a.results(&ResultsQuery::default()).unwrap()[0].record.id;
+    let id = a
+        .at(None)
+        .unwrap()
+        .results(&ResultsQuery::default())
+        .unwrap()[0]
+        .record
+        .id;
     let mut k = 0u16;
     g.bench_function(
         "a correction of one result in a full 380-match season",
@@ -197,12 +203,13 @@ fn bench(c: &mut Criterion) {
     };
     let mid = Cut::AsOf(Date::from_ymd(1991, 5, 15).unwrap());
     g.bench_function("as of a date", |b| {
-        b.iter(|| black_box(a.standings(&f, mid, None).unwrap()))
+        b.iter(|| black_box(a.at(None).unwrap().standings(&f, mid).unwrap()))
     });
     g.bench_function("as of a date, known at a seq inside the season", |b| {
         b.iter(|| {
             black_box(
-                a.standings(&f, mid, Some(KnownAt::Seq(n as u64 / 2)))
+                a.at(Some(KnownAt::Seq(n as u64 / 2)))
+                    .and_then(|v| v.standings(&f, mid))
                     .unwrap(),
             )
         })
@@ -216,7 +223,7 @@ fn bench(c: &mut Criterion) {
         "report of a 20-team, 380-match season (view + HTML + 2 charts)",
         |b| {
             b.iter(|| {
-                let v = a.season_view(&f, None, None).unwrap();
+                let v = a.at(None).unwrap().season_view(&f, None).unwrap();
                 black_box(scoreledger::pictures::report::html(
                     &v,
                     &a.merkle_root(v.known_at).unwrap(),

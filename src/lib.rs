@@ -55,7 +55,8 @@
 //!
 //! // Names match case- and accent-insensitively.
 //! let filter = Filter { competition: Some("copa peru".into()), ..Filter::default() };
-//! let table = archive.standings(&filter, Cut::AsOf(day(2)), None)?;
+//! // A read view: the archive as it stands now (or as it stood after any seq).
+//! let table = archive.at(None)?.standings(&filter, Cut::AsOf(day(2)))?;
 //! // Both winners have 2 points and +1; Alianza scored more goals.
 //! assert_eq!(table.rows[0].team, "Alianza Atlético");
 //! assert_eq!((table.rows[0].points, table.rows[1].points), (2, 2));
@@ -107,5 +108,6 @@ pub use model::event::{
 };
 pub use projection::projector::{Cut, Row};
 pub use projection::query::{
-    Diff, DiffRow, Filter, HistoryEntry, KnownAt, ResultRow, ResultsQuery, Standings, When,
+    Diff, DiffRow, Filter, HistoryEntry, ResultRow, ResultsQuery, Standings, When,
 };
+pub use projection::view::{KnownAt, View};

@@ -127,8 +127,9 @@ impl Ledger {
     /// Runs every plausibility check over the selected stages, as the archive
     /// stands now. Each problem is reported once.
     pub fn audit(&self, f: &Filter) -> Result<Vec<Problem>> {
-        let head = self.head()?.seq;
-        let stages = self.matching_stages(f, head)?;
+        let view = self.at(None)?;
+        let head = view.known_at();
+        let stages = view.matching_stages(f)?;
         let mut out = Vec::new();
         let mut finals = Finals::new();
         let mut days = Days::new();

@@ -29,7 +29,7 @@ pub fn svg(
     by: Option<ChartBy>,
     when: &ViewArgs,
 ) -> Result<String, Error> {
-    let view = archive.season_view(filter, when.as_of, when.known_at)?;
+    let view = archive.at(when.known_at)?.season_view(filter, when.as_of)?;
     let kind = match kind {
         ChartKind::Positions => Kind::Positions,
         ChartKind::Points => Kind::Points,
@@ -51,7 +51,7 @@ pub fn svg(
 
 /// The report page: what `report` writes and the server serves.
 pub fn html(archive: &Archive, filter: &Filter, when: &ViewArgs) -> Result<String, Error> {
-    let view = archive.season_view(filter, when.as_of, when.known_at)?;
+    let view = archive.at(when.known_at)?.season_view(filter, when.as_of)?;
     let root = archive.merkle_root(view.known_at)?;
     Ok(report::html(&view, &root))
 }

@@ -43,14 +43,13 @@ pub struct Fields {
 
 /// The season's one stage, when `--stage` is left out.
 fn only_stage(archive: &Archive, scope: &SeasonScope) -> Result<String, Error> {
-    let head = archive.head()?.seq;
     let filter = Filter {
         competition: Some(scope.competition.clone()),
         season: Some(scope.season.clone()),
         stage: None,
     };
     let (c, s) = (&scope.competition, &scope.season);
-    match archive.matching_stages(&filter, head) {
+    match archive.at(None)?.matching_stages(&filter) {
         Ok(stages) if stages.len() == 1 => Ok(stages[0].stage.clone()),
         Ok(stages) => {
             let names: Vec<&str> = stages.iter().map(|s| s.stage.as_str()).collect();

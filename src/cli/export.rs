@@ -55,7 +55,7 @@ pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
             let rows = if head == 0 {
                 Vec::new()
             } else {
-                archive.results(&ResultsQuery::default())?
+                archive.at(None)?.results(&ResultsQuery::default())?
             };
             let cells: Vec<Vec<String>> = rows
                 .iter()

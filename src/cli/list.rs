@@ -55,7 +55,7 @@ pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
         What::Stages => ListKind::Stages,
         What::Teams => ListKind::Teams,
     };
-    let entries = archive.list(kind, &a.filter.filter(), a.known_at)?;
+    let entries = archive.at(a.known_at)?.list(kind, &a.filter.filter())?;
     let text = match a.format {
         Format::Json => {
             serde_json::to_string_pretty(&entries).map_err(|e| Error::Invalid(e.to_string()))?

@@ -58,13 +58,12 @@ pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
         round: a.round,
         through_round: a.through_round,
         team: a.team,
-        known_at: a.when.known_at,
     };
-    let rows = archive.results(&q)?;
+    let view = archive.at(a.when.known_at)?;
+    let rows = view.results(&q)?;
     if let Some(t) = &q.team {
-        let k = archive.resolve_known_at(q.known_at)?;
-        let stages = archive.matching_stages(&q.filter, k)?;
-        let chosen = archive.pick_team(&stages, k, t)?;
+        let stages = view.matching_stages(&q.filter)?;
+        let chosen = view.pick_team(&stages, t)?;
         if !scoreledger::model::names::same(&chosen, t) {
             eprintln!("team: {chosen}");
         }

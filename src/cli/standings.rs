@@ -251,7 +251,9 @@ fn title(s: &Standings) -> String {
 
 pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
     let archive = db.open_existing()?;
-    let s = archive.standings(&a.filter.filter(), a.cut.cut(), a.known_at)?;
+    let s = archive
+        .at(a.known_at)?
+        .standings(&a.filter.filter(), a.cut.cut())?;
     let any_adj = s.rows.iter().any(|r| r.adjustment != 0);
     let text = match a.format {
         Format::Table => {

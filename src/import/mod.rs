@@ -498,11 +498,11 @@ pub fn deductions(archive: &Archive, text: &str, invalid: Invalid) -> Result<Par
     let mut checks = Checks::new(invalid);
     let rows = tabular::deductions(text, &mut checks)?;
     let mut out = Parsed::default();
-    let head = archive.head()?.seq;
+    let view = archive.at(None)?;
     let stages = archive.stages()?;
     for row in rows {
         let line = row.0;
-        let read = adjustment(archive, head, &stages, row);
+        let read = adjustment(view, &stages, row);
         if let Some(event) = checks.row(read)? {
             out.push(line, event);
         }
@@ -513,8 +513,7 @@ pub fn deductions(archive: &Archive, text: &str, invalid: Invalid) -> Result<Par
 
 /// One deduction as an adjustment of the division the team played in.
 fn adjustment(
-    archive: &Archive,
-    head: u64,
+    view: crate::projection::view::View<'_>,
     stages: &[crate::derived::StageInfo],
     (line, start, team, tier, points): tabular::Deduction,
 ) -> Result<Event> {
@@ -535,7 +534,7 @@ fn adjustment(
             && s.season == season
             && s.stage.starts_with("Division")
     }) {
-        if let Some(last) = archive.last_date_if_played(info, &team, head)? {
+        if let Some(last) = view.last_date_if_played(info, &team)? {
             played.push((info.stage.clone(), last));
         }
     }

@@ -3,7 +3,6 @@
 //! [`Target`], batch by batch. Adding a format touches its parser, the
 //! [`Format`] table and detection, and the match in [`Plan::new`].
 
-use std::ops::DerefMut;
 use std::path::{Path, PathBuf};
 
 use super::target::Target;

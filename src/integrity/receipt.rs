@@ -22,7 +22,8 @@ use crate::model::event::{Event, MatchId, MatchResult};
 use crate::model::names;
 use crate::model::record::{MatchChange, MatchRecord};
 use crate::projection::projector::{self, Cut, Row, StageInput};
-use crate::projection::query::{Filter, KnownAt};
+use crate::projection::query::Filter;
+use crate::projection::view::KnownAt;
 
 /// The format line of a receipt.
 pub const FORMAT: &str = "scoreledger table receipt v2";
@@ -72,7 +73,8 @@ impl Ledger {
             )));
         };
         let k = cp.size;
-        let info = self.one_stage(filter, k)?;
+        let view = self.at(Some(KnownAt::Seq(k)))?;
+        let info = view.one_stage(filter)?;
         let index = self.index_proof(&info, k)?;
         index.verify(&root, k).map_err(Error::Failed)?;
         let mut events = Vec::new();
@@ -83,7 +85,7 @@ impl Ledger {
             events.push((e.seq, env.event));
         }
         let cut = tight(cut, &events);
-        let standings = self.standings(filter, cut, Some(KnownAt::Seq(k)))?;
+        let standings = view.standings(filter, cut)?;
         let (c, s, st) = (&info.competition, &info.season, &info.stage);
         let input = stage_input(&events, c, s, st, k).map_err(Error::Failed)?;
         if projector::table(&input, cut) != standings.rows {

@@ -10,7 +10,8 @@ use crate::derived::StageRows;
 use crate::error::Result;
 use crate::model::date::Date;
 use crate::model::names;
-use crate::projection::query::{Filter, KnownAt};
+use crate::projection::query::Filter;
+use crate::projection::view::View;
 
 /// What to list.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -62,20 +63,17 @@ impl ListEntry {
     }
 }
 
-impl Ledger {
+impl Ledger {}
+
+impl View<'_> {
     /// The competitions, seasons, stages or teams a filter selects, in the
     /// archive's order (teams by name), as known at `known_at`.
-    pub fn list(
-        &self,
-        kind: ListKind,
-        f: &Filter,
-        known_at: Option<KnownAt>,
-    ) -> Result<Vec<ListEntry>> {
-        let k = self.resolve_known_at(known_at)?;
+    pub fn list(&self, kind: ListKind, f: &Filter) -> Result<Vec<ListEntry>> {
+        let k = self.known_at;
         let mut out: Vec<ListEntry> = Vec::new();
         let mut index: HashMap<(String, String, String, String), usize> = HashMap::new();
-        for info in self.matching_stages(f, k)? {
-            let rows = StageRows::read(&self.store, &info.stage_key)?;
+        for info in self.matching_stages(f)? {
+            let rows = StageRows::read(&self.ledger.store, &info.stage_key)?;
             // Per team of the stage's dictionary (or one for the stage).
             let parts = if kind == ListKind::Teams {
                 rows.teams.len()

@@ -5,3 +5,4 @@ pub mod listing;
 pub mod projector;
 pub mod query;
 pub mod season;
+pub mod view;

@@ -14,6 +14,7 @@ use crate::model::event::{Event, SeasonFacts};
 use crate::model::names;
 use crate::model::rules::Scoring;
 use crate::projection::projector::{self, Cut, Row};
+use crate::projection::view::{KnownAt, View};
 use crate::store::Space;
 
 /// Narrows the archive to stages; a missing field matches everything.
@@ -22,27 +23,6 @@ pub struct Filter {
     pub competition: Option<String>,
     pub season: Option<String>,
     pub stage: Option<String>,
-}
-
-/// "As the archive stood after event N" or "... at this instant".
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum KnownAt {
-    Seq(u64),
-    Time(Timestamp),
-}
-
-impl std::str::FromStr for KnownAt {
-    type Err = String;
-    /// A seq number, or an RFC 3339 timestamp.
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let s = s.trim();
-        if let Ok(n) = s.parse::<u64>() {
-            return Ok(KnownAt::Seq(n));
-        }
-        Timestamp::parse_rfc3339(s)
-            .map(KnownAt::Time)
-            .map_err(|_| format!("'{s}' is neither a seq number nor an RFC 3339 timestamp"))
-    }
 }
 
 /// A table and what it was computed from.
@@ -185,7 +165,6 @@ pub struct ResultsQuery {
     /// Only rounds 1 to N.
     pub through_round: Option<u32>,
     pub team: Option<String>,
-    pub known_at: Option<KnownAt>,
 }
 
 /// The name a user's `wanted` picks among `known` (names::pick), or an
@@ -261,33 +240,6 @@ fn choices(mut v: Vec<String>) -> String {
 }
 
 impl Ledger {
-    /// The seq a `--known-at` names, checked against the head.
-    pub fn resolve_known_at(&self, k: Option<KnownAt>) -> Result<u64> {
-        let head = self.head()?;
-        match k {
-            None => Ok(head.seq),
-            Some(KnownAt::Seq(n)) if n > head.seq => Err(Error::BeyondHead {
-                asked: n,
-                head: head.seq,
-            }),
-            Some(KnownAt::Seq(n)) => Ok(n),
-            Some(KnownAt::Time(t)) => {
-                // recorded_at never decreases along the chain: binary search.
-                let (mut lo, mut hi) = (0u64, head.seq);
-                while lo < hi {
-                    let mid = lo + (hi - lo).div_ceil(2);
-                    let env = self.event(mid)?.ok_or_else(|| crate::log::missing(mid))?;
-                    if env.recorded_at <= t {
-                        lo = mid;
-                    } else {
-                        hi = mid - 1;
-                    }
-                }
-                Ok(lo)
-            }
-        }
-    }
-
     /// The first level of a write's scope that the archive does not know:
     /// a competition it has never seen (when it holds any), a season the
     /// competition has never had, or a stage the season has never had.
@@ -331,69 +283,6 @@ impl Ledger {
             }));
         }
         Ok(None)
-    }
-
-    /// The stages a filter selects (known at `known_at`); an unknown name is an
-    /// error that lists the choices.
-    pub fn matching_stages(&self, f: &Filter, known_at: u64) -> Result<Vec<StageInfo>> {
-        let catalog = self.catalog()?;
-        let first = catalog.stages.iter().map(|s| s.info.first_seq).min();
-        let mut stages: Vec<&CatalogEntry> = catalog
-            .stages
-            .iter()
-            .filter(|s| s.info.first_seq <= known_at)
-            .collect();
-        if stages.is_empty() {
-            return Err(Error::NotFound(match first {
-                None => "the archive holds no results yet; import a season first".into(),
-                Some(first) => format!(
-                    "nothing was known at seq {known_at}: the first stage appears at seq {first}"
-                ),
-            }));
-        }
-        type Field = fn(&StageInfo) -> &str;
-        let fields: [(&str, &Option<String>, Field); 3] = [
-            ("competition", &f.competition, |s| &s.competition),
-            ("season", &f.season, |s| &s.season),
-            ("stage", &f.stage, |s| &s.stage),
-        ];
-        for (i, (what, wanted, get)) in fields.into_iter().enumerate() {
-            let Some(wanted) = wanted else { continue };
-            // The name as the archive folds it: no list to build.
-            let exact = names::fold(wanted);
-            if stages.iter().any(|s| s.folded[i] == exact) {
-                stages.retain(|s| s.folded[i] == exact);
-                continue;
-            }
-            // Each name once, in the archive's order.
-            let mut seen = std::collections::HashSet::new();
-            let known: Vec<String> = stages
-                .iter()
-                .filter(|s| seen.insert(s.folded[i].as_str()))
-                .map(|s| get(&s.info).to_string())
-                .collect();
-            let chosen = names::fold(&pick_name(what, wanted, &known)?);
-            stages.retain(|s| s.folded[i] == chosen);
-        }
-        Ok(stages.into_iter().map(|s| s.info.clone()).collect())
-    }
-
-    /// The stage's last match date known at `known_at`, when `team` played
-    /// in it; `None` when it did not.
-    pub fn last_date_if_played(
-        &self,
-        info: &StageInfo,
-        team: &str,
-        known_at: u64,
-    ) -> Result<Option<Date>> {
-        let rows = StageRows::read(&self.store, &info.stage_key)?;
-        let known = || rows.rows.iter().filter(|r| r.seq <= known_at);
-        let plays = known().any(|r| {
-            [r.home, r.away]
-                .iter()
-                .any(|t| names::same(rows.team(*t).unwrap_or_default(), team))
-        });
-        Ok(known().map(|r| r.date).max().filter(|_| plays))
     }
 
     /// Every match the archive holds on one of `dates`, whatever its
@@ -440,159 +329,13 @@ impl Ledger {
         Ok(out)
     }
 
-    /// Exactly one stage, or an error listing the choices.
-    pub fn one_stage(&self, f: &Filter, known_at: u64) -> Result<StageInfo> {
-        if let Some(info) = self.named_stage(f, known_at)? {
-            return Ok(info);
-        }
-        let mut stages = self.matching_stages(f, known_at)?;
-        if stages.len() == 1 {
-            return Ok(stages.remove(0));
-        }
-        Err(Error::AmbiguousStage {
-            stages: stages
-                .into_iter()
-                .map(|s| [s.competition, s.season, s.stage])
-                .collect(),
-        })
-    }
-
-    /// The stage a filter names in full (competition, season and stage, in
-    /// any case and accents), found by its key without reading the
-    /// catalog: the cost of a question does not grow with the archive.
-    /// `None` when the filter leaves a level out or names no stage known at
-    /// `known_at` (then the catalog answers, with its choices).
-    fn named_stage(&self, f: &Filter, known_at: u64) -> Result<Option<StageInfo>> {
-        let (Some(c), Some(s), Some(st)) = (&f.competition, &f.season, &f.stage) else {
-            return Ok(None);
-        };
-        if self.catalog.get().is_some() {
-            return Ok(None);
-        }
-        let season = keys::season_scope(c, s);
-        let stage = keys::scope(c, s, Some(st));
-        let key = keys::stage(&season, &stage);
-        let Some(v) = self.store.get(Space::Derived, &key)? else {
-            return Ok(None);
-        };
-        let info = decode_derived::<StageInfo>(&key, &v)?;
-        Ok((info.first_seq <= known_at).then_some(info))
-    }
-
-    /// The table of one stage after a cut, as known at a point in the log.
-    pub fn standings(&self, f: &Filter, cut: Cut, known_at: Option<KnownAt>) -> Result<Standings> {
-        let k = self.resolve_known_at(known_at)?;
-        let info = self.one_stage(f, k)?;
-        if cut == Cut::Round(0) {
-            return Err(Error::Invalid("rounds are numbered from 1".into()));
-        }
-        let no_rounds = || Error::NoRounds {
-            competition: info.competition.clone(),
-            season: info.season.clone(),
-            stage: info.stage.clone(),
-        };
-        let stage = StageRows::read(&self.store, &info.stage_key)?;
-        let input = derived::stage_input_with(&self.store, &info, k, stage.lines(k))?;
-        if matches!(cut, Cut::Round(_)) && !input.matches.iter().any(|m| m.round.is_some()) {
-            return Err(no_rounds());
-        }
-        let (rows, decided_by) = projector::table_explained(&input, cut);
-        let bound = projector::adjustment_bound(&input, cut);
-        let (adjustments, later): (Vec<_>, Vec<_>) = derived::adjustments(&self.store, &info, k)?
-            .into_iter()
-            .map(|(_, a)| a)
-            .partition(|a| bound.is_some_and(|b| a.date <= b));
-        let scoring = input.scoring;
-        let rules = match derived::rules_in_force(&self.store, &info, k)? {
-            Some((seq, _)) => Some((seq, self.rules_source(seq)?)),
-            None => None,
-        };
-        Ok(Standings {
-            competition: info.competition,
-            season: info.season,
-            stage: info.stage,
-            as_of: match cut {
-                Cut::AsOf(d) => Some(d),
-                _ => None,
-            },
-            round: match cut {
-                Cut::Round(n) => Some(n),
-                _ => None,
-            },
-            known_at: k,
-            head: self.hash_at(k)?,
-            scoring,
-            rules,
-            rows,
-            decided_by,
-            adjustments,
-            later_adjustments: later,
-        })
-    }
-
-    /// Results of the selected stages, in stage then date order.
-    pub fn results(&self, q: &ResultsQuery) -> Result<Vec<ResultRow>> {
-        let k = self.resolve_known_at(q.known_at)?;
-        let stages = self.matching_stages(&q.filter, k)?;
-        let mut out = Vec::new();
-        let team = match &q.team {
-            Some(t) => Some(names::fold(&self.pick_team(&stages, k, t)?)),
-            None => None,
-        };
-        for info in &stages {
-            for rec in StageRows::read(&self.store, &info.stage_key)?.records(&self.store, k)? {
-                let m = &rec.result;
-                if let Some(w) = &team {
-                    if names::fold(&m.home) != *w && names::fold(&m.away) != *w {
-                        continue;
-                    }
-                }
-                if q.as_of.is_some_and(|d| m.date > d)
-                    || q.round.is_some_and(|r| m.round != Some(r))
-                    || q.through_round
-                        .is_some_and(|r| m.round.is_none_or(|mr| mr > r))
-                {
-                    continue;
-                }
-                out.push(ResultRow::at(rec, k));
-            }
-        }
-        Ok(out)
-    }
-
-    /// The team a user's name picks among the teams of `stages` known at `k`.
-    pub fn pick_team(&self, stages: &[StageInfo], k: u64, wanted: &str) -> Result<String> {
-        let mut known: Vec<String> = Vec::new();
-        for info in stages {
-            let rows = StageRows::read(&self.store, &info.stage_key)?;
-            for r in rows.rows.iter().filter(|r| r.seq <= k) {
-                for t in [r.home, r.away] {
-                    let name = rows.team(t).unwrap_or_default();
-                    if !known.iter().any(|n| n == name) {
-                        known.push(name.to_string());
-                    }
-                }
-            }
-        }
-        pick_name("team", wanted, &known)
-    }
-
     /// The latest season facts of a competition season, if any.
     pub fn season_facts(&self, competition: &str, season: &str) -> Result<Option<SeasonFacts>> {
-        self.season_facts_known_at(competition, season, u64::MAX)
-    }
-
-    /// The latest season facts recorded at or before `known_at`.
-    pub fn season_facts_known_at(
-        &self,
-        competition: &str,
-        season: &str,
-        known_at: u64,
-    ) -> Result<Option<SeasonFacts>> {
-        let scope = keys::season_scope(competition, season);
-        Ok(derived::scoped(&self.store, Kind::Facts, &scope, known_at)?
-            .pop()
-            .map(|(_, f)| f))
+        View {
+            ledger: self,
+            known_at: u64::MAX,
+        }
+        .season_facts(competition, season)
     }
 }
 
@@ -635,7 +378,7 @@ impl Ledger {
                 )));
             }
         }
-        let (Some(round), Ok(info)) = (round, self.one_stage(f, self.head()?.seq)) else {
+        let (Some(round), Ok(info)) = (round, self.at(None)?.one_stage(f)) else {
             return Ok(None);
         };
         let rows = StageRows::read(&self.store, &info.stage_key)?;
@@ -778,9 +521,9 @@ impl Ledger {
     /// How the table of one stage moved between two points in time.
     pub fn diff(&self, f: &Filter, from: When, to: When) -> Result<Diff> {
         let at = |w: When| match w {
-            When::Date(d) => self.standings(f, Cut::AsOf(d), None),
-            When::Round(n) => self.standings(f, Cut::Round(n), None),
-            When::Seq(n) => self.standings(f, Cut::All, Some(KnownAt::Seq(n))),
+            When::Date(d) => self.at(None)?.standings(f, Cut::AsOf(d)),
+            When::Round(n) => self.at(None)?.standings(f, Cut::Round(n)),
+            When::Seq(n) => self.at(Some(KnownAt::Seq(n)))?.standings(f, Cut::All),
         };
         let (a, b) = (at(from)?, at(to)?);
         let mut rows: Vec<DiffRow> = b
@@ -810,5 +553,220 @@ impl Ledger {
             to: b,
             rows,
         })
+    }
+}
+
+impl View<'_> {
+    /// The stages a filter selects (known at `known_at`); an unknown name is an
+    /// error that lists the choices.
+    pub fn matching_stages(&self, f: &Filter) -> Result<Vec<StageInfo>> {
+        let known_at = self.known_at;
+        let catalog = self.ledger.catalog()?;
+        let first = catalog.stages.iter().map(|s| s.info.first_seq).min();
+        let mut stages: Vec<&CatalogEntry> = catalog
+            .stages
+            .iter()
+            .filter(|s| s.info.first_seq <= known_at)
+            .collect();
+        if stages.is_empty() {
+            return Err(Error::NotFound(match first {
+                None => "the archive holds no results yet; import a season first".into(),
+                Some(first) => format!(
+                    "nothing was known at seq {known_at}: the first stage appears at seq {first}"
+                ),
+            }));
+        }
+        type Field = fn(&StageInfo) -> &str;
+        let fields: [(&str, &Option<String>, Field); 3] = [
+            ("competition", &f.competition, |s| &s.competition),
+            ("season", &f.season, |s| &s.season),
+            ("stage", &f.stage, |s| &s.stage),
+        ];
+        for (i, (what, wanted, get)) in fields.into_iter().enumerate() {
+            let Some(wanted) = wanted else { continue };
+            // The name as the archive folds it: no list to build.
+            let exact = names::fold(wanted);
+            if stages.iter().any(|s| s.folded[i] == exact) {
+                stages.retain(|s| s.folded[i] == exact);
+                continue;
+            }
+            // Each name once, in the archive's order.
+            let mut seen = std::collections::HashSet::new();
+            let known: Vec<String> = stages
+                .iter()
+                .filter(|s| seen.insert(s.folded[i].as_str()))
+                .map(|s| get(&s.info).to_string())
+                .collect();
+            let chosen = names::fold(&pick_name(what, wanted, &known)?);
+            stages.retain(|s| s.folded[i] == chosen);
+        }
+        Ok(stages.into_iter().map(|s| s.info.clone()).collect())
+    }
+
+    /// The stage's last match date known at `known_at`, when `team` played
+    /// in it; `None` when it did not.
+    pub fn last_date_if_played(&self, info: &StageInfo, team: &str) -> Result<Option<Date>> {
+        let known_at = self.known_at;
+        let rows = StageRows::read(&self.ledger.store, &info.stage_key)?;
+        let known = || rows.rows.iter().filter(|r| r.seq <= known_at);
+        let plays = known().any(|r| {
+            [r.home, r.away]
+                .iter()
+                .any(|t| names::same(rows.team(*t).unwrap_or_default(), team))
+        });
+        Ok(known().map(|r| r.date).max().filter(|_| plays))
+    }
+
+    /// Exactly one stage, or an error listing the choices.
+    pub fn one_stage(&self, f: &Filter) -> Result<StageInfo> {
+        if let Some(info) = self.named_stage(f)? {
+            return Ok(info);
+        }
+        let mut stages = self.matching_stages(f)?;
+        if stages.len() == 1 {
+            return Ok(stages.remove(0));
+        }
+        Err(Error::AmbiguousStage {
+            stages: stages
+                .into_iter()
+                .map(|s| [s.competition, s.season, s.stage])
+                .collect(),
+        })
+    }
+
+    /// The stage a filter names in full (competition, season and stage, in
+    /// any case and accents), found by its key without reading the
+    /// catalog: the cost of a question does not grow with the archive.
+    /// `None` when the filter leaves a level out or names no stage known at
+    /// `known_at` (then the catalog answers, with its choices).
+    fn named_stage(&self, f: &Filter) -> Result<Option<StageInfo>> {
+        let known_at = self.known_at;
+        let (Some(c), Some(s), Some(st)) = (&f.competition, &f.season, &f.stage) else {
+            return Ok(None);
+        };
+        if self.ledger.catalog.get().is_some() {
+            return Ok(None);
+        }
+        let season = keys::season_scope(c, s);
+        let stage = keys::scope(c, s, Some(st));
+        let key = keys::stage(&season, &stage);
+        let Some(v) = self.ledger.store.get(Space::Derived, &key)? else {
+            return Ok(None);
+        };
+        let info = decode_derived::<StageInfo>(&key, &v)?;
+        Ok((info.first_seq <= known_at).then_some(info))
+    }
+
+    /// The table of one stage after a cut, as known at a point in the log.
+    pub fn standings(&self, f: &Filter, cut: Cut) -> Result<Standings> {
+        let k = self.known_at;
+        let info = self.one_stage(f)?;
+        if cut == Cut::Round(0) {
+            return Err(Error::Invalid("rounds are numbered from 1".into()));
+        }
+        let no_rounds = || Error::NoRounds {
+            competition: info.competition.clone(),
+            season: info.season.clone(),
+            stage: info.stage.clone(),
+        };
+        let stage = StageRows::read(&self.ledger.store, &info.stage_key)?;
+        let input = derived::stage_input_with(&self.ledger.store, &info, k, stage.lines(k))?;
+        if matches!(cut, Cut::Round(_)) && !input.matches.iter().any(|m| m.round.is_some()) {
+            return Err(no_rounds());
+        }
+        let (rows, decided_by) = projector::table_explained(&input, cut);
+        let bound = projector::adjustment_bound(&input, cut);
+        let (adjustments, later): (Vec<_>, Vec<_>) =
+            derived::adjustments(&self.ledger.store, &info, k)?
+                .into_iter()
+                .map(|(_, a)| a)
+                .partition(|a| bound.is_some_and(|b| a.date <= b));
+        let scoring = input.scoring;
+        let rules = match derived::rules_in_force(&self.ledger.store, &info, k)? {
+            Some((seq, _)) => Some((seq, self.ledger.rules_source(seq)?)),
+            None => None,
+        };
+        Ok(Standings {
+            competition: info.competition,
+            season: info.season,
+            stage: info.stage,
+            as_of: match cut {
+                Cut::AsOf(d) => Some(d),
+                _ => None,
+            },
+            round: match cut {
+                Cut::Round(n) => Some(n),
+                _ => None,
+            },
+            known_at: k,
+            head: self.ledger.hash_at(k)?,
+            scoring,
+            rules,
+            rows,
+            decided_by,
+            adjustments,
+            later_adjustments: later,
+        })
+    }
+
+    /// Results of the selected stages, in stage then date order.
+    pub fn results(&self, q: &ResultsQuery) -> Result<Vec<ResultRow>> {
+        let k = self.known_at;
+        let stages = self.matching_stages(&q.filter)?;
+        let mut out = Vec::new();
+        let team = match &q.team {
+            Some(t) => Some(names::fold(&self.pick_team(&stages, t)?)),
+            None => None,
+        };
+        for info in &stages {
+            for rec in StageRows::read(&self.ledger.store, &info.stage_key)?
+                .records(&self.ledger.store, k)?
+            {
+                let m = &rec.result;
+                if let Some(w) = &team {
+                    if names::fold(&m.home) != *w && names::fold(&m.away) != *w {
+                        continue;
+                    }
+                }
+                if q.as_of.is_some_and(|d| m.date > d)
+                    || q.round.is_some_and(|r| m.round != Some(r))
+                    || q.through_round
+                        .is_some_and(|r| m.round.is_none_or(|mr| mr > r))
+                {
+                    continue;
+                }
+                out.push(ResultRow::at(rec, k));
+            }
+        }
+        Ok(out)
+    }
+
+    /// The team a user's name picks among the teams of `stages` known at `k`.
+    pub fn pick_team(&self, stages: &[StageInfo], wanted: &str) -> Result<String> {
+        let k = self.known_at;
+        let mut known: Vec<String> = Vec::new();
+        for info in stages {
+            let rows = StageRows::read(&self.ledger.store, &info.stage_key)?;
+            for r in rows.rows.iter().filter(|r| r.seq <= k) {
+                for t in [r.home, r.away] {
+                    let name = rows.team(t).unwrap_or_default();
+                    if !known.iter().any(|n| n == name) {
+                        known.push(name.to_string());
+                    }
+                }
+            }
+        }
+        pick_name("team", wanted, &known)
+    }
+
+    /// The latest season facts recorded at or before `known_at`.
+    pub fn season_facts(&self, competition: &str, season: &str) -> Result<Option<SeasonFacts>> {
+        let known_at = self.known_at;
+        let scope = keys::season_scope(competition, season);
+        Ok(
+            derived::scoped(&self.ledger.store, Kind::Facts, &scope, known_at)?
+                .pop()
+                .map(|(_, f)| f),
+        )
     }
 }

@@ -10,7 +10,8 @@ use crate::model::date::Date;
 use crate::model::event::SeasonFacts;
 use crate::model::rules::Scoring;
 use crate::projection::projector::{self, Cut, Row};
-use crate::projection::query::{Filter, KnownAt, ResultRow};
+use crate::projection::query::{Filter, ResultRow};
+use crate::projection::view::View;
 
 /// A stage as of a date and as known at a seq.
 #[derive(Clone, Debug)]
@@ -35,19 +36,16 @@ pub struct SeasonView {
     pub facts: Option<SeasonFacts>,
 }
 
-impl Ledger {
+impl Ledger {}
+
+impl View<'_> {
     /// Everything about one stage, up to `as_of` (every date when `None`),
     /// as known at `known_at` (the head when `None`).
-    pub fn season_view(
-        &self,
-        f: &Filter,
-        as_of: Option<Date>,
-        known_at: Option<KnownAt>,
-    ) -> Result<SeasonView> {
-        let k = self.resolve_known_at(known_at)?;
-        let info = self.one_stage(f, k)?;
-        let records = derived::match_records(&self.store, &info.stage_key, k)?;
-        let mut input = derived::stage_input_from(&self.store, &info, k, &records)?;
+    pub fn season_view(&self, f: &Filter, as_of: Option<Date>) -> Result<SeasonView> {
+        let k = self.known_at;
+        let info = self.one_stage(f)?;
+        let records = derived::match_records(&self.ledger.store, &info.stage_key, k)?;
+        let mut input = derived::stage_input_from(&self.ledger.store, &info, k, &records)?;
         if let Some(d) = as_of {
             input.matches.retain(|m| m.date <= d);
             input.adjustments.retain(|a| a.date <= d);
@@ -67,9 +65,9 @@ impl Ledger {
             .filter(|r| as_of.is_none_or(|d| r.result.date <= d))
             .map(|record| ResultRow::at(record, k))
             .collect();
-        let facts = self.season_facts_known_at(&info.competition, &info.season, k)?;
+        let facts = self.season_facts(&info.competition, &info.season)?;
         Ok(SeasonView {
-            head: self.hash_at(k)?,
+            head: self.ledger.hash_at(k)?,
             scoring: input.scoring.clone(),
             info,
             as_of,

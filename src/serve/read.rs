@@ -218,7 +218,7 @@ pub async fn list(
     };
     let k = known_at(q.known_at.as_deref())?;
     let filter = q.filter();
-    let entries = ask(&app, FILTER_HINT, move |a| a.list(kind, &filter, k)).await?;
+    let entries = ask(&app, FILTER_HINT, move |a| a.at(k)?.list(kind, &filter)).await?;
     Ok(json(serde_json::to_value(entries).unwrap_or_default()))
 }
 
@@ -256,7 +256,7 @@ pub async fn standings(
         season: q.season,
         stage: q.stage,
     };
-    let s = ask(&app, FILTER_HINT, move |a| a.standings(&filter, cut, k)).await?;
+    let s = ask(&app, FILTER_HINT, move |a| a.at(k)?.standings(&filter, cut)).await?;
     Ok(json(answers::json::standings(&s)))
 }
 
@@ -295,9 +295,9 @@ pub async fn results(
         round: q.round,
         through_round: q.through_round,
         team: q.team,
-        known_at: known_at(q.known_at.as_deref())?,
     };
-    let rows = ask_heavy(&app, FILTER_HINT, move |a| a.results(&query)).await?;
+    let k = known_at(q.known_at.as_deref())?;
+    let rows = ask_heavy(&app, FILTER_HINT, move |a| a.at(k)?.results(&query)).await?;
     Ok(json(answers::json::results(&rows)))
 }
 

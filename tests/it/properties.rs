@@ -261,7 +261,7 @@ fn all_tables(a: &Archive, known_at: Option<u64>) -> Vec<Vec<scoreledger::Row>> 
         .chain((1..=5).map(Cut::Round))
         .chain([Cut::All]);
     for cut in cuts {
-        match a.standings(&f, cut, k) {
+        match a.at(k).and_then(|v| v.standings(&f, cut)) {
             Ok(s) => out.push(s.rows),
             Err(e) => out.push(vec![scoreledger::Row {
                 pos: 0,
@@ -366,7 +366,7 @@ proptest! {
             return Ok(());
         }
         for d in 1..=13 {
-            let s = a.standings(&Filter::default(), Cut::AsOf(day(d)), None).unwrap();
+            let s = a.at(None).unwrap().standings(&Filter::default(), Cut::AsOf(day(d))).unwrap();
             prop_assert_eq!(s.rows, projector::table(&input, Cut::AsOf(day(d))));
         }
     }

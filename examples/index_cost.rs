@@ -6,7 +6,7 @@
 
 use std::time::Instant;
 
-use scoreledger::store::Space;
+use scoreledger::testing::Space;
 
 fn main() {
     let path = std::env::args().nth(1).expect("usage: index_cost STORE");

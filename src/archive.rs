@@ -104,6 +104,11 @@ impl Archive {
         Archive::start(Store::open(path)?)
     }
 
+    /// Whether `path` holds a store (without opening it).
+    pub fn exists(path: &Path) -> bool {
+        Store::exists(path)
+    }
+
     /// Opens the archive at `path`; a path that holds no store is refused
     /// ([`Error::NotFound`]) and nothing is created.
     pub fn open_existing(path: &Path) -> Result<Archive> {
@@ -541,7 +546,7 @@ impl Archive {
     /// Replaces what the log stores of event `seq` (its recorded_at, hash
     /// and event bytes, taken from `envelope`) outside any commit. Only for
     /// tests that simulate tampering with the files.
-    #[doc(hidden)]
+    #[cfg(feature = "testing")]
     pub fn tamper_envelope(&self, seq: u64, envelope: &[u8]) -> Result<()> {
         let c = packed::chunk_of(seq);
         let key = keys::chunk(c);

@@ -81,7 +81,7 @@
 // import/      the readers of files;  pictures/  SVG charts and the HTML report
 // Front ends (the CLI, the server) live in the binary: src/main.rs, cli/, serve/.
 pub mod archive;
-pub mod derived;
+pub(crate) mod derived;
 pub mod error;
 pub mod format;
 pub mod import;
@@ -91,11 +91,25 @@ pub mod model;
 pub mod pictures;
 pub mod plausibility;
 pub mod projection;
-pub mod reported_head;
+pub(crate) mod reported_head;
 pub mod salvage;
-pub mod store;
+// Reachable only through `testing` (the feature): its methods stay `pub`.
+#[cfg_attr(not(feature = "testing"), allow(unreachable_pub))]
+pub(crate) mod store;
+
+/// Hooks for this crate's own tests, behind the `testing` feature: the
+/// raw store under the log (to damage it on purpose, or read its entries)
+/// and derived internals that the golden vectors pin. Outside code that
+/// used them could break the log's invariants; no shipped build has them.
+#[cfg(feature = "testing")]
+pub mod testing {
+    pub use crate::derived::{id_of, index, line_of};
+    pub use crate::store::{Commit, Space, Store};
+}
 
 pub use archive::{AppendReport, Archive};
+pub use derived::ledger::Ledger;
+pub use derived::StageInfo;
 pub use error::{Error, ErrorKind, Result};
 pub use format::chain::{Hash, Head};
 pub use integrity::verify::VerifyReport;

@@ -120,7 +120,7 @@ pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
             total: plan.total().unwrap_or(0),
         });
     }
-    if format == Format::Jsonl && !scoreledger::store::Store::exists(db) {
+    if format == Format::Jsonl && !scoreledger::Archive::exists(db) {
         // Check the export against an empty archive before making the store.
         let scratch = tempfile::tempdir().map_err(Error::Io)?;
         let probe = scoreledger::Archive::open(&scratch.path().join("probe"))?;

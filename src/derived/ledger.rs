@@ -125,7 +125,7 @@ impl Ledger {
     }
 
     /// The raw store, for tests that simulate damage.
-    #[doc(hidden)]
+    #[cfg(feature = "testing")]
     pub fn store(&self) -> &Store {
         &self.store
     }

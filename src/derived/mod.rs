@@ -31,10 +31,9 @@ use crate::model::names;
 pub use crate::model::record::{ChangeKind, Effective, MatchChange, MatchRecord, MatchState};
 use crate::store::{Commit, Entry, Space, Store};
 pub use read::{
-    adjustments, decode_derived, in_force, index_list, latest_per_team, line_of, match_records,
-    name_list, registrations, rename_seqs, renames, result_at, rules_in_force, scoped, scoring,
-    spelled, stage_index, stage_index_root, stage_input, stage_input_from, stage_input_with,
-    Overlay, Source, StageParts, StageRows,
+    adjustments, decode_derived, line_of, match_records, name_list, registrations, renames,
+    result_at, rules_in_force, scoped, spelled, stage_index, stage_index_root, stage_input_from,
+    stage_input_with, Overlay, Source, StageParts, StageRows,
 };
 
 /// What a stage's `S` entry holds.

@@ -18,7 +18,6 @@ use crate::model::event::{
 };
 use crate::model::names;
 use crate::model::record::{effective, MatchChange, MatchRecord};
-use crate::model::rules::Scoring;
 use crate::projection::projector::{Adjustment, MatchLine, StageInput};
 use crate::store::{Entry, Space, Store};
 
@@ -157,14 +156,6 @@ pub fn spelled(r: &impl Source, list: NameList, name: &str) -> Result<Option<Str
     Ok(name_list(r, list)?
         .into_iter()
         .find(|n| names::fold(n) == want))
-}
-
-/// The scoring of a stage as known at `known_at`: the stage's own rules, else
-/// the season's, else the default.
-pub fn scoring(r: &impl Source, info: &StageInfo, known_at: u64) -> Result<Scoring> {
-    Ok(rules_in_force(r, info, known_at)?
-        .map(|(_, rules)| rules.scoring())
-        .unwrap_or_default())
 }
 
 /// The rules event in force for a stage (its own, else the season's) and
@@ -307,15 +298,6 @@ pub fn renames(r: &impl Source, competition: &str, known_at: u64) -> Result<Vec<
         .collect())
 }
 
-/// The seqs of the renames in a competition known at `known_at`.
-pub fn rename_seqs(r: &impl Source, competition: &str, known_at: u64) -> Result<Vec<u64>> {
-    let key = keys::competition_scope(competition);
-    Ok(scoped::<TeamRename>(r, Kind::Rename, &key, known_at)?
-        .into_iter()
-        .map(|(seq, _)| seq)
-        .collect())
-}
-
 /// One stage's stored rows and changes, read once.
 #[derive(Clone, Debug)]
 pub struct StageRows {
@@ -427,12 +409,6 @@ pub fn match_records(r: &impl Source, stage: &ScopeKey, known_at: u64) -> Result
     StageRows::read(r, stage)?.records(r.store(), known_at)
 }
 
-/// Everything the projector needs for one stage, as known at `known_at`.
-pub fn stage_input(r: &impl Source, info: &StageInfo, known_at: u64) -> Result<StageInput> {
-    let rows = StageRows::read(r, &info.stage_key)?;
-    stage_input_with(r, info, known_at, rows.lines(known_at))
-}
-
 /// [`stage_input`] for a caller that already has the stage's matches.
 pub fn stage_input_with(
     r: &impl Source,
@@ -467,16 +443,6 @@ pub fn line_of(rec: &MatchRecord, known_at: u64) -> MatchLine {
         home_goals: e.home_goals,
         away_goals: e.away_goals,
     }
-}
-
-/// A stage's list in the stage index, its events up to `known_at`.
-pub fn index_list(r: &impl Source, stage: &ScopeKey, known_at: u64) -> Result<Vec<index::Entry>> {
-    let key = keys::index(stage);
-    let Some(v) = r.get(&key)? else {
-        return Ok(Vec::new());
-    };
-    let (_, list) = packed::decode_index_header(&v).map_err(|e| damaged(&key, e))?;
-    cut_list(&key, list, known_at)
 }
 
 /// A stored list's entries up to `known_at`.

@@ -5,7 +5,7 @@ use crate::common;
 use common::{record_args, Env, SEED};
 use scoreledger::format::keys::Kind;
 use scoreledger::integrity::checkpoint::{verify_inclusion_proof, Checkpoint, InclusionProof};
-use scoreledger::store::Space;
+use scoreledger::testing::Space;
 use scoreledger::Archive;
 use serde_json::Value;
 

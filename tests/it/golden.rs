@@ -833,7 +833,7 @@ fn index_vectors() -> Value {
                 "leaves": ix.leaves().iter().map(|l| json!({
                     "key": l.key.to_hex(),
                     "entries": l.entries,
-                    "leaf_hash": scoreledger::derived::index::leaf_hash(&l.key, &l.entries).to_hex(),
+                    "leaf_hash": scoreledger::testing::index::leaf_hash(&l.key, &l.entries).to_hex(),
                 })).collect::<Vec<_>>(),
             })
         })
@@ -846,8 +846,8 @@ fn index_vectors() -> Value {
         .collect();
     let key = |st: &str| Hash(keys::stage_index_key("Copa Perú", "1984", st)).to_hex();
     json!({
-        "variant": scoreledger::derived::index::VARIANT,
-        "empty_root": scoreledger::derived::index::empty_root().to_hex(),
+        "variant": scoreledger::testing::index::VARIANT,
+        "empty_root": scoreledger::testing::index::empty_root().to_hex(),
         "stage_keys": {
             "Copa Perú / 1984 / Final stage": key("Final stage"),
             "Copa Perú / 1984 / Group A": key("Group A"),
@@ -866,7 +866,7 @@ fn index_vectors_do_not_drift_and_verify() {
     let last = stored["sizes"].as_array().unwrap().last().unwrap();
     let root = Hash::from_hex(last["root"].as_str().unwrap()).unwrap();
     for p in stored["proofs"].as_array().unwrap() {
-        let p: scoreledger::derived::index::IndexProof = serde_json::from_value(p.clone()).unwrap();
+        let p: scoreledger::testing::index::IndexProof = serde_json::from_value(p.clone()).unwrap();
         p.verify(&root, last["size"].as_u64().unwrap()).unwrap();
     }
 }

@@ -128,11 +128,11 @@ fn a_stopped_migration_starts_again_from_nothing() {
     let env = old_store();
     {
         // What a migration killed half way leaves: log and derived entries, no layout mark.
-        let s = scoreledger::store::Store::open(&env.db()).unwrap();
-        let log = scoreledger::store::Space::Log;
+        let s = scoreledger::testing::Store::open(&env.db()).unwrap();
+        let log = scoreledger::testing::Space::Log;
         s.tamper(log, &scoreledger::format::keys::chunk(0), b"half a chunk")
             .unwrap();
-        s.tamper(scoreledger::store::Space::Derived, b"Bjunk", b"x")
+        s.tamper(scoreledger::testing::Space::Derived, b"Bjunk", b"x")
             .unwrap();
     }
     answers_match(&env);
@@ -141,7 +141,7 @@ fn a_stopped_migration_starts_again_from_nothing() {
 
 #[test]
 fn a_store_made_before_the_stage_index_gets_it_when_opened() {
-    use scoreledger::store::Space;
+    use scoreledger::testing::Space;
     let env = Env::new();
     env.import_seed();
     let id = env.match_id(1, "Alianza Atlético");
@@ -149,7 +149,7 @@ fn a_store_made_before_the_stage_index_gets_it_when_opened() {
     let checkpoint = env.ok(&["checkpoint"]);
     {
         // Layout 2, as scoreledger wrote it before the index: no `I` entries.
-        let s = scoreledger::store::Store::open(&env.db()).unwrap();
+        let s = scoreledger::testing::Store::open(&env.db()).unwrap();
         let lists: Vec<Vec<u8>> = s
             .scan_prefix(Space::Derived, b"I")
             .map(|e| e.unwrap().0)
@@ -167,7 +167,7 @@ fn a_store_made_before_the_stage_index_gets_it_when_opened() {
         "the index, derived again"
     );
     env.ok(&["verify"]);
-    let s = scoreledger::store::Store::open(&env.db()).unwrap();
+    let s = scoreledger::testing::Store::open(&env.db()).unwrap();
     assert_eq!(
         s.get(Space::Log, scoreledger::format::keys::META_LAYOUT)
             .unwrap(),

@@ -10,7 +10,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::Env;
-use scoreledger::store::Space;
+use scoreledger::testing::Space;
 use scoreledger::Fixture;
 
 /// A double round-robin season of `n` teams as a season page.
@@ -340,7 +340,7 @@ fn a_commit_refuses_to_replace_an_existing_event() {
     // Seq 23 is in chunk 0: a writer that read it before another append changed it.
     let key = scoreledger::format::keys::chunk(0).to_vec();
     let stored = a.store().get(Space::Log, &key).unwrap().unwrap();
-    let mut c = scoreledger::store::Commit::default();
+    let mut c = scoreledger::testing::Commit::default();
     c.expect(
         Space::Log,
         key.clone(),
@@ -357,7 +357,7 @@ fn a_commit_refuses_to_replace_an_existing_event() {
         "half a commit was written"
     );
     // And a key that must be absent.
-    let mut c = scoreledger::store::Commit::default();
+    let mut c = scoreledger::testing::Commit::default();
     c.expect(Space::Log, key.clone(), None);
     c.put(Space::Log, key.clone(), vec![1, 2, 3]);
     assert!(a.store().commit(c).is_err());

@@ -15,7 +15,7 @@ use scoreledger::format::encoding::{decode_event, encode_event};
 use scoreledger::model::event::{MatchStatus, ScorePair};
 use scoreledger::model::rules::{Tiebreak, ALL_TIEBREAKS};
 use scoreledger::projection::projector::{self, MatchLine, StageInput};
-use scoreledger::store::Space;
+use scoreledger::testing::Space;
 use scoreledger::{Archive, Cut, Date, Event, Filter, KnownAt, MatchResult, Rules, Timestamp};
 
 const TEAMS: [&str; 6] = [

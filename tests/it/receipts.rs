@@ -333,7 +333,7 @@ fn listed_order_table(events: &[(u64, scoreledger::Event)], r: &Receipt) -> Vec<
         }
         match e {
             Event::MatchResult(m) if m.stage == r.stage => records.push(MatchRecord {
-                id: scoreledger::derived::id_of(m),
+                id: scoreledger::testing::id_of(m),
                 seq: *seq,
                 result: m.clone(),
                 changes: Vec::new(),
@@ -357,7 +357,7 @@ fn listed_order_table(events: &[(u64, scoreledger::Event)], r: &Receipt) -> Vec<
     }
     input.matches = records
         .iter()
-        .map(|rec| scoreledger::derived::line_of(rec, u64::MAX))
+        .map(|rec| scoreledger::testing::line_of(rec, u64::MAX))
         .collect();
     projector::table(&input, scoreledger::Cut::All)
 }

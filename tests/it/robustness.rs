@@ -304,7 +304,7 @@ fn a_store_from_a_newer_version_is_refused() {
         let a = scoreledger::Archive::open(&env.db()).unwrap();
         a.store()
             .tamper(
-                scoreledger::store::Space::Log,
+                scoreledger::testing::Space::Log,
                 scoreledger::format::keys::META_FORMAT,
                 &[9],
             )

@@ -673,7 +673,7 @@ fn verify_recomputes_the_index_from_the_events_and_refuses_a_false_index_line() 
 
 #[test]
 fn verify_names_a_damaged_index_list_and_rebuild_repairs_it() {
-    use scoreledger::store::Space;
+    use scoreledger::testing::Space;
     let env = Env::new();
     env.import_seed();
     let before = env.ok(&["checkpoint"]);

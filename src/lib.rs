@@ -69,17 +69,23 @@
 //! # }
 //! ```
 
-// The layout tells the layers (ARCHITECTURE.md has the codemap):
+// The layout tells the layers, lowest first (ARCHITECTURE.md "Layers";
+// tests/it/layers.rs checks them from the use lines):
 // model/       plain data: events, dates, names, rules, limits, a match as held
 // format/      the FROZEN byte format: canonical encoding, hashes, keys, packed
 //              layouts; a change here changes hashes (schema/, golden vectors)
-// store.rs     the only sled caller;  derived/  what is derived from the log
-// archive.rs   the facade: open, append, read events
-// projection/  tables and questions (the projector is a pure fold)
-// integrity/   Merkle tree, checkpoints, verify, signed notes, witnesses, receipts
-// plausibility.rs  checks of plausible data (`scoreledger audit`)
+// store.rs     the only sled caller
+// log/         the transparency log, knowing nothing of football: envelopes,
+//              chunks, the writer, the Merkle tree
+// derived/     the football derivation that reads the log: stages, rows,
+//              corrections, the stage index; `Ledger`, the read side
+// projection/  tables and questions (the projector is a pure fold); `View`
+// integrity/   checkpoints, verify, signed notes, witnesses, receipts
+// archive.rs   the write path: open, append, rebuild; derefs to its Ledger
 // import/      the readers of files;  pictures/  SVG charts and the HTML report
-// Front ends (the CLI, the server) live in the binary: src/main.rs, cli/, serve/.
+// plausibility.rs  checks of plausible data (`scoreledger audit`)
+// Front ends live in the binary: src/main.rs, cli/, serve/, and answers/
+// (what both answer).
 pub mod archive;
 pub(crate) mod derived;
 pub mod error;
@@ -103,8 +109,21 @@ pub(crate) mod store;
 /// used them could break the log's invariants; no shipped build has them.
 #[cfg(feature = "testing")]
 pub mod testing {
-    pub use crate::derived::{id_of, index, line_of};
+    pub use crate::derived::index;
     pub use crate::store::{Commit, Space, Store};
+
+    /// The id the archive gives a result (`derived::id_of`).
+    pub fn id_of(m: &crate::model::event::MatchResult) -> crate::model::event::MatchId {
+        crate::derived::id_of(m)
+    }
+
+    /// A held match as the projector reads it at `known_at`.
+    pub fn line_of(
+        rec: &crate::model::record::MatchRecord,
+        known_at: u64,
+    ) -> crate::projection::projector::MatchLine {
+        crate::derived::line_of(rec, known_at)
+    }
 }
 
 pub use archive::{AppendReport, Archive};

@@ -23,16 +23,16 @@ use crate::error::{Error, Result};
 use crate::format::head_file::{ReportedHead, TAG};
 
 /// The file beside sled's own files.
-pub const FILE: &str = "scoreledger.head";
+pub(crate) const FILE: &str = "scoreledger.head";
 
 /// Where the reported head of the store at `store` is kept.
-pub fn path(store: &Path) -> PathBuf {
+pub(crate) fn path(store: &Path) -> PathBuf {
     store.join(FILE)
 }
 
 /// What the file beside a store says.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Reported {
+pub(crate) enum Reported {
     /// No file: a new store, or one made before the file existed.
     Absent,
     /// The head the last commit reported.
@@ -43,7 +43,7 @@ pub enum Reported {
 
 /// What the file beside the store at `store` says; an error only when it
 /// cannot be read at all.
-pub fn read(store: &Path) -> Result<Reported> {
+pub(crate) fn read(store: &Path) -> Result<Reported> {
     let file = path(store);
     let bytes = match std::fs::read(&file) {
         Ok(bytes) => bytes,
@@ -71,7 +71,7 @@ pub fn read(store: &Path) -> Result<Reported> {
 /// line of the same length (one small write, then `fdatasync`), else a
 /// temporary file, `fsync`ed, renamed over the old one, then the folder
 /// `fsync`ed; either way the file holds the old head or the new one.
-pub fn write(store: &Path, head: &ReportedHead) -> Result<()> {
+pub(crate) fn write(store: &Path, head: &ReportedHead) -> Result<()> {
     let line = head.render();
     let io = |e: std::io::Error| crate::store::io_error(store, "cannot record its head", e);
     if let Some(mut f) = same_length(store, line.len()) {

@@ -41,14 +41,14 @@ impl Space {
     }
 }
 
-pub type Entry = (Vec<u8>, Vec<u8>);
+pub(crate) type Entry = (Vec<u8>, Vec<u8>);
 
 /// sled's page cache (its default is 1 GiB). The store's values are few and
 /// large, so a small cache holds what a question reads.
 const CACHE_BYTES: u64 = 32 << 20;
 
 /// The lock file beside sled's own files.
-pub const LOCK_FILE: &str = "scoreledger.lock";
+pub(crate) const LOCK_FILE: &str = "scoreledger.lock";
 
 const LOG_TREE: &str = "log";
 /// The log record naming the current derived generation (`u64` BE).
@@ -56,7 +56,7 @@ const GENERATION_KEY: &[u8] = b"Mderived-tree";
 
 /// Trees of the first layout (format 1, one tree per index), read only to
 /// migrate them.
-pub const LEGACY_TREES: [&str; 13] = [
+pub(crate) const LEGACY_TREES: [&str; 13] = [
     "events",
     "matches",
     "by_date",
@@ -488,7 +488,7 @@ fn lock(path: &Path) -> Result<std::fs::File> {
 /// values under `blobs/`, and the snapshots `snap.*` when `snapshots`) into
 /// a new folder `to`, under the store's lock so that no commit is half
 /// copied. The store is only read.
-pub fn copy_sled_files(from: &Path, to: &Path, snapshots: bool) -> Result<()> {
+pub(crate) fn copy_sled_files(from: &Path, to: &Path, snapshots: bool) -> Result<()> {
     if !Store::exists(from) {
         return Err(no_store(from));
     }

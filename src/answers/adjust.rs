@@ -8,7 +8,7 @@ use super::scope::{SeasonScope, Why};
 /// server's write API, with the same names).
 #[derive(clap::Args, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Fields {
+pub(crate) struct Fields {
     #[command(flatten)]
     #[serde(flatten)]
     scope: SeasonScope,
@@ -29,7 +29,7 @@ pub struct Fields {
 /// The adjustment to append: its scope checked here (an unknown
 /// competition, season or stage is refused as a likely typo), the rest
 /// when appended.
-pub fn event(archive: &Archive, a: Fields) -> Result<Event, Error> {
+pub(crate) fn event(archive: &Archive, a: Fields) -> Result<Event, Error> {
     a.scope.check_known(archive)?;
     Ok(Event::PointsAdjusted(PointsAdjustment {
         competition: a.scope.competition,

@@ -8,7 +8,7 @@ use super::scope::Why;
 /// server's write API, with the same names).
 #[derive(clap::Args, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Fields {
+pub(crate) struct Fields {
     /// Match id (or a unique prefix), as `results` shows it.
     id: String,
     #[command(flatten)]
@@ -17,7 +17,7 @@ pub struct Fields {
 }
 
 /// The annulment to append.
-pub fn event(archive: &Archive, a: Fields) -> Result<Event, Error> {
+pub(crate) fn event(archive: &Archive, a: Fields) -> Result<Event, Error> {
     let rec = archive.find_match(&a.id)?;
     Ok(Event::MatchAnnulled(Annulment {
         match_id: rec.id,

@@ -9,7 +9,7 @@ use super::scope::Why;
 /// server's write API, with the same names).
 #[derive(clap::Args, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Fields {
+pub(crate) struct Fields {
     /// Match id (or a unique prefix), as `results` shows it.
     id: String,
     /// The team the match is awarded to.
@@ -31,7 +31,7 @@ pub struct Fields {
 impl Fields {
     /// The awarded score, refused with --keep-score (which keeps the score
     /// played): the one check of the CLI and the server.
-    pub fn check(&self) -> Result<(u16, u16), Error> {
+    pub(crate) fn check(&self) -> Result<(u16, u16), Error> {
         if self.keep_score && self.score.is_some() {
             return Err(Error::Invalid(
                 "score and keep_score cannot be used together: keep_score keeps the score played"
@@ -43,7 +43,7 @@ impl Fields {
 }
 
 /// The award to append.
-pub fn event(archive: &Archive, a: Fields) -> Result<Event, Error> {
+pub(crate) fn event(archive: &Archive, a: Fields) -> Result<Event, Error> {
     let (winner, loser) = a.check()?;
     let rec = archive.find_match(&a.id)?;
     let home = scoreledger::model::names::same(&a.to, &rec.result.home);

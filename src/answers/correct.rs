@@ -9,7 +9,7 @@ use super::scope::Why;
 /// server's write API, with the same names).
 #[derive(clap::Args, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Fields {
+pub(crate) struct Fields {
     /// Match id (or a unique prefix of at least 4 characters), as `results` shows it.
     id: String,
     /// The right full-time score, home first: 2-2.
@@ -21,7 +21,7 @@ pub struct Fields {
 }
 
 /// The correction to append.
-pub fn event(archive: &Archive, a: Fields) -> Result<Event, Error> {
+pub(crate) fn event(archive: &Archive, a: Fields) -> Result<Event, Error> {
     let (home_goals, away_goals) = parse_score(&a.score).map_err(Error::Invalid)?;
     let rec = archive.find_match(&a.id)?;
     Ok(Event::ResultCorrected(ResultCorrection {

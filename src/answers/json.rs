@@ -8,7 +8,7 @@ use scoreledger::{Diff, HistoryEntry, ResultRow, RulesSource, Standings, When};
 use serde_json::json;
 
 /// The head as JSON: what `--format json` prints and the server serves.
-pub fn head(head: &scoreledger::Head) -> serde_json::Value {
+pub(crate) fn head(head: &scoreledger::Head) -> serde_json::Value {
     serde_json::json!({ "seq": head.seq, "hash": head.hash.to_hex() })
 }
 
@@ -29,7 +29,7 @@ fn row_adjustments(s: &Standings, team: &str) -> Vec<serde_json::Value> {
         .collect()
 }
 
-pub fn standings(s: &Standings) -> serde_json::Value {
+pub(crate) fn standings(s: &Standings) -> serde_json::Value {
     json!({
         "competition": s.competition,
         "season": s.season,
@@ -86,7 +86,7 @@ pub fn standings(s: &Standings) -> serde_json::Value {
 
 /// Goal average as the projector ranks it: `gf/ga`, 0/0 counting as 1;
 /// `None` (infinite) for goals without any conceded.
-pub fn ratio(gf: u32, ga: u32) -> Option<f64> {
+pub(crate) fn ratio(gf: u32, ga: u32) -> Option<f64> {
     match (gf, ga) {
         (0, 0) => Some(1.0),
         (_, 0) => None,
@@ -95,7 +95,7 @@ pub fn ratio(gf: u32, ga: u32) -> Option<f64> {
 }
 
 /// The results as JSON: what `--format json` prints and the server serves.
-pub fn results(rows: &[ResultRow]) -> serde_json::Value {
+pub(crate) fn results(rows: &[ResultRow]) -> serde_json::Value {
     let arr: Vec<_> = rows
         .iter()
         .map(|row| {
@@ -125,7 +125,7 @@ pub fn results(rows: &[ResultRow]) -> serde_json::Value {
 
 /// A match's history as JSON: what `--format json` prints and the server
 /// serves.
-pub fn history(rec: &MatchRecord, entries: &[HistoryEntry]) -> serde_json::Value {
+pub(crate) fn history(rec: &MatchRecord, entries: &[HistoryEntry]) -> serde_json::Value {
     let m = &rec.result;
     let events: Vec<_> = entries
         .iter()
@@ -160,7 +160,7 @@ pub fn history(rec: &MatchRecord, entries: &[HistoryEntry]) -> serde_json::Value
 }
 
 /// The diff as JSON: what `--format json` prints and the server serves.
-pub fn diff(d: &Diff, from: When, to: When) -> serde_json::Value {
+pub(crate) fn diff(d: &Diff, from: When, to: When) -> serde_json::Value {
     let rows: Vec<_> = d
         .rows
         .iter()
@@ -195,7 +195,7 @@ pub fn diff(d: &Diff, from: When, to: When) -> serde_json::Value {
 
 /// Where rules came from, in words and as JSON names it: `source` is
 /// `None` for a rules event that does not say.
-pub fn source_words(source: Option<RulesSource>) -> (&'static str, &'static str) {
+pub(crate) fn source_words(source: Option<RulesSource>) -> (&'static str, &'static str) {
     match source {
         Some(s) => (
             s.describe(),

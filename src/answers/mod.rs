@@ -3,15 +3,15 @@
 //! (`cli/`) and the server (`serve/`) call these; this module names
 //! neither, so one front end never reaches into the other.
 
-pub mod adjust;
-pub mod annul;
-pub mod award;
-pub mod correct;
-pub mod json;
-pub mod pictures;
-pub mod proofs;
-pub mod record;
-pub mod scope;
+pub(crate) mod adjust;
+pub(crate) mod annul;
+pub(crate) mod award;
+pub(crate) mod correct;
+pub(crate) mod json;
+pub(crate) mod pictures;
+pub(crate) mod proofs;
+pub(crate) mod record;
+pub(crate) mod scope;
 
 use std::io::Write;
 
@@ -21,7 +21,7 @@ use scoreledger::{Error, Timestamp};
 /// (RFC 3339) for reproducible archives.
 /// A `$SCORELEDGER_NOW` more than a day ahead of the system clock is
 /// refused: every later event would be stamped with it.
-pub fn now() -> Result<Timestamp, Error> {
+pub(crate) fn now() -> Result<Timestamp, Error> {
     let system = Timestamp::from_datetime(time::OffsetDateTime::now_utc());
     let Some(given) = given_now()? else {
         return Ok(system);
@@ -36,7 +36,7 @@ pub fn now() -> Result<Timestamp, Error> {
 }
 
 /// `$SCORELEDGER_NOW`, when set.
-pub fn given_now() -> Result<Option<Timestamp>, Error> {
+pub(crate) fn given_now() -> Result<Option<Timestamp>, Error> {
     match std::env::var("SCORELEDGER_NOW") {
         Ok(s) if !s.is_empty() => Timestamp::parse_rfc3339(&s)
             .map(Some)
@@ -46,7 +46,7 @@ pub fn given_now() -> Result<Option<Timestamp>, Error> {
 }
 
 /// Writes to stdout; a closed pipe (`| head`) is not an error.
-pub fn print(s: &str) -> Result<(), Error> {
+pub(crate) fn print(s: &str) -> Result<(), Error> {
     let mut out = std::io::stdout().lock();
     match out.write_all(s.as_bytes()).and_then(|_| out.flush()) {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),

@@ -9,20 +9,20 @@ use scoreledger::{Archive, Error, Filter};
 use super::scope::ViewArgs;
 
 #[derive(Clone, Copy, ValueEnum)]
-pub enum ChartKind {
+pub(crate) enum ChartKind {
     Positions,
     Points,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
-pub enum ChartBy {
+pub(crate) enum ChartBy {
     Round,
     Matchday,
     Date,
 }
 
 /// The chart as SVG: what `chart` writes and the server serves.
-pub fn svg(
+pub(crate) fn svg(
     archive: &Archive,
     filter: &Filter,
     kind: ChartKind,
@@ -50,7 +50,7 @@ pub fn svg(
 }
 
 /// The report page: what `report` writes and the server serves.
-pub fn html(archive: &Archive, filter: &Filter, when: &ViewArgs) -> Result<String, Error> {
+pub(crate) fn html(archive: &Archive, filter: &Filter, when: &ViewArgs) -> Result<String, Error> {
     let view = archive.at(when.known_at)?.season_view(filter, when.as_of)?;
     let root = archive.merkle_root(view.known_at)?;
     Ok(report::html(&view, &root))

@@ -5,11 +5,11 @@ use scoreledger::integrity::checkpoint::ConsistencyProof;
 use scoreledger::Error;
 
 /// The origin line of a checkpoint unless one is given.
-pub const DEFAULT_ORIGIN: &str = "scoreledger.local/archive";
+pub(crate) const DEFAULT_ORIGIN: &str = "scoreledger.local/archive";
 
 /// The checkpoint of `origin`, signed by `key` when given: what `checkpoint`
 /// prints and the server serves.
-pub fn signed_text(
+pub(crate) fn signed_text(
     archive: &scoreledger::Archive,
     origin: &str,
     key: Option<&scoreledger::integrity::note::SignerKey>,
@@ -25,7 +25,11 @@ pub fn signed_text(
 }
 
 /// The proof as text: what `consistency` prints and the server serves.
-pub fn text(archive: &scoreledger::Archive, old: u64, new: Option<u64>) -> Result<String, Error> {
+pub(crate) fn text(
+    archive: &scoreledger::Archive,
+    old: u64,
+    new: Option<u64>,
+) -> Result<String, Error> {
     let new = match new {
         Some(n) => n,
         None => archive.head()?.seq,

@@ -9,7 +9,7 @@ use super::scope::SeasonScope;
 /// server's `POST /api/record`, with the same names).
 #[derive(clap::Args, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Fields {
+pub(crate) struct Fields {
     #[command(flatten)]
     #[serde(flatten)]
     scope: SeasonScope,
@@ -101,11 +101,11 @@ fn new_teams(archive: &Archive, a: &Fields) -> Result<Vec<String>, Error> {
 }
 
 /// Teams the season did not know: (team, competition, season).
-pub type NewTeams = Vec<(String, String, String)>;
+pub(crate) type NewTeams = Vec<(String, String, String)>;
 
 /// The result to append, checked against the archive (its stage, the
 /// season's dates and teams), and the teams it adds.
-pub fn event(archive: &Archive, a: Fields) -> Result<(Event, NewTeams), Error> {
+pub(crate) fn event(archive: &Archive, a: Fields) -> Result<(Event, NewTeams), Error> {
     let (hg, ag) = parse_score(&a.score).map_err(Error::Invalid)?;
     a.scope.check_known(archive)?;
     let stage = match a.scope.stage.clone() {

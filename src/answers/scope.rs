@@ -5,7 +5,7 @@ use scoreledger::{Archive, Error};
 
 /// A point in valid time and in transaction time, for commands that read a season.
 #[derive(clap::Args, Clone, Debug, Default)]
-pub struct ViewArgs {
+pub(crate) struct ViewArgs {
     /// Only results played on or before this date (YYYY-MM-DD).
     #[arg(long, value_parser = scoreledger::Date::parse_iso)]
     pub as_of: Option<scoreledger::Date>,
@@ -17,7 +17,7 @@ pub struct ViewArgs {
 /// The season (and maybe stage) a command writes to, from the command line
 /// or as JSON (the server's write API, same names).
 #[derive(clap::Args, Clone, Debug, serde::Deserialize)]
-pub struct SeasonScope {
+pub(crate) struct SeasonScope {
     /// Competition, as the archive names it (e.g. 'Copa Perú').
     #[arg(long)]
     pub competition: String,
@@ -47,7 +47,7 @@ impl SeasonScope {
     /// Refuses a competition, season or stage the archive does not know,
     /// as a likely typo, unless its `--new-...` option says it is new (a new
     /// competition brings its season and stage; a new season its stage).
-    pub fn check_known(&self, archive: &Archive) -> Result<(), Error> {
+    pub(crate) fn check_known(&self, archive: &Archive) -> Result<(), Error> {
         let unknown =
             archive.unknown_scope(&self.competition, &self.season, self.stage.as_deref())?;
         let Some(u) = unknown else { return Ok(()) };
@@ -86,7 +86,7 @@ impl SeasonScope {
 
 /// Why a compensating event is recorded.
 #[derive(clap::Args, Clone, Debug, serde::Deserialize)]
-pub struct Why {
+pub(crate) struct Why {
     /// Why (required; shown by `results` and `history`).
     #[arg(long)]
     pub reason: String,

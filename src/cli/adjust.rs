@@ -15,14 +15,14 @@ on or after --date. Tables show it in an Adj column; Pts includes it.";
 /// Add or deduct points for a team from a date on.
 #[derive(clap::Args)]
 #[command(after_help = EXAMPLES)]
-pub struct Args {
+pub(crate) struct Args {
     #[command(flatten)]
     pub store: super::StoreArgs,
     #[command(flatten)]
     pub fields: Fields,
 }
 
-pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
+pub(crate) fn run(db: &super::Db, a: Args) -> Result<(), Error> {
     let mut archive = db.open_existing()?;
     let event = event(&archive, a.fields)?;
     super::append_one(&mut archive, event)

@@ -13,14 +13,14 @@ counts in tables. A replay is recorded as a new match.";
 /// Annul a match: it no longer counts.
 #[derive(clap::Args)]
 #[command(after_help = EXAMPLES)]
-pub struct Args {
+pub(crate) struct Args {
     #[command(flatten)]
     pub store: super::StoreArgs,
     #[command(flatten)]
     pub fields: Fields,
 }
 
-pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
+pub(crate) fn run(db: &super::Db, a: Args) -> Result<(), Error> {
     let mut archive = db.open_existing()?;
     let event = event(&archive, a.fields)?;
     super::append_one(&mut archive, event)

@@ -17,12 +17,12 @@ dates outside the season (1984: 1984-01-01..1985-01-31; 1888-89: 1 July..31
 August); 20 or more goals for one team; a season missing between a
 competition's first and last. Exit 0 when nothing is found, 1 otherwise.";
 
-pub use super::TableOrJson as Format;
+pub(super) use super::TableOrJson as Format;
 
 /// Check the data for implausible results.
 #[derive(clap::Args)]
 #[command(after_help = EXAMPLES)]
-pub struct Args {
+pub(super) struct Args {
     #[command(flatten)]
     pub store: super::StoreArgs,
     #[command(flatten)]
@@ -31,7 +31,7 @@ pub struct Args {
     format: Format,
 }
 
-pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
+pub(super) fn run(db: &super::Db, a: Args) -> Result<(), Error> {
     let archive = db.open_existing()?;
     let problems = archive.audit(&a.filter.filter())?;
     let text = match a.format {

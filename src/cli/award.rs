@@ -18,14 +18,14 @@ score played, which must then be a win for that team.";
 /// Award a match to one of its teams.
 #[derive(clap::Args)]
 #[command(after_help = EXAMPLES)]
-pub struct Args {
+pub(crate) struct Args {
     #[command(flatten)]
     pub store: super::StoreArgs,
     #[command(flatten)]
     pub fields: Fields,
 }
 
-pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
+pub(crate) fn run(db: &super::Db, a: Args) -> Result<(), Error> {
     a.fields.check()?;
     let mut archive = db.open_existing()?;
     let event = event(&archive, a.fields)?;

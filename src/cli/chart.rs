@@ -26,7 +26,7 @@ adds no column.";
 /// Draw the race for the title as an SVG chart.
 #[derive(clap::Args)]
 #[command(after_help = EXAMPLES)]
-pub struct Args {
+pub(crate) struct Args {
     #[command(flatten)]
     pub store: super::StoreArgs,
     #[command(flatten)]
@@ -46,7 +46,7 @@ pub struct Args {
     when: crate::answers::scope::ViewArgs,
 }
 
-pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
+pub(crate) fn run(db: &super::Db, a: Args) -> Result<(), Error> {
     let archive = db.open_existing()?;
     let svg = svg(&archive, &a.filter.filter(), a.kind, a.by, &a.when)?;
     super::output::write(db, &a.output, &svg, "the chart", &a.force)

@@ -19,7 +19,7 @@ archive only grew since.";
 /// Print a checkpoint: origin, size and Merkle root of the archive.
 #[derive(clap::Args)]
 #[command(after_help = EXAMPLES)]
-pub struct Args {
+pub(crate) struct Args {
     #[command(flatten)]
     pub store: super::StoreArgs,
     /// The origin line, naming this archive.
@@ -31,7 +31,7 @@ pub struct Args {
     sign: Option<std::path::PathBuf>,
 }
 
-pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
+pub(crate) fn run(db: &super::Db, a: Args) -> Result<(), Error> {
     let key = a.sign.as_deref().map(super::trust::signer).transpose()?;
     let origin = match (&a.origin, &key) {
         (Some(o), Some(k)) if o.trim() != k.name => {

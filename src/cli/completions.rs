@@ -14,11 +14,11 @@ Shells: bash, elvish, fish, powershell, zsh.";
 /// Print shell completions.
 #[derive(clap::Args)]
 #[command(after_help = EXAMPLES)]
-pub struct Args {
+pub(super) struct Args {
     shell: Shell,
 }
 
-pub fn run(a: Args) -> Result<(), Error> {
+pub(super) fn run(a: Args) -> Result<(), Error> {
     let mut cmd = super::Cli::command();
     let mut buf = Vec::new();
     clap_complete::generate(a.shell, &mut cmd, "scoreledger", &mut buf);

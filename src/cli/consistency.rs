@@ -15,7 +15,7 @@ needs (`witness --proof FILE`) to cosign a later checkpoint.";
 /// Prove that the archive of OLD events is a prefix of a larger one.
 #[derive(clap::Args)]
 #[command(after_help = EXAMPLES)]
-pub struct Args {
+pub(crate) struct Args {
     #[command(flatten)]
     pub store: super::StoreArgs,
     /// The earlier tree size.
@@ -25,7 +25,7 @@ pub struct Args {
     size: Option<u64>,
 }
 
-pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
+pub(crate) fn run(db: &super::Db, a: Args) -> Result<(), Error> {
     let archive = db.open_existing()?;
     crate::answers::print(&text(&archive, a.old, a.size)?)
 }

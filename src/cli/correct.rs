@@ -16,14 +16,14 @@ The recorded result is not touched: the correction is a new event, shown by
 /// Correct the score of a recorded match.
 #[derive(clap::Args)]
 #[command(after_help = EXAMPLES)]
-pub struct Args {
+pub(crate) struct Args {
     #[command(flatten)]
     pub store: super::StoreArgs,
     #[command(flatten)]
     pub fields: Fields,
 }
 
-pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
+pub(crate) fn run(db: &super::Db, a: Args) -> Result<(), Error> {
     parse_score(&a.fields.score).map_err(Error::Invalid)?;
     let mut archive = db.open_existing()?;
     let event = event(&archive, a.fields)?;

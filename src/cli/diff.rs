@@ -14,12 +14,12 @@ Examples:
 WHEN is a date (results played on or before it), round:N (after rounds 1 to N)
 or seq:N (the whole table as the archive stood after event N).";
 
-pub use super::TableOrJson as Format;
+pub(crate) use super::TableOrJson as Format;
 
 /// How a table moved between two points in time.
 #[derive(clap::Args)]
 #[command(after_help = EXAMPLES)]
-pub struct Args {
+pub(crate) struct Args {
     #[command(flatten)]
     pub store: super::StoreArgs,
     #[command(flatten)]
@@ -43,7 +43,7 @@ fn arrow(moved: Option<i64>) -> String {
     }
 }
 
-pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
+pub(crate) fn run(db: &super::Db, a: Args) -> Result<(), Error> {
     let archive = db.open_existing()?;
     let d = archive.diff(&a.filter.filter(), a.from, a.to)?;
     let text = match a.format {

@@ -16,7 +16,7 @@ line. csv: one row per result (header first), with the score that counts,
 the status and the recorded score.";
 
 #[derive(Clone, Copy, ValueEnum)]
-pub enum Format {
+pub(super) enum Format {
     Jsonl,
     Csv,
 }
@@ -24,7 +24,7 @@ pub enum Format {
 /// Write the whole archive out.
 #[derive(clap::Args)]
 #[command(after_help = EXAMPLES)]
-pub struct Args {
+pub(super) struct Args {
     #[command(flatten)]
     pub store: super::StoreArgs,
     #[arg(long, value_enum, default_value = "jsonl")]
@@ -46,7 +46,7 @@ pub(super) fn jsonl(archive: &scoreledger::Archive) -> Result<String, Error> {
     Ok(text)
 }
 
-pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
+pub(super) fn run(db: &super::Db, a: Args) -> Result<(), Error> {
     let archive = db.open_existing()?;
     let text = match a.format {
         Format::Jsonl => jsonl(&archive)?,

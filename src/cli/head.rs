@@ -14,7 +14,7 @@ the same events in the same order.";
 /// Print the latest seq and its hash: "N HASH".
 #[derive(clap::Args)]
 #[command(after_help = EXAMPLES)]
-pub struct Args {
+pub(crate) struct Args {
     #[command(flatten)]
     pub store: super::StoreArgs,
     /// text: "SEQ HASH"; json: {"seq", "hash"}.
@@ -23,12 +23,12 @@ pub struct Args {
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
-pub enum Format {
+pub(crate) enum Format {
     Text,
     Json,
 }
 
-pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
+pub(crate) fn run(db: &super::Db, a: Args) -> Result<(), Error> {
     let archive = db.open_existing()?;
     let head = archive.head()?;
     crate::answers::print(&match a.format {

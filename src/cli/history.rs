@@ -11,12 +11,12 @@ Examples:
 
 The id is the one `results` shows; any unique prefix of it will do.";
 
-pub use super::TableOrJson as Format;
+pub(crate) use super::TableOrJson as Format;
 
 /// Every event that touched a match: seq, recorded_at, hash, what changed.
 #[derive(clap::Args)]
 #[command(after_help = EXAMPLES)]
-pub struct Args {
+pub(crate) struct Args {
     #[command(flatten)]
     pub store: super::StoreArgs,
     /// Match id (or a unique prefix), as `results` shows it.
@@ -25,7 +25,7 @@ pub struct Args {
     format: Format,
 }
 
-pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
+pub(crate) fn run(db: &super::Db, a: Args) -> Result<(), Error> {
     let archive = db.open_existing()?;
     let rec = archive.find_match(&a.id)?;
     let entries = archive.history(&rec)?;

@@ -48,7 +48,7 @@ era never replaces rules the archive holds.";
 /// Append a file of results (all or nothing per batch).
 #[derive(clap::Args)]
 #[command(after_help = EXAMPLES)]
-pub struct Args {
+pub(super) struct Args {
     #[command(flatten)]
     pub store: super::StoreArgs,
     /// The file to read.
@@ -92,7 +92,7 @@ fn stop_on_signal() -> Arc<AtomicBool> {
     stop
 }
 
-pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
+pub(super) fn run(db: &super::Db, a: Args) -> Result<(), Error> {
     // From the start, so that Ctrl-C while the file is read and checked
     // stops the import before anything is written, saying so.
     let stop = stop_on_signal();

@@ -21,7 +21,7 @@ witness's key (cosignatures, type 0x04). Formats: schema/notes.md.";
 /// Make an Ed25519 key pair for signing checkpoints (or cosigning them).
 #[derive(clap::Args)]
 #[command(after_help = EXAMPLES)]
-pub struct Args {
+pub(super) struct Args {
     /// The key's name: for a log key, the checkpoints' origin.
     #[arg(long)]
     name: String,
@@ -33,7 +33,7 @@ pub struct Args {
     witness: bool,
 }
 
-pub fn run(a: Args) -> Result<(), Error> {
+pub(super) fn run(a: Args) -> Result<(), Error> {
     let mut seed = [0u8; 32];
     getrandom::fill(&mut seed)
         .map_err(|e| Error::Invalid(format!("no randomness from the system: {e}")))?;

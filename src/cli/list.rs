@@ -19,19 +19,19 @@ match dates. Filters match names as everywhere else: case and accents
 ignored, a word or a part of a name when only one fits.";
 
 #[derive(Clone, Copy, ValueEnum)]
-pub enum What {
+pub(super) enum What {
     Competitions,
     Seasons,
     Stages,
     Teams,
 }
 
-pub use super::TableOrJson as Format;
+pub(super) use super::TableOrJson as Format;
 
 /// List what the archive holds: competitions, seasons, stages or teams.
 #[derive(clap::Args)]
 #[command(after_help = EXAMPLES)]
-pub struct Args {
+pub(super) struct Args {
     #[command(flatten)]
     pub store: super::StoreArgs,
     /// What to list.
@@ -47,7 +47,7 @@ pub struct Args {
     format: Format,
 }
 
-pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
+pub(super) fn run(db: &super::Db, a: Args) -> Result<(), Error> {
     let archive = db.open_existing()?;
     let kind = match a.what {
         What::Competitions => ListKind::Competitions,

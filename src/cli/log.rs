@@ -14,7 +14,7 @@ One line per event, oldest first: seq, when it was recorded, its hash, its
 kind and what it says.";
 
 #[derive(Clone, Copy, ValueEnum)]
-pub enum Format {
+pub(super) enum Format {
     Table,
     Jsonl,
 }
@@ -22,14 +22,14 @@ pub enum Format {
 /// Every event with its seq, recorded_at and hash.
 #[derive(clap::Args)]
 #[command(after_help = EXAMPLES)]
-pub struct Args {
+pub(super) struct Args {
     #[command(flatten)]
     pub store: super::StoreArgs,
     #[arg(long, value_enum, default_value = "table")]
     format: Format,
 }
 
-pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
+pub(super) fn run(db: &super::Db, a: Args) -> Result<(), Error> {
     let archive = db.open_existing()?;
     if let Format::Jsonl = a.format {
         return crate::answers::print(&super::export::jsonl(&archive)?);

@@ -24,7 +24,7 @@ again to catch up.";
 /// Copy a source archive's new events, checked, into this one.
 #[derive(clap::Args)]
 #[command(after_help = EXAMPLES)]
-pub struct Args {
+pub(super) struct Args {
     #[command(flatten)]
     pub store: super::StoreArgs,
     /// A `scoreledger serve` to mirror (it must sign its checkpoints).
@@ -46,7 +46,7 @@ pub struct Args {
 /// Events per request to the source.
 const PAGE: u64 = 10_000;
 
-pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
+pub(super) fn run(db: &super::Db, a: Args) -> Result<(), Error> {
     let mut archive = db.open()?;
     let before = archive.head()?;
     let report = match (&a.from, &a.from_file) {

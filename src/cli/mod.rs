@@ -1,18 +1,18 @@
 //! Command-line interface: one file per subcommand.
 
-pub mod adjust;
-pub mod annul;
+pub(crate) mod adjust;
+pub(crate) mod annul;
 mod audit;
-pub mod award;
-pub mod chart;
-pub mod checkpoint;
+pub(crate) mod award;
+pub(crate) mod chart;
+pub(crate) mod checkpoint;
 mod completions;
-pub mod consistency;
-pub mod correct;
-pub mod diff;
+pub(crate) mod consistency;
+pub(crate) mod correct;
+pub(crate) mod diff;
 mod export;
-pub mod head;
-pub mod history;
+pub(crate) mod head;
+pub(crate) mod history;
 mod import;
 mod keygen;
 mod list;
@@ -23,16 +23,16 @@ mod progress;
 mod prove;
 mod rebuild;
 mod receipt;
-pub mod record;
+pub(crate) mod record;
 mod rename;
 mod render;
-pub mod report;
+pub(crate) mod report;
 mod restore;
-pub mod results;
+pub(crate) mod results;
 mod rules;
 mod salvage;
 mod serve;
-pub mod standings;
+pub(crate) mod standings;
 mod trust;
 mod verify;
 mod verify_proof;
@@ -60,7 +60,7 @@ error, 4 an import failed after committing some batches, 130 interrupted.";
 /// A tamper-evident, event-sourced archive of football results.
 #[derive(Parser)]
 #[command(name = "scoreledger", version, about, after_help = EXAMPLES)]
-pub struct Cli {
+pub(crate) struct Cli {
     /// Path of the archive, for every command (as if given to it).
     #[arg(long, value_name = "PATH")]
     db: Option<PathBuf>,
@@ -114,7 +114,7 @@ enum Command {
 
 /// Filters shared by the commands that read tables and results.
 #[derive(clap::Args, Clone, Debug, Default)]
-pub struct FilterArgs {
+pub(crate) struct FilterArgs {
     /// Competition, e.g. 'Copa Perú' (case and accents ignored); may be left
     /// out when the archive holds only one.
     #[arg(long)]
@@ -139,7 +139,7 @@ impl FilterArgs {
 
 /// Which results a table counts: those played by a date, or the rounds up to one.
 #[derive(clap::Args, Clone, Debug, Default)]
-pub struct CutArgs {
+pub(crate) struct CutArgs {
     /// Only results played on or before this date (YYYY-MM-DD).
     #[arg(long, value_parser = scoreledger::Date::parse_iso, conflicts_with = "round")]
     as_of: Option<scoreledger::Date>,
@@ -160,7 +160,7 @@ impl CutArgs {
 
 /// Where the archive is, for the commands that open one.
 #[derive(clap::Args, Clone, Debug, Default)]
-pub struct StoreArgs {
+pub(crate) struct StoreArgs {
     /// Path of the archive, a folder (default: $SCORELEDGER_DB, else
     /// ./scoreledger.db). Created by import, record and rules.
     #[arg(long, value_name = "PATH")]
@@ -201,7 +201,7 @@ impl StoreArgs {
 
 /// The archive a command works on, and how long it waits for another
 /// process to release it (`--wait`). Derefs to its path.
-pub struct Db {
+pub(crate) struct Db {
     path: PathBuf,
     wait: std::time::Duration,
 }
@@ -216,19 +216,19 @@ impl std::ops::Deref for Db {
 impl Db {
     /// Opens (or creates) the archive, waiting up to `--wait` seconds while
     /// another process holds it.
-    pub fn open(&self) -> Result<Archive, Error> {
+    pub(crate) fn open(&self) -> Result<Archive, Error> {
         open_with(self, Archive::open)
     }
 
     /// Opens an existing store; a missing one is an error rather than a new
     /// empty store.
-    pub fn open_existing(&self) -> Result<Archive, Error> {
+    pub(crate) fn open_existing(&self) -> Result<Archive, Error> {
         open_with(self, Archive::open_existing)
     }
 }
 
 /// Output of a failed run: message and exit code.
-pub fn exit_code(e: &Error) -> i32 {
+pub(crate) fn exit_code(e: &Error) -> i32 {
     match e.kind() {
         ErrorKind::Integrity => 1,
         ErrorKind::Input => 2,
@@ -240,7 +240,7 @@ pub fn exit_code(e: &Error) -> i32 {
 
 /// An error in the CLI's words: the library says what is wrong; the CLI
 /// adds which option or command fixes it.
-pub fn render(e: &Error) -> String {
+pub(crate) fn render(e: &Error) -> String {
     match e {
         Error::Busy { path } => format!(
             "store {} is in use by another scoreledger process (wait for it, or pass --wait SECONDS)",
@@ -317,7 +317,7 @@ fn ambiguous(stages: &[[String; 3]]) -> String {
 /// `$SCORELEDGER_NOW` before the head's time is refused when something
 /// would be appended (events are stamped in order); the system clock a
 /// little behind the head (another machine's) is raised to it.
-pub fn stamp(archive: &mut Archive) -> Result<Timestamp, Error> {
+pub(crate) fn stamp(archive: &mut Archive) -> Result<Timestamp, Error> {
     archive.strict_clock(crate::answers::given_now()?.is_some());
     crate::answers::now()
 }
@@ -407,7 +407,7 @@ fn append_one(archive: &mut Archive, event: scoreledger::Event) -> Result<(), Er
     crate::answers::print(&text)
 }
 
-pub fn main() -> i32 {
+pub(crate) fn main() -> i32 {
     let Cli { db, wait, command } = Cli::parse();
     let top = StoreArgs { db, wait };
     macro_rules! with_store {
@@ -467,7 +467,7 @@ pub fn main() -> i32 {
 }
 
 /// Seqs `lo` to `hi` in words: "seq 24", "seqs 24 to 30", or "no seq".
-pub fn seqs(lo: u64, hi: u64) -> String {
+pub(crate) fn seqs(lo: u64, hi: u64) -> String {
     match hi.checked_sub(lo) {
         None => "no seq".into(),
         Some(0) => format!("seq {lo}"),
@@ -477,7 +477,7 @@ pub fn seqs(lo: u64, hi: u64) -> String {
 
 /// A word as a shell would need it in a command line: as is when plain,
 /// else in single quotes.
-pub fn quoted(word: &str) -> String {
+pub(crate) fn quoted(word: &str) -> String {
     let plain = !word.is_empty()
         && word
             .chars()
@@ -491,7 +491,7 @@ pub fn quoted(word: &str) -> String {
 
 /// `--format table|json`, for the commands that offer those two.
 #[derive(Clone, Copy, clap::ValueEnum)]
-pub enum TableOrJson {
+pub(crate) enum TableOrJson {
     Table,
     Json,
 }

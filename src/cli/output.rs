@@ -7,7 +7,7 @@ use scoreledger::Error;
 
 /// `--force`, for commands that write a file.
 #[derive(clap::Args)]
-pub struct ForceArg {
+pub(super) struct ForceArg {
     /// Replace FILE even when it is a symbolic link (the link itself is
     /// replaced; what it points at is not touched).
     #[arg(long)]
@@ -20,7 +20,7 @@ pub struct ForceArg {
 /// synced, then renamed over the target. A target that exists and is not a
 /// regular file (a device, a FIFO, a folder; a symbolic link unless
 /// `--force`) is refused, and so is any target inside the store's folder.
-pub fn write(
+pub(super) fn write(
     db: &Path,
     path: &Path,
     text: &str,
@@ -91,7 +91,7 @@ fn checked_target(db: &Path, path: &Path, force: bool) -> Result<PathBuf, Error>
 
 /// Replaces a file of the program's own (a witness's state) with `text`:
 /// a new file beside it, synced, then renamed over it.
-pub fn replace(path: &Path, text: &str) -> Result<(), Error> {
+pub(super) fn replace(path: &Path, text: &str) -> Result<(), Error> {
     let fail = |e: std::io::Error| Error::Store {
         path: path.to_path_buf(),
         msg: format!("cannot write: {e}"),

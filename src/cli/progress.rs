@@ -7,7 +7,7 @@ use indicatif::{ProgressBar, ProgressState, ProgressStyle};
 const SHOWN_FROM: u64 = 100_000;
 
 /// A bar that says what is being done (`importing`, `verifying`, ...).
-pub fn bar(doing: &str) -> ProgressBar {
+pub(super) fn bar(doing: &str) -> ProgressBar {
     let bar = ProgressBar::new(0);
     bar.set_style(
         ProgressStyle::with_template(&format!(
@@ -32,7 +32,7 @@ pub fn bar(doing: &str) -> ProgressBar {
 
 /// A callback for the library's `progress(done, total)`, moving `bar`
 /// once the work is long enough to show.
-pub fn follow(bar: &ProgressBar) -> impl FnMut(u64, u64) + '_ {
+pub(super) fn follow(bar: &ProgressBar) -> impl FnMut(u64, u64) + '_ {
     move |done, total| {
         if total >= SHOWN_FROM {
             bar.set_length(total);

@@ -16,7 +16,7 @@ proof carries the event's stored envelope, so the verifier also sees which
 result it proves and checks it against its hash.";
 
 #[derive(Clone, Copy, ValueEnum)]
-pub enum Format {
+pub(super) enum Format {
     Text,
     Json,
 }
@@ -24,7 +24,7 @@ pub enum Format {
 /// An inclusion proof for event SEQ.
 #[derive(clap::Args)]
 #[command(after_help = EXAMPLES)]
-pub struct Args {
+pub(super) struct Args {
     #[command(flatten)]
     pub store: super::StoreArgs,
     /// The event to prove.
@@ -36,7 +36,7 @@ pub struct Args {
     format: Format,
 }
 
-pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
+pub(super) fn run(db: &super::Db, a: Args) -> Result<(), Error> {
     let checkpoint = a
         .checkpoint
         .as_deref()

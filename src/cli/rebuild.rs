@@ -13,12 +13,12 @@ built. Run it after `verify` reports a damaged derived entry.";
 /// Recompute every derived entry from the events alone.
 #[derive(clap::Args)]
 #[command(after_help = EXAMPLES)]
-pub struct Args {
+pub(super) struct Args {
     #[command(flatten)]
     pub store: super::StoreArgs,
 }
 
-pub fn run(db: &super::Db, _a: Args) -> Result<(), Error> {
+pub(super) fn run(db: &super::Db, _a: Args) -> Result<(), Error> {
     let mut archive = db.open_existing()?;
     let bar = super::progress::bar("rebuilding");
     let n = archive.rebuild_with(&mut super::progress::follow(&bar));

@@ -27,7 +27,7 @@ The checkpoint must carry an index line (one made by this version).";
 /// Write a self-contained, checkable receipt for a table.
 #[derive(clap::Args)]
 #[command(after_help = EXAMPLES)]
-pub struct Args {
+pub(super) struct Args {
     #[command(flatten)]
     pub store: super::StoreArgs,
     #[command(flatten)]
@@ -44,7 +44,7 @@ pub struct Args {
     force: super::output::ForceArg,
 }
 
-pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
+pub(super) fn run(db: &super::Db, a: Args) -> Result<(), Error> {
     let text = super::read_file(&a.checkpoint, "checkpoint")?;
     let note = Note::parse(&text)
         .map_err(|e| Error::Invalid(format!("{}: {e}", a.checkpoint.display())))?;

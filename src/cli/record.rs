@@ -22,14 +22,14 @@ teams).";
 /// Append one match result.
 #[derive(clap::Args)]
 #[command(after_help = EXAMPLES)]
-pub struct Args {
+pub(crate) struct Args {
     #[command(flatten)]
     pub store: super::StoreArgs,
     #[command(flatten)]
     pub fields: Fields,
 }
 
-pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
+pub(crate) fn run(db: &super::Db, a: Args) -> Result<(), Error> {
     parse_score(&a.fields.score).map_err(Error::Invalid)?;
     let mut archive = db.open()?;
     let (event, new) = event(&archive, a.fields)?;

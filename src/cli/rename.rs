@@ -13,7 +13,7 @@ either name count in one row, shown under the new name.";
 /// Record that a team is known by another name (or merge an alias).
 #[derive(clap::Args)]
 #[command(after_help = EXAMPLES)]
-pub struct Args {
+pub(super) struct Args {
     #[command(flatten)]
     pub store: super::StoreArgs,
     /// Competition in which the two names are one club.
@@ -29,7 +29,7 @@ pub struct Args {
     why: crate::answers::scope::Why,
 }
 
-pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
+pub(super) fn run(db: &super::Db, a: Args) -> Result<(), Error> {
     let mut archive = db.open_existing()?;
     let event = Event::TeamRenamed(TeamRename {
         competition: a.competition,

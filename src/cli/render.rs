@@ -4,13 +4,13 @@ use unicode_width::UnicodeWidthStr;
 
 /// Column alignment.
 #[derive(Clone, Copy, PartialEq, Eq)]
-pub enum Align {
+pub(super) enum Align {
     Left,
     Right,
 }
 
 /// Renders rows under headers, columns padded to their widest cell.
-pub fn table(headers: &[(&str, Align)], rows: &[Vec<String>]) -> String {
+pub(super) fn table(headers: &[(&str, Align)], rows: &[Vec<String>]) -> String {
     let mut widths: Vec<usize> = headers.iter().map(|(h, _)| h.width()).collect();
     for row in rows {
         for (i, cell) in row.iter().enumerate() {
@@ -48,10 +48,10 @@ pub fn table(headers: &[(&str, Align)], rows: &[Vec<String>]) -> String {
     out
 }
 
-pub use scoreledger::pictures::report::signed;
+pub(super) use scoreledger::pictures::report::signed;
 
 /// 12345 -> "12,345".
-pub fn thousands(n: u64) -> String {
+pub(super) fn thousands(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
@@ -64,7 +64,7 @@ pub fn thousands(n: u64) -> String {
 }
 
 /// Writes CSV rows (header first) to a string.
-pub fn csv(headers: &[&str], rows: &[Vec<String>]) -> Result<String, scoreledger::Error> {
+pub(super) fn csv(headers: &[&str], rows: &[Vec<String>]) -> Result<String, scoreledger::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let io = |e: csv::Error| scoreledger::Error::Invalid(format!("csv: {e}"));
     w.write_record(headers).map_err(io)?;
@@ -78,7 +78,7 @@ pub fn csv(headers: &[&str], rows: &[Vec<String>]) -> Result<String, scoreledger
 }
 
 /// A markdown table.
-pub fn markdown(headers: &[(&str, Align)], rows: &[Vec<String>]) -> String {
+pub(super) fn markdown(headers: &[(&str, Align)], rows: &[Vec<String>]) -> String {
     let esc = |s: &str| s.replace('|', "\\|");
     let mut out = format!(
         "| {} |\n",

@@ -19,7 +19,7 @@ hash and Merkle root of the archive it was built from.";
 /// Write a season report as one HTML page.
 #[derive(clap::Args)]
 #[command(after_help = EXAMPLES)]
-pub struct Args {
+pub(crate) struct Args {
     #[command(flatten)]
     pub store: super::StoreArgs,
     #[command(flatten)]
@@ -33,7 +33,7 @@ pub struct Args {
     when: crate::answers::scope::ViewArgs,
 }
 
-pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
+pub(crate) fn run(db: &super::Db, a: Args) -> Result<(), Error> {
     let archive = db.open_existing()?;
     let html = html(&archive, &a.filter.filter(), &a.when)?;
     super::output::write(db, &a.output, &html, "the report", &a.force)

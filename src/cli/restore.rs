@@ -38,7 +38,7 @@ On a store that lost nothing, restore says so and changes nothing.";
 /// Bring back lost events reported as written, or accept the loss
 #[derive(clap::Args)]
 #[command(after_help = EXAMPLES)]
-pub struct Args {
+pub(super) struct Args {
     #[command(flatten)]
     pub store: super::StoreArgs,
     /// An export (`scoreledger export`) holding the missing events.
@@ -65,7 +65,7 @@ pub struct Args {
     key: Option<String>,
 }
 
-pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
+pub(super) fn run(db: &super::Db, a: Args) -> Result<(), Error> {
     let (mut archive, loss) = super::open_with(db, Archive::open_for_restore)?;
     let Some(loss) = loss else {
         let head = archive.head()?;

@@ -21,7 +21,7 @@ the shoot-out's winner beside it (`1-1 (pens: Italy)`; JSON and CSV:
 shootout_winner); the shoot-out never counts in a table.";
 
 #[derive(Clone, Copy, ValueEnum)]
-pub enum Format {
+pub(crate) enum Format {
     Table,
     Json,
     Csv,
@@ -30,7 +30,7 @@ pub enum Format {
 /// List results, in date order.
 #[derive(clap::Args)]
 #[command(after_help = EXAMPLES)]
-pub struct Args {
+pub(crate) struct Args {
     #[command(flatten)]
     pub store: super::StoreArgs,
     #[command(flatten)]
@@ -50,7 +50,7 @@ pub struct Args {
     format: Format,
 }
 
-pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
+pub(crate) fn run(db: &super::Db, a: Args) -> Result<(), Error> {
     let archive = db.open_existing()?;
     let q = ResultsQuery {
         filter: a.filter.filter(),

@@ -23,7 +23,7 @@ as a likely typo unless --new-competition, --new-season or --new-stage.";
 /// Set (or show) the points and tie-break order of a season or stage.
 #[derive(clap::Args)]
 #[command(after_help = EXAMPLES)]
-pub struct Args {
+pub(super) struct Args {
     #[command(flatten)]
     pub store: super::StoreArgs,
     #[command(flatten)]
@@ -45,11 +45,11 @@ pub struct Args {
     format: Format,
 }
 
-pub use super::TableOrJson as Format;
+pub(super) use super::TableOrJson as Format;
 
 /// A tie-break order as one argument.
 #[derive(Clone)]
-pub struct Order(Vec<scoreledger::model::rules::Tiebreak>);
+pub(super) struct Order(Vec<scoreledger::model::rules::Tiebreak>);
 
 fn describe(r: &Rules) -> String {
     format!(
@@ -135,7 +135,7 @@ fn show(archive: &Archive, a: &Args, current: Option<(u64, Rules)>) -> Result<()
     crate::answers::print(&text)
 }
 
-pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
+pub(super) fn run(db: &super::Db, a: Args) -> Result<(), Error> {
     let changing = a.points_for_win.is_some()
         || a.points_for_draw.is_some()
         || a.points_for_loss.is_some()
@@ -202,7 +202,7 @@ fn in_force(archive: &Archive, a: &Args) -> Result<Option<(u64, Rules)>, Error> 
 }
 
 /// Points and order in one word each: `2/1/0 points,goal-average`.
-pub fn short(r: &Rules) -> String {
+pub(super) fn short(r: &Rules) -> String {
     format!(
         "{}/{}/{} {}",
         r.points_for_win,

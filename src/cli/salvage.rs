@@ -23,7 +23,7 @@ when everything reported was saved, 1 when some events are missing.";
 /// Copy every event that can still be read from a damaged store into a new one.
 #[derive(clap::Args)]
 #[command(after_help = EXAMPLES)]
-pub struct Args {
+pub(super) struct Args {
     #[command(flatten)]
     pub store: super::StoreArgs,
     /// Where to write the new store (a folder that holds no store yet).
@@ -31,7 +31,7 @@ pub struct Args {
     output: PathBuf,
 }
 
-pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
+pub(super) fn run(db: &super::Db, a: Args) -> Result<(), Error> {
     let s = scoreledger::salvage::salvage(db, &a.output)?;
     let mut out = format!(
         "salvaged {} into {}; head {} {}\n",

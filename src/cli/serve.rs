@@ -23,7 +23,7 @@ after the requests in flight.";
 /// Serve the archive over HTTP: a JSON API and a page.
 #[derive(clap::Args)]
 #[command(after_help = EXAMPLES)]
-pub struct Args {
+pub(super) struct Args {
     #[command(flatten)]
     pub store: super::StoreArgs,
     /// Address to listen on (loopback unless you say otherwise).
@@ -44,7 +44,7 @@ pub struct Args {
     write_wait: f64,
 }
 
-pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
+pub(super) fn run(db: &super::Db, a: Args) -> Result<(), Error> {
     let signer = a
         .sign_key
         .as_deref()

@@ -22,7 +22,7 @@ share a position, shown as 4= (the same pos in JSON). Points adjustments
 appear in an Adj column (JSON: adjustment); Pts includes them.";
 
 #[derive(Clone, Copy, ValueEnum)]
-pub enum Format {
+pub(crate) enum Format {
     Table,
     Json,
     Csv,
@@ -32,7 +32,7 @@ pub enum Format {
 /// The table of one stage at a point in time.
 #[derive(clap::Args)]
 #[command(after_help = EXAMPLES)]
-pub struct Args {
+pub(crate) struct Args {
     #[command(flatten)]
     pub store: super::StoreArgs,
     #[command(flatten)]
@@ -249,7 +249,7 @@ fn title(s: &Standings) -> String {
     )
 }
 
-pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
+pub(crate) fn run(db: &super::Db, a: Args) -> Result<(), Error> {
     let archive = db.open_existing()?;
     let s = archive
         .at(a.known_at)?

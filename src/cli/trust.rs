@@ -9,7 +9,7 @@ use scoreledger::Error;
 
 /// Who must have signed a checkpoint.
 #[derive(clap::Args, Clone, Debug, Default)]
-pub struct TrustArgs {
+pub(super) struct TrustArgs {
     /// The log's verifier key (NAME+KEYID+KEY, or a file holding it): the
     /// checkpoint must be signed by it, for its own origin.
     #[arg(long, value_name = "VKEY")]
@@ -24,7 +24,7 @@ pub struct TrustArgs {
 
 impl TrustArgs {
     /// Trust in one log key only.
-    pub fn with_key(key: &str) -> TrustArgs {
+    pub(super) fn with_key(key: &str) -> TrustArgs {
         TrustArgs {
             key: Some(key.to_string()),
             ..Default::default()
@@ -53,20 +53,20 @@ fn key_text(given: &str, what: &str) -> Result<String, Error> {
 }
 
 /// Parses a verifier key given as text or file.
-pub fn verifier(given: &str) -> Result<VerifierKey, Error> {
+pub(super) fn verifier(given: &str) -> Result<VerifierKey, Error> {
     let text = key_text(given, "verifier key")?;
     VerifierKey::parse(&text).map_err(|e| Error::Invalid(format!("{given}: {e}")))
 }
 
 /// Reads a private key file.
-pub fn signer(path: &Path) -> Result<SignerKey, Error> {
+pub(super) fn signer(path: &Path) -> Result<SignerKey, Error> {
     let text = super::read_file(path, "private key")?;
     SignerKey::parse(&text).map_err(|e| Error::Invalid(format!("{}: {e}", path.display())))
 }
 
 /// Reads a checkpoint note and checks it against the trust asked for: the
 /// log's signature for its origin, and a quorum of witness cosignatures.
-pub fn checkpoint(path: &Path, trust: &TrustArgs) -> Result<(Checkpoint, Note), Error> {
+pub(super) fn checkpoint(path: &Path, trust: &TrustArgs) -> Result<(Checkpoint, Note), Error> {
     let text = super::read_file(path, "checkpoint")?;
     checked(&text, &path.display().to_string(), trust)
 }
@@ -75,7 +75,11 @@ pub fn checkpoint(path: &Path, trust: &TrustArgs) -> Result<(Checkpoint, Note), 
 /// trust asked for: signed by the log's key for the key's own origin (a
 /// key that signs for two logs does not make one the other), and
 /// cosigned by a quorum of distinct witnesses.
-pub fn checked(text: &str, source: &str, trust: &TrustArgs) -> Result<(Checkpoint, Note), Error> {
+pub(super) fn checked(
+    text: &str,
+    source: &str,
+    trust: &TrustArgs,
+) -> Result<(Checkpoint, Note), Error> {
     let note = Note::parse(text).map_err(|e| Error::Invalid(format!("{source}: {e}")))?;
     let cp = Checkpoint::parse(&note.text).map_err(|e| Error::Invalid(format!("{source}: {e}")))?;
     let fail = |msg: String| Error::Failed(format!("{source}: {msg}"));

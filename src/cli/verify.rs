@@ -29,7 +29,7 @@ failure exits 1 naming the first bad seq, or the kind and key.";
 /// Check the hash chain, every derived entry, and optionally a checkpoint.
 #[derive(clap::Args)]
 #[command(after_help = EXAMPLES)]
-pub struct Args {
+pub(super) struct Args {
     #[command(flatten)]
     pub store: super::StoreArgs,
     /// A checkpoint (from `scoreledger checkpoint`) the archive must extend.
@@ -42,7 +42,7 @@ pub struct Args {
     chain_only: bool,
 }
 
-pub fn run(db: &super::Db, a: Args) -> Result<(), Error> {
+pub(super) fn run(db: &super::Db, a: Args) -> Result<(), Error> {
     let checkpoint = a
         .checkpoint
         .as_deref()

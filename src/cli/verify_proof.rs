@@ -21,7 +21,7 @@ event; exit 1 if the proof does not hold; exit 2 if a file cannot be read.";
 /// Check an inclusion proof offline, against a checkpoint.
 #[derive(clap::Args)]
 #[command(after_help = EXAMPLES)]
-pub struct Args {
+pub(super) struct Args {
     /// The signed-off checkpoint the proof must lead to.
     #[arg(long, value_name = "FILE")]
     checkpoint: PathBuf,
@@ -31,7 +31,7 @@ pub struct Args {
     proof: PathBuf,
 }
 
-pub fn run(a: Args) -> Result<(), Error> {
+pub(super) fn run(a: Args) -> Result<(), Error> {
     let (cp, _) = super::trust::checkpoint(&a.checkpoint, &a.trust)?;
     let text = super::read_file(&a.proof, "proof")?;
     let proof = InclusionProof::parse(&text)

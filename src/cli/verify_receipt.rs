@@ -23,7 +23,7 @@ exit 1 names the first difference; exit 2 if a file cannot be read.";
 /// Check a table receipt offline.
 #[derive(clap::Args)]
 #[command(after_help = EXAMPLES)]
-pub struct Args {
+pub(super) struct Args {
     /// The receipt (from `scoreledger receipt`).
     receipt: PathBuf,
     /// The log's verifier key (or a file holding it).
@@ -31,7 +31,7 @@ pub struct Args {
     key: String,
 }
 
-pub fn run(a: Args) -> Result<(), Error> {
+pub(super) fn run(a: Args) -> Result<(), Error> {
     let text = super::read_file(&a.receipt, "receipt")?;
     let name = a.receipt.display();
     let fail = |msg: String| Error::Failed(format!("{name}: {msg}"));

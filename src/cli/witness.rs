@@ -28,7 +28,7 @@ DIR/witness.lock); a second is refused with exit 3.";
 /// Cosign a log's checkpoint, refusing forks and rollbacks.
 #[derive(clap::Args)]
 #[command(after_help = EXAMPLES)]
-pub struct Args {
+pub(super) struct Args {
     /// The witness's private key (`keygen --witness`).
     #[arg(long, value_name = "WKEY")]
     key: PathBuf,
@@ -88,7 +88,7 @@ fn lock_state(dir: &Path) -> Result<std::fs::File, Error> {
     }
 }
 
-pub fn run(a: Args) -> Result<(), Error> {
+pub(super) fn run(a: Args) -> Result<(), Error> {
     let key = super::trust::signer(&a.key)?;
     let log = super::trust::verifier(&a.log_key)?;
     let trust = super::trust::TrustArgs::with_key(&a.log_key);

@@ -56,7 +56,7 @@ impl Deriver<'_> {
 
     /// Cleans and validates an event, and spells every name as the archive
     /// already spells it.
-    pub fn canonicalize(&mut self, event: Event) -> Result<Event> {
+    pub(crate) fn canonicalize(&mut self, event: Event) -> Result<Event> {
         let event = self.canonical(event)?;
         crate::format::encoding::check_event(&event).map_err(Error::Invalid)?;
         Ok(event)
@@ -482,7 +482,7 @@ impl Deriver<'_> {
 
     /// `Ok(true)` when the archive already holds this fact, `Err(Conflict)`
     /// when it holds a contradicting one, `Ok(false)` when it is new.
-    pub fn already_present(&mut self, event: &Event) -> Result<bool> {
+    pub(crate) fn already_present(&mut self, event: &Event) -> Result<bool> {
         self.admitted_id = None;
         match event {
             Event::MatchResult(m) => {

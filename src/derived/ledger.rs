@@ -25,7 +25,7 @@ pub struct Ledger {
 }
 
 /// The archive's stages with their names folded once, for matching.
-pub struct Catalog {
+pub(crate) struct Catalog {
     pub(crate) stages: Vec<CatalogEntry>,
 }
 

@@ -9,8 +9,10 @@
 //! detection live in `canonical`; readers shared with queries in `read`.
 
 mod canonical;
+// Reachable only through `testing` (the golden vectors pin it).
+#[cfg_attr(not(feature = "testing"), allow(unreachable_pub))]
 pub mod index;
-pub mod ledger;
+pub(crate) mod ledger;
 mod read;
 
 use std::collections::BTreeMap;
@@ -28,9 +30,11 @@ use crate::log::writer::LogWriter;
 use crate::log::{damaged, missing, ChunkReader};
 use crate::model::event::{Event, MatchResult, StatedRules};
 use crate::model::names;
-pub use crate::model::record::{ChangeKind, Effective, MatchChange, MatchRecord, MatchState};
+pub(crate) use crate::model::record::{
+    ChangeKind, Effective, MatchChange, MatchRecord, MatchState,
+};
 use crate::store::{Commit, Entry, Space, Store};
-pub use read::{
+pub(crate) use read::{
     adjustments, decode_derived, line_of, match_records, name_list, registrations, renames,
     result_at, rules_in_force, scoped, spelled, stage_index, stage_index_root, stage_input_from,
     stage_input_with, Overlay, Source, StageParts, StageRows,
@@ -49,7 +53,7 @@ pub struct StageInfo {
 }
 
 /// The match id of a (canonical) result.
-pub fn id_of(m: &MatchResult) -> MatchId {
+pub(crate) fn id_of(m: &MatchResult) -> MatchId {
     keys::match_id(&keys::Fixture::of(m))
 }
 
@@ -273,7 +277,7 @@ struct Current {
 type Place = (ScopeKey, ScopeKey, u64);
 
 /// Applies events, holding what they change until [`Deriver::commit_into`].
-pub struct Deriver<'s> {
+pub(crate) struct Deriver<'s> {
     store: &'s Store,
     /// Read derived entries from the store (false: a rebuild from nothing).
     stored: bool,
@@ -359,7 +363,7 @@ impl<'s> Deriver<'s> {
     }
 
     /// A deriver that appends after the store's `head`.
-    pub fn appending(store: &'s Store, head: &Head) -> Result<Self> {
+    pub(crate) fn appending(store: &'s Store, head: &Head) -> Result<Self> {
         let nodes = crate::log::writer::Nodes::resume(store, head.seq)?;
         let log = LogWriter::resume(store, head)?;
         Ok(Deriver::new(store, true, nodes, Some(log)))
@@ -367,7 +371,7 @@ impl<'s> Deriver<'s> {
 
     /// A deriver over what the store holds that writes no events: for
     /// checking a list of events before any of it is appended.
-    pub fn checking(store: &'s Store, head: &Head) -> Result<Self> {
+    pub(crate) fn checking(store: &'s Store, head: &Head) -> Result<Self> {
         let mut d = Deriver::appending(store, head)?;
         d.log = None;
         d.checked = Some(HashMap::default());
@@ -376,7 +380,7 @@ impl<'s> Deriver<'s> {
 
     /// A deriver that recomputes everything from the events alone, reading
     /// no derived entry of the store.
-    pub fn rebuilding(store: &'s Store) -> Self {
+    pub(crate) fn rebuilding(store: &'s Store) -> Self {
         Deriver::new(store, false, crate::log::writer::Nodes::fresh(), None)
     }
 
@@ -611,7 +615,7 @@ impl<'s> Deriver<'s> {
     }
 
     /// Writes what event `seq` adds to the derived entries.
-    pub fn apply(&mut self, seq: u64, event: &Event) -> Result<()> {
+    pub(crate) fn apply(&mut self, seq: u64, event: &Event) -> Result<()> {
         match event {
             Event::MatchResult(m) => self.apply_result(seq, m),
             Event::Rules(r) | Event::RulesStated(StatedRules { rules: r, .. }) => {
@@ -900,13 +904,18 @@ impl<'s> Deriver<'s> {
     }
 
     /// Adds event `seq`'s hash to the Merkle tree (leaf index seq - 1).
-    pub fn add_leaf(&mut self, seq: u64, event_hash: &Hash) -> Result<()> {
+    pub(crate) fn add_leaf(&mut self, seq: u64, event_hash: &Hash) -> Result<()> {
         self.nodes
             .add_leaf(self.store, self.stored, seq, event_hash)
     }
 
     /// Appends event `seq` to the log (appends only).
-    pub fn push_event(&mut self, seq: u64, prev: &Hash, entry: &packed::Entry) -> Result<()> {
+    pub(crate) fn push_event(
+        &mut self,
+        seq: u64,
+        prev: &Hash,
+        entry: &packed::Entry,
+    ) -> Result<()> {
         match &mut self.log {
             Some(l) => l.push(seq, prev, entry),
             None => Err(invalid("a rebuild writes no events")),
@@ -914,7 +923,7 @@ impl<'s> Deriver<'s> {
     }
 
     /// Everything held, as writes (and the log's preconditions) in `c`.
-    pub fn commit_into(mut self, c: &mut Commit) -> Result<()> {
+    pub(crate) fn commit_into(mut self, c: &mut Commit) -> Result<()> {
         for (list, names) in &self.lists {
             if names.dirty && !list.per_name() {
                 c.put(

@@ -22,7 +22,7 @@ use crate::projection::projector::{Adjustment, MatchLine, StageInput};
 use crate::store::{Entry, Space, Store};
 
 /// Where derived entries are read from.
-pub trait Source {
+pub(crate) trait Source {
     /// The store, for the log (chunks of events).
     fn store(&self) -> &Store;
     fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>>;
@@ -45,13 +45,13 @@ impl Source for Store {
 /// The store's derived entries as they would be after a commit that has
 /// not been written: what a mirror reads to check a source before it
 /// keeps anything.
-pub struct Overlay<'a> {
+pub(crate) struct Overlay<'a> {
     store: &'a Store,
     writes: BTreeMap<Vec<u8>, Option<Vec<u8>>>,
 }
 
 impl<'a> Overlay<'a> {
-    pub fn new(store: &'a Store, c: &crate::store::Commit) -> Overlay<'a> {
+    pub(crate) fn new(store: &'a Store, c: &crate::store::Commit) -> Overlay<'a> {
         let writes = c
             .writes(Space::Derived)
             .map(|(k, v)| (k.to_vec(), v.map(<[u8]>::to_vec)))
@@ -92,12 +92,12 @@ impl Source for Overlay<'_> {
 }
 
 /// Decodes a derived value, naming the entry when it is damaged.
-pub fn decode_derived<T: DeserializeOwned>(key: &[u8], bytes: &[u8]) -> Result<T> {
+pub(crate) fn decode_derived<T: DeserializeOwned>(key: &[u8], bytes: &[u8]) -> Result<T> {
     decode_value(bytes).map_err(|e| damaged(key, e))
 }
 
 /// The seq-ordered entries of one kind under a scope, up to `known_at`.
-pub fn scoped<T: DeserializeOwned>(
+pub(crate) fn scoped<T: DeserializeOwned>(
     r: &impl Source,
     kind: Kind,
     scope: &ScopeKey,
@@ -128,7 +128,7 @@ fn season_and_stage<T: DeserializeOwned>(
 
 /// A list of names as first spelled (empty when none was recorded): in the
 /// order they were recorded, or for a per-name list in folded order.
-pub fn name_list(r: &impl Source, list: NameList) -> Result<Vec<String>> {
+pub(crate) fn name_list(r: &impl Source, list: NameList) -> Result<Vec<String>> {
     let key = keys::names(list);
     if list.per_name() {
         return r
@@ -144,7 +144,7 @@ pub fn name_list(r: &impl Source, list: NameList) -> Result<Vec<String>> {
 }
 
 /// The spelling a list already holds for `name` (compared folded).
-pub fn spelled(r: &impl Source, list: NameList, name: &str) -> Result<Option<String>> {
+pub(crate) fn spelled(r: &impl Source, list: NameList, name: &str) -> Result<Option<String>> {
     let want = names::fold(name);
     if list.per_name() {
         let key = keys::name(list, &want);
@@ -160,7 +160,7 @@ pub fn spelled(r: &impl Source, list: NameList, name: &str) -> Result<Option<Str
 
 /// The rules event in force for a stage (its own, else the season's) and
 /// its seq, if any.
-pub fn rules_in_force(
+pub(crate) fn rules_in_force(
     r: &impl Source,
     info: &StageInfo,
     known_at: u64,
@@ -172,7 +172,7 @@ pub fn rules_in_force(
 
 /// The rules precedence of every table (pure): the stage's latest rules
 /// event, else its season's latest; each list in seq order.
-pub fn in_force<'a>(
+pub(super) fn in_force<'a>(
     stage: &'a [(u64, Rules)],
     season: &'a [(u64, Rules)],
 ) -> Option<&'a (u64, Rules)> {
@@ -180,7 +180,7 @@ pub fn in_force<'a>(
 }
 
 /// Teams registered for a stage (its own and its season's), latest registration per team.
-pub fn registrations(
+pub(crate) fn registrations(
     r: &impl Source,
     info: &StageInfo,
     known_at: u64,
@@ -191,7 +191,7 @@ pub fn registrations(
 
 /// One registration per team (names compared folded), in the order the
 /// teams were first registered, each its latest (pure; `all` in seq order).
-pub fn latest_per_team(all: Vec<(u64, TeamRegistration)>) -> Vec<(u64, TeamRegistration)> {
+pub(super) fn latest_per_team(all: Vec<(u64, TeamRegistration)>) -> Vec<(u64, TeamRegistration)> {
     let mut order: Vec<String> = Vec::new();
     let mut latest: HashMap<String, (u64, TeamRegistration)> = HashMap::new();
     for (seq, reg) in all {
@@ -212,7 +212,7 @@ pub fn latest_per_team(all: Vec<(u64, TeamRegistration)>) -> Vec<(u64, TeamRegis
 /// `standings`, or gathered from a receipt's events
 /// (`receipt::stage_input`), and folded by the same [`StageParts::input`].
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct StageParts {
+pub(crate) struct StageParts {
     /// Rules events of the stage itself, and of its season.
     pub stage_rules: Vec<(u64, Rules)>,
     pub season_rules: Vec<(u64, Rules)>,
@@ -227,7 +227,7 @@ pub struct StageParts {
 
 impl StageParts {
     /// A stage's parts as the store holds them, known at `known_at`.
-    pub fn read(r: &impl Source, info: &StageInfo, known_at: u64) -> Result<StageParts> {
+    pub(crate) fn read(r: &impl Source, info: &StageInfo, known_at: u64) -> Result<StageParts> {
         let competition = keys::competition_scope(&info.competition);
         Ok(StageParts {
             stage_rules: scoped(r, Kind::Rules, &info.stage_key, known_at)?,
@@ -240,12 +240,12 @@ impl StageParts {
     }
 
     /// The rules event in force ([`in_force`]).
-    pub fn rules_in_force(&self) -> Option<&(u64, Rules)> {
+    pub(crate) fn rules_in_force(&self) -> Option<&(u64, Rules)> {
         in_force(&self.stage_rules, &self.season_rules)
     }
 
     /// The projector's input: these parts and `matches`.
-    pub fn input(&self, matches: Vec<MatchLine>) -> StageInput {
+    pub(crate) fn input(&self, matches: Vec<MatchLine>) -> StageInput {
         StageInput {
             teams: latest_per_team(self.registrations.clone())
                 .into_iter()
@@ -281,7 +281,7 @@ impl StageParts {
 }
 
 /// Points adjustments of a stage (its own and its season's) known at `known_at`.
-pub fn adjustments(
+pub(crate) fn adjustments(
     r: &impl Source,
     info: &StageInfo,
     known_at: u64,
@@ -290,7 +290,11 @@ pub fn adjustments(
 }
 
 /// Renames in a competition known at `known_at`, in seq order.
-pub fn renames(r: &impl Source, competition: &str, known_at: u64) -> Result<Vec<TeamRename>> {
+pub(crate) fn renames(
+    r: &impl Source,
+    competition: &str,
+    known_at: u64,
+) -> Result<Vec<TeamRename>> {
     let key = keys::competition_scope(competition);
     Ok(scoped::<TeamRename>(r, Kind::Rename, &key, known_at)?
         .into_iter()
@@ -300,7 +304,7 @@ pub fn renames(r: &impl Source, competition: &str, known_at: u64) -> Result<Vec<
 
 /// One stage's stored rows and changes, read once.
 #[derive(Clone, Debug)]
-pub struct StageRows {
+pub(crate) struct StageRows {
     /// The stage's team dictionary: rows name teams by index into it.
     pub teams: Vec<String>,
     /// Every row, in date, round, seq order.
@@ -310,7 +314,7 @@ pub struct StageRows {
 }
 
 impl StageRows {
-    pub fn read(r: &impl Source, stage: &ScopeKey) -> Result<StageRows> {
+    pub(crate) fn read(r: &impl Source, stage: &ScopeKey) -> Result<StageRows> {
         let dict_key = keys::teams(stage);
         let teams: Vec<String> = match r.get(&dict_key)? {
             Some(v) => decode_derived(&dict_key, &v)?,
@@ -348,17 +352,17 @@ impl StageRows {
     }
 
     /// A team's name by index.
-    pub fn team(&self, i: u32) -> Option<&str> {
+    pub(crate) fn team(&self, i: u32) -> Option<&str> {
         self.teams.get(i as usize).map(String::as_str)
     }
 
     /// The changes of the match recorded at `seq`.
-    pub fn changes_of(&self, seq: u64) -> &[MatchChange] {
+    pub(crate) fn changes_of(&self, seq: u64) -> &[MatchChange] {
         self.changes.get(&seq).map(Vec::as_slice).unwrap_or(&[])
     }
 
     /// The matches known at `known_at`, as the projector sees them.
-    pub fn lines(&self, known_at: u64) -> Vec<MatchLine> {
+    pub(crate) fn lines(&self, known_at: u64) -> Vec<MatchLine> {
         let shared: Vec<std::sync::Arc<str>> =
             self.teams.iter().map(|t| t.as_str().into()).collect();
         self.rows
@@ -387,7 +391,7 @@ impl StageRows {
 
     /// The match records known at `known_at`, each with its result read
     /// from the log.
-    pub fn records(&self, store: &Store, known_at: u64) -> Result<Vec<MatchRecord>> {
+    pub(crate) fn records(&self, store: &Store, known_at: u64) -> Result<Vec<MatchRecord>> {
         let mut events = ChunkReader::new(store);
         self.rows
             .iter()
@@ -405,12 +409,17 @@ impl StageRows {
 }
 
 /// Every match record of a stage known at `known_at`, in date order.
-pub fn match_records(r: &impl Source, stage: &ScopeKey, known_at: u64) -> Result<Vec<MatchRecord>> {
+pub(crate) fn match_records(
+    r: &impl Source,
+    stage: &ScopeKey,
+    known_at: u64,
+) -> Result<Vec<MatchRecord>> {
     StageRows::read(r, stage)?.records(r.store(), known_at)
 }
 
-/// [`stage_input`] for a caller that already has the stage's matches.
-pub fn stage_input_with(
+/// Everything the projector needs for one stage, as known at `known_at`,
+/// from the stage's matches (read by the caller).
+pub(crate) fn stage_input_with(
     r: &impl Source,
     info: &StageInfo,
     known_at: u64,
@@ -419,8 +428,8 @@ pub fn stage_input_with(
     Ok(StageParts::read(r, info, known_at)?.input(matches))
 }
 
-/// [`stage_input`] from match records already read.
-pub fn stage_input_from(
+/// The same, from match records already read.
+pub(crate) fn stage_input_from(
     r: &impl Source,
     info: &StageInfo,
     known_at: u64,
@@ -431,7 +440,7 @@ pub fn stage_input_from(
 }
 
 /// A match as the projector takes it: as known at `known_at`.
-pub fn line_of(rec: &MatchRecord, known_at: u64) -> MatchLine {
+pub(crate) fn line_of(rec: &MatchRecord, known_at: u64) -> MatchLine {
     let e = rec.effective(known_at);
     MatchLine {
         date: rec.result.date,
@@ -458,7 +467,7 @@ fn cut_list(key: &[u8], list: &[u8], known_at: u64) -> Result<Vec<index::Entry>>
 /// The stage index of the log's first `size` events (`schema/index.md`):
 /// a leaf for every stage known then (its first event at or before
 /// `size`), with its list up to `size`.
-pub fn stage_index(r: &impl Source, size: u64) -> Result<index::Index> {
+pub(crate) fn stage_index(r: &impl Source, size: u64) -> Result<index::Index> {
     let mut leaves = Vec::new();
     for (k, v) in r.scan(&[Kind::Index as u8])? {
         let (h, list) = packed::decode_index_header(&v).map_err(|e| damaged(&k, e))?;
@@ -475,7 +484,7 @@ pub fn stage_index(r: &impl Source, size: u64) -> Result<index::Index> {
 /// The root of [`stage_index`] at `size`: a stage whose list ends at or
 /// before `size` gives the leaf hash stored with it; only the lists of
 /// stages with later events are read and hashed.
-pub fn stage_index_root(r: &impl Source, size: u64) -> Result<Hash> {
+pub(crate) fn stage_index_root(r: &impl Source, size: u64) -> Result<Hash> {
     let mut leaves: Vec<([u8; 32], Hash)> = Vec::new();
     for (k, v) in r.scan(&[Kind::Index as u8])? {
         let (h, list) = packed::decode_index_header(&v).map_err(|e| damaged(&k, e))?;
@@ -500,7 +509,7 @@ pub fn stage_index_root(r: &impl Source, size: u64) -> Result<Hash> {
 }
 
 /// The match result recorded at `seq`.
-pub fn result_at(events: &mut ChunkReader, seq: u64) -> Result<MatchResult> {
+pub(crate) fn result_at(events: &mut ChunkReader, seq: u64) -> Result<MatchResult> {
     match events.event(seq)?.event {
         Event::MatchResult(m) => Ok(m),
         other => Err(Error::Corrupt {

@@ -1,5 +1,6 @@
-//! Integrity and trust: the Merkle tree, checkpoints and proofs, `verify`,
-//! signed notes and cosignatures, a witness's decisions, table receipts.
+//! Integrity and trust, over the log (`log/`, whose Merkle tree they use):
+//! checkpoints and proofs as text, `verify`, signed notes and cosignatures,
+//! a witness's decisions, table receipts.
 
 pub mod checkpoint;
 pub mod note;

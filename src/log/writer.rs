@@ -116,7 +116,7 @@ pub(crate) struct Nodes {
 }
 
 impl Nodes {
-    pub fn fresh() -> Nodes {
+    pub(crate) fn fresh() -> Nodes {
         Nodes {
             low: HashMap::new(),
             groups: BTreeMap::new(),
@@ -125,7 +125,7 @@ impl Nodes {
 
     /// The nodes after `head`: the leaves of a partly filled last chunk are
     /// read back from the log.
-    pub fn resume(store: &Store, head: u64) -> Result<Nodes> {
+    pub(crate) fn resume(store: &Store, head: u64) -> Result<Nodes> {
         let mut n = Nodes::fresh();
         if head.is_multiple_of(CHUNK) {
             return Ok(n);
@@ -164,7 +164,7 @@ impl Nodes {
     }
 
     /// Adds the leaf of event `seq` and every node it completes.
-    pub fn add_leaf(
+    pub(crate) fn add_leaf(
         &mut self,
         store: &Store,
         stored: bool,
@@ -217,7 +217,7 @@ impl Nodes {
         Ok(())
     }
 
-    pub fn commit_into(self, c: &mut Commit) {
+    pub(crate) fn commit_into(self, c: &mut Commit) {
         for ((level, g), (v, changed)) in self.groups {
             if changed {
                 c.put(Space::Derived, keys::merkle_group(level, g).to_vec(), v);

@@ -142,7 +142,7 @@ impl Drop for Busy {
 /// Serves `router` on `listener` until `stop` completes; then stops
 /// accepting, lets the requests in flight finish, and returns when every
 /// connection is closed.
-pub async fn serve(listener: TcpListener, router: Router, stop: impl Future<Output = ()>) {
+pub(super) async fn serve(listener: TcpListener, router: Router, stop: impl Future<Output = ()>) {
     let conns = Conns::new();
     let (stopped, on_stop) = watch::channel(false);
     tokio::pin!(stop);

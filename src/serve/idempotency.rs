@@ -16,15 +16,15 @@ use serde_json::Value;
 use super::http::{json, ApiError};
 
 /// Keys remembered, at most; the oldest is forgotten first.
-pub const KEEP: usize = 10_000;
+pub(super) const KEEP: usize = 10_000;
 /// Bytes of a key, at most.
-pub const MAX_KEY: usize = 255;
+pub(super) const MAX_KEY: usize = 255;
 
 const HEADER: &str = "idempotency-key";
 
 /// A write's answer: what is sent, and what a retry with its key gets.
 #[derive(Clone, Debug)]
-pub struct Answer {
+pub(super) struct Answer {
     pub status: StatusCode,
     pub body: Value,
     /// Sent again for a retry (the `Idempotent-Replayed: true` header).
@@ -32,7 +32,7 @@ pub struct Answer {
 }
 
 impl Answer {
-    pub fn new(status: StatusCode, body: Value) -> Self {
+    pub(super) fn new(status: StatusCode, body: Value) -> Self {
         Answer {
             status,
             body,
@@ -56,14 +56,14 @@ impl IntoResponse for Answer {
 
 /// The key a request names, and what it was sent with.
 #[derive(Clone, Debug)]
-pub struct Key {
+pub(super) struct Key {
     name: String,
     fingerprint: [u8; 32],
 }
 
 /// The `Idempotency-Key` header's value, if the request has one: 1 to
 /// [`MAX_KEY`] visible ASCII characters (a quoted string is unquoted).
-pub fn name(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
+pub(super) fn name(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
     let Some(v) = headers.get(HEADER) else {
         return Ok(None);
     };
@@ -87,7 +87,7 @@ pub fn name(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
 impl Key {
     /// The key `name` for the request to `target` (path and query) with
     /// this body.
-    pub fn new(name: String, target: &str, body: &[u8]) -> Key {
+    pub(super) fn new(name: String, target: &str, body: &[u8]) -> Key {
         let mut h = blake3::Hasher::new();
         h.update(&(target.len() as u64).to_le_bytes());
         h.update(target.as_bytes());
@@ -106,7 +106,7 @@ struct Kept {
 
 /// The answers of the last [`KEEP`] keys.
 #[derive(Default)]
-pub struct Remembered {
+pub(super) struct Remembered {
     inner: Mutex<Inner>,
 }
 
@@ -119,7 +119,7 @@ struct Inner {
 impl Remembered {
     /// The answer already given to this key: `Ok(Some)` for the same
     /// request, 422 for another one, `Ok(None)` for a key not seen.
-    pub fn replay(&self, key: &Key) -> Result<Option<Answer>, ApiError> {
+    pub(super) fn replay(&self, key: &Key) -> Result<Option<Answer>, ApiError> {
         let inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
         let Some(kept) = inner.by_key.get(&key.name) else {
             return Ok(None);
@@ -142,7 +142,7 @@ impl Remembered {
 
     /// Remembers a write's answer under its key, forgetting the oldest key
     /// past [`KEEP`].
-    pub fn keep(&self, key: Key, answer: &Answer) {
+    pub(super) fn keep(&self, key: Key, answer: &Answer) {
         let mut inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
         let kept = Kept {
             fingerprint: key.fingerprint,

@@ -25,12 +25,12 @@ use axum::routing::{get, post};
 use axum::Router;
 use scoreledger::{Archive, Error};
 
-pub use note::read as lock_note;
+pub(crate) use note::read as lock_note;
 
 use http::ApiError;
 
 /// What the server shares between requests.
-pub struct App {
+pub(crate) struct App {
     /// Readers take it shared; a write takes it for one append (an import,
     /// for one batch).
     archive: RwLock<Archive>,
@@ -51,7 +51,7 @@ pub struct App {
 }
 
 /// How to serve: the store, the address, the token.
-pub struct Config {
+pub(crate) struct Config {
     pub db: PathBuf,
     pub bind: SocketAddr,
     pub token_file: Option<PathBuf>,
@@ -156,7 +156,7 @@ async fn in_time(req: Request<axum::body::Body>, next: Next) -> Response {
 /// Serves until SIGINT or SIGTERM. Prints the address it listens on (one
 /// line on standard output, for scripts), then a line per start-up fact on
 /// standard error.
-pub fn run(config: Config, archive: Archive) -> Result<(), Error> {
+pub(crate) fn run(config: Config, archive: Archive) -> Result<(), Error> {
     let token = config.token_file.as_deref().map(read_token).transpose()?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -7,27 +7,27 @@
 use std::path::{Path, PathBuf};
 
 /// The note's file name, inside the store's folder.
-pub const NAME: &str = "scoreledger.serve";
+pub(super) const NAME: &str = "scoreledger.serve";
 
 fn path(db: &Path) -> PathBuf {
     db.join(NAME)
 }
 
 /// Writes "ADDR PID" beside the store (replacing an old note whole).
-pub fn write(db: &Path, addr: &str) -> std::io::Result<()> {
+pub(super) fn write(db: &Path, addr: &str) -> std::io::Result<()> {
     let tmp = db.join(format!(".{NAME}.{}", std::process::id()));
     std::fs::write(&tmp, format!("{addr} {}\n", std::process::id()))?;
     std::fs::rename(tmp, path(db))
 }
 
 /// Removes the note (when the server stops).
-pub fn remove(db: &Path) {
+pub(super) fn remove(db: &Path) {
     let _ = std::fs::remove_file(path(db));
 }
 
 /// The server named by the note, if there is one and its process runs:
 /// (address, pid).
-pub fn read(db: &Path) -> Option<(String, u32)> {
+pub(crate) fn read(db: &Path) -> Option<(String, u32)> {
     let text = std::fs::read_to_string(path(db)).ok()?;
     let (addr, pid) = text.trim().split_once(' ')?;
     let pid: u32 = pid.parse().ok()?;

@@ -4,21 +4,21 @@
 use axum::http::header;
 use axum::response::IntoResponse;
 
-pub async fn index() -> impl IntoResponse {
+pub(super) async fn index() -> impl IntoResponse {
     (
         [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
         include_str!("page/index.html"),
     )
 }
 
-pub async fn script() -> impl IntoResponse {
+pub(super) async fn script() -> impl IntoResponse {
     (
         [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
         include_str!("page/page.js"),
     )
 }
 
-pub async fn blake3() -> impl IntoResponse {
+pub(super) async fn blake3() -> impl IntoResponse {
     (
         [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
         include_str!("page/blake3.js"),

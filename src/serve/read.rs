@@ -29,7 +29,7 @@ const WHEN_HINT: &str =
 /// the archive (the common case) it is answered at once, on this thread;
 /// else it waits for the write on a blocking thread, never on the
 /// runtime's own.
-pub async fn ask<T: Send + 'static>(
+pub(super) async fn ask<T: Send + 'static>(
     app: &Arc<App>,
     hint: &'static str,
     f: impl FnOnce(&Archive) -> Result<T, scoreledger::Error> + Send + 'static,
@@ -58,13 +58,13 @@ async fn ask_apart<T: Send + 'static>(
 /// accepting connections. Up to [`MAX_HEAVY_WAITING`] more wait for their
 /// turn (within the 10 s of a read); past that a heavy question is refused
 /// at once with 503.
-pub struct Heavy {
+pub(super) struct Heavy {
     running: Arc<tokio::sync::Semaphore>,
     waiting: AtomicUsize,
 }
 
 impl Heavy {
-    pub fn new() -> Heavy {
+    pub(super) fn new() -> Heavy {
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         Heavy {
             running: Arc::new(tokio::sync::Semaphore::new(cores)),
@@ -114,7 +114,7 @@ fn busy() -> ApiError {
 }
 
 /// Runs a heavy question in its turn (see [`Heavy`]).
-pub async fn ask_heavy<T: Send + 'static>(
+pub(super) async fn ask_heavy<T: Send + 'static>(
     app: &Arc<App>,
     hint: &'static str,
     f: impl FnOnce(&Archive) -> Result<T, scoreledger::Error> + Send + 'static,
@@ -149,7 +149,7 @@ async fn apart<T: Send + 'static>(
 
 /// A query string, refused with 400 and the endpoint's parameters when
 /// it does not parse (an unknown parameter included).
-pub fn params<T>(q: Result<Query<T>, QueryRejection>, hint: &str) -> Result<T, ApiError> {
+pub(super) fn params<T>(q: Result<Query<T>, QueryRejection>, hint: &str) -> Result<T, ApiError> {
     q.map(|Query(t)| t)
         .map_err(|e| ApiError::bad(e.body_text(), hint))
 }
@@ -169,7 +169,7 @@ fn known_at(s: Option<&str>) -> Result<Option<KnownAt>, ApiError> {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Scope {
+pub(super) struct Scope {
     competition: Option<String>,
     season: Option<String>,
     stage: Option<String>,
@@ -190,12 +190,12 @@ fn json(v: Value) -> Response {
     super::http::json(axum::http::StatusCode::OK, &v)
 }
 
-pub async fn head(State(app): State<Arc<App>>) -> Result<Response, ApiError> {
+pub(super) async fn head(State(app): State<Arc<App>>) -> Result<Response, ApiError> {
     let head = ask(&app, "", |a| a.head()).await?;
     Ok(json(answers::json::head(&head)))
 }
 
-pub async fn list(
+pub(super) async fn list(
     State(app): State<Arc<App>>,
     what: Result<Path<String>, PathRejection>,
     q: Result<Query<Scope>, QueryRejection>,
@@ -224,7 +224,7 @@ pub async fn list(
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct StandingsQ {
+pub(super) struct StandingsQ {
     competition: Option<String>,
     season: Option<String>,
     stage: Option<String>,
@@ -233,7 +233,7 @@ pub struct StandingsQ {
     known_at: Option<String>,
 }
 
-pub async fn standings(
+pub(super) async fn standings(
     State(app): State<Arc<App>>,
     q: Result<Query<StandingsQ>, QueryRejection>,
 ) -> Result<Response, ApiError> {
@@ -262,7 +262,7 @@ pub async fn standings(
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ResultsQ {
+pub(super) struct ResultsQ {
     competition: Option<String>,
     season: Option<String>,
     stage: Option<String>,
@@ -273,7 +273,7 @@ pub struct ResultsQ {
     team: Option<String>,
 }
 
-pub async fn results(
+pub(super) async fn results(
     State(app): State<Arc<App>>,
     q: Result<Query<ResultsQ>, QueryRejection>,
 ) -> Result<Response, ApiError> {
@@ -301,7 +301,7 @@ pub async fn results(
     Ok(json(answers::json::results(&rows)))
 }
 
-pub async fn history(
+pub(super) async fn history(
     State(app): State<Arc<App>>,
     id: Result<Path<String>, PathRejection>,
 ) -> Result<Response, ApiError> {
@@ -318,7 +318,7 @@ pub async fn history(
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct DiffQ {
+pub(super) struct DiffQ {
     competition: Option<String>,
     season: Option<String>,
     stage: Option<String>,
@@ -326,7 +326,7 @@ pub struct DiffQ {
     to: String,
 }
 
-pub async fn diff(
+pub(super) async fn diff(
     State(app): State<Arc<App>>,
     q: Result<Query<DiffQ>, QueryRejection>,
 ) -> Result<Response, ApiError> {
@@ -349,11 +349,11 @@ pub async fn diff(
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct CheckpointQ {
+pub(super) struct CheckpointQ {
     origin: Option<String>,
 }
 
-pub async fn checkpoint(
+pub(super) async fn checkpoint(
     State(app): State<Arc<App>>,
     q: Result<Query<CheckpointQ>, QueryRejection>,
 ) -> Result<Response, ApiError> {
@@ -378,12 +378,12 @@ pub async fn checkpoint(
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ConsistencyQ {
+pub(super) struct ConsistencyQ {
     from: u64,
     to: Option<u64>,
 }
 
-pub async fn consistency(
+pub(super) async fn consistency(
     State(app): State<Arc<App>>,
     q: Result<Query<ConsistencyQ>, QueryRejection>,
 ) -> Result<Response, ApiError> {
@@ -395,11 +395,11 @@ pub async fn consistency(
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ProofQ {
+pub(super) struct ProofQ {
     size: Option<u64>,
 }
 
-pub async fn proof(
+pub(super) async fn proof(
     State(app): State<Arc<App>>,
     seq: Result<Path<u64>, PathRejection>,
     q: Result<Query<ProofQ>, QueryRejection>,
@@ -420,12 +420,12 @@ pub async fn proof(
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct EventsQ {
+pub(super) struct EventsQ {
     after: Option<u64>,
     limit: Option<u64>,
 }
 
-pub async fn events(
+pub(super) async fn events(
     State(app): State<Arc<App>>,
     q: Result<Query<EventsQ>, QueryRejection>,
 ) -> Result<Response, ApiError> {
@@ -464,7 +464,7 @@ pub async fn events(
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PictureQ {
+pub(super) struct PictureQ {
     competition: Option<String>,
     season: Option<String>,
     stage: Option<String>,
@@ -511,7 +511,7 @@ fn choice<T: ValueEnum>(name: &str, s: Option<&str>, hint: &str) -> Result<Optio
     .transpose()
 }
 
-pub async fn chart(
+pub(super) async fn chart(
     State(app): State<Arc<App>>,
     q: Result<Query<PictureQ>, QueryRejection>,
 ) -> Result<Response, ApiError> {
@@ -527,7 +527,7 @@ pub async fn chart(
     Ok(([(header::CONTENT_TYPE, "image/svg+xml")], svg).into_response())
 }
 
-pub async fn report(
+pub(super) async fn report(
     State(app): State<Arc<App>>,
     q: Result<Query<PictureQ>, QueryRejection>,
 ) -> Result<Response, ApiError> {

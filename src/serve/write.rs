@@ -33,7 +33,11 @@ use crate::answers;
 
 /// Answers 401 (403 on a read-only server) before the request's body is
 /// read: a middleware on the write routes.
-pub async fn require_token(State(app): State<Arc<App>>, req: Request, next: Next) -> Response {
+pub(super) async fn require_token(
+    State(app): State<Arc<App>>,
+    req: Request,
+    next: Next,
+) -> Response {
     match authorize(&app, req.headers()) {
         Ok(()) => next.run(req).await,
         Err(e) => e.into_response(),
@@ -186,7 +190,7 @@ async fn read_body(
 }
 
 /// A write endpoint's options, for hints.
-pub struct Endpoint {
+pub(super) struct Endpoint {
     /// What the endpoint takes, as a hint.
     pub hint: &'static str,
     /// The names it takes (for "did you mean").
@@ -234,7 +238,7 @@ fn key(name: Option<String>, target: &str, body: &[u8]) -> Option<Key> {
 /// read before the write's turn; the turn is bounded, the write is not.
 macro_rules! write_endpoint {
     ($name:ident, $cmd:ident, $endpoint:expr, |$archive:ident, $fields:ident| $make:expr) => {
-        pub async fn $name(
+        pub(crate) async fn $name(
             State(app): State<Arc<App>>,
             req: Request,
         ) -> Result<Response, ApiError> {
@@ -305,7 +309,7 @@ write_endpoint!(
 
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
-pub struct ImportQ {
+pub(super) struct ImportQ {
     format: Option<String>,
     points_for_win: Option<u8>,
     competition: Option<String>,
@@ -319,7 +323,7 @@ const IMPORT_HINT: &str = "POST /api/import?format=&batch=&skip_invalid=true wit
 /// An import: the query is checked, then the writer's turn is taken, and
 /// only then is the body read (so at most one import body is held at a
 /// time), parsed and checked whole, and committed batch by batch.
-pub async fn import(
+pub(super) async fn import(
     State(app): State<Arc<App>>,
     q: Result<Query<ImportQ>, QueryRejection>,
     req: Request,

@@ -1,7 +1,7 @@
 //! Shared by the CLI test files: a temporary archive and the real binary.
 #![allow(dead_code)]
 
-pub mod server;
+pub(crate) mod server;
 
 use std::path::PathBuf;
 use std::process::Output;
@@ -9,13 +9,14 @@ use std::process::Output;
 use assert_cmd::Command;
 use serde_json::Value;
 
-pub const SEED: &str = include_str!("../../data/1984-copa-peru.txt");
-pub const SEED_PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/1984-copa-peru.txt");
+pub(crate) const SEED: &str = include_str!("../../data/1984-copa-peru.txt");
+pub(crate) const SEED_PATH: &str =
+    concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/1984-copa-peru.txt");
 
 /// `record` arguments for a 1984 Copa Perú result. The seed's stage is a
 /// complete round-robin of 5 rounds: a later round is recorded deliberately
 /// (`--allow-outside-season`).
-pub fn record_args<'a>(
+pub(crate) fn record_args<'a>(
     round: &'a str,
     date: &'a str,
     home: &'a str,
@@ -43,7 +44,7 @@ pub fn record_args<'a>(
 }
 
 /// Copies a folder (a store) and everything in it.
-pub fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+pub(crate) fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
     std::fs::create_dir_all(to).unwrap();
     for e in std::fs::read_dir(from).unwrap() {
         let e = e.unwrap();
@@ -56,37 +57,37 @@ pub fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
     }
 }
 
-pub struct Env {
+pub(crate) struct Env {
     dir: tempfile::TempDir,
 }
 
 impl Env {
-    pub fn new() -> Env {
+    pub(crate) fn new() -> Env {
         Env {
             dir: tempfile::tempdir().unwrap(),
         }
     }
 
-    pub fn dir_path(&self) -> &std::path::Path {
+    pub(crate) fn dir_path(&self) -> &std::path::Path {
         self.dir.path()
     }
 
-    pub fn db(&self) -> PathBuf {
+    pub(crate) fn db(&self) -> PathBuf {
         self.dir.path().join("archive.db")
     }
 
-    pub fn file(&self, name: &str, text: &str) -> PathBuf {
+    pub(crate) fn file(&self, name: &str, text: &str) -> PathBuf {
         let p = self.dir.path().join(name);
         std::fs::write(&p, text).unwrap();
         p
     }
 
-    pub fn run(&self, args: &[&str]) -> Output {
+    pub(crate) fn run(&self, args: &[&str]) -> Output {
         self.run_at("2026-11-28T10:00:00Z", args)
     }
 
     /// Runs with the clock set to `now` (RFC 3339).
-    pub fn run_at(&self, now: &str, args: &[&str]) -> Output {
+    pub(crate) fn run_at(&self, now: &str, args: &[&str]) -> Output {
         let out = Command::cargo_bin("scoreledger")
             .unwrap()
             .env("SCORELEDGER_DB", self.db())
@@ -104,7 +105,7 @@ impl Env {
     }
 
     /// Runs at `now` and expects success; returns stdout.
-    pub fn ok_at(&self, now: &str, args: &[&str]) -> String {
+    pub(crate) fn ok_at(&self, now: &str, args: &[&str]) -> String {
         let out = self.run_at(now, args);
         assert!(
             out.status.success(),
@@ -115,7 +116,7 @@ impl Env {
     }
 
     /// The id of the match with this home team in this round.
-    pub fn match_id(&self, round: u32, home: &str) -> String {
+    pub(crate) fn match_id(&self, round: u32, home: &str) -> String {
         let all = self.json(&["results", "--format", "json"]);
         all.as_array()
             .unwrap()
@@ -128,7 +129,7 @@ impl Env {
     }
 
     /// team -> row of the latest table (JSON), with extra standings arguments.
-    pub fn table(&self, extra: &[&str]) -> std::collections::BTreeMap<String, Value> {
+    pub(crate) fn table(&self, extra: &[&str]) -> std::collections::BTreeMap<String, Value> {
         let mut args = vec!["standings", "--format", "json"];
         args.extend_from_slice(extra);
         let v = self.json(&args);
@@ -141,7 +142,7 @@ impl Env {
     }
 
     /// Runs and expects success; returns stdout.
-    pub fn ok(&self, args: &[&str]) -> String {
+    pub(crate) fn ok(&self, args: &[&str]) -> String {
         let out = self.run(args);
         assert!(
             out.status.success(),
@@ -152,7 +153,7 @@ impl Env {
     }
 
     /// Runs and expects exit `code`; returns stderr.
-    pub fn fails(&self, code: i32, args: &[&str]) -> String {
+    pub(crate) fn fails(&self, code: i32, args: &[&str]) -> String {
         let out = self.run(args);
         assert_eq!(
             out.status.code(),
@@ -164,21 +165,21 @@ impl Env {
         String::from_utf8(out.stderr).unwrap()
     }
 
-    pub fn json(&self, args: &[&str]) -> Value {
+    pub(crate) fn json(&self, args: &[&str]) -> Value {
         serde_json::from_str(&self.ok(args)).unwrap()
     }
 
-    pub fn import_seed(&self) -> String {
+    pub(crate) fn import_seed(&self) -> String {
         let p = self.file("1984-copa-peru.txt", SEED);
         self.ok(&["import", p.to_str().unwrap(), "--points-for-win", "2"])
     }
 
-    pub fn head(&self) -> String {
+    pub(crate) fn head(&self) -> String {
         self.ok(&["head"])
     }
 
     /// The seq of the head.
-    pub fn head_seq(&self) -> u64 {
+    pub(crate) fn head_seq(&self) -> u64 {
         self.head()
             .split_whitespace()
             .next()

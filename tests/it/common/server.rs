@@ -5,7 +5,7 @@ use std::io::BufRead;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 
-pub struct Server {
+pub(crate) struct Server {
     child: Child,
     pub url: String,
     /// The write token, when the server has one.
@@ -15,7 +15,7 @@ pub struct Server {
 impl Server {
     /// Starts the server on `db`, with a token file when given, and waits
     /// for its "listening on URL" line.
-    pub fn start(db: &Path, token_file: Option<&Path>) -> Server {
+    pub(crate) fn start(db: &Path, token_file: Option<&Path>) -> Server {
         let extra: Vec<&str> = match token_file {
             Some(t) => vec!["--token-file", t.to_str().unwrap()],
             None => vec![],
@@ -24,7 +24,7 @@ impl Server {
     }
 
     /// Starts the server on `db` with extra arguments.
-    pub fn start_with(db: &Path, extra: &[&str]) -> Server {
+    pub(crate) fn start_with(db: &Path, extra: &[&str]) -> Server {
         let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("scoreledger"));
         cmd.args(["serve", "--bind", "127.0.0.1:0", "--db"])
             .arg(db)
@@ -51,19 +51,19 @@ impl Server {
     }
 
     /// GET, answering (status, body).
-    pub fn get(&self, path: &str) -> (u16, String) {
+    pub(crate) fn get(&self, path: &str) -> (u16, String) {
         answer(ureq::get(&format!("{}{path}", self.url)).call())
     }
 
     /// GET a JSON answer that must be 200.
-    pub fn json(&self, path: &str) -> serde_json::Value {
+    pub(crate) fn json(&self, path: &str) -> serde_json::Value {
         let (status, body) = self.get(path);
         assert_eq!(status, 200, "GET {path}: {body}");
         serde_json::from_str(&body).unwrap_or_else(|e| panic!("GET {path}: {e}: {body}"))
     }
 
     /// POST a body with an optional bearer token.
-    pub fn post(&self, path: &str, token: Option<&str>, body: &str) -> (u16, String) {
+    pub(crate) fn post(&self, path: &str, token: Option<&str>, body: &str) -> (u16, String) {
         let mut req = ureq::post(&format!("{}{path}", self.url));
         if let Some(t) = token {
             req = req.set("Authorization", &format!("Bearer {t}"));
@@ -76,7 +76,12 @@ impl Server {
 
     /// POST a body with the given headers only (no token, no content type
     /// unless given).
-    pub fn post_with(&self, path: &str, headers: &[(&str, &str)], body: &str) -> (u16, String) {
+    pub(crate) fn post_with(
+        &self,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &str,
+    ) -> (u16, String) {
         let mut req = ureq::post(&format!("{}{path}", self.url));
         for (name, value) in headers {
             req = req.set(name, value);
@@ -85,19 +90,19 @@ impl Server {
     }
 
     /// The server's address, host:port, for raw connections.
-    pub fn addr(&self) -> String {
+    pub(crate) fn addr(&self) -> String {
         self.url.trim_start_matches("http://").to_string()
     }
 
     /// Stops the server with SIGTERM and returns its exit code.
-    pub fn stop(mut self) -> Option<i32> {
+    pub(crate) fn stop(mut self) -> Option<i32> {
         let code = self.terminate();
         std::mem::forget(self);
         code
     }
 
     /// Kills the server with SIGKILL: no clean-up at all.
-    pub fn kill(mut self) {
+    pub(crate) fn kill(mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
         std::mem::forget(self);

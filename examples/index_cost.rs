@@ -18,8 +18,8 @@ fn main() {
         entries += 1;
         key_bytes += k.len() as u64;
         value_bytes += v.len() as u64;
-        let (_, list) = scoreledger::format::packed::decode_index_header(&v).expect("a header");
-        listed += scoreledger::format::packed::decode_index(list)
+        let (_, list) = scoreledger::testing::packed::decode_index_header(&v).expect("a header");
+        listed += scoreledger::testing::packed::decode_index(list)
             .expect("a list")
             .len() as u64;
     }

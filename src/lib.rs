@@ -89,7 +89,10 @@
 pub mod archive;
 pub(crate) mod derived;
 pub mod error;
-pub mod format;
+// The frozen byte format: schema/ documents it; the golden vectors reach
+// it through `testing`.
+#[cfg_attr(not(feature = "testing"), allow(unreachable_pub))]
+pub(crate) mod format;
 pub mod import;
 pub mod integrity;
 pub mod log;
@@ -110,6 +113,7 @@ pub(crate) mod store;
 #[cfg(feature = "testing")]
 pub mod testing {
     pub use crate::derived::index;
+    pub use crate::format::{chain, encoding, keys, packed};
     pub use crate::store::{Commit, Space, Store};
 
     /// The id the archive gives a result (`derived::id_of`).

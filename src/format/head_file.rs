@@ -6,7 +6,7 @@
 
 use crate::format::chain::{Hash, Head};
 
-pub const TAG: &str = "scoreledger-head v1";
+pub(crate) const TAG: &str = "scoreledger-head v1";
 
 /// A head as a commit reported it: its seq and the hash of its event.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -6,6 +6,6 @@
 
 pub mod chain;
 pub mod encoding;
-pub mod head_file;
+pub(crate) mod head_file;
 pub mod keys;
 pub mod packed;

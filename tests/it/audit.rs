@@ -3,7 +3,7 @@
 use crate::common;
 
 use common::{record_args, Env, SEED};
-use scoreledger::format::keys::Kind;
+use scoreledger::testing::keys::Kind;
 use scoreledger::integrity::checkpoint::{verify_inclusion_proof, Checkpoint, InclusionProof};
 use scoreledger::testing::Space;
 use scoreledger::Archive;
@@ -260,7 +260,7 @@ fn a_changed_byte_in_any_derived_entry_fails_verify() {
     assert!(env
         .ok(&["verify", "--chain-only"])
         .starts_with(&format!("ok: {events} events")));
-    assert!(events.parse::<u64>().unwrap() > scoreledger::format::packed::CHUNK);
+    assert!(events.parse::<u64>().unwrap() > scoreledger::testing::packed::CHUNK);
     env.ok(&["rebuild"]);
     env.ok(&["verify"]);
 }

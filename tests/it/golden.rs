@@ -8,9 +8,9 @@
 
 use std::path::Path;
 
-use scoreledger::format::chain::{event_hash, Hash};
-use scoreledger::format::encoding::{decode_event, encode_envelope, encode_event, split_envelope};
-use scoreledger::format::keys;
+use scoreledger::testing::chain::{event_hash, Hash};
+use scoreledger::testing::encoding::{decode_event, encode_envelope, encode_event, split_envelope};
+use scoreledger::testing::keys;
 use scoreledger::model::event::{MatchStatus, ScorePair};
 use scoreledger::model::rules::{Tiebreak, ALL_TIEBREAKS};
 use scoreledger::Fixture;

@@ -130,7 +130,7 @@ fn a_stopped_migration_starts_again_from_nothing() {
         // What a migration killed half way leaves: log and derived entries, no layout mark.
         let s = scoreledger::testing::Store::open(&env.db()).unwrap();
         let log = scoreledger::testing::Space::Log;
-        s.tamper(log, &scoreledger::format::keys::chunk(0), b"half a chunk")
+        s.tamper(log, &scoreledger::testing::keys::chunk(0), b"half a chunk")
             .unwrap();
         s.tamper(scoreledger::testing::Space::Derived, b"Bjunk", b"x")
             .unwrap();
@@ -158,7 +158,7 @@ fn a_store_made_before_the_stage_index_gets_it_when_opened() {
         for k in lists {
             s.tamper_remove(Space::Derived, &k).unwrap();
         }
-        s.tamper(Space::Log, scoreledger::format::keys::META_LAYOUT, &[2])
+        s.tamper(Space::Log, scoreledger::testing::keys::META_LAYOUT, &[2])
             .unwrap();
     }
     assert_eq!(
@@ -169,7 +169,7 @@ fn a_store_made_before_the_stage_index_gets_it_when_opened() {
     env.ok(&["verify"]);
     let s = scoreledger::testing::Store::open(&env.db()).unwrap();
     assert_eq!(
-        s.get(Space::Log, scoreledger::format::keys::META_LAYOUT)
+        s.get(Space::Log, scoreledger::testing::keys::META_LAYOUT)
             .unwrap(),
         Some(vec![scoreledger::archive::LAYOUT])
     );

@@ -278,8 +278,8 @@ fn export_line(
     event: scoreledger::Event,
 ) -> (String, scoreledger::Hash) {
     let at = scoreledger::Timestamp::parse_rfc3339("2026-11-28T10:00:00Z").unwrap();
-    let bytes = scoreledger::format::encoding::encode_event(&event);
-    let hash = scoreledger::format::chain::event_hash(seq, at, prev, &bytes);
+    let bytes = scoreledger::testing::encoding::encode_event(&event);
+    let hash = scoreledger::testing::chain::event_hash(seq, at, prev, &bytes);
     let env = scoreledger::Envelope {
         seq,
         recorded_at: at,

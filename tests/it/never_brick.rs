@@ -276,7 +276,7 @@ fn damaged_head(byte: Option<usize>) -> Option<Vec<u8>> {
     let a = scoreledger::Archive::open(&env.db()).unwrap();
     let mut v = a
         .store()
-        .get(Space::Log, scoreledger::format::keys::META_HEAD)
+        .get(Space::Log, scoreledger::testing::keys::META_HEAD)
         .unwrap()
         .unwrap();
     match byte {
@@ -304,7 +304,7 @@ fn a_damaged_head_record_never_lets_an_append_overwrite_an_event() {
         let before = env.ok(&["log", "--format", "jsonl"]);
         {
             let a = scoreledger::Archive::open(&env.db()).unwrap();
-            let key = scoreledger::format::keys::META_HEAD;
+            let key = scoreledger::testing::keys::META_HEAD;
             match &damaged {
                 Some(v) => a.store().tamper(Space::Log, key, v).unwrap(),
                 None => a.store().tamper_remove(Space::Log, key).unwrap(),
@@ -338,7 +338,7 @@ fn a_commit_refuses_to_replace_an_existing_event() {
     env.import_seed();
     let a = scoreledger::Archive::open(&env.db()).unwrap();
     // Seq 23 is in chunk 0: a writer that read it before another append changed it.
-    let key = scoreledger::format::keys::chunk(0).to_vec();
+    let key = scoreledger::testing::keys::chunk(0).to_vec();
     let stored = a.store().get(Space::Log, &key).unwrap().unwrap();
     let mut c = scoreledger::testing::Commit::default();
     c.expect(

@@ -11,7 +11,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use proptest::prelude::*;
-use scoreledger::format::encoding::{decode_event, encode_event};
+use scoreledger::testing::encoding::{decode_event, encode_event};
 use scoreledger::model::event::{MatchStatus, ScorePair};
 use scoreledger::model::rules::{Tiebreak, ALL_TIEBREAKS};
 use scoreledger::projection::projector::{self, MatchLine, StageInput};
@@ -101,7 +101,7 @@ fn ops() -> impl Strategy<Value = Vec<Op>> {
 fn op_event(op: &Op, fx: &[Fixture]) -> Option<Event> {
     let target = |i: usize| {
         let f = &fx[i % fx.len()];
-        let id = scoreledger::format::keys::match_id(&scoreledger::format::keys::Fixture {
+        let id = scoreledger::testing::keys::match_id(&scoreledger::testing::keys::Fixture {
             competition: "Copa Perú",
             season: "1984",
             stage: "Final stage",
@@ -433,7 +433,7 @@ proptest! {
     #[test]
     fn arbitrary_bytes_never_panic_the_decoder(bytes in prop::collection::vec(any::<u8>(), 0..200)) {
         let _ = decode_event(&bytes);
-        let _ = scoreledger::format::encoding::split_envelope(&bytes);
+        let _ = scoreledger::testing::encoding::split_envelope(&bytes);
     }
 }
 
@@ -458,11 +458,11 @@ fn any_flipped_byte_fails_verification() {
     .unwrap();
     scoreledger::import::append_parsed(&mut a, parsed, None, now()).unwrap();
     // The one chunk of the log: every byte, framing included, belongs to one event.
-    let key = scoreledger::format::keys::chunk(0);
+    let key = scoreledger::testing::keys::chunk(0);
     let chunk = a.store().get(Space::Log, &key).unwrap().unwrap();
     // The header (the hash before seq 1) belongs to seq 1; then each entry to its seq.
     let mut owner = vec![1u64; 32];
-    for e in scoreledger::format::packed::events(0, &chunk) {
+    for e in scoreledger::testing::packed::events(0, &chunk) {
         let raw = e.unwrap();
         let body = 40 + raw.event_bytes.len();
         let len_bytes = if body < 128 { 1 } else { 2 };
@@ -634,7 +634,7 @@ proptest! {
                 accepted += 1;
                 let head = a.head().unwrap();
                 let back = a.event(head.seq).unwrap().unwrap();
-                prop_assert!(scoreledger::format::encoding::check_event(&back.event).is_ok());
+                prop_assert!(scoreledger::testing::encoding::check_event(&back.event).is_ok());
             }
         }
         prop_assert!(a.verify().is_ok());

@@ -305,7 +305,7 @@ fn a_store_from_a_newer_version_is_refused() {
         a.store()
             .tamper(
                 scoreledger::testing::Space::Log,
-                scoreledger::format::keys::META_FORMAT,
+                scoreledger::testing::keys::META_FORMAT,
                 &[9],
             )
             .unwrap();

@@ -679,13 +679,13 @@ fn verify_names_a_damaged_index_list_and_rebuild_repairs_it() {
     let before = env.ok(&["checkpoint"]);
     {
         let archive = scoreledger::Archive::open(&env.db()).unwrap();
-        let stage = scoreledger::format::keys::stage_scope("Copa Perú", "1984", "Final stage");
-        let key = scoreledger::format::keys::index(&stage);
+        let stage = scoreledger::testing::keys::stage_scope("Copa Perú", "1984", "Final stage");
+        let key = scoreledger::testing::keys::index(&stage);
         let value = archive.store().get(Space::Derived, &key).unwrap().unwrap();
-        let (header, list) = scoreledger::format::packed::decode_index_header(&value).unwrap();
-        let mut list = scoreledger::format::packed::decode_index(list).unwrap();
+        let (header, list) = scoreledger::testing::packed::decode_index_header(&value).unwrap();
+        let mut list = scoreledger::testing::packed::decode_index(list).unwrap();
         list.remove(3);
-        let damaged = scoreledger::format::packed::encode_index_value(&header, &list);
+        let damaged = scoreledger::testing::packed::encode_index_value(&header, &list);
         archive
             .store()
             .tamper(Space::Derived, &key, &damaged)

@@ -43,7 +43,7 @@ type Meetings = BTreeMap<Pair, Vec<usize>>;
 
 /// The matches of each group of an edition (fixtures in date order), each
 /// list in order, the groups ordered by their first match.
-pub fn groups(fixtures: &[Fixture]) -> Vec<Vec<usize>> {
+pub(crate) fn groups(fixtures: &[Fixture]) -> Vec<Vec<usize>> {
     let mut index: HashMap<&str, usize> = HashMap::new();
     let games: Vec<Pair> = fixtures
         .iter()

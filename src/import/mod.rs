@@ -4,12 +4,12 @@
 pub mod draws;
 pub mod editions;
 pub mod era;
-pub mod groups;
+pub(crate) mod groups;
 pub mod invalid;
 pub mod jsonl;
-pub mod openfootball;
+pub(crate) mod openfootball;
 pub mod plan;
-pub mod repeats;
+pub(crate) mod repeats;
 pub mod season_page;
 pub mod tabular;
 pub mod target;

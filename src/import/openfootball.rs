@@ -18,7 +18,7 @@ fn err(line: usize, msg: impl Into<String>) -> Error {
 
 /// `English Premier League 2019/20` -> (`English Premier League`, `2019-20`);
 /// `World Cup 2018` -> (`World Cup`, `2018`).
-pub fn split_name(name: &str) -> Option<(String, String)> {
+pub(crate) fn split_name(name: &str) -> Option<(String, String)> {
     let name = names::clean(name);
     let (comp, season) = name.rsplit_once(' ')?;
     let ok = |s: &str| s.len() == 4 && s.bytes().all(|b| b.is_ascii_digit());
@@ -136,7 +136,7 @@ fn json_match(
 }
 
 /// football.json: `{"name", "matches": [{"round", "date", "team1", "team2", "score": {"ft", "ht", "et", "p"}, "status", "group"}]}`.
-pub fn json(text: &str, invalid: Invalid) -> Result<Parsed> {
+pub(crate) fn json(text: &str, invalid: Invalid) -> Result<Parsed> {
     let v: serde_json::Value =
         serde_json::from_str(text).map_err(|e| err(e.line(), format!("not valid JSON: {e}")))?;
     let name = v
@@ -335,7 +335,7 @@ fn txt_year(n: usize, month: u8, year: Option<i32>, season_start: Option<i32>) -
 /// Football.TXT: `= Name Season`, `Matchday N` / `» Round 1` headings, date
 /// lines (`[Fri Aug/9]`, `Fri Nov/1 2024`), and match lines in the older
 /// (`Home 4-1 (4-0) Away`) and newer (`19.45 Home v Away 1-0 (1-0)`) styles.
-pub fn txt(text: &str, invalid: Invalid) -> Result<Parsed> {
+pub(crate) fn txt(text: &str, invalid: Invalid) -> Result<Parsed> {
     let mut place = TxtPlace::default();
     let mut out = Parsed::default();
     let mut checks = Checks::new(invalid);

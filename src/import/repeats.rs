@@ -50,7 +50,7 @@ struct FirstRow {
 
 /// The matches of one file read so far.
 #[derive(Default)]
-pub struct Repeats {
+pub(crate) struct Repeats {
     keyer: Keyer,
     first: FxHashMap<MatchId, FirstRow>,
     /// Lines that repeat an earlier row (appended once).
@@ -61,7 +61,7 @@ impl Repeats {
     /// Whether `m`, read at `line`, is the first row of its match (`true`)
     /// or repeats an earlier one (`false`; its line is kept). A row that
     /// disagrees with the earlier one is an error at `line` naming both.
-    pub fn first(&mut self, line: usize, m: &MatchResult) -> Result<bool> {
+    pub(crate) fn first(&mut self, line: usize, m: &MatchResult) -> Result<bool> {
         let id = self.keyer.match_id(&Fixture::of(m));
         let outcome = Outcome::of(m);
         match self.first.entry(id) {

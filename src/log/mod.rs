@@ -6,7 +6,7 @@
 //! build on it; nothing here names a stage, a row or a correction.
 
 pub mod merkle;
-pub mod writer;
+pub(crate) mod writer;
 
 use serde::Serialize;
 

@@ -23,14 +23,14 @@ struct Pending {
 
 /// Appends events to the log's chunks. A chunk only grows: the commit
 /// applies only if each chunk still holds what it held when read.
-pub struct LogWriter {
+pub(crate) struct LogWriter {
     next: u64,
     chunks: Vec<Pending>,
 }
 
 impl LogWriter {
     /// A writer of the events after `head`.
-    pub fn resume(store: &Store, head: &Head) -> Result<LogWriter> {
+    pub(crate) fn resume(store: &Store, head: &Head) -> Result<LogWriter> {
         let next = head.seq + 1;
         let chunk = packed::chunk_of(next);
         let stored = store.get(Space::Log, &keys::chunk(chunk))?;
@@ -63,7 +63,7 @@ impl LogWriter {
     }
 
     /// Appends event `seq`, the next seq, which follows the event hashed `prev`.
-    pub fn push(&mut self, seq: u64, prev: &Hash, entry: &packed::Entry) -> Result<()> {
+    pub(crate) fn push(&mut self, seq: u64, prev: &Hash, entry: &packed::Entry) -> Result<()> {
         if seq != self.next {
             return Err(Error::Invalid(format!(
                 "seq {seq} appended where seq {} was next",
@@ -85,7 +85,7 @@ impl LogWriter {
     }
 
     /// Event `seq` if this writer holds its chunk.
-    pub fn event(&self, seq: u64) -> Option<RawEnvelope<'_>> {
+    pub(crate) fn event(&self, seq: u64) -> Option<RawEnvelope<'_>> {
         if seq == 0 || seq >= self.next {
             return None;
         }
@@ -95,7 +95,7 @@ impl LogWriter {
         packed::events(chunk, &p.bytes).nth(i)?.ok()
     }
 
-    pub fn commit_into(self, c: &mut Commit) {
+    pub(crate) fn commit_into(self, c: &mut Commit) {
         for p in self.chunks {
             if p.stored.as_deref() == Some(p.bytes.as_slice()) {
                 continue;
@@ -228,14 +228,14 @@ impl Nodes {
 
 /// The Merkle nodes of a store: whole chunks and above from the stored
 /// groups, nodes inside a chunk recomputed from its events' hashes.
-pub struct StoredNodes<'a> {
+pub(crate) struct StoredNodes<'a> {
     store: &'a Store,
     /// The leaf hashes of the last chunk read.
     leaves: RefCell<Option<(u64, Vec<Hash>)>>,
 }
 
 impl<'a> StoredNodes<'a> {
-    pub fn new(store: &'a Store) -> Self {
+    pub(crate) fn new(store: &'a Store) -> Self {
         StoredNodes {
             store,
             leaves: RefCell::new(None),

@@ -3,8 +3,8 @@
 use crate::common;
 
 use common::{record_args, Env, SEED};
-use scoreledger::testing::keys::Kind;
 use scoreledger::integrity::checkpoint::{verify_inclusion_proof, Checkpoint, InclusionProof};
+use scoreledger::testing::keys::Kind;
 use scoreledger::testing::Space;
 use scoreledger::Archive;
 use serde_json::Value;

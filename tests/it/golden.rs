@@ -8,11 +8,11 @@
 
 use std::path::Path;
 
+use scoreledger::model::event::{MatchStatus, ScorePair};
+use scoreledger::model::rules::{Tiebreak, ALL_TIEBREAKS};
 use scoreledger::testing::chain::{event_hash, Hash};
 use scoreledger::testing::encoding::{decode_event, encode_envelope, encode_event, split_envelope};
 use scoreledger::testing::keys;
-use scoreledger::model::event::{MatchStatus, ScorePair};
-use scoreledger::model::rules::{Tiebreak, ALL_TIEBREAKS};
 use scoreledger::Fixture;
 use scoreledger::{
     Annulment, Award, Date, Event, FairPlay, MatchId, MatchResult, PointsAdjustment,

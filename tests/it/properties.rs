@@ -11,10 +11,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use proptest::prelude::*;
-use scoreledger::testing::encoding::{decode_event, encode_event};
 use scoreledger::model::event::{MatchStatus, ScorePair};
 use scoreledger::model::rules::{Tiebreak, ALL_TIEBREAKS};
 use scoreledger::projection::projector::{self, MatchLine, StageInput};
+use scoreledger::testing::encoding::{decode_event, encode_event};
 use scoreledger::testing::Space;
 use scoreledger::{Archive, Cut, Date, Event, Filter, KnownAt, MatchResult, Rules, Timestamp};
 

@@ -10,6 +10,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::format::chain::Hash;
+use crate::format::wire;
 use crate::model::date::Timestamp;
 use crate::model::event::Event;
 
@@ -44,32 +45,29 @@ pub fn check_event(event: &Event) -> Result<(), String> {
     Ok(())
 }
 
-/// The canonical bytes of an event.
+/// The canonical bytes of an event: the bincode bytes of its wire form
+/// (`format::wire`), never of the model type itself.
 pub fn encode_event(event: &Event) -> Vec<u8> {
-    encode_value(event)
+    encode_value(&wire::of(event))
 }
 
 /// The canonical bytes of an event, into a buffer (cleared first).
 pub fn encode_event_into(event: &Event, out: &mut Vec<u8>) {
     out.clear();
-    bincode::serde::encode_into_std_write(event, out, config()).expect("plain data always encodes");
+    bincode::serde::encode_into_std_write(wire::of(event), out, config())
+        .expect("plain data always encodes");
 }
 
 /// Decodes canonical event bytes, refusing trailing bytes and any encoding
 /// that is not the canonical one (re-encoding must give the same bytes).
 pub fn decode_event(bytes: &[u8]) -> Result<Event, String> {
-    let event: Event = decode_value(bytes)?;
-    if encode_event(&event) != bytes {
-        return Err("event bytes are not in canonical form".into());
-    }
-    Ok(event)
+    decode_event_with(bytes, &mut Vec::new())
 }
 
 /// [`decode_event`], re-using `scratch` for the re-encoding.
 pub fn decode_event_with(bytes: &[u8], scratch: &mut Vec<u8>) -> Result<Event, String> {
-    let event: Event = decode_value(bytes)?;
-    scratch.clear();
-    bincode::serde::encode_into_std_write(&event, scratch, config()).map_err(|e| e.to_string())?;
+    let event = wire::into_model(decode_value::<wire::Event<'static>>(bytes)?)?;
+    encode_event_into(&event, scratch);
     if scratch.as_slice() != bytes {
         return Err("event bytes are not in canonical form".into());
     }

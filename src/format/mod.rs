@@ -9,3 +9,4 @@ pub mod encoding;
 pub(crate) mod head_file;
 pub mod keys;
 pub mod packed;
+pub(crate) mod wire;

@@ -396,24 +396,8 @@ pub(crate) fn into_model(e: Event<'_>) -> Result<m::Event, String> {
     Ok(match e {
         Event::MatchResult(x) => m::Event::MatchResult(unmatch(x)?),
         Event::Rules(x) => m::Event::Rules(unrules(x)),
-        Event::SeasonFacts(x) => m::Event::SeasonFacts(m::SeasonFacts {
-            competition: s(x.competition),
-            season: s(x.season),
-            winners: os(x.winners),
-            top_scorers: x.top_scorers.into_iter().map(s).collect(),
-            top_scorer_goals: x.top_scorer_goals,
-            previous_season: os(x.previous_season),
-            next_season: os(x.next_season),
-            other: x.other.into_iter().map(|(k, v)| (s(k), s(v))).collect(),
-        }),
-        Event::TeamRegistered(x) => m::Event::TeamRegistered(m::TeamRegistration {
-            competition: s(x.competition),
-            season: s(x.season),
-            stage: os(x.stage),
-            team: s(x.team),
-            region: os(x.region),
-            location: os(x.location),
-        }),
+        Event::SeasonFacts(x) => m::Event::SeasonFacts(unfacts(x)),
+        Event::TeamRegistered(x) => m::Event::TeamRegistered(unregistration(x)),
         Event::ResultCorrected(x) => m::Event::ResultCorrected(m::ResultCorrection {
             match_id: m::MatchId(x.match_id),
             home_goals: x.home_goals,
@@ -421,30 +405,13 @@ pub(crate) fn into_model(e: Event<'_>) -> Result<m::Event, String> {
             reason: s(x.reason),
             source: os(x.source),
         }),
-        Event::MatchAwarded(x) => m::Event::MatchAwarded(m::Award {
-            match_id: m::MatchId(x.match_id),
-            to: s(x.to),
-            home_goals: x.home_goals,
-            away_goals: x.away_goals,
-            kept_score: x.kept_score,
-            reason: s(x.reason),
-            source: os(x.source),
-        }),
+        Event::MatchAwarded(x) => m::Event::MatchAwarded(unaward(x)),
         Event::MatchAnnulled(x) => m::Event::MatchAnnulled(m::Annulment {
             match_id: m::MatchId(x.match_id),
             reason: s(x.reason),
             source: os(x.source),
         }),
-        Event::PointsAdjusted(x) => m::Event::PointsAdjusted(m::PointsAdjustment {
-            competition: s(x.competition),
-            season: s(x.season),
-            stage: os(x.stage),
-            team: s(x.team),
-            points: x.points,
-            date: date(x.date)?,
-            reason: s(x.reason),
-            source: os(x.source),
-        }),
+        Event::PointsAdjusted(x) => m::Event::PointsAdjusted(unadjustment(x)?),
         Event::TeamRenamed(x) => m::Event::TeamRenamed(m::TeamRename {
             competition: s(x.competition),
             from: s(x.from),
@@ -525,5 +492,54 @@ fn unrules(x: Rules<'_>) -> m::Rules {
                 TiebreakKey::FairPlay => Tiebreak::FairPlay,
             })
             .collect(),
+    }
+}
+
+fn unfacts(x: SeasonFacts<'_>) -> m::SeasonFacts {
+    m::SeasonFacts {
+        competition: s(x.competition),
+        season: s(x.season),
+        winners: os(x.winners),
+        top_scorers: x.top_scorers.into_iter().map(s).collect(),
+        top_scorer_goals: x.top_scorer_goals,
+        previous_season: os(x.previous_season),
+        next_season: os(x.next_season),
+        other: x.other.into_iter().map(|(k, v)| (s(k), s(v))).collect(),
+    }
+}
+
+fn unregistration(x: TeamRegistration<'_>) -> m::TeamRegistration {
+    m::TeamRegistration {
+        competition: s(x.competition),
+        season: s(x.season),
+        stage: os(x.stage),
+        team: s(x.team),
+        region: os(x.region),
+        location: os(x.location),
+    }
+}
+
+fn unadjustment(x: PointsAdjustment<'_>) -> Result<m::PointsAdjustment, String> {
+    Ok(m::PointsAdjustment {
+        competition: s(x.competition),
+        season: s(x.season),
+        stage: os(x.stage),
+        team: s(x.team),
+        points: x.points,
+        date: date(x.date)?,
+        reason: s(x.reason),
+        source: os(x.source),
+    })
+}
+
+fn unaward(x: Award<'_>) -> m::Award {
+    m::Award {
+        match_id: m::MatchId(x.match_id),
+        to: s(x.to),
+        home_goals: x.home_goals,
+        away_goals: x.away_goals,
+        kept_score: x.kept_score,
+        reason: s(x.reason),
+        source: os(x.source),
     }
 }

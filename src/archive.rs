@@ -2,6 +2,7 @@
 
 use std::path::Path;
 
+use crate::derived::envelope::decode_raw;
 use crate::derived::ledger::Ledger;
 use crate::derived::Deriver;
 use crate::error::{Error, ErrorKind, Loss, Result};
@@ -10,7 +11,7 @@ use crate::format::encoding::{self, FORMAT_VERSION};
 use crate::format::head_file::ReportedHead;
 use crate::format::keys;
 use crate::format::packed;
-use crate::log::{decode_raw, missing, ChunkReader};
+use crate::log::{missing, ChunkReader};
 use crate::model::date::Timestamp;
 use crate::model::event::Event;
 use crate::reported_head::{self, Reported};

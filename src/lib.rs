@@ -131,12 +131,12 @@ pub mod testing {
 }
 
 pub use archive::{AppendReport, Archive};
+pub use derived::envelope::Envelope;
 pub use derived::ledger::Ledger;
 pub use derived::StageInfo;
 pub use error::{Error, ErrorKind, Result};
 pub use format::chain::{Hash, Head};
 pub use integrity::verify::VerifyReport;
-pub use log::Envelope;
 pub use model::date::{Date, Timestamp};
 pub use model::event::{
     Annulment, Award, Event, FairPlay, Fixture, MatchId, MatchResult, MatchStatus,

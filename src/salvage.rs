@@ -14,12 +14,12 @@
 use std::path::{Path, PathBuf};
 
 use crate::archive::Archive;
+use crate::derived::envelope::Envelope;
 use crate::error::{Error, Result};
 use crate::format::chain::{event_hash, Head};
 use crate::format::encoding;
 use crate::format::head_file::ReportedHead;
 use crate::import::jsonl;
-use crate::log::Envelope;
 use crate::reported_head::{self, Reported};
 use crate::store::{self, Store};
 

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use scoreledger::import::jsonl;
 use scoreledger::integrity::checkpoint::Checkpoint;
 use scoreledger::log::merkle;
-use scoreledger::log::Envelope;
+use scoreledger::Envelope;
 use scoreledger::{Archive, Error};
 
 const EXAMPLES: &str = "\

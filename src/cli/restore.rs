@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use scoreledger::error::Loss;
 use scoreledger::integrity::checkpoint::Checkpoint;
-use scoreledger::log::Envelope;
+use scoreledger::Envelope;
 use scoreledger::{Archive, Error};
 
 const EXAMPLES: &str = "\

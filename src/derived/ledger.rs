@@ -7,11 +7,12 @@
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
+use crate::derived::envelope::{self, Envelope};
 use crate::derived::{decode_derived, StageInfo};
 use crate::error::Result;
 use crate::format::chain::{Hash, Head};
 use crate::format::keys::Kind;
-use crate::log::{self, Envelope};
+use crate::log;
 use crate::model::names;
 use crate::store::{Space, Store};
 
@@ -62,12 +63,12 @@ impl Ledger {
 
     /// Every event in order, decoded (hashes are not checked here; see `verify`).
     pub fn events(&self) -> impl Iterator<Item = Result<Envelope>> + '_ {
-        log::events(&self.store)
+        envelope::events(&self.store)
     }
 
     /// One event by seq.
     pub fn event(&self, seq: u64) -> Result<Option<Envelope>> {
-        log::event(&self.store, seq)
+        envelope::event(&self.store, seq)
     }
 
     /// The envelope bytes of one event (`schema/events.md`).

@@ -9,6 +9,7 @@
 //! detection live in `canonical`; readers shared with queries in `read`.
 
 mod canonical;
+pub(crate) mod envelope;
 // Reachable only through `testing` (the golden vectors pin it).
 #[cfg_attr(not(feature = "testing"), allow(unreachable_pub))]
 pub mod index;
@@ -603,7 +604,7 @@ impl<'s> Deriver<'s> {
             return Ok(m.clone());
         }
         if let Some(raw) = self.log.as_ref().and_then(|l| l.event(seq)) {
-            return match crate::log::decode_raw(&raw)?.event {
+            return match crate::derived::envelope::decode_raw(&raw)?.event {
                 Event::MatchResult(m) => Ok(m),
                 other => Err(Error::Corrupt {
                     seq,

@@ -510,7 +510,7 @@ pub(crate) fn stage_index_root(r: &impl Source, size: u64) -> Result<Hash> {
 
 /// The match result recorded at `seq`.
 pub(crate) fn result_at(events: &mut ChunkReader, seq: u64) -> Result<MatchResult> {
-    match events.event(seq)?.event {
+    match crate::derived::envelope::read(events, seq)?.event {
         Event::MatchResult(m) => Ok(m),
         other => Err(Error::Corrupt {
             seq,

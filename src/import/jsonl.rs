@@ -5,11 +5,11 @@
 use std::path::Path;
 
 use crate::archive::Archive;
+use crate::derived::envelope::Envelope;
 use crate::error::{Error, Result};
 use crate::format::chain::{event_hash, Hash};
 use crate::format::encoding;
 use crate::import::ImportReport;
-use crate::log::Envelope;
 use crate::model::event::Event;
 
 fn err(file: Option<&Path>, line: usize, msg: impl Into<String>) -> Error {

@@ -12,8 +12,8 @@ use super::{
 };
 use super::{tabular, Checks, Invalid, Stream};
 use crate::archive::Archive;
+use crate::derived::envelope::Envelope;
 use crate::error::{Error, Result};
-use crate::log::Envelope;
 use crate::model::date::Timestamp;
 
 /// How to read a file: its format (else detected), the options of season

@@ -1,5 +1,6 @@
 //! Verification: every event re-hashed and re-chained from the first.
 
+use crate::derived::envelope::{decode_raw, Envelope};
 use crate::derived::index::{Index, IndexProof};
 use crate::derived::ledger::Ledger;
 use crate::derived::{Deriver, StageInfo};
@@ -10,7 +11,6 @@ use crate::format::keys::{self, Kind};
 use crate::format::packed;
 use crate::log::missing;
 use crate::log::writer::StoredNodes;
-use crate::log::{decode_raw, Envelope};
 use crate::model::date::Timestamp;
 use crate::store::{Commit, Space};
 

@@ -8,39 +8,12 @@
 pub mod merkle;
 pub(crate) mod writer;
 
-use serde::Serialize;
-
 use crate::error::{Error, Result};
 use crate::format::chain::{Hash, Head, HEAD_RECORD_LEN};
 use crate::format::encoding::{self, RawEnvelope};
 use crate::format::keys::{self, Kind};
 use crate::format::packed;
-use crate::model::date::Timestamp;
-use crate::model::event::Event;
 use crate::store::{Space, Store};
-
-/// An event with its place in the chain.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
-pub struct Envelope {
-    pub seq: u64,
-    pub recorded_at: Timestamp,
-    pub prev: Hash,
-    pub hash: Hash,
-    pub event: Event,
-}
-
-/// Decodes a stored event; damage is named by its seq.
-pub(crate) fn decode_raw(raw: &RawEnvelope) -> Result<Envelope> {
-    let event = encoding::decode_event(raw.event_bytes)
-        .map_err(|msg| Error::Corrupt { seq: raw.seq, msg })?;
-    Ok(Envelope {
-        seq: raw.seq,
-        recorded_at: raw.recorded_at,
-        prev: raw.prev,
-        hash: raw.hash,
-        event,
-    })
-}
 
 /// Names a damaged derived entry by kind and key.
 pub fn damaged(key: &[u8], e: impl std::fmt::Display) -> Error {
@@ -88,14 +61,6 @@ impl<'s> ChunkReader<'s> {
         Ok(self.raw(seq)?.map(|r| {
             encoding::encode_envelope(r.seq, r.recorded_at, &r.prev, &r.hash, r.event_bytes)
         }))
-    }
-
-    /// The event at `seq`, decoded; a missing one is an error.
-    pub fn event(&mut self, seq: u64) -> Result<Envelope> {
-        match self.raw(seq)? {
-            Some(raw) => decode_raw(&raw),
-            None => Err(missing(seq)),
-        }
     }
 }
 
@@ -151,33 +116,6 @@ pub fn head_record_problem(store: &Store) -> Result<Option<String>> {
         "the head record {problem}, but the chain ends at seq {} hash {} recorded at {}",
         chain.seq, chain.hash, chain.recorded_at
     )))
-}
-
-/// Every event in order, decoded (hashes are not checked here; see `verify`).
-pub fn events(store: &Store) -> impl Iterator<Item = Result<Envelope>> + '_ {
-    store
-        .scan_prefix(Space::Log, &[Kind::Chunk as u8])
-        .flat_map(|e| -> Vec<Result<Envelope>> {
-            let (k, v) = match e {
-                Ok(kv) => kv,
-                Err(e) => return vec![Err(e)],
-            };
-            let chunk = keys::chunk_number(&k).unwrap_or(u64::MAX / packed::CHUNK);
-            packed::events(chunk, &v)
-                .map(|e| match e {
-                    Ok(raw) => decode_raw(&raw),
-                    Err((seq, msg)) => Err(Error::Corrupt { seq, msg }),
-                })
-                .collect()
-        })
-}
-
-/// One event by seq.
-pub fn event(store: &Store, seq: u64) -> Result<Option<Envelope>> {
-    match ChunkReader::new(store).raw(seq)? {
-        Some(raw) => decode_raw(&raw).map(Some),
-        None => Ok(None),
-    }
 }
 
 /// The hash of event `seq` (the zero hash for seq 0).

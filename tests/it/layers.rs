@@ -275,3 +275,36 @@ fn no_cycle_between_the_files_of_the_library() {
         Some(vec!["a.rs".to_string(), "b.rs".to_string()])
     );
 }
+
+/// The transparency log knows nothing of football: its files name no
+/// event, match, stage or table, only bytes, hashes, chunks and the tree.
+/// The football derivation (`derived/`) and the trust layer build on it.
+#[test]
+fn the_log_names_nothing_of_football() {
+    const FOOTBALL: &[&str] = &[
+        "model::event",
+        "model::record",
+        "model::rules",
+        "model::names",
+        "crate::derived",
+        "crate::projection",
+        "crate::integrity",
+        "crate::import",
+    ];
+    let lib = library();
+    let log: Vec<_> = lib.iter().filter(|(f, _)| f.starts_with("log/")).collect();
+    let mut broken = Vec::new();
+    for (file, text) in &log {
+        for (n, line) in code(text).lines().enumerate() {
+            for what in FOOTBALL.iter().filter(|w| line.contains(*w)) {
+                broken.push(format!("src/{file}:{}: {what}", n + 1));
+            }
+        }
+    }
+    assert!(
+        broken.is_empty(),
+        "the log names football:\n{}",
+        broken.join("\n")
+    );
+    assert!(log.len() >= 3, "{} files in src/log/", log.len());
+}

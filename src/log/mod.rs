@@ -22,10 +22,15 @@ use crate::store::{Space, Store};
 /// An event with its place in the chain.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Envelope {
+    /// The event's seq: its place in the log, dense from 1.
     pub seq: u64,
+    /// When it was recorded (the caller's clock, never decreasing along the log).
     pub recorded_at: Timestamp,
+    /// The hash of the event before (zeros for seq 1).
     pub prev: Hash,
+    /// This event's hash, over the envelope's fields and the event's bytes (`schema/events.md`).
     pub hash: Hash,
+    /// The event.
     pub event: Event,
 }
 
@@ -58,6 +63,7 @@ pub struct ChunkReader<'s> {
 }
 
 impl<'s> ChunkReader<'s> {
+    /// A reader of the log in `store`, with no chunk read yet.
     pub fn new(store: &'s Store) -> Self {
         ChunkReader { store, chunk: None }
     }

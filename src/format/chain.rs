@@ -137,7 +137,7 @@ impl Head {
         v
     }
 
-    /// A head record read back; `None` when it is not [`HEAD_RECORD_LEN`] bytes.
+    /// A head record read back; `None` when it is not `HEAD_RECORD_LEN` bytes.
     pub fn from_record(v: &[u8]) -> Option<Head> {
         if v.len() != HEAD_RECORD_LEN {
             return None;

@@ -4,7 +4,7 @@
 //! "X qualification") holds the qualifiers played before the next edition
 //! of X starts ([`campaigns`]); an edition is named by the years it spans;
 //! and its groups, found by who played whom and when
-//! ([`super::groups`]) and named as the draw named them where it is known
+//! (`import::groups`) and named as the draw named them where it is known
 //! ([`super::draws`]), become stages of their own, the rest one stage,
 //! [`OTHER_MATCHES`].
 
@@ -112,7 +112,7 @@ pub fn season_name(tournament: &str, first: Date, last: Date) -> String {
 }
 
 /// The stage of each of an edition's fixtures (in date order): a stage per
-/// group found by who played whom and when ([`groups::groups`]), named as
+/// group found by who played whom and when (`groups::groups`), named as
 /// the tournament named it where `draws` has an entry with exactly its
 /// teams, else `Group 1`, `Group 2`, ... by first match; [`OTHER_MATCHES`]
 /// for the rest (knockouts, play-offs, a tournament without groups).

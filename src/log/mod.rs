@@ -1,7 +1,7 @@
 //! The transparency log, which knows nothing of football: events are
 //! envelopes (seq, time, previous hash, hash, the event's canonical bytes)
 //! kept in packed chunks, with the Merkle tree's stored nodes beside them.
-//! [`writer::LogWriter`] appends, [`ChunkReader`] reads, [`merkle`] proves.
+//! `writer::LogWriter` appends, [`ChunkReader`] reads, [`merkle`] proves.
 //! The football derivation (`derived/`) and the trust layer (`integrity/`)
 //! build on it; nothing here names a stage, a row or a correction.
 

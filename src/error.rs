@@ -63,9 +63,9 @@ pub enum Error {
     Interrupted {
         /// Events committed before the stop; they stay.
         committed: usize,
-        /// Input events read so far.
+        /// Events of the file handled so far.
         done: usize,
-        /// Input events in the file.
+        /// Events the file holds (0 where not known before reading).
         total: usize,
     },
     /// Verification failed at this event.
@@ -139,7 +139,7 @@ pub enum Error {
         competition: String,
         /// The stage's season.
         season: String,
-        /// The stage.
+        /// The stage with no round numbers.
         stage: String,
     },
     /// A filter that selects several stages where one is needed: each as

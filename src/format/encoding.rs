@@ -121,7 +121,9 @@ fn say(e: &bincode::error::DecodeError) -> String {
 /// A stored envelope, split but not yet checked.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RawEnvelope<'a> {
-    /// The format version byte ([`FORMAT_VERSION`](crate::format::chain::FORMAT_VERSION) for every envelope written).
+    /// The format version byte
+    /// ([`FORMAT_VERSION`](crate::format::chain::FORMAT_VERSION) for every
+    /// envelope written).
     pub version: u8,
     /// The event's seq, as stored.
     pub seq: u64,

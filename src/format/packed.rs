@@ -79,7 +79,8 @@ pub fn events(c: u64, chunk: &[u8]) -> Events<'_> {
     }
 }
 
-/// The events of one chunk in seq order, each split as stored and not yet checked ([`events`]).
+/// The events of one chunk in seq order, each split as stored and not yet
+/// checked ([`events`]).
 pub struct Events<'a> {
     rest: &'a [u8],
     seq: u64,

@@ -64,7 +64,7 @@ pub struct Stream<'a> {
     pub duplicates: Vec<usize>,
     /// Rows left out because they failed their checks.
     pub skipped: Vec<Skipped>,
-    /// The events with their lines, in order; an error ends the import (the file is refused there).
+    /// The events with their lines, in order; an `Err` stops the import there.
     pub events: Box<dyn Iterator<Item = Result<(usize, Event)>> + Send + 'a>,
 }
 
@@ -112,7 +112,8 @@ pub enum Format {
     Deductions,
     /// football-data.co.uk's season files (`Div,Date,HomeTeam,AwayTeam,FTHG,FTAG,...`).
     FootballData,
-    /// The international results (`date,home_team,away_team,home_score,away_score,tournament,...`).
+    /// The international results
+    /// (`date,home_team,away_team,home_score,away_score,tournament,...`).
     IntlResults,
     /// openfootball's football.json season files.
     OpenfootballJson,
@@ -319,7 +320,8 @@ pub struct Appending<'f> {
     pub recorded_at: Timestamp,
     /// Events per committed batch (`usize::MAX`: the whole file in one).
     pub batch: usize,
-    /// What an event the archive refuses does: refuses its batch, or is left out and listed.
+    /// What an event the archive refuses does: refuses its batch, or is left
+    /// out and listed.
     pub invalid: Invalid,
 }
 

@@ -135,7 +135,8 @@ pub struct InclusionProof {
 const PROOF_HEADER: &str = "scoreledger inclusion proof v1";
 
 impl InclusionProof {
-    /// A proof for event `seq` in the tree of `size` events, with its stored envelope and its path.
+    /// A proof for event `seq` in the tree of `size` events, with its stored
+    /// envelope and its path.
     pub fn new(
         size: u64,
         seq: u64,

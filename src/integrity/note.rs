@@ -59,7 +59,8 @@ pub fn key_id(name: &str, kind: u8, public: &[u8; 32]) -> [u8; 4] {
 pub struct VerifierKey {
     /// The name the key signs under (a log's origin, or a witness's name).
     pub name: String,
-    /// The signature type: [`ED25519`] for a log's notes, [`COSIGNATURE_V1`] for a witness's.
+    /// The signature type: [`ED25519`] for a log's notes, [`COSIGNATURE_V1`]
+    /// for a witness's.
     pub kind: u8,
     /// The key id: the first 4 bytes of SHA-256(name, a newline, type, public key).
     pub id: [u8; 4],
@@ -203,7 +204,8 @@ pub struct NoteSignature {
     pub name: String,
     /// The signing key's id.
     pub id: [u8; 4],
-    /// The signature: 64 bytes for a note signature; for a cosignature, the time (8 bytes, big-endian seconds since 1970) and then 64 bytes.
+    /// The signature: 64 bytes for a note signature; for a cosignature, the
+    /// time (8 bytes, big-endian seconds since 1970) and then 64 bytes.
     pub bytes: Vec<u8>,
 }
 
@@ -232,7 +234,8 @@ impl Note {
         })
     }
 
-    /// The note as text: its text, a blank line, then a signature line each (the text alone when unsigned).
+    /// The note as text: its text, a blank line, then a signature line each
+    /// (the text alone when unsigned).
     pub fn to_text(&self) -> String {
         if self.signatures.is_empty() {
             return self.text.clone();

@@ -41,7 +41,7 @@ pub struct Receipt {
     pub competition: String,
     /// The stage's season.
     pub season: String,
-    /// The stage.
+    /// The stage the table is of.
     pub stage: String,
     /// The table on this date (results played on or before it), or
     pub as_of: Option<Date>,

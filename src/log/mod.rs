@@ -28,9 +28,10 @@ pub struct Envelope {
     pub recorded_at: Timestamp,
     /// The hash of the event before (zeros for seq 1).
     pub prev: Hash,
-    /// This event's hash, over the envelope's fields and the event's bytes (`schema/events.md`).
+    /// This event's hash, over the envelope's fields and the event's bytes
+    /// (`schema/events.md`).
     pub hash: Hash,
-    /// The event.
+    /// The fact itself, decoded from the canonical bytes.
     pub event: Event,
 }
 

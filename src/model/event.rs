@@ -134,7 +134,8 @@ pub enum MatchStatus {
 }
 
 impl MatchStatus {
-    /// Whether a match with this status counts in tables (only [`MatchStatus::Played`] does).
+    /// Whether a match with this status counts in tables (only
+    /// [`MatchStatus::Played`] does).
     pub fn counts(self) -> bool {
         self == MatchStatus::Played
     }
@@ -159,15 +160,16 @@ pub struct MatchResult {
     pub season: String,
     /// The stage, e.g. `Final stage` or `Division 1`: the unit a table is folded over.
     pub stage: String,
-    /// The group as the source names it (e.g. `Group A`); `None` where there is none. Not part of the match's id.
+    /// The group as the source names it (e.g. `Group A`); `None` where there is
+    /// none. Not part of the match's id.
     pub group: Option<String>,
     /// Round (matchday) number, from 1; `None` where the source has none.
     pub round: Option<u32>,
     /// The day the match was played (or was to be played).
     pub date: Date,
-    /// The home team.
+    /// The home team's name (cleaned, and spelled as the archive first spelled it).
     pub home: String,
-    /// The away team.
+    /// The away team's name (cleaned and spelled as `home` is).
     pub away: String,
     /// Goals at the end of normal time (what counts in a table).
     pub home_goals: u16,
@@ -189,19 +191,19 @@ pub struct MatchResult {
 /// (its id is their hash, `keys::match_id`).
 #[derive(Clone, Copy, Debug)]
 pub struct Fixture<'a> {
-    /// The competition.
+    /// The competition the match belongs to.
     pub competition: &'a str,
-    /// The season.
+    /// The season, as the competition names it (`1984`, `1888-89`).
     pub season: &'a str,
-    /// The stage.
+    /// The stage the match counts in.
     pub stage: &'a str,
     /// Round (matchday) number, from 1; `None` where the source has none.
     pub round: Option<u32>,
     /// The day of the match.
     pub date: Date,
-    /// The home team.
+    /// The home team's name.
     pub home: &'a str,
-    /// The away team.
+    /// The away team's name.
     pub away: &'a str,
 }
 
@@ -286,7 +288,8 @@ pub struct Rules {
     pub points_for_draw: u8,
     /// Points for a loss.
     pub points_for_loss: u8,
-    /// The tie-break criteria, in the order they apply; if `points` is left out, points come first.
+    /// The tie-break criteria, in the order they apply; if `points` is left
+    /// out, points come first.
     pub tiebreak: Vec<Tiebreak>,
 }
 
@@ -348,9 +351,9 @@ pub struct StatedRules {
 /// Season facts, as an infobox gives them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SeasonFacts {
-    /// The competition.
+    /// The competition the infobox describes.
     pub competition: String,
-    /// The season.
+    /// The season the infobox describes.
     pub season: String,
     /// The season's winners, as the infobox names them.
     pub winners: Option<String>,
@@ -369,13 +372,13 @@ pub struct SeasonFacts {
 /// A team taking part, with where it comes from.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TeamRegistration {
-    /// The competition.
+    /// The competition the team takes part in.
     pub competition: String,
-    /// The season.
+    /// The season the team takes part in.
     pub season: String,
     /// The stage the team takes part in; `None`: the whole season.
     pub stage: Option<String>,
-    /// The team.
+    /// The team's name (cleaned, and spelled as the archive first spelled it).
     pub team: String,
     /// Department, region or county.
     pub region: Option<String>,
@@ -447,9 +450,9 @@ pub struct Shootout {
 /// the tables of a season (or one stage) dated on or after `date`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PointsAdjustment {
-    /// The competition.
+    /// The competition whose tables it applies to.
     pub competition: String,
-    /// The season.
+    /// The season whose tables it applies to.
     pub season: String,
     /// The stage whose tables it applies to; `None`: every stage of the season.
     pub stage: Option<String>,

@@ -78,7 +78,8 @@ pub struct Interner {
 }
 
 impl Interner {
-    /// The number of `s`: the same for every spelling that folds the same, new numbers from 0 in order of first sight.
+    /// The number of `s`: the same for every spelling that folds the same, new
+    /// numbers from 0 in order of first sight.
     pub fn id(&mut self, s: &str) -> u32 {
         if let Some(&i) = self.raw.get(s) {
             return i;

@@ -145,7 +145,8 @@ impl Default for Scoring {
 }
 
 impl Scoring {
-    /// Rules of these points and this order, with [`Tiebreak::Points`] put first when the order leaves it out.
+    /// Rules of these points and this order, with [`Tiebreak::Points`] put
+    /// first when the order leaves it out.
     pub fn new(win: u8, draw: u8, loss: u8, order: &[Tiebreak]) -> Scoring {
         let mut full = Vec::with_capacity(order.len() + 1);
         if !order.contains(&Tiebreak::Points) {

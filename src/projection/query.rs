@@ -36,7 +36,7 @@ pub struct Standings {
     pub competition: String,
     /// The stage's season.
     pub season: String,
-    /// The stage.
+    /// The stage, as the archive spells it.
     pub stage: String,
     /// The date of a [`Cut::AsOf`] table; `None` for other cuts.
     pub as_of: Option<Date>,
@@ -95,7 +95,7 @@ pub struct MatchOn {
     pub date: Date,
     /// The home team, as the archive spells it.
     pub home: String,
-    /// The away team.
+    /// The away team, as the archive spells it.
     pub away: String,
     /// The match's id.
     pub id: crate::model::event::MatchId,
@@ -164,7 +164,8 @@ pub struct Diff {
     pub from: Standings,
     /// The table at the later point.
     pub to: Standings,
-    /// Every team of either table, in the order of the later one (then the teams it lacks).
+    /// Every team of either table, in the order of the later one (then the
+    /// teams it lacks).
     pub rows: Vec<DiffRow>,
 }
 

@@ -16,7 +16,7 @@ use crate::projection::view::View;
 /// A stage as of a date and as known at a seq.
 #[derive(Clone, Debug)]
 pub struct SeasonView {
-    /// The stage.
+    /// The stage: its names, keys and the seq that made it known.
     pub info: StageInfo,
     /// The date the view stops at (results played on or before it); `None`: every date.
     pub as_of: Option<Date>,

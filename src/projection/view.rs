@@ -82,7 +82,8 @@ impl Ledger {
 pub enum KnownAt {
     /// As the archive stood after event N (0: before the first).
     Seq(u64),
-    /// As the archive stood at this instant: after the last event recorded at or before it.
+    /// As the archive stood at this instant: after the last event recorded at
+    /// or before it.
     Time(Timestamp),
 }
 

@@ -21,10 +21,12 @@ pub enum ErrorKind {
 /// Messages name no command-line options: front ends add their own advice.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// A bad argument or value.
+    /// A bad argument or value (a score, a date, a name, an option); the
+    /// message says which. Nothing was written: correct it and ask again.
     #[error("{0}")]
     Invalid(String),
-    /// A bad line in an input file.
+    /// A bad line in an input file: correct the line, or import with the
+    /// failing rows skipped and listed.
     #[error("{}: {msg}", match file { Some(f) => format!("{}:{line}", f.display()), None => format!("line {line}") })]
     Parse {
         /// The file read, where the reader knows its path.
@@ -34,10 +36,13 @@ pub enum Error {
         /// What is wrong with it.
         msg: String,
     },
-    /// The fact contradicts one already recorded.
+    /// The fact contradicts one already recorded (another score for a
+    /// recorded match, another winner of its shoot-out); nothing was
+    /// written. A recorded result is never overwritten: correct it instead.
     #[error("{0}")]
     Conflict(String),
-    /// A name, id or seq that is not in the archive.
+    /// A name, id or seq that is not in the archive (for a name, the
+    /// message lists the nearest ones it knows).
     #[error("{0}")]
     NotFound(String),
     /// Event number `index` of a batch was refused; nothing of the batch was written.
@@ -68,7 +73,8 @@ pub enum Error {
         /// Events the file holds (0 where not known before reading).
         total: usize,
     },
-    /// Verification failed at this event.
+    /// Verification failed at this event: the log was changed outside
+    /// scoreledger or damaged. Restore it from an export or a mirror.
     #[error("seq {seq}: {msg}")]
     Corrupt {
         /// The first event that fails.
@@ -76,10 +82,13 @@ pub enum Error {
         /// What fails (the event is missing, its bytes, its hash or its link).
         msg: String,
     },
-    /// A check found problems (e.g. `audit`); the message says which.
+    /// A check failed: a proof, receipt, checkpoint or witness that does not
+    /// hold, or problems `audit` found; the message says which.
     #[error("{0}")]
     Failed(String),
-    /// A derived entry differs from what the events say it should be.
+    /// A derived entry differs from what the events say it should be
+    /// (found by `verify`); `rebuild` recomputes derived entries from the
+    /// events.
     #[error("tree {tree}, key {key}: {msg}")]
     Mismatch {
         /// The derived tree holding the entry.
@@ -89,13 +98,14 @@ pub enum Error {
         /// How it differs.
         msg: String,
     },
-    /// Another process holds the store.
+    /// Another process holds the store; wait for it to finish.
     #[error("store {} is in use by another scoreledger process (wait for it)", path.display())]
     Busy {
         /// The store's folder.
         path: PathBuf,
     },
-    /// A folder that holds no store, asked to be read.
+    /// A folder that holds no store, asked to be read: check the path, or
+    /// import a file or record a result to make one.
     #[error("no scoreledger store at {} (import a file or record a result to make one)", path.display())]
     NoStore {
         /// The folder asked for.
@@ -114,7 +124,8 @@ pub enum Error {
         /// What cannot be read.
         msg: String,
     },
-    /// A clock set by hand before the time of the archive's head.
+    /// A clock set by hand before the time of the archive's head; nothing
+    /// was written. Set it to the head's time or later.
     #[error("the clock {given} is before the archive's head (seq {seq} recorded at {head}); events are stamped in order")]
     ClockBehind {
         /// The time given for the new events.
@@ -124,7 +135,8 @@ pub enum Error {
         /// When the head was recorded.
         head: crate::model::date::Timestamp,
     },
-    /// A point in the archive's history past its head.
+    /// A point in the archive's history past its head: ask for a seq at or
+    /// below the head.
     #[error("known-at {asked} is beyond the head of the archive (seq {head})")]
     BeyondHead {
         /// The seq asked for.
@@ -132,7 +144,8 @@ pub enum Error {
         /// The archive's head seq.
         head: u64,
     },
-    /// A table by round of a stage whose results have no round numbers.
+    /// A table by round of a stage whose results have no round numbers: ask
+    /// for the table as of a date instead.
     #[error("{competition} {season} {stage} has no round numbers; ask for a date instead")]
     NoRounds {
         /// The stage's competition.
@@ -142,11 +155,11 @@ pub enum Error {
         /// The stage with no round numbers.
         stage: String,
     },
-    /// A filter that selects several stages where one is needed: each as
-    /// (competition, season, stage).
+    /// A filter that selects several stages where one is needed: name the
+    /// competition, season and stage.
     #[error("{} stages match; name the competition, season and stage", stages.len())]
     AmbiguousStage {
-        /// Every stage the filter selects.
+        /// Every stage the filter selects, as (competition, season, stage).
         stages: Vec<[String; 3]>,
     },
     /// Options of season pages (points for a win, competition, season)
@@ -158,7 +171,8 @@ pub enum Error {
         /// The format the file is in.
         format: &'static str,
     },
-    /// A file whose format cannot be told from its first lines.
+    /// A file whose format cannot be told from its first lines: give the
+    /// format.
     #[error("{}: cannot tell the format of this file; give it (one of: {choices})", match file { Some(f) => format!("{}:1", f.display()), None => "line 1".into() })]
     UnknownFormat {
         /// The file, where its path is known.
@@ -166,7 +180,8 @@ pub enum Error {
         /// The formats to choose from, comma-separated.
         choices: String,
     },
-    /// The device holding the store is full.
+    /// The device holding the store is full: free some space and run the
+    /// command again (what was reported as appended is kept).
     #[error("no space left on the device holding {}: free some space and run the command again (what was reported as appended is kept)", path.display())]
     Full {
         /// The store's folder.
@@ -181,7 +196,9 @@ pub enum Error {
         /// Boxed: an error is returned everywhere, and this is its largest part.
         loss: Box<Loss>,
     },
-    /// sled cannot open its own files: they are damaged.
+    /// sled cannot open its own files: they are damaged. Salvage what can
+    /// be read into a new store, then restore the rest from an export or a
+    /// mirror.
     #[error("store {}: sled cannot read its files ({detail}): the store is damaged, and sled's recovery may already have discarded the damaged part of its log", path.display())]
     Unreadable {
         /// The store's folder.

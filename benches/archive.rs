@@ -5,6 +5,11 @@
 //! Run: `cargo bench --bench archive`. Synthetic data: double round-robin
 //! seasons of 20 teams (380 matches each), generated deterministically.
 
+#![allow(
+    missing_docs,
+    reason = "criterion_group! makes a pub fn that takes no doc comment"
+)]
+
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};

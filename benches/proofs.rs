@@ -4,6 +4,11 @@
 //! minutes) under `target/bench-data/1m.db` and reused by later runs; set
 //! `SCORELEDGER_BENCH_EVENTS` for another size.
 
+#![allow(
+    missing_docs,
+    reason = "criterion_group! makes a pub fn that takes no doc comment"
+)]
+
 use std::hint::black_box;
 use std::path::PathBuf;
 

@@ -32,17 +32,22 @@ const LAYOUT_BEFORE_INDEX: u8 = 2;
 pub struct Appended {
     /// Position of the event in the batch that was passed in.
     pub index: usize,
+    /// The seq the event was given.
     pub seq: u64,
+    /// The event's hash.
     pub hash: Hash,
+    /// The event's kind ([`Event::kind`](crate::model::event::Event::kind)).
     pub kind: &'static str,
 }
 
 /// What an append did.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct AppendReport {
+    /// The events appended, in batch order.
     pub appended: Vec<Appended>,
     /// Positions (in the batch) of events the archive already held.
     pub already_present: Vec<usize>,
+    /// The archive's head after the append (the same head when nothing was appended).
     pub head: Option<Head>,
     /// Positions (in the batch) of events refused and left out, with why
     /// ([`Archive::append_skipping_refused`] only).

@@ -20,15 +20,20 @@ pub const IMPLAUSIBLE_GOALS: u16 = 20;
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Problem {
     /// `self-play`, `twice-on-a-day`, `fixture-twice`, `unequal-games`,
-    /// `winner-not-leader`, `date-outside-season`, `implausible-score`.
+    /// `winner-not-leader`, `date-outside-season`, `implausible-score`,
+    /// `missing-season`.
     pub check: &'static str,
+    /// The competition the problem is in.
     pub competition: String,
+    /// The season the problem is in (for `missing-season`, the season after the gap).
     pub season: String,
+    /// The stage; `None` for a problem of the competition's seasons (`missing-season`).
     pub stage: Option<String>,
     /// Short match id, when one match is at fault.
     pub match_id: Option<String>,
     /// The seq of the event that recorded it.
     pub seq: Option<u64>,
+    /// What is wrong, in a sentence.
     pub message: String,
 }
 

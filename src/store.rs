@@ -33,6 +33,7 @@ pub enum Space {
 }
 
 impl Space {
+    /// The space's name in messages: `log` or `derived`.
     pub fn name(self) -> &'static str {
         match self {
             Space::Log => "log",
@@ -147,6 +148,7 @@ impl Store {
         })
     }
 
+    /// The store's folder.
     pub fn path(&self) -> &Path {
         &self.path
     }
@@ -162,6 +164,7 @@ impl Store {
         sled_error(&self.path, e)
     }
 
+    /// The value of `key` in space `s`, if any.
     pub fn get(&self, s: Space, key: &[u8]) -> Result<Option<Vec<u8>>> {
         self.tree(s)
             .get(key)
@@ -395,10 +398,12 @@ impl Commit {
         }
     }
 
+    /// Writes `value` at `key` in space `s` (the last write of a key wins).
     pub fn put(&mut self, s: Space, key: Vec<u8>, value: Vec<u8>) {
         self.map(s).insert(key, Some(value));
     }
 
+    /// Deletes `key` in space `s`.
     pub fn del(&mut self, s: Space, key: Vec<u8>) {
         self.map(s).insert(key, None);
     }
@@ -409,6 +414,7 @@ impl Commit {
         self.expect.push((s, key, value));
     }
 
+    /// True when the commit writes nothing (preconditions aside).
     pub fn is_empty(&self) -> bool {
         self.log.is_empty() && self.derived.is_empty()
     }

@@ -16,10 +16,16 @@ use crate::store::{Space, Store};
 /// An event with its place in the chain.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Envelope {
+    /// The event's seq: its place in the log, dense from 1.
     pub seq: u64,
+    /// When it was recorded (the caller's clock, never decreasing along the log).
     pub recorded_at: Timestamp,
+    /// The hash of the event before (zeros for seq 1).
     pub prev: Hash,
+    /// This event's hash, over the envelope's fields and the event's bytes
+    /// (`schema/events.md`).
     pub hash: Hash,
+    /// The fact itself, decoded from the canonical bytes.
     pub event: Event,
 }
 

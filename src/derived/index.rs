@@ -28,7 +28,9 @@ const NODE_CONTEXT: &str = "scoreledger 2026-12 stage index node v1";
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(from = "[u64; 2]", into = "[u64; 2]")]
 pub struct Entry {
+    /// The event's seq.
     pub seq: u64,
+    /// The seq of the result it belongs to; 0 for an event of no match.
     pub of: u64,
 }
 
@@ -106,13 +108,16 @@ pub fn path(leaves: &[Hash], index: usize) -> Vec<Hash> {
 /// One stage's leaf: its key (`keys::stage_index_key`) and its list.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Leaf {
+    /// The stage's index key (`keys::stage_index_key`).
     pub key: Hash,
+    /// The stage's list, in seq order.
     pub entries: Vec<Entry>,
 }
 
 /// The index of the log at one size: a leaf per stage, sorted by key.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Index {
+    /// The log's size the index is of: the number of events.
     pub size: u64,
     leaves: Vec<Leaf>,
     hashes: Vec<Hash>,
@@ -137,10 +142,12 @@ impl Index {
         })
     }
 
+    /// The index's root: what a checkpoint's `index` line holds.
     pub fn root(&self) -> Hash {
         root(&self.hashes)
     }
 
+    /// The leaves, sorted by key.
     pub fn leaves(&self) -> &[Leaf] {
         &self.leaves
     }
@@ -165,6 +172,7 @@ impl Index {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct IndexProof {
+    /// The index the proof is for ([`VARIANT`]).
     pub variant: String,
     /// The log's size (the checkpoint's).
     pub size: u64,
@@ -172,8 +180,9 @@ pub struct IndexProof {
     pub key: Hash,
     /// Every event of the stage at that size, `[seq, of]`, in seq order.
     pub entries: Vec<Entry>,
-    /// The leaf's position among the index's leaves, and their number.
+    /// The leaf's position among the index's leaves, from 0.
     pub leaf: u64,
+    /// The number of leaves in the index: the stages it holds.
     pub leaves: u64,
     /// Base64 hashes, leaf side first.
     pub path: Vec<String>,

@@ -44,10 +44,15 @@ pub(crate) use read::{
 /// What a stage's `S` entry holds.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StageInfo {
+    /// The competition, as first spelled.
     pub competition: String,
+    /// The season, as first spelled.
     pub season: String,
+    /// The stage, as first spelled.
     pub stage: String,
+    /// The key of the whole season (`schema/keys.md`).
     pub season_key: ScopeKey,
+    /// The key of this stage (`schema/keys.md`).
     pub stage_key: ScopeKey,
     /// The first event that mentioned the stage.
     pub first_seq: u64,

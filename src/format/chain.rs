@@ -23,6 +23,7 @@ impl Hash {
     /// The `prev` of event 1.
     pub const GENESIS: Hash = Hash([0; 32]);
 
+    /// All 64 hex characters.
     pub fn to_hex(&self) -> String {
         hex::encode(self.0)
     }
@@ -33,6 +34,7 @@ impl Hash {
         Some(Hash(b.try_into().expect("a slice of 32 bytes")))
     }
 
+    /// Parses 64 hex characters (surrounding whitespace aside).
     pub fn from_hex(s: &str) -> Result<Hash, String> {
         let mut out = [0u8; 32];
         hex::decode_to_slice(s.trim(), &mut out).map_err(|e| format!("invalid hash '{s}': {e}"))?;
@@ -109,12 +111,16 @@ pub fn event_hash_with(
 /// The latest event: how many there are and the hash of the last one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct Head {
+    /// The last event's seq: the number of events (0 for an empty log).
     pub seq: u64,
+    /// The last event's hash ([`Hash::GENESIS`] for an empty log).
     pub hash: Hash,
+    /// When the last event was recorded.
     pub recorded_at: Timestamp,
 }
 
 impl Head {
+    /// The head of an empty log.
     pub const EMPTY: Head = Head {
         seq: 0,
         hash: Hash::GENESIS,

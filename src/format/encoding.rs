@@ -119,11 +119,19 @@ fn say(e: &bincode::error::DecodeError) -> String {
 /// A stored envelope, split but not yet checked.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RawEnvelope<'a> {
+    /// The format version byte
+    /// ([`FORMAT_VERSION`](crate::format::chain::FORMAT_VERSION) for every
+    /// envelope written).
     pub version: u8,
+    /// The event's seq, as stored.
     pub seq: u64,
+    /// When it was recorded, as stored.
     pub recorded_at: Timestamp,
+    /// The stored hash of the event before.
     pub prev: Hash,
+    /// The stored hash of this event (not yet recomputed).
     pub hash: Hash,
+    /// The canonical event bytes, not yet decoded.
     pub event_bytes: &'a [u8],
 }
 

@@ -237,6 +237,7 @@ impl Kind {
         Kind::Registration,
     ];
 
+    /// The kind of a stored key, by its first byte; `None` for a byte no kind has.
     pub fn of(key: &[u8]) -> Option<Kind> {
         let b = *key.first()?;
         Kind::DERIVED
@@ -273,9 +274,13 @@ pub fn seq_bytes(seq: u64) -> [u8; 8] {
     seq.to_be_bytes()
 }
 
-/// `log` meta records.
+/// `log` meta record: the envelope format, one byte (`schema/keys.md`).
 pub const META_FORMAT: &[u8] = b"Mformat";
+/// `log` meta record: the store's layout, one byte; a store of a higher
+/// layout is refused.
 pub const META_LAYOUT: &[u8] = b"Mlayout";
+/// `log` meta record: the head (seq, hash, recorded_at), a cache of the
+/// last event checked against it before every append and by `verify`.
 pub const META_HEAD: &[u8] = b"Mhead";
 
 /// `E | chunk u64 BE`.
@@ -386,9 +391,13 @@ pub fn scoped_seq(key: &[u8]) -> Option<u64> {
 /// teams of a season.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum NameList {
+    /// Every competition the archive knows.
     Competitions,
+    /// The seasons of the competition of this key.
     Seasons(ScopeKey),
+    /// The stages of the season of this key.
     Stages(ScopeKey),
+    /// The teams of the season of this key.
     Teams(ScopeKey),
 }
 

@@ -34,8 +34,11 @@ pub fn chunk_first(c: u64) -> u64 {
 /// first event).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Entry<'a> {
+    /// When the event was recorded.
     pub recorded_at: Timestamp,
+    /// The event's hash.
     pub hash: Hash,
+    /// The canonical event bytes.
     pub event: &'a [u8],
 }
 
@@ -76,6 +79,8 @@ pub fn events(c: u64, chunk: &[u8]) -> Events<'_> {
     }
 }
 
+/// The events of one chunk in seq order, each split as stored and not yet
+/// checked ([`events`]).
 pub struct Events<'a> {
     rest: &'a [u8],
     seq: u64,
@@ -144,16 +149,23 @@ impl<'a> Iterator for Events<'a> {
 /// in a fixed 45-byte form.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Row {
+    /// The match's id.
     pub id: MatchId,
     /// The event that recorded the match.
     pub seq: u64,
+    /// The day of the match.
     pub date: Date,
+    /// Its round; `None` where the source has none (stored as 0).
     pub round: Option<u32>,
     /// Indexes into the stage's team dictionary.
     pub home: u32,
+    /// Away team: an index into the stage's team dictionary.
     pub away: u32,
+    /// Home goals as recorded (changes are kept apart, in `K` entries).
     pub home_goals: u16,
+    /// Away goals as recorded.
     pub away_goals: u16,
+    /// The status as recorded.
     pub status: MatchStatus,
 }
 
@@ -166,6 +178,7 @@ impl Row {
         (self.date, self.round.unwrap_or(0), self.seq)
     }
 
+    /// Appends the row's [`ROW_LEN`] bytes to `out`.
     pub fn encode(&self, out: &mut Vec<u8>) {
         out.extend_from_slice(&self.id.0);
         out.extend_from_slice(&self.seq.to_be_bytes());
@@ -178,6 +191,7 @@ impl Row {
         out.push(status_code(self.status));
     }
 
+    /// A row from exactly [`ROW_LEN`] bytes.
     pub fn decode(b: &[u8]) -> Result<Row, String> {
         if b.len() != ROW_LEN {
             return Err(format!("a row is {ROW_LEN} bytes, not {}", b.len()));
@@ -245,9 +259,13 @@ pub fn decode_rows(b: &[u8]) -> Result<Vec<Row>, String> {
 /// the head (and at any size after a stage's last event) reads no list.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct IndexHeader {
+    /// The stage's index key.
     pub key: [u8; 32],
+    /// The seq that made the stage known.
     pub first_seq: u64,
+    /// The last seq of the stage's list.
     pub last_seq: u64,
+    /// The leaf hash of the stage's whole list.
     pub leaf: [u8; 32],
 }
 

@@ -17,8 +17,11 @@ pub const ENGLISH_LEAGUE: &str = "English League";
 /// A rules event an import appended, and what it replaced.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RulesNote {
+    /// The seq of the rules event appended.
     pub seq: u64,
+    /// The rules it states.
     pub rules: Rules,
+    /// Where they came from.
     pub source: RulesSource,
     /// The rules in force for the same scope before, with their seq, when
     /// they differ.

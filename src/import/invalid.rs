@@ -18,7 +18,9 @@ pub enum Invalid {
 /// A row left out of an import: its line and why.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Skipped {
+    /// The row's line in the file (1-based).
     pub line: usize,
+    /// Why it was left out: the check's message.
     pub why: String,
 }
 
@@ -27,10 +29,12 @@ pub struct Skipped {
 #[derive(Debug, Default)]
 pub struct Checks {
     invalid: Invalid,
+    /// The rows left out so far (skipping only).
     pub skipped: Vec<Skipped>,
 }
 
 impl Checks {
+    /// Checks that refuse or skip as `invalid` says, none failed yet.
     pub fn new(invalid: Invalid) -> Checks {
         Checks {
             invalid,
@@ -53,6 +57,7 @@ impl Checks {
         }
     }
 
+    /// True when failed rows are left out and listed rather than refused.
     pub fn skipping(&self) -> bool {
         self.invalid == Invalid::Skip
     }

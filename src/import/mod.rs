@@ -28,6 +28,7 @@ use crate::model::names;
 /// Events read from a file, each with the line it came from.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Parsed {
+    /// The events, in file order.
     pub events: Vec<Event>,
     /// `lines[i]` is the 1-based line of `events[i]`.
     pub lines: Vec<usize>,
@@ -38,6 +39,7 @@ pub struct Parsed {
 }
 
 impl Parsed {
+    /// Adds an event read from `line` (1-based).
     pub fn push(&mut self, line: usize, event: Event) {
         self.events.push(event);
         self.lines.push(line);
@@ -62,6 +64,7 @@ pub struct Stream<'a> {
     pub duplicates: Vec<usize>,
     /// Rows left out because they failed their checks.
     pub skipped: Vec<Skipped>,
+    /// The events with their lines, in order; an `Err` stops the import there.
     pub events: Box<dyn Iterator<Item = Result<(usize, Event)>> + Send + 'a>,
 }
 
@@ -103,12 +106,18 @@ impl From<Parsed> for Stream<'static> {
 pub enum Format {
     /// The season page of the seed (`1984-copa-peru.txt`).
     SeasonPage,
+    /// engsoccerdata's results (`Date,Season,home,visitor,FT,hgoal,vgoal,...`).
     Engsoccerdata,
     /// engsoccerdata's points deductions (`Season,team,tier,deduction,country`).
     Deductions,
+    /// football-data.co.uk's season files (`Div,Date,HomeTeam,AwayTeam,FTHG,FTAG,...`).
     FootballData,
+    /// The international results
+    /// (`date,home_team,away_team,home_score,away_score,tournament,...`).
     IntlResults,
+    /// openfootball's football.json season files.
     OpenfootballJson,
+    /// openfootball's Football.TXT files.
     OpenfootballTxt,
     /// The archive's own export.
     Jsonl,
@@ -117,6 +126,7 @@ pub enum Format {
     Shootouts,
 }
 
+/// Every format and the name it goes by (`page`, `jsonl`, ...).
 pub const FORMATS: [(&str, Format); 9] = [
     ("page", Format::SeasonPage),
     ("engsoccerdata", Format::Engsoccerdata),
@@ -150,6 +160,7 @@ impl std::str::FromStr for Format {
 }
 
 impl Format {
+    /// The format's name in [`FORMATS`].
     pub fn name(self) -> &'static str {
         FORMATS
             .iter()
@@ -303,9 +314,14 @@ impl ImportReport {
 /// (refuses its batch, or is left out and listed).
 #[derive(Clone, Copy, Debug)]
 pub struct Appending<'f> {
+    /// The file named in errors, where there is one.
     pub file: Option<&'f Path>,
+    /// The time every event of the import is recorded at.
     pub recorded_at: Timestamp,
+    /// Events per committed batch (`usize::MAX`: the whole file in one).
     pub batch: usize,
+    /// What an event the archive refuses does: refuses its batch, or is left
+    /// out and listed.
     pub invalid: Invalid,
 }
 

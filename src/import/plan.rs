@@ -21,9 +21,13 @@ use crate::model::date::Timestamp;
 /// checks does (refuses the file, or is left out and listed).
 #[derive(Clone, Debug, Default)]
 pub struct Request {
+    /// The file's format; `None`: detect it from the text.
     pub format: Option<Format>,
+    /// The options of season pages (points for a win, competition, season).
     pub page: season_page::Options,
+    /// Events per committed batch (at least 1); a season page is always one batch.
     pub batch: usize,
+    /// What a row that fails its checks does: refuses the file, or is left out and listed.
     pub invalid: Invalid,
 }
 
@@ -39,6 +43,7 @@ enum Body<'a> {
 
 /// A file read and checked whole, ready to append.
 pub struct Plan<'a> {
+    /// The file's format, as given or detected.
     pub format: Format,
     text: &'a str,
     file: Option<PathBuf>,

@@ -28,6 +28,7 @@ pub struct Columns {
 }
 
 impl Columns {
+    /// Reads the header row; a column named twice is refused.
     pub fn new(headers: &csv::StringRecord) -> Result<Columns> {
         let mut index = HashMap::new();
         for (i, h) in headers.iter().enumerate() {
@@ -44,11 +45,13 @@ impl Columns {
         names.iter().find_map(|n| self.index.get(*n).copied())
     }
 
+    /// The first of `names` that exists, or an error that names the first as missing.
     pub fn need(&self, names: &[&str]) -> Result<usize> {
         self.find(names)
             .ok_or_else(|| err(1, format!("missing column '{}'", names[0])))
     }
 
+    /// Whether a column of this (lower-cased) name exists.
     pub fn has(&self, name: &str) -> bool {
         self.index.contains_key(name)
     }
@@ -159,6 +162,7 @@ impl Labels {
     }
 }
 
+/// The label of the season that starts in year `start`: `1888-89`, `1999-00`.
 pub fn season_label(start: i32) -> String {
     format!("{start}-{:02}", (start + 1).rem_euclid(100))
 }
@@ -760,11 +764,17 @@ pub fn deductions(text: &str, checks: &mut Checks) -> Result<Vec<Deduction>> {
 /// (date, home, away), the winner, and the team that shot first, if known.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ShootoutRow {
+    /// The file's line the row is on (1-based).
     pub line: usize,
+    /// The day of the match.
     pub date: Date,
+    /// The home team, as the file spells it.
     pub home: String,
+    /// The away team, as the file spells it.
     pub away: String,
+    /// The team that won the shoot-out.
     pub winner: String,
+    /// The team that shot first; `None` where the file leaves it empty.
     pub first_shooter: Option<String>,
 }
 

@@ -9,6 +9,8 @@ use crate::archive::Archive;
 /// archive itself, or one shared with readers, who then see the archive as
 /// of the last committed batch and never half of one.
 pub trait Target {
+    /// The archive, locked for one batch; readers of a shared one wait until it
+    /// is dropped.
     fn archive(&mut self) -> impl DerefMut<Target = Archive> + '_;
 }
 

@@ -18,8 +18,11 @@ use crate::log::merkle::VARIANT;
 /// A signed-note body: origin, size, root, extension lines.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Checkpoint {
+    /// The log's name, the first line (e.g. `scoreledger.local/copa-peru`).
     pub origin: String,
+    /// The tree size: the number of events the checkpoint covers (its head seq).
     pub size: u64,
+    /// The Merkle root over those events' hashes (`schema/merkle.md`).
     pub root: Hash,
     /// The root of the stage index at this size (`schema/index.md`); none
     /// in a checkpoint made before the index.
@@ -29,6 +32,7 @@ pub struct Checkpoint {
 }
 
 impl Checkpoint {
+    /// The body as text: origin, size, root, then the extension lines; no signatures.
     pub fn to_text(&self) -> String {
         let mut s = format!(
             "{}\n{}\n{}\nvariant {VARIANT}\n",
@@ -114,9 +118,13 @@ impl Checkpoint {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct InclusionProof {
+    /// The tree variant the proof is for ([`VARIANT`]).
     pub variant: String,
+    /// The tree size the path leads to the root of.
     pub size: u64,
+    /// The event's seq (leaf `seq - 1`).
     pub seq: u64,
+    /// The event's hash: the leaf.
     pub event_hash: Hash,
     /// The stored envelope of the event, hex.
     pub envelope: String,
@@ -127,6 +135,8 @@ pub struct InclusionProof {
 const PROOF_HEADER: &str = "scoreledger inclusion proof v1";
 
 impl InclusionProof {
+    /// A proof for event `seq` in the tree of `size` events, with its stored
+    /// envelope and its path.
     pub fn new(
         size: u64,
         seq: u64,
@@ -144,6 +154,7 @@ impl InclusionProof {
         }
     }
 
+    /// The text form: a header line, then one `key value` line a field.
     pub fn to_text(&self) -> String {
         let mut s = format!(
             "{PROOF_HEADER}\nvariant {}\nsize {}\nseq {}\nevent {}\nenvelope {}\n",
@@ -259,8 +270,11 @@ impl InclusionProof {
 /// What a valid inclusion proof shows.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Proven {
+    /// The event's seq.
     pub seq: u64,
+    /// When the event was recorded.
     pub recorded_at: crate::model::date::Timestamp,
+    /// The event, decoded from the proven envelope.
     pub event: crate::model::event::Event,
 }
 
@@ -367,12 +381,16 @@ const CONSISTENCY_HEADER: &str = "scoreledger consistency proof v1";
 /// lines (RFC 6962 PROOF order).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ConsistencyProof {
+    /// The smaller tree size.
     pub old: u64,
+    /// The larger tree size.
     pub new: u64,
+    /// The RFC 6962 `PROOF(old, new)` hashes.
     pub path: Vec<Hash>,
 }
 
 impl ConsistencyProof {
+    /// The text form: header, `old N`, `new M`, then a `path` line a hash.
     pub fn to_text(&self) -> String {
         let mut s = format!("{CONSISTENCY_HEADER}\nold {}\nnew {}\n", self.old, self.new);
         for h in &self.path {
@@ -381,6 +399,7 @@ impl ConsistencyProof {
         s
     }
 
+    /// Parses the text form; refuses a missing header or size line.
     pub fn parse(text: &str) -> Result<ConsistencyProof, String> {
         let mut lines = text.lines();
         if lines.next() != Some(CONSISTENCY_HEADER) {

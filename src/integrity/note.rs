@@ -57,16 +57,24 @@ pub fn key_id(name: &str, kind: u8, public: &[u8; 32]) -> [u8; 4] {
 /// A public key and the name it signs under.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct VerifierKey {
+    /// The name the key signs under (a log's origin, or a witness's name).
     pub name: String,
+    /// The signature type: [`ED25519`] for a log's notes, [`COSIGNATURE_V1`]
+    /// for a witness's.
     pub kind: u8,
+    /// The key id: the first 4 bytes of SHA-256(name, a newline, type, public key).
     pub id: [u8; 4],
+    /// The Ed25519 public key.
     pub key: VerifyingKey,
 }
 
 /// A private key (an Ed25519 seed) and its name.
 pub struct SignerKey {
+    /// The name the key signs under.
     pub name: String,
+    /// The signature type: [`ED25519`] or [`COSIGNATURE_V1`].
     pub kind: u8,
+    /// The key id, as for its [`VerifierKey`].
     pub id: [u8; 4],
     key: SigningKey,
 }
@@ -102,6 +110,7 @@ impl VerifierKey {
         })
     }
 
+    /// The text form, `NAME+KEYID+base64(TYPE || key)`.
     pub fn to_text(&self) -> String {
         let mut raw = vec![self.kind];
         raw.extend_from_slice(self.key.as_bytes());
@@ -156,6 +165,7 @@ impl SignerKey {
         Ok(k)
     }
 
+    /// The text form, `PRIVATE+KEY+NAME+KEYID+base64(TYPE || seed)`: a secret.
     pub fn to_text(&self) -> String {
         let mut raw = vec![self.kind];
         raw.extend_from_slice(&self.key.to_bytes());
@@ -167,6 +177,7 @@ impl SignerKey {
         )
     }
 
+    /// The verifier key that checks this key's signatures.
     pub fn verifier(&self) -> VerifierKey {
         VerifierKey {
             name: self.name.clone(),
@@ -180,15 +191,21 @@ impl SignerKey {
 /// A note: its text (ending in a newline) and its signature lines.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Note {
+    /// The signed text, ending in a newline (for a checkpoint, its body).
     pub text: String,
+    /// The signature lines, in the note's order.
     pub signatures: Vec<NoteSignature>,
 }
 
 /// One signature line: the key name and base64(key id || signature).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NoteSignature {
+    /// The signing key's name.
     pub name: String,
+    /// The signing key's id.
     pub id: [u8; 4],
+    /// The signature: 64 bytes for a note signature; for a cosignature, the
+    /// time (8 bytes, big-endian seconds since 1970) and then 64 bytes.
     pub bytes: Vec<u8>,
 }
 
@@ -217,6 +234,8 @@ impl Note {
         })
     }
 
+    /// The note as text: its text, a blank line, then a signature line each
+    /// (the text alone when unsigned).
     pub fn to_text(&self) -> String {
         if self.signatures.is_empty() {
             return self.text.clone();

@@ -35,14 +35,19 @@ const FORMAT_V1: &str = "scoreledger table receipt v1";
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Receipt {
+    /// The receipt format: [`FORMAT`]; a v1 receipt is refused.
     pub format: String,
+    /// The stage's competition.
     pub competition: String,
+    /// The stage's season.
     pub season: String,
+    /// The stage the table is of.
     pub stage: String,
     /// The table on this date (results played on or before it), or
     pub as_of: Option<Date>,
     /// after this round; neither: the whole stage.
     pub round: Option<u32>,
+    /// The table's rows, first place first.
     pub table: Vec<Row>,
     /// The checkpoint note (signed) the proofs lead to.
     pub checkpoint: String,

@@ -17,7 +17,9 @@ use crate::store::{Commit, Space};
 /// A passed verification.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct VerifyReport {
+    /// Events checked: the head's seq.
     pub events: u64,
+    /// The head's hash, the last event's.
     pub head: Hash,
 }
 

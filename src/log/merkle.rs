@@ -37,6 +37,7 @@ pub fn empty_root() -> Hash {
 /// A source of stored complete-subtree hashes: `node(level, index)` is the
 /// root of leaves `index * 2^level .. (index + 1) * 2^level`.
 pub trait Nodes {
+    /// The root of the complete subtree at `level` and `index`, or why it cannot be read.
     fn node(&self, level: u8, index: u64) -> Result<Hash, String>;
 }
 

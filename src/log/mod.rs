@@ -31,6 +31,7 @@ pub struct ChunkReader<'s> {
 }
 
 impl<'s> ChunkReader<'s> {
+    /// A reader of the log in `store`, with no chunk read yet.
     pub fn new(store: &'s Store) -> Self {
         ChunkReader { store, chunk: None }
     }

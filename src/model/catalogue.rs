@@ -21,14 +21,21 @@ const DATA: &str = include_str!("rules_catalogue.csv");
 /// One entry of the catalogue.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Entry {
+    /// The competition, as the importers file it.
     pub competition: String,
     /// `None`: every stage of the season.
     pub stage: Option<String>,
+    /// The first year of the first season it covers (`1888` for 1888-89).
     pub from: i32,
+    /// The first year of the last season it covers, inclusive.
     pub to: i32,
+    /// Points for a win.
     pub win: u8,
+    /// Points for a draw.
     pub draw: u8,
+    /// Points for a loss.
     pub loss: u8,
+    /// The tie-break order.
     pub tiebreak: Vec<Tiebreak>,
     /// Where the entry comes from.
     pub source: String,

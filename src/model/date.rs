@@ -120,6 +120,7 @@ impl Date {
         )
     }
 
+    /// The calendar year.
     pub fn year(self) -> i32 {
         self.0.year()
     }
@@ -178,6 +179,7 @@ impl Timestamp {
         Timestamp(us)
     }
 
+    /// Microseconds since 1970-01-01T00:00:00Z.
     pub fn as_micros(self) -> i64 {
         self.0
     }

@@ -50,11 +50,17 @@ pub enum Event {
 /// replaces an earlier one.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FairPlay {
+    /// The competition, spelled as the archive spells it.
     pub competition: String,
+    /// The season, e.g. `2018` or `1888-89`.
     pub season: String,
+    /// The stage the points apply to; `None`: every stage of the season.
     pub stage: Option<String>,
+    /// The team the points belong to.
     pub team: String,
+    /// The published total (negative for cards; higher is better).
     pub points: i32,
+    /// Where the figure comes from, if stated (free text).
     pub source: Option<String>,
 }
 
@@ -66,6 +72,7 @@ impl MatchId {
     /// Characters of the id shown to people.
     pub const SHORT_LEN: usize = 10;
 
+    /// All 32 hex characters of the id.
     pub fn to_hex(&self) -> String {
         hex::encode(self.0)
     }
@@ -127,6 +134,8 @@ pub enum MatchStatus {
 }
 
 impl MatchStatus {
+    /// Whether a match with this status counts in tables (only
+    /// [`MatchStatus::Played`] does).
     pub fn counts(self) -> bool {
         self == MatchStatus::Played
     }
@@ -136,31 +145,45 @@ impl MatchStatus {
 /// kept apart from the full-time score and never count as goals.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct ScorePair {
+    /// Goals of the home team.
     pub home: u16,
+    /// Goals of the away team.
     pub away: u16,
 }
 
 /// One match result.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MatchResult {
+    /// The competition, e.g. `Copa Perú`.
     pub competition: String,
+    /// The season, e.g. `1984` or `1888-89`.
     pub season: String,
+    /// The stage, e.g. `Final stage` or `Division 1`: the unit a table is folded over.
     pub stage: String,
+    /// The group as the source names it (e.g. `Group A`); `None` where there is
+    /// none. Not part of the match's id.
     pub group: Option<String>,
     /// Round (matchday) number, from 1; `None` where the source has none.
     pub round: Option<u32>,
+    /// The day the match was played (or was to be played).
     pub date: Date,
+    /// The home team's name (cleaned, and spelled as the archive first spelled it).
     pub home: String,
+    /// The away team's name (cleaned and spelled as `home` is).
     pub away: String,
     /// Goals at the end of normal time (what counts in a table).
     pub home_goals: u16,
+    /// Goals of the away team at the end of normal time.
     pub away_goals: u16,
+    /// Whether the match was played, and so whether it counts.
     pub status: MatchStatus,
     /// Played at a neutral venue.
     pub neutral: bool,
+    /// Score at half-time, where known; never counted.
     pub half_time: Option<ScorePair>,
     /// Score after extra time, when extra time was played.
     pub extra_time: Option<ScorePair>,
+    /// Score of a penalty shoot-out, where one was taken; never counted as goals.
     pub penalties: Option<ScorePair>,
 }
 
@@ -168,12 +191,19 @@ pub struct MatchResult {
 /// (its id is their hash, `keys::match_id`).
 #[derive(Clone, Copy, Debug)]
 pub struct Fixture<'a> {
+    /// The competition the match belongs to.
     pub competition: &'a str,
+    /// The season, as the competition names it (`1984`, `1888-89`).
     pub season: &'a str,
+    /// The stage the match counts in.
     pub stage: &'a str,
+    /// Round (matchday) number, from 1; `None` where the source has none.
     pub round: Option<u32>,
+    /// The day of the match.
     pub date: Date,
+    /// The home team's name.
     pub home: &'a str,
+    /// The away team's name.
     pub away: &'a str,
 }
 
@@ -246,13 +276,20 @@ impl MatchResult {
 /// Points for a result and the order of tie-breaks.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Rules {
+    /// The competition they apply to.
     pub competition: String,
+    /// The season they apply to.
     pub season: String,
     /// `None`: every stage of the season; `Some`: this stage only (wins over the season's).
     pub stage: Option<String>,
+    /// Points for a win (the general rule: 2 before the 1994 World Cup, 3 from then on).
     pub points_for_win: u8,
+    /// Points for a draw.
     pub points_for_draw: u8,
+    /// Points for a loss.
     pub points_for_loss: u8,
+    /// The tie-break criteria, in the order they apply; if `points` is left
+    /// out, points come first.
     pub tiebreak: Vec<Tiebreak>,
 }
 
@@ -305,19 +342,28 @@ impl RulesSource {
 /// Rules and their source (event kind 9).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StatedRules {
+    /// The points and tie-break order, as kind 1 holds them.
     pub rules: Rules,
+    /// Who stated them.
     pub source: RulesSource,
 }
 
 /// Season facts, as an infobox gives them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SeasonFacts {
+    /// The competition the infobox describes.
     pub competition: String,
+    /// The season the infobox describes.
     pub season: String,
+    /// The season's winners, as the infobox names them.
     pub winners: Option<String>,
+    /// The top scorers, in the infobox's order (empty where it names none).
     pub top_scorers: Vec<String>,
+    /// Goals each top scorer scored, where given.
     pub top_scorer_goals: Option<u16>,
+    /// The season before, as the infobox names it.
     pub previous_season: Option<String>,
+    /// The season after, as the infobox names it.
     pub next_season: Option<String>,
     /// Any other infobox lines, in page order, as key and value.
     pub other: Vec<(String, String)>,
@@ -326,9 +372,13 @@ pub struct SeasonFacts {
 /// A team taking part, with where it comes from.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TeamRegistration {
+    /// The competition the team takes part in.
     pub competition: String,
+    /// The season the team takes part in.
     pub season: String,
+    /// The stage the team takes part in; `None`: the whole season.
     pub stage: Option<String>,
+    /// The team's name (cleaned, and spelled as the archive first spelled it).
     pub team: String,
     /// Department, region or county.
     pub region: Option<String>,
@@ -339,33 +389,45 @@ pub struct TeamRegistration {
 /// A new score for a recorded match.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ResultCorrection {
+    /// The match (its fixture's id).
     pub match_id: MatchId,
+    /// The right full-time home goals.
     pub home_goals: u16,
+    /// The right full-time away goals.
     pub away_goals: u16,
+    /// Why the score changes (required).
     pub reason: String,
+    /// Where the right score comes from, if stated.
     pub source: Option<String>,
 }
 
 /// A match awarded to a team.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Award {
+    /// The match awarded.
     pub match_id: MatchId,
     /// The team the match was awarded to (the home or the away team).
     pub to: String,
     /// The score that counts from now on, home first.
     pub home_goals: u16,
+    /// The away team's goals that count from now on.
     pub away_goals: u16,
     /// True when the score played was kept rather than replaced (e.g. 3-0).
     pub kept_score: bool,
+    /// Why the match was awarded (required).
     pub reason: String,
+    /// Where the decision comes from, if stated.
     pub source: Option<String>,
 }
 
 /// A match that no longer counts.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Annulment {
+    /// The match that no longer counts.
     pub match_id: MatchId,
+    /// Why it no longer counts (required).
     pub reason: String,
+    /// Where the decision comes from, if stated.
     pub source: Option<String>,
 }
 
@@ -374,11 +436,13 @@ pub struct Annulment {
 /// (event kind 10).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Shootout {
+    /// The match the shoot-out decided.
     pub match_id: MatchId,
     /// The home or the away team.
     pub winner: String,
     /// The team that shot first, where known (the home or the away team).
     pub first_shooter: Option<String>,
+    /// Where the shoot-out's winner comes from, if stated.
     pub source: Option<String>,
 }
 
@@ -386,23 +450,36 @@ pub struct Shootout {
 /// the tables of a season (or one stage) dated on or after `date`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PointsAdjustment {
+    /// The competition whose tables it applies to.
     pub competition: String,
+    /// The season whose tables it applies to.
     pub season: String,
+    /// The stage whose tables it applies to; `None`: every stage of the season.
     pub stage: Option<String>,
+    /// The team, one the season already knows.
     pub team: String,
+    /// Points added (positive) or deducted (negative).
     pub points: i32,
+    /// The first day it counts: tables as of this date and later include it.
     pub date: Date,
+    /// Why the points change (required).
     pub reason: String,
+    /// Where the decision comes from, if stated.
     pub source: Option<String>,
 }
 
 /// `from` and `to` name one club in a competition; tables show `to`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TeamRename {
+    /// The competition; the rename holds in every season of it.
     pub competition: String,
+    /// A name the competition already knows.
     pub from: String,
+    /// The name shown from now on.
     pub to: String,
+    /// Why the name changes (required).
     pub reason: String,
+    /// Where the rename comes from, if stated.
     pub source: Option<String>,
 }
 

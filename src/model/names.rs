@@ -57,6 +57,7 @@ pub struct Folder {
 impl Folder {
     const LIMIT: usize = 100_000;
 
+    /// `s` folded ([`fold`]), from memory when it was folded before.
     pub fn fold(&mut self, s: &str) -> &str {
         if !self.map.contains_key(s) {
             if self.map.len() >= Self::LIMIT {
@@ -77,6 +78,8 @@ pub struct Interner {
 }
 
 impl Interner {
+    /// The number of `s`: the same for every spelling that folds the same, new
+    /// numbers from 0 in order of first sight.
     pub fn id(&mut self, s: &str) -> u32 {
         if let Some(&i) = self.raw.get(s) {
             return i;
@@ -97,6 +100,7 @@ pub enum Pick {
     Unique(String),
     /// Several names fit; the better first (a name that begins with it, then shorter ones).
     Ambiguous(Vec<String>),
+    /// No name fits.
     None,
 }
 

@@ -8,6 +8,7 @@ use crate::model::event::{MatchId, MatchResult, MatchStatus};
 /// A match as recorded, with every compensating event since.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MatchRecord {
+    /// The match's id (a hash of its fixture).
     pub id: MatchId,
     /// The event that recorded the match.
     pub seq: u64,
@@ -20,8 +21,11 @@ pub struct MatchRecord {
 /// One compensating event applied to a match.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MatchChange {
+    /// The compensating event's seq.
     pub seq: u64,
+    /// What it changes.
     pub kind: ChangeKind,
+    /// Its reason; empty for a shoot-out, which states none.
     pub reason: String,
 }
 
@@ -70,22 +74,34 @@ impl MatchChange {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// What a compensating event does to its match.
 pub enum ChangeKind {
+    /// The score was wrong; this one is right (event kind 4).
     Corrected {
+        /// The right home goals.
         home_goals: u16,
+        /// The right away goals.
         away_goals: u16,
     },
+    /// The match was awarded to a team (event kind 5).
     Awarded {
+        /// The team awarded the match (the home or the away team).
         to: String,
+        /// Home goals that count from now on.
         home_goals: u16,
+        /// Away goals that count from now on.
         away_goals: u16,
+        /// True when the score played was kept rather than replaced.
         kept_score: bool,
     },
+    /// The match no longer counts (event kind 6).
     Annulled,
     /// A penalty shoot-out decided the match (or its tie): changes nothing
     /// that counts.
     Shootout {
+        /// The team that won the shoot-out.
         winner: String,
+        /// The team that shot first, where known.
         first_shooter: Option<String>,
     },
 }
@@ -96,18 +112,24 @@ pub enum ChangeKind {
 pub enum MatchState {
     /// As recorded (played, or cancelled/postponed/abandoned as recorded).
     Recorded,
+    /// A correction set the score that counts.
     Corrected,
+    /// It was awarded to a team: it counts, with the awarded score.
     Awarded,
+    /// It was annulled: it no longer counts.
     Annulled,
 }
 
 /// What a match counts as, as known at some seq.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Effective {
+    /// Home goals that count.
     pub home_goals: u16,
+    /// Away goals that count.
     pub away_goals: u16,
     /// Whether it counts in tables.
     pub counts: bool,
+    /// Where the match stands: as recorded, corrected, awarded or annulled.
     pub state: MatchState,
     /// The reason of the latest compensating event.
     pub reason: Option<String>,

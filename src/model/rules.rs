@@ -31,6 +31,7 @@ pub enum Tiebreak {
     FairPlay,
 }
 
+/// Every tie-break criterion, in the order of the enum.
 pub const ALL_TIEBREAKS: [Tiebreak; 8] = [
     Tiebreak::Points,
     Tiebreak::GoalDifference,
@@ -43,6 +44,7 @@ pub const ALL_TIEBREAKS: [Tiebreak; 8] = [
 ];
 
 impl Tiebreak {
+    /// The criterion's name, as rules take and show it (`goal-difference`).
     pub fn name(self) -> &'static str {
         match self {
             Tiebreak::Points => "points",
@@ -120,8 +122,11 @@ pub const DEFAULT_TIEBREAK: [Tiebreak; 3] = [
 /// The rules in force for one table.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Scoring {
+    /// Points for a win.
     pub win: u8,
+    /// Points for a draw.
     pub draw: u8,
+    /// Points for a loss.
     pub loss: u8,
     /// Always starts with [`Tiebreak::Points`] (added in front when a rules
     /// event leaves it out).
@@ -140,6 +145,8 @@ impl Default for Scoring {
 }
 
 impl Scoring {
+    /// Rules of these points and this order, with [`Tiebreak::Points`] put
+    /// first when the order leaves it out.
     pub fn new(win: u8, draw: u8, loss: u8, order: &[Tiebreak]) -> Scoring {
         let mut full = Vec::with_capacity(order.len() + 1);
         if !order.contains(&Tiebreak::Points) {

@@ -16,22 +16,32 @@ use crate::projection::view::View;
 /// What to list.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ListKind {
+    /// Each competition once.
     Competitions,
+    /// Each season of a competition.
     Seasons,
+    /// Each stage of a season.
     Stages,
+    /// Each team once, across every stage selected (names matched case and accents aside).
     Teams,
 }
 
 /// One line of a list. The names that do not apply to the kind are `None`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct ListEntry {
+    /// The competition; `None` in a list of teams.
     pub competition: Option<String>,
+    /// The season, in a list of seasons or stages.
     pub season: Option<String>,
+    /// The stage, in a list of stages.
     pub stage: Option<String>,
+    /// The team, in a list of teams.
     pub team: Option<String>,
     /// Matches recorded (as known at the asked seq), whether or not they count.
     pub matches: u64,
+    /// The earliest match date; `None` when no match is recorded.
     pub first: Option<Date>,
+    /// The latest match date; `None` when no match is recorded.
     pub last: Option<Date>,
 }
 

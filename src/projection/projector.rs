@@ -18,13 +18,21 @@ use crate::model::rules::{Scoring, Tiebreak};
 /// One match as the projector sees it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MatchLine {
+    /// The day of the match.
     pub date: Date,
+    /// Its round, where the source numbers rounds.
     pub round: Option<u32>,
+    /// The seq of the event that recorded the match.
     pub seq: u64,
-    /// Shared, so that a stage's lines cost no copy of its team names.
+    /// The home team, as the match spells it (the projector applies
+    /// renames). Shared, so that a stage's lines cost no copy of its team
+    /// names.
     pub home: Arc<str>,
+    /// The away team, as the match spells it.
     pub away: Arc<str>,
+    /// Home goals that count, as corrected or awarded at the table's `known_at`.
     pub home_goals: u16,
+    /// Away goals that count, as corrected or awarded at the table's `known_at`.
     pub away_goals: u16,
     /// False for cancelled, postponed, abandoned (or annulled) matches.
     pub counts: bool,
@@ -38,13 +46,21 @@ pub struct Row {
     pub pos: u32,
     /// True when another team has the same position (`4=`).
     pub shared: bool,
+    /// The team, under its newest name.
     pub team: String,
+    /// Matches counted.
     pub played: u32,
+    /// Matches won.
     pub won: u32,
+    /// Matches drawn.
     pub drawn: u32,
+    /// Matches lost.
     pub lost: u32,
+    /// Goals scored in counted matches.
     pub goals_for: u32,
+    /// Goals conceded in counted matches.
     pub goals_against: u32,
+    /// `goals_for - goals_against`.
     pub goal_difference: i64,
     /// Points including `adjustment`.
     pub points: i64,
@@ -64,6 +80,7 @@ pub enum Cut {
 }
 
 impl Cut {
+    /// Whether a match falls inside this cut (counted or not).
     pub fn includes(self, m: &MatchLine) -> bool {
         match self {
             Cut::All => true,
@@ -76,15 +93,20 @@ impl Cut {
 /// Where a snapshot belongs: after a date, or after a round.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum SnapshotAt {
+    /// The table after every result played on or before this date.
     Date(Date),
+    /// The table after rounds 1 to N.
     Round(u32),
 }
 
 /// Points added to or deducted from a team from a date on.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Adjustment {
+    /// The first day the points count.
     pub date: Date,
+    /// The team, as the adjustment names it.
     pub team: String,
+    /// Points added (positive) or deducted (negative).
     pub points: i64,
 }
 
@@ -95,6 +117,7 @@ pub struct StageInput {
     pub teams: Vec<String>,
     /// Results, in any order (the projector sorts them).
     pub matches: Vec<MatchLine>,
+    /// The points for a result and the tie-break order.
     pub scoring: Scoring,
     /// Points adjustments, in any order.
     pub adjustments: Vec<Adjustment>,

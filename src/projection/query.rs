@@ -20,28 +20,39 @@ use crate::store::Space;
 /// Narrows the archive to stages; a missing field matches everything.
 #[derive(Clone, Debug, Default)]
 pub struct Filter {
+    /// The competition, case and accents aside; part of a name picks the one
+    /// name it fits (`premier league` finds `English Premier League`).
     pub competition: Option<String>,
+    /// The season, matched as the competition is.
     pub season: Option<String>,
+    /// The stage, matched as the competition is.
     pub stage: Option<String>,
 }
 
 /// A table and what it was computed from.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Standings {
+    /// The stage's competition, as the archive spells it.
     pub competition: String,
+    /// The stage's season.
     pub season: String,
+    /// The stage, as the archive spells it.
     pub stage: String,
+    /// The date of a [`Cut::AsOf`] table; `None` for other cuts.
     pub as_of: Option<Date>,
+    /// The last round of a [`Cut::Round`] table; `None` for other cuts.
     pub round: Option<u32>,
     /// The last event the table takes into account.
     pub known_at: u64,
     /// The hash of event `known_at`.
     pub head: Hash,
+    /// The points for a result and the tie-break order the table was ranked by.
     pub scoring: Scoring,
     /// The seq of the rules event in force and where its rules came from
     /// (`None` inside: a rules event that does not say); `None`: no rules
     /// recorded, the default applies.
     pub rules: Option<(u64, Option<crate::model::event::RulesSource>)>,
+    /// The rows, first place first.
     pub rows: Vec<Row>,
     /// For each row, the tie-break that placed it below the row above on the
     /// same points (`None`: points did, or the first row, or level).
@@ -55,6 +66,7 @@ pub struct Standings {
 /// One result, as `results` lists it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ResultRow {
+    /// The match as the archive holds it, with every event that touched it.
     pub record: MatchRecord,
     /// What the match counts as at the query's `known_at`.
     pub effective: Effective,
@@ -79,30 +91,43 @@ impl ResultRow {
 /// A match as [`Ledger::matches_on`] finds it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MatchOn {
+    /// The day of the match.
     pub date: Date,
+    /// The home team, as the archive spells it.
     pub home: String,
+    /// The away team, as the archive spells it.
     pub away: String,
+    /// The match's id.
     pub id: crate::model::event::MatchId,
 }
 
 /// One event that touched a match.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HistoryEntry {
+    /// The event's seq.
     pub seq: u64,
+    /// When the event was recorded.
     pub recorded_at: Timestamp,
+    /// The event's hash.
     pub hash: Hash,
+    /// The event's kind, as [`Event::kind`] names it.
     pub kind: &'static str,
     /// What changed, e.g. `score 3-2 -> 2-2`.
     pub change: String,
+    /// Why, for a correction, an award or an annulment; `None` otherwise.
     pub reason: Option<String>,
+    /// Where the change comes from, where the event says.
     pub source: Option<String>,
 }
 
 /// A point in time for `diff`: a date, the end of a round, or a seq.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum When {
+    /// After every result played on or before this date.
     Date(Date),
+    /// After rounds 1 to N.
     Round(u32),
+    /// As the archive stood after this event.
     Seq(u64),
 }
 
@@ -135,16 +160,23 @@ impl std::fmt::Display for When {
 /// How a table moved between two points in time.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diff {
+    /// The table at the earlier point.
     pub from: Standings,
+    /// The table at the later point.
     pub to: Standings,
+    /// Every team of either table, in the order of the later one (then the
+    /// teams it lacks).
     pub rows: Vec<DiffRow>,
 }
 
 /// One team's movement; `None` where the team is not in that table.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DiffRow {
+    /// The team, as the later table spells it (or the earlier, when only it has the team).
     pub team: String,
+    /// The team's row at the earlier point.
     pub from: Option<Row>,
+    /// The team's row at the later point.
     pub to: Option<Row>,
 }
 
@@ -158,12 +190,15 @@ impl DiffRow {
 /// What `results` shows.
 #[derive(Clone, Debug, Default)]
 pub struct ResultsQuery {
+    /// Which stages: as for a table.
     pub filter: Filter,
+    /// Only matches played on or before this date.
     pub as_of: Option<Date>,
     /// Only this round.
     pub round: Option<u32>,
     /// Only rounds 1 to N.
     pub through_round: Option<u32>,
+    /// Only the matches of this team (home or away), matched as names are.
     pub team: Option<String>,
 }
 
@@ -200,12 +235,16 @@ pub fn pick_name(what: &str, wanted: &str, known: &[String]) -> Result<String> {
 /// A level of a competition's scope.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ScopeLevel {
+    /// The whole competition (a write that names a new one).
     Competition,
+    /// A season of a competition.
     Season,
+    /// A stage of a season.
     Stage,
 }
 
 impl ScopeLevel {
+    /// The level's name in messages: `competition`, `season` or `stage`.
     pub fn name(self) -> &'static str {
         match self {
             ScopeLevel::Competition => "competition",
@@ -219,8 +258,11 @@ impl ScopeLevel {
 /// the nearest names it knows there.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct UnknownScope {
+    /// The first level the archive does not know.
     pub level: ScopeLevel,
+    /// The name given there, as given.
     pub name: String,
+    /// Up to three of the archive's names at that level nearest to it.
     pub nearest: Vec<String>,
 }
 

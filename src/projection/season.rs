@@ -16,11 +16,15 @@ use crate::projection::view::View;
 /// A stage as of a date and as known at a seq.
 #[derive(Clone, Debug)]
 pub struct SeasonView {
+    /// The stage: its names, keys and the seq that made it known.
     pub info: StageInfo,
+    /// The date the view stops at (results played on or before it); `None`: every date.
     pub as_of: Option<Date>,
+    /// The last event the view takes into account.
     pub known_at: u64,
     /// The hash of event `known_at`.
     pub head: Hash,
+    /// The points and tie-break order in force.
     pub scoring: Scoring,
     /// The latest table.
     pub table: Vec<Row>,
@@ -33,6 +37,7 @@ pub struct SeasonView {
     pub matchdays: Vec<(u32, Vec<Row>)>,
     /// Results in date order.
     pub results: Vec<ResultRow>,
+    /// The season's latest facts (winners, top scorers), if any are recorded.
     pub facts: Option<SeasonFacts>,
 }
 

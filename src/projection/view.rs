@@ -80,7 +80,10 @@ impl Ledger {
 /// "As the archive stood after event N" or "... at this instant".
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum KnownAt {
+    /// As the archive stood after event N (0: before the first).
     Seq(u64),
+    /// As the archive stood at this instant: after the last event recorded at
+    /// or before it.
     Time(Timestamp),
 }
 

@@ -136,6 +136,7 @@ pub use derived::ledger::Ledger;
 pub use derived::StageInfo;
 pub use error::{Error, ErrorKind, Result};
 pub use format::chain::{Hash, Head};
+pub use format::head_file::ReportedHead;
 pub use integrity::verify::VerifyReport;
 pub use model::date::{Date, Timestamp};
 pub use model::event::{

@@ -11,7 +11,9 @@ pub(crate) const TAG: &str = "scoreledger-head v1";
 /// A head as a commit reported it: its seq and the hash of its event.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ReportedHead {
+    /// The seq of the last event the commit wrote.
     pub seq: u64,
+    /// That event's hash.
     pub hash: Hash,
 }
 

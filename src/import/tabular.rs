@@ -23,13 +23,13 @@ fn err(line: usize, msg: impl Into<String>) -> Error {
 }
 
 /// The header of a CSV file and where each column is, by lower-cased name.
-pub struct Columns {
+pub(crate) struct Columns {
     index: HashMap<String, usize>,
 }
 
 impl Columns {
     /// Reads the header row; a column named twice is refused.
-    pub fn new(headers: &csv::StringRecord) -> Result<Columns> {
+    pub(crate) fn new(headers: &csv::StringRecord) -> Result<Columns> {
         let mut index = HashMap::new();
         for (i, h) in headers.iter().enumerate() {
             let key = h.trim().trim_start_matches('\u{feff}').to_lowercase();
@@ -41,18 +41,18 @@ impl Columns {
     }
 
     /// The first of `names` that exists.
-    pub fn find(&self, names: &[&str]) -> Option<usize> {
+    pub(crate) fn find(&self, names: &[&str]) -> Option<usize> {
         names.iter().find_map(|n| self.index.get(*n).copied())
     }
 
     /// The first of `names` that exists, or an error that names the first as missing.
-    pub fn need(&self, names: &[&str]) -> Result<usize> {
+    pub(crate) fn need(&self, names: &[&str]) -> Result<usize> {
         self.find(names)
             .ok_or_else(|| err(1, format!("missing column '{}'", names[0])))
     }
 
     /// Whether a column of this (lower-cased) name exists.
-    pub fn has(&self, name: &str) -> bool {
+    pub(crate) fn has(&self, name: &str) -> bool {
         self.index.contains_key(name)
     }
 }
@@ -163,7 +163,7 @@ impl Labels {
 }
 
 /// The label of the season that starts in year `start`: `1888-89`, `1999-00`.
-pub fn season_label(start: i32) -> String {
+pub(crate) fn season_label(start: i32) -> String {
     format!("{start}-{:02}", (start + 1).rem_euclid(100))
 }
 

@@ -1,7 +1,7 @@
 //! The transparency log, which knows nothing of football: events are
 //! envelopes (seq, time, previous hash, hash, the event's canonical bytes)
 //! kept in packed chunks, with the Merkle tree's stored nodes beside them.
-//! `writer::LogWriter` appends, [`ChunkReader`] reads, [`merkle`] proves.
+//! `writer::LogWriter` appends, `ChunkReader` reads, [`merkle`] proves.
 //! The football derivation (`derived/`) and the trust layer (`integrity/`)
 //! build on it; nothing here names a stage, a row or a correction.
 
@@ -16,7 +16,7 @@ use crate::format::packed;
 use crate::store::{Space, Store};
 
 /// Names a damaged derived entry by kind and key.
-pub fn damaged(key: &[u8], e: impl std::fmt::Display) -> Error {
+pub(crate) fn damaged(key: &[u8], e: impl std::fmt::Display) -> Error {
     Error::Damaged {
         kind: keys::Kind::of(key).map(Kind::name).unwrap_or("unknown"),
         key: hex::encode(key),
@@ -25,19 +25,19 @@ pub fn damaged(key: &[u8], e: impl std::fmt::Display) -> Error {
 }
 
 /// Reads events from the log's chunks, keeping the last chunk read.
-pub struct ChunkReader<'s> {
+pub(crate) struct ChunkReader<'s> {
     store: &'s Store,
     chunk: Option<(u64, Vec<u8>)>,
 }
 
 impl<'s> ChunkReader<'s> {
     /// A reader of the log in `store`, with no chunk read yet.
-    pub fn new(store: &'s Store) -> Self {
+    pub(crate) fn new(store: &'s Store) -> Self {
         ChunkReader { store, chunk: None }
     }
 
     /// Event `seq` as stored, if the log has it.
-    pub fn raw(&mut self, seq: u64) -> Result<Option<RawEnvelope<'_>>> {
+    pub(crate) fn raw(&mut self, seq: u64) -> Result<Option<RawEnvelope<'_>>> {
         if seq == 0 {
             return Ok(None);
         }
@@ -58,7 +58,7 @@ impl<'s> ChunkReader<'s> {
     }
 
     /// The envelope bytes of `seq` (as `schema/events.md` lays them out).
-    pub fn envelope(&mut self, seq: u64) -> Result<Option<Vec<u8>>> {
+    pub(crate) fn envelope(&mut self, seq: u64) -> Result<Option<Vec<u8>>> {
         Ok(self.raw(seq)?.map(|r| {
             encoding::encode_envelope(r.seq, r.recorded_at, &r.prev, &r.hash, r.event_bytes)
         }))
@@ -66,7 +66,7 @@ impl<'s> ChunkReader<'s> {
 }
 
 /// The error for an event the log should hold and does not.
-pub fn missing(seq: u64) -> Error {
+pub(crate) fn missing(seq: u64) -> Error {
     Error::Corrupt {
         seq,
         msg: "event is missing".into(),

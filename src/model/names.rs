@@ -50,7 +50,7 @@ pub fn is_invisible(c: char) -> bool {
 /// [`fold`] with a memory: names repeat thousands of times in an import.
 /// Holds at most `Folder::LIMIT` names, then starts again.
 #[derive(Default)]
-pub struct Folder {
+pub(crate) struct Folder {
     map: rustc_hash::FxHashMap<String, String>,
 }
 
@@ -58,7 +58,7 @@ impl Folder {
     const LIMIT: usize = 100_000;
 
     /// `s` folded ([`fold`]), from memory when it was folded before.
-    pub fn fold(&mut self, s: &str) -> &str {
+    pub(crate) fn fold(&mut self, s: &str) -> &str {
         if !self.map.contains_key(s) {
             if self.map.len() >= Self::LIMIT {
                 self.map.clear();
@@ -72,7 +72,7 @@ impl Folder {
 /// Numbers for folded names: two names get the same number when they fold
 /// the same.
 #[derive(Default)]
-pub struct Interner {
+pub(crate) struct Interner {
     raw: rustc_hash::FxHashMap<String, u32>,
     folded: rustc_hash::FxHashMap<String, u32>,
 }
@@ -80,7 +80,7 @@ pub struct Interner {
 impl Interner {
     /// The number of `s`: the same for every spelling that folds the same, new
     /// numbers from 0 in order of first sight.
-    pub fn id(&mut self, s: &str) -> u32 {
+    pub(crate) fn id(&mut self, s: &str) -> u32 {
         if let Some(&i) = self.raw.get(s) {
             return i;
         }

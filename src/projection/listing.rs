@@ -5,7 +5,6 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-use crate::derived::ledger::Ledger;
 use crate::derived::StageRows;
 use crate::error::Result;
 use crate::model::date::Date;
@@ -72,8 +71,6 @@ impl ListEntry {
         )
     }
 }
-
-impl Ledger {}
 
 impl View<'_> {
     /// The competitions, seasons, stages or teams a filter selects, in the

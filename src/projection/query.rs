@@ -204,7 +204,7 @@ pub struct ResultsQuery {
 
 /// The name a user's `wanted` picks among `known` (names::pick), or an
 /// error that lists the choices (the likely ones first).
-pub fn pick_name(what: &str, wanted: &str, known: &[String]) -> Result<String> {
+pub(crate) fn pick_name(what: &str, wanted: &str, known: &[String]) -> Result<String> {
     match names::pick(wanted, known) {
         names::Pick::Exact(n) | names::Pick::Unique(n) => Ok(n),
         names::Pick::Ambiguous(list) => {

@@ -2,7 +2,6 @@
 //! date, the results, and the facts, as of a date and as known at a seq.
 //! What charts and reports are drawn from.
 
-use crate::derived::ledger::Ledger;
 use crate::derived::{self, StageInfo};
 use crate::error::Result;
 use crate::format::chain::Hash;
@@ -40,8 +39,6 @@ pub struct SeasonView {
     /// The season's latest facts (winners, top scorers), if any are recorded.
     pub facts: Option<SeasonFacts>,
 }
-
-impl Ledger {}
 
 impl View<'_> {
     /// Everything about one stage, up to `as_of` (every date when `None`),

@@ -7,11 +7,12 @@
 use std::collections::hash_map::Entry;
 use std::fmt;
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::error::{Error, Result};
 use crate::format::keys::Keyer;
 use crate::model::event::{Fixture, MatchId, MatchResult, MatchStatus};
+use crate::model::names;
 
 /// What of a result counts in a table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -55,13 +56,69 @@ pub(crate) struct Repeats {
     first: FxHashMap<MatchId, FirstRow>,
     /// Lines that repeat an earlier row (appended once).
     pub lines: Vec<usize>,
+    /// Season by season (`Repeats::by_season`): `first` holds the rows of
+    /// the season being read, and the seasons left behind are named here.
+    by_season: Option<Seasons>,
+}
+
+/// What a season-by-season reading knows of the seasons: competition and
+/// season as given, and folded as match ids fold them.
+#[derive(Default)]
+struct Seasons {
+    current: Option<((String, String), (String, String))>,
+    left: FxHashSet<(String, String)>,
+    /// A season came back after another: its earlier rows were forgotten,
+    /// so this reading proves nothing (read again with `Repeats::default`).
+    came_back: bool,
 }
 
 impl Repeats {
+    /// A check that holds one season's matches at a time: rows of one match
+    /// share their competition and season, so a file that gives its seasons
+    /// one after the other (as the English league's does) is checked in the
+    /// memory of one season, not of the file. If a season comes back after
+    /// another, [`Repeats::came_back`] says so and the file must be read
+    /// again with a whole-file check.
+    pub(crate) fn by_season() -> Repeats {
+        Repeats {
+            by_season: Some(Seasons::default()),
+            ..Repeats::default()
+        }
+    }
+
+    /// Whether a season-by-season reading met a season again after leaving
+    /// it (its verdicts then prove nothing).
+    pub(crate) fn came_back(&self) -> bool {
+        self.by_season.as_ref().is_some_and(|s| s.came_back)
+    }
+
+    /// Moves to `m`'s season, forgetting the last one's rows.
+    fn enter_season(&mut self, m: &MatchResult) {
+        let Some(s) = &mut self.by_season else { return };
+        let given = |(c, x): &(String, String)| *c == m.competition && *x == m.season;
+        if s.current.as_ref().is_some_and(|(g, _)| given(g)) {
+            return;
+        }
+        let folded = (names::fold(&m.competition), names::fold(&m.season));
+        let raw = (m.competition.clone(), m.season.clone());
+        if s.current.as_ref().is_some_and(|(_, f)| *f == folded) {
+            s.current = Some((raw, folded));
+            return;
+        }
+        if s.left.contains(&folded) {
+            s.came_back = true;
+        }
+        if let Some((_, done)) = s.current.replace((raw, folded)) {
+            s.left.insert(done);
+        }
+        self.first.clear();
+    }
+
     /// Whether `m`, read at `line`, is the first row of its match (`true`)
     /// or repeats an earlier one (`false`; its line is kept). A row that
     /// disagrees with the earlier one is an error at `line` naming both.
     pub(crate) fn first(&mut self, line: usize, m: &MatchResult) -> Result<bool> {
+        self.enter_season(m);
         let id = self.keyer.match_id(&Fixture::of(m));
         let outcome = Outcome::of(m);
         match self.first.entry(id) {
@@ -123,5 +180,41 @@ mod tests {
         // Another date is another match.
         let next = Date::from_ymd(1974, 2, 18).unwrap();
         assert!(seen.first(5, &MatchResult::sample(next, 0, 0)).unwrap());
+    }
+
+    /// (line, season, home goals): the rows of one fixture, by season.
+    fn by_season(rows: &[(usize, &str, u16)]) -> (Repeats, Result<Vec<bool>>) {
+        let d = Date::from_ymd(1888, 9, 8).unwrap();
+        let mut seen = Repeats::by_season();
+        let verdicts = rows
+            .iter()
+            .map(|&(line, season, hg)| {
+                let mut m = MatchResult::sample(d, hg, 1);
+                m.season = season.into();
+                seen.first(line, &m)
+            })
+            .collect();
+        (seen, verdicts)
+    }
+
+    #[test]
+    fn season_by_season_a_repeat_and_a_contradiction_are_found_within_a_season() {
+        let (seen, v) = by_season(&[(2, "1888", 2), (3, "1888", 2)]);
+        assert_eq!(v.unwrap(), vec![true, false]);
+        assert!(!seen.came_back());
+        let (_, v) = by_season(&[(2, "1888", 2), (3, "1888", 3)]);
+        assert!(v.is_err());
+    }
+
+    #[test]
+    fn a_season_that_comes_back_is_said_so_its_verdicts_are_not_trusted() {
+        // The second 1888 row contradicts the first, but 1888 was left
+        // (its rows forgotten): the reading says so instead of passing it.
+        let (seen, v) = by_season(&[(2, "1888", 2), (3, "1889", 2), (4, "1888", 3)]);
+        assert_eq!(v.unwrap(), vec![true, true, true]);
+        assert!(seen.came_back());
+        // Seasons one after the other: nothing came back.
+        let (seen, _) = by_season(&[(2, "1888", 2), (3, "1889", 2), (4, "1890", 2)]);
+        assert!(!seen.came_back());
     }
 }

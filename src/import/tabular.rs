@@ -345,18 +345,71 @@ impl EngReader {
 
 /// The rows of an engsoccerdata text, read one at a time; with
 /// `repeats`, each match checked against the rows before it.
-fn eng_rows(text: &str, repeats: bool) -> Result<impl Iterator<Item = Result<EngRow>> + Send + '_> {
+fn eng_rows(
+    text: &str,
+    repeats: Option<Repeats>,
+) -> Result<impl Iterator<Item = Result<EngRow>> + Send + '_> {
     let (c, rows) = records(text)?;
     let mut reader = EngReader {
         cols: EngColumns::new(&c)?,
         labels: Labels::default(),
         names: names::Interner::default(),
-        repeats: repeats.then(Repeats::default),
+        repeats,
     };
     Ok(rows.map(move |row| {
         let (line, r) = row?;
         reader.row(line, &r)
     }))
+}
+
+/// What the first reading of an engsoccerdata text found.
+struct FirstReading {
+    checks: Checks,
+    /// Where each season starts (its first line), by its first year.
+    seasons: BTreeMap<i32, usize>,
+    matches: usize,
+    /// Lines that repeat an earlier row.
+    duplicates: Vec<usize>,
+}
+
+/// Every row checked, and each match against the earlier rows of its
+/// season; a file whose seasons do not come one after the other is read
+/// again with every row held (`Repeats::by_season`).
+fn first_reading(text: &str, invalid: Invalid) -> Result<FirstReading> {
+    match read_once(text, invalid, Repeats::by_season())? {
+        (out, false) => Ok(out),
+        (_, true) => Ok(read_once(text, invalid, Repeats::default())?.0),
+    }
+}
+
+/// One first reading with `repeats`, and whether a season came back.
+fn read_once(text: &str, invalid: Invalid, repeats: Repeats) -> Result<(FirstReading, bool)> {
+    let (c, rows) = records(text)?;
+    let mut reader = EngReader {
+        cols: EngColumns::new(&c)?,
+        labels: Labels::default(),
+        names: names::Interner::default(),
+        repeats: Some(repeats),
+    };
+    let mut out = FirstReading {
+        checks: Checks::new(invalid),
+        seasons: BTreeMap::new(),
+        matches: 0,
+        duplicates: Vec::new(),
+    };
+    for row in rows {
+        let row = row.and_then(|(line, r)| reader.row(line, &r));
+        match out.checks.row(row)? {
+            Some(EngRow::Match(line, start, _)) => {
+                out.seasons.entry(start).or_insert(line);
+                out.matches += 1;
+            }
+            Some(EngRow::Repeat(line)) => out.duplicates.push(line),
+            None => {}
+        }
+    }
+    let came_back = reader.repeats.as_ref().is_some_and(Repeats::came_back);
+    Ok((out, came_back))
 }
 
 /// engsoccerdata: `Date,Season,home,visitor,FT,hgoal,vgoal,division,tier,...`,
@@ -382,19 +435,12 @@ pub fn engsoccerdata(text: &str, invalid: Invalid) -> Result<Parsed> {
 /// season's rules first.
 pub fn engsoccerdata_stream(text: &str, invalid: Invalid) -> Result<Stream<'_>> {
     let playoffs = records(text)?.0.has("tie");
-    let mut checks = Checks::new(invalid);
-    let mut seasons: BTreeMap<i32, usize> = BTreeMap::new();
-    let (mut matches, mut duplicates) = (0, Vec::new());
-    for row in eng_rows(text, true)? {
-        match checks.row(row)? {
-            Some(EngRow::Match(line, start, _)) => {
-                seasons.entry(start).or_insert(line);
-                matches += 1;
-            }
-            Some(EngRow::Repeat(line)) => duplicates.push(line),
-            None => {}
-        }
-    }
+    let FirstReading {
+        checks,
+        seasons,
+        matches,
+        duplicates,
+    } = first_reading(text, invalid)?;
     let rules: Vec<Result<(usize, Event)>> = if playoffs {
         Vec::new()
     } else {
@@ -412,7 +458,7 @@ pub fn engsoccerdata_stream(text: &str, invalid: Invalid) -> Result<Stream<'_>> 
         .copied()
         .chain(checks.skipped.iter().map(|s| s.line))
         .collect();
-    let results = eng_rows(text, false)?.filter_map(move |row| match row {
+    let results = eng_rows(text, None)?.filter_map(move |row| match row {
         Ok(EngRow::Match(line, _, _)) if left_out.contains(&line) => None,
         Ok(EngRow::Match(line, _, m)) => Some(Ok((line, Event::MatchResult(m)))),
         Ok(EngRow::Repeat(_)) => None,

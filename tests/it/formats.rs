@@ -522,6 +522,18 @@ fn one_match_twice(score: &str) -> Vec<(&'static str, String, usize, usize)> {
             2,
             4,
         ),
+        // The English reader holds one season at a time: here the season
+        // comes back after another, so the file is read again whole.
+        (
+            "eng-back.csv",
+            format!(
+                "{eng}1888-09-08,1888,Bolton Wanderers,Derby County,2-1,2,1,1,1,3,1,H\n\
+                 1889-09-07,1889,Everton,Accrington,1-1,1,1,1,1,2,0,D\n\
+                 1888-09-08,1888,Bolton Wanderers,Derby County,{h}-{a},{h},{a},1,1,3,1,H\n"
+            ),
+            2,
+            4,
+        ),
         (
             "intl.csv",
             format!(

@@ -96,8 +96,6 @@ pub(super) fn run(db: &super::Db, a: Args) -> Result<(), Error> {
     // From the start, so that Ctrl-C while the file is read and checked
     // stops the import before anything is written, saying so.
     let stop = stop_on_signal();
-    let text = import::read_text(&a.file)?;
-    let file = Some(a.file.as_path());
     let req = Request {
         format: a.format,
         page: season_page::Options {
@@ -111,7 +109,8 @@ pub(super) fn run(db: &super::Db, a: Args) -> Result<(), Error> {
             false => Invalid::Refuse,
         },
     };
-    let plan = Plan::new(&text, file, req)?;
+    let mut text = None;
+    let plan = Plan::of_file(&a.file, req, &mut text)?;
     let format = plan.format;
     if stop.load(Ordering::SeqCst) {
         return Err(Error::Interrupted {

@@ -457,30 +457,53 @@ pub fn partial(e: Error, done: &ImportReport) -> Error {
 pub fn read_text(path: &Path) -> Result<String> {
     use std::io::Read;
     let fail = |e: String| Error::Invalid(format!("{}: cannot read: {e}", path.display()));
+    let file = readable(path)?;
+    let mut bytes = Vec::with_capacity(file.metadata().map_or(0, |m| m.len() as usize));
+    file.take(crate::model::limits::INPUT_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| fail(e.to_string()))?;
+    if bytes.len() as u64 > crate::model::limits::INPUT_BYTES {
+        return Err(too_big(path));
+    }
+    text_of(bytes, Some(path))
+}
+
+/// The first 64 KiB of a file, as text (a character cut at the end, or
+/// bytes that are not UTF-8, replaced): enough to detect its format.
+pub fn read_head(path: &Path) -> Result<String> {
+    use std::io::Read;
+    let mut head = Vec::with_capacity(1 << 16);
+    readable(path)?
+        .take(1 << 16)
+        .read_to_end(&mut head)
+        .map_err(|e| Error::Invalid(format!("{}: cannot read: {e}", path.display())))?;
+    Ok(String::from_utf8_lossy(&head).into_owned())
+}
+
+/// The error for a file larger than an import reads.
+fn too_big(path: &Path) -> Error {
+    Error::Invalid(format!(
+        "{}: cannot read: it is larger than {} GiB, the most an import reads",
+        path.display(),
+        crate::model::limits::INPUT_BYTES >> 30
+    ))
+}
+
+/// A file opened for an import: a file (not a folder or a device) no
+/// larger than an import reads.
+fn readable(path: &Path) -> Result<std::fs::File> {
+    let fail = |e: String| Error::Invalid(format!("{}: cannot read: {e}", path.display()));
     let file = std::fs::File::open(path).map_err(|e| fail(e.to_string()))?;
     let meta = file.metadata().map_err(|e| fail(e.to_string()))?;
-    let too_big = || {
-        fail(format!(
-            "it is larger than {} GiB, the most an import reads",
-            crate::model::limits::INPUT_BYTES >> 30
-        ))
-    };
     use std::os::unix::fs::FileTypeExt;
     let kind = meta.file_type();
     if kind.is_dir() || kind.is_char_device() || kind.is_block_device() || kind.is_socket() {
         return Err(fail("it is a folder or a device, not a file".into()));
     }
     if meta.len() > crate::model::limits::INPUT_BYTES {
-        return Err(too_big());
+        return Err(too_big(path));
     }
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
-    file.take(crate::model::limits::INPUT_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| fail(e.to_string()))?;
-    if bytes.len() as u64 > crate::model::limits::INPUT_BYTES {
-        return Err(too_big());
-    }
-    text_of(bytes, Some(path))
+    Ok(file)
 }
 
 /// A file's bytes as UTF-8 text (a BOM is dropped); invalid UTF-8 is a

@@ -5,6 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
+use super::tabular::EngInput;
 use super::target::Target;
 use super::{
     append_in_batches, deductions, detect, jsonl, parse, season_page, shootouts, Appending, Format,
@@ -117,7 +118,7 @@ impl<'a> Plan<'a> {
                 Body::Shootouts
             }
             Format::Engsoccerdata => {
-                Body::Events(tabular::engsoccerdata_stream(text, invalid).map_err(named)?)
+                Body::Events(tabular::engsoccerdata_stream(EngInput::Text(text), invalid).map_err(named)?)
             }
             Format::SeasonPage => Body::Events(
                 parse(format, text, &req.page, invalid)
@@ -141,6 +142,39 @@ impl<'a> Plan<'a> {
             batch,
             invalid,
             body,
+        })
+    }
+
+    /// A file read and checked whole, as [`Plan::new`] reads a text: an
+    /// English league file (engsoccerdata, as given or detected from its
+    /// first lines) is read from the file itself, twice, and never held in
+    /// memory (the 10-million-result file is 517 MB); any other format is
+    /// read into `text` first, and so is anything but a plain file.
+    pub fn of_file(path: &Path, req: Request, text: &'a mut Option<String>) -> Result<Plan<'a>> {
+        // A pipe can be read once only: only a plain file is read twice.
+        let plain = std::fs::metadata(path).is_ok_and(|m| m.is_file());
+        let format = match req.format {
+            _ if !plain => None,
+            Some(f) => Some(f),
+            None => super::detect(&super::read_head(path)?).ok(),
+        };
+        let page_options = req.page.points_for_win.is_some()
+            || req.page.competition.is_some()
+            || req.page.season.is_some();
+        if format != Some(Format::Engsoccerdata) || page_options {
+            let text: &'a str = text.insert(super::read_text(path)?);
+            return Plan::new(text, Some(path), req);
+        }
+        let input = EngInput::file(path)?;
+        let stream = tabular::engsoccerdata_stream(input, req.invalid)
+            .map_err(|e| with_file(Some(path), e))?;
+        Ok(Plan {
+            format: Format::Engsoccerdata,
+            text: "",
+            file: Some(path.into()),
+            batch: req.batch.max(1),
+            invalid: req.invalid,
+            body: Body::Events(stream),
         })
     }
 

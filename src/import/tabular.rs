@@ -75,10 +75,15 @@ type Records<'a> = Box<dyn Iterator<Item = Result<(usize, csv::StringRecord)>> +
 
 /// Reads the header, and then every record with its line number.
 fn records(text: &str) -> Result<(Columns, Records<'_>)> {
+    records_from(text.as_bytes())
+}
+
+/// [`records`] from any reader.
+fn records_from<'a, R: std::io::Read + Send + 'a>(from: R) -> Result<(Columns, Records<'a>)> {
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(false)
-        .from_reader(text.as_bytes());
+        .from_reader(from);
     let headers = rdr
         .headers()
         .map_err(|e| err(1, format!("cannot read the header: {}", csv_says(&e))))?
@@ -343,13 +348,78 @@ impl EngReader {
     }
 }
 
+/// Where an engsoccerdata file is read from: its text in memory, or the
+/// file itself, opened again for each reading, so that a large file is
+/// never held whole (`Plan::of_file`).
+#[derive(Clone, Debug)]
+pub enum EngInput<'a> {
+    /// The text, already read.
+    Text(&'a str),
+    /// The file, read as needed, with its size and modification time
+    /// when first seen: a file that changes between two readings is
+    /// refused (the second would append rows the first never checked).
+    File(std::path::PathBuf, FileStamp),
+}
+
+/// A file's size and modification time.
+pub type FileStamp = (u64, Option<std::time::SystemTime>);
+
+fn stamp(path: &std::path::Path, file: &std::fs::File) -> Result<FileStamp> {
+    let m = file
+        .metadata()
+        .map_err(|e| Error::Invalid(format!("{}: cannot read: {e}", path.display())))?;
+    Ok((m.len(), m.modified().ok()))
+}
+
+impl<'a> EngInput<'a> {
+    /// A file to read as needed, as it is now.
+    pub fn file(path: &std::path::Path) -> Result<EngInput<'static>> {
+        let f = std::fs::File::open(path)
+            .map_err(|e| Error::Invalid(format!("{}: cannot read: {e}", path.display())))?;
+        Ok(EngInput::File(path.into(), stamp(path, &f)?))
+    }
+
+    /// The records, from the start.
+    fn records(&self) -> Result<(Columns, Records<'a>)> {
+        match self {
+            EngInput::Text(t) => records(t),
+            EngInput::File(path, seen) => records_from(without_bom(path, seen)?),
+        }
+    }
+}
+
+/// A file opened for reading, past a UTF-8 byte order mark; refused if it
+/// is no longer as `seen`.
+fn without_bom(
+    path: &std::path::Path,
+    seen: &FileStamp,
+) -> Result<std::io::BufReader<std::fs::File>> {
+    use std::io::BufRead;
+    let fail = |e: std::io::Error| Error::Invalid(format!("{}: cannot read: {e}", path.display()));
+    let file = std::fs::File::open(path).map_err(fail)?;
+    if stamp(path, &file)? != *seen {
+        return Err(Error::Invalid(format!(
+            "{}: the file changed between its check and its import; nothing was written: import it again",
+            path.display()
+        )));
+    }
+    let mut r = std::io::BufReader::with_capacity(1 << 16, file);
+    if r.fill_buf()
+        .map_err(fail)?
+        .starts_with("\u{feff}".as_bytes())
+    {
+        r.consume(3);
+    }
+    Ok(r)
+}
+
 /// The rows of an engsoccerdata text, read one at a time; with
 /// `repeats`, each match checked against the rows before it.
-fn eng_rows(
-    text: &str,
+fn eng_rows<'a>(
+    input: &EngInput<'a>,
     repeats: Option<Repeats>,
-) -> Result<impl Iterator<Item = Result<EngRow>> + Send + '_> {
-    let (c, rows) = records(text)?;
+) -> Result<impl Iterator<Item = Result<EngRow>> + Send + 'a> {
+    let (c, rows) = input.records()?;
     let mut reader = EngReader {
         cols: EngColumns::new(&c)?,
         labels: Labels::default(),
@@ -375,16 +445,16 @@ struct FirstReading {
 /// Every row checked, and each match against the earlier rows of its
 /// season; a file whose seasons do not come one after the other is read
 /// again with every row held (`Repeats::by_season`).
-fn first_reading(text: &str, invalid: Invalid) -> Result<FirstReading> {
-    match read_once(text, invalid, Repeats::by_season())? {
+fn first_reading(input: &EngInput, invalid: Invalid) -> Result<FirstReading> {
+    match read_once(input, invalid, Repeats::by_season())? {
         (out, false) => Ok(out),
-        (_, true) => Ok(read_once(text, invalid, Repeats::default())?.0),
+        (_, true) => Ok(read_once(input, invalid, Repeats::default())?.0),
     }
 }
 
 /// One first reading with `repeats`, and whether a season came back.
-fn read_once(text: &str, invalid: Invalid, repeats: Repeats) -> Result<(FirstReading, bool)> {
-    let (c, rows) = records(text)?;
+fn read_once(input: &EngInput, invalid: Invalid, repeats: Repeats) -> Result<(FirstReading, bool)> {
+    let (c, rows) = input.records()?;
     let mut reader = EngReader {
         cols: EngColumns::new(&c)?,
         labels: Labels::default(),
@@ -415,7 +485,7 @@ fn read_once(text: &str, invalid: Invalid, repeats: Repeats) -> Result<(FirstRea
 /// engsoccerdata: `Date,Season,home,visitor,FT,hgoal,vgoal,division,tier,...`,
 /// and its play-off file (`...,division,round,tie,...,aet,pen,pens,Venue,...,neutral`).
 pub fn engsoccerdata(text: &str, invalid: Invalid) -> Result<Parsed> {
-    let stream = engsoccerdata_stream(text, invalid)?;
+    let stream = engsoccerdata_stream(EngInput::Text(text), invalid)?;
     let mut out = Parsed {
         duplicates: stream.duplicates,
         skipped: stream.skipped,
@@ -433,14 +503,14 @@ pub fn engsoccerdata(text: &str, invalid: Invalid) -> Result<Parsed> {
 /// repeat a row or are skipped, and where each season starts), then the
 /// events are read again as they are appended. League files get each
 /// season's rules first.
-pub fn engsoccerdata_stream(text: &str, invalid: Invalid) -> Result<Stream<'_>> {
-    let playoffs = records(text)?.0.has("tie");
+pub fn engsoccerdata_stream(input: EngInput<'_>, invalid: Invalid) -> Result<Stream<'_>> {
+    let playoffs = input.records()?.0.has("tie");
     let FirstReading {
         checks,
         seasons,
         matches,
         duplicates,
-    } = first_reading(text, invalid)?;
+    } = first_reading(&input, invalid)?;
     let rules: Vec<Result<(usize, Event)>> = if playoffs {
         Vec::new()
     } else {
@@ -458,7 +528,7 @@ pub fn engsoccerdata_stream(text: &str, invalid: Invalid) -> Result<Stream<'_>> 
         .copied()
         .chain(checks.skipped.iter().map(|s| s.line))
         .collect();
-    let results = eng_rows(text, None)?.filter_map(move |row| match row {
+    let results = eng_rows(&input, None)?.filter_map(move |row| match row {
         Ok(EngRow::Match(line, _, _)) if left_out.contains(&line) => None,
         Ok(EngRow::Match(line, _, m)) => Some(Ok((line, Event::MatchResult(m)))),
         Ok(EngRow::Repeat(_)) => None,

@@ -786,3 +786,56 @@ fn shootouts_are_held_on_the_matches_they_decided_and_change_no_table() {
     );
     env.ok(&["verify"]);
 }
+
+const ENG_HEADER: &str =
+    "Date,Season,home,visitor,FT,hgoal,vgoal,division,tier,totgoal,goaldif,result\n";
+
+/// An English league file is read from the file itself, twice, and never
+/// held whole in memory (the 10-million-result file is 517 MB): the plan
+/// leaves the text it would fill empty, and appends what the text would.
+#[test]
+fn an_english_league_file_is_imported_without_holding_its_text() {
+    use scoreledger::import::plan::{Plan, Request};
+    let env = Env::new();
+    let rows = "1888-09-08,1888,Bolton Wanderers,Derby County,3-6,3,6,1,1,9,-3,A\n\
+                1888-09-08,1888,Everton,Accrington,2-1,2,1,1,1,3,1,H\n";
+    let f = env.file("eng.csv", &format!("\u{feff}{ENG_HEADER}{rows}"));
+    let req = Request {
+        batch: 1000,
+        ..Request::default()
+    };
+    let mut archive = scoreledger::Archive::open(&env.db()).unwrap();
+    let now = scoreledger::Timestamp::parse_rfc3339("2026-11-28T10:00:00Z").unwrap();
+    let mut text = None;
+    let done = Plan::of_file(&f, req.clone(), &mut text)
+        .and_then(|plan| plan.apply(&mut archive, now, &mut |_, _| true))
+        .unwrap();
+    assert!(text.is_none(), "the file was read into memory");
+    // The same file as a text in memory gives the same events.
+    let other = Env::new();
+    let text = std::fs::read_to_string(&f).unwrap();
+    let mut b = scoreledger::Archive::open(&other.db()).unwrap();
+    Plan::new(&text, Some(&f), req)
+        .unwrap()
+        .apply(&mut b, now, &mut |_, _| true)
+        .unwrap();
+    assert_eq!(archive.head().unwrap().hash, b.head().unwrap().hash);
+    assert!(done.appended_total() >= 2, "{}", done.appended_total());
+}
+
+/// The two readings of an English file are of one file: one that changes
+/// between them is refused before anything is written.
+#[test]
+fn an_english_file_that_changes_between_its_readings_is_refused() {
+    use scoreledger::import::tabular::{engsoccerdata_stream, EngInput};
+    use scoreledger::import::Invalid;
+    let env = Env::new();
+    let row = "1888-09-08,1888,Everton,Accrington,2-1,2,1,1,1,3,1,H\n";
+    let f = env.file("eng.csv", &format!("{ENG_HEADER}{row}"));
+    let input = EngInput::file(&f).unwrap();
+    std::fs::write(&f, format!("{ENG_HEADER}{row}{row}")).unwrap();
+    let err = engsoccerdata_stream(input, Invalid::Refuse)
+        .err()
+        .expect("refused");
+    assert!(err.to_string().contains("the file changed"), "{err}");
+}

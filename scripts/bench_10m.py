@@ -11,19 +11,26 @@ the same machine in one run:
   4. one stage's table (whole process, median of --runs) at N and on the
      208k English archive (the same question of one division-season);
   5. `verify` and `rebuild` in events per second, with peak RSS;
-  6. `checkpoint`, `prove` and a table receipt at N and at 208k.
+  6. `checkpoint`, `prove` and a table receipt at N and at 208k;
+  7. `serve` under the same bounded load at N and at 208k (benches/serve_load.rs:
+     --clients keep-alive clients ask for the table of a random
+     division-season as of a random date of it, --requests in all).
 Prints each figure and a markdown table of target / measured / how.
 Usage: scripts/bench_10m.py [--n N] [--runs K] [--csv ENGLISH_CSV]
 """
-import argparse, os, platform, shutil, statistics, subprocess, sys, tempfile, time
+import argparse, csv as csv_mod, json, os, platform, random, shutil, statistics, subprocess, sys, tempfile, time
+import urllib.parse, urllib.request
 
 root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ap = argparse.ArgumentParser()
 ap.add_argument("--n", type=int, default=10_000_000)
 ap.add_argument("--runs", type=int, default=5)
 ap.add_argument("--csv", default=os.path.join(root, "../shared/data/eng_league_1888_2024.csv"))
+ap.add_argument("--clients", type=int, default=16)
+ap.add_argument("--requests", type=int, default=20000)
 args = ap.parse_args()
 subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=root, check=True)
+subprocess.run(["cargo", "bench", "--quiet", "--bench", "serve_load", "--no-run"], cwd=root, check=True, capture_output=True)
 bin_ = os.path.join(root, "target/release/scoreledger")
 work = tempfile.mkdtemp(dir=os.environ.get("BENCH_DIR"))
 env = dict(os.environ, SCORELEDGER_NOW="2026-11-28T10:00:00Z")
@@ -133,6 +140,54 @@ def trust_figures(db, stage_args):
     return cp * 1000, pr * 1000, rc * 1000
 
 
+def standings_path(season, stage, as_of):
+    q = urllib.parse.urlencode({"competition": "English League", "season": season, "stage": stage, "as_of": as_of})
+    return f"/api/standings?{q}"
+
+
+def serve_figures(db, paths):
+    """The bounded load against `scoreledger serve` on `db`: serve_load's JSON."""
+    server = subprocess.Popen([bin_, "serve", "--db", db, "--bind", "127.0.0.1:0"], env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    base = server.stdout.readline().split()[-1].rstrip("/")
+    for _ in range(600):
+        try:
+            urllib.request.urlopen(base + "/api/head", timeout=1).read()
+            break
+        except Exception:
+            time.sleep(0.1)
+    f = os.path.join(work, "paths.txt")
+    with open(f, "w") as out:
+        out.write("\n".join(paths) + "\n")
+    r = subprocess.run(["cargo", "bench", "--quiet", "--bench", "serve_load", "--", base, f,
+                        str(args.clients), str(args.requests), "60"],
+                       cwd=root, check=True, capture_output=True, text=True)
+    server.terminate()
+    server.wait()
+    return json.loads(r.stdout.strip().splitlines()[-1])
+
+
+def eng_paths(csv_path, n=2000):
+    rows = list(csv_mod.DictReader(open(csv_path)))
+    rng = random.Random(1)
+    out = []
+    for r in rng.sample(rows, n):
+        start = int(r["Season"])
+        out.append(standings_path(f"{start}-{(start + 1) % 100:02d}", f"Division {r['division']}", r["Date"]))
+    return out
+
+
+def synthetic_paths(last, n=2000):
+    """Random division-seasons of the synthetic file, as of one of their dates."""
+    rng = random.Random(1)
+    out = []
+    for _ in range(n):
+        season, div, r = rng.randrange(1000, last), rng.randrange(1, 5), rng.randrange(38)
+        day = f"{season:04d}-{1 + r // 4:02d}-{1 + (r % 4) * 7:02d}"
+        out.append(standings_path(f"{season}-{(season + 1) % 100:02d}", f"Division {div}", day))
+    return out
+
+
 print(f"machine: {machine()}")
 # The 208k English archive, for the ratios that compare the two sizes.
 eng_db = os.path.join(work, "eng.db")
@@ -140,6 +195,8 @@ timed([bin_, "import", args.csv], db=eng_db)
 eng_table = median_clock(table_question("1926-27", "Division 2"), eng_db)
 eng_trust = trust_figures(eng_db, ["--competition", "English League", "--season", "1926-27", "--stage", "Division 2"])
 print(f"208k English: table {eng_table * 1000:.1f} ms; checkpoint {eng_trust[0]:.1f} ms, prove {eng_trust[1]:.1f} ms, receipt {eng_trust[2]:.1f} ms")
+eng_serve = serve_figures(eng_db, eng_paths(args.csv))
+print(f"208k English serve: {eng_serve['throughput']:,.0f}/s, p50 {eng_serve['p50_ms']:.2f} ms, p99 {eng_serve['p99_ms']:.2f} ms ({eng_serve['errors']} errors)")
 
 big = os.path.join(work, "big.csv")
 t = time.perf_counter()
@@ -167,6 +224,8 @@ print(f"verify: {events / ver_wall:,.0f} events/s ({ver_wall:.1f} s, peak RSS {v
 print(f"rebuild: {events / reb_wall:,.0f} events/s ({reb_wall:.1f} s, peak RSS {reb_rss / 1024:.0f} MiB)")
 big_trust = trust_figures(db, ["--competition", "English League", "--season", season, "--stage", "Division 2"])
 print(f"at {events:,}: checkpoint {big_trust[0]:.1f} ms, prove {big_trust[1]:.1f} ms, receipt {big_trust[2]:.1f} ms")
+big_serve = serve_figures(db, synthetic_paths(last))
+print(f"serve at {events:,}: {big_serve['throughput']:,.0f}/s, p50 {big_serve['p50_ms']:.2f} ms, p99 {big_serve['p99_ms']:.2f} ms ({big_serve['errors']} errors)")
 
 rows_md = [
     ("import", "<= 0.7x sqlite3", f"{sl_wall / sq_wall:.2f}x ({sl_wall:.1f} s vs {sq_wall:.1f} s)", "one whole-process import each"),
@@ -176,6 +235,7 @@ rows_md = [
     ("one stage's table", "<= 1.5x the 208k figure", f"{big_table / eng_table:.2f}x ({big_table * 1000:.1f} ms vs {eng_table * 1000:.1f} ms)", f"whole process, median of {args.runs}"),
     ("verify", ">= 1M events/s, <= 200 MiB", f"{events / ver_wall:,.0f} events/s, {ver_rss / 1024:.0f} MiB", "whole process, one run"),
     ("rebuild", ">= 1M events/s, <= 200 MiB", f"{events / reb_wall:,.0f} events/s, {reb_rss / 1024:.0f} MiB", "whole process, one run"),
+    ("serve: standings", "throughput within 10% of 208k, p99 < 5 ms", f"{big_serve['throughput']:,.0f}/s ({big_serve['throughput'] / eng_serve['throughput']:.2f}x the 208k {eng_serve['throughput']:,.0f}/s), p99 {big_serve['p99_ms']:.2f} ms (208k {eng_serve['p99_ms']:.2f} ms)", f"{args.clients} clients, {args.requests} requests each size"),
     ("checkpoint / prove / receipt", "within 20% of 208k", f"{big_trust[0]:.1f} / {big_trust[1]:.1f} / {big_trust[2]:.1f} ms vs {eng_trust[0]:.1f} / {eng_trust[1]:.1f} / {eng_trust[2]:.1f} ms", f"whole process, median of {args.runs}"),
 ]
 print()

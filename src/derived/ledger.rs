@@ -4,6 +4,7 @@
 //! archive's face; `projection::view` asks questions of it at a point in
 //! transaction time.
 
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
@@ -28,6 +29,9 @@ pub struct Ledger {
 /// The archive's stages with their names folded once, for matching.
 pub(crate) struct Catalog {
     pub(crate) stages: Vec<CatalogEntry>,
+    /// Each stage's place in `stages`, by its folded names (`usize::MAX`
+    /// for a name two stages share).
+    pub(crate) by_name: HashMap<[String; 3], usize>,
 }
 
 pub(crate) struct CatalogEntry {
@@ -121,7 +125,16 @@ impl Ledger {
                 b.info.first_seq,
             ))
         });
-        let c = Arc::new(Catalog { stages });
+        let mut by_name: HashMap<[String; 3], usize> = HashMap::new();
+        for (i, s) in stages.iter().enumerate() {
+            // Two stages of one folded name: neither is found by name (the
+            // scan of `matching_stages` says they are ambiguous).
+            by_name
+                .entry(s.folded.clone())
+                .and_modify(|at| *at = usize::MAX)
+                .or_insert(i);
+        }
+        let c = Arc::new(Catalog { stages, by_name });
         Ok(self.catalog.get_or_init(|| c).clone())
     }
 

@@ -686,8 +686,16 @@ impl View<'_> {
         let (Some(c), Some(s), Some(st)) = (&f.competition, &f.season, &f.stage) else {
             return Ok(None);
         };
-        if self.ledger.catalog.get().is_some() {
-            return Ok(None);
+        if let Some(catalog) = self.ledger.catalog.get() {
+            // Held in memory (a server): by its folded names, not by a scan
+            // of every stage.
+            let folded = [names::fold(c), names::fold(s), names::fold(st)];
+            let info = catalog
+                .by_name
+                .get(&folded)
+                .and_then(|&i| catalog.stages.get(i));
+            let info = info.map(|e| &e.info);
+            return Ok(info.filter(|i| i.first_seq <= known_at).cloned());
         }
         let season = keys::season_scope(c, s);
         let stage = keys::scope(c, s, Some(st));

@@ -480,3 +480,36 @@ fn english_seasons_take_england_s_switch_in_1981() {
         );
     }
 }
+
+/// A question that names its stage in full is answered the same whether
+/// the stage catalog is held (a server, after its first question) or not
+/// (a command): found by name in any case and accents, and not before the
+/// stage was known.
+#[test]
+fn a_stage_named_in_full_is_found_alike_with_the_catalog_held_or_not() {
+    use scoreledger::{Archive, Cut, Filter, KnownAt};
+    let env = Env::new();
+    env.import_seed();
+    let named = Filter {
+        competition: Some("COPA PERU".into()),
+        season: Some("1984".into()),
+        stage: Some("final STAGE".into()),
+    };
+    let ask = |a: &Archive, k: Option<KnownAt>| {
+        a.at(k)
+            .and_then(|v| v.standings(&named, Cut::All))
+            .map(|s| s.rows)
+    };
+    let cold = Archive::open(&env.db()).unwrap();
+    let first = ask(&cold, None).unwrap();
+    let before = ask(&cold, Some(KnownAt::Seq(1))).map_err(|e| e.to_string());
+    drop(cold); // one process holds a store at a time
+    let held = Archive::open(&env.db()).unwrap();
+    held.stages().unwrap(); // the catalog, as a server holds it
+    assert_eq!(ask(&held, None).unwrap(), first);
+    assert_eq!(
+        ask(&held, Some(KnownAt::Seq(1))).map_err(|e| e.to_string()),
+        before
+    );
+    assert!(before.is_err(), "{before:?}");
+}

@@ -505,27 +505,7 @@ impl Event {
     /// One line for humans.
     pub fn summary(&self) -> String {
         match self {
-            Event::MatchResult(m) => {
-                let round = m.round.map(|r| format!(" round {r}")).unwrap_or_default();
-                let status = if m.status.counts() {
-                    String::new()
-                } else {
-                    format!(" [{:?}]", m.status).to_lowercase()
-                };
-                format!(
-                    "{} {} {}{} {}: {} {}-{} {}{}",
-                    m.competition,
-                    m.season,
-                    m.stage,
-                    round,
-                    m.date,
-                    m.home,
-                    m.home_goals,
-                    m.away_goals,
-                    m.away,
-                    status
-                )
-            }
+            Event::MatchResult(m) => m.summary(),
             Event::Rules(r) => rules_summary(r),
             Event::RulesStated(s) => {
                 format!("{} ({})", rules_summary(&s.rules), s.source.describe())
@@ -540,41 +520,16 @@ impl Event {
                 "{} {}{}: team {}",
                 t.competition,
                 t.season,
-                t.stage
-                    .as_deref()
-                    .map(|s| format!(" {s}"))
-                    .unwrap_or_default(),
+                stage_suffix(&t.stage),
                 t.team
             ),
-            Event::ResultCorrected(c) => {
-                format!(
-                    "match {}: corrected to {}-{} ({})",
-                    c.match_id, c.home_goals, c.away_goals, c.reason
-                )
-            }
-            Event::MatchAwarded(a) => format!(
-                "match {}: awarded to {} {}-{}{} ({})",
-                a.match_id,
-                a.to,
-                a.home_goals,
-                a.away_goals,
-                if a.kept_score { ", score kept" } else { "" },
-                a.reason
+            Event::ResultCorrected(c) => format!(
+                "match {}: corrected to {}-{} ({})",
+                c.match_id, c.home_goals, c.away_goals, c.reason
             ),
+            Event::MatchAwarded(a) => a.summary(),
             Event::MatchAnnulled(a) => format!("match {}: annulled ({})", a.match_id, a.reason),
-            Event::PointsAdjusted(p) => format!(
-                "{} {}{}: {} {:+} points from {} ({})",
-                p.competition,
-                p.season,
-                p.stage
-                    .as_deref()
-                    .map(|s| format!(" {s}"))
-                    .unwrap_or_default(),
-                p.team,
-                p.points,
-                p.date,
-                p.reason
-            ),
+            Event::PointsAdjusted(p) => p.summary(),
             Event::TeamRenamed(r) => format!(
                 "{}: {} is now {} ({})",
                 r.competition, r.from, r.to, r.reason
@@ -584,10 +539,7 @@ impl Event {
                 "{} {}{}: {} has {} fair-play points",
                 f.competition,
                 f.season,
-                f.stage
-                    .as_deref()
-                    .map(|s| format!(" {s}"))
-                    .unwrap_or_default(),
+                stage_suffix(&f.stage),
                 f.team,
                 f.points
             ),
@@ -650,6 +602,73 @@ impl Rules {
             self.points_for_draw,
             self.points_for_loss,
             &self.tiebreak,
+        )
+    }
+}
+
+/// " STAGE" for a scope with a stage, "" for a whole season.
+fn stage_suffix(stage: &Option<String>) -> String {
+    stage
+        .as_deref()
+        .map(|s| format!(" {s}"))
+        .unwrap_or_default()
+}
+
+impl MatchResult {
+    /// One line: scope, round, date, teams and score, and a status that
+    /// does not count.
+    fn summary(&self) -> String {
+        let round = self
+            .round
+            .map(|r| format!(" round {r}"))
+            .unwrap_or_default();
+        let status = match self.status.counts() {
+            true => String::new(),
+            false => format!(" [{:?}]", self.status).to_lowercase(),
+        };
+        format!(
+            "{} {} {}{} {}: {} {}-{} {}{}",
+            self.competition,
+            self.season,
+            self.stage,
+            round,
+            self.date,
+            self.home,
+            self.home_goals,
+            self.away_goals,
+            self.away,
+            status
+        )
+    }
+}
+
+impl Award {
+    /// One line: the match, who it went to, the score and why.
+    fn summary(&self) -> String {
+        format!(
+            "match {}: awarded to {} {}-{}{} ({})",
+            self.match_id,
+            self.to,
+            self.home_goals,
+            self.away_goals,
+            if self.kept_score { ", score kept" } else { "" },
+            self.reason
+        )
+    }
+}
+
+impl PointsAdjustment {
+    /// One line: the scope, the team, the points, from when and why.
+    fn summary(&self) -> String {
+        format!(
+            "{} {}{}: {} {:+} points from {} ({})",
+            self.competition,
+            self.season,
+            stage_suffix(&self.stage),
+            self.team,
+            self.points,
+            self.date,
+            self.reason
         )
     }
 }

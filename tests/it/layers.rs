@@ -140,9 +140,10 @@ fn file_of(path: &[String], files: &[String]) -> Option<String> {
     })
 }
 
-/// The code of a file without comments and without its unit tests.
+/// The code of a file without comments and without its unit tests (the
+/// `#[cfg(test)] mod` at its end).
 fn code(text: &str) -> String {
-    let body = text.split("#[cfg(test)]").next().unwrap_or_default();
+    let body = text.split("#[cfg(test)]\nmod ").next().unwrap_or_default();
     body.lines()
         .map(|l| l.split("//").next().unwrap_or_default())
         .collect::<Vec<_>>()

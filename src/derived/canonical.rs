@@ -485,31 +485,7 @@ impl Deriver<'_> {
     pub(crate) fn already_present(&mut self, event: &Event) -> Result<bool> {
         self.admitted_id = None;
         match event {
-            Event::MatchResult(m) => {
-                let Some(rec) = self.same_fixture(m)? else {
-                    return Ok(false);
-                };
-                // The fact as first recorded, or as it stands after corrections, is already known.
-                let e = rec.now.clone();
-                if rec.result.same_outcome(m)
-                    || (e.home_goals, e.away_goals) == (m.home_goals, m.away_goals)
-                {
-                    return Ok(true);
-                }
-                Err(Error::Conflict(format!(
-                    "match {} ({} {} v {}, {}) is already recorded as {}-{} (seq {}); a recorded result is never \
-                     overwritten: use `scoreledger correct {} SCORE --reason TEXT`",
-                    rec.id,
-                    m.date,
-                    m.home,
-                    m.away,
-                    m.stage,
-                    e.home_goals,
-                    e.away_goals,
-                    rec.seq,
-                    rec.id
-                )))
-            }
+            Event::MatchResult(m) => self.result_present(m),
             Event::Rules(r) | Event::RulesStated(StatedRules { rules: r, .. }) => {
                 let scope = keys::scope(&r.competition, &r.season, r.stage.as_deref());
                 let current = scoped::<Rules>(self, Kind::Rules, &scope, u64::MAX)?.pop();
@@ -520,15 +496,7 @@ impl Deriver<'_> {
                 let current = scoped::<SeasonFacts>(self, Kind::Facts, &scope, u64::MAX)?.pop();
                 Ok(current.is_some_and(|(_, c)| &c == f))
             }
-            Event::TeamRegistered(t) => {
-                let scope = keys::scope(&t.competition, &t.season, t.stage.as_deref());
-                let fold = names::fold(&t.team);
-                let current =
-                    scoped::<TeamRegistration>(self, Kind::Registration, &scope, u64::MAX)?
-                        .into_iter()
-                        .rfind(|(_, c)| names::fold(&c.team) == fold);
-                Ok(current.is_some_and(|(_, c)| &c == t))
-            }
+            Event::TeamRegistered(t) => self.registration_present(t),
             Event::ResultCorrected(c) => {
                 let e = self.existing_match(&c.match_id)?.now;
                 Ok((e.home_goals, e.away_goals) == (c.home_goals, c.away_goals))
@@ -572,6 +540,45 @@ impl Deriver<'_> {
                 ))),
             },
         }
+    }
+
+    /// A result: present when its fixture holds the same outcome (as first
+    /// recorded, or as corrected); a conflict when it holds another.
+    fn result_present(&mut self, m: &MatchResult) -> Result<bool> {
+        let Some(rec) = self.same_fixture(m)? else {
+            return Ok(false);
+        };
+        // The fact as first recorded, or as it stands after corrections, is already known.
+        let e = rec.now.clone();
+        if rec.result.same_outcome(m)
+            || (e.home_goals, e.away_goals) == (m.home_goals, m.away_goals)
+        {
+            return Ok(true);
+        }
+        Err(Error::Conflict(format!(
+            "match {} ({} {} v {}, {}) is already recorded as {}-{} (seq {}); a recorded result is never \
+             overwritten: use `scoreledger correct {} SCORE --reason TEXT`",
+            rec.id,
+            m.date,
+            m.home,
+            m.away,
+            m.stage,
+            e.home_goals,
+            e.away_goals,
+            rec.seq,
+            rec.id
+        )))
+    }
+
+    /// A registration: present when the scope's latest one of the team is
+    /// the same.
+    fn registration_present(&mut self, t: &TeamRegistration) -> Result<bool> {
+        let scope = keys::scope(&t.competition, &t.season, t.stage.as_deref());
+        let fold = names::fold(&t.team);
+        let current = scoped::<TeamRegistration>(self, Kind::Registration, &scope, u64::MAX)?
+            .into_iter()
+            .rfind(|(_, c)| names::fold(&c.team) == fold);
+        Ok(current.is_some_and(|(_, c)| &c == t))
     }
 }
 

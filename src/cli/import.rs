@@ -110,7 +110,10 @@ pub(super) fn run(db: &super::Db, a: Args) -> Result<(), Error> {
         },
     };
     let mut text = None;
-    let plan = Plan::of_file(&a.file, req, &mut text)?;
+    let checking = super::progress::spinner("reading and checking the file");
+    let plan = Plan::of_file(&a.file, req, &mut text);
+    checking.finish_and_clear();
+    let plan = plan?;
     let format = plan.format;
     if stop.load(Ordering::SeqCst) {
         return Err(Error::Interrupted {

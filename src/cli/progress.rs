@@ -40,3 +40,16 @@ pub(super) fn follow(bar: &ProgressBar) -> impl FnMut(u64, u64) + '_ {
         }
     }
 }
+
+/// A spinner with the time spent, for work whose size is not known yet
+/// (reading and checking a file before an import); standard error, only
+/// when it is a terminal, like the bar.
+pub(super) fn spinner(doing: &str) -> ProgressBar {
+    let s = ProgressBar::new_spinner();
+    s.set_style(
+        ProgressStyle::with_template(&format!("{{spinner}} {doing} ({{elapsed}})"))
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
+    s.enable_steady_tick(std::time::Duration::from_millis(200));
+    s
+}

@@ -3,7 +3,7 @@
 use scoreledger::import::season_page::parse_score;
 use scoreledger::{Archive, Date, Error, Event, Filter, Fixture, MatchResult};
 
-use super::scope::SeasonScope;
+use super::scope::{did_you_mean, SeasonScope};
 
 /// What `record` takes, from the command line or as a JSON object (the
 /// server's `POST /api/record`, with the same names).
@@ -80,17 +80,7 @@ fn new_teams(archive: &Archive, a: &Fields) -> Result<Vec<String>, Error> {
             continue;
         }
         if !known.is_empty() && !a.new_team {
-            let near = scoreledger::model::names::nearest(team, &known, 3);
-            let hint = match near.is_empty() {
-                true => String::new(),
-                false => format!(
-                    " (did you mean {}?)",
-                    near.iter()
-                        .map(|n| format!("'{n}'"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            };
+            let hint = did_you_mean(&scoreledger::model::names::nearest(team, &known, 3));
             return Err(Error::Invalid(format!(
                 "unknown team '{team}' in {c} {s}{hint}; pass --new-team to add it"
             )));

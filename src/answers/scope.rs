@@ -61,17 +61,7 @@ impl SeasonScope {
             return Ok(());
         }
         let what = u.level.name();
-        let hint = match u.nearest.is_empty() {
-            true => String::new(),
-            false => format!(
-                " (did you mean {}?)",
-                u.nearest
-                    .iter()
-                    .map(|n| format!("'{n}'"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        };
+        let hint = did_you_mean(&u.nearest);
         let within = match u.level {
             ScopeLevel::Competition => String::new(),
             ScopeLevel::Season => format!(" in {}", self.competition),
@@ -93,4 +83,16 @@ pub(crate) struct Why {
     /// Where the information comes from.
     #[arg(long)]
     pub source: Option<String>,
+}
+
+/// " (did you mean 'A', 'B'?)" for the nearest known names, or nothing.
+pub(crate) fn did_you_mean(nearest: &[impl AsRef<str>]) -> String {
+    if nearest.is_empty() {
+        return String::new();
+    }
+    let quoted: Vec<String> = nearest
+        .iter()
+        .map(|n| format!("'{}'", n.as_ref()))
+        .collect();
+    format!(" (did you mean {}?)", quoted.join(", "))
 }

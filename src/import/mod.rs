@@ -456,12 +456,11 @@ pub fn partial(e: Error, done: &ImportReport) -> Error {
 /// Files larger than [`crate::model::limits::INPUT_BYTES`] and devices are refused.
 pub fn read_text(path: &Path) -> Result<String> {
     use std::io::Read;
-    let fail = |e: String| Error::Invalid(format!("{}: cannot read: {e}", path.display()));
     let file = readable(path)?;
     let mut bytes = Vec::with_capacity(file.metadata().map_or(0, |m| m.len() as usize));
     file.take(crate::model::limits::INPUT_BYTES + 1)
         .read_to_end(&mut bytes)
-        .map_err(|e| fail(e.to_string()))?;
+        .map_err(|e| cannot_read(path, e))?;
     if bytes.len() as u64 > crate::model::limits::INPUT_BYTES {
         return Err(too_big(path));
     }
@@ -476,29 +475,36 @@ pub fn read_head(path: &Path) -> Result<String> {
     readable(path)?
         .take(1 << 16)
         .read_to_end(&mut head)
-        .map_err(|e| Error::Invalid(format!("{}: cannot read: {e}", path.display())))?;
+        .map_err(|e| cannot_read(path, e))?;
     Ok(String::from_utf8_lossy(&head).into_owned())
 }
 
 /// The error for a file larger than an import reads.
 fn too_big(path: &Path) -> Error {
-    Error::Invalid(format!(
-        "{}: cannot read: it is larger than {} GiB, the most an import reads",
-        path.display(),
-        crate::model::limits::INPUT_BYTES >> 30
-    ))
+    cannot_read(
+        path,
+        format!(
+            "it is larger than {} GiB, the most an import reads",
+            crate::model::limits::INPUT_BYTES >> 30
+        ),
+    )
+}
+
+/// The error for a file an import cannot read, and why.
+fn cannot_read(path: &Path, why: impl std::fmt::Display) -> Error {
+    Error::Invalid(format!("{}: cannot read: {why}", path.display()))
 }
 
 /// A file opened for an import: a file (not a folder or a device) no
 /// larger than an import reads.
 fn readable(path: &Path) -> Result<std::fs::File> {
-    let fail = |e: String| Error::Invalid(format!("{}: cannot read: {e}", path.display()));
-    let file = std::fs::File::open(path).map_err(|e| fail(e.to_string()))?;
-    let meta = file.metadata().map_err(|e| fail(e.to_string()))?;
+    let fail = |e| cannot_read(path, e);
+    let file = std::fs::File::open(path).map_err(fail)?;
+    let meta = file.metadata().map_err(fail)?;
     use std::os::unix::fs::FileTypeExt;
     let kind = meta.file_type();
     if kind.is_dir() || kind.is_char_device() || kind.is_block_device() || kind.is_socket() {
-        return Err(fail("it is a folder or a device, not a file".into()));
+        return Err(cannot_read(path, "it is a folder or a device, not a file"));
     }
     if meta.len() > crate::model::limits::INPUT_BYTES {
         return Err(too_big(path));

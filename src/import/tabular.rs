@@ -273,6 +273,16 @@ struct EngReader {
 }
 
 impl EngReader {
+    /// A reader of the columns `c`, checking repeats with `repeats`.
+    fn new(c: &Columns, repeats: Option<Repeats>) -> Result<EngReader> {
+        Ok(EngReader {
+            cols: EngColumns::new(c)?,
+            labels: Labels::default(),
+            names: names::Interner::default(),
+            repeats,
+        })
+    }
+
     /// One row: a match within the limits, or a repeat of an earlier row.
     fn row(&mut self, line: usize, r: &csv::StringRecord) -> Result<EngRow> {
         let c = &self.cols;
@@ -365,17 +375,14 @@ pub enum EngInput<'a> {
 pub type FileStamp = (u64, Option<std::time::SystemTime>);
 
 fn stamp(path: &std::path::Path, file: &std::fs::File) -> Result<FileStamp> {
-    let m = file
-        .metadata()
-        .map_err(|e| Error::Invalid(format!("{}: cannot read: {e}", path.display())))?;
+    let m = file.metadata().map_err(|e| super::cannot_read(path, e))?;
     Ok((m.len(), m.modified().ok()))
 }
 
 impl<'a> EngInput<'a> {
     /// A file to read as needed, as it is now.
     pub fn file(path: &std::path::Path) -> Result<EngInput<'static>> {
-        let f = std::fs::File::open(path)
-            .map_err(|e| Error::Invalid(format!("{}: cannot read: {e}", path.display())))?;
+        let f = super::readable(path)?;
         Ok(EngInput::File(path.into(), stamp(path, &f)?))
     }
 
@@ -395,7 +402,7 @@ fn without_bom(
     seen: &FileStamp,
 ) -> Result<std::io::BufReader<std::fs::File>> {
     use std::io::BufRead;
-    let fail = |e: std::io::Error| Error::Invalid(format!("{}: cannot read: {e}", path.display()));
+    let fail = |e| super::cannot_read(path, e);
     let file = std::fs::File::open(path).map_err(fail)?;
     if stamp(path, &file)? != *seen {
         return Err(Error::Invalid(format!(
@@ -420,12 +427,7 @@ fn eng_rows<'a>(
     repeats: Option<Repeats>,
 ) -> Result<impl Iterator<Item = Result<EngRow>> + Send + 'a> {
     let (c, rows) = input.records()?;
-    let mut reader = EngReader {
-        cols: EngColumns::new(&c)?,
-        labels: Labels::default(),
-        names: names::Interner::default(),
-        repeats,
-    };
+    let mut reader = EngReader::new(&c, repeats)?;
     Ok(rows.map(move |row| {
         let (line, r) = row?;
         reader.row(line, &r)
@@ -455,12 +457,7 @@ fn first_reading(input: &EngInput, invalid: Invalid) -> Result<FirstReading> {
 /// One first reading with `repeats`, and whether a season came back.
 fn read_once(input: &EngInput, invalid: Invalid, repeats: Repeats) -> Result<(FirstReading, bool)> {
     let (c, rows) = input.records()?;
-    let mut reader = EngReader {
-        cols: EngColumns::new(&c)?,
-        labels: Labels::default(),
-        names: names::Interner::default(),
-        repeats: Some(repeats),
-    };
+    let mut reader = EngReader::new(&c, Some(repeats))?;
     let mut out = FirstReading {
         checks: Checks::new(invalid),
         seasons: BTreeMap::new(),

@@ -755,7 +755,7 @@ fn log_and_rebuild() {
 /// One small file per importer with one row that fails its checks:
 /// `(name, text, its line, why, results in the rest)`.
 fn one_bad_row() -> Vec<(&'static str, String, usize, &'static str, usize)> {
-    let eng = "Date,Season,home,visitor,FT,hgoal,vgoal,division,tier,totgoal,goaldif,result\n";
+    let eng = common::ENG_HEADER;
     let intl = "date,home_team,away_team,home_score,away_score,tournament,city,country,neutral\n";
     vec![
         (
@@ -865,9 +865,7 @@ fn a_row_that_fails_its_checks_refuses_the_file_unless_asked_to_skip_it() {
 #[test]
 fn rows_the_archive_refuses_are_skipped_when_asked_before_anything_is_written() {
     let env = Env::new();
-    let mut csv = String::from(
-        "Date,Season,home,visitor,FT,hgoal,vgoal,division,tier,totgoal,goaldif,result\n",
-    );
+    let mut csv = String::from(common::ENG_HEADER);
     for (date, home, away) in [
         ("2009-08-15", "Portsmouth", "Fulham"),
         ("2009-12-05", "Fulham", "Burnley"),

@@ -242,9 +242,7 @@ fn ctrl_c_stops_an_import_between_batches_and_says_so() {
 #[test]
 fn audit_names_the_seasons_missing_from_a_competition() {
     let env = Env::new();
-    let mut csv = String::from(
-        "Date,Season,home,visitor,FT,hgoal,vgoal,division,tier,totgoal,goaldif,result\n",
-    );
+    let mut csv = String::from(common::ENG_HEADER);
     for (season, date) in [
         (2020, "2020-09-12"),
         (2021, "2021-08-14"),
@@ -277,9 +275,7 @@ fn audit_names_the_seasons_missing_from_a_competition() {
 #[test]
 fn undated_deductions_count_from_the_seasons_end_and_wrong_tiers_are_refused() {
     let env = Env::new();
-    let mut csv = String::from(
-        "Date,Season,home,visitor,FT,hgoal,vgoal,division,tier,totgoal,goaldif,result\n",
-    );
+    let mut csv = String::from(common::ENG_HEADER);
     for (date, home, away) in [
         ("2009-08-15", "Portsmouth", "Fulham"),
         ("2009-12-05", "Fulham", "Burnley"),
@@ -453,9 +449,7 @@ fn rules_a_file_states_are_the_file_s_and_the_era_turns_at_the_1994_world_cup() 
 #[test]
 fn english_seasons_take_england_s_switch_in_1981() {
     let env = Env::new();
-    let mut csv = String::from(
-        "Date,Season,home,visitor,FT,hgoal,vgoal,division,tier,totgoal,goaldif,result\n",
-    );
+    let mut csv = String::from(common::ENG_HEADER);
     for (season, date) in [
         (1980, "1980-08-16"),
         (1981, "1981-08-29"),

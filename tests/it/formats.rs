@@ -6,7 +6,7 @@ use crate::common;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use common::Env;
+use common::{Env, ENG_HEADER};
 use serde_json::Value;
 
 fn data(name: &str) -> PathBuf {
@@ -497,7 +497,7 @@ fn english_tables_match_an_independent_computation_in_both_eras() {
 /// (`"2-1"` repeats the first row's).
 fn one_match_twice(score: &str) -> Vec<(&'static str, String, usize, usize)> {
     let (h, a) = score.split_once('-').unwrap();
-    let eng = "Date,Season,home,visitor,FT,hgoal,vgoal,division,tier,totgoal,goaldif,result\n";
+    let eng = common::ENG_HEADER;
     let page = common::SEED.replacen(
         "Alianza Atlético 3-2 Universitario de Tacna\n",
         &format!(
@@ -786,9 +786,6 @@ fn shootouts_are_held_on_the_matches_they_decided_and_change_no_table() {
     );
     env.ok(&["verify"]);
 }
-
-const ENG_HEADER: &str =
-    "Date,Season,home,visitor,FT,hgoal,vgoal,division,tier,totgoal,goaldif,result\n";
 
 /// An English league file is read from the file itself, twice, and never
 /// held whole in memory (the 10-million-result file is 517 MB): the plan

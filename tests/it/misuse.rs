@@ -156,9 +156,7 @@ fn scores_past_the_bound_are_refused_everywhere() {
     let id = env.match_id(1, "Alianza Atlético");
     env.fails(2, &["correct", &id, "300-1", "--reason", "typo"]);
     // A large file is checked whole: a bad row near the end refuses it all.
-    let mut csv = String::from(
-        "Date,Season,home,visitor,FT,hgoal,vgoal,division,tier,totgoal,goaldif,result\n",
-    );
+    let mut csv = String::from(common::ENG_HEADER);
     for i in 0..3000 {
         let (h, a) = (i % 20, (i + 1 + i / 20 % 19) % 20);
         csv.push_str(&format!(
@@ -384,16 +382,14 @@ fn a_batched_import_that_fails_after_committing_says_so_with_exit_4() {
     let env = Env::new();
     env.import_seed();
     // The archive holds the 3001st row's fixture with another score.
-    let header = "Date,Season,home,visitor,FT,hgoal,vgoal,division,tier,totgoal,goaldif,result\n";
+    let header = common::ENG_HEADER;
     let first = env.file(
         "first.csv",
         &format!("{header}1951-01-01,1950,Club 1,Club 2,0-0,0,0,1,1,0,0,D\n"),
     );
     env.ok(&["import", first.to_str().unwrap()]);
     let before: u64 = env.head_seq();
-    let mut csv = String::from(
-        "Date,Season,home,visitor,FT,hgoal,vgoal,division,tier,totgoal,goaldif,result\n",
-    );
+    let mut csv = String::from(common::ENG_HEADER);
     for i in 0..3000 {
         let (h, a) = (i % 20, (i + 1 + i / 20 % 19) % 20);
         csv.push_str(&format!(

@@ -248,9 +248,7 @@ fn points_after_own_matches(env: &Env, team: &str, n: usize, win: i64) -> i64 {
 #[test]
 fn a_league_without_rounds_gets_a_bump_chart_by_matchday() {
     let env = Env::new();
-    let mut csv = String::from(
-        "Date,Season,home,visitor,FT,hgoal,vgoal,division,tier,totgoal,goaldif,result\n",
-    );
+    let mut csv = String::from(common::ENG_HEADER);
     for (date, home, hg, ag, away) in [
         ("2001-08-18", "Alpha", 1, 0, "Beta"),
         ("2001-08-25", "Beta", 2, 0, "Gamma"),

@@ -7,10 +7,7 @@
 
 use crate::common;
 
-use common::Env;
-
-const HEADER: &str =
-    "Date,Season,home,visitor,FT,hgoal,vgoal,division,tier,totgoal,goaldif,result\n";
+use common::{Env, ENG_HEADER as HEADER};
 
 /// An engsoccerdata file from (date, season start, home, away, home goals,
 /// away goals, tier) rows.

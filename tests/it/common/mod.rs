@@ -10,6 +10,9 @@ use assert_cmd::Command;
 use serde_json::Value;
 
 pub(crate) const SEED: &str = include_str!("../../data/1984-copa-peru.txt");
+/// The header of an English league file (engsoccerdata), for test files.
+pub(crate) const ENG_HEADER: &str =
+    "Date,Season,home,visitor,FT,hgoal,vgoal,division,tier,totgoal,goaldif,result\n";
 pub(crate) const SEED_PATH: &str =
     concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/1984-copa-peru.txt");
 

@@ -50,7 +50,7 @@ impl Ledger {
     }
 
     /// The seq a `--known-at` names, checked against the head.
-    pub fn resolve_known_at(&self, k: Option<KnownAt>) -> Result<u64> {
+    fn resolve_known_at(&self, k: Option<KnownAt>) -> Result<u64> {
         let head = self.head()?;
         match k {
             None => Ok(head.seq),

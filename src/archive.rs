@@ -530,11 +530,7 @@ impl Archive {
     /// derived (every few hundred events).
     pub fn rebuild_with(&mut self, progress: &mut dyn FnMut(u64, u64)) -> Result<u64> {
         self.ledger.catalog = Default::default();
-        let ((mut c, n), _) = self.ledger.derive_pipelined(false, progress)?;
-        let generation = self.ledger.store.new_generation()?;
-        self.ledger
-            .store
-            .fill_generation(&generation, c.take_puts(Space::Derived))?;
+        let (generation, n) = self.ledger.rebuild_generation(progress)?;
         let head = self.head()?;
         let mut log = Vec::new();
         if head.seq > 0 {

@@ -275,16 +275,20 @@ impl Store {
 
     /// Writes entries into a generation being built (not yet durable).
     pub fn fill_generation(&self, g: &Generation, entries: Vec<Entry>) -> Result<()> {
+        // Batches of at most 1,024 entries or 4 MiB: every insert leaves the
+        // page version it replaces to be freed when its batch ends, so one
+        // batch of 13,000 scattered entries held ~50 MiB of them.
         let mut batch = sled::Batch::default();
-        let mut bytes = 0;
+        let (mut bytes, mut count) = (0, 0);
         for (k, v) in entries {
             bytes += k.len() + v.len();
+            count += 1;
             batch.insert(k, v);
-            if bytes > 4 << 20 {
+            if bytes > 4 << 20 || count == 1024 {
                 g.tree
                     .apply_batch(std::mem::take(&mut batch))
                     .map_err(|e| self.err(e))?;
-                bytes = 0;
+                (bytes, count) = (0, 0);
             }
         }
         g.tree.apply_batch(batch).map_err(|e| self.err(e))

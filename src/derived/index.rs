@@ -155,15 +155,8 @@ impl Index {
     /// A stage's list with its proof against [`Index::root`].
     pub fn lookup(&self, key: &Hash) -> Option<IndexProof> {
         let i = self.leaves.binary_search_by_key(&key.0, |l| l.key.0).ok()?;
-        Some(IndexProof {
-            variant: VARIANT.into(),
-            size: self.size,
-            key: *key,
-            entries: self.leaves[i].entries.clone(),
-            leaf: i as u64,
-            leaves: self.leaves.len() as u64,
-            path: path(&self.hashes, i).iter().map(b64).collect(),
-        })
+        let entries = self.leaves[i].entries.clone();
+        Some(IndexProof::at(self.size, *key, entries, &self.hashes, i))
     }
 }
 
@@ -189,6 +182,26 @@ pub struct IndexProof {
 }
 
 impl IndexProof {
+    /// The proof of the leaf at position `i` of `hashes` (the index's leaf
+    /// hashes in key order), whose list is `entries`.
+    pub(crate) fn at(
+        size: u64,
+        key: Hash,
+        entries: Vec<Entry>,
+        hashes: &[Hash],
+        i: usize,
+    ) -> IndexProof {
+        IndexProof {
+            variant: VARIANT.into(),
+            size,
+            key,
+            entries,
+            leaf: i as u64,
+            leaves: hashes.len() as u64,
+            path: path(hashes, i).iter().map(b64).collect(),
+        }
+    }
+
     /// Checks the list's shape (seqs from 1 to `size`, increasing; each
     /// change belongs to a result listed before it) and that its leaf
     /// leads to `root` at `size`.

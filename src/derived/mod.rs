@@ -15,6 +15,7 @@ pub(crate) mod envelope;
 pub mod index;
 pub(crate) mod ledger;
 mod read;
+pub(crate) mod retire;
 
 use std::collections::BTreeMap;
 
@@ -37,8 +38,8 @@ pub(crate) use crate::model::record::{
 use crate::store::{Commit, Entry, Space, Store};
 pub(crate) use read::{
     adjustments, decode_derived, line_of, match_records, name_list, registrations, renames,
-    result_at, rules_in_force, scoped, spelled, stage_index, stage_index_root, stage_input_from,
-    stage_input_with, Overlay, Source, StageParts, StageRows,
+    result_at, rules_in_force, scoped, spelled, stage_index, stage_index_proof, stage_index_root,
+    stage_input_from, stage_input_with, Overlay, Source, StageParts, StageRows,
 };
 
 /// What a stage's `S` entry holds.
@@ -307,6 +308,8 @@ pub(crate) struct Deriver<'s> {
     checked: Option<HashMap<u64, MatchResult>>,
     /// The stage index's lists touched so far, by stage.
     index: HashMap<ScopeKey, IndexList>,
+    /// Stages handed out before the end of a pass (`retire`).
+    retirement: Option<retire::Retirement>,
 }
 
 impl Source for Deriver<'_> {
@@ -365,6 +368,7 @@ impl<'s> Deriver<'s> {
             admitted_id: None,
             checked: None,
             index: HashMap::default(),
+            retirement: None,
         }
     }
 
@@ -390,10 +394,72 @@ impl<'s> Deriver<'s> {
         Deriver::new(store, false, crate::log::writer::Nodes::fresh(), None)
     }
 
+    /// A rebuilding deriver that hands out finished stages (`retire`).
+    pub(crate) fn retiring(mut self, r: retire::Retirement) -> Self {
+        self.retirement = Some(r);
+        self
+    }
+
+    /// True when a retired stage was needed again: the pass must be redone
+    /// without retiring.
+    pub(crate) fn retirement_broken(&self) -> bool {
+        self.retirement.as_ref().is_some_and(|r| r.broken)
+    }
+
+    /// Hands out, as writes in `c`, every held stage the hints say is
+    /// finished once the events up to `seq` are applied, and drops it.
+    pub(crate) fn retire_through(&mut self, seq: u64, c: &mut Commit) {
+        let Some(r) = &mut self.retirement else {
+            return;
+        };
+        if seq.is_multiple_of(packed::CHUNK * packed::GROUP) {
+            self.nodes.take_full(c);
+        }
+        if !r.any_due(seq) {
+            return;
+        }
+        for stage in r.due(seq) {
+            let Some(mut held) = self.stages.remove(&stage) else {
+                continue;
+            };
+            held.flush(c);
+            if let Some(ids) = &mut self.ids {
+                for row in held.rows() {
+                    ids.remove(&row.id);
+                }
+            }
+            if let Some(list) = self.index.remove(&stage).filter(|l| l.dirty) {
+                c.put(Space::Derived, keys::index(&stage).to_vec(), list.value());
+            }
+            r.retired(stage, held.info.season_key);
+        }
+        for season in r.due_seasons(seq) {
+            for list in [NameList::Stages(season), NameList::Teams(season)] {
+                if let Some(names) = self.lists.remove(&list).filter(|n| n.dirty) {
+                    c.put(Space::Derived, keys::names(list), encode_value(&names.list));
+                }
+                self.resolved.remove(&list);
+            }
+        }
+    }
+
+    /// Fails if `stage` was retired (see [`retire`]).
+    fn check_retired(&mut self, stage: &ScopeKey) -> Result<()> {
+        match &mut self.retirement {
+            Some(r) => r.check_stage(stage),
+            None => Ok(()),
+        }
+    }
+
     /// A whole list, loaded the first time; for a per-name list, the names
     /// looked up so far.
     fn list(&mut self, list: NameList) -> Result<&mut Names> {
         if !self.lists.contains_key(&list) {
+            if let (NameList::Stages(s) | NameList::Teams(s), Some(r)) =
+                (list, &mut self.retirement)
+            {
+                r.check_lists(&s)?;
+            }
             let loaded = if self.stored && !list.per_name() {
                 read::name_list(self.store, list)?
             } else {
@@ -461,6 +527,7 @@ impl<'s> Deriver<'s> {
 
     /// The stage, loaded from the store if it is there and not held yet.
     fn load_stage(&mut self, season: &ScopeKey, stage: &ScopeKey) -> Result<Option<&mut Stage>> {
+        self.check_retired(stage)?;
         if !self.stages.contains_key(stage) && self.stored {
             let key = keys::stage(season, stage);
             if let Some(v) = self.store.get(Space::Derived, &key)? {
@@ -485,6 +552,7 @@ impl<'s> Deriver<'s> {
         if self.stages.contains_key(&stage_key) {
             return Ok(self.stages.get_mut(&stage_key).expect("held"));
         }
+        self.check_retired(&stage_key)?;
         // Its names are in the lists once it is held.
         self.remember_season(competition, season)?;
         self.remember(NameList::Stages(season_key), stage)?;
@@ -522,7 +590,11 @@ impl<'s> Deriver<'s> {
         if self.ids.is_none() {
             self.ids = Some(self.all_ids()?);
         }
-        Ok(self.ids.as_ref().and_then(|m| m.get(id)).copied())
+        let found = self.ids.as_ref().and_then(|m| m.get(id)).copied();
+        if let (None, Some(r)) = (found, &mut self.retirement) {
+            r.check_unlocated()?;
+        }
+        Ok(found)
     }
 
     /// Every match id: the stored stages' rows, then the held stages'.
@@ -781,6 +853,7 @@ impl<'s> Deriver<'s> {
     /// A stage's index list, read from the store when first touched.
     fn index_list(&mut self, stage: &ScopeKey) -> Result<&mut IndexList> {
         if !self.index.contains_key(stage) {
+            self.check_retired(stage)?;
             let key = keys::index(stage);
             let list = match Source::get(self, &key)? {
                 Some(v) => {
@@ -886,7 +959,10 @@ impl<'s> Deriver<'s> {
     }
 
     /// The stages of a season: those stored and those held.
-    fn season_stages(&self, season: &ScopeKey) -> Result<Vec<ScopeKey>> {
+    fn season_stages(&mut self, season: &ScopeKey) -> Result<Vec<ScopeKey>> {
+        if let Some(r) = &mut self.retirement {
+            r.check_season(season)?;
+        }
         let mut out: Vec<ScopeKey> = self
             .stages
             .values()

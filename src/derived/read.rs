@@ -485,15 +485,48 @@ pub(crate) fn stage_index(r: &impl Source, size: u64) -> Result<index::Index> {
 /// before `size` gives the leaf hash stored with it; only the lists of
 /// stages with later events are read and hashed.
 pub(crate) fn stage_index_root(r: &impl Source, size: u64) -> Result<Hash> {
+    let (hashes, _) = index_leaves(r, size, None)?;
+    Ok(index::root(&hashes))
+}
+
+/// One stage's list in [`stage_index`] at `size`, with its proof, from
+/// the leaf hashes of the others (their lists are not decoded): `None`
+/// when the index holds no stage of that key.
+pub(crate) fn stage_index_proof(
+    r: &impl Source,
+    size: u64,
+    key: &Hash,
+) -> Result<Option<index::IndexProof>> {
+    let (hashes, found) = index_leaves(r, size, Some(&key.0))?;
+    Ok(found.map(|(i, entries)| index::IndexProof::at(size, *key, entries, &hashes, i)))
+}
+
+/// A wanted stage's position among the index's leaves, and its list.
+type Wanted = (usize, Vec<index::Entry>);
+
+/// The leaf hashes of the index at `size`, in key order; with `want`, that
+/// stage's position and list.
+fn index_leaves(
+    r: &impl Source,
+    size: u64,
+    want: Option<&[u8; 32]>,
+) -> Result<(Vec<Hash>, Option<Wanted>)> {
     let mut leaves: Vec<([u8; 32], Hash)> = Vec::new();
+    let mut wanted = None;
     for (k, v) in r.scan(&[Kind::Index as u8])? {
         let (h, list) = packed::decode_index_header(&v).map_err(|e| damaged(&k, e))?;
         if h.first_seq > size {
             continue;
         }
-        let leaf = match h.last_seq <= size {
-            true => Hash(h.leaf),
-            false => index::leaf_hash(&Hash(h.key), &cut_list(&k, list, size)?),
+        let leaf = if want == Some(&h.key) {
+            let entries = cut_list(&k, list, size)?;
+            let leaf = index::leaf_hash(&Hash(h.key), &entries);
+            wanted = Some(entries);
+            leaf
+        } else if h.last_seq <= size {
+            Hash(h.leaf)
+        } else {
+            index::leaf_hash(&Hash(h.key), &cut_list(&k, list, size)?)
         };
         leaves.push((h.key, leaf));
     }
@@ -504,8 +537,14 @@ pub(crate) fn stage_index_root(r: &impl Source, size: u64) -> Result<Hash> {
             msg: format!("two stages have the index key {}", Hash(w[0].0)),
         });
     }
-    let hashes: Vec<Hash> = leaves.into_iter().map(|(_, h)| h).collect();
-    Ok(index::root(&hashes))
+    let found = match (want, wanted) {
+        (Some(key), Some(entries)) => {
+            let i = leaves.partition_point(|(k, _)| k < key);
+            Some((i, entries))
+        }
+        _ => None,
+    };
+    Ok((leaves.into_iter().map(|(_, h)| h).collect(), found))
 }
 
 /// The match result recorded at `seq`.

@@ -3,6 +3,7 @@
 use crate::derived::envelope::{decode_raw, Envelope};
 use crate::derived::index::{Index, IndexProof};
 use crate::derived::ledger::Ledger;
+use crate::derived::retire::{digest, Retired, Retirement};
 use crate::derived::{Deriver, StageInfo};
 use crate::error::{Error, Result};
 use crate::format::chain::{event_hash_with, Hash};
@@ -12,7 +13,7 @@ use crate::format::packed;
 use crate::log::missing;
 use crate::log::writer::StoredNodes;
 use crate::model::date::Timestamp;
-use crate::store::{Commit, Space};
+use crate::store::{Commit, Generation, Space};
 
 /// A passed verification.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -44,9 +45,73 @@ impl Ledger {
     /// [`Ledger::verify_all`], calling `progress(done, total)` as events
     /// are checked and derived (every few hundred events).
     pub fn verify_all_with(&self, progress: &mut dyn FnMut(u64, u64)) -> Result<VerifyReport> {
-        let ((c, _), report) = self.derive_pipelined(true, progress)?;
-        self.compare_derived(&c)?;
+        self.derive_and_compare(true, progress)
+    }
+
+    /// Derives everything from the events (checking the chain when
+    /// `check`) and compares it with the stored derived tree. Stages the
+    /// stored index says are finished are compared as digests and dropped
+    /// as the pass goes (`derived::retire`); if that hint proves wrong, the
+    /// pass is redone holding every stage.
+    fn derive_and_compare(
+        &self,
+        check: bool,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<VerifyReport> {
+        let mut retired = Retired::default();
+        let retirement = Retirement::from_stored_index(&self.store)?;
+        let mut keep = |mut c: Commit| {
+            retired.add(c.take_puts(Space::Derived));
+            Ok(())
+        };
+        if let Some(((c, _), report)) =
+            self.derive_pipelined(check, Some(retirement), &mut keep, progress)?
+        {
+            self.compare_derived(&c, &retired)?;
+            return Ok(report);
+        }
+        let ((c, _), report) = self.derive_holding_all(check, progress)?;
+        self.compare_derived(&c, &Retired::default())?;
         Ok(report)
+    }
+
+    /// Every derived entry recomputed from the events into a new
+    /// generation of the derived tree (not yet in use), and the number of
+    /// events. Stages the stored index says are finished are written as the
+    /// pass goes (`derived::retire`); if that hint proves wrong (a damaged
+    /// tree is what a rebuild is for), the pass is redone holding every
+    /// stage.
+    pub(crate) fn rebuild_generation(
+        &self,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<(Generation, u64)> {
+        let retirement = Retirement::from_stored_index(&self.store).unwrap_or_default();
+        let generation = self.store.new_generation()?;
+        let mut write = |mut c: Commit| {
+            let puts = c.take_puts(Space::Derived);
+            self.store.fill_generation(&generation, puts)
+        };
+        let pass = self.derive_pipelined(false, Some(retirement), &mut write, progress)?;
+        let ((mut c, n), generation) = match pass {
+            Some((done, _)) => (done, generation),
+            None => {
+                let generation = self.store.new_generation()?;
+                (self.derive_holding_all(false, progress)?.0, generation)
+            }
+        };
+        self.store
+            .fill_generation(&generation, c.take_puts(Space::Derived))?;
+        Ok((generation, n))
+    }
+
+    /// [`Ledger::derive_pipelined`] holding every stage to the end.
+    pub(crate) fn derive_holding_all(
+        &self,
+        check: bool,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<((Commit, u64), VerifyReport)> {
+        let pass = self.derive_pipelined(check, None, &mut |_| Ok(()), progress)?;
+        Ok(pass.expect("a pass that retires nothing cannot break"))
     }
 
     /// Reads every event of the log in order, checking the chain when
@@ -122,20 +187,19 @@ impl Ledger {
         })
     }
 
-    /// Every derived entry recomputed from the events, as the puts of a
-    /// commit (nothing is written).
-    pub(crate) fn derive_all(&self) -> Result<(Commit, u64)> {
-        Ok(self.derive_pipelined(false, &mut |_, _| {})?.0)
-    }
-
     /// Every derived entry recomputed from the events: the log is read (and
     /// its chain checked, when `check`) on a second thread while this one
-    /// derives. A broken log is reported before a derivation error.
+    /// derives. A broken log is reported before a derivation error. With a
+    /// `retirement`, finished stages are handed to `retired` as commits
+    /// along the way, and `None` means a retired stage was needed again
+    /// (redo the pass without one).
     pub(crate) fn derive_pipelined(
         &self,
         check: bool,
+        retirement: Option<Retirement>,
+        retired: &mut dyn FnMut(Commit) -> Result<()>,
         progress: &mut dyn FnMut(u64, u64),
-    ) -> Result<((Commit, u64), VerifyReport)> {
+    ) -> Result<Option<((Commit, u64), VerifyReport)>> {
         let total = self.head()?.seq;
         std::thread::scope(|scope| {
             let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Envelope>>(4);
@@ -155,7 +219,11 @@ impl Ledger {
                 Ok::<_, Error>(report)
             });
             let mut d = Deriver::rebuilding(&self.store);
+            if let Some(r) = retirement {
+                d = d.retiring(r);
+            }
             let (mut n, mut failed) = (0u64, None);
+            let mut out = Commit::default();
             for batch in rx {
                 if failed.is_some() {
                     continue;
@@ -169,6 +237,12 @@ impl Ledger {
                         break;
                     }
                     n += 1;
+                    d.retire_through(n, &mut out);
+                }
+                if out.len() >= 1024 {
+                    if let Err(e) = retired(std::mem::take(&mut out)) {
+                        failed = failed.or(Some(e));
+                    }
                 }
                 progress(n, total);
             }
@@ -176,13 +250,71 @@ impl Ledger {
                 path: self.store.path().into(),
                 msg: "the thread reading the log stopped".into(),
             })??;
+            if d.retirement_broken() {
+                return Ok(None);
+            }
             if let Some(e) = failed {
                 return Err(e);
             }
+            if !out.is_empty() {
+                retired(out)?;
+            }
             let mut c = Commit::default();
             d.commit_into(&mut c)?;
-            Ok(((c, n), report))
+            Ok(Some(((c, n), report)))
         })
+    }
+}
+
+/// A derived value a pass expects: in full, or as the digest kept of a
+/// retired stage's value.
+enum Value<'a> {
+    Full(&'a [u8]),
+    Digest(&'a [u8; 16]),
+}
+
+impl Value<'_> {
+    fn is(&self, stored: &[u8]) -> bool {
+        match self {
+            Value::Full(v) => *v == stored,
+            Value::Digest(d) => **d == digest(stored),
+        }
+    }
+}
+
+/// The entries a pass expects, in key order: the final commit's and the
+/// retired ones' (no key is in both).
+struct Expected<'a> {
+    full: Entries<'a, [u8]>,
+    retired: Entries<'a, [u8; 16]>,
+}
+
+/// Keys in order with a value or a digest.
+type Entries<'a, V> = std::iter::Peekable<Box<dyn Iterator<Item = (&'a [u8], &'a V)> + 'a>>;
+
+impl<'a> Expected<'a> {
+    fn new(c: &'a Commit, retired: &'a Retired) -> Expected<'a> {
+        let full: Box<dyn Iterator<Item = _>> = Box::new(c.puts(Space::Derived));
+        let retired: Box<dyn Iterator<Item = _>> = Box::new(retired.iter());
+        Expected {
+            full: full.peekable(),
+            retired: retired.peekable(),
+        }
+    }
+}
+
+impl<'a> Iterator for Expected<'a> {
+    type Item = (&'a [u8], Value<'a>);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let full_first = match (self.full.peek(), self.retired.peek()) {
+            (Some((a, _)), Some((b, _))) => a < b,
+            (a, _) => a.is_some(),
+        };
+        match full_first {
+            true => self.full.next().map(|(k, v)| (k, Value::Full(v))),
+            false => self.retired.next().map(|(k, d)| (k, Value::Digest(d))),
+        }
     }
 }
 
@@ -351,7 +483,13 @@ impl Ledger {
             &info.season,
             &info.stage,
         ));
-        self.stage_index(size)?.lookup(&key).ok_or_else(|| {
+        let head = self.head()?.seq;
+        if size > head {
+            return Err(Error::Invalid(format!(
+                "the archive has {head} events, not {size}"
+            )));
+        }
+        crate::derived::stage_index_proof(&self.store, size, &key)?.ok_or_else(|| {
             Error::NotFound(format!(
                 "{} {} {} is not in the stage index at size {size}",
                 info.competition, info.season, info.stage
@@ -417,21 +555,20 @@ impl Ledger {
     /// the events and compares it with what is stored; the first difference
     /// is named by tree and key.
     pub fn verify_derived(&self) -> Result<()> {
-        let (c, _) = self.derive_all()?;
-        self.compare_derived(&c)
+        self.derive_and_compare(false, &mut |_, _| {}).map(|_| ())
     }
 
     /// Compares the stored derived entries with `c`'s puts, naming the first
     /// difference by kind and key.
-    fn compare_derived(&self, c: &Commit) -> Result<()> {
-        let mut expected = c.puts(Space::Derived);
+    fn compare_derived(&self, c: &Commit, retired: &Retired) -> Result<()> {
+        let mut expected = Expected::new(c, retired);
         let mut stored = self.store.iter(Space::Derived);
         loop {
             let (e, s) = (expected.next(), stored.next().transpose()?);
             let (key, msg) = match (e, s) {
                 (None, None) => return Ok(()),
                 (Some((ek, ev)), Some((sk, sv))) if ek == sk.as_slice() => {
-                    if ev == sv.as_slice() {
+                    if ev.is(&sv) {
                         continue;
                     }
                     (
@@ -546,5 +683,64 @@ impl Ledger {
             first_seq: 1,
             last_seq: cp.size,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::archive::Archive;
+    use crate::derived::retire::Retirement;
+    use crate::format::keys::Kind;
+    use crate::model::date::{Date, Timestamp};
+    use crate::model::event::{Event, Fixture, MatchResult};
+    use crate::store::{Commit, Space};
+
+    fn result(season: &str, stage: &str, n: u8) -> Event {
+        let teams = ["A", "B", "C", "D"];
+        Event::MatchResult(MatchResult::new(
+            Fixture {
+                competition: "League",
+                season,
+                stage,
+                round: Some(1),
+                date: Date::from_ymd(2001, 1, 1 + n).unwrap(),
+                home: teams[usize::from(n) % 4],
+                away: teams[(usize::from(n) + 1) % 4],
+            },
+            n.into(),
+            0,
+        ))
+    }
+
+    /// Stage entries (`S`) among a commit's puts.
+    fn stages_in(c: &Commit) -> usize {
+        c.puts(Space::Derived)
+            .filter(|(k, _)| k[0] == Kind::Stage as u8)
+            .count()
+    }
+
+    #[test]
+    fn a_pass_hands_out_each_stage_when_the_stored_index_says_it_ended() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut a = Archive::open(&dir.path().join("db")).unwrap();
+        let at = Timestamp::parse_rfc3339("2026-12-06T12:00:00Z").unwrap();
+        for season in ["2001", "2002", "2003"] {
+            let events = (0..6)
+                .map(|n| result(season, ["North", "South"][usize::from(n) % 2], n))
+                .collect();
+            a.append(events, at).unwrap();
+        }
+        let mut handed_out = 0;
+        let mut sink = |c: Commit| {
+            handed_out += stages_in(&c);
+            Ok(())
+        };
+        let retirement = Retirement::from_stored_index(a.store()).unwrap();
+        let pass = a.derive_pipelined(true, Some(retirement), &mut sink, &mut |_, _| {});
+        let ((last, n), _) = pass.unwrap().expect("the hints are right");
+        assert_eq!(n, 18);
+        // Every stage was handed out as its last event was applied: the
+        // final commit holds none.
+        assert_eq!((handed_out, stages_in(&last)), (6, 0));
     }
 }

@@ -217,6 +217,26 @@ impl Nodes {
         Ok(())
     }
 
+    /// Moves every full group into `c` (a pass over the whole log): a full
+    /// group's nodes are all computed, and so are their parents, so nothing
+    /// reads it again.
+    pub(crate) fn take_full(&mut self, c: &mut Commit) {
+        let full = (GROUP * 32) as usize;
+        self.groups.retain(|&(level, g), (v, changed)| {
+            if v.len() < full {
+                return true;
+            }
+            if *changed {
+                c.put(
+                    Space::Derived,
+                    keys::merkle_group(level, g).to_vec(),
+                    std::mem::take(v),
+                );
+            }
+            false
+        });
+    }
+
     pub(crate) fn commit_into(self, c: &mut Commit) {
         for ((level, g), (v, changed)) in self.groups {
             if changed {

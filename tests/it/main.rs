@@ -21,6 +21,7 @@ mod misuse;
 mod never_brick;
 mod nothing_silent;
 mod output;
+mod passes;
 mod pictures;
 mod properties;
 mod readme;

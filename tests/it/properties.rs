@@ -387,7 +387,14 @@ proptest! {
         prop_assert_eq!(full.stage_index(k as u64).unwrap(), then.stage_index(k as u64).unwrap());
         // The root from the leaf hashes stored with the lists is the root of every list hashed.
         for n in 0..=logged.len() as u64 {
-            prop_assert_eq!(full.index_root(n).unwrap(), full.stage_index(n).unwrap().root());
+            let index = full.stage_index(n).unwrap();
+            prop_assert_eq!(full.index_root(n).unwrap(), index.root());
+            // A stage's proof, made from the others' leaf hashes, is the whole index's.
+            for info in full.stages().unwrap() {
+                let key = scoreledger::testing::keys::stage_index_key(&info.competition, &info.season, &info.stage);
+                let whole = index.lookup(&scoreledger::Hash(key));
+                prop_assert_eq!(full.index_proof(&info, n).ok(), whole);
+            }
         }
     }
 

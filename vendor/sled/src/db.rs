@@ -210,9 +210,13 @@ impl Db {
         // drop writer lock
         drop(tenants);
 
-        tree.gc_pages(leftmost_chain)?;
-
+        // scoreledger: unpinned before the walk, whose own guards let the
+        // collector free each page once it is freed (see `gc_pages`); a
+        // guard held here kept every one of them to the end.
         guard.flush();
+        drop(guard);
+
+        tree.gc_pages(leftmost_chain)?;
 
         Ok(true)
     }

@@ -16,14 +16,19 @@ use crate::{
 #[cfg(any(test, feature = "lock_free_delays"))]
 const MAX_QUEUE_ITEMS: usize = 4;
 
+// scoreledger: 16, not 64, and 16 shards, not 256 (below). An access is
+// counted against the cache only when its shard's queue fills, so up to
+// N_SHARDS * MAX_QUEUE_ITEMS pages (16,384 upstream) can be held beyond
+// `cache_capacity`: a sequential scan of a large tree (verify, rebuild)
+// grew by hundreds of MiB that way. 256 pages now.
 #[cfg(not(any(test, feature = "lock_free_delays")))]
-const MAX_QUEUE_ITEMS: usize = 64;
+const MAX_QUEUE_ITEMS: usize = 16;
 
 #[cfg(any(test, feature = "lock_free_delays"))]
 const N_SHARDS: usize = 2;
 
 #[cfg(not(any(test, feature = "lock_free_delays")))]
-const N_SHARDS: usize = 256;
+const N_SHARDS: usize = 16;
 
 struct AccessBlock {
     len: AtomicUsize,

@@ -635,6 +635,13 @@ impl SegmentAccountant {
         for segment_base in to_free {
             self.free_segment(segment_base)?;
             io_fail!(self.config, "zero garbage segment SA");
+            // scoreledger: a hole reads back as zeros, the `Corrupted`
+            // byte, so punching one is the same as writing them; it takes
+            // no time and gives the space back. Upstream rewrote every free
+            // segment at every start: 1.4 s per open of a 6 GiB file.
+            if punch_hole(&self.config.file, segment_base, self.config.segment_size) {
+                continue;
+            }
             pwrite_all(
                 &self.config.file,
                 &*vec![MessageKind::Corrupted.into(); self.config.segment_size],
@@ -1127,4 +1134,39 @@ impl SegmentAccountant {
 
         idx
     }
+}
+
+/// scoreledger: zeroes `len` bytes at `offset` by punching a hole (Linux),
+/// keeping the file's size; false where that is not possible (then the
+/// caller writes the zeros).
+#[cfg(target_os = "linux")]
+fn punch_hole(file: &std::fs::File, offset: LogOffset, len: usize) -> bool {
+    use std::os::unix::io::AsRawFd;
+    const _: () = assert!(MessageKind::Corrupted as u8 == 0);
+    let (Ok(offset), Ok(len)) =
+        (libc::off_t::try_from(offset), libc::off_t::try_from(len))
+    else {
+        return false;
+    };
+    // SAFETY: lseek on an open descriptor, with no pointers.
+    let data = unsafe { libc::lseek(file.as_raw_fd(), offset, libc::SEEK_DATA) };
+    if data >= offset + len || (data < 0 && std::io::Error::last_os_error().raw_os_error() == Some(libc::ENXIO)) {
+        // A hole already, from an earlier start: nothing to do.
+        return true;
+    }
+    // SAFETY: fallocate on an open descriptor, with no pointers.
+    let ret = unsafe {
+        libc::fallocate(
+            file.as_raw_fd(),
+            libc::FALLOC_FL_PUNCH_HOLE | libc::FALLOC_FL_KEEP_SIZE,
+            offset,
+            len,
+        )
+    };
+    ret == 0
+}
+
+#[cfg(not(target_os = "linux"))]
+fn punch_hole(_: &std::fs::File, _: LogOffset, _: usize) -> bool {
+    false
 }

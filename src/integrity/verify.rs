@@ -203,12 +203,16 @@ impl Ledger {
         let total = self.head()?.seq;
         std::thread::scope(|scope| {
             let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Envelope>>(4);
+            // Batches come back to be dropped where they were made: a free
+            // on another thread cost the deriving thread 8% of its time.
+            let (back_tx, back) = std::sync::mpsc::channel::<Vec<Envelope>>();
             let reader = scope.spawn(move || {
                 let mut out: Vec<Envelope> = Vec::new();
                 let report = self.read_log(check, &mut |batch| {
                     out.extend(batch);
                     // Hand over a few hundred events at a time: fewer wake-ups.
                     if out.len() >= 512 {
+                        back.try_iter().for_each(drop);
                         return Ok(tx.send(std::mem::take(&mut out)).is_ok());
                     }
                     Ok(true)
@@ -228,7 +232,7 @@ impl Ledger {
                 if failed.is_some() {
                     continue;
                 }
-                for env in batch {
+                for env in &batch {
                     let step = d
                         .apply(env.seq, &env.event)
                         .and_then(|_| d.add_leaf(env.seq, &env.hash));
@@ -239,6 +243,7 @@ impl Ledger {
                     n += 1;
                     d.retire_through(n, &mut out);
                 }
+                let _ = back_tx.send(batch);
                 if out.len() >= 1024 {
                     if let Err(e) = retired(std::mem::take(&mut out)) {
                         failed = failed.or(Some(e));

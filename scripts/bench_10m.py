@@ -218,10 +218,21 @@ mid = 1000 + (last - 1000) // 2
 season = f"{mid}-{(mid + 1) % 100:02d}"
 big_table = median_clock(table_question(season, "Division 2"), db)
 print(f"one stage's table at {events:,} events: {big_table * 1000:.1f} ms vs {eng_table * 1000:.1f} ms at 208k ({big_table / eng_table:.2f}x)")
-ver_wall, ver_rss, _ = timed([bin_, "verify"], db=db)
-reb_wall, reb_rss, _ = timed([bin_, "rebuild"], db=db)
+passes = min(3, args.runs)
+
+
+def median_pass(cmd):
+    """The median wall of `passes` whole-process runs, and the highest peak RSS."""
+    runs = [timed([bin_, cmd], db=db) for _ in range(passes)]
+    return statistics.median(r[0] for r in runs), max(r[1] for r in runs)
+
+
+ver_wall, ver_rss = median_pass("verify")
+reb_wall, reb_rss = median_pass("rebuild")
 print(f"verify: {events / ver_wall:,.0f} events/s ({ver_wall:.1f} s, peak RSS {ver_rss / 1024:.0f} MiB)")
 print(f"rebuild: {events / reb_wall:,.0f} events/s ({reb_wall:.1f} s, peak RSS {reb_rss / 1024:.0f} MiB)")
+reopened = median_clock([bin_, "head"], db)
+print(f"open (head) after {passes} rebuilds: {reopened * 1000:.1f} ms, store {du(db) / 2**30:.1f} GiB")
 big_trust = trust_figures(db, ["--competition", "English League", "--season", season, "--stage", "Division 2"])
 print(f"at {events:,}: checkpoint {big_trust[0]:.1f} ms, prove {big_trust[1]:.1f} ms, receipt {big_trust[2]:.1f} ms")
 big_serve = serve_figures(db, synthetic_paths(last))
@@ -231,10 +242,10 @@ rows_md = [
     ("import", "<= 0.7x sqlite3", f"{sl_wall / sq_wall:.2f}x ({sl_wall:.1f} s vs {sq_wall:.1f} s)", "one whole-process import each"),
     ("import peak RSS", "<= 200 MiB", f"{sl_rss / 1024:.0f} MiB (sqlite3 {sq_rss / 1024:.0f} MiB)", "/usr/bin/time %M"),
     ("disk per match", "<= 300 bytes", f"{disk:.0f} bytes (sqlite {sq_disk:.0f})", "store folder / results"),
-    ("open (head)", "<= 50 ms", f"{opened * 1000:.1f} ms (first after import {first_open * 1000:.0f} ms)", f"whole process, median of {args.runs}"),
+    ("open (head)", "<= 50 ms", f"{opened * 1000:.1f} ms (first after import {first_open * 1000:.0f} ms; after {passes} rebuilds {reopened * 1000:.1f} ms)", f"whole process, median of {args.runs}"),
     ("one stage's table", "<= 1.5x the 208k figure", f"{big_table / eng_table:.2f}x ({big_table * 1000:.1f} ms vs {eng_table * 1000:.1f} ms)", f"whole process, median of {args.runs}"),
-    ("verify", ">= 1M events/s, <= 200 MiB", f"{events / ver_wall:,.0f} events/s, {ver_rss / 1024:.0f} MiB", "whole process, one run"),
-    ("rebuild", ">= 1M events/s, <= 200 MiB", f"{events / reb_wall:,.0f} events/s, {reb_rss / 1024:.0f} MiB", "whole process, one run"),
+    ("verify", ">= 1M events/s, <= 200 MiB", f"{events / ver_wall:,.0f} events/s, {ver_rss / 1024:.0f} MiB", f"whole process, median of {passes}, highest RSS"),
+    ("rebuild", ">= 1M events/s, <= 200 MiB", f"{events / reb_wall:,.0f} events/s, {reb_rss / 1024:.0f} MiB", f"whole process, median of {passes}, highest RSS"),
     ("serve: standings", "throughput within 10% of 208k, p99 < 5 ms", f"{big_serve['throughput']:,.0f}/s ({big_serve['throughput'] / eng_serve['throughput']:.2f}x the 208k {eng_serve['throughput']:,.0f}/s), p99 {big_serve['p99_ms']:.2f} ms (208k {eng_serve['p99_ms']:.2f} ms)", f"{args.clients} clients, {args.requests} requests each size"),
     ("checkpoint / prove / receipt", "within 20% of 208k", f"{big_trust[0]:.1f} / {big_trust[1]:.1f} / {big_trust[2]:.1f} ms vs {eng_trust[0]:.1f} / {eng_trust[1]:.1f} / {eng_trust[2]:.1f} ms", f"whole process, median of {args.runs}"),
 ]

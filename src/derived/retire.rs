@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::error::{Error, Result};
-use crate::format::keys::{Kind, ScopeKey};
+use crate::format::keys::{self, Kind, ScopeKey};
 use crate::format::packed;
 use crate::store::{Space, Store};
 
@@ -60,6 +60,17 @@ impl Retirement {
                 if let Some(season) = season_of.get(&stage) {
                     let end = season_end.entry(*season).or_default();
                     *end = (*end).max(h.last_seq);
+                }
+            }
+            Ok(true)
+        })?;
+        // Season facts name a winner from the season's team list, and are in
+        // no stage's list: the list is done with after the last of them too.
+        store.for_each(Space::Derived, &[Kind::Facts as u8], |k, _| {
+            let season: Option<ScopeKey> = k.get(1..9).and_then(|s| s.try_into().ok());
+            if let (Some(season), Some(seq)) = (season, keys::scoped_seq(k)) {
+                if let Some(end) = season_end.get_mut(&season) {
+                    *end = (*end).max(seq);
                 }
             }
             Ok(true)
@@ -157,7 +168,8 @@ impl Retired {
     /// Takes the derived puts of a retirement commit.
     pub(crate) fn add(&mut self, puts: Vec<(Vec<u8>, Vec<u8>)>) {
         for (k, v) in puts {
-            self.0.insert(k, digest(&v));
+            let first = self.0.insert(k, digest(&v)).is_none();
+            debug_assert!(first, "a key handed out twice");
         }
     }
 

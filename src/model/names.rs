@@ -51,21 +51,31 @@ pub fn is_invisible(c: char) -> bool {
 /// Holds at most `Folder::LIMIT` names, then starts again.
 #[derive(Default)]
 pub(crate) struct Folder {
-    map: rustc_hash::FxHashMap<String, String>,
+    /// A name as given -> its place in `folded`.
+    map: rustc_hash::FxHashMap<String, u32>,
+    folded: Vec<String>,
 }
 
 impl Folder {
     const LIMIT: usize = 100_000;
 
-    /// `s` folded ([`fold`]), from memory when it was folded before.
+    /// `s` folded ([`fold`]), from memory when it was folded before (one
+    /// lookup: this runs for every name of every event).
     pub(crate) fn fold(&mut self, s: &str) -> &str {
-        if !self.map.contains_key(s) {
-            if self.map.len() >= Self::LIMIT {
-                self.map.clear();
+        let i = match self.map.get(s) {
+            Some(&i) => i,
+            None => {
+                if self.folded.len() >= Self::LIMIT {
+                    self.map.clear();
+                    self.folded.clear();
+                }
+                let i = self.folded.len() as u32;
+                self.folded.push(fold(s));
+                self.map.insert(s.to_string(), i);
+                i
             }
-            self.map.insert(s.to_string(), fold(s));
-        }
-        &self.map[s]
+        };
+        &self.folded[i as usize]
     }
 }
 

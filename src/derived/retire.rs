@@ -90,26 +90,13 @@ impl Retirement {
 
     /// The stages due for retirement once every seq up to `seq` is applied.
     pub(crate) fn due(&mut self, seq: u64) -> Vec<ScopeKey> {
-        let mut out = Vec::new();
-        while let Some(e) = self.ends.first_entry() {
-            if *e.key() > seq {
-                break;
-            }
-            out.extend(e.remove());
-        }
-        out
+        take_through(&mut self.ends, seq)
     }
 
     /// The seasons whose lists are due for retirement once every seq up to
     /// `seq` is applied (after their stages).
     pub(crate) fn due_seasons(&mut self, seq: u64) -> Vec<ScopeKey> {
-        let mut out = Vec::new();
-        while let Some(e) = self.season_ends.first_entry() {
-            if *e.key() > seq {
-                break;
-            }
-            out.extend(e.remove());
-        }
+        let out = take_through(&mut self.season_ends, seq);
         self.lists.extend(out.iter().copied());
         out
     }
@@ -156,6 +143,18 @@ impl Retirement {
         self.broken = true;
         Error::Invalid("a stage handed out before the end of the pass was needed again".into())
     }
+}
+
+/// Removes and returns the keys filed under seqs up to `seq`.
+fn take_through(m: &mut BTreeMap<u64, Vec<ScopeKey>>, seq: u64) -> Vec<ScopeKey> {
+    let mut out = Vec::new();
+    while let Some(e) = m.first_entry() {
+        if *e.key() > seq {
+            break;
+        }
+        out.extend(e.remove());
+    }
+    out
 }
 
 /// What a pass handed out, for the final comparison with the stored tree:

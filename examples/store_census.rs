@@ -24,7 +24,11 @@ fn main() {
             .fold((0, 0), |(n, b), (n2, b2)| (n + n2, b + b2));
         println!("{name}: {n} entries, {:.1} MiB", b as f64 / 1048576.0);
         for (kind, (n, b)) in kinds {
-            let shown = if kind.is_ascii_graphic() { (kind as char).to_string() } else { format!("0x{kind:02x}") };
+            let shown = if kind.is_ascii_graphic() {
+                (kind as char).to_string()
+            } else {
+                format!("0x{kind:02x}")
+            };
             println!("  {shown}: {n} entries, {:.1} MiB", b as f64 / 1048576.0);
         }
     }

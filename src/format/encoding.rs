@@ -37,6 +37,9 @@ fn decode_config() -> bincode::config::Configuration<
 /// (`model::limits::check_fields`) and its canonical size.
 pub fn check_event(event: &Event) -> Result<(), String> {
     crate::model::limits::check_fields(event)?;
+    if size_bound(event).is_some_and(|b| b <= crate::model::limits::EVENT_BYTES) {
+        return Ok(());
+    }
     let size = encode_event(event).len();
     let limit = crate::model::limits::EVENT_BYTES;
     if size > limit {
@@ -44,6 +47,28 @@ pub fn check_event(event: &Event) -> Result<(), String> {
     }
     Ok(())
 }
+
+/// Bytes a result's encoding cannot exceed, known without encoding it: its
+/// texts, and at most [`RESULT_FIXED`] more (the kind, each text's length,
+/// the numbers, flags and options, all varints). `None` for other events,
+/// which are measured by encoding them; checking a result's size this way
+/// saved an encoding per row of every import.
+fn size_bound(event: &Event) -> Option<usize> {
+    match event {
+        Event::MatchResult(m) => {
+            let texts = [&m.competition, &m.season, &m.stage, &m.home, &m.away];
+            let group = m.group.as_ref().map_or(0, String::len);
+            Some(texts.iter().map(|t| t.len()).sum::<usize>() + group + RESULT_FIXED)
+        }
+        _ => None,
+    }
+}
+
+/// A result's encoded bytes besides its texts, at most: the kind (5), six
+/// text lengths (9 each), the group's option (1), the round (6), the date
+/// (5), the goals (6), the status (5), neutral (1) and three score pairs
+/// (7 each): 104, rounded up.
+const RESULT_FIXED: usize = 128;
 
 /// The canonical bytes of an event: the bincode bytes of its wire form
 /// (`format::wire`), never of the model type itself.
@@ -216,6 +241,35 @@ mod tests {
         assert!(crate::model::limits::check_fields(&facts).is_ok());
         let e = check_event(&facts).unwrap_err();
         assert!(e.contains("the limit is 65536"), "{e}");
+    }
+
+    /// The bound that spares encoding a result is never below its size,
+    /// whatever its texts and numbers.
+    #[test]
+    fn a_results_size_bound_is_never_below_its_encoded_size() {
+        let d = Date::from_ymd(1984, 12, 2).unwrap();
+        let pair = crate::model::event::ScorePair {
+            home: u16::MAX,
+            away: u16::MAX,
+        };
+        for n in [0usize, 1, 127, 128, 300, 20_000] {
+            let mut m = MatchResult::sample(d, u16::MAX, u16::MAX);
+            m.competition = "c".repeat(n);
+            m.home = "ñ".repeat(n / 2);
+            m.group = (n % 2 == 0).then(|| "g".repeat(n));
+            m.round = Some(u32::MAX);
+            m.neutral = true;
+            (m.half_time, m.extra_time, m.penalties) = (Some(pair), Some(pair), Some(pair));
+            m.status = crate::model::event::MatchStatus::Abandoned;
+            let e = Event::MatchResult(m);
+            let size = encode_event(&e).len();
+            let bound = size_bound(&e).unwrap();
+            assert!(size <= bound, "{n}: {size} bytes over the bound {bound}");
+            assert!(
+                bound - size <= RESULT_FIXED,
+                "{n}: a bound far above {size}"
+            );
+        }
     }
 
     #[test]

@@ -172,6 +172,24 @@ pub(crate) fn season_label(start: i32) -> String {
     format!("{start}-{:02}", (start + 1).rem_euclid(100))
 }
 
+/// [`team`], remembered in `cleaned` (a name with a problem is not).
+fn remembered_team(
+    cleaned: &mut rustc_hash::FxHashMap<String, String>,
+    line: usize,
+    s: &str,
+    what: &str,
+) -> Result<String> {
+    if let Some(t) = cleaned.get(s) {
+        return Ok(t.clone());
+    }
+    let t = team(line, s, what)?;
+    if cleaned.len() >= 100_000 {
+        cleaned.clear();
+    }
+    cleaned.insert(s.to_string(), t.clone());
+    Ok(t)
+}
+
 fn team(line: usize, s: &str, what: &str) -> Result<String> {
     let t = names::clean(s);
     match names::problem(what, &t) {
@@ -268,6 +286,9 @@ struct EngReader {
     cols: EngColumns,
     labels: Labels,
     names: names::Interner,
+    /// Team names as written -> cleaned: a club's name comes back on
+    /// thousands of rows.
+    cleaned: rustc_hash::FxHashMap<String, String>,
     /// `None` on the second reading: the first found the repeats.
     repeats: Option<Repeats>,
 }
@@ -279,6 +300,7 @@ impl EngReader {
             cols: EngColumns::new(c)?,
             labels: Labels::default(),
             names: names::Interner::default(),
+            cleaned: rustc_hash::FxHashMap::default(),
             repeats,
         })
     }
@@ -293,9 +315,10 @@ impl EngReader {
             )
         })?;
         let d = iso_date(line, field(r, c.date))?;
+        let (home, away) = (field(r, c.home), field(r, c.away));
         let (h, a) = (
-            team(line, field(r, c.home), "home team")?,
-            team(line, field(r, c.away), "away team")?,
+            remembered_team(&mut self.cleaned, line, home, "home team")?,
+            remembered_team(&mut self.cleaned, line, away, "away team")?,
         );
         if self.names.id(&h) == self.names.id(&a) {
             return Err(err(line, format!("a team cannot play itself: {h}")));

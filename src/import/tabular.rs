@@ -229,13 +229,6 @@ fn season_rules(start: i32) -> Vec<Event> {
     })
 }
 
-/// One engsoccerdata row: a match (with its season's first year), or a
-/// line that repeats an earlier row.
-enum EngRow {
-    Match(usize, i32, MatchResult),
-    Repeat(usize),
-}
-
 /// A result within the limits (scores, sizes), or an error at its line.
 fn within_limits(line: usize, m: MatchResult) -> Result<MatchResult> {
     let event = Event::MatchResult(m);
@@ -289,24 +282,22 @@ struct EngReader {
     /// Team names as written -> cleaned: a club's name comes back on
     /// thousands of rows.
     cleaned: rustc_hash::FxHashMap<String, String>,
-    /// `None` on the second reading: the first found the repeats.
-    repeats: Option<Repeats>,
 }
 
 impl EngReader {
-    /// A reader of the columns `c`, checking repeats with `repeats`.
-    fn new(c: &Columns, repeats: Option<Repeats>) -> Result<EngReader> {
+    /// A reader of the columns `c`.
+    fn new(c: &Columns) -> Result<EngReader> {
         Ok(EngReader {
             cols: EngColumns::new(c)?,
             labels: Labels::default(),
             names: names::Interner::default(),
             cleaned: rustc_hash::FxHashMap::default(),
-            repeats,
         })
     }
 
-    /// One row: a match within the limits, or a repeat of an earlier row.
-    fn row(&mut self, line: usize, r: &csv::StringRecord) -> Result<EngRow> {
+    /// One row as a match within the limits, with its season's first year
+    /// (repeats not looked at).
+    fn parsed(&mut self, line: usize, r: &csv::StringRecord) -> Result<(i32, MatchResult)> {
         let c = &self.cols;
         let start: i32 = field(r, c.season).parse().map_err(|_| {
             err(
@@ -338,15 +329,7 @@ impl EngReader {
             goals(line, field(r, c.ag), "vgoal")?,
         );
         self.details(r, &mut m);
-        let m = within_limits(line, m)?;
-        let first = match &mut self.repeats {
-            Some(r) => r.first(line, &m)?,
-            None => true,
-        };
-        Ok(match first {
-            true => EngRow::Match(line, start, m),
-            false => EngRow::Repeat(line),
-        })
+        Ok((start, within_limits(line, m)?))
     }
 
     /// The play-off file's round, neutral venue, extra time and penalties.
@@ -443,17 +426,16 @@ fn without_bom(
     Ok(r)
 }
 
-/// The rows of an engsoccerdata text, read one at a time; with
-/// `repeats`, each match checked against the rows before it.
+/// The matches of an engsoccerdata text, read one at a time, with their
+/// lines (repeats are the first reading's to find).
 fn eng_rows<'a>(
     input: &EngInput<'a>,
-    repeats: Option<Repeats>,
-) -> Result<impl Iterator<Item = Result<EngRow>> + Send + 'a> {
+) -> Result<impl Iterator<Item = Result<(usize, MatchResult)>> + Send + 'a> {
     let (c, rows) = input.records()?;
-    let mut reader = EngReader::new(&c, repeats)?;
+    let mut reader = EngReader::new(&c)?;
     Ok(rows.map(move |row| {
         let (line, r) = row?;
-        reader.row(line, &r)
+        Ok((line, reader.parsed(line, &r)?.1))
     }))
 }
 
@@ -478,29 +460,73 @@ fn first_reading(input: &EngInput, invalid: Invalid) -> Result<FirstReading> {
 }
 
 /// One first reading with `repeats`, and whether a season came back.
-fn read_once(input: &EngInput, invalid: Invalid, repeats: Repeats) -> Result<(FirstReading, bool)> {
+///
+/// The rows are parsed on a second thread while this one looks for repeats:
+/// the parse is most of the work, and nothing else runs meanwhile.
+fn read_once(
+    input: &EngInput,
+    invalid: Invalid,
+    mut repeats: Repeats,
+) -> Result<(FirstReading, bool)> {
     let (c, rows) = input.records()?;
-    let mut reader = EngReader::new(&c, Some(repeats))?;
+    let mut reader = EngReader::new(&c)?;
     let mut out = FirstReading {
         checks: Checks::new(invalid),
         seasons: BTreeMap::new(),
         matches: 0,
         duplicates: Vec::new(),
     };
-    for row in rows {
-        let row = row.and_then(|(line, r)| reader.row(line, &r));
-        match out.checks.row(row)? {
-            Some(EngRow::Match(line, start, _)) => {
-                out.seasons.entry(start).or_insert(line);
-                out.matches += 1;
+    std::thread::scope(|scope| {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Result<ParsedRow>>>(4);
+        // Batches come back to be dropped on the thread that made them.
+        let (back_tx, back) = std::sync::mpsc::channel::<Vec<Result<ParsedRow>>>();
+        scope.spawn(move || {
+            let mut batch = Vec::with_capacity(PARSED_BATCH);
+            for row in rows {
+                batch.push(row.and_then(|(line, r)| {
+                    let (start, m) = reader.parsed(line, &r)?;
+                    Ok((line, start, m))
+                }));
+                if batch.len() == PARSED_BATCH {
+                    back.try_iter().for_each(drop);
+                    if tx.send(std::mem::take(&mut batch)).is_err() {
+                        return;
+                    }
+                }
             }
-            Some(EngRow::Repeat(line)) => out.duplicates.push(line),
-            None => {}
+            let _ = tx.send(batch);
+        });
+        for mut batch in &rx {
+            for item in batch.iter_mut() {
+                let row = match item {
+                    Ok((line, start, m)) => {
+                        repeats.first(*line, m).map(|first| (*line, *start, first))
+                    }
+                    Err(_) => Err(std::mem::replace(item, Err(Error::Failed(String::new())))
+                        .expect_err("an error")),
+                };
+                match out.checks.row(row)? {
+                    Some((line, start, true)) => {
+                        out.seasons.entry(start).or_insert(line);
+                        out.matches += 1;
+                    }
+                    Some((line, _, false)) => out.duplicates.push(line),
+                    None => {}
+                }
+            }
+            let _ = back_tx.send(batch);
         }
-    }
-    let came_back = reader.repeats.as_ref().is_some_and(Repeats::came_back);
-    Ok((out, came_back))
+        Ok::<_, Error>(())
+    })?;
+    Ok((out, repeats.came_back()))
 }
+
+/// A row parsed by the first reading's second thread: line, season's first
+/// year, the match.
+type ParsedRow = (usize, i32, MatchResult);
+
+/// Rows handed from the parsing thread at a time.
+const PARSED_BATCH: usize = 1024;
 
 /// engsoccerdata: `Date,Season,home,visitor,FT,hgoal,vgoal,division,tier,...`,
 /// and its play-off file (`...,division,round,tie,...,aet,pen,pens,Venue,...,neutral`).
@@ -548,10 +574,9 @@ pub fn engsoccerdata_stream(input: EngInput<'_>, invalid: Invalid) -> Result<Str
         .copied()
         .chain(checks.skipped.iter().map(|s| s.line))
         .collect();
-    let results = eng_rows(&input, None)?.filter_map(move |row| match row {
-        Ok(EngRow::Match(line, _, _)) if left_out.contains(&line) => None,
-        Ok(EngRow::Match(line, _, m)) => Some(Ok((line, Event::MatchResult(m)))),
-        Ok(EngRow::Repeat(_)) => None,
+    let results = eng_rows(&input)?.filter_map(move |row| match row {
+        Ok((line, _)) if left_out.contains(&line) => None,
+        Ok((line, m)) => Some(Ok((line, Event::MatchResult(m)))),
         // Listed by the first reading.
         Err(_) if skipping => None,
         Err(e) => Some(Err(e)),

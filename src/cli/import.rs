@@ -67,7 +67,7 @@ pub(super) struct Args {
     #[arg(long)]
     season: Option<String>,
     /// Events per committed batch for large files (1 to 100000).
-    #[arg(long, value_name = "N", default_value_t = 4000,
+    #[arg(long, value_name = "N", default_value_t = scoreledger::model::limits::DEFAULT_BATCH as u32,
           value_parser = clap::value_parser!(u32).range(1..=scoreledger::model::limits::MAX_BATCH as i64))]
     batch: u32,
     /// Leave out the rows that fail their checks (including what the

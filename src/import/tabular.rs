@@ -488,8 +488,15 @@ fn read_once(
                     Ok((line, start, m))
                 }));
                 if batch.len() == PARSED_BATCH {
-                    back.try_iter().for_each(drop);
-                    if tx.send(std::mem::take(&mut batch)).is_err() {
+                    // The next batch reuses one that came back (its rows
+                    // dropped here), or starts anew.
+                    let mut next = Vec::new();
+                    for mut done in back.try_iter() {
+                        done.clear();
+                        next = done;
+                    }
+                    next.reserve(PARSED_BATCH);
+                    if tx.send(std::mem::replace(&mut batch, next)).is_err() {
                         return;
                     }
                 }

@@ -351,7 +351,7 @@ fn import_request(q: ImportQ) -> Result<ImportRequest, ApiError> {
                 .map_err(|e| ApiError::bad(e, IMPORT_HINT))
         })
         .transpose()?;
-    let batch = q.batch.unwrap_or(2000);
+    let batch = q.batch.unwrap_or(scoreledger::model::limits::DEFAULT_BATCH);
     if !(1..=scoreledger::model::limits::MAX_BATCH).contains(&batch) {
         return Err(ApiError::bad(
             format!(

@@ -754,10 +754,51 @@ fn log_and_rebuild() {
 
 /// One small file per importer with one row that fails its checks:
 /// `(name, text, its line, why, results in the rest)`.
+/// An English file of `rows` results (a season of 100 clubs, each pairing
+/// once) whose row at file line `bad` has a score that is not a number: more
+/// rows than one batch of the importer's parsing thread.
+fn long_english_file(rows: usize, bad: usize) -> String {
+    let mut out = common::ENG_HEADER.to_string();
+    let mut n = 0;
+    'all: for h in 0..100 {
+        for a in 0..100 {
+            if h == a {
+                continue;
+            }
+            if n == rows {
+                break 'all;
+            }
+            n += 1;
+            let line = n + 1;
+            let vgoal = if line == bad { "x" } else { "1" };
+            let day = 1 + (n % 28);
+            out.push_str(&format!(
+                "1950-10-{day:02},1950,Club {h},Club {a},2-1,2,{vgoal},1,1,3,1,H\n"
+            ));
+        }
+    }
+    out
+}
+
 fn one_bad_row() -> Vec<(&'static str, String, usize, &'static str, usize)> {
     let eng = common::ENG_HEADER;
     let intl = "date,home_team,away_team,home_score,away_score,tournament,city,country,neutral\n";
     vec![
+        // Many parse batches: a bad row in the first, and one far on.
+        (
+            "eng-long-early.csv",
+            long_english_file(5_000, 3),
+            3,
+            "vgoal 'x' is not a whole number of goals",
+            4_999,
+        ),
+        (
+            "eng-long-late.csv",
+            long_english_file(5_000, 4_321),
+            4_321,
+            "vgoal 'x' is not a whole number of goals",
+            4_999,
+        ),
         (
             "eng.csv",
             format!(

@@ -275,23 +275,14 @@ impl Store {
 
     /// Writes entries into a generation being built (not yet durable).
     pub fn fill_generation(&self, g: &Generation, entries: Vec<Entry>) -> Result<()> {
-        // Batches of at most 1,024 entries or 4 MiB: every insert leaves the
-        // page version it replaces to be freed when its batch ends, so one
-        // batch of 13,000 scattered entries held ~50 MiB of them.
-        let mut batch = sled::Batch::default();
-        let (mut bytes, mut count) = (0, 0);
+        // One insert at a time: nothing reads the generation until the
+        // switch, which is the durable commit, so no batch is needed; and a
+        // batch takes sled's global lock in write mode (every read waits)
+        // and keeps each page version it replaces until it ends.
         for (k, v) in entries {
-            bytes += k.len() + v.len();
-            count += 1;
-            batch.insert(k, v);
-            if bytes > 4 << 20 || count == 1024 {
-                g.tree
-                    .apply_batch(std::mem::take(&mut batch))
-                    .map_err(|e| self.err(e))?;
-                (bytes, count) = (0, 0);
-            }
+            g.tree.insert(k, v).map_err(|e| self.err(e))?;
         }
-        g.tree.apply_batch(batch).map_err(|e| self.err(e))
+        Ok(())
     }
 
     /// Makes `g` the derived tree, together with `log_puts`, in one durable

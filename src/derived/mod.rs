@@ -39,7 +39,7 @@ use crate::store::{Commit, Entry, Space, Store};
 pub(crate) use read::{
     adjustments, decode_derived, line_of, match_records, name_list, registrations, renames,
     result_at, rules_in_force, scoped, spelled, stage_index, stage_index_proof, stage_index_root,
-    stage_input_from, stage_input_with, Overlay, Source, StageParts, StageRows,
+    stage_input_from, stage_input_with, stage_seasons, Overlay, Source, StageParts, StageRows,
 };
 
 /// What a stage's `S` entry holds.
@@ -106,6 +106,14 @@ impl Names {
         if !self.folds.contains_key(folded) {
             self.know(name, folded);
             self.dirty = true;
+        }
+    }
+
+    /// Writes a whole list that changed (a per-name list's entries are
+    /// written as each name is remembered).
+    fn put_into(&self, list: NameList, c: &mut Commit) {
+        if self.dirty && !list.per_name() {
+            c.put(Space::Derived, keys::names(list), encode_value(&self.list));
         }
     }
 
@@ -255,6 +263,13 @@ struct IndexList {
 }
 
 impl IndexList {
+    /// Writes the list of `stage` if it changed.
+    fn put_into(&self, stage: &ScopeKey, c: &mut Commit) {
+        if self.dirty {
+            c.put(Space::Derived, keys::index(stage).to_vec(), self.value());
+        }
+    }
+
     /// The stored value: the header (with the leaf hash of the whole list) and the list.
     fn value(&self) -> Vec<u8> {
         let entries: Vec<crate::derived::index::Entry> = self
@@ -428,15 +443,15 @@ impl<'s> Deriver<'s> {
                     ids.remove(&row.id);
                 }
             }
-            if let Some(list) = self.index.remove(&stage).filter(|l| l.dirty) {
-                c.put(Space::Derived, keys::index(&stage).to_vec(), list.value());
+            if let Some(list) = self.index.remove(&stage) {
+                list.put_into(&stage, c);
             }
             r.retired(stage, held.info.season_key);
         }
         for season in r.due_seasons(seq) {
             for list in [NameList::Stages(season), NameList::Teams(season)] {
-                if let Some(names) = self.lists.remove(&list).filter(|n| n.dirty) {
-                    c.put(Space::Derived, keys::names(list), encode_value(&names.list));
+                if let Some(names) = self.lists.remove(&list) {
+                    names.put_into(list, c);
                 }
                 self.resolved.remove(&list);
             }
@@ -601,21 +616,10 @@ impl<'s> Deriver<'s> {
     fn all_ids(&self) -> Result<HashMap<MatchId, Place>> {
         let mut out = HashMap::default();
         if self.stored {
-            let mut seasons: HashMap<ScopeKey, ScopeKey> = HashMap::default();
-            for e in self.store.scan_prefix(Space::Derived, &[Kind::Stage as u8]) {
-                let (k, _) = e?;
-                if k.len() == 17 {
-                    let season: ScopeKey = k[1..9].try_into().expect("8 bytes");
-                    seasons.insert(k[9..17].try_into().expect("8 bytes"), season);
-                }
-            }
+            let seasons = stage_seasons(self.store)?;
             self.store
                 .for_each(Space::Derived, &[Kind::Rows as u8], |k, v| {
-                    let stage: ScopeKey = k
-                        .get(1..9)
-                        .ok_or_else(|| damaged(k, "short key"))?
-                        .try_into()
-                        .expect("8 bytes");
+                    let stage = keys::scope_in(k).ok_or_else(|| damaged(k, "short key"))?;
                     if self.stages.contains_key(&stage) {
                         return Ok(true);
                     }
@@ -975,8 +979,8 @@ impl<'s> Deriver<'s> {
                 .scan_prefix(Space::Derived, &keys::stages_of(season))
             {
                 let (k, _) = e?;
-                if let Some(stage) = k.get(9..17) {
-                    out.push(stage.try_into().expect("8 bytes"));
+                if let Some((_, stage)) = keys::stage_parts(&k) {
+                    out.push(stage);
                 }
             }
         }
@@ -1007,13 +1011,7 @@ impl<'s> Deriver<'s> {
     /// Everything held, as writes (and the log's preconditions) in `c`.
     pub(crate) fn commit_into(mut self, c: &mut Commit) -> Result<()> {
         for (list, names) in &self.lists {
-            if names.dirty && !list.per_name() {
-                c.put(
-                    Space::Derived,
-                    keys::names(*list),
-                    encode_value(&names.list),
-                );
-            }
+            names.put_into(*list, c);
         }
         for stage in self.stages.values_mut() {
             stage.flush(c);
@@ -1021,8 +1019,8 @@ impl<'s> Deriver<'s> {
         for (k, v) in std::mem::take(&mut self.pending) {
             c.put(Space::Derived, k, v);
         }
-        for (stage, list) in self.index.iter().filter(|(_, l)| l.dirty) {
-            c.put(Space::Derived, keys::index(stage).to_vec(), list.value());
+        for (stage, list) in &self.index {
+            list.put_into(stage, c);
         }
         self.nodes.commit_into(c);
         if let Some(log) = self.log.take() {

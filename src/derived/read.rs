@@ -547,6 +547,19 @@ fn index_leaves(
     Ok((leaves.into_iter().map(|(_, h)| h).collect(), found))
 }
 
+/// Every stored stage's season: stage scope -> season scope, from the `S`
+/// keys.
+pub(crate) fn stage_seasons(store: &Store) -> Result<rustc_hash::FxHashMap<ScopeKey, ScopeKey>> {
+    let mut out = rustc_hash::FxHashMap::default();
+    store.for_each(Space::Derived, &[Kind::Stage as u8], |k, _| {
+        if let Some((season, stage)) = keys::stage_parts(k) {
+            out.insert(stage, season);
+        }
+        Ok(true)
+    })?;
+    Ok(out)
+}
+
 /// The match result recorded at `seq`.
 pub(crate) fn result_at(events: &mut ChunkReader, seq: u64) -> Result<MatchResult> {
     match crate::derived::envelope::read(events, seq)?.event {

@@ -43,19 +43,10 @@ impl Retirement {
     /// stage (entries that do not decode give no hint).
     pub(crate) fn from_stored_index(store: &Store) -> Result<Retirement> {
         let mut r = Retirement::default();
-        let mut season_of: HashMap<ScopeKey, ScopeKey> = HashMap::default();
-        store.for_each(Space::Derived, &[Kind::Stage as u8], |k, _| {
-            let season = k.get(1..9).and_then(|s| s.try_into().ok());
-            let stage = k.get(9..17).and_then(|s| s.try_into().ok());
-            if let (Some(season), Some(stage), 17) = (season, stage, k.len()) {
-                season_of.insert(stage, season);
-            }
-            Ok(true)
-        })?;
+        let season_of = crate::derived::stage_seasons(store)?;
         let mut season_end: HashMap<ScopeKey, u64> = HashMap::default();
         store.for_each(Space::Derived, &[Kind::Index as u8], |k, v| {
-            let stage: Option<ScopeKey> = k.get(1..9).and_then(|s| s.try_into().ok());
-            if let (Some(stage), Ok((h, _))) = (stage, packed::decode_index_header(v)) {
+            if let (Some(stage), Ok((h, _))) = (keys::scope_in(k), packed::decode_index_header(v)) {
                 r.ends.entry(h.last_seq).or_default().push(stage);
                 if let Some(season) = season_of.get(&stage) {
                     let end = season_end.entry(*season).or_default();
@@ -67,8 +58,7 @@ impl Retirement {
         // Season facts name a winner from the season's team list, and are in
         // no stage's list: the list is done with after the last of them too.
         store.for_each(Space::Derived, &[Kind::Facts as u8], |k, _| {
-            let season: Option<ScopeKey> = k.get(1..9).and_then(|s| s.try_into().ok());
-            if let (Some(season), Some(seq)) = (season, keys::scoped_seq(k)) {
+            if let (Some(season), Some(seq)) = (keys::scope_in(k), keys::scoped_seq(k)) {
                 if let Some(end) = season_end.get_mut(&season) {
                     *end = (*end).max(seq);
                 }

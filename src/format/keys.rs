@@ -304,6 +304,20 @@ pub fn stage(season: &ScopeKey, stage: &ScopeKey) -> [u8; 17] {
     k
 }
 
+/// The season and stage scopes of an `S` key ([`stage`]).
+pub fn stage_parts(key: &[u8]) -> Option<(ScopeKey, ScopeKey)> {
+    match key.len() {
+        17 => Some((scope_in(key)?, key[9..17].try_into().ok()?)),
+        _ => None,
+    }
+}
+
+/// The scope a key is filed under: the 8 bytes after its kind (`I`, `B`,
+/// `F`, ... keys).
+pub fn scope_in(key: &[u8]) -> Option<ScopeKey> {
+    key.get(1..9)?.try_into().ok()
+}
+
 /// `S | season scope`: every stage of a season.
 pub fn stages_of(season: &ScopeKey) -> [u8; 9] {
     prefixed(Kind::Stage, season)

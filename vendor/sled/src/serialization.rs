@@ -520,7 +520,19 @@ impl Serialize for Snapshot {
         Ok(Snapshot {
             stable_lsn: Serialize::deserialize(buf)?,
             active_segment: Serialize::deserialize(buf)?,
-            pt: deserialize_sequence(buf)?,
+            pt: {
+                // scoreledger: reserved up front (a page takes at least
+                // four bytes), so that the page list is not copied and
+                // touched again at each doubling; what is not used is
+                // never touched.
+                let mut pt = Vec::with_capacity(buf.len() / 4);
+                let iter: ConsumeSequence<'_, '_, PageState> =
+                    ConsumeSequence { buf, _t: PhantomData, done: false };
+                for page_state in iter {
+                    pt.push(page_state?);
+                }
+                pt
+            },
         })
     }
 }

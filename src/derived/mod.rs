@@ -696,6 +696,16 @@ impl<'s> Deriver<'s> {
         result_at(&mut ChunkReader::new(self.store), seq)
     }
 
+    /// [`Deriver::apply`] to a result whose match id was computed
+    /// elsewhere (`keys::match_id` of its fixture, on the thread reading
+    /// the log).
+    pub(crate) fn apply_with_id(&mut self, seq: u64, event: &Event, id: MatchId) -> Result<()> {
+        self.admitted_id = Some(id);
+        let applied = self.apply(seq, event);
+        self.admitted_id = None;
+        applied
+    }
+
     /// Writes what event `seq` adds to the derived entries.
     pub(crate) fn apply(&mut self, seq: u64, event: &Event) -> Result<()> {
         match event {

@@ -640,6 +640,14 @@ pub(crate) trait ReadAt {
         dst: &mut [u8],
         at: u64,
     ) -> std::io::Result<usize>;
+
+    /// scoreledger: the `len` bytes at `at`, when they are in memory
+    /// already (a segment read whole by the log iterator). `read_message`
+    /// checks a message there instead of copying it, and returns an inline
+    /// message without its bytes, which the iterator never reads.
+    fn in_memory(&self, _at: u64, _len: usize) -> Option<&[u8]> {
+        None
+    }
 }
 
 impl ReadAt for File {
@@ -657,6 +665,11 @@ impl ReadAt for File {
 }
 
 impl ReadAt for BasedBuf {
+    fn in_memory(&self, at: u64, len: usize) -> Option<&[u8]> {
+        let start = usize::try_from(at.checked_sub(self.offset)?).ok()?;
+        self.buf.get(start..start.checked_add(len)?)
+    }
+
     fn pread_exact(&self, dst: &mut [u8], mut at: u64) -> std::io::Result<()> {
         if at < self.offset
             || u64::try_from(dst.len()).unwrap() + at
@@ -752,6 +765,37 @@ pub(crate) fn read_message<R: ReadAt>(
         return Ok(LogRead::Corrupted);
     }
 
+    if let Some(body) =
+        file.in_memory(lid + message_offset as LogOffset, header_len)
+    {
+        let crc32 = calculate_message_crc32(
+            msg_header_buf[..message_offset].as_ref(),
+            body,
+        );
+        if crc32 != header.crc32 {
+            trace!(
+                "read a message with a bad checksum with header {:?}",
+                header
+            );
+            return Ok(LogRead::Corrupted);
+        }
+        let body = match header.kind {
+            MessageKind::InlineLink
+            | MessageKind::InlineNode
+            | MessageKind::InlineMeta
+            | MessageKind::Free
+            | MessageKind::Counter => &[][..],
+            _ => body,
+        };
+        return checked_message(
+            header,
+            body.to_vec(),
+            message_offset,
+            expected_segment_number,
+            config,
+        );
+    }
+
     // perform crc check on everything that isn't Corrupted
     let mut buf = vec![0; header_len];
 
@@ -773,6 +817,18 @@ pub(crate) fn read_message<R: ReadAt>(
         return Ok(LogRead::Corrupted);
     }
 
+    checked_message(header, buf, message_offset, expected_segment_number, config)
+}
+
+/// scoreledger: the rest of `read_message`, after the checksum, for a
+/// message read from the file or checked in memory.
+fn checked_message(
+    header: MessageHeader,
+    buf: Vec<u8>,
+    message_offset: usize,
+    expected_segment_number: SegmentNumber,
+    config: &Config,
+) -> Result<LogRead> {
     let inline_len = u32::try_from(message_offset).unwrap()
         + u32::try_from(header.len).unwrap();
 

@@ -78,6 +78,28 @@ pub struct Archive {
     /// Refuse (rather than raise to the head's time) a clock before the
     /// head's time, when something would be appended.
     strict_clock: bool,
+    /// The last batch of [`Archive::append_overlapped`], being synced.
+    syncing: Option<Syncing>,
+    /// Why a sync failed: nothing is appended after it, since a later sync
+    /// could make the batch reported as failed durable after all.
+    sync_failed: Option<String>,
+}
+
+/// A batch applied to the store whose sync runs on another thread: it is
+/// reported only once [`Archive::wait_durable`] has seen the sync succeed.
+struct Syncing {
+    job: std::thread::JoinHandle<Result<()>>,
+    head: Head,
+    first: u64,
+}
+
+impl Drop for Archive {
+    /// Waits for a sync still running: its thread holds the store open.
+    fn drop(&mut self) {
+        if let Some(s) = self.syncing.take() {
+            let _ = s.job.join();
+        }
+    }
 }
 
 /// The read side: every question an archive answers is asked of its
@@ -149,6 +171,8 @@ impl Archive {
             ledger: Ledger::new(store),
             reported: None,
             strict_clock: false,
+            syncing: None,
+            sync_failed: None,
         };
         let format = archive.ledger.store.get(Space::Log, keys::META_FORMAT)?;
         let layout = archive.ledger.store.get(Space::Log, keys::META_LAYOUT)?;
@@ -214,6 +238,7 @@ impl Archive {
     /// Settles a loss by keeping what survives: the log's head becomes the
     /// reported head. Returns the seqs given up.
     pub fn accept_loss(&mut self) -> Result<std::ops::RangeInclusive<u64>> {
+        self.wait_durable()?;
         let found = ReportedHead::of(&self.head()?);
         let lost = (found.seq + 1)..=self.reported.map_or(0, |r| r.seq);
         self.reported = None;
@@ -367,7 +392,52 @@ impl Archive {
     /// `recorded_at` is the caller's clock; it is raised to the head's time
     /// if it is earlier, so that `recorded_at` never decreases along the chain.
     pub fn append(&mut self, events: Vec<Event>, recorded_at: Timestamp) -> Result<AppendReport> {
-        self.append_events(events, recorded_at, false)
+        self.append_events(events, recorded_at, false, false)
+    }
+
+    /// [`Archive::append`] (or, with `skip_refused`,
+    /// [`Archive::append_skipping_refused`]) for one batch of many, where
+    /// making the batch durable overlaps with deriving the next one: the
+    /// batch is applied (later reads in this process see it) and synced on
+    /// another thread, and the next append, or [`Archive::wait_durable`],
+    /// waits for that sync before it goes on. So an Ok here does not yet
+    /// mean durable: a caller reports a batch only after the next call
+    /// returned Ok, or after `wait_durable` did. For one writer with no
+    /// other reader (an import from the command line); measured on a
+    /// 2,001,657-result import, the syncs were 15% of its time.
+    pub fn append_overlapped(
+        &mut self,
+        events: Vec<Event>,
+        recorded_at: Timestamp,
+        skip_refused: bool,
+    ) -> Result<AppendReport> {
+        self.append_events(events, recorded_at, skip_refused, true)
+    }
+
+    /// Waits until the last batch of [`Archive::append_overlapped`] is
+    /// durable, and records its head beside the store. An error means it
+    /// may not be: it was not reported, and nothing more is appended.
+    pub fn wait_durable(&mut self) -> Result<()> {
+        if let Some(why) = &self.sync_failed {
+            return Err(Error::Store {
+                path: self.path().into(),
+                msg: format!("an earlier commit could not be made durable ({why}); nothing more is appended until the store is opened again"),
+            });
+        }
+        let Some(s) = self.syncing.take() else {
+            return Ok(());
+        };
+        let synced = s.job.join().unwrap_or_else(|_| {
+            Err(Error::Store {
+                path: self.path().into(),
+                msg: "the thread syncing the store stopped".into(),
+            })
+        });
+        if let Err(e) = synced {
+            self.sync_failed = Some(e.to_string());
+            return Err(e);
+        }
+        self.record_appended(&s.head, s.first)
     }
 
     /// [`Archive::append`], except that an event the archive refuses as
@@ -380,7 +450,7 @@ impl Archive {
         events: Vec<Event>,
         recorded_at: Timestamp,
     ) -> Result<AppendReport> {
-        self.append_events(events, recorded_at, true)
+        self.append_events(events, recorded_at, true, false)
     }
 
     fn append_events(
@@ -388,7 +458,14 @@ impl Archive {
         events: Vec<Event>,
         recorded_at: Timestamp,
         skip_refused: bool,
+        overlapped: bool,
     ) -> Result<AppendReport> {
+        if let Some(why) = &self.sync_failed {
+            return Err(Error::Store {
+                path: self.path().into(),
+                msg: format!("an earlier commit could not be made durable ({why}); nothing more is appended until the store is opened again"),
+            });
+        }
         self.ledger.catalog = Default::default();
         let head = self.head_for_append()?;
         let given = recorded_at;
@@ -456,15 +533,29 @@ impl Archive {
             keys::META_HEAD.to_vec(),
             new_head.record_bytes(),
         );
-        self.ledger.store.commit(c)?;
-        self.record_appended(&new_head, &report)?;
+        let first = report.appended.first().map_or(0, |a| a.seq);
+        // The batch before, if it is still being synced, is made durable
+        // (or found not to be) before this one is applied.
+        self.wait_durable()?;
+        if overlapped {
+            self.ledger.store.apply(c)?;
+            let syncer = self.ledger.store.syncer();
+            self.syncing = Some(Syncing {
+                job: std::thread::spawn(move || syncer.sync()),
+                head: new_head,
+                first,
+            });
+        } else {
+            self.ledger.store.commit(c)?;
+            self.record_appended(&new_head, first)?;
+        }
         report.head = Some(new_head);
         Ok(report)
     }
 
     /// Records the head of a durable commit beside the store. A restore
     /// that reaches the reported seq must reach its very event.
-    fn record_appended(&mut self, head: &Head, report: &AppendReport) -> Result<()> {
+    fn record_appended(&mut self, head: &Head, first: u64) -> Result<()> {
         let new = ReportedHead::of(head);
         if let Some(r) = self.reported.filter(|r| r.seq <= new.seq && r.seq > 0) {
             if self.hash_at(r.seq)? != r.hash {
@@ -478,15 +569,12 @@ impl Archive {
                 });
             }
         }
-        self.record_head(new).map_err(|e| {
-            let first = report.appended.first().map_or(0, |a| a.seq);
-            Error::Store {
-                path: self.path().into(),
-                msg: format!(
-                    "seq {first} to {} were appended and are kept, but the head could not be recorded beside the store ({e}); the next open records it",
-                    new.seq
-                ),
-            }
+        self.record_head(new).map_err(|e| Error::Store {
+            path: self.path().into(),
+            msg: format!(
+                "seq {first} to {} were appended and are kept, but the head could not be recorded beside the store ({e}); the next open records it",
+                new.seq
+            ),
         })
     }
 
@@ -529,6 +617,7 @@ impl Archive {
     /// [`Archive::rebuild`], calling `progress(done, total)` as events are
     /// derived (every few hundred events).
     pub fn rebuild_with(&mut self, progress: &mut dyn FnMut(u64, u64)) -> Result<u64> {
+        self.wait_durable()?;
         self.ledger.catalog = Default::default();
         let (generation, n) = self.ledger.rebuild_generation(progress)?;
         let head = self.head()?;

@@ -220,6 +220,16 @@ impl Store {
         if c.is_empty() {
             return Ok(());
         }
+        self.apply(c)?;
+        self.sync()
+    }
+
+    /// [`Store::commit`] without the sync: the commit is applied (every
+    /// later read sees it) but not yet durable; a [`Syncer`] makes it so.
+    pub fn apply(&self, c: Commit) -> Result<()> {
+        if c.is_empty() {
+            return Ok(());
+        }
         let batches = [c.batch(Space::Log), c.batch(Space::Derived)];
         let expect = &c.expect;
         (&*self.log, &*self.derived)
@@ -245,21 +255,21 @@ impl Store {
                         s.name()
                     ),
                 },
-            })?;
-        self.sync()
+            })
     }
 
     /// sled's `flush` (`sync_file_range`), then `fsync` of sled's files and
     /// of the store's folder, so that a returned commit survives a power loss.
     pub fn sync(&self) -> Result<()> {
-        self.db.flush().map_err(|e| self.err(e))?;
-        let io = |e| io_error(&self.path, "cannot be synced", e);
-        std::fs::File::open(self.path.join("db"))
-            .and_then(|f| f.sync_all())
-            .map_err(io)?;
-        std::fs::File::open(&self.path)
-            .and_then(|f| f.sync_all())
-            .map_err(io)
+        sync(&self.db, &self.path)
+    }
+
+    /// What syncs the store from another thread, while this one goes on.
+    pub fn syncer(&self) -> Syncer {
+        Syncer {
+            db: (*self.db).clone(),
+            path: self.path.clone(),
+        }
     }
 
     /// A fresh, empty derived tree (the next generation) for a rebuild. It
@@ -344,6 +354,31 @@ impl Store {
         self.tree(s).remove(key).map_err(|e| self.err(e))?;
         Ok(())
     }
+}
+
+/// A handle that syncs a store (what [`Store::sync`] does) on another
+/// thread. It holds sled open: it must be gone before the store is dropped.
+pub struct Syncer {
+    db: sled::Db,
+    path: PathBuf,
+}
+
+impl Syncer {
+    /// [`Store::sync`].
+    pub fn sync(&self) -> Result<()> {
+        sync(&self.db, &self.path)
+    }
+}
+
+fn sync(db: &sled::Db, path: &Path) -> Result<()> {
+    db.flush().map_err(|e| sled_error(path, e))?;
+    let io = |e| io_error(path, "cannot be synced", e);
+    std::fs::File::open(path.join("db"))
+        .and_then(|f| f.sync_all())
+        .map_err(io)?;
+    std::fs::File::open(path)
+        .and_then(|f| f.sync_all())
+        .map_err(io)
 }
 
 impl Drop for Store {

@@ -374,48 +374,128 @@ pub fn append_in_batches<'a>(
                 break;
             }
         });
+        let overlapped = target.overlapped();
+        // The last batch applied whose sync is not yet known to have
+        // succeeded (`Archive::append_overlapped`): counted only then.
+        let mut unsettled: Option<Batch> = None;
         let mut offset = 0;
         for next in rx {
-            let (lines, chunk): (Vec<usize>, Vec<Event>) =
-                next.map_err(|e| partial(e, &out))?.into_iter().unzip();
+            let (lines, chunk): (Vec<usize>, Vec<Event>) = match next {
+                Ok(rows) => rows.into_iter().unzip(),
+                Err(e) => return Err(settled(&mut target, &mut unsettled, &mut out, e)),
+            };
             let n = chunk.len();
-            if n == 0 && out.batches > 0 {
+            if n == 0 && out.batches + usize::from(unsettled.is_some()) > 0 {
                 break;
             }
             let mut archive = target.archive();
-            let (lines, chunk, mut notes) =
-                era::screen(&archive, lines, chunk).map_err(|e| partial(e, &out))?;
-            let report = append_batch(&mut archive, chunk, how)
-                .map_err(|e| partial(at_line(e, &lines, how.file), &out))?;
+            let appended = era::screen(&archive, lines, chunk).and_then(|(lines, chunk, notes)| {
+                let report = append_batch(&mut archive, chunk, how, overlapped)
+                    .map_err(|e| at_line(e, &lines, how.file))?;
+                Ok(Batch {
+                    report,
+                    lines,
+                    notes,
+                })
+            });
             drop(archive);
-            out.add(&report);
-            out.skipped
-                .extend(report.refused.iter().map(|(index, why)| Skipped {
-                    line: lines.get(*index).copied().unwrap_or(0),
-                    why: why.clone(),
-                }));
-            for a in &report.appended {
-                if let Some(i) = notes.iter().position(|(index, _)| *index == a.index) {
-                    let (_, mut note) = notes.swap_remove(i);
-                    note.seq = a.seq;
-                    out.rules.push(note);
-                }
+            let batch = match appended {
+                Ok(batch) => batch,
+                Err(e) => return Err(settled(&mut target, &mut unsettled, &mut out, e)),
+            };
+            // Appending it waited for the sync of the batch before.
+            if let Some(before) = unsettled.take() {
+                before.count_in(&mut out);
+            }
+            match overlapped {
+                true => unsettled = Some(batch),
+                false => batch.count_in(&mut out),
             }
             offset += n;
             if !progress(offset, total) && offset < total {
+                if let Err(e) = target.archive().wait_durable() {
+                    return Err(partial(e, &out));
+                }
+                if let Some(last) = unsettled.take() {
+                    last.count_in(&mut out);
+                }
                 return Err(interrupted(&out, offset, total));
             }
+        }
+        if let Err(e) = target.archive().wait_durable() {
+            return Err(partial(e, &out));
+        }
+        if let Some(last) = unsettled.take() {
+            last.count_in(&mut out);
         }
         out.skipped.sort_by_key(|s| s.line);
         Ok(out)
     })
 }
 
+/// A batch appended, with the file's line of each of its events and the
+/// notes on the rules it states.
+struct Batch {
+    report: AppendReport,
+    lines: Vec<usize>,
+    notes: Vec<(usize, era::RulesNote)>,
+}
+
+impl Batch {
+    /// Counts the batch, once it is durable, in what the import reports.
+    fn count_in(self, out: &mut ImportReport) {
+        let Batch {
+            report,
+            lines,
+            mut notes,
+        } = self;
+        out.add(&report);
+        out.skipped
+            .extend(report.refused.iter().map(|(index, why)| Skipped {
+                line: lines.get(*index).copied().unwrap_or(0),
+                why: why.clone(),
+            }));
+        for a in &report.appended {
+            if let Some(i) = notes.iter().position(|(index, _)| *index == a.index) {
+                let (_, mut note) = notes.swap_remove(i);
+                note.seq = a.seq;
+                out.rules.push(note);
+            }
+        }
+    }
+}
+
+/// The import's error `e`, after the batch still being synced (if any) is
+/// durable and counted; if it is not, that failure is the error.
+fn settled(
+    target: &mut impl target::Target,
+    unsettled: &mut Option<Batch>,
+    out: &mut ImportReport,
+    e: Error,
+) -> Error {
+    if unsettled.is_some() {
+        if let Err(lost) = target.archive().wait_durable() {
+            return partial(lost, out);
+        }
+    }
+    if let Some(b) = unsettled.take() {
+        b.count_in(out);
+    }
+    partial(e, out)
+}
+
 /// One batch appended: whole, or without the events the archive refuses.
-fn append_batch(archive: &mut Archive, chunk: Vec<Event>, how: &Appending) -> Result<AppendReport> {
-    match how.invalid {
-        Invalid::Refuse => archive.append(chunk, how.recorded_at),
-        Invalid::Skip => archive.append_skipping_refused(chunk, how.recorded_at),
+fn append_batch(
+    archive: &mut Archive,
+    chunk: Vec<Event>,
+    how: &Appending,
+    overlapped: bool,
+) -> Result<AppendReport> {
+    let skip = how.invalid == Invalid::Skip;
+    match (overlapped, skip) {
+        (true, _) => archive.append_overlapped(chunk, how.recorded_at, skip),
+        (false, false) => archive.append(chunk, how.recorded_at),
+        (false, true) => archive.append_skipping_refused(chunk, how.recorded_at),
     }
 }
 

@@ -12,11 +12,23 @@ pub trait Target {
     /// The archive, locked for one batch; readers of a shared one wait until it
     /// is dropped.
     fn archive(&mut self) -> impl DerefMut<Target = Archive> + '_;
+
+    /// Whether each batch's sync may overlap with deriving the next one
+    /// ([`Archive::append_overlapped`]): only where nothing else reads the
+    /// archive before the import ends (a reader would see a batch that is
+    /// not yet durable).
+    fn overlapped(&self) -> bool {
+        false
+    }
 }
 
 impl Target for &mut Archive {
     fn archive(&mut self) -> impl DerefMut<Target = Archive> + '_ {
         &mut **self
+    }
+
+    fn overlapped(&self) -> bool {
+        true
     }
 }
 

@@ -416,3 +416,109 @@ fn rebuild_repairs_a_derived_value_whose_blob_file_is_lost() {
         3000
     );
 }
+
+/// An English file of `seasons` seasons of 20 clubs, each pairing once at
+/// home and once away (380 results a season).
+fn english_seasons(seasons: usize) -> String {
+    let mut out = common::ENG_HEADER.to_string();
+    for s in 0..seasons {
+        let year = 1950 + s;
+        for h in 0..20 {
+            for a in (0..20).filter(|a| *a != h) {
+                let day = 1 + (h * 20 + a) % 28;
+                let (hg, vg) = ((h + s) % 4, (a * s) % 3);
+                out.push_str(&format!(
+                    "{year}-10-{day:02},{year},Club {h},Club {a},{hg}-{vg},{hg},{vg},1,1,{},{},H\n",
+                    hg + vg,
+                    hg as i64 - vg as i64
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// The events an import says it committed, from its error.
+fn committed_claim(stderr: &str) -> u64 {
+    let Some(at) = stderr.find(" events of this import were committed") else {
+        return 0;
+    };
+    let start = stderr[..at]
+        .rfind(|c: char| !c.is_ascii_digit())
+        .map_or(0, |i| i + 1);
+    stderr[start..at].parse().unwrap()
+}
+
+/// A batch is synced while the next one is derived; when the disk fills,
+/// the import counts (and records beside the store) only the batches whose
+/// sync it saw succeed: everything it claims is in the store, whole.
+#[test]
+fn an_import_that_fills_the_disk_claims_only_what_is_durable() {
+    let env = Env::new();
+    let csv = env.dir_path().join("seasons.csv");
+    std::fs::write(&csv, english_seasons(40)).unwrap();
+    let import = |db: &Path| {
+        Command::new(assert_cmd::cargo::cargo_bin("scoreledger"))
+            .env("SCORELEDGER_DB", db)
+            .env("SCORELEDGER_NOW", "2026-11-28T10:00:00Z")
+            .args(["import", "--batch", "500"])
+            .arg(&csv)
+            .output()
+            .unwrap()
+    };
+    let whole = env.dir_path().join("whole.db");
+    assert!(import(&whole).status.success());
+    let size = dir_size(&whole);
+    let mut claims = Vec::new();
+    for tenths in [2u64, 4, 6] {
+        let mnt = env.dir_path().join(format!("disk-{tenths}"));
+        let tmpfs = match Tmpfs::mount(&mnt, size * tenths / 10) {
+            Ok(t) => t,
+            Err(why) if std::env::var_os("SCORELEDGER_TEST_MOUNT").is_none() => {
+                eprintln!("full-disk import test not run: cannot mount a tmpfs ({why}); CI sets SCORELEDGER_TEST_MOUNT=1 and runs it as root");
+                return;
+            }
+            Err(why) => panic!("cannot mount a tmpfs: {why}"),
+        };
+        let db = mnt.join("archive.db");
+        let out = import(&db);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            matches!(out.status.code(), Some(3 | 4)) && err.contains("no space left"),
+            "{tenths}/10 of the space: {:?} {err}",
+            out.status
+        );
+        let claim = committed_claim(&err);
+        // What the import left, read on a disk with room.
+        let kept = env.dir_path().join(format!("kept-{tenths}.db"));
+        copy_dir(&db, &kept);
+        drop(tmpfs);
+        let run = |args: &[&str]| {
+            Command::new(assert_cmd::cargo::cargo_bin("scoreledger"))
+                .env("SCORELEDGER_DB", &kept)
+                .args(args)
+                .output()
+                .unwrap()
+        };
+        let head = run(&["head"]);
+        assert!(
+            head.status.success(),
+            "{tenths}/10: {}",
+            String::from_utf8_lossy(&head.stderr)
+        );
+        let seq = seq_of(&String::from_utf8_lossy(&head.stdout));
+        assert!(
+            seq >= claim,
+            "{tenths}/10: claimed {claim} events, the store holds {seq}: {err}"
+        );
+        let verified = run(&["verify"]);
+        assert!(
+            verified.status.success(),
+            "{tenths}/10: {}",
+            String::from_utf8_lossy(&verified.stderr)
+        );
+        claims.push(claim);
+    }
+    // The disk filled at different places, after some batches were durable.
+    assert!(claims.iter().any(|c| *c > 0), "{claims:?}");
+}

@@ -143,6 +143,13 @@ impl Archive {
         Archive::start(Store::open_existing(path)?)
     }
 
+    /// [`Archive::open`] (or, without `create`, [`Archive::open_existing`])
+    /// for a server, which opens once and answers many questions: sled
+    /// keeps more of the store in memory.
+    pub fn open_serving(path: &Path, create: bool) -> Result<Archive> {
+        Archive::start(Store::open_serving(path, create)?)
+    }
+
     /// Opens an existing archive whose log may have lost events that
     /// commits reported as written, to restore them or to accept the loss:
     /// the [`Loss`], if any, comes with it. Every other open refuses such an

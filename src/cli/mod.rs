@@ -225,6 +225,14 @@ impl Db {
     pub(crate) fn open_existing(&self) -> Result<Archive, Error> {
         open_with(self, Archive::open_existing)
     }
+
+    /// Opens the store for `serve` (made if `create`): a larger page cache.
+    pub(crate) fn open_serving(&self, create: bool) -> Result<Archive, Error> {
+        match create {
+            true => open_with(self, |p| Archive::open_serving(p, true)),
+            false => open_with(self, |p| Archive::open_serving(p, false)),
+        }
+    }
 }
 
 /// Output of a failed run: message and exit code.

@@ -50,10 +50,7 @@ pub(super) fn run(db: &super::Db, a: Args) -> Result<(), Error> {
         .as_deref()
         .map(super::trust::signer)
         .transpose()?;
-    let archive = match a.token_file {
-        Some(_) => db.open()?,
-        None => db.open_existing()?,
-    };
+    let archive = db.open_serving(a.token_file.is_some())?;
     crate::serve::run(
         crate::serve::Config {
             db: db.to_path_buf(),

@@ -99,6 +99,13 @@ pub fn decode_event_with(bytes: &[u8], scratch: &mut Vec<u8>) -> Result<Event, S
     Ok(event)
 }
 
+/// An event from its bytes, without the check that they are its canonical
+/// form (that check encodes the event again): for a rebuild, which derives
+/// from the log but vouches for nothing in it; `verify` checks the form.
+pub fn decode_event_unchecked(bytes: &[u8]) -> Result<Event, String> {
+    wire::into_model(decode_value::<wire::Event<'static>>(bytes)?)
+}
+
 /// Encodes any value with the one configuration. Serializing plain data to a
 /// vector cannot fail; a failure is a bug, so it panics with the reason.
 pub fn encode_value<T: Serialize>(value: &T) -> Vec<u8> {
@@ -222,6 +229,25 @@ mod tests {
     use super::*;
     use crate::model::date::Date;
     use crate::model::event::MatchResult;
+
+    /// A rebuild's decoding skips the canonical check and nothing else: the
+    /// same event from canonical bytes; from bytes that spell the kind with
+    /// a longer varint than needed, the event there and a refusal here.
+    #[test]
+    fn decoding_without_the_canonical_check_differs_only_on_non_canonical_bytes() {
+        let d = Date::from_ymd(1984, 12, 2).unwrap();
+        let e = Event::MatchResult(MatchResult::sample(d, 2, 1));
+        let bytes = encode_event(&e);
+        assert_eq!(decode_event_unchecked(&bytes).unwrap(), e);
+        assert_eq!(decode_event(&bytes).unwrap(), e);
+        assert!(bytes[0] < 251, "the kind is one byte");
+        let mut loose = vec![251, bytes[0], 0];
+        loose.extend_from_slice(&bytes[1..]);
+        assert_eq!(decode_event_unchecked(&loose).unwrap(), e);
+        let refused = decode_event(&loose).unwrap_err();
+        assert!(refused.contains("canonical"), "{refused}");
+        assert!(decode_event_unchecked(&bytes[1..]).is_err());
+    }
 
     /// Each field within its bound, the whole over `EVENT_BYTES`: refused
     /// here, where the size is known, and not by the fields' check.

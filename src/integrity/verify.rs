@@ -1,6 +1,6 @@
 //! Verification: every event re-hashed and re-chained from the first.
 
-use crate::derived::envelope::{decode_raw, Envelope};
+use crate::derived::envelope::Envelope;
 use crate::derived::index::{Index, IndexProof};
 use crate::derived::ledger::Ledger;
 use crate::derived::retire::{digest, Retired, Retirement};
@@ -159,7 +159,8 @@ impl Ledger {
                         chain.next(&raw, &mut hasher, &mut scratch)?
                     } else {
                         chain.count = seq;
-                        decode_raw(&raw)?.event
+                        encoding::decode_event_unchecked(raw.event_bytes)
+                            .map_err(|msg| Error::Corrupt { seq, msg })?
                     };
                     out.push(Envelope {
                         seq: raw.seq,

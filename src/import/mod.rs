@@ -413,20 +413,14 @@ pub fn append_in_batches<'a>(
             }
             offset += n;
             if !progress(offset, total) && offset < total {
-                if let Err(e) = target.archive().wait_durable() {
+                if let Err(e) = settle(&mut target, &mut unsettled, &mut out) {
                     return Err(partial(e, &out));
-                }
-                if let Some(last) = unsettled.take() {
-                    last.count_in(&mut out);
                 }
                 return Err(interrupted(&out, offset, total));
             }
         }
-        if let Err(e) = target.archive().wait_durable() {
+        if let Err(e) = settle(&mut target, &mut unsettled, &mut out) {
             return Err(partial(e, &out));
-        }
-        if let Some(last) = unsettled.take() {
-            last.count_in(&mut out);
         }
         out.skipped.sort_by_key(|s| s.line);
         Ok(out)
@@ -465,7 +459,21 @@ impl Batch {
     }
 }
 
-/// The import's error `e`, after the batch still being synced (if any) is
+/// Waits until the batch still being synced, if any, is durable, and
+/// counts it; an error means it may not be, and it is not counted.
+fn settle(
+    target: &mut impl target::Target,
+    unsettled: &mut Option<Batch>,
+    out: &mut ImportReport,
+) -> Result<()> {
+    if let Some(b) = unsettled.take() {
+        target.archive().wait_durable()?;
+        b.count_in(out);
+    }
+    Ok(())
+}
+
+/// The import's error `e`, once the batch still being synced (if any) is
 /// durable and counted; if it is not, that failure is the error.
 fn settled(
     target: &mut impl target::Target,
@@ -473,15 +481,10 @@ fn settled(
     out: &mut ImportReport,
     e: Error,
 ) -> Error {
-    if unsettled.is_some() {
-        if let Err(lost) = target.archive().wait_durable() {
-            return partial(lost, out);
-        }
+    match settle(target, unsettled, out) {
+        Ok(()) => partial(e, out),
+        Err(lost) => partial(lost, out),
     }
-    if let Some(b) = unsettled.take() {
-        b.count_in(out);
-    }
-    partial(e, out)
 }
 
 /// One batch appended: whole, or without the events the archive refuses.

@@ -163,6 +163,20 @@ impl Tmpfs {
         }
         Ok(Tmpfs(at.into()))
     }
+
+    /// [`Tmpfs::mount`] for `test`: `None` (the test says it did not run)
+    /// where mounting is not possible, unless CI asked for it
+    /// (`SCORELEDGER_TEST_MOUNT`, as root), where it fails the test.
+    fn mount_for(at: &Path, bytes: u64, test: &str) -> Option<Tmpfs> {
+        match Tmpfs::mount(at, bytes) {
+            Ok(t) => Some(t),
+            Err(why) if std::env::var_os("SCORELEDGER_TEST_MOUNT").is_none() => {
+                eprintln!("{test} not run: cannot mount a tmpfs ({why}); CI sets SCORELEDGER_TEST_MOUNT=1 and runs it as root");
+                None
+            }
+            Err(why) => panic!("cannot mount a tmpfs: {why}"),
+        }
+    }
 }
 
 impl Drop for Tmpfs {
@@ -207,13 +221,8 @@ fn a_full_disk_fails_clearly_and_bricks_nothing() {
     let (pristine, head) = written_not_reopened(&env, 30);
     let size = dir_size(&pristine);
     let mnt = env.dir_path().join("small-disk");
-    let _tmpfs = match Tmpfs::mount(&mnt, size + (2 << 20)) {
-        Ok(t) => t,
-        Err(why) if std::env::var_os("SCORELEDGER_TEST_MOUNT").is_none() => {
-            eprintln!("full-disk test not run: cannot mount a tmpfs ({why}); CI sets SCORELEDGER_TEST_MOUNT=1 and runs it as root");
-            return;
-        }
-        Err(why) => panic!("cannot mount a tmpfs: {why}"),
+    let Some(_tmpfs) = Tmpfs::mount_for(&mnt, size + (2 << 20), "full-disk test") else {
+        return;
     };
     let db = mnt.join("archive.db");
     let run = |args: &[&str]| {
@@ -472,13 +481,9 @@ fn an_import_that_fills_the_disk_claims_only_what_is_durable() {
     let mut claims = Vec::new();
     for tenths in [2u64, 4, 6] {
         let mnt = env.dir_path().join(format!("disk-{tenths}"));
-        let tmpfs = match Tmpfs::mount(&mnt, size * tenths / 10) {
-            Ok(t) => t,
-            Err(why) if std::env::var_os("SCORELEDGER_TEST_MOUNT").is_none() => {
-                eprintln!("full-disk import test not run: cannot mount a tmpfs ({why}); CI sets SCORELEDGER_TEST_MOUNT=1 and runs it as root");
-                return;
-            }
-            Err(why) => panic!("cannot mount a tmpfs: {why}"),
+        let Some(tmpfs) = Tmpfs::mount_for(&mnt, size * tenths / 10, "full-disk import test")
+        else {
+            return;
         };
         let db = mnt.join("archive.db");
         let out = import(&db);

@@ -83,6 +83,9 @@ pub struct Archive {
     /// Why a sync failed: nothing is appended after it, since a later sync
     /// could make the batch reported as failed durable after all.
     sync_failed: Option<String>,
+    /// Tests: the syncs of overlapped appends fail without syncing.
+    #[cfg(feature = "testing")]
+    failing_syncs: bool,
 }
 
 /// A batch applied to the store whose sync runs on another thread: it is
@@ -180,6 +183,8 @@ impl Archive {
             strict_clock: false,
             syncing: None,
             sync_failed: None,
+            #[cfg(feature = "testing")]
+            failing_syncs: false,
         };
         let format = archive.ledger.store.get(Space::Log, keys::META_FORMAT)?;
         let layout = archive.ledger.store.get(Space::Log, keys::META_LAYOUT)?;
@@ -518,6 +523,8 @@ impl Archive {
             prev = hash;
         }
         if report.appended.is_empty() {
+            // Nothing to apply, but an Ok still says the batch before is durable.
+            self.wait_durable()?;
             report.head = Some(head);
             return Ok(report);
         }
@@ -546,9 +553,9 @@ impl Archive {
         self.wait_durable()?;
         if overlapped {
             self.ledger.store.apply(c)?;
-            let syncer = self.ledger.store.syncer();
+            let sync = self.sync_job();
             self.syncing = Some(Syncing {
-                job: std::thread::spawn(move || syncer.sync()),
+                job: std::thread::spawn(sync),
                 head: new_head,
                 first,
             });
@@ -558,6 +565,30 @@ impl Archive {
         }
         report.head = Some(new_head);
         Ok(report)
+    }
+
+    /// What syncs an overlapped append, on its own thread.
+    fn sync_job(&self) -> impl FnOnce() -> Result<()> + Send + 'static {
+        let syncer = self.ledger.store.syncer();
+        #[cfg(feature = "testing")]
+        let fail = self.failing_syncs.then(|| self.path().to_path_buf());
+        move || {
+            #[cfg(feature = "testing")]
+            if let Some(path) = fail {
+                return Err(Error::Store {
+                    path,
+                    msg: "cannot be synced (a failure made by a test)".into(),
+                });
+            }
+            syncer.sync()
+        }
+    }
+
+    /// From now on the sync of every [`Archive::append_overlapped`] fails,
+    /// without syncing anything: for tests of what is reported then.
+    #[cfg(feature = "testing")]
+    pub fn fail_syncs(&mut self) {
+        self.failing_syncs = true;
     }
 
     /// Records the head of a durable commit beside the store. A restore

@@ -447,6 +447,25 @@ fn english_seasons(seasons: usize) -> String {
     out
 }
 
+/// A command's output, failing the test (the command killed) if it has
+/// not ended after `limit`: a stuck import must not stall the suite.
+fn output_within(mut cmd: Command, limit: Duration) -> std::process::Output {
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            panic!("{cmd:?} still running after {limit:?}: killed");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
+
 /// The events an import says it committed, from its error.
 fn committed_claim(stderr: &str) -> u64 {
     let Some(at) = stderr.find(" events of this import were committed") else {
@@ -467,13 +486,12 @@ fn an_import_that_fills_the_disk_claims_only_what_is_durable() {
     let csv = env.dir_path().join("seasons.csv");
     std::fs::write(&csv, english_seasons(40)).unwrap();
     let import = |db: &Path| {
-        Command::new(assert_cmd::cargo::cargo_bin("scoreledger"))
-            .env("SCORELEDGER_DB", db)
+        let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("scoreledger"));
+        cmd.env("SCORELEDGER_DB", db)
             .env("SCORELEDGER_NOW", "2026-11-28T10:00:00Z")
             .args(["import", "--batch", "500"])
-            .arg(&csv)
-            .output()
-            .unwrap()
+            .arg(&csv);
+        output_within(cmd, Duration::from_secs(120))
     };
     let whole = env.dir_path().join("whole.db");
     assert!(import(&whole).status.success());

@@ -522,10 +522,10 @@ impl Serialize for Snapshot {
             active_segment: Serialize::deserialize(buf)?,
             pt: {
                 // scoreledger: reserved up front (a page takes at least
-                // four bytes), so that the page list is not copied and
-                // touched again at each doubling; what is not used is
-                // never touched.
-                let mut pt = Vec::with_capacity(buf.len() / 4);
+                // eleven bytes: its kind, an 8-byte lsn and a disk pointer
+                // of two or more), so that the page list is not copied and
+                // touched again at each doubling.
+                let mut pt = Vec::with_capacity(buf.len() / 11);
                 let iter: ConsumeSequence<'_, '_, PageState> =
                     ConsumeSequence { buf, _t: PhantomData, done: false };
                 for page_state in iter {

@@ -784,7 +784,11 @@ pub(crate) fn read_message<R: ReadAt>(
             | MessageKind::InlineNode
             | MessageKind::InlineMeta
             | MessageKind::Free
-            | MessageKind::Counter => &[][..],
+            | MessageKind::Counter
+                if !config.use_compression =>
+            {
+                &[][..]
+            }
             _ => body,
         };
         return checked_message(

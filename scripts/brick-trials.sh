@@ -8,7 +8,12 @@
 #  2. a full disk (a small tmpfs, needs root): `head` and `record` with 0 bytes
 #     to 1 MiB free either succeed or fail with "no space left on the device
 #     holding ..." (exit 3); once space is freed, `verify` passes and every
-#     reported append is there. Skipped, saying why, where mounting fails.
+#     reported append is there. Skipped, saying why, where mounting fails;
+#  3. imports of the whole file (batches of 500) onto disks of 20-90% of the
+#     room it needs, TRIALS * 5 times (needs root): each must end within
+#     60 s (a sled flush on another thread once hung for good there), fail
+#     with "no space left" or succeed, and what it claims must be in the
+#     store, which verifies.
 # Usage: scripts/brick-trials.sh [TRIALS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -100,3 +105,35 @@ for free_kib in 0 4 16 64 128 256 512 1024; do
     [ "$now" -ge $((events + appended)) ] || { echo "full disk, ${free_kib} KiB free: a reported append was lost (head $now)"; exit 1; }
 done
 echo "full disk: $runs commands with 0 KiB to 1 MiB free; each succeeded ($appends records appended) or said 'no space left'; 0 bricked, 0 events lost"
+
+umount "$mnt"
+whole=$(du -sb "$base" | cut -f1)
+imports=$((trials * 5)); ended=0
+for t in $(seq 1 "$imports"); do
+    tenths=$((2 + RANDOM % 8))
+    mount -t tmpfs -o size=$((whole * tenths / 10)) tmpfs "$mnt"
+    SCORELEDGER_DB=$mnt/i.db "$bin" import --batch 500 "$work/league.csv" >/dev/null 2>"$work/err" & pid=$!
+    for _ in $(seq 1 600); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    if kill -0 "$pid" 2>/dev/null; then
+        kill -9 "$pid"; echo "import $t onto ${tenths}0% of the room: still running after 60 s (hung)"; exit 1
+    fi
+    code=0; wait "$pid" || code=$?
+    claim=0
+    if [ $code != 0 ]; then
+        grep -q "no space left" "$work/err" || { echo "import $t: exit $code: $(cat "$work/err")"; exit 1; }
+        claim=$(grep -o '[0-9]* events of this import were committed' "$work/err" | cut -d' ' -f1 || true)
+        claim=${claim:-0}
+    fi
+    rm -rf "$work/kept.db"; cp -r "$mnt/i.db" "$work/kept.db" 2>/dev/null || true
+    umount "$mnt"
+    if [ -f "$work/kept.db/db" ]; then
+        SCORELEDGER_DB=$work/kept.db "$bin" verify >/dev/null 2>"$work/err" || grep -q "no scoreledger store" "$work/err" \
+            || { echo "import $t: verify FAILED: $(cat "$work/err")"; exit 1; }
+        kept=$(SCORELEDGER_DB=$work/kept.db "$bin" head 2>/dev/null | cut -d' ' -f1); kept=${kept:-0}
+        [ "$kept" -ge "$claim" ] || { echo "import $t: claimed $claim events, the store holds $kept"; exit 1; }
+    else
+        [ "$claim" = 0 ] || { echo "import $t: claimed $claim events, no store"; exit 1; }
+    fi
+    ended=$((ended + 1))
+done
+echo "imports onto a disk too small: $ended of $imports ended within 60 s, each claim held by a store that verifies"

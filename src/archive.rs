@@ -97,7 +97,7 @@ struct Syncing {
 }
 
 impl Drop for Archive {
-    /// Waits for a sync still running: its thread holds the store open.
+    /// Waits for an fsync still running, so the store closes after it.
     fn drop(&mut self) {
         if let Some(s) = self.syncing.take() {
             let _ = s.job.join();
@@ -410,9 +410,9 @@ impl Archive {
     /// [`Archive::append`] (or, with `skip_refused`,
     /// [`Archive::append_skipping_refused`]) for one batch of many, where
     /// making the batch durable overlaps with deriving the next one: the
-    /// batch is applied (later reads in this process see it) and synced on
-    /// another thread, and the next append, or [`Archive::wait_durable`],
-    /// waits for that sync before it goes on. So an Ok here does not yet
+    /// batch is applied (later reads in this process see it) and written
+    /// out, then `fsync`ed on another thread, and the next append, or
+    /// [`Archive::wait_durable`], waits for that before it goes on. So an Ok here does not yet
     /// mean durable: a caller reports a batch only after the next call
     /// returned Ok, or after `wait_durable` did. For one writer with no
     /// other reader (an import from the command line); measured on a
@@ -553,6 +553,12 @@ impl Archive {
         self.wait_durable()?;
         if overlapped {
             self.ledger.store.apply(c)?;
+            // sled is flushed here, on the thread that writes to it: a
+            // flush on another thread while this one read (and so, in
+            // sled, sometimes wrote) hung for good once the disk was full
+            // (sled's flush waited on a buffer nobody wrote). Only the
+            // fsyncs, which hold no sled handle, overlap.
+            self.ledger.store.write_out()?;
             let sync = self.sync_job();
             self.syncing = Some(Syncing {
                 job: std::thread::spawn(sync),

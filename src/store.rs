@@ -274,13 +274,19 @@ impl Store {
     /// sled's `flush` (`sync_file_range`), then `fsync` of sled's files and
     /// of the store's folder, so that a returned commit survives a power loss.
     pub fn sync(&self) -> Result<()> {
-        sync(&self.db, &self.path)
+        self.write_out()?;
+        sync_files(&self.path)
     }
 
-    /// What syncs the store from another thread, while this one goes on.
+    /// sled's `flush`: everything applied is written to sled's file (and
+    /// `sync_file_range`d), not yet `fsync`ed; a [`Syncer`] does that.
+    pub fn write_out(&self) -> Result<()> {
+        self.db.flush().map_err(|e| self.err(e)).map(|_| ())
+    }
+
+    /// What `fsync`s the store from another thread, while this one goes on.
     pub fn syncer(&self) -> Syncer {
         Syncer {
-            db: (*self.db).clone(),
             path: self.path.clone(),
         }
     }
@@ -369,22 +375,22 @@ impl Store {
     }
 }
 
-/// A handle that syncs a store (what [`Store::sync`] does) on another
-/// thread. It holds sled open: it must be gone before the store is dropped.
+/// What makes a store's written log durable (the second half of
+/// [`Store::sync`], after [`Store::write_out`]) from another thread: an
+/// `fsync` of sled's `db` file and of the store's folder. It holds no sled
+/// handle: sled itself is only ever flushed on the thread that writes.
 pub struct Syncer {
-    db: sled::Db,
     path: PathBuf,
 }
 
 impl Syncer {
-    /// [`Store::sync`].
+    /// `fsync` of sled's `db` file, then of the store's folder.
     pub fn sync(&self) -> Result<()> {
-        sync(&self.db, &self.path)
+        sync_files(&self.path)
     }
 }
 
-fn sync(db: &sled::Db, path: &Path) -> Result<()> {
-    db.flush().map_err(|e| sled_error(path, e))?;
+fn sync_files(path: &Path) -> Result<()> {
     let io = |e| io_error(path, "cannot be synced", e);
     std::fs::File::open(path.join("db"))
         .and_then(|f| f.sync_all())

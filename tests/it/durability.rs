@@ -263,23 +263,6 @@ fn a_store_sled_cannot_open_is_named_and_salvaged() {
     assert!(std::fs::read(env.db().join("db")).unwrap() == damaged);
 }
 
-fn export_cup_result(home: &str, away: &str, day: u8) -> scoreledger::Event {
-    let d = scoreledger::Date::from_ymd(1990, 5, day).unwrap();
-    scoreledger::Event::MatchResult(scoreledger::MatchResult::new(
-        scoreledger::Fixture {
-            competition: "Export Cup",
-            season: "1990",
-            stage: "Final",
-            round: Some(1),
-            date: d,
-            home,
-            away,
-        },
-        2,
-        1,
-    ))
-}
-
 /// An Ok from an overlapped append says the batch before it is durable,
 /// even when this one appends nothing (every event already held): were it
 /// not so, an import would count a batch whose sync failed.
@@ -288,18 +271,30 @@ fn an_overlapped_append_of_nothing_new_still_answers_for_the_sync_before_it() {
     let env = Env::new();
     let at = scoreledger::Timestamp::parse_rfc3339(LATER).unwrap();
     let mut a = scoreledger::Archive::open(&env.db()).unwrap();
-    let first = vec![export_cup_result("Ajax", "Benfica", 1)];
+    let first = vec![common::export_cup_result("Ajax", (2, 1), "Benfica", 1)];
     a.append_overlapped(first.clone(), at, false).unwrap();
     a.wait_durable().unwrap();
     a.fail_syncs();
-    a.append_overlapped(vec![export_cup_result("Celtic", "Dukla", 2)], at, false)
-        .unwrap();
+    a.append_overlapped(
+        vec![common::export_cup_result("Celtic", (2, 1), "Dukla", 2)],
+        at,
+        false,
+    )
+    .unwrap();
     let repeat = a.append_overlapped(first, at, false);
     assert!(repeat.is_err(), "the sync before failed, yet: {repeat:?}");
     let err = a.wait_durable().unwrap_err().to_string();
     assert!(err.contains("could not be made durable"), "{err}");
     assert!(a
-        .append(vec![export_cup_result("Eintracht", "Fenerbahce", 3)], at)
+        .append(
+            vec![common::export_cup_result(
+                "Eintracht",
+                (2, 1),
+                "Fenerbahce",
+                3
+            )],
+            at
+        )
         .is_err());
     drop(a);
     // The head file still names the last durable batch.

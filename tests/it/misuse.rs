@@ -288,23 +288,6 @@ fn export_line(
     (serde_json::to_string(&env).unwrap() + "\n", hash)
 }
 
-fn result(home: &str, score: (u16, u16), away: &str, day: u8) -> scoreledger::Event {
-    let d = scoreledger::Date::from_ymd(1990, 5, day).unwrap();
-    scoreledger::Event::MatchResult(scoreledger::MatchResult::new(
-        scoreledger::Fixture {
-            competition: "Export Cup",
-            season: "1990",
-            stage: "Final",
-            round: Some(1),
-            date: d,
-            home,
-            away,
-        },
-        score.0,
-        score.1,
-    ))
-}
-
 #[test]
 fn a_jsonl_import_is_checked_whole_before_anything_is_written() {
     // A well-hashed export whose 3rd event spells a team like the 1st but not
@@ -313,9 +296,9 @@ fn a_jsonl_import_is_checked_whole_before_anything_is_written() {
     let mut text = String::new();
     let mut prev = scoreledger::Hash::GENESIS;
     for (seq, event) in [
-        result("Alpha", (1, 0), "Beta", 1),
-        result("Gamma", (2, 2), "Delta", 2),
-        result("ALPHA", (0, 3), "Gamma", 3),
+        common::export_cup_result("Alpha", (1, 0), "Beta", 1),
+        common::export_cup_result("Gamma", (2, 2), "Delta", 2),
+        common::export_cup_result("ALPHA", (0, 3), "Gamma", 3),
     ]
     .into_iter()
     .enumerate()
@@ -358,8 +341,8 @@ fn a_jsonl_import_is_checked_whole_before_anything_is_written() {
     let mut text = String::new();
     let mut prev = scoreledger::Hash::GENESIS;
     for (seq, event) in [
-        result("Alpha", (1, 0), "Beta", 1),
-        result("Gamma", (2, 2), "Delta", 2),
+        common::export_cup_result("Alpha", (1, 0), "Beta", 1),
+        common::export_cup_result("Gamma", (2, 2), "Delta", 2),
     ]
     .into_iter()
     .enumerate()

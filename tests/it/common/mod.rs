@@ -191,3 +191,26 @@ impl Env {
             .unwrap()
     }
 }
+
+/// A result of the one-stage "Export Cup" of 1990, played on May `day`.
+pub(crate) fn export_cup_result(
+    home: &str,
+    score: (u16, u16),
+    away: &str,
+    day: u8,
+) -> scoreledger::Event {
+    let d = scoreledger::Date::from_ymd(1990, 5, day).unwrap();
+    scoreledger::Event::MatchResult(scoreledger::MatchResult::new(
+        scoreledger::Fixture {
+            competition: "Export Cup",
+            season: "1990",
+            stage: "Final",
+            round: Some(1),
+            date: d,
+            home,
+            away,
+        },
+        score.0,
+        score.1,
+    ))
+}

@@ -5,6 +5,8 @@
 # without duplicates. Then the same for an import of many batches (each
 # synced while the next is derived): after each kill the archive verifies
 # (its head record is never ahead of it) and holds whole batches only.
+# Last, the same import stopped with SIGINT (Ctrl-C) at random moments: the
+# events it says it committed are all in the archive, which verifies.
 # Prints the tallies. Usage: scripts/kill-trials.sh [TRIALS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -89,3 +91,24 @@ for t in $(seq 1 "$trials"); do
     [ "$("$bin" head | cut -d' ' -f1)" = "$full" ] || { echo "trial $t: re-import did not complete"; exit 1; }
 done
 echo "$trials kills of an import of many batches: stopped at ${#seen[@]} different heads; 0 events lost or invented, no batch cut"
+
+claims=0
+for t in $(seq 1 "$trials"); do
+    export SCORELEDGER_DB=$work/c.db
+    rm -rf "$SCORELEDGER_DB"
+    "$bin" import --batch 500 "$work/seasons.csv" >/dev/null 2>"$work/int.err" &
+    pid=$!
+    sleep "$(awk -v s="$span" -v r="$RANDOM" 'BEGIN { printf "%.3f", (r / 32768) * s * 1.2 / 1000 }')"
+    kill -INT "$pid" 2>/dev/null || true
+    code=0; wait "$pid" || code=$?
+    if [ $code = 0 ]; then claim=$full; else
+        claim=$(grep -o 'interrupted: [0-9]* events committed' "$work/int.err" | grep -o '[0-9][0-9]*' || true)
+        [ -n "$claim" ] || { echo "SIGINT trial $t: exit $code: $(cat "$work/int.err")"; exit 1; }
+    fi
+    if [ "$claim" = 0 ] && ! "$bin" head >/dev/null 2>&1; then continue; fi
+    "$bin" verify >/dev/null || { echo "SIGINT trial $t: verify FAILED"; exit 1; }
+    seq=$("$bin" head | cut -d' ' -f1)
+    [ "$seq" -ge "$claim" ] || { echo "SIGINT trial $t: claimed $claim events, the archive holds $seq"; exit 1; }
+    [ "$claim" = 0 ] || claims=$((claims + 1))
+done
+echo "$trials SIGINTs of an import of many batches: $claims claimed some events, each claim in an archive that verifies"

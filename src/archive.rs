@@ -430,12 +430,7 @@ impl Archive {
     /// durable, and records its head beside the store. An error means it
     /// may not be: it was not reported, and nothing more is appended.
     pub fn wait_durable(&mut self) -> Result<()> {
-        if let Some(why) = &self.sync_failed {
-            return Err(Error::Store {
-                path: self.path().into(),
-                msg: format!("an earlier commit could not be made durable ({why}); nothing more is appended until the store is opened again"),
-            });
-        }
+        self.no_failed_sync()?;
         let Some(s) = self.syncing.take() else {
             return Ok(());
         };
@@ -472,12 +467,7 @@ impl Archive {
         skip_refused: bool,
         overlapped: bool,
     ) -> Result<AppendReport> {
-        if let Some(why) = &self.sync_failed {
-            return Err(Error::Store {
-                path: self.path().into(),
-                msg: format!("an earlier commit could not be made durable ({why}); nothing more is appended until the store is opened again"),
-            });
-        }
+        self.no_failed_sync()?;
         self.ledger.catalog = Default::default();
         let head = self.head_for_append()?;
         let given = recorded_at;
@@ -573,20 +563,31 @@ impl Archive {
         Ok(report)
     }
 
+    /// Refuses to go on once a sync has failed ([`Archive::wait_durable`]).
+    fn no_failed_sync(&self) -> Result<()> {
+        match &self.sync_failed {
+            None => Ok(()),
+            Some(why) => Err(Error::Store {
+                path: self.path().into(),
+                msg: format!("an earlier commit could not be made durable ({why}); nothing more is appended until the store is opened again"),
+            }),
+        }
+    }
+
     /// What syncs an overlapped append, on its own thread.
     fn sync_job(&self) -> impl FnOnce() -> Result<()> + Send + 'static {
-        let syncer = self.ledger.store.syncer();
+        let path = self.path().to_path_buf();
         #[cfg(feature = "testing")]
-        let fail = self.failing_syncs.then(|| self.path().to_path_buf());
+        let fail = self.failing_syncs;
         move || {
             #[cfg(feature = "testing")]
-            if let Some(path) = fail {
+            if fail {
                 return Err(Error::Store {
                     path,
                     msg: "cannot be synced (a failure made by a test)".into(),
                 });
             }
-            syncer.sync()
+            crate::store::sync_files(&path)
         }
     }
 

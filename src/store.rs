@@ -238,7 +238,8 @@ impl Store {
     }
 
     /// [`Store::commit`] without the sync: the commit is applied (every
-    /// later read sees it) but not yet durable; a [`Syncer`] makes it so.
+    /// later read sees it) but not yet durable ([`Store::write_out`], then
+    /// [`sync_files`]).
     pub fn apply(&self, c: Commit) -> Result<()> {
         if c.is_empty() {
             return Ok(());
@@ -279,16 +280,9 @@ impl Store {
     }
 
     /// sled's `flush`: everything applied is written to sled's file (and
-    /// `sync_file_range`d), not yet `fsync`ed; a [`Syncer`] does that.
+    /// `sync_file_range`d), not yet `fsync`ed; [`sync_files`] does that.
     pub fn write_out(&self) -> Result<()> {
         self.db.flush().map_err(|e| self.err(e)).map(|_| ())
-    }
-
-    /// What `fsync`s the store from another thread, while this one goes on.
-    pub fn syncer(&self) -> Syncer {
-        Syncer {
-            path: self.path.clone(),
-        }
     }
 
     /// A fresh, empty derived tree (the next generation) for a rebuild. It
@@ -375,22 +369,12 @@ impl Store {
     }
 }
 
-/// What makes a store's written log durable (the second half of
-/// [`Store::sync`], after [`Store::write_out`]) from another thread: an
-/// `fsync` of sled's `db` file and of the store's folder. It holds no sled
-/// handle: sled itself is only ever flushed on the thread that writes.
-pub struct Syncer {
-    path: PathBuf,
-}
-
-impl Syncer {
-    /// `fsync` of sled's `db` file, then of the store's folder.
-    pub fn sync(&self) -> Result<()> {
-        sync_files(&self.path)
-    }
-}
-
-fn sync_files(path: &Path) -> Result<()> {
+/// What makes a store's written log durable, the second half of
+/// [`Store::sync`] after [`Store::write_out`]: an `fsync` of sled's `db`
+/// file and of the store's folder. It needs no sled handle, so it may run on
+/// another thread (sled itself is only ever flushed on the thread that
+/// writes).
+pub(crate) fn sync_files(path: &Path) -> Result<()> {
     let io = |e| io_error(path, "cannot be synced", e);
     std::fs::File::open(path.join("db"))
         .and_then(|f| f.sync_all())

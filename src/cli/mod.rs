@@ -228,10 +228,7 @@ impl Db {
 
     /// Opens the store for `serve` (made if `create`): a larger page cache.
     pub(crate) fn open_serving(&self, create: bool) -> Result<Archive, Error> {
-        match create {
-            true => open_with(self, |p| Archive::open_serving(p, true)),
-            false => open_with(self, |p| Archive::open_serving(p, false)),
-        }
+        open_with(self, |p| Archive::open_serving(p, create))
     }
 }
 
@@ -361,7 +358,7 @@ fn read_checkpoint(
         .map_err(|e| Error::Invalid(format!("{}: {e}", path.display())))
 }
 
-fn open_with<T>(db: &Db, how: fn(&std::path::Path) -> Result<T, Error>) -> Result<T, Error> {
+fn open_with<T>(db: &Db, how: impl Fn(&std::path::Path) -> Result<T, Error>) -> Result<T, Error> {
     let wait = db.wait;
     let deadline = std::time::Instant::now() + wait;
     loop {

@@ -509,8 +509,8 @@ fn read_once(
                     Ok((line, start, m)) => {
                         repeats.first(*line, m).map(|first| (*line, *start, first))
                     }
-                    Err(_) => Err(std::mem::replace(item, Err(Error::Failed(String::new())))
-                        .expect_err("an error")),
+                    // The error moves out; the emptied batch goes back.
+                    Err(e) => Err(std::mem::replace(e, Error::Failed(String::new()))),
                 };
                 match out.checks.row(row)? {
                     Some((line, start, true)) => {

@@ -310,6 +310,11 @@ pub(crate) struct IoBufs {
     // to stable storage due to interesting thread interleavings.
     pub stable_lsn: AtomicLsn,
     pub max_reserved_lsn: AtomicLsn,
+    /// scoreledger: `max_reserved_lsn` at the start: while it is unchanged
+    /// (and the start wrote nothing unsynced), this process wrote nothing
+    /// that a close would need to sync.
+    pub start_lsn: Lsn,
+    pub unsynced_start_writes: bool,
     pub max_header_stable_lsn: Arc<AtomicLsn>,
     pub segment_accountant: Mutex<SegmentAccountant>,
     pub segment_cleaner: SegmentCleaner,
@@ -413,6 +418,8 @@ impl IoBufs {
 
             stable_lsn: AtomicLsn::new(stable),
             max_reserved_lsn: AtomicLsn::new(stable),
+            start_lsn: stable,
+            unsynced_start_writes: segment_accountant.unsynced_start_writes,
             max_header_stable_lsn: Arc::new(AtomicLsn::new(next_lsn)),
             segment_accountant: Mutex::new(segment_accountant),
             segment_cleaner,

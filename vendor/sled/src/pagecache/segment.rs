@@ -96,6 +96,9 @@ pub(crate) struct SegmentAccountant {
     segment_cleaner: SegmentCleaner,
     ordering: BTreeMap<Lsn, LogOffset>,
     async_truncations: BTreeMap<LogOffset, OneShot<Result<()>>>,
+    /// scoreledger: true once the start zeroed a free segment, which it
+    /// does not sync itself (the close does).
+    pub(crate) unsynced_start_writes: bool,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -485,6 +488,7 @@ impl SegmentAccountant {
             segment_cleaner,
             ordering: BTreeMap::default(),
             async_truncations: BTreeMap::default(),
+            unsynced_start_writes: false,
         };
 
         ret.initialize_from_snapshot(snapshot)?;
@@ -639,8 +643,12 @@ impl SegmentAccountant {
             // byte, so punching one is the same as writing them; it takes
             // no time and gives the space back. Upstream rewrote every free
             // segment at every start: 1.4 s per open of a 6 GiB file.
-            if punch_hole(&self.config.file, segment_base, self.config.segment_size) {
-                continue;
+            match punch_hole(&self.config.file, segment_base, self.config.segment_size) {
+                Some(punched) => {
+                    self.unsynced_start_writes |= punched;
+                    continue;
+                }
+                None => self.unsynced_start_writes = true,
             }
             pwrite_all(
                 &self.config.file,
@@ -1137,22 +1145,23 @@ impl SegmentAccountant {
 }
 
 /// scoreledger: zeroes `len` bytes at `offset` by punching a hole (Linux),
-/// keeping the file's size; false where that is not possible (then the
-/// caller writes the zeros).
+/// keeping the file's size: `Some(true)` when it punched one, `Some(false)`
+/// when the range was a hole already, `None` where that is not possible
+/// (then the caller writes the zeros).
 #[cfg(target_os = "linux")]
-fn punch_hole(file: &std::fs::File, offset: LogOffset, len: usize) -> bool {
+fn punch_hole(file: &std::fs::File, offset: LogOffset, len: usize) -> Option<bool> {
     use std::os::unix::io::AsRawFd;
     const _: () = assert!(MessageKind::Corrupted as u8 == 0);
     let (Ok(offset), Ok(len)) =
         (libc::off_t::try_from(offset), libc::off_t::try_from(len))
     else {
-        return false;
+        return None;
     };
     // SAFETY: lseek on an open descriptor, with no pointers.
     let data = unsafe { libc::lseek(file.as_raw_fd(), offset, libc::SEEK_DATA) };
     if data >= offset + len || (data < 0 && std::io::Error::last_os_error().raw_os_error() == Some(libc::ENXIO)) {
         // A hole already, from an earlier start: nothing to do.
-        return true;
+        return Some(false);
     }
     // SAFETY: fallocate on an open descriptor, with no pointers.
     let ret = unsafe {
@@ -1163,10 +1172,10 @@ fn punch_hole(file: &std::fs::File, offset: LogOffset, len: usize) -> bool {
             len,
         )
     };
-    ret == 0
+    (ret == 0).then_some(true)
 }
 
 #[cfg(not(target_os = "linux"))]
-fn punch_hole(_: &std::fs::File, _: LogOffset, _: usize) -> bool {
-    false
+fn punch_hole(_: &std::fs::File, _: LogOffset, _: usize) -> Option<bool> {
+    None
 }

@@ -311,13 +311,24 @@ fn advance_snapshot(
             trace!("bumping snapshot.stable_lsn to {}", bumped);
             (bumped, None)
         } else {
-            if let Some(BasedBuf { offset, .. }) = iter.segment_base {
+            if let Some(BasedBuf { offset, buf }) = &iter.segment_base {
+                let offset = *offset;
                 // either situation 3 or situation 4. we need to zero the
                 // tail of the segment after the recovered tip
                 let shred_len = config.segment_size
                     - usize::try_from(segment_progress).unwrap()
                     - 1;
-                let shred_zone = vec![MessageKind::Corrupted.into(); shred_len];
+                // scoreledger: unless an earlier start zeroed it already
+                // (and synced that): then a start that only reads writes
+                // nothing. Upstream wrote and synced it at every start.
+                let progress = usize::try_from(segment_progress).unwrap();
+                let shredded = buf.get(progress..progress + shred_len).map_or(
+                    false,
+                    |tail| {
+                        tail.iter()
+                            .all(|b| *b == MessageKind::Corrupted as u8)
+                    },
+                );
                 let shred_base =
                     offset + LogOffset::try_from(segment_progress).unwrap();
 
@@ -332,8 +343,12 @@ fn advance_snapshot(
                     shred_base,
                     shred_base + shred_len as LogOffset
                 );
-                pwrite_all(&config.file, &shred_zone, shred_base)?;
-                config.file.sync_all()?;
+                if !shredded {
+                    let shred_zone =
+                        vec![MessageKind::Corrupted.into(); shred_len];
+                    pwrite_all(&config.file, &shred_zone, shred_base)?;
+                    config.file.sync_all()?;
+                }
             }
             (iterated_lsn, iter.segment_base.map(|bb| bb.offset))
         };

@@ -336,8 +336,34 @@ fn scan_segment_headers_and_tail(
     // scoreledger: the headers are read here, one after another, instead
     // of one thread-pool task per segment (upstream), which started a
     // dozen threads to do thousands of reads of a few bytes each.
-    let headers: Vec<(LogOffset, SegmentHeader)> =
-        (0..segments).filter_map(|idx| fetch(idx, min, config)).collect();
+    // Past a thousand segments (half a GiB), the reads are split between
+    // up to four threads, in order: at 10M events (8,400 segments) they
+    // were most of the open.
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get().min(4)) as u64;
+    let headers: Vec<(LogOffset, SegmentHeader)> = if segments < 1024
+        || threads < 2
+    {
+        (0..segments).filter_map(|idx| fetch(idx, min, config)).collect()
+    } else {
+        let per = (segments + threads - 1) / threads;
+        std::thread::scope(|scope| {
+            let parts: Vec<_> = (0..threads)
+                .map(|t| {
+                    let range = (t * per)..((t + 1) * per).min(segments);
+                    scope.spawn(move || {
+                        range
+                            .filter_map(|idx| fetch(idx, min, config))
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            parts
+                .into_iter()
+                .flat_map(|p| p.join().expect("a header read panicked"))
+                .collect()
+        })
+    };
 
     // find max stable LSN recorded in segment headers
     let mut ordering = BTreeMap::new();

@@ -20,12 +20,13 @@ use crate::store::{Commit, Space, Store};
 /// The store layout this build writes: 1 was one sled tree per index
 /// (migrated on open), 2 the packed log and derived trees of
 /// `schema/keys.md` before the stage index (given its index when opened),
-/// 3 the same with the stage index (`I` entries).
-pub const LAYOUT: u8 = 3;
+/// 3 the same with the stage index (`I` entries), 4 with each stage's
+/// index header also apart (`J` entries).
+pub const LAYOUT: u8 = 4;
 
-/// The layout before the stage index: the same log, derived entries
-/// without `I`.
-const LAYOUT_BEFORE_INDEX: u8 = 2;
+/// The layouts whose log is this one's and whose derived entries are
+/// derived again when opened: 2 (no `I` entries) and 3 (no `J` entries).
+const LAYOUTS_REBUILT: [u8; 2] = [2, 3];
 
 /// One event that an append added.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -189,9 +190,9 @@ impl Archive {
         let format = archive.ledger.store.get(Space::Log, keys::META_FORMAT)?;
         let layout = archive.ledger.store.get(Space::Log, keys::META_LAYOUT)?;
         match (format, layout) {
-            (Some(f), Some(l)) if l == [LAYOUT_BEFORE_INDEX] => {
+            (Some(f), Some(l)) if l.len() == 1 && LAYOUTS_REBUILT.contains(&l[0]) => {
                 check_version(path, &f, &[LAYOUT])?;
-                archive.add_stage_index()?;
+                archive.derive_to_this_layout()?;
             }
             (Some(f), Some(l)) => check_version(path, &f, &l)?,
             _ if archive.ledger.store.has_legacy() => archive.migrate()?,
@@ -276,10 +277,11 @@ impl Archive {
         let _ = Archive::open(&path);
     }
 
-    /// Gives a store made before the stage index its index: every derived
-    /// entry is derived again (`rebuild`), then the layout mark says so. A
-    /// stop in between does it again at the next open.
-    fn add_stage_index(&mut self) -> Result<()> {
+    /// Gives a store of an earlier layout of this log (`LAYOUTS_REBUILT`)
+    /// the derived entries of this one: every derived entry is derived
+    /// again (`rebuild`), then the layout mark says so. A stop in between
+    /// does it again at the next open.
+    fn derive_to_this_layout(&mut self) -> Result<()> {
         self.rebuild()?;
         let mut c = Commit::default();
         c.put(Space::Log, keys::META_LAYOUT.to_vec(), vec![LAYOUT]);

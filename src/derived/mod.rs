@@ -263,27 +263,32 @@ struct IndexList {
 }
 
 impl IndexList {
-    /// Writes the list of `stage` if it changed.
+    /// Writes the list of `stage` (`I`, header and list) and its header
+    /// alone (`J`), if it changed.
     fn put_into(&self, stage: &ScopeKey, c: &mut Commit) {
         if self.dirty {
-            c.put(Space::Derived, keys::index(stage).to_vec(), self.value());
+            let header = self.header();
+            let value = packed::encode_index_value(&header, &self.entries);
+            c.put(Space::Derived, keys::index(stage).to_vec(), value);
+            let head = packed::encode_index_head(&header).to_vec();
+            c.put(Space::Derived, keys::index_head(stage).to_vec(), head);
         }
     }
 
-    /// The stored value: the header (with the leaf hash of the whole list) and the list.
-    fn value(&self) -> Vec<u8> {
+    /// The header: the key, the first and last seqs, and the leaf hash of
+    /// the whole list.
+    fn header(&self) -> packed::IndexHeader {
         let entries: Vec<crate::derived::index::Entry> = self
             .entries
             .iter()
             .map(|&(seq, of)| crate::derived::index::Entry { seq, of })
             .collect();
-        let header = packed::IndexHeader {
+        packed::IndexHeader {
             key: self.key,
             first_seq: self.first_seq,
             last_seq: self.entries.last().map_or(0, |e| e.0),
             leaf: crate::derived::index::leaf_hash(&Hash(self.key), &entries).0,
-        };
-        packed::encode_index_value(&header, &self.entries)
+        }
     }
 }
 

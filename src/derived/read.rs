@@ -505,7 +505,8 @@ pub(crate) fn stage_index_proof(
 type Wanted = (usize, Vec<index::Entry>);
 
 /// The leaf hashes of the index at `size`, in key order; with `want`, that
-/// stage's position and list.
+/// stage's position and list. The stages' headers (`J`) are read; a list
+/// (`I`) only for the wanted stage and the stages with events after `size`.
 fn index_leaves(
     r: &impl Source,
     size: u64,
@@ -513,20 +514,20 @@ fn index_leaves(
 ) -> Result<(Vec<Hash>, Option<Wanted>)> {
     let mut leaves: Vec<([u8; 32], Hash)> = Vec::new();
     let mut wanted = None;
-    for (k, v) in r.scan(&[Kind::Index as u8])? {
-        let (h, list) = packed::decode_index_header(&v).map_err(|e| damaged(&k, e))?;
+    for (k, v) in r.scan(&[Kind::IndexHead as u8])? {
+        let h = packed::decode_index_head(&v).map_err(|e| damaged(&k, e))?;
         if h.first_seq > size {
             continue;
         }
         let leaf = if want == Some(&h.key) {
-            let entries = cut_list(&k, list, size)?;
+            let entries = stored_list(r, &k, &h, size)?;
             let leaf = index::leaf_hash(&Hash(h.key), &entries);
             wanted = Some(entries);
             leaf
         } else if h.last_seq <= size {
             Hash(h.leaf)
         } else {
-            index::leaf_hash(&Hash(h.key), &cut_list(&k, list, size)?)
+            index::leaf_hash(&Hash(h.key), &stored_list(r, &k, &h, size)?)
         };
         leaves.push((h.key, leaf));
     }
@@ -545,6 +546,26 @@ fn index_leaves(
         _ => None,
     };
     Ok((leaves.into_iter().map(|(_, h)| h).collect(), found))
+}
+
+/// The list (`I`) of the stage whose header (`J`, key `head_key`) is `h`,
+/// up to `size`; the list's own header must be `h`.
+fn stored_list(
+    r: &impl Source,
+    head_key: &[u8],
+    h: &packed::IndexHeader,
+    size: u64,
+) -> Result<Vec<index::Entry>> {
+    let stage = keys::scope_in(head_key).ok_or_else(|| damaged(head_key, "no stage"))?;
+    let key = keys::index(&stage);
+    let v = r
+        .get(&key)?
+        .ok_or_else(|| damaged(&key, "missing: its stage has a header"))?;
+    let (own, list) = packed::decode_index_header(&v).map_err(|e| damaged(&key, e))?;
+    if own != *h {
+        return Err(damaged(&key, "its header differs from the stage's"));
+    }
+    cut_list(&key, list, size)
 }
 
 /// Every stored stage's season: stage scope -> season scope, from the `S`

@@ -214,13 +214,15 @@ pub enum Kind {
     Merkle = b'H',
     /// derived: a stage's list in the stage index.
     Index = b'I',
+    /// derived: the header of a stage's list in the stage index, apart.
+    IndexHead = b'J',
     /// derived: a team's fair-play points, under their scope.
     FairPlay = b'P',
 }
 
 impl Kind {
     /// Every derived kind, in key order.
-    pub const DERIVED: [Kind; 14] = [
+    pub const DERIVED: [Kind; 15] = [
         Kind::Adjustment,
         Kind::Rows,
         Kind::Change,
@@ -228,6 +230,7 @@ impl Kind {
         Kind::Facts,
         Kind::Merkle,
         Kind::Index,
+        Kind::IndexHead,
         Kind::Current,
         Kind::Names,
         Kind::Rename,
@@ -264,6 +267,7 @@ impl Kind {
             Kind::Names => "names",
             Kind::Merkle => "merkle",
             Kind::Index => "stage index",
+            Kind::IndexHead => "stage index header",
             Kind::FairPlay => "fair-play points",
         }
     }
@@ -447,6 +451,11 @@ pub fn name(list: NameList, folded: &str) -> Vec<u8> {
 /// `I | stage scope (8)`: the stage's list in the stage index.
 pub fn index(stage: &ScopeKey) -> [u8; 9] {
     prefixed(Kind::Index, stage)
+}
+
+/// `J | stage`: the header of the stage's list alone.
+pub fn index_head(stage: &ScopeKey) -> [u8; 9] {
+    prefixed(Kind::IndexHead, stage)
 }
 
 /// `H | level (1) | group (8)`: nodes `group * GROUP ..` of a level.

@@ -275,12 +275,33 @@ pub const INDEX_HEADER: usize = 80;
 /// `key (32) | first_seq u64 BE | last_seq u64 BE | leaf (32) | list`.
 pub fn encode_index_value(h: &IndexHeader, entries: &[(u64, u64)]) -> Vec<u8> {
     let mut out = Vec::with_capacity(INDEX_HEADER + entries.len() * 3);
-    out.extend_from_slice(&h.key);
-    out.extend_from_slice(&h.first_seq.to_be_bytes());
-    out.extend_from_slice(&h.last_seq.to_be_bytes());
-    out.extend_from_slice(&h.leaf);
+    out.extend_from_slice(&encode_index_head(h));
     out.extend_from_slice(&encode_index(entries));
     out
+}
+
+/// A `J | stage` value (`schema/keys.md`): the header of the stage's `I`
+/// value alone, `key (32) | first_seq u64 BE | last_seq u64 BE | leaf (32)`,
+/// so that the index root reads 80 bytes a stage instead of its list.
+pub fn encode_index_head(h: &IndexHeader) -> [u8; INDEX_HEADER] {
+    let mut out = [0; INDEX_HEADER];
+    out[..32].copy_from_slice(&h.key);
+    out[32..40].copy_from_slice(&h.first_seq.to_be_bytes());
+    out[40..48].copy_from_slice(&h.last_seq.to_be_bytes());
+    out[48..].copy_from_slice(&h.leaf);
+    out
+}
+
+/// Decodes [`encode_index_head`]: exactly a header.
+pub fn decode_index_head(b: &[u8]) -> Result<IndexHeader, String> {
+    match decode_index_header(b)? {
+        (h, []) => Ok(h),
+        (_, rest) => Err(format!(
+            "an index header of {} bytes, {} more than a header",
+            b.len(),
+            rest.len()
+        )),
+    }
 }
 
 /// The header of an `I` value and the list's bytes after it.
@@ -405,6 +426,10 @@ mod tests {
         let (got, rest) = decode_index_header(&v).unwrap();
         assert_eq!((got, decode_index(rest).unwrap()), (h, list));
         assert!(decode_index_header(&v[..79]).is_err());
+        assert_eq!(v[..INDEX_HEADER], encode_index_head(&h));
+        assert_eq!(decode_index_head(&v[..INDEX_HEADER]), Ok(h));
+        assert!(decode_index_head(&v).is_err(), "a list after the header");
+        assert!(decode_index_head(&v[..79]).is_err());
     }
 
     #[test]

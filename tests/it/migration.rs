@@ -141,6 +141,21 @@ fn a_stopped_migration_starts_again_from_nothing() {
 
 #[test]
 fn a_store_made_before_the_stage_index_gets_it_when_opened() {
+    // Layout 2, as scoreledger wrote it before the index: no `I` entries
+    // (nor the `J` headers that came later).
+    an_earlier_layout_is_derived_again_when_opened(2, &[b"I", b"J"]);
+}
+
+#[test]
+fn a_store_made_before_the_index_headers_stood_apart_gets_them_when_opened() {
+    // Layout 3: the index's lists (`I`) with their headers, none apart (`J`).
+    an_earlier_layout_is_derived_again_when_opened(3, &[b"J"]);
+}
+
+/// A store of `layout`, which held no derived entries under `missing`,
+/// answers the same checkpoint once opened, verifies, and is marked with
+/// this build's layout.
+fn an_earlier_layout_is_derived_again_when_opened(layout: u8, missing: &[&[u8]]) {
     use scoreledger::testing::Space;
     let env = Env::new();
     env.import_seed();
@@ -148,18 +163,23 @@ fn a_store_made_before_the_stage_index_gets_it_when_opened() {
     env.ok(&["correct", &id, "2-2", "--reason", "score mistyped"]);
     let checkpoint = env.ok(&["checkpoint"]);
     {
-        // Layout 2, as scoreledger wrote it before the index: no `I` entries.
         let s = scoreledger::testing::Store::open(&env.db()).unwrap();
-        let lists: Vec<Vec<u8>> = s
-            .scan_prefix(Space::Derived, b"I")
-            .map(|e| e.unwrap().0)
-            .collect();
-        assert!(!lists.is_empty());
-        for k in lists {
-            s.tamper_remove(Space::Derived, &k).unwrap();
+        for prefix in missing {
+            let keys: Vec<Vec<u8>> = s
+                .scan_prefix(Space::Derived, prefix)
+                .map(|e| e.unwrap().0)
+                .collect();
+            assert!(!keys.is_empty(), "{prefix:?}");
+            for k in keys {
+                s.tamper_remove(Space::Derived, &k).unwrap();
+            }
         }
-        s.tamper(Space::Log, scoreledger::testing::keys::META_LAYOUT, &[2])
-            .unwrap();
+        s.tamper(
+            Space::Log,
+            scoreledger::testing::keys::META_LAYOUT,
+            &[layout],
+        )
+        .unwrap();
     }
     assert_eq!(
         env.ok(&["checkpoint"]),

@@ -204,9 +204,9 @@ proptest! {
     }
 }
 
-/// The stored list of the first stage (by key) rewritten to claim the
-/// stage ended one event before its last: the hint retires it early, its
-/// last event breaks the pass, and the pass is redone.
+/// The stored header of the first stage's list (by key, `J`) rewritten to
+/// claim the stage ended one event before its last: the hint retires it
+/// early, its last event breaks the pass, and the pass is redone.
 fn claim_first_stage_ended_early(a: &Archive) -> Vec<u8> {
     let (k, v) = a
         .store()
@@ -218,14 +218,12 @@ fn claim_first_stage_ended_early(a: &Archive) -> Vec<u8> {
     let entries = packed::decode_index(list).unwrap();
     assert!(entries.len() >= 2, "the stage has a last event to come");
     h.last_seq = entries[entries.len() - 2].0;
+    let mut head = k.clone();
+    head[0] = keys::Kind::IndexHead as u8;
     a.store()
-        .tamper(
-            Space::Derived,
-            &k,
-            &packed::encode_index_value(&h, &entries),
-        )
+        .tamper(Space::Derived, &head, &packed::encode_index_head(&h))
         .unwrap();
-    k
+    head
 }
 
 #[test]

@@ -676,3 +676,34 @@ fn a_receipt_of_a_group_decided_on_fair_play_verifies() {
     let pos = |t: &str| r.table.iter().find(|row| row.team == t).unwrap().pos;
     assert_eq!((pos("Japan"), pos("Senegal")), (2, 3));
 }
+
+/// The index's headers stand apart from its lists (`J`, so a checkpoint
+/// reads no list): one whose leaf hash disagrees with its list is named by
+/// `verify`, and `rebuild` mends it to the checkpoint it had.
+#[test]
+fn a_damaged_index_header_is_named_by_verify_and_mended_by_rebuild() {
+    use scoreledger::testing::Space;
+    let env = Env::new();
+    env.import_seed();
+    let checkpoint = env.ok(&["checkpoint"]);
+    {
+        let s = scoreledger::testing::Store::open(&env.db()).unwrap();
+        let (k, mut v) = s
+            .scan_prefix(Space::Derived, b"J")
+            .next()
+            .expect("a header")
+            .unwrap();
+        v[79] ^= 1;
+        s.tamper(Space::Derived, &k, &v).unwrap();
+    }
+    assert_ne!(
+        env.ok(&["checkpoint"]),
+        checkpoint,
+        "the root reads the header"
+    );
+    let said = env.fails(1, &["verify"]);
+    assert!(said.contains("stage index header"), "{said}");
+    env.ok(&["rebuild"]);
+    env.ok(&["verify"]);
+    assert_eq!(env.ok(&["checkpoint"]), checkpoint);
+}

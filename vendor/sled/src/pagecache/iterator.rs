@@ -348,19 +348,25 @@ fn scan_segment_headers_and_tail(
     } else {
         let per = (segments + threads - 1) / threads;
         std::thread::scope(|scope| {
+            let read = move |t: u64| {
+                let range = (t * per)..((t + 1) * per).min(segments);
+                range
+                    .filter_map(|idx| fetch(idx, min, config))
+                    .collect::<Vec<_>>()
+            };
             let parts: Vec<_> = (0..threads)
                 .map(|t| {
-                    let range = (t * per)..((t + 1) * per).min(segments);
-                    scope.spawn(move || {
-                        range
-                            .filter_map(|idx| fetch(idx, min, config))
-                            .collect::<Vec<_>>()
-                    })
+                    (t, std::thread::Builder::new()
+                        .spawn_scoped(scope, move || read(t)))
                 })
                 .collect();
             parts
                 .into_iter()
-                .flat_map(|p| p.join().expect("a header read panicked"))
+                .flat_map(|(t, p)| match p {
+                    Ok(p) => p.join().expect("a header read panicked"),
+                    // No thread to be had: read here.
+                    Err(_) => read(t),
+                })
                 .collect()
         })
     };

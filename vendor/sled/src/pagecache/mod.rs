@@ -654,9 +654,15 @@ impl PageCache {
         let (log, (inner, free)) = if snapshot.pt.len() >= PARALLEL_LOAD_PAGES
         {
             std::thread::scope(|scope| {
-                let table = scope.spawn(|| page_table_of(&snapshot));
+                let table = std::thread::Builder::new()
+                    .spawn_scoped(scope, || page_table_of(&snapshot));
                 let log = Log::start(config.clone(), &snapshot);
-                (log, table.join().expect("the page table's thread panicked"))
+                let table = match table {
+                    Ok(t) => t.join().expect("the page table's thread panicked"),
+                    // No thread to be had: built here, after the log.
+                    Err(_) => page_table_of(&snapshot),
+                };
+                (log, table)
             })
         } else {
             (Log::start(config.clone(), &snapshot), page_table_of(&snapshot))
@@ -2089,7 +2095,7 @@ impl PageCache {
             }
             let page = Page { update: Some(Box::new(update)), cache_infos };
             let guard = pin();
-            self.inner.insert(pid, page, &guard);
+            self.inner.replace_at_start(pid, page, &guard);
         }
         Ok(())
     }
@@ -2184,18 +2190,21 @@ fn cache_infos_of(state: &PageState) -> Vec<CacheInfo> {
 
 /// scoreledger: the page table of `snapshot` (upstream's `load_snapshot`)
 /// and its free pids, but for the meta and counter pages, which
-/// `PageCache::load_special_pages` reads from the log and installs.
+/// `PageCache::load_special_pages` reads from the log and puts in place of
+/// the placeholders here (the table stays dense, as its drop assumes, even
+/// if the start fails before).
 fn page_table_of(snapshot: &Snapshot) -> (PageTable, Vec<PageId>) {
     let table = PageTable::default();
     let mut free = Vec::new();
     let guard = pin();
     for (pid, state) in snapshot.pt.iter().enumerate() {
         let pid = pid as PageId;
-        if pid == META_PID || pid == COUNTER_PID {
-            continue;
-        }
         trace!("load_snapshot pid {} {:?}", pid, state);
         let cache_infos = cache_infos_of(state);
+        if pid == META_PID || pid == COUNTER_PID {
+            table.insert(pid, Page { update: None, cache_infos }, &guard);
+            continue;
+        }
         let update = if state.is_free() {
             free.push(pid);
             Some(Box::new(Update::Free))

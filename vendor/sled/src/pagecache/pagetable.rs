@@ -133,6 +133,17 @@ impl PageTable {
         PageView { read: shared, entry: tip }
     }
 
+    /// scoreledger: replaces the page at `pid` while nothing else reads
+    /// the table (the start), dropping the one it held.
+    pub(crate) fn replace_at_start(&self, pid: PageId, item: Page, guard: &Guard) {
+        let tip = self.traverse(pid, guard);
+        let old = tip.swap(Owned::new(item).into_shared(guard), Release, guard);
+        if !old.is_null() {
+            // SAFETY: nothing else holds the table at the start.
+            unsafe { drop(old.into_owned()) }
+        }
+    }
+
     /// Try to get a value from the tree.
     pub(crate) fn get<'g>(
         &self,

@@ -377,6 +377,14 @@ fn advance_snapshot(
     }
 
     if snapshot.stable_lsn > old_stable_lsn {
+        // scoreledger: what the snapshot covers is made durable before the
+        // snapshot names it. Upstream's tail zeroing synced the log here in
+        // the usual case; a start that finds the tail zeroed already (item
+        // 9 of PATCHED.md) must still sync what it recovered, which a
+        // writer killed before its own sync may have left unsynced.
+        if !config.temporary {
+            config.file.sync_all()?;
+        }
         write_snapshot(config, &snapshot)?;
     }
 

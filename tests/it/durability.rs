@@ -394,3 +394,73 @@ fn a_store_whose_file_spans_thousands_of_segments_answers_the_same() {
     assert!(grown.head().starts_with("24 "));
     grown.ok(&["verify"]);
 }
+
+/// sled's start on several threads (`vendor/sled/PATCHED.md` items 10 and
+/// 11: segment headers read in parts, the page table built beside the
+/// log's start and freed apart), forced by
+/// `SCORELEDGER_SLED_PARALLEL_START=always` on a store of a dozen
+/// segments written in one open, so that no snapshot holds any of it and
+/// every thread's part of the file matters: it answers exactly as the
+/// start on one thread does.
+#[test]
+fn a_start_on_several_threads_answers_as_a_start_on_one_does() {
+    let written = Env::new();
+    {
+        let mut archive = scoreledger::Archive::open(&written.db()).unwrap();
+        let now = scoreledger::Timestamp::parse_rfc3339(LATER).unwrap();
+        for season in 1901..1941 {
+            archive.append(season_of_results(season), now).unwrap();
+        }
+    }
+    let len = std::fs::metadata(written.db().join("db")).unwrap().len();
+    assert!(
+        len > 8 << 19,
+        "a store of {len} bytes: fewer than 8 segments"
+    );
+    let questions: [&[&str]; 3] = [&["head"], &["results", "--format", "csv"], &["verify"]];
+    let answers = |vars: &[(&str, &str)]| -> Vec<String> {
+        let env = Env::new();
+        copy_dir(&written.db(), &env.db());
+        questions
+            .iter()
+            .map(|q| {
+                let out = env.run_with(LATER, vars, q);
+                assert!(out.status.success(), "{q:?} with {vars:?}: {out:?}");
+                String::from_utf8(out.stdout).unwrap()
+            })
+            .collect()
+    };
+    let one = answers(&[]);
+    let several = answers(&[("SCORELEDGER_SLED_PARALLEL_START", "always")]);
+    assert!(one[0].starts_with("16000 "), "{}", one[0]);
+    for (q, (a, b)) in questions.iter().zip(one.iter().zip(&several)) {
+        assert_eq!(a, b, "{q:?}");
+    }
+}
+
+/// 400 results of one season of the "Thread League", each in a round of
+/// its own.
+fn season_of_results(year: i32) -> Vec<scoreledger::Event> {
+    let season = year.to_string();
+    (0..400u32)
+        .map(|n| {
+            let home = format!("Club {}", n % 20);
+            let away = format!("Club {}", (n % 20 + 1 + n / 20 % 19) % 20);
+            let fixture = scoreledger::Fixture {
+                competition: "Thread League",
+                season: &season,
+                stage: "League",
+                round: Some(n + 1),
+                date: scoreledger::Date::from_ymd(year, 1 + (n / 40) as u8, 1 + (n % 28) as u8)
+                    .unwrap(),
+                home: &home,
+                away: &away,
+            };
+            scoreledger::Event::MatchResult(scoreledger::MatchResult::new(
+                fixture,
+                (n % 4) as u16,
+                (n % 3) as u16,
+            ))
+        })
+        .collect()
+}

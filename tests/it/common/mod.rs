@@ -91,10 +91,16 @@ impl Env {
 
     /// Runs with the clock set to `now` (RFC 3339).
     pub(crate) fn run_at(&self, now: &str, args: &[&str]) -> Output {
+        self.run_with(now, &[], args)
+    }
+
+    /// Runs at `now` with the environment variables `vars` set too.
+    pub(crate) fn run_with(&self, now: &str, vars: &[(&str, &str)], args: &[&str]) -> Output {
         let out = Command::cargo_bin("scoreledger")
             .unwrap()
             .env("SCORELEDGER_DB", self.db())
             .env("SCORELEDGER_NOW", now)
+            .envs(vars.iter().copied())
             .args(args)
             .output()
             .unwrap();

@@ -527,3 +527,16 @@ mod compile_time_assertions {
 
     fn _assert_send_sync<S: Send + Sync>(_: &S) {}
 }
+
+/// scoreledger: a testing knob. With `SCORELEDGER_SLED_PARALLEL_START=always`
+/// in the environment, the start takes its threaded paths (segment headers
+/// on several threads, the page table built beside the log's start and
+/// freed apart) whatever the store's size, so that tests on small stores
+/// exercise them. Read once per process.
+pub(crate) fn parallel_start_forced() -> bool {
+    static FORCED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *FORCED.get_or_init(|| {
+        std::env::var_os("SCORELEDGER_SLED_PARALLEL_START")
+            .map_or(false, |v| v == "always")
+    })
+}

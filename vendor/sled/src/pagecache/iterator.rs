@@ -339,9 +339,13 @@ fn scan_segment_headers_and_tail(
     // Past a thousand segments (half a GiB), the reads are split between
     // up to four threads, in order: at 10M events (8,400 segments) they
     // were most of the open.
+    // With `SCORELEDGER_SLED_PARALLEL_START=always` (a testing knob), on
+    // two threads at least, whatever the file's size.
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get().min(4)) as u64;
-    let headers: Vec<(LogOffset, SegmentHeader)> = if segments < 1024
+    let threads = if crate::parallel_start_forced() { threads.max(2) } else { threads };
+    let headers: Vec<(LogOffset, SegmentHeader)> = if (segments < 1024
+        && !crate::parallel_start_forced())
         || threads < 2
     {
         (0..segments).filter_map(|idx| fetch(idx, min, config)).collect()

@@ -651,7 +651,7 @@ impl PageCache {
         // another thread once the snapshot is large, where each took 7 ms
         // of a 33 ms open at 10M events. The meta and counter pages are
         // read from the log, so they are installed once it has started.
-        let (log, (inner, free)) = if snapshot.pt.len() >= PARALLEL_LOAD_PAGES
+        let (log, (inner, free)) = if parallel_load(&snapshot)
         {
             std::thread::scope(|scope| {
                 let table = std::thread::Builder::new()
@@ -2155,6 +2155,13 @@ impl PageCache {
 /// built on another thread while the log starts.
 const PARALLEL_LOAD_PAGES: usize = 16_384;
 
+/// scoreledger: whether the page table of `snapshot` is built on a thread
+/// of its own (and freed on one): a large one, or any with
+/// `SCORELEDGER_SLED_PARALLEL_START=always`.
+fn parallel_load(snapshot: &Snapshot) -> bool {
+    snapshot.pt.len() >= PARALLEL_LOAD_PAGES || crate::parallel_start_forced()
+}
+
 /// scoreledger: what a page's storage is, from its snapshot state.
 fn cache_infos_of(state: &PageState) -> Vec<CacheInfo> {
     match *state {
@@ -2214,6 +2221,6 @@ fn page_table_of(snapshot: &Snapshot) -> (PageTable, Vec<PageId>) {
         table.insert(pid, Page { update, cache_infos }, &guard);
     }
     let mut table = table;
-    table.free_apart = snapshot.pt.len() >= PARALLEL_LOAD_PAGES;
+    table.free_apart = parallel_load(snapshot);
     (table, free)
 }

@@ -491,14 +491,16 @@ pub(crate) fn stage_index_root(r: &impl Source, size: u64) -> Result<Hash> {
 
 /// One stage's list in [`stage_index`] at `size`, with its proof, from
 /// the leaf hashes of the others (their lists are not decoded): `None`
-/// when the index holds no stage of that key.
+/// when the index holds no stage of that key; and the index's root, from
+/// the same leaves.
 pub(crate) fn stage_index_proof(
     r: &impl Source,
     size: u64,
     key: &Hash,
-) -> Result<Option<index::IndexProof>> {
+) -> Result<(Option<index::IndexProof>, Hash)> {
     let (hashes, found) = index_leaves(r, size, Some(&key.0))?;
-    Ok(found.map(|(i, entries)| index::IndexProof::at(size, *key, entries, &hashes, i)))
+    let proof = found.map(|(i, entries)| index::IndexProof::at(size, *key, entries, &hashes, i));
+    Ok((proof, index::root(&hashes)))
 }
 
 /// A wanted stage's position among the index's leaves, and its list.

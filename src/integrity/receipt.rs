@@ -70,17 +70,24 @@ impl Ledger {
         note: &str,
         cp: &Checkpoint,
     ) -> Result<Receipt> {
-        self.verify_checkpoint(cp)?;
-        let Some(root) = cp.index else {
+        let k = cp.size;
+        // The stage's index proof is made while the checkpoint is checked:
+        // the index root its leaves give is the one the index line must be
+        // (the index's leaves are read once, not twice).
+        let mut found = None;
+        self.verify_checkpoint_with(cp, &mut || {
+            let info = self.at(Some(KnownAt::Seq(k)))?.one_stage(filter)?;
+            let (index, root) = self.index_proof_and_root(&info, k)?;
+            found = Some((info, index));
+            Ok(root)
+        })?;
+        let (Some(root), Some((info, index))) = (cp.index, found) else {
             return Err(Error::Invalid(format!(
                 "checkpoint '{}' (size {}) has no index line: it was made before the stage index, and a receipt proves its stage whole against that line; make (and sign) a new checkpoint",
                 cp.origin, cp.size
             )));
         };
-        let k = cp.size;
         let view = self.at(Some(KnownAt::Seq(k)))?;
-        let info = view.one_stage(filter)?;
-        let index = self.index_proof(&info, k)?;
         index.verify(&root, k).map_err(Error::Failed)?;
         let mut events = Vec::new();
         for e in &index.entries {

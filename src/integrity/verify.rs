@@ -534,6 +534,13 @@ impl Ledger {
     /// A stage's list in the index of the first `size` events, with its
     /// proof against the index root.
     pub fn index_proof(&self, info: &StageInfo, size: u64) -> Result<IndexProof> {
+        self.index_proof_and_root(info, size)
+            .map(|(proof, _)| proof)
+    }
+
+    /// [`Ledger::index_proof`] and the index root, from one reading of the
+    /// index's leaves.
+    pub fn index_proof_and_root(&self, info: &StageInfo, size: u64) -> Result<(IndexProof, Hash)> {
         let key = Hash(keys::stage_index_key(
             &info.competition,
             &info.season,
@@ -545,12 +552,14 @@ impl Ledger {
                 "the archive has {head} events, not {size}"
             )));
         }
-        crate::derived::stage_index_proof(&self.store, size, &key)?.ok_or_else(|| {
+        let (proof, root) = crate::derived::stage_index_proof(&self.store, size, &key)?;
+        let proof = proof.ok_or_else(|| {
             Error::NotFound(format!(
                 "{} {} {} is not in the stage index at size {size}",
                 info.competition, info.season, info.stage
             ))
-        })
+        })?;
+        Ok((proof, root))
     }
 
     /// The root of the stage index after `events` (the next ones, in
@@ -654,6 +663,17 @@ impl Ledger {
     /// names where the archive first departs from it, as closely as the
     /// checkpoint's frontier allows.
     pub fn verify_checkpoint(&self, cp: &crate::integrity::checkpoint::Checkpoint) -> Result<()> {
+        self.verify_checkpoint_with(cp, &mut || self.index_root(cp.size))
+    }
+
+    /// [`Ledger::verify_checkpoint`], with the archive's index root at the
+    /// checkpoint's size given by `index_root` (called only when the
+    /// checkpoint has an index line, once its tree has been checked).
+    pub(crate) fn verify_checkpoint_with(
+        &self,
+        cp: &crate::integrity::checkpoint::Checkpoint,
+        index_root: &mut dyn FnMut() -> Result<Hash>,
+    ) -> Result<()> {
         let head = self.head()?.seq;
         if cp.size > head {
             return Err(Error::Corrupt {
@@ -686,7 +706,7 @@ impl Ledger {
                 ),
             });
         }
-        self.check_index_line(cp)?;
+        check_index_line(cp, index_root)?;
         if cp.size == 0 {
             return Ok(());
         }
@@ -698,26 +718,6 @@ impl Ledger {
                 msg: format!("consistency proof failed: {msg}"),
             },
         )
-    }
-
-    /// A checkpoint's index line, if it has one, must be the root of the
-    /// stage index recomputed from the archive's first `size` events: its
-    /// construction is checked, never trusted.
-    fn check_index_line(&self, cp: &crate::integrity::checkpoint::Checkpoint) -> Result<()> {
-        let Some(claimed) = cp.index else {
-            return Ok(());
-        };
-        let ours = self.index_root(cp.size)?;
-        if claimed != ours {
-            return Err(Error::Failed(format!(
-                "checkpoint '{}' (size {}): its index line {} is not the stage index of those events ({}): the checkpoint is false; refused",
-                cp.origin,
-                cp.size,
-                crate::format::chain::b64(&claimed),
-                crate::format::chain::b64(&ours)
-            )));
-        }
-        Ok(())
     }
 
     /// The first complete subtree of the checkpoint's frontier that the
@@ -740,6 +740,29 @@ impl Ledger {
             last_seq: cp.size,
         })
     }
+}
+
+/// A checkpoint's index line, if it has one, must be the root of the
+/// stage index recomputed from the archive's first `size` events (given by
+/// `ours`): its construction is checked, never trusted.
+fn check_index_line(
+    cp: &crate::integrity::checkpoint::Checkpoint,
+    ours: &mut dyn FnMut() -> Result<Hash>,
+) -> Result<()> {
+    let Some(claimed) = cp.index else {
+        return Ok(());
+    };
+    let ours = ours()?;
+    if claimed != ours {
+        return Err(Error::Failed(format!(
+            "checkpoint '{}' (size {}): its index line {} is not the stage index of those events ({}): the checkpoint is false; refused",
+            cp.origin,
+            cp.size,
+            crate::format::chain::b64(&claimed),
+            crate::format::chain::b64(&ours)
+        )));
+    }
+    Ok(())
 }
 
 #[cfg(test)]

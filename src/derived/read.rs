@@ -491,20 +491,29 @@ pub(crate) fn stage_index_root(r: &impl Source, size: u64) -> Result<Hash> {
 
 /// One stage's list in [`stage_index`] at `size`, with its proof, from
 /// the leaf hashes of the others (their lists are not decoded): `None`
-/// when the index holds no stage of that key; and the index's root, from
-/// the same leaves.
+/// when the index holds no stage of that key; and the index's root as
+/// [`stage_index_root`] gives it (from the stored leaf hash of a stage
+/// whose list ends by `size`, the wanted one too, so that a damaged list
+/// fails its proof, not the root), from the same reading of the leaves.
 pub(crate) fn stage_index_proof(
     r: &impl Source,
     size: u64,
     key: &Hash,
 ) -> Result<(Option<index::IndexProof>, Hash)> {
-    let (hashes, found) = index_leaves(r, size, Some(&key.0))?;
-    let proof = found.map(|(i, entries)| index::IndexProof::at(size, *key, entries, &hashes, i));
-    Ok((proof, index::root(&hashes)))
+    let (mut hashes, found) = index_leaves(r, size, Some(&key.0))?;
+    let Some((i, entries, stored)) = found else {
+        return Ok((None, index::root(&hashes)));
+    };
+    let proof = index::IndexProof::at(size, *key, entries, &hashes, i);
+    if let Some(stored) = stored {
+        hashes[i] = stored;
+    }
+    Ok((Some(proof), index::root(&hashes)))
 }
 
-/// A wanted stage's position among the index's leaves, and its list.
-type Wanted = (usize, Vec<index::Entry>);
+/// A wanted stage's position among the index's leaves, its list, and its
+/// stored leaf hash when its list ends by the size asked.
+type Wanted = (usize, Vec<index::Entry>, Option<Hash>);
 
 /// The leaf hashes of the index at `size`, in key order; with `want`, that
 /// stage's position and list. The stages' headers (`J`) are read; a list
@@ -524,7 +533,7 @@ fn index_leaves(
         let leaf = if want == Some(&h.key) {
             let entries = stored_list(r, &k, &h, size)?;
             let leaf = index::leaf_hash(&Hash(h.key), &entries);
-            wanted = Some(entries);
+            wanted = Some((entries, (h.last_seq <= size).then_some(Hash(h.leaf))));
             leaf
         } else if h.last_seq <= size {
             Hash(h.leaf)
@@ -541,9 +550,9 @@ fn index_leaves(
         });
     }
     let found = match (want, wanted) {
-        (Some(key), Some(entries)) => {
+        (Some(key), Some((entries, stored))) => {
             let i = leaves.partition_point(|(k, _)| k < key);
-            Some((i, entries))
+            Some((i, entries, stored))
         }
         _ => None,
     };

@@ -71,16 +71,28 @@ impl Ledger {
         cp: &Checkpoint,
     ) -> Result<Receipt> {
         let k = cp.size;
-        // The stage's index proof is made while the checkpoint is checked:
-        // the index root its leaves give is the one the index line must be
-        // (the index's leaves are read once, not twice).
+        // The stage's index proof is made while the checkpoint is checked,
+        // and the index root from the same leaves is what its index line
+        // must be (the leaves are read once, not twice). Finding the stage
+        // can fail: then the root is read on its own, so that a false
+        // checkpoint is refused first, and the stage's error comes after.
         let mut found = None;
         self.verify_checkpoint_with(cp, &mut || {
-            let info = self.at(Some(KnownAt::Seq(k)))?.one_stage(filter)?;
-            let (index, root) = self.index_proof_and_root(&info, k)?;
-            found = Some((info, index));
-            Ok(root)
+            let stage = self
+                .at(Some(KnownAt::Seq(k)))
+                .and_then(|v| v.one_stage(filter));
+            match stage.and_then(|info| Ok((self.index_proof_and_root(&info, k)?, info))) {
+                Ok(((index, root), info)) => {
+                    found = Some(Ok((info, index)));
+                    Ok(root)
+                }
+                Err(e) => {
+                    found = Some(Err(e));
+                    self.index_root(k)
+                }
+            }
         })?;
+        let found = found.transpose()?;
         let (Some(root), Some((info, index))) = (cp.index, found) else {
             return Err(Error::Invalid(format!(
                 "checkpoint '{}' (size {}) has no index line: it was made before the stage index, and a receipt proves its stage whole against that line; make (and sign) a new checkpoint",

@@ -646,6 +646,23 @@ fn verify_recomputes_the_index_from_the_events_and_refuses_a_false_index_line() 
         ],
     );
     assert!(err.contains("index line"), "{err}");
+    // Refused as false whatever stage is asked for: before the stage is
+    // looked up (a stage the archive does not hold is a later error).
+    for stage in [["--stage", "Final stage"], ["--stage", "No Such Stage"]] {
+        let mut args = vec![
+            "receipt",
+            "--checkpoint",
+            f.to_str().unwrap(),
+            "--output",
+            out.to_str().unwrap(),
+        ];
+        args.extend(stage);
+        let err = env.fails(1, &args);
+        assert!(
+            err.contains("index line") && err.contains("false"),
+            "{stage:?}: {err}"
+        );
+    }
     // A checkpoint made before the index (no index line) still verifies,
     // but gives no receipt.
     let old: String = cp24
@@ -677,6 +694,8 @@ fn verify_names_a_damaged_index_list_and_rebuild_repairs_it() {
     let env = Env::new();
     env.import_seed();
     let before = env.ok(&["checkpoint"]);
+    let (key, _) = log_key(&env, "league.example/archive");
+    let signed = env.file("cp.txt", &env.ok(&["checkpoint", "--sign", &key]));
     {
         let archive = scoreledger::Archive::open(&env.db()).unwrap();
         let stage = scoreledger::testing::keys::stage_scope("Copa Perú", "1984", "Final stage");
@@ -693,6 +712,22 @@ fn verify_names_a_damaged_index_list_and_rebuild_repairs_it() {
     }
     let err = env.fails(1, &["verify"]);
     assert!(err.contains("stage index"), "{err}");
+    // A receipt names the damaged list, not the (true) checkpoint.
+    let out = env.dir_path().join("r.json");
+    let err = env.fails(
+        1,
+        &[
+            "receipt",
+            "--checkpoint",
+            signed.to_str().unwrap(),
+            "--output",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert!(
+        err.contains("index list") && !err.contains("false"),
+        "{err}"
+    );
     env.ok(&["rebuild"]);
     env.ok(&["verify"]);
     assert_eq!(env.ok(&["checkpoint"]), before);

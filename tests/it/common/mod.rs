@@ -100,6 +100,8 @@ impl Env {
             .unwrap()
             .env("SCORELEDGER_DB", self.db())
             .env("SCORELEDGER_NOW", now)
+            // A testing knob of the vendored sled, set only where a test asks.
+            .env_remove("SCORELEDGER_SLED_PARALLEL_START")
             .envs(vars.iter().copied())
             .args(args)
             .output()

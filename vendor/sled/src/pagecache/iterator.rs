@@ -341,11 +341,12 @@ fn scan_segment_headers_and_tail(
     // were most of the open.
     // With `SCORELEDGER_SLED_PARALLEL_START=always` (a testing knob), on
     // two threads at least, whatever the file's size.
+    let forced = crate::parallel_start_forced();
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get().min(4)) as u64;
-    let threads = if crate::parallel_start_forced() { threads.max(2) } else { threads };
+    let threads = if forced { threads.max(2) } else { threads };
     let headers: Vec<(LogOffset, SegmentHeader)> = if (segments < 1024
-        && !crate::parallel_start_forced())
+        && !forced)
         || threads < 2
     {
         (0..segments).filter_map(|idx| fetch(idx, min, config)).collect()

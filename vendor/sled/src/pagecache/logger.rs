@@ -770,55 +770,29 @@ pub(crate) fn read_message<R: ReadAt>(
         return Ok(LogRead::Corrupted);
     }
 
-    if let Some(body) =
-        file.in_memory(lid + message_offset as LogOffset, header_len)
-    {
-        let crc32 = calculate_message_crc32(
-            msg_header_buf[..message_offset].as_ref(),
-            body,
-        );
-        if crc32 != header.crc32 {
-            trace!(
-                "read a message with a bad checksum with header {:?}",
-                header
-            );
-            return Ok(LogRead::Corrupted);
-        }
-        let body = match header.kind {
-            MessageKind::InlineLink
-            | MessageKind::InlineNode
-            | MessageKind::InlineMeta
-            | MessageKind::Free
-            | MessageKind::Counter
-                if !config.use_compression =>
-            {
-                &[][..]
+    // scoreledger: a message already in memory is checked where it lies;
+    // otherwise it is read (or taken from the initial read) as upstream.
+    let in_memory =
+        file.in_memory(lid + message_offset as LogOffset, header_len);
+    let read = match in_memory {
+        Some(_) => Vec::new(),
+        None => {
+            let mut buf = vec![0; header_len];
+            if header_len > len_after {
+                // we have to read more data from disk
+                file.pread_exact(&mut buf, lid + message_offset as LogOffset)?;
+            } else {
+                // we already read this data in the initial read
+                buf.copy_from_slice(header_cursor[..header_len].as_ref());
             }
-            _ => body,
-        };
-        return checked_message(
-            header,
-            body.to_vec(),
-            message_offset,
-            expected_segment_number,
-            config,
-        );
-    }
+            buf
+        }
+    };
 
     // perform crc check on everything that isn't Corrupted
-    let mut buf = vec![0; header_len];
-
-    if header_len > len_after {
-        // we have to read more data from disk
-        file.pread_exact(&mut buf, lid + message_offset as LogOffset)?;
-    } else {
-        // we already read this data in the initial read
-        buf.copy_from_slice(header_cursor[..header_len].as_ref());
-    }
-
     let crc32 = calculate_message_crc32(
         msg_header_buf[..message_offset].as_ref(),
-        &buf,
+        in_memory.unwrap_or(&read),
     );
 
     if crc32 != header.crc32 {
@@ -826,18 +800,22 @@ pub(crate) fn read_message<R: ReadAt>(
         return Ok(LogRead::Corrupted);
     }
 
-    checked_message(header, buf, message_offset, expected_segment_number, config)
-}
+    // scoreledger: an inline message checked in memory is handed back
+    // without its bytes, which the log iterator never reads (with
+    // compression on, they are kept, to be decompressed as before).
+    let buf = match (in_memory, header.kind) {
+        (
+            Some(_),
+            MessageKind::InlineLink
+            | MessageKind::InlineNode
+            | MessageKind::InlineMeta
+            | MessageKind::Free
+            | MessageKind::Counter,
+        ) if !config.use_compression => Vec::new(),
+        (Some(body), _) => body.to_vec(),
+        (None, _) => read,
+    };
 
-/// scoreledger: the rest of `read_message`, after the checksum, for a
-/// message read from the file or checked in memory.
-fn checked_message(
-    header: MessageHeader,
-    buf: Vec<u8>,
-    message_offset: usize,
-    expected_segment_number: SegmentNumber,
-    config: &Config,
-) -> Result<LogRead> {
     let inline_len = u32::try_from(message_offset).unwrap()
         + u32::try_from(header.len).unwrap();
 

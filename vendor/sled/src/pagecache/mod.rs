@@ -651,21 +651,21 @@ impl PageCache {
         // another thread once the snapshot is large, where each took 7 ms
         // of a 33 ms open at 10M events. The meta and counter pages are
         // read from the log, so they are installed once it has started.
-        let (log, (inner, free)) = if parallel_load(&snapshot)
-        {
+        let parallel = parallel_load(&snapshot);
+        let (log, (inner, free)) = if parallel {
             std::thread::scope(|scope| {
                 let table = std::thread::Builder::new()
-                    .spawn_scoped(scope, || page_table_of(&snapshot));
+                    .spawn_scoped(scope, || page_table_of(&snapshot, true));
                 let log = Log::start(config.clone(), &snapshot);
                 let table = match table {
                     Ok(t) => t.join().expect("the page table's thread panicked"),
                     // No thread to be had: built here, after the log.
-                    Err(_) => page_table_of(&snapshot),
+                    Err(_) => page_table_of(&snapshot, true),
                 };
                 (log, table)
             })
         } else {
-            (Log::start(config.clone(), &snapshot), page_table_of(&snapshot))
+            (Log::start(config.clone(), &snapshot), page_table_of(&snapshot, false))
         };
 
         let mut pc = Self {
@@ -2199,9 +2199,10 @@ fn cache_infos_of(state: &PageState) -> Vec<CacheInfo> {
 /// and its free pids, but for the meta and counter pages, which
 /// `PageCache::load_special_pages` reads from the log and puts in place of
 /// the placeholders here (the table stays dense, as its drop assumes, even
-/// if the start fails before).
-fn page_table_of(snapshot: &Snapshot) -> (PageTable, Vec<PageId>) {
-    let table = PageTable::default();
+/// if the start fails before). A table built apart is freed apart.
+fn page_table_of(snapshot: &Snapshot, apart: bool) -> (PageTable, Vec<PageId>) {
+    let mut table = PageTable::default();
+    table.free_apart = apart;
     let mut free = Vec::new();
     let guard = pin();
     for (pid, state) in snapshot.pt.iter().enumerate() {
@@ -2220,7 +2221,5 @@ fn page_table_of(snapshot: &Snapshot) -> (PageTable, Vec<PageId>) {
         };
         table.insert(pid, Page { update, cache_infos }, &guard);
     }
-    let mut table = table;
-    table.free_apart = parallel_load(snapshot);
     (table, free)
 }

@@ -359,15 +359,13 @@ impl Segment {
         }
     }
 
-    /// Add a pid to the Segment. The caller must provide
-    /// the Segment's LSN.
     /// scoreledger: what [`Segment::insert_pid`] does for each of `pids`
-    /// (in increasing order, repeats allowed), at the start: the set is
-    /// built at once (sorted input) instead of by one insert each, which
-    /// was a tenth of a start at 10M events.
-    fn recovery_insert_pids(&mut self, pids: Vec<PageId>, lsn: Lsn, size: usize) {
+    /// (in increasing order, repeats allowed; their lsns checked by the
+    /// caller) and their `size`, at the start: the set is built at once
+    /// (sorted input) instead of by one insert each, which was a tenth of
+    /// a start at 10M events.
+    fn recovery_insert_pids(&mut self, pids: Vec<PageId>, size: usize) {
         if let Segment::Active(active) = self {
-            assert_eq!(lsn, active.lsn, "recovery_insert_pids for {:?}", active);
             if active.pids.is_empty() {
                 active.pids = pids.into_iter().collect();
             } else {
@@ -379,6 +377,8 @@ impl Segment {
         }
     }
 
+    /// Add a pid to the Segment. The caller must provide
+    /// the Segment's LSN.
     fn insert_pid(&mut self, pid: PageId, lsn: Lsn, size: usize) {
         // if this breaks, maybe we didn't implement the transition
         // logic right in write_to_log, and maybe a thread is
@@ -562,10 +562,10 @@ impl SegmentAccountant {
             );
         }
 
-        // scoreledger: per segment, its pids (in increasing order), their
-        // sizes and its lsn.
-        let mut pending: Vec<(Vec<PageId>, usize, Lsn)> =
-            vec![(Vec::new(), 0, 0); segments.len()];
+        // scoreledger: per segment, its pids (in increasing order) and
+        // their sizes.
+        let mut pending: Vec<(Vec<PageId>, usize)> =
+            vec![(Vec::new(), 0); segments.len()];
         let mut add =
             |pid, lsn: Lsn, sz, lid: LogOffset, segments: &mut Vec<Segment>| {
                 let idx = assert_usize(lid / segment_size as LogOffset);
@@ -592,7 +592,6 @@ impl SegmentAccountant {
                 let p = &mut pending[idx];
                 p.0.push(pid);
                 p.1 += usize::try_from(sz).unwrap();
-                p.2 = segment_lsn;
             };
 
         for (pid, state) in snapshot.pt.iter().enumerate() {
@@ -622,9 +621,9 @@ impl SegmentAccountant {
             }
         }
 
-        for (segment, (pids, size, lsn)) in segments.iter_mut().zip(pending) {
+        for (segment, (pids, size)) in segments.iter_mut().zip(pending) {
             if !pids.is_empty() {
-                segment.recovery_insert_pids(pids, lsn, size);
+                segment.recovery_insert_pids(pids, size);
             }
         }
 

@@ -263,6 +263,10 @@ fn advance_snapshot(
     //    in te SA initialization to properly initialize any segment tracking
     //    state despite not having any pages currently residing there.
 
+    // scoreledger: whether the log was synced here already (by the zeroing
+    // of its tail below).
+    let mut synced = false;
+
     let no_recovery_progress = iter.cur_lsn.is_none()
         || iter.cur_lsn.unwrap() <= snapshot.stable_lsn.unwrap_or(0);
     let db_is_empty = no_recovery_progress && snapshot.stable_lsn.is_none();
@@ -348,6 +352,7 @@ fn advance_snapshot(
                         vec![MessageKind::Corrupted.into(); shred_len];
                     pwrite_all(&config.file, &shred_zone, shred_base)?;
                     config.file.sync_all()?;
+                    synced = true;
                 }
             }
             (iterated_lsn, iter.segment_base.map(|bb| bb.offset))
@@ -382,7 +387,7 @@ fn advance_snapshot(
         // the usual case; a start that finds the tail zeroed already (item
         // 9 of PATCHED.md) must still sync what it recovered, which a
         // writer killed before its own sync may have left unsynced.
-        if !config.temporary {
+        if !config.temporary && !synced {
             config.file.sync_all()?;
         }
         write_snapshot(config, &snapshot)?;

@@ -219,21 +219,31 @@ impl IndexProof {
             ));
         }
         self.check_entries()?;
-        let path = self
-            .path
-            .iter()
-            .map(|p| unb64(p))
-            .collect::<Result<Vec<_>, _>>()?;
         let leaf = leaf_hash(&self.key, &self.entries);
         crate::log::merkle::verify_inclusion_with(
             node_hash,
             self.leaf,
             self.leaves,
             &leaf,
-            &path,
+            &self.path_hashes()?,
             root,
         )
         .map_err(|e| format!("the stage's index list: {e}"))
+    }
+
+    /// The root that `leaf`, in this proof's place, leads to along its path.
+    pub(crate) fn root_with_leaf(&self, leaf: &Hash) -> Result<Hash, String> {
+        crate::log::merkle::root_from_inclusion(
+            node_hash,
+            self.leaf,
+            self.leaves,
+            leaf,
+            &self.path_hashes()?,
+        )
+    }
+
+    fn path_hashes(&self) -> Result<Vec<Hash>, String> {
+        self.path.iter().map(|p| unb64(p)).collect()
     }
 
     fn check_entries(&self) -> Result<(), String> {

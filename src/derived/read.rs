@@ -500,15 +500,17 @@ pub(crate) fn stage_index_proof(
     size: u64,
     key: &Hash,
 ) -> Result<(Option<index::IndexProof>, Hash)> {
-    let (mut hashes, found) = index_leaves(r, size, Some(&key.0))?;
+    let (hashes, found) = index_leaves(r, size, Some(&key.0))?;
     let Some((i, entries, stored)) = found else {
         return Ok((None, index::root(&hashes)));
     };
     let proof = index::IndexProof::at(size, *key, entries, &hashes, i);
-    if let Some(stored) = stored {
-        hashes[i] = stored;
-    }
-    Ok((Some(proof), index::root(&hashes)))
+    // The path already holds the rest of the tree: the root is the stage's
+    // leaf folded along it, not the whole tree hashed again.
+    let root = proof
+        .root_with_leaf(&stored.unwrap_or(hashes[i]))
+        .map_err(|msg| Error::Corrupt { seq: size, msg })?;
+    Ok((Some(proof), root))
 }
 
 /// A wanted stage's position among the index's leaves, its list, and its

@@ -78,12 +78,14 @@ impl Ledger {
         // checkpoint is refused first, and the stage's error comes after.
         let mut found = None;
         self.verify_checkpoint_with(cp, &mut || {
-            let stage = self
-                .at(Some(KnownAt::Seq(k)))
-                .and_then(|v| v.one_stage(filter));
-            match stage.and_then(|info| Ok((self.index_proof_and_root(&info, k)?, info))) {
-                Ok(((index, root), info)) => {
-                    found = Some(Ok((info, index)));
+            let made = self.at(Some(KnownAt::Seq(k))).and_then(|view| {
+                let info = view.one_stage(filter)?;
+                let (index, root) = self.index_proof_and_root(&info, k)?;
+                Ok((view, info, index, root))
+            });
+            match made {
+                Ok((view, info, index, root)) => {
+                    found = Some(Ok((view, info, index)));
                     Ok(root)
                 }
                 Err(e) => {
@@ -93,13 +95,12 @@ impl Ledger {
             }
         })?;
         let found = found.transpose()?;
-        let (Some(root), Some((info, index))) = (cp.index, found) else {
+        let (Some(root), Some((view, info, index))) = (cp.index, found) else {
             return Err(Error::Invalid(format!(
                 "checkpoint '{}' (size {}) has no index line: it was made before the stage index, and a receipt proves its stage whole against that line; make (and sign) a new checkpoint",
                 cp.origin, cp.size
             )));
         };
-        let view = self.at(Some(KnownAt::Seq(k)))?;
         index.verify(&root, k).map_err(Error::Failed)?;
         let mut events = Vec::new();
         for e in &index.entries {

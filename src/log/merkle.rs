@@ -160,6 +160,22 @@ pub fn verify_inclusion_with(
     proof: &[Hash],
     root: &Hash,
 ) -> Result<(), String> {
+    if root_from_inclusion(node_hash, index, size, leaf, proof)? != *root {
+        return Err("the proof does not lead to the checkpoint's root".into());
+    }
+    Ok(())
+}
+
+/// The root that leaf `index` of a tree of `size` leaves, with the inclusion
+/// proof `proof`, leads to (the fold [`verify_inclusion_with`] compares);
+/// every proof hash must be used, and no more are allowed.
+pub fn root_from_inclusion(
+    node_hash: impl Fn(&Hash, &Hash) -> Hash,
+    index: u64,
+    size: u64,
+    leaf: &Hash,
+    proof: &[Hash],
+) -> Result<Hash, String> {
     if index >= size {
         return Err(format!("leaf {index} is not in a tree of size {size}"));
     }
@@ -184,10 +200,7 @@ pub fn verify_inclusion_with(
     if sn != 0 {
         return Err("the proof has fewer hashes than a tree of this size needs".into());
     }
-    if r != *root {
-        return Err("the proof does not lead to the checkpoint's root".into());
-    }
-    Ok(())
+    Ok(r)
 }
 
 /// Checks a consistency proof (RFC 9162 2.1.4.2) between a tree of `old`

@@ -634,30 +634,12 @@ fn verify_recomputes_the_index_from_the_events_and_refuses_a_false_index_line() 
     );
     assert!(err.contains("index line") && err.contains("false"), "{err}");
     // A receipt is refused against it too.
-    let out = env.dir_path().join("r.json");
-    let err = env.fails(
-        1,
-        &[
-            "receipt",
-            "--checkpoint",
-            f.to_str().unwrap(),
-            "--output",
-            out.to_str().unwrap(),
-        ],
-    );
+    let err = receipt_fails(&env, 1, &f, &[]);
     assert!(err.contains("index line"), "{err}");
     // Refused as false whatever stage is asked for: before the stage is
     // looked up (a stage the archive does not hold is a later error).
     for stage in [["--stage", "Final stage"], ["--stage", "No Such Stage"]] {
-        let mut args = vec![
-            "receipt",
-            "--checkpoint",
-            f.to_str().unwrap(),
-            "--output",
-            out.to_str().unwrap(),
-        ];
-        args.extend(stage);
-        let err = env.fails(1, &args);
+        let err = receipt_fails(&env, 1, &f, &stage);
         assert!(
             err.contains("index line") && err.contains("false"),
             "{stage:?}: {err}"
@@ -675,17 +657,23 @@ fn verify_recomputes_the_index_from_the_events_and_refuses_a_false_index_line() 
         .collect();
     let old_file = env.file("old.txt", &old);
     env.ok(&["verify", "--checkpoint", old_file.to_str().unwrap()]);
-    let err = env.fails(
-        2,
-        &[
-            "receipt",
-            "--checkpoint",
-            old_file.to_str().unwrap(),
-            "--output",
-            out.to_str().unwrap(),
-        ],
-    );
+    let err = receipt_fails(&env, 2, &old_file, &[]);
     assert!(err.contains("no index line"), "{err}");
+}
+
+/// `receipt --checkpoint CHECKPOINT` with `extra` arguments, expected to
+/// fail with exit `code`: its stderr.
+fn receipt_fails(env: &Env, code: i32, checkpoint: &std::path::Path, extra: &[&str]) -> String {
+    let out = env.dir_path().join("r.json");
+    let mut args = vec![
+        "receipt",
+        "--checkpoint",
+        checkpoint.to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    env.fails(code, &args)
 }
 
 #[test]
@@ -713,17 +701,7 @@ fn verify_names_a_damaged_index_list_and_rebuild_repairs_it() {
     let err = env.fails(1, &["verify"]);
     assert!(err.contains("stage index"), "{err}");
     // A receipt names the damaged list, not the (true) checkpoint.
-    let out = env.dir_path().join("r.json");
-    let err = env.fails(
-        1,
-        &[
-            "receipt",
-            "--checkpoint",
-            signed.to_str().unwrap(),
-            "--output",
-            out.to_str().unwrap(),
-        ],
-    );
+    let err = receipt_fails(&env, 1, &signed, &[]);
     assert!(
         err.contains("index list") && !err.contains("false"),
         "{err}"

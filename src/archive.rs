@@ -1,16 +1,19 @@
 //! The archive: appends events to the chain and keeps the derived trees in step.
 
 use std::path::Path;
+use std::sync::Arc;
 
 use crate::derived::envelope::decode_raw;
 use crate::derived::ledger::Ledger;
 use crate::derived::Deriver;
 use crate::error::{Error, ErrorKind, Loss, Result};
+
 use crate::format::chain::{event_hash, Hash, Head};
 use crate::format::encoding::{self, FORMAT_VERSION};
 use crate::format::head_file::ReportedHead;
 use crate::format::keys;
 use crate::format::packed;
+use crate::log::writer::{Parcel, Sealer};
 use crate::log::{missing, ChunkReader};
 use crate::model::date::Timestamp;
 use crate::model::event::Event;
@@ -122,6 +125,109 @@ impl std::ops::Deref for Archive {
 fn admit(d: &mut Deriver, event: Event) -> Result<Option<Event>> {
     let event = d.canonicalize(event)?;
     Ok((!d.already_present(&event)?).then_some(event))
+}
+
+/// Admits `events` (appended after seq `head`) one by one, applies each
+/// to `d`, and hands them, encoded, in parcels in seq order to `seal`. The
+/// report's hashes are left for the sealer to give.
+fn admit_all(
+    d: &mut Deriver,
+    events: Vec<Event>,
+    head: u64,
+    skip_refused: bool,
+    seal: &mut dyn FnMut(Arc<Parcel>) -> Result<()>,
+) -> Result<AppendReport> {
+    let mut report = AppendReport::default();
+    let mut seq = head;
+    let mut bytes = Vec::with_capacity(256);
+    for (index, event) in events.into_iter().enumerate() {
+        let reject = |e: Error| Error::Rejected {
+            index,
+            source: Box::new(e),
+        };
+        let event = match admit(d, event) {
+            Ok(Some(event)) => event,
+            Ok(None) => {
+                report.already_present.push(index);
+                continue;
+            }
+            Err(e) if skip_refused && e.kind() == ErrorKind::Input => {
+                report.refused.push((index, e.to_string()));
+                continue;
+            }
+            Err(e) => return Err(reject(e)),
+        };
+        seq += 1;
+        encoding::encode_event_into(&event, &mut bytes);
+        let full = d.hold(seq, &bytes);
+        d.apply(seq, &event).map_err(reject)?;
+        if let Some(parcel) = full {
+            seal(parcel)?;
+        }
+        report.appended.push(Appended {
+            index,
+            seq,
+            hash: Hash::GENESIS,
+            kind: event.kind(),
+        });
+    }
+    if let Some(parcel) = d.hand_out() {
+        seal(parcel)?;
+    }
+    Ok(report)
+}
+
+/// Runs `admit` with a way to seal the parcels it hands out: on a thread
+/// of its own when `apart` (and a thread can be started), so that sealing
+/// (hashing, Merkle nodes, chunks) overlaps the checking of the events
+/// after; here otherwise. The sealer's error comes first: the admitting
+/// stops when the sealing does.
+fn sealing<'s, T>(
+    sealer: Sealer<'s>,
+    apart: bool,
+    admit: impl FnOnce(&mut dyn FnMut(Arc<Parcel>) -> Result<()>) -> Result<T>,
+) -> Result<(T, Sealer<'s>)> {
+    if !apart {
+        return seal_here(sealer, admit);
+    }
+    std::thread::scope(|scope| {
+        let (give, take) = std::sync::mpsc::sync_channel::<Sealer<'s>>(1);
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Arc<Parcel>>(4);
+        let worker = std::thread::Builder::new()
+            .name("scoreledger-seal".into())
+            .spawn_scoped(scope, move || -> Result<Sealer<'s>> {
+                let mut sealer = take.recv().map_err(|_| sealing_stopped())?;
+                for parcel in rx {
+                    sealer.seal(&parcel)?;
+                }
+                Ok(sealer)
+            });
+        let Ok(worker) = worker else {
+            return seal_here(sealer, admit);
+        };
+        give.send(sealer).map_err(|_| sealing_stopped())?;
+        let out = admit(&mut |p| tx.send(p).map_err(|_| sealing_stopped()));
+        drop(tx);
+        let sealer = worker
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+        Ok((out?, sealer))
+    })
+}
+
+/// [`sealing`] on this thread: each parcel is sealed as it is handed out.
+fn seal_here<'s, T>(
+    mut sealer: Sealer<'s>,
+    admit: impl FnOnce(&mut dyn FnMut(Arc<Parcel>) -> Result<()>) -> Result<T>,
+) -> Result<(T, Sealer<'s>)> {
+    let out = admit(&mut |p| sealer.seal(&p))?;
+    Ok((out, sealer))
+}
+
+/// What the admitting gets when the thread sealing its events has stopped
+/// (its own error is the one reported).
+fn sealing_stopped() -> Error {
+    Error::Invalid("the thread sealing the events stopped".into())
 }
 
 /// Events per commit when migrating a store of the first layout.
@@ -475,45 +581,18 @@ impl Archive {
         let given = recorded_at;
         let recorded_at = recorded_at.max(head.recorded_at);
         let mut d = Deriver::appending(&self.ledger.store, &head)?;
-        let mut report = AppendReport::default();
-        let (mut seq, mut prev) = (head.seq, head.hash);
-        let mut bytes = Vec::with_capacity(256);
-        for (index, event) in events.into_iter().enumerate() {
-            let reject = |e: Error| Error::Rejected {
-                index,
-                source: Box::new(e),
-            };
-            let event = match admit(&mut d, event) {
-                Ok(Some(event)) => event,
-                Ok(None) => {
-                    report.already_present.push(index);
-                    continue;
-                }
-                Err(e) if skip_refused && e.kind() == ErrorKind::Input => {
-                    report.refused.push((index, e.to_string()));
-                    continue;
-                }
-                Err(e) => return Err(reject(e)),
-            };
-            seq += 1;
-            encoding::encode_event_into(&event, &mut bytes);
-            let hash = event_hash(seq, recorded_at, &prev, &bytes);
-            d.apply(seq, &event).map_err(reject)?;
-            d.add_leaf(seq, &hash)?;
-            let entry = packed::Entry {
-                recorded_at,
-                hash,
-                event: &bytes,
-            };
-            d.push_event(seq, &prev, &entry)?;
-            report.appended.push(Appended {
-                index,
-                seq,
-                hash,
-                kind: event.kind(),
-            });
-            prev = hash;
+        let sealer = d.sealer(&head, recorded_at)?;
+        let apart = events.len() > Parcel::EVENTS;
+        let (mut report, sealer) = sealing(sealer, apart, |seal| {
+            admit_all(&mut d, events, head.seq, skip_refused, seal)
+        })?;
+        let (hashes, nodes, log) = sealer.finish();
+        d.sealed(nodes, log);
+        for (a, hash) in report.appended.iter_mut().zip(hashes) {
+            a.hash = hash;
         }
+        let last = report.appended.last();
+        let (seq, prev) = last.map_or((head.seq, head.hash), |a| (a.seq, a.hash));
         if report.appended.is_empty() {
             // Nothing to apply, but an Ok still says the batch before is durable.
             self.wait_durable()?;

@@ -25,11 +25,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::format::chain::{Hash, Head};
-use crate::format::encoding::encode_value;
+use crate::format::encoding::{self, encode_value};
 use crate::format::keys::{self, Keyer, Kind, MatchId, NameList, ScopeKey};
 use crate::format::packed::{self, Row};
-use crate::log::writer::LogWriter;
+use crate::log::writer::{LogWriter, Parcel, Sealer};
 use crate::log::{damaged, missing, ChunkReader};
+use crate::model::date::Timestamp;
 use crate::model::event::{Event, MatchResult, StatedRules};
 use crate::model::names;
 pub(crate) use crate::model::record::{
@@ -328,6 +329,11 @@ pub(crate) struct Deriver<'s> {
     checked: Option<HashMap<u64, MatchResult>>,
     /// The stage index's lists touched so far, by stage.
     index: HashMap<ScopeKey, IndexList>,
+    /// This append's events not yet sealed into the log (`hold`), and the
+    /// parcels of them handed out to be sealed: the log of this batch,
+    /// for reading its results back.
+    open: Parcel,
+    held: Vec<std::sync::Arc<Parcel>>,
     /// Stages handed out before the end of a pass (`retire`).
     retirement: Option<retire::Retirement>,
 }
@@ -388,6 +394,8 @@ impl<'s> Deriver<'s> {
             admitted_id: None,
             checked: None,
             index: HashMap::default(),
+            open: Parcel::default(),
+            held: Vec::new(),
             retirement: None,
         }
     }
@@ -688,6 +696,15 @@ impl<'s> Deriver<'s> {
     fn result_at(&self, seq: u64) -> Result<MatchResult> {
         if let Some(m) = self.checked.as_ref().and_then(|c| c.get(&seq)) {
             return Ok(m.clone());
+        }
+        if let Some(bytes) = self.held_event(seq) {
+            return match encoding::decode_event(bytes).map_err(|msg| Error::Corrupt { seq, msg })? {
+                Event::MatchResult(m) => Ok(m),
+                other => Err(Error::Corrupt {
+                    seq,
+                    msg: format!("a match row points to a {} event", other.kind()),
+                }),
+            };
         }
         if let Some(raw) = self.log.as_ref().and_then(|l| l.event(seq)) {
             return match crate::derived::envelope::decode_raw(&raw)?.event {
@@ -1002,6 +1019,53 @@ impl<'s> Deriver<'s> {
         out.sort_unstable();
         out.dedup();
         Ok(out)
+    }
+
+    /// The bytes of event `seq` if this append holds it (`hold`).
+    fn held_event(&self, seq: u64) -> Option<&[u8]> {
+        if let Some(bytes) = self.open.event(seq) {
+            return Some(bytes);
+        }
+        let i = self.held.partition_point(|p| p.last_seq() < seq);
+        self.held.get(i)?.event(seq)
+    }
+
+    /// Holds event `seq` (the next seq), encoded as `bytes`, until it is
+    /// sealed; a parcel of [`Parcel::EVENTS`] is handed out to be sealed.
+    pub(crate) fn hold(&mut self, seq: u64, bytes: &[u8]) -> Option<std::sync::Arc<Parcel>> {
+        self.open.push(seq, bytes);
+        match self.open.len() >= Parcel::EVENTS {
+            true => self.hand_out(),
+            false => None,
+        }
+    }
+
+    /// The events held and not handed out yet, if any, as a parcel to seal.
+    pub(crate) fn hand_out(&mut self) -> Option<std::sync::Arc<Parcel>> {
+        if self.open.len() == 0 {
+            return None;
+        }
+        let parcel = std::sync::Arc::new(std::mem::take(&mut self.open));
+        self.held.push(parcel.clone());
+        Some(parcel)
+    }
+
+    /// A sealer of the events this deriver appends after `head`, recorded
+    /// at `recorded_at`: it takes the log's chunks and the Merkle nodes,
+    /// which [`Deriver::sealed`] gives back before the commit.
+    pub(crate) fn sealer(&mut self, head: &Head, recorded_at: Timestamp) -> Result<Sealer<'s>> {
+        let log = self
+            .log
+            .take()
+            .ok_or_else(|| invalid("a rebuild writes no events"))?;
+        let nodes = std::mem::replace(&mut self.nodes, crate::log::writer::Nodes::fresh());
+        Ok(Sealer::new(self.store, nodes, log, head, recorded_at))
+    }
+
+    /// Takes back the log's chunks and Merkle nodes a sealer wrote.
+    pub(crate) fn sealed(&mut self, nodes: crate::log::writer::Nodes, log: LogWriter) {
+        self.nodes = nodes;
+        self.log = Some(log);
     }
 
     /// Adds event `seq`'s hash to the Merkle tree (leaf index seq - 1).

@@ -25,6 +25,8 @@ pub struct Keyer {
     /// The last scopes asked for: consecutive events share their scopes.
     recent: Vec<(String, String, Option<String>, ScopeKey)>,
     next: usize,
+    /// The last competition asked for by `competition_scope`, and its key.
+    competition: Option<(String, ScopeKey)>,
 }
 
 impl Default for Keyer {
@@ -36,6 +38,7 @@ impl Default for Keyer {
             input: Vec::with_capacity(256),
             recent: Vec::new(),
             next: 0,
+            competition: None,
         }
     }
 }
@@ -62,10 +65,12 @@ impl Keyer {
     /// The key of a whole season (`stage` none) or of one stage of it.
     pub fn scope(&mut self, competition: &str, season: &str, stage: Option<&str>) -> ScopeKey {
         const RECENT: usize = 8;
+        // The cheapest and most telling comparisons first: a season, a
+        // stage or none, then the competition.
         let hit = self
             .recent
             .iter()
-            .find(|(c, s, st, _)| c == competition && s == season && st.as_deref() == stage);
+            .find(|(c, s, st, _)| s == season && st.as_deref() == stage && c == competition);
         if let Some((.., key)) = hit {
             return *key;
         }
@@ -118,6 +123,17 @@ impl Keyer {
 
     /// The key of a competition (all its seasons).
     pub fn competition_scope(&mut self, competition: &str) -> ScopeKey {
+        if let Some((c, key)) = &self.competition {
+            if c == competition {
+                return *key;
+            }
+        }
+        let key = self.competition_scope_uncached(competition);
+        self.competition = Some((competition.to_string(), key));
+        key
+    }
+
+    fn competition_scope_uncached(&mut self, competition: &str) -> ScopeKey {
         let input = &mut self.input;
         input.clear();
         field(&mut self.folds, input, competition);

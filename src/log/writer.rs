@@ -316,3 +316,118 @@ impl merkle::Nodes for StoredNodes<'_> {
         Ok(layer[0])
     }
 }
+
+/// Events of one append, encoded and in seq order, not yet sealed: the
+/// bytes of each one after the other, and where each one's are.
+#[derive(Default)]
+pub(crate) struct Parcel {
+    bytes: Vec<u8>,
+    /// (seq, end of its bytes); an event's bytes start where the one
+    /// before ends.
+    ends: Vec<(u64, usize)>,
+}
+
+impl Parcel {
+    /// Events a parcel holds before it is sealed.
+    pub(crate) const EVENTS: usize = 256;
+
+    /// Adds event `seq` (the next seq), encoded as `bytes`.
+    pub(crate) fn push(&mut self, seq: u64, bytes: &[u8]) {
+        self.bytes.extend_from_slice(bytes);
+        self.ends.push((seq, self.bytes.len()));
+    }
+
+    /// The number of events held.
+    pub(crate) fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// The seq of the last event held (0 when none is).
+    pub(crate) fn last_seq(&self) -> u64 {
+        self.ends.last().map_or(0, |&(seq, _)| seq)
+    }
+
+    /// The events held, with their seqs.
+    pub(crate) fn events(&self) -> impl Iterator<Item = (u64, &[u8])> {
+        let starts = std::iter::once(0).chain(self.ends.iter().map(|&(_, end)| end));
+        starts
+            .zip(&self.ends)
+            .map(|(start, &(seq, end))| (seq, &self.bytes[start..end]))
+    }
+
+    /// The bytes of event `seq`, if this parcel holds it.
+    pub(crate) fn event(&self, seq: u64) -> Option<&[u8]> {
+        let i = self.ends.binary_search_by_key(&seq, |&(s, _)| s).ok()?;
+        let start = match i {
+            0 => 0,
+            _ => self.ends[i - 1].1,
+        };
+        Some(&self.bytes[start..self.ends[i].1])
+    }
+}
+
+/// Seals an append's events in seq order: hashes each one onto the chain,
+/// adds its Merkle leaf and the nodes it completes, and writes it into its
+/// chunk. It needs nothing of the deriving, so an append may seal on a
+/// thread of its own while the next events are checked.
+pub(crate) struct Sealer<'s> {
+    store: &'s Store,
+    nodes: Nodes,
+    log: LogWriter,
+    hasher: blake3::Hasher,
+    recorded_at: crate::model::date::Timestamp,
+    prev: Hash,
+    /// The hash of each event sealed, in seq order.
+    hashes: Vec<Hash>,
+}
+
+impl<'s> Sealer<'s> {
+    /// A sealer of the events after `head`, all recorded at `recorded_at`,
+    /// writing into `log` and `nodes` (which resume at `head`).
+    pub(crate) fn new(
+        store: &'s Store,
+        nodes: Nodes,
+        log: LogWriter,
+        head: &Head,
+        recorded_at: crate::model::date::Timestamp,
+    ) -> Self {
+        Sealer {
+            store,
+            nodes,
+            log,
+            hasher: blake3::Hasher::new_derive_key(crate::format::chain::EVENT_CONTEXT),
+            recorded_at,
+            prev: head.hash,
+            hashes: Vec::new(),
+        }
+    }
+
+    /// Seals every event of `parcel`.
+    pub(crate) fn seal(&mut self, parcel: &Parcel) -> Result<()> {
+        for (seq, bytes) in parcel.events() {
+            let hash = crate::format::chain::event_hash_with(
+                &mut self.hasher,
+                seq,
+                self.recorded_at,
+                &self.prev,
+                bytes,
+            );
+            self.nodes.add_leaf(self.store, true, seq, &hash)?;
+            let entry = packed::Entry {
+                recorded_at: self.recorded_at,
+                hash,
+                event: bytes,
+            };
+            self.log.push(seq, &self.prev, &entry)?;
+            self.hashes.push(hash);
+            self.prev = hash;
+        }
+        Ok(())
+    }
+
+    /// The hashes of the events sealed, in seq order, and the nodes and
+    /// chunks they wrote.
+    pub(crate) fn finish(self) -> (Vec<Hash>, Nodes, LogWriter) {
+        (self.hashes, self.nodes, self.log)
+    }
+}

@@ -5,6 +5,8 @@
 //! - tables from the archive equal the projector run directly on the results;
 //! - the stage index at any size equals the index of an archive that only ever had events 1..=K;
 //! - a receipt's fold of its stage's events gives every table `standings` gives, and checks;
+//! - a batch sealed on a thread of its own (more than one parcel of events)
+//!   writes the bytes that the same events appended a parcel at a time do;
 //! - events round-trip through their canonical bytes;
 //! - any flipped byte of any stored event fails verification, naming that event.
 
@@ -70,6 +72,17 @@ fn fixture() -> impl Strategy<Value = Fixture> {
 /// Unique fixtures (one per date/round/home/away).
 fn fixtures() -> impl Strategy<Value = Vec<Fixture>> {
     prop::collection::vec(fixture(), 0..24).prop_map(|v| {
+        let mut seen = BTreeSet::new();
+        v.into_iter()
+            .filter(|f| seen.insert((f.day, f.round, f.home, f.away)))
+            .collect()
+    })
+}
+
+/// More unique fixtures than one parcel of a batch holds (256 events), so
+/// that appending them at once seals them on a thread of their own.
+fn many_fixtures() -> impl Strategy<Value = Vec<Fixture>> {
+    prop::collection::vec(fixture(), 420..700).prop_map(|v| {
         let mut seen = BTreeSet::new();
         v.into_iter()
             .filter(|f| seen.insert((f.day, f.round, f.home, f.away)))
@@ -419,6 +432,34 @@ proptest! {
                 Err(e) => prop_assert_eq!(e.kind(), scoreledger::ErrorKind::Input, "{}", e),
             }
         }
+    }
+
+    #[test]
+    fn a_batch_sealed_apart_writes_what_one_sealed_a_parcel_at_a_time_does(fx in many_fixtures(), r in rules(), rules_at in 0usize..400, ops in prop::collection::vec(ops(), 1..4)) {
+        prop_assume!(fx.len() > 300);
+        // Compensating events between the results, each after the result
+        // it changes, many after a parcel handed out to be sealed.
+        let mut events: Vec<Event> = fx.iter().map(event).collect();
+        events.insert(rules_at.min(events.len()), Event::Rules(r));
+        for ops in &ops {
+            events.extend(ops.iter().filter_map(|op| op_event(op, &fx)));
+        }
+        let (_d1, mut whole) = archive();
+        let one = whole.append_skipping_refused(events.clone(), now()).unwrap();
+        let (_d2, mut parts) = archive();
+        let mut appended = Vec::new();
+        let mut refused = Vec::new();
+        for (i, part) in events.chunks(200).enumerate() {
+            let r = parts.append_skipping_refused(part.to_vec(), now()).unwrap();
+            appended.extend(r.appended.iter().map(|a| (a.index + i * 200, a.seq, a.hash)));
+            refused.extend(r.refused.iter().map(|(index, why)| (index + i * 200, why.clone())));
+        }
+        let whole_appended: Vec<_> = one.appended.iter().map(|a| (a.index, a.seq, a.hash)).collect();
+        prop_assert_eq!(whole_appended, appended);
+        prop_assert_eq!(one.refused, refused);
+        prop_assert_eq!(dump(&whole, Space::Log), dump(&parts, Space::Log));
+        prop_assert_eq!(dump_derived(&whole), dump_derived(&parts));
+        prop_assert!(whole.verify().is_ok());
     }
 
     #[test]

@@ -71,23 +71,21 @@ fn fixture() -> impl Strategy<Value = Fixture> {
 
 /// Unique fixtures (one per date/round/home/away).
 fn fixtures() -> impl Strategy<Value = Vec<Fixture>> {
-    prop::collection::vec(fixture(), 0..24).prop_map(|v| {
-        let mut seen = BTreeSet::new();
-        v.into_iter()
-            .filter(|f| seen.insert((f.day, f.round, f.home, f.away)))
-            .collect()
-    })
+    prop::collection::vec(fixture(), 0..24).prop_map(unique)
+}
+
+/// The first of each fixture (date, round, home, away).
+fn unique(v: Vec<Fixture>) -> Vec<Fixture> {
+    let mut seen = BTreeSet::new();
+    v.into_iter()
+        .filter(|f| seen.insert((f.day, f.round, f.home, f.away)))
+        .collect()
 }
 
 /// More unique fixtures than one parcel of a batch holds (256 events), so
 /// that appending them at once seals them on a thread of their own.
 fn many_fixtures() -> impl Strategy<Value = Vec<Fixture>> {
-    prop::collection::vec(fixture(), 420..700).prop_map(|v| {
-        let mut seen = BTreeSet::new();
-        v.into_iter()
-            .filter(|f| seen.insert((f.day, f.round, f.home, f.away)))
-            .collect()
-    })
+    prop::collection::vec(fixture(), 420..700).prop_map(unique)
 }
 
 /// A compensating event aimed at the n-th generated fixture (modulo their number).

@@ -461,15 +461,20 @@ fn first_reading(input: &EngInput, invalid: Invalid) -> Result<FirstReading> {
 
 /// One first reading with `repeats`, and whether a season came back.
 ///
-/// The rows are parsed on a second thread while this one looks for repeats:
-/// the parse is most of the work, and nothing else runs meanwhile.
+/// One thread reads the records and hands them, [`PARSED_BATCH`] at a
+/// time, to [`PARSERS`] threads in turn, which parse them; this one takes
+/// the parsed batches back in the same turn, so in file order, and looks
+/// for repeats. The parse is most of the work, and nothing else runs
+/// meanwhile.
 fn read_once(
     input: &EngInput,
     invalid: Invalid,
     mut repeats: Repeats,
 ) -> Result<(FirstReading, bool)> {
     let (c, rows) = input.records()?;
-    let mut reader = EngReader::new(&c)?;
+    let readers = (0..PARSERS)
+        .map(|_| EngReader::new(&c))
+        .collect::<Result<Vec<_>>>()?;
     let mut out = FirstReading {
         checks: Checks::new(invalid),
         seasons: BTreeMap::new(),
@@ -477,33 +482,23 @@ fn read_once(
         duplicates: Vec::new(),
     };
     std::thread::scope(|scope| {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Result<ParsedRow>>>(4);
-        // Batches come back to be dropped on the thread that made them.
-        let (back_tx, back) = std::sync::mpsc::channel::<Vec<Result<ParsedRow>>>();
-        scope.spawn(move || {
-            let mut batch = Vec::with_capacity(PARSED_BATCH);
-            for row in rows {
-                batch.push(row.and_then(|(line, r)| {
-                    let (start, m) = reader.parsed(line, &r)?;
-                    Ok((line, start, m))
-                }));
-                if batch.len() == PARSED_BATCH {
-                    // The next batch reuses one that came back (its rows
-                    // dropped here), or starts anew.
-                    let mut next = Vec::new();
-                    for mut done in back.try_iter() {
-                        done.clear();
-                        next = done;
-                    }
-                    next.reserve(PARSED_BATCH);
-                    if tx.send(std::mem::replace(&mut batch, next)).is_err() {
-                        return;
-                    }
-                }
-            }
-            let _ = tx.send(batch);
-        });
-        for mut batch in &rx {
+        let mut to_parse = Vec::new();
+        let mut parsed = Vec::new();
+        for reader in readers {
+            let (raw_tx, raw_rx) = std::sync::mpsc::sync_channel::<Vec<Result<RawRow>>>(2);
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Result<ParsedRow>>>(2);
+            // Batches come back to be dropped on the thread that made them.
+            let (back_tx, back) = std::sync::mpsc::channel::<Vec<Result<ParsedRow>>>();
+            scope.spawn(move || parse_batches(reader, raw_rx, tx, back));
+            to_parse.push(raw_tx);
+            parsed.push((rx, back_tx));
+        }
+        scope.spawn(move || deal_batches(rows, to_parse));
+        for turn in (0..PARSERS).cycle() {
+            let (rx, back_tx) = &parsed[turn];
+            let Ok(mut batch) = rx.recv() else {
+                break;
+            };
             for item in batch.iter_mut() {
                 let row = match item {
                     Ok((line, start, m)) => {
@@ -528,8 +523,64 @@ fn read_once(
     Ok((out, repeats.came_back()))
 }
 
-/// A row parsed by the first reading's second thread: line, season's first
-/// year, the match.
+/// A record as read: its line and fields.
+type RawRow = (usize, csv::StringRecord);
+
+/// Hands the records, [`PARSED_BATCH`] at a time, to each parser in turn;
+/// the last batch (perhaps empty) ends the turns. Stops when a parser does.
+fn deal_batches(
+    rows: Records<'_>,
+    to_parse: Vec<std::sync::mpsc::SyncSender<Vec<Result<RawRow>>>>,
+) {
+    let mut turn = (0..to_parse.len()).cycle();
+    let mut batch = Vec::with_capacity(PARSED_BATCH);
+    for row in rows {
+        batch.push(row);
+        if batch.len() == PARSED_BATCH {
+            let next = Vec::with_capacity(PARSED_BATCH);
+            let to = &to_parse[turn.next().expect("cycles")];
+            if to.send(std::mem::replace(&mut batch, next)).is_err() {
+                return;
+            }
+        }
+    }
+    let _ = to_parse[turn.next().expect("cycles")].send(batch);
+}
+
+/// Parses each batch of records it is handed, in order, until they stop
+/// coming or nobody takes the parsed ones.
+fn parse_batches(
+    mut reader: EngReader,
+    raw: std::sync::mpsc::Receiver<Vec<Result<RawRow>>>,
+    tx: std::sync::mpsc::SyncSender<Vec<Result<ParsedRow>>>,
+    back: std::sync::mpsc::Receiver<Vec<Result<ParsedRow>>>,
+) {
+    for rows in raw {
+        // The batch reuses one that came back (its rows dropped here), or
+        // starts anew.
+        let mut batch = Vec::new();
+        for mut done in back.try_iter() {
+            done.clear();
+            batch = done;
+        }
+        batch.reserve(rows.len());
+        batch.extend(rows.into_iter().map(|row| {
+            row.and_then(|(line, r)| {
+                let (start, m) = reader.parsed(line, &r)?;
+                Ok((line, start, m))
+            })
+        }));
+        if tx.send(batch).is_err() {
+            return;
+        }
+    }
+}
+
+/// Threads that parse the first reading's records.
+const PARSERS: usize = 2;
+
+/// A row parsed by the first reading's parsers: line, season's first year,
+/// the match.
 type ParsedRow = (usize, i32, MatchResult);
 
 /// Rows handed from the parsing thread at a time.

@@ -56,13 +56,20 @@ impl Date {
     /// Parses `YYYY-MM-DD`.
     pub fn parse_iso(s: &str) -> Result<Date, String> {
         let bad = || format!("invalid date '{s}': expected YYYY-MM-DD");
-        let parts: Vec<&str> = s.trim().split('-').collect();
-        if parts.len() != 3 || parts[0].len() != 4 || parts[1].len() != 2 || parts[2].len() != 2 {
+        // Three parts, without collecting them: this runs for every row of
+        // an import.
+        let mut parts = s.trim().split('-');
+        let (Some(y), Some(m), Some(d), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            return Err(bad());
+        };
+        if y.len() != 4 || m.len() != 2 || d.len() != 2 {
             return Err(bad());
         }
-        let y: i32 = parts[0].parse().map_err(|_| bad())?;
-        let m: u8 = parts[1].parse().map_err(|_| bad())?;
-        let d: u8 = parts[2].parse().map_err(|_| bad())?;
+        let y: i32 = y.parse().map_err(|_| bad())?;
+        let m: u8 = m.parse().map_err(|_| bad())?;
+        let d: u8 = d.parse().map_err(|_| bad())?;
         Date::from_ymd(y, m, d).ok_or_else(|| format!("impossible date '{s}'"))
     }
 
@@ -313,6 +320,26 @@ mod tests {
         check("Alianza Atlético 3-2 Universitario de Tacna", None);
         check("2 Decimal 1984", None);
         check("Round 1", None);
+    }
+
+    #[test]
+    fn iso_dates() {
+        let check = |input: &str, expect: Option<&str>| {
+            let got = Date::parse_iso(input).ok().map(|d| d.to_string());
+            assert_eq!(got.as_deref(), expect, "{input}");
+        };
+        check("1984-12-02", Some("1984-12-02"));
+        check(" 1984-12-02\t", Some("1984-12-02"));
+        check("2024-02-29", Some("2024-02-29"));
+        check("2023-02-29", None);
+        check("1984-12-2", None);
+        check("84-12-02", None);
+        check("1984-12-02-01", None);
+        check("1984-12", None);
+        check("1984--12-02", None);
+        check("1984-1a-02", None);
+        check("", None);
+        check("---", None);
     }
 
     #[test]

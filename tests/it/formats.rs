@@ -836,3 +836,64 @@ fn an_english_file_that_changes_between_its_readings_is_refused() {
         .expect("refused");
     assert!(err.to_string().contains("the file changed"), "{err}");
 }
+
+/// An English league file of `n` results, each a fixture of its own: a
+/// season of 250 days a year from 1900-01, 40 clubs.
+fn english_rows(n: usize) -> Vec<String> {
+    (0..n)
+        .map(|i| {
+            let start = 1900 + (i / 250) as i32;
+            let day = time::Date::from_calendar_date(start, time::Month::August, 1).unwrap()
+                + time::Duration::days((i % 250) as i64);
+            let (home, away) = (i % 40, (i % 40 + 1 + i / 40 % 39) % 40);
+            let (h, a) = (i % 4, i % 3);
+            format!(
+                "{day},{start},Club {home},Club {away},{h}-{a},{h},{a},1,1,{},{},H",
+                h + a,
+                h as i64 - a as i64
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_large_english_file_is_checked_in_file_order() {
+    // More rows than several batches of the first reading's parsers (1,024
+    // each, dealt in turn), with a row repeating one of another batch.
+    let rows = english_rows(5000);
+    let (first, later) = (100, 4600);
+    let file = |repeat: &str| {
+        let mut rows = rows.clone();
+        rows.insert(later, repeat.to_string());
+        format!("{ENG_HEADER}{}\n", rows.join("\n"))
+    };
+    let same = rows[first].clone();
+    let env = Env::new();
+    let f = env.file("same.csv", &file(&same));
+    let out = env.ok(&["import", f.to_str().unwrap()]);
+    // Lines: the header is line 1, row i is line i + 2.
+    assert!(
+        out.contains("1 rows repeat an earlier row of the file and were appended once")
+            && out.contains(&format!("{}:{}", f.display(), later + 2))
+            && out.contains("5000 match_result"),
+        "{out}"
+    );
+    let fields: Vec<&str> = same.split(',').collect();
+    let (h, a): (u16, u16) = (fields[5].parse().unwrap(), fields[6].parse().unwrap());
+    let other = [
+        fields[..4].join(","),
+        format!("{}-{}", h + 1, a),
+        (h + 1).to_string(),
+        fields[6..].join(","),
+    ]
+    .join(",");
+    let env = Env::new();
+    let f = env.file("other.csv", &file(&other));
+    let err = env.fails(2, &["import", f.to_str().unwrap()]);
+    assert!(
+        err.contains(&format!("{}:{}:", f.display(), later + 2))
+            && err.contains(&format!("line {}", first + 2)),
+        "{err}"
+    );
+    assert!(!env.db().exists(), "nothing is written");
+}

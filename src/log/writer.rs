@@ -3,7 +3,9 @@
 //! and above are stored, `GROUP` to a value.
 
 use std::cell::RefCell;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::error::{Error, Result};
 use crate::format::chain::{Hash, Head};
@@ -118,7 +120,7 @@ pub(crate) struct Nodes {
 impl Nodes {
     pub(crate) fn fresh() -> Nodes {
         Nodes {
-            low: HashMap::new(),
+            low: HashMap::default(),
             groups: BTreeMap::new(),
         }
     }

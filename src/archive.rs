@@ -7,7 +7,6 @@ use crate::derived::envelope::decode_raw;
 use crate::derived::ledger::Ledger;
 use crate::derived::Deriver;
 use crate::error::{Error, ErrorKind, Loss, Result};
-
 use crate::format::chain::{event_hash, Hash, Head};
 use crate::format::encoding::{self, FORMAT_VERSION};
 use crate::format::head_file::ReportedHead;
@@ -180,8 +179,8 @@ fn admit_all(
 /// Runs `admit` with a way to seal the parcels it hands out: on a thread
 /// of its own when `apart` (and a thread can be started), so that sealing
 /// (hashing, Merkle nodes, chunks) overlaps the checking of the events
-/// after; here otherwise. The sealer's error comes first: the admitting
-/// stops when the sealing does.
+/// after; here otherwise. The sealer's error comes first: once the sealing
+/// has stopped, the admitting stops at the next parcel it hands out.
 fn sealing<'s, T>(
     sealer: Sealer<'s>,
     apart: bool,
@@ -588,6 +587,7 @@ impl Archive {
         })?;
         let (hashes, nodes, log) = sealer.finish();
         d.sealed(nodes, log);
+        debug_assert_eq!(hashes.len(), report.appended.len());
         for (a, hash) in report.appended.iter_mut().zip(hashes) {
             a.hash = hash;
         }

@@ -18,8 +18,9 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// 110 MiB on the English league file; 0 (given back at once) kept it at
 /// 68 MiB but had each batch fault its memory in again (115,000 page
 /// faults, a quarter of the import's CPU in the kernel). 20 ms keeps the
-/// memory of one batch for the next: 44,000 faults and 88 MiB there, and
-/// the 10-million-result import 29.3 -> 26.5 s at 131 MiB (BENCHMARKS.md).
+/// memory of one batch for the next: 44,000 faults and 87 MiB there, and
+/// the 10-million-result import 29.3 -> 26.5 s at 131 MiB (BENCHMARKS.md,
+/// "the import's memory kept 20 ms").
 const PURGE_DELAY: i32 = 15;
 /// Milliseconds, for [`PURGE_DELAY`].
 const PURGE_AFTER_MS: std::ffi::c_long = 20;

@@ -1059,7 +1059,8 @@ impl<'s> Deriver<'s> {
             .take()
             .ok_or_else(|| invalid("a rebuild writes no events"))?;
         let nodes = std::mem::replace(&mut self.nodes, crate::log::writer::Nodes::fresh());
-        Ok(Sealer::new(self.store, nodes, log, head, recorded_at))
+        let (store, stored) = (self.store, self.stored);
+        Ok(Sealer::new((store, stored), nodes, log, head, recorded_at))
     }
 
     /// Takes back the log's chunks and Merkle nodes a sealer wrote.

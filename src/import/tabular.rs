@@ -489,11 +489,17 @@ fn read_once(
             let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Result<ParsedRow>>>(2);
             // Batches come back to be dropped on the thread that made them.
             let (back_tx, back) = std::sync::mpsc::channel::<Vec<Result<ParsedRow>>>();
-            scope.spawn(move || parse_batches(reader, raw_rx, tx, back));
+            std::thread::Builder::new()
+                .name("scoreledger-parse".into())
+                .spawn_scoped(scope, move || parse_batches(reader, raw_rx, tx, back))
+                .map_err(Error::Io)?;
             to_parse.push(raw_tx);
             parsed.push((rx, back_tx));
         }
-        scope.spawn(move || deal_batches(rows, to_parse));
+        std::thread::Builder::new()
+            .name("scoreledger-read".into())
+            .spawn_scoped(scope, move || deal_batches(rows, to_parse))
+            .map_err(Error::Io)?;
         for turn in (0..PARSERS).cycle() {
             let (rx, back_tx) = &parsed[turn];
             let Ok(mut batch) = rx.recv() else {
@@ -526,8 +532,10 @@ fn read_once(
 /// A record as read: its line and fields.
 type RawRow = (usize, csv::StringRecord);
 
-/// Hands the records, [`PARSED_BATCH`] at a time, to each parser in turn;
-/// the last batch (perhaps empty) ends the turns. Stops when a parser does.
+/// Hands the records, [`PARSED_BATCH`] at a time, to each parser in turn,
+/// the rest (perhaps none) last; the turns end when the dealing does and
+/// the parsers have handed back what they were dealt. Stops when a parser
+/// does.
 fn deal_batches(
     rows: Records<'_>,
     to_parse: Vec<std::sync::mpsc::SyncSender<Vec<Result<RawRow>>>>,
@@ -583,7 +591,7 @@ const PARSERS: usize = 2;
 /// the match.
 type ParsedRow = (usize, i32, MatchResult);
 
-/// Rows handed from the parsing thread at a time.
+/// Rows dealt to a parser, and handed back parsed, at a time.
 const PARSED_BATCH: usize = 1024;
 
 /// engsoccerdata: `Date,Season,home,visitor,FT,hgoal,vgoal,division,tier,...`,

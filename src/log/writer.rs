@@ -374,6 +374,9 @@ impl Parcel {
 /// thread of its own while the next events are checked.
 pub(crate) struct Sealer<'s> {
     store: &'s Store,
+    /// Whether the Merkle nodes of whole chunks may be read from the store
+    /// (as `Deriver`'s `stored`).
+    stored: bool,
     nodes: Nodes,
     log: LogWriter,
     hasher: blake3::Hasher,
@@ -385,9 +388,10 @@ pub(crate) struct Sealer<'s> {
 
 impl<'s> Sealer<'s> {
     /// A sealer of the events after `head`, all recorded at `recorded_at`,
-    /// writing into `log` and `nodes` (which resume at `head`).
+    /// writing into `log` and `nodes` (which resume at `head`), reading
+    /// stored Merkle nodes from `store` when `stored`.
     pub(crate) fn new(
-        store: &'s Store,
+        (store, stored): (&'s Store, bool),
         nodes: Nodes,
         log: LogWriter,
         head: &Head,
@@ -395,6 +399,7 @@ impl<'s> Sealer<'s> {
     ) -> Self {
         Sealer {
             store,
+            stored,
             nodes,
             log,
             hasher: blake3::Hasher::new_derive_key(crate::format::chain::EVENT_CONTEXT),
@@ -414,7 +419,7 @@ impl<'s> Sealer<'s> {
                 &self.prev,
                 bytes,
             );
-            self.nodes.add_leaf(self.store, true, seq, &hash)?;
+            self.nodes.add_leaf(self.store, self.stored, seq, &hash)?;
             let entry = packed::Entry {
                 recorded_at: self.recorded_at,
                 hash,

@@ -46,6 +46,33 @@ impl Deriver<'_> {
         Ok((c, s, key))
     }
 
+    /// [`Deriver::resolve`] of `name`, written over it: a name already
+    /// spelled as the archive spells it (the usual case) is kept as it is,
+    /// with nothing allocated.
+    fn resolve_in_place(&mut self, list: NameList, what: &str, name: &mut String) -> Result<()> {
+        if let Some(r) = self.resolved.get(&list).and_then(|m| m.get(name.as_str())) {
+            if r != name {
+                name.clone_from(r);
+            }
+            return Ok(());
+        }
+        *name = self.resolve(list, what, name)?;
+        Ok(())
+    }
+
+    /// [`Deriver::resolve_season`], written over the names given: the
+    /// season key.
+    fn resolve_season_in_place(
+        &mut self,
+        competition: &mut String,
+        season: &mut String,
+    ) -> Result<ScopeKey> {
+        self.resolve_in_place(NameList::Competitions, "competition", competition)?;
+        let c_key = self.keyer.competition_scope(competition);
+        self.resolve_in_place(NameList::Seasons(c_key), "season", season)?;
+        Ok(self.keyer.scope(competition, season, None))
+    }
+
     fn resolve_stage(&mut self, season: &ScopeKey, name: &str) -> Result<String> {
         self.resolve(NameList::Stages(*season), "stage", name)
     }
@@ -101,12 +128,10 @@ impl Deriver<'_> {
 
     /// A result: its season, stage and teams as the archive spells them; a round from 1; no team playing itself.
     fn canonical_match(&mut self, mut m: MatchResult) -> Result<MatchResult> {
-        let (c, s, season) = self.resolve_season(&m.competition, &m.season)?;
-        m.competition = c;
-        m.season = s;
-        m.stage = self.resolve_stage(&season, &m.stage)?;
-        m.home = self.resolve_team(&season, "home team", &m.home)?;
-        m.away = self.resolve_team(&season, "away team", &m.away)?;
+        let season = self.resolve_season_in_place(&mut m.competition, &mut m.season)?;
+        self.resolve_in_place(NameList::Stages(season), "stage", &mut m.stage)?;
+        self.resolve_in_place(NameList::Teams(season), "home team", &mut m.home)?;
+        self.resolve_in_place(NameList::Teams(season), "away team", &mut m.away)?;
         if let Some(g) = &m.group {
             let g = names::clean(g);
             check_name("group", &g)?;
@@ -115,8 +140,10 @@ impl Deriver<'_> {
         if m.round == Some(0) {
             return Err(invalid("round numbers start at 1"));
         }
-        let away = self.keyer.fold(&m.away).to_string();
-        if self.keyer.fold(&m.home) == away {
+        let away = self.keyer.fold(&m.away);
+        self.scratch.clear();
+        self.scratch.push_str(away);
+        if self.keyer.fold(&m.home) == self.scratch {
             return Err(invalid(format!("a team cannot play itself: {}", m.home)));
         }
         Ok(m)

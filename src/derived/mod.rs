@@ -325,6 +325,8 @@ pub(crate) struct Deriver<'s> {
     log: Option<LogWriter>,
     /// The id of the result `already_present` last looked at, for `apply`.
     admitted_id: Option<MatchId>,
+    /// A folded name, held while another is folded.
+    scratch: String,
     /// A checking deriver's results, by seq (it writes no log to read them from).
     checked: Option<HashMap<u64, MatchResult>>,
     /// The stage index's lists touched so far, by stage.
@@ -392,6 +394,7 @@ impl<'s> Deriver<'s> {
             nodes,
             log,
             admitted_id: None,
+            scratch: String::new(),
             checked: None,
             index: HashMap::default(),
             open: Parcel::default(),

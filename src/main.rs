@@ -15,12 +15,12 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// mimalloc's `mi_option_purge_delay` (its place in `mi_option_e`,
 /// mimalloc.h): how long freed memory is kept before it goes back to the
 /// system. mimalloc's default (1 s) took an import's peak memory to about
-/// 110 MiB on the English league file; 0 (given back at once) kept it at
-/// 68 MiB but had each batch fault its memory in again (115,000 page
+/// 104 MiB on the English league file; 0 (given back at once) kept it at
+/// 67 MiB but had each batch fault its memory in again (115,000 page
 /// faults, a quarter of the import's CPU in the kernel). 20 ms keeps the
-/// memory of one batch for the next: 44,000 faults and 87 MiB there, and
-/// the 10-million-result import 29.3 -> 26.5 s at 131 MiB (BENCHMARKS.md,
-/// "the import's memory kept 20 ms").
+/// memory of one batch for the next: 40,000-44,000 faults and 83-86 MiB
+/// there, and the 10-million-result import 29.3 -> 26.5 s at 128 MiB
+/// (BENCHMARKS.md, "The import made lighter").
 const PURGE_DELAY: i32 = 15;
 /// Milliseconds, for [`PURGE_DELAY`].
 const PURGE_AFTER_MS: std::ffi::c_long = 20;

@@ -131,14 +131,7 @@ impl Store {
         }
         let lock = lock(path)?;
         remove_unfinished_snapshots(path).map_err(io_err)?;
-        let db = sled::Config::new()
-            .path(path)
-            .cache_capacity(cache_bytes)
-            // Every commit flushes (and fsyncs) itself; sled's background
-            // flusher only adds a thread to start and to stop (up to 100 ms).
-            .flush_every_ms(None)
-            .open()
-            .map_err(|e| open_error(path, e))?;
+        let db = open_sled(path, cache_bytes)?;
         let err = |e| sled_error(path, e);
         let names = db.tree_names();
         let known = |n: &str| names.iter().any(|t| t.as_ref() == n.as_bytes());
@@ -509,6 +502,16 @@ fn no_store(path: &Path) -> Error {
 }
 
 /// Takes the store's lock file, or reports that another process holds it.
+/// How long a lock found held is tried again before the store is called
+/// busy: a lock is also held, for a moment, by a copy of its file that a
+/// process starting a program inherits until the program runs (a test
+/// harness, or any program embedding the library, that starts processes
+/// while a store closes). Another process that holds the store holds it
+/// longer: the CLI's `--wait` is for that.
+const LOCK_GRACE: std::time::Duration = std::time::Duration::from_millis(200);
+
+/// Takes the store's own lock (`scoreledger.lock`), trying again for
+/// [`LOCK_GRACE`] while it is held.
 fn lock(path: &Path) -> Result<std::fs::File> {
     let file = std::fs::OpenOptions::new()
         .create(true)
@@ -516,10 +519,45 @@ fn lock(path: &Path) -> Result<std::fs::File> {
         .write(true)
         .open(path.join(LOCK_FILE))
         .map_err(|e| io_error(path, "cannot be opened", e))?;
-    match file.try_lock() {
-        Ok(()) => Ok(file),
-        Err(std::fs::TryLockError::WouldBlock) => Err(Error::Busy { path: path.into() }),
-        Err(std::fs::TryLockError::Error(e)) => Err(io_error(path, "cannot be locked", e)),
+    let deadline = std::time::Instant::now() + LOCK_GRACE;
+    loop {
+        match file.try_lock() {
+            Ok(()) => return Ok(file),
+            Err(std::fs::TryLockError::WouldBlock) if std::time::Instant::now() < deadline => {
+                std::thread::sleep(std::time::Duration::from_millis(5))
+            }
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(Error::Busy { path: path.into() })
+            }
+            Err(std::fs::TryLockError::Error(e)) => {
+                return Err(io_error(path, "cannot be locked", e))
+            }
+        }
+    }
+}
+
+/// Opens sled at `path`, under the store's own lock. Holding that lock,
+/// this process is the only one with the store open, so sled's lock on its
+/// file can only be held by what lets go of it in a moment (the threads of
+/// a handle this process just closed, or a copy of the file inherited by a
+/// process being started): it is tried again for up to a second.
+fn open_sled(path: &Path, cache_bytes: u64) -> Result<sled::Db> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(1);
+    loop {
+        let opened = sled::Config::new()
+            .path(path)
+            .cache_capacity(cache_bytes)
+            // Every commit flushes (and fsyncs) itself; sled's background
+            // flusher only adds a thread to start and to stop (up to 100 ms).
+            .flush_every_ms(None)
+            .open()
+            .map_err(|e| open_error(path, e));
+        match opened {
+            Err(Error::Busy { .. }) if std::time::Instant::now() < deadline => {
+                std::thread::sleep(std::time::Duration::from_millis(5))
+            }
+            other => return other,
+        }
     }
 }
 

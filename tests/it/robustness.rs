@@ -104,6 +104,54 @@ fn killed_imports_never_lose_or_invent_an_event() {
     assert_eq!(none + all, 25);
 }
 
+/// A process that starts a program while a store closes lends the program,
+/// for a moment, a copy of each open file, and with it the file's lock (a
+/// test harness running tests side by side does, or any program embedding
+/// the library). Reopening right then waits for the moment to pass
+/// instead of calling the store busy; a lock held for long is still
+/// refused. Each lock is held here by another open file, as such a copy
+/// holds it.
+#[test]
+fn a_lock_held_for_a_moment_by_a_copy_of_its_file_does_not_refuse_the_open() {
+    let env = Env::new();
+    env.import_seed();
+    let hold = |name: &str, for_ms: u64| {
+        let f = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(env.db().join(name))
+            .unwrap();
+        f.lock().unwrap();
+        std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(for_ms));
+            drop(f);
+        })
+    };
+    for name in ["scoreledger.lock", "db"] {
+        let released = hold(name, 50);
+        let opened = scoreledger::Archive::open(&env.db());
+        assert!(opened.is_ok(), "{name}: {:?}", opened.err());
+        drop(opened);
+        released.join().unwrap();
+    }
+    // Held for long: refused as busy, after the moment's grace.
+    let released = hold("scoreledger.lock", 3000);
+    let started = Instant::now();
+    let err = scoreledger::Archive::open(&env.db())
+        .err()
+        .map(|e| e.to_string());
+    assert!(
+        err.as_deref().is_some_and(|e| e.contains("in use")),
+        "{err:?}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+    released.join().unwrap();
+}
+
 #[test]
 fn a_second_process_is_told_the_archive_is_in_use() {
     let env = Env::new();

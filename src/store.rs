@@ -501,7 +501,6 @@ fn no_store(path: &Path) -> Error {
     }
 }
 
-/// Takes the store's lock file, or reports that another process holds it.
 /// How long a lock found held is tried again before the store is called
 /// busy: a lock is also held, for a moment, by a copy of its file that a
 /// process starting a program inherits until the program runs (a test

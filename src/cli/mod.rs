@@ -166,7 +166,7 @@ pub(crate) struct StoreArgs {
     #[arg(long, value_name = "PATH")]
     db: Option<PathBuf>,
     /// If another process is using the archive, wait up to SECONDS for it
-    /// (default: fail at once, saying so).
+    /// (default: fail after 200 ms, saying so).
     #[arg(long, value_name = "SECONDS", allow_negative_numbers = true)]
     wait: Option<f64>,
 }

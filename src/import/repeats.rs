@@ -49,11 +49,45 @@ struct FirstRow {
     outcome: Outcome,
 }
 
+/// A match within one season (`Repeats::by_season`): its stage, round,
+/// date, home and away team, the names as numbers standing for their
+/// folded forms. Two rows of a season have the same key exactly when they
+/// have the same match id (whose other fields are the season's), and
+/// nothing is hashed to find it.
+type InSeason = (u32, u32, u32, u32, u32);
+
+/// Numbers standing for folded names: names that fold alike get the same.
+#[derive(Default)]
+struct FoldedNames {
+    /// A name as given -> the number of its folded form.
+    given: FxHashMap<String, u32>,
+    folded: FxHashMap<String, u32>,
+}
+
+impl FoldedNames {
+    /// Names remembered before they are forgotten, between seasons only.
+    const LIMIT: usize = 100_000;
+
+    fn number(&mut self, name: &str) -> u32 {
+        if let Some(&n) = self.given.get(name) {
+            return n;
+        }
+        let next = self.folded.len() as u32;
+        let n = *self.folded.entry(names::fold(name)).or_insert(next);
+        self.given.insert(name.to_string(), n);
+        n
+    }
+}
+
 /// The matches of one file read so far.
 #[derive(Default)]
 pub(crate) struct Repeats {
     keyer: Keyer,
     first: FxHashMap<MatchId, FirstRow>,
+    /// Season by season, the matches of the season being read, and the
+    /// numbers of their names.
+    in_season: FxHashMap<InSeason, FirstRow>,
+    names: FoldedNames,
     /// Lines that repeat an earlier row (appended once).
     pub lines: Vec<usize>,
     /// Season by season (`Repeats::by_season`): `first` holds the rows of
@@ -112,6 +146,10 @@ impl Repeats {
             s.left.insert(done);
         }
         self.first.clear();
+        self.in_season.clear();
+        if self.names.given.len() > FoldedNames::LIMIT {
+            self.names = FoldedNames::default();
+        }
     }
 
     /// Whether `m`, read at `line`, is the first row of its match (`true`)
@@ -119,19 +157,44 @@ impl Repeats {
     /// disagrees with the earlier one is an error at `line` naming both.
     pub(crate) fn first(&mut self, line: usize, m: &MatchResult) -> Result<bool> {
         self.enter_season(m);
-        let id = self.keyer.match_id(&Fixture::of(m));
-        let outcome = Outcome::of(m);
-        match self.first.entry(id) {
-            Entry::Vacant(v) => {
-                v.insert(FirstRow { line, outcome });
-                Ok(true)
-            }
-            Entry::Occupied(o) if o.get().outcome == outcome => {
-                self.lines.push(line);
-                Ok(false)
-            }
-            Entry::Occupied(o) => Err(conflict(line, m, o.get())),
+        let row = FirstRow {
+            line,
+            outcome: Outcome::of(m),
+        };
+        if self.by_season.is_some() {
+            let key = (
+                self.names.number(&m.stage),
+                m.round.unwrap_or(0),
+                m.date.to_key(),
+                self.names.number(&m.home),
+                self.names.number(&m.away),
+            );
+            return verdict(self.in_season.entry(key), row, m, &mut self.lines);
         }
+        let id = self.keyer.match_id(&Fixture::of(m));
+        verdict(self.first.entry(id), row, m, &mut self.lines)
+    }
+}
+
+/// Whether `row` of `m` is the first of its match (`entry` is where its
+/// match's first row is, or goes), a repeat (its line kept in `lines`), or
+/// a contradiction.
+fn verdict<K>(
+    entry: Entry<'_, K, FirstRow>,
+    row: FirstRow,
+    m: &MatchResult,
+    lines: &mut Vec<usize>,
+) -> Result<bool> {
+    match entry {
+        Entry::Vacant(v) => {
+            v.insert(row);
+            Ok(true)
+        }
+        Entry::Occupied(o) if o.get().outcome == row.outcome => {
+            lines.push(row.line);
+            Ok(false)
+        }
+        Entry::Occupied(o) => Err(conflict(row.line, m, o.get())),
     }
 }
 
@@ -204,6 +267,61 @@ mod tests {
         assert!(!seen.came_back());
         let (_, v) = by_season(&[(2, "1888", 2), (3, "1888", 3)]);
         assert!(v.is_err());
+    }
+
+    /// Season by season, rows are the same match exactly when their match
+    /// ids are equal: names that fold alike are one name, any other field
+    /// apart makes another match.
+    #[test]
+    fn season_by_season_the_same_match_is_the_same_match_id() {
+        let d = Date::from_ymd(1888, 9, 8).unwrap();
+        let base = MatchResult::sample(d, 2, 1);
+        let variants: Vec<MatchResult> = vec![
+            MatchResult {
+                home: "a".into(),
+                ..base.clone()
+            },
+            MatchResult {
+                stage: "x".into(),
+                away: "b".into(),
+                ..base.clone()
+            },
+            MatchResult {
+                home: "Ä".into(),
+                ..base.clone()
+            },
+            MatchResult {
+                home: "A2".into(),
+                ..base.clone()
+            },
+            MatchResult {
+                away: "A".into(),
+                home: "B".into(),
+                ..base.clone()
+            },
+            MatchResult {
+                stage: "Y".into(),
+                ..base.clone()
+            },
+            MatchResult {
+                round: Some(2),
+                ..base.clone()
+            },
+            MatchResult {
+                date: Date::from_ymd(1888, 9, 9).unwrap(),
+                ..base.clone()
+            },
+        ];
+        for v in variants {
+            let same = crate::format::keys::match_id(&Fixture::of(&v))
+                == crate::format::keys::match_id(&Fixture::of(&base));
+            let mut seen = Repeats::by_season();
+            assert!(seen.first(2, &base).unwrap());
+            let mut other = v.clone();
+            other.home_goals = 7;
+            // The same match with another score contradicts the first row.
+            assert_eq!(seen.first(3, &other).is_err(), same, "{v:?}");
+        }
     }
 
     #[test]

@@ -80,6 +80,17 @@ fn records(text: &str) -> Result<(Columns, Records<'_>)> {
 
 /// [`records`] from any reader.
 fn records_from<'a, R: std::io::Read + Send + 'a>(from: R) -> Result<(Columns, Records<'a>)> {
+    let (cols, rdr) = reader_from(from)?;
+    let rows = rdr.into_records().map(|r| {
+        let r = r.map_err(|e| err(record_line(&e), csv_says(&e)))?;
+        let line = r.position().map(|p| p.line() as usize).unwrap_or(0);
+        Ok((line, r))
+    });
+    Ok((cols, Box::new(rows)))
+}
+
+/// A CSV reader past its header, and the header's columns.
+fn reader_from<R: std::io::Read>(from: R) -> Result<(Columns, csv::Reader<R>)> {
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(false)
@@ -88,16 +99,12 @@ fn records_from<'a, R: std::io::Read + Send + 'a>(from: R) -> Result<(Columns, R
         .headers()
         .map_err(|e| err(1, format!("cannot read the header: {}", csv_says(&e))))?
         .clone();
-    let cols = Columns::new(&headers)?;
-    let rows = rdr.into_records().map(|r| {
-        let r = r.map_err(|e| {
-            let line = e.position().map(|p| p.line() as usize).unwrap_or(0);
-            err(line, csv_says(&e))
-        })?;
-        let line = r.position().map(|p| p.line() as usize).unwrap_or(0);
-        Ok((line, r))
-    });
-    Ok((cols, Box::new(rows)))
+    Ok((Columns::new(&headers)?, rdr))
+}
+
+/// The line of the record a CSV error is in (0 when unknown).
+fn record_line(e: &csv::Error) -> usize {
+    e.position().map(|p| p.line() as usize).unwrap_or(0)
 }
 
 fn field(r: &csv::StringRecord, i: usize) -> &str {
@@ -399,6 +406,18 @@ impl<'a> EngInput<'a> {
             EngInput::File(path, seen) => records_from(without_bom(path, seen)?),
         }
     }
+
+    /// A reader of the records, from the start.
+    fn reader(&self) -> Result<(Columns, csv::Reader<Box<dyn std::io::Read + Send + 'a>>)> {
+        match self {
+            EngInput::Text(t) => {
+                reader_from(Box::new(t.as_bytes()) as Box<dyn std::io::Read + Send + 'a>)
+            }
+            EngInput::File(path, seen) => {
+                reader_from(Box::new(without_bom(path, seen)?) as Box<dyn std::io::Read + Send + 'a>)
+            }
+        }
+    }
 }
 
 /// A file opened for reading, past a UTF-8 byte order mark; refused if it
@@ -431,11 +450,19 @@ fn without_bom(
 fn eng_rows<'a>(
     input: &EngInput<'a>,
 ) -> Result<impl Iterator<Item = Result<(usize, MatchResult)>> + Send + 'a> {
-    let (c, rows) = input.records()?;
+    let (c, mut rdr) = input.reader()?;
     let mut reader = EngReader::new(&c)?;
-    Ok(rows.map(move |row| {
-        let (line, r) = row?;
-        Ok((line, reader.parsed(line, &r)?.1))
+    // One record, read into again and again (the records go nowhere else).
+    let mut record = csv::StringRecord::new();
+    Ok(std::iter::from_fn(move || {
+        match rdr.read_record(&mut record) {
+            Ok(false) => None,
+            Ok(true) => {
+                let line = record.position().map(|p| p.line() as usize).unwrap_or(0);
+                Some(reader.parsed(line, &record).map(|(_, m)| (line, m)))
+            }
+            Err(e) => Some(Err(err(record_line(&e), csv_says(&e)))),
+        }
     }))
 }
 

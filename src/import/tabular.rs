@@ -147,13 +147,16 @@ struct Labels {
 }
 
 impl Labels {
-    fn season(&mut self, start: i32) -> &str {
+    /// The labels of a season and a stage, made the first time.
+    fn of(&mut self, start: i32, division: &str, playoffs: bool) -> (&str, &str) {
         self.seasons
             .entry(start)
-            .or_insert_with(|| season_label(start))
+            .or_insert_with(|| season_label(start));
+        let stage = self.stage_at(division, playoffs);
+        (&self.seasons[&start], &self.stages[stage].2)
     }
 
-    fn stage(&mut self, division: &str, playoffs: bool) -> &str {
+    fn stage_at(&mut self, division: &str, playoffs: bool) -> usize {
         let at = self
             .stages
             .iter()
@@ -170,7 +173,7 @@ impl Labels {
                 self.stages.len() - 1
             }
         };
-        &self.stages[i].2
+        i
     }
 }
 
@@ -179,22 +182,19 @@ pub(crate) fn season_label(start: i32) -> String {
     format!("{start}-{:02}", (start + 1).rem_euclid(100))
 }
 
-/// [`team`], remembered in `cleaned` (a name with a problem is not).
-fn remembered_team(
+/// [`team`] of `s`, remembered in `cleaned` unless it is there already (a
+/// name with a problem is not).
+fn remember_team(
     cleaned: &mut rustc_hash::FxHashMap<String, String>,
     line: usize,
     s: &str,
     what: &str,
-) -> Result<String> {
-    if let Some(t) = cleaned.get(s) {
-        return Ok(t.clone());
+) -> Result<()> {
+    if !cleaned.contains_key(s) {
+        let t = team(line, s, what)?;
+        cleaned.insert(s.to_string(), t);
     }
-    let t = team(line, s, what)?;
-    if cleaned.len() >= 100_000 {
-        cleaned.clear();
-    }
-    cleaned.insert(s.to_string(), t.clone());
-    Ok(t)
+    Ok(())
 }
 
 fn team(line: usize, s: &str, what: &str) -> Result<String> {
@@ -314,23 +314,25 @@ impl EngReader {
         })?;
         let d = iso_date(line, field(r, c.date))?;
         let (home, away) = (field(r, c.home), field(r, c.away));
-        let (h, a) = (
-            remembered_team(&mut self.cleaned, line, home, "home team")?,
-            remembered_team(&mut self.cleaned, line, away, "away team")?,
-        );
-        if self.names.id(&h) == self.names.id(&a) {
+        if self.cleaned.len() >= 100_000 {
+            self.cleaned.clear();
+        }
+        remember_team(&mut self.cleaned, line, home, "home team")?;
+        remember_team(&mut self.cleaned, line, away, "away team")?;
+        let (h, a) = (self.cleaned[home].as_str(), self.cleaned[away].as_str());
+        if self.names.id(h) == self.names.id(a) {
             return Err(err(line, format!("a team cannot play itself: {h}")));
         }
-        let stage = self.labels.stage(field(r, c.div), c.playoffs).to_string();
+        let (season, stage) = self.labels.of(start, field(r, c.div), c.playoffs);
         let mut m = MatchResult::new(
             Fixture {
                 competition: ENGLISH_LEAGUE,
-                season: self.labels.season(start),
-                stage: &stage,
+                season,
+                stage,
                 round: None,
                 date: d,
-                home: &h,
-                away: &a,
+                home: h,
+                away: a,
             },
             goals(line, field(r, c.hg), "hgoal")?,
             goals(line, field(r, c.ag), "vgoal")?,

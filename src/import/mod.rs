@@ -23,6 +23,7 @@ use crate::error::{Error, Result};
 use crate::format::chain::Head;
 use crate::model::date::{Date, Timestamp};
 use crate::model::event::{Event, PointsAdjustment, Shootout};
+use crate::model::limits;
 use crate::model::names;
 
 /// Events read from a file, each with the line it came from.
@@ -368,7 +369,14 @@ pub fn append_in_batches<'a>(
     std::thread::scope(|scope| {
         let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Vec<(usize, Event)>>>(1);
         scope.spawn(move || loop {
-            let next: Result<Vec<(usize, Event)>> = source.by_ref().take(batch).collect();
+            // Sized once: grown by doubling, a batch of large events was
+            // copied over and over.
+            let mut rows = Vec::with_capacity(batch.min(limits::MAX_BATCH));
+            let next: Result<Vec<(usize, Event)>> = source
+                .by_ref()
+                .take(batch)
+                .try_for_each(|row| row.map(|r| rows.push(r)))
+                .map(|()| rows);
             let last = next.as_ref().map_or(true, |b| b.len() < batch);
             if tx.send(next).is_err() || last {
                 break;

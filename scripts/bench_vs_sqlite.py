@@ -118,7 +118,7 @@ sq_disk = du(sq) / rows
 following = statistics.median(clock(standings, db=db) for _ in range(args.runs))
 first = statistics.median(firsts)
 sq_q = statistics.median(clock(["sqlite3", "-csv", sq, query]) for _ in range(args.runs))
-print(f"import: scoreledger {sl_wall:.2f} s (peak RSS {sl_rss / 1024:.0f} MiB), sqlite3 {sq_wall:.2f} s (peak RSS {sq_rss / 1024:.0f} MiB); ratio {sl_wall / sq_wall:.2f}")
+print(f"import: scoreledger {sl_wall:.3f} s (peak RSS {sl_rss / 1024:.0f} MiB), sqlite3 {sq_wall:.3f} s (peak RSS {sq_rss / 1024:.0f} MiB); ratio {sl_wall / sq_wall:.3f}")
 print(f"bytes on disk per match: scoreledger {disk:.0f}, sqlite {sq_disk:.0f}")
 print(f"table of 1926-27 Division 2 as of 1927-01-01, whole process: scoreledger {following * 1000:.1f} ms, sqlite3 {sq_q * 1000:.1f} ms; ratio {following / sq_q:.2f}")
 print(f"first question after an import: {first * 1000:.1f} ms = {first / following:.2f}x the following ones")
@@ -135,7 +135,7 @@ print(f"verify --chain-only: {c_wall:.2f} s = {events / c_wall:,.0f} events/s")
 print(f"rebuild: {r_wall:.2f} s = {events / r_wall:,.0f} events/s (peak RSS {r_rss / 1024:.0f} MiB)")
 
 table = [
-    ("import of the 208k file, durable", "<= 0.7x sqlite3", f"{sl_wall / sq_wall:.2f}x ({sl_wall:.2f} s vs {sq_wall:.2f} s)", f"median of {args.imports} whole-process imports each"),
+    ("import of the 208k file, durable", "<= 0.7x sqlite3", f"{sl_wall / sq_wall:.3f}x ({sl_wall:.3f} s vs {sq_wall:.3f} s)", f"median of {args.imports} whole-process imports each"),
     ("peak memory, import and rebuild", "<= 100 MiB", f"import {sl_rss / 1024:.0f} MiB, rebuild {r_rss / 1024:.0f} MiB", "/usr/bin/time %M, largest of the runs"),
     ("disk per match", "<= 300 bytes", f"{disk:.0f} bytes (sqlite {sq_disk:.0f})", "size of the store folder after an import / results"),
     ("1926-27 Division 2 as of 1927-01-01, whole process", "<= 4x sqlite3", f"{following / sq_q:.2f}x ({following * 1000:.1f} ms vs {sq_q * 1000:.1f} ms)", f"median of {args.runs} runs each"),

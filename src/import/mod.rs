@@ -367,17 +367,23 @@ pub fn append_in_batches<'a>(
     let mut source = stream.events;
     let batch = how.batch.max(1);
     std::thread::scope(|scope| {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Vec<(usize, Event)>>>(1);
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Result<(Vec<usize>, Vec<Event>)>>(1);
         scope.spawn(move || loop {
-            // Sized once: grown by doubling, a batch of large events was
-            // copied over and over.
-            let mut rows = Vec::with_capacity(batch.min(limits::MAX_BATCH));
-            let next: Result<Vec<(usize, Event)>> = source
+            // Lines and events apart, each sized once: grown by doubling, a
+            // batch of large events was copied over and over.
+            let room = batch.min(limits::MAX_BATCH);
+            let (mut lines, mut events) = (Vec::with_capacity(room), Vec::with_capacity(room));
+            let next = source
                 .by_ref()
                 .take(batch)
-                .try_for_each(|row| row.map(|r| rows.push(r)))
-                .map(|()| rows);
-            let last = next.as_ref().map_or(true, |b| b.len() < batch);
+                .try_for_each(|row| {
+                    row.map(|(line, event)| {
+                        lines.push(line);
+                        events.push(event);
+                    })
+                })
+                .map(|()| (lines, events));
+            let last = next.as_ref().map_or(true, |(l, _)| l.len() < batch);
             if tx.send(next).is_err() || last {
                 break;
             }
@@ -388,8 +394,8 @@ pub fn append_in_batches<'a>(
         let mut unsettled: Option<Batch> = None;
         let mut offset = 0;
         for next in rx {
-            let (lines, chunk): (Vec<usize>, Vec<Event>) = match next {
-                Ok(rows) => rows.into_iter().unzip(),
+            let (lines, chunk) = match next {
+                Ok(rows) => rows,
                 Err(e) => return Err(settled(&mut target, &mut unsettled, &mut out, e)),
             };
             let n = chunk.len();

@@ -701,22 +701,11 @@ impl<'s> Deriver<'s> {
             return Ok(m.clone());
         }
         if let Some(bytes) = self.held_event(seq) {
-            return match encoding::decode_event(bytes).map_err(|msg| Error::Corrupt { seq, msg })? {
-                Event::MatchResult(m) => Ok(m),
-                other => Err(Error::Corrupt {
-                    seq,
-                    msg: format!("a match row points to a {} event", other.kind()),
-                }),
-            };
+            let event = encoding::decode_event(bytes).map_err(|msg| Error::Corrupt { seq, msg })?;
+            return read::result_of(seq, event);
         }
         if let Some(raw) = self.log.as_ref().and_then(|l| l.event(seq)) {
-            return match crate::derived::envelope::decode_raw(&raw)?.event {
-                Event::MatchResult(m) => Ok(m),
-                other => Err(Error::Corrupt {
-                    seq,
-                    msg: format!("a match row points to a {} event", other.kind()),
-                }),
-            };
+            return read::result_of(seq, crate::derived::envelope::decode_raw(&raw)?.event);
         }
         result_at(&mut ChunkReader::new(self.store), seq)
     }
@@ -1062,8 +1051,14 @@ impl<'s> Deriver<'s> {
             .take()
             .ok_or_else(|| invalid("a rebuild writes no events"))?;
         let nodes = std::mem::replace(&mut self.nodes, crate::log::writer::Nodes::fresh());
-        let (store, stored) = (self.store, self.stored);
-        Ok(Sealer::new((store, stored), nodes, log, head, recorded_at))
+        Ok(Sealer::new(
+            self.store,
+            self.stored,
+            nodes,
+            log,
+            head,
+            recorded_at,
+        ))
     }
 
     /// Takes back the log's chunks and Merkle nodes a sealer wrote.

@@ -596,7 +596,12 @@ pub(crate) fn stage_seasons(store: &Store) -> Result<rustc_hash::FxHashMap<Scope
 
 /// The match result recorded at `seq`.
 pub(crate) fn result_at(events: &mut ChunkReader, seq: u64) -> Result<MatchResult> {
-    match crate::derived::envelope::read(events, seq)?.event {
+    result_of(seq, crate::derived::envelope::read(events, seq)?.event)
+}
+
+/// Event `seq`, which a match row points to, as the result it must be.
+pub(crate) fn result_of(seq: u64, event: Event) -> Result<MatchResult> {
+    match event {
         Event::MatchResult(m) => Ok(m),
         other => Err(Error::Corrupt {
             seq,

@@ -391,7 +391,8 @@ impl<'s> Sealer<'s> {
     /// writing into `log` and `nodes` (which resume at `head`), reading
     /// stored Merkle nodes from `store` when `stored`.
     pub(crate) fn new(
-        (store, stored): (&'s Store, bool),
+        store: &'s Store,
+        stored: bool,
         nodes: Nodes,
         log: LogWriter,
         head: &Head,

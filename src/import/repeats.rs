@@ -56,29 +56,6 @@ struct FirstRow {
 /// nothing is hashed to find it.
 type InSeason = (u32, u32, u32, u32, u32);
 
-/// Numbers standing for folded names: names that fold alike get the same.
-#[derive(Default)]
-struct FoldedNames {
-    /// A name as given -> the number of its folded form.
-    given: FxHashMap<String, u32>,
-    folded: FxHashMap<String, u32>,
-}
-
-impl FoldedNames {
-    /// Names remembered before they are forgotten, between seasons only.
-    const LIMIT: usize = 100_000;
-
-    fn number(&mut self, name: &str) -> u32 {
-        if let Some(&n) = self.given.get(name) {
-            return n;
-        }
-        let next = self.folded.len() as u32;
-        let n = *self.folded.entry(names::fold(name)).or_insert(next);
-        self.given.insert(name.to_string(), n);
-        n
-    }
-}
-
 /// The matches of one file read so far.
 #[derive(Default)]
 pub(crate) struct Repeats {
@@ -87,7 +64,7 @@ pub(crate) struct Repeats {
     /// Season by season, the matches of the season being read, and the
     /// numbers of their names.
     in_season: FxHashMap<InSeason, FirstRow>,
-    names: FoldedNames,
+    names: names::Interner,
     /// Lines that repeat an earlier row (appended once).
     pub lines: Vec<usize>,
     /// Season by season (`Repeats::by_season`): `first` holds the rows of
@@ -147,8 +124,10 @@ impl Repeats {
         }
         self.first.clear();
         self.in_season.clear();
-        if self.names.given.len() > FoldedNames::LIMIT {
-            self.names = FoldedNames::default();
+        // Names remembered before they are forgotten, between seasons only
+        // (a season's keys hold their numbers).
+        if self.names.len() > 100_000 {
+            self.names = names::Interner::default();
         }
     }
 
@@ -163,11 +142,11 @@ impl Repeats {
         };
         if self.by_season.is_some() {
             let key = (
-                self.names.number(&m.stage),
+                self.names.id(&m.stage),
                 m.round.unwrap_or(0),
                 m.date.to_key(),
-                self.names.number(&m.home),
-                self.names.number(&m.away),
+                self.names.id(&m.home),
+                self.names.id(&m.away),
             );
             return verdict(self.in_season.entry(key), row, m, &mut self.lines);
         }

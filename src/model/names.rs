@@ -99,6 +99,11 @@ impl Interner {
         self.raw.insert(s.to_string(), i);
         i
     }
+
+    /// The number of spellings remembered.
+    pub(crate) fn len(&self) -> usize {
+        self.raw.len()
+    }
 }
 
 /// What a name given by a user selects among known names.

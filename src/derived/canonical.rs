@@ -12,24 +12,9 @@ impl Deriver<'_> {
     /// Names the list holds are remembered by their raw form (a name once
     /// in a list never leaves it, so the answer cannot change).
     fn resolve(&mut self, list: NameList, what: &str, name: &str) -> Result<String> {
-        if let Some(r) = self.resolved.get(&list).and_then(|m| m.get(name)) {
-            return Ok(r.clone());
-        }
-        let clean = names::clean(name);
-        check_name(what, &clean)?;
-        match self.spelled(list, &clean)? {
-            Some(spelled) => {
-                if self.resolved.len() > 10_000 {
-                    self.resolved.clear();
-                }
-                self.resolved
-                    .entry(list)
-                    .or_default()
-                    .insert(name.to_string(), spelled.clone());
-                Ok(spelled)
-            }
-            None => Ok(clean),
-        }
+        let mut name = name.to_string();
+        self.resolve_in_place(list, what, &mut name)?;
+        Ok(name)
     }
 
     /// Competition and season spelled as already recorded (matching
@@ -39,10 +24,8 @@ impl Deriver<'_> {
         competition: &str,
         season: &str,
     ) -> Result<(String, String, ScopeKey)> {
-        let c = self.resolve(NameList::Competitions, "competition", competition)?;
-        let c_key = self.keyer.competition_scope(&c);
-        let s = self.resolve(NameList::Seasons(c_key), "season", season)?;
-        let key = self.keyer.scope(&c, &s, None);
+        let (mut c, mut s) = (competition.to_string(), season.to_string());
+        let key = self.resolve_season_in_place(&mut c, &mut s)?;
         Ok((c, s, key))
     }
 
@@ -56,7 +39,21 @@ impl Deriver<'_> {
             }
             return Ok(());
         }
-        *name = self.resolve(list, what, name)?;
+        let clean = names::clean(name);
+        check_name(what, &clean)?;
+        match self.spelled(list, &clean)? {
+            Some(spelled) => {
+                if self.resolved.len() > 10_000 {
+                    self.resolved.clear();
+                }
+                let raw = std::mem::replace(name, spelled);
+                self.resolved
+                    .entry(list)
+                    .or_default()
+                    .insert(raw, name.clone());
+            }
+            None => *name = clean,
+        }
         Ok(())
     }
 

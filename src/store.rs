@@ -391,14 +391,12 @@ impl Drop for Store {
         let Ok(file) = std::fs::File::open(self.path.join("db")) else {
             return;
         };
-        for _ in 0..200 {
-            match file.try_lock() {
-                Err(std::fs::TryLockError::WouldBlock) => {
-                    std::thread::sleep(std::time::Duration::from_millis(5))
-                }
-                _ => return,
-            }
-        }
+        let _ = while_busy(SLED_LOCK_GRACE, || match file.try_lock() {
+            Err(std::fs::TryLockError::WouldBlock) => Err(Error::Busy {
+                path: self.path.clone(),
+            }),
+            _ => Ok(()),
+        });
     }
 }
 
@@ -518,19 +516,29 @@ fn lock(path: &Path) -> Result<std::fs::File> {
         .write(true)
         .open(path.join(LOCK_FILE))
         .map_err(|e| io_error(path, "cannot be opened", e))?;
-    let deadline = std::time::Instant::now() + LOCK_GRACE;
+    while_busy(LOCK_GRACE, || match file.try_lock() {
+        Ok(()) => Ok(()),
+        Err(std::fs::TryLockError::WouldBlock) => Err(Error::Busy { path: path.into() }),
+        Err(std::fs::TryLockError::Error(e)) => Err(io_error(path, "cannot be locked", e)),
+    })?;
+    Ok(file)
+}
+
+/// How long sled's own lock, found held while the store's own is, is tried
+/// again ([`open_sled`]), and how long a closing store waits for sled to
+/// let go of it.
+const SLED_LOCK_GRACE: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// `attempt`, made again every 5 ms for `grace` while it finds the store
+/// busy.
+fn while_busy<T>(grace: std::time::Duration, mut attempt: impl FnMut() -> Result<T>) -> Result<T> {
+    let deadline = std::time::Instant::now() + grace;
     loop {
-        match file.try_lock() {
-            Ok(()) => return Ok(file),
-            Err(std::fs::TryLockError::WouldBlock) if std::time::Instant::now() < deadline => {
+        match attempt() {
+            Err(Error::Busy { .. }) if std::time::Instant::now() < deadline => {
                 std::thread::sleep(std::time::Duration::from_millis(5))
             }
-            Err(std::fs::TryLockError::WouldBlock) => {
-                return Err(Error::Busy { path: path.into() })
-            }
-            Err(std::fs::TryLockError::Error(e)) => {
-                return Err(io_error(path, "cannot be locked", e))
-            }
+            other => return other,
         }
     }
 }
@@ -539,25 +547,18 @@ fn lock(path: &Path) -> Result<std::fs::File> {
 /// this process is the only one with the store open, so sled's lock on its
 /// file can only be held by what lets go of it in a moment (the threads of
 /// a handle this process just closed, or a copy of the file inherited by a
-/// process being started): it is tried again for up to a second.
+/// process being started): it is tried again for [`SLED_LOCK_GRACE`].
 fn open_sled(path: &Path, cache_bytes: u64) -> Result<sled::Db> {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(1);
-    loop {
-        let opened = sled::Config::new()
+    while_busy(SLED_LOCK_GRACE, || {
+        sled::Config::new()
             .path(path)
             .cache_capacity(cache_bytes)
             // Every commit flushes (and fsyncs) itself; sled's background
             // flusher only adds a thread to start and to stop (up to 100 ms).
             .flush_every_ms(None)
             .open()
-            .map_err(|e| open_error(path, e));
-        match opened {
-            Err(Error::Busy { .. }) if std::time::Instant::now() < deadline => {
-                std::thread::sleep(std::time::Duration::from_millis(5))
-            }
-            other => return other,
-        }
-    }
+            .map_err(|e| open_error(path, e))
+    })
 }
 
 /// Copies sled's files of the store at `from` (its log `db`, `conf`, large

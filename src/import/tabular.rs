@@ -81,12 +81,15 @@ fn records(text: &str) -> Result<(Columns, Records<'_>)> {
 /// [`records`] from any reader.
 fn records_from<'a, R: std::io::Read + Send + 'a>(from: R) -> Result<(Columns, Records<'a>)> {
     let (cols, rdr) = reader_from(from)?;
-    let rows = rdr.into_records().map(|r| {
+    Ok((cols, records_of(rdr)))
+}
+
+/// Every record a reader past its header gives, with its line number.
+fn records_of<'a, R: std::io::Read + Send + 'a>(rdr: csv::Reader<R>) -> Records<'a> {
+    Box::new(rdr.into_records().map(|r| {
         let r = r.map_err(|e| err(record_line(&e), csv_says(&e)))?;
-        let line = r.position().map(|p| p.line() as usize).unwrap_or(0);
-        Ok((line, r))
-    });
-    Ok((cols, Box::new(rows)))
+        Ok((line_of(&r), r))
+    }))
 }
 
 /// A CSV reader past its header, and the header's columns.
@@ -105,6 +108,11 @@ fn reader_from<R: std::io::Read>(from: R) -> Result<(Columns, csv::Reader<R>)> {
 /// The line of the record a CSV error is in (0 when unknown).
 fn record_line(e: &csv::Error) -> usize {
     e.position().map(|p| p.line() as usize).unwrap_or(0)
+}
+
+/// The line a record starts on (0 when unknown).
+fn line_of(r: &csv::StringRecord) -> usize {
+    r.position().map(|p| p.line() as usize).unwrap_or(0)
 }
 
 fn field(r: &csv::StringRecord, i: usize) -> &str {
@@ -403,10 +411,8 @@ impl<'a> EngInput<'a> {
 
     /// The records, from the start.
     fn records(&self) -> Result<(Columns, Records<'a>)> {
-        match self {
-            EngInput::Text(t) => records(t),
-            EngInput::File(path, seen) => records_from(without_bom(path, seen)?),
-        }
+        let (cols, rdr) = self.reader()?;
+        Ok((cols, records_of(rdr)))
     }
 
     /// A reader of the records, from the start.
@@ -460,7 +466,7 @@ fn eng_rows<'a>(
         match rdr.read_record(&mut record) {
             Ok(false) => None,
             Ok(true) => {
-                let line = record.position().map(|p| p.line() as usize).unwrap_or(0);
+                let line = line_of(&record);
                 Some(reader.parsed(line, &record).map(|(_, m)| (line, m)))
             }
             Err(e) => Some(Err(err(record_line(&e), csv_says(&e)))),

@@ -74,8 +74,7 @@ impl Date {
     /// [`Date::parse_iso`] the general way: trimmed, split at its dashes.
     fn parse_iso_split(s: &str) -> Result<Date, String> {
         let bad = || format!("invalid date '{s}': expected YYYY-MM-DD");
-        // Three parts, without collecting them: this runs for every row of
-        // an import.
+        // Three parts, without collecting them.
         let mut parts = s.trim().split('-');
         let (Some(y), Some(m), Some(d), None) =
             (parts.next(), parts.next(), parts.next(), parts.next())

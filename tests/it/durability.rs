@@ -303,6 +303,52 @@ fn an_overlapped_append_of_nothing_new_still_answers_for_the_sync_before_it() {
     assert_eq!(seq, 1, "{head}");
 }
 
+/// The head of an overlapped batch is recorded beside the store by the
+/// thread that syncs it, after the sync: once `wait_durable` says Ok, the
+/// file names that batch; when the file cannot be written, the batch is
+/// still kept and durable, `wait_durable` says so, and the next append
+/// goes on (it was no failed sync).
+#[test]
+fn an_overlapped_batch_is_recorded_beside_the_store_once_durable_or_says_why_not() {
+    let env = Env::new();
+    let at = scoreledger::Timestamp::parse_rfc3339(LATER).unwrap();
+    let head_seq = || {
+        let head = std::fs::read_to_string(env.db().join("scoreledger.head")).unwrap();
+        head.split_whitespace()
+            .nth(2)
+            .unwrap()
+            .parse::<u64>()
+            .unwrap()
+    };
+    let mut a = scoreledger::Archive::open(&env.db()).unwrap();
+    let result = |home: &str, away: &str, day| common::export_cup_result(home, (2, 1), away, day);
+    a.append_overlapped(vec![result("Ajax", "Benfica", 1)], at, false)
+        .unwrap();
+    a.append_overlapped(vec![result("Celtic", "Dukla", 2)], at, false)
+        .unwrap();
+    a.wait_durable().unwrap();
+    assert_eq!(head_seq(), 2);
+    // A folder where the file was: neither written in place nor renamed over.
+    let file = env.db().join("scoreledger.head");
+    std::fs::remove_file(&file).unwrap();
+    std::fs::create_dir(&file).unwrap();
+    a.append_overlapped(vec![result("Eintracht", "Fenerbahce", 3)], at, false)
+        .unwrap();
+    let err = a.wait_durable().unwrap_err().to_string();
+    assert!(
+        err.contains("seq 3 to 3 were appended and are kept, but the head could not be recorded beside the store"),
+        "{err}"
+    );
+    std::fs::remove_dir(&file).unwrap();
+    a.append_overlapped(vec![result("Galatasaray", "Hajduk", 4)], at, false)
+        .unwrap();
+    a.wait_durable().unwrap();
+    assert_eq!(head_seq(), 4);
+    drop(a);
+    let a = scoreledger::Archive::open(&env.db()).unwrap();
+    assert_eq!(a.head().unwrap().seq, 4);
+}
+
 /// Every file of the store folder: its name, length, modification time and
 /// bytes.
 fn folder_state(dir: &Path) -> Vec<(String, u64, std::time::SystemTime, Vec<u8>)> {

@@ -372,7 +372,9 @@ impl Archive {
     /// `head`, unless a head further on was reported before (a restore
     /// that has not reached it yet): what [`Archive::record_head`] writes.
     fn to_record(&self, head: ReportedHead) -> Option<ReportedHead> {
-        self.reported.is_none_or(|r| r.seq <= head.seq).then_some(head)
+        self.reported
+            .is_none_or(|r| r.seq <= head.seq)
+            .then_some(head)
     }
 
     /// Settles a loss by keeping what survives: the log's head becomes the

@@ -106,7 +106,8 @@ fn json_match(
         None => stage_and_round(s("round").unwrap_or(""), None, "Regular season"),
     };
     let score = m.get("score");
-    let ft = score.and_then(|sc| sc.get("ft")).and_then(pair);
+    let ft = json_score(line, score, "ft")?;
+    let status = json_status(line, s("status"), ft.is_some())?;
     let (home, away) = (names::clean(t1), names::clean(t2));
     crate::import::check_teams(line, &home, &away)?;
     let mut r = MatchResult::new(
@@ -123,16 +124,55 @@ fn json_match(
         ft.map_or(0, |p| p.away),
     );
     r.group = s("group").map(names::clean);
-    r.half_time = score.and_then(|sc| sc.get("ht")).and_then(pair);
-    r.extra_time = score.and_then(|sc| sc.get("et")).and_then(pair);
-    r.penalties = score.and_then(|sc| sc.get("p")).and_then(pair);
-    r.status = match (s("status").map(str::to_lowercase).as_deref(), ft) {
-        (Some("cancelled" | "canceled"), _) => MatchStatus::Cancelled,
-        (Some("abandoned"), _) => MatchStatus::Abandoned,
-        (Some("postponed"), _) | (_, None) => MatchStatus::Postponed,
-        _ => MatchStatus::Played,
-    };
+    r.half_time = json_score(line, score, "ht")?;
+    r.extra_time = json_score(line, score, "et")?;
+    r.penalties = json_score(line, score, "p")?;
+    r.status = status;
     Ok(r)
+}
+
+/// The score `key` (`ft`, `ht`, `et`, `p`) of a match's `score`, if it has
+/// one; anything there but two whole numbers refuses the match (it was read
+/// as no score, and the match stored as postponed 0-0).
+fn json_score(
+    line: usize,
+    score: Option<&serde_json::Value>,
+    key: &str,
+) -> Result<Option<ScorePair>> {
+    match score.and_then(|sc| sc.get(key)) {
+        None | Some(serde_json::Value::Null) => Ok(None),
+        Some(v) => pair(v).map(Some).ok_or_else(|| {
+            err(
+                line,
+                format!("score \"{key}\" is {v}, not two whole numbers"),
+            )
+        }),
+    }
+}
+
+/// A match's status: the one the file names (cancelled, abandoned,
+/// postponed), else played when it has a full-time score. A match with
+/// neither has not been played yet (a season file still in progress): it
+/// is no result, and refuses the file like any bad row (`--skip-invalid`
+/// leaves it out and lists it), as in the TXT format.
+fn json_status(line: usize, status: Option<&str>, scored: bool) -> Result<MatchStatus> {
+    let named = status
+        .map(|s| s.trim().to_lowercase())
+        .filter(|s| !s.is_empty());
+    match (named.as_deref(), scored) {
+        (Some("cancelled" | "canceled"), _) => Ok(MatchStatus::Cancelled),
+        (Some("abandoned"), _) => Ok(MatchStatus::Abandoned),
+        (Some("postponed"), _) => Ok(MatchStatus::Postponed),
+        (Some(other), _) => Err(err(
+            line,
+            format!("status \"{other}\" is none of cancelled, abandoned, postponed"),
+        )),
+        (None, true) => Ok(MatchStatus::Played),
+        (None, false) => Err(err(
+            line,
+            "no full-time score (\"ft\"): a match not played yet? (--skip-invalid leaves such matches out)",
+        )),
+    }
 }
 
 /// football.json: `{"name", "matches": [{"round", "date", "team1", "team2", "score": {"ft", "ht", "et", "p"}, "status", "group"}]}`.

@@ -143,7 +143,27 @@ impl Deriver<'_> {
         if self.keyer.fold(&m.home) == self.scratch {
             return Err(invalid(format!("a team cannot play itself: {}", m.home)));
         }
+        if self.one_club(&m.competition, &m.home, &m.away)? {
+            return Err(invalid(format!(
+                "a team cannot play itself: '{}' and '{}' are one club (a rename joined them)",
+                m.home, m.away
+            )));
+        }
         Ok(m)
+    }
+
+    /// True when renames in `competition` join the names `a` and `b` (the
+    /// projector counts them as one club).
+    fn one_club(&mut self, competition: &str, a: &str, b: &str) -> Result<bool> {
+        if !self.renamed.contains_key(competition) {
+            let pairs = renames(self, competition, u64::MAX)?
+                .iter()
+                .map(|r| (names::fold(&r.from), names::fold(&r.to)))
+                .collect();
+            self.renamed.insert(competition.to_string(), pairs);
+        }
+        let pairs = &self.renamed[competition];
+        Ok(!pairs.is_empty() && rename_class(&names::fold(a), pairs).contains(&names::fold(b)))
     }
 
     /// A season's facts: names cleaned, the winners as the season spells them.
@@ -435,24 +455,18 @@ impl Deriver<'_> {
     /// (one row would then count a match against itself). Names joined by
     /// earlier renames count as one.
     fn refuse_merging_opponents(&mut self, t: &TeamRename, earlier: &[TeamRename]) -> Result<()> {
-        let class = |name: &str| -> Vec<String> {
-            let mut out = vec![names::fold(name)];
-            loop {
-                let before = out.len();
-                for r in earlier {
-                    let (f, to) = (names::fold(&r.from), names::fold(&r.to));
-                    if out.contains(&f) && !out.contains(&to) {
-                        out.push(to);
-                    } else if out.contains(&to) && !out.contains(&f) {
-                        out.push(f);
-                    }
-                }
-                if out.len() == before {
-                    return out;
-                }
-            }
-        };
-        let (a, b) = (class(&t.from), class(&t.to));
+        let pairs: Vec<(String, String)> = earlier
+            .iter()
+            .map(|r| (names::fold(&r.from), names::fold(&r.to)))
+            .collect();
+        let (a, b) = (
+            rename_class(&names::fold(&t.from), &pairs),
+            rename_class(&names::fold(&t.to), &pairs),
+        );
+        if a.iter().any(|n| b.contains(n)) {
+            // Already one club (a rename taken back, say): nothing is joined.
+            return Ok(());
+        }
         let comp = keys::competition_scope(&t.competition);
         for season in read::name_list(self, NameList::Seasons(comp))? {
             let season_key = self.keyer.scope(&t.competition, &season, None);
@@ -607,6 +621,25 @@ impl Deriver<'_> {
 }
 
 /// A reason is required; a source is optional.
+/// The folded names joined to the folded name `name` by renames (folded
+/// `(from, to)` pairs), `name` first.
+fn rename_class(name: &str, pairs: &[(String, String)]) -> Vec<String> {
+    let mut out = vec![name.to_string()];
+    loop {
+        let before = out.len();
+        for (f, to) in pairs {
+            if out.contains(f) && !out.contains(to) {
+                out.push(to.clone());
+            } else if out.contains(to) && !out.contains(f) {
+                out.push(f.clone());
+            }
+        }
+        if out.len() == before {
+            return out;
+        }
+    }
+}
+
 fn reason_and_source(reason: &str, source: &Option<String>) -> Result<(String, Option<String>)> {
     let reason = names::clean(reason);
     if reason.is_empty() {

@@ -338,6 +338,9 @@ pub(crate) struct Deriver<'s> {
     held: Vec<std::sync::Arc<Parcel>>,
     /// Stages handed out before the end of a pass (`retire`).
     retirement: Option<retire::Retirement>,
+    /// Each competition's renames, folded (from, to), read when first
+    /// needed and dropped when a rename of it is applied.
+    renamed: HashMap<String, Vec<(String, String)>>,
 }
 
 impl Source for Deriver<'_> {
@@ -400,6 +403,7 @@ impl<'s> Deriver<'s> {
             open: Parcel::default(),
             held: Vec::new(),
             retirement: None,
+            renamed: HashMap::default(),
         }
     }
 
@@ -780,6 +784,7 @@ impl<'s> Deriver<'s> {
                 self.put_in_scope(Kind::FairPlay, &f.competition, &f.season, stage, seq, value)
             }
             Event::TeamRenamed(t) => {
+                self.renamed.remove(&t.competition);
                 let scope = self.keyer.competition_scope(&t.competition);
                 self.put_scoped(Kind::Rename, &scope, seq, encode_value(t));
                 self.index_competition(&t.competition, seq)

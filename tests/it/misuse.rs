@@ -493,3 +493,90 @@ fn a_rename_never_merges_two_clubs_that_met() {
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     env.fails(2, &args);
 }
+
+/// Names a rename joined are one club: a result between them is a team
+/// playing itself (it counted as both a win and a loss of one row), from
+/// `record` and from an import alike; and a rename taken back (a typo) is
+/// no merging of two clubs that met.
+#[test]
+fn names_joined_by_a_rename_are_one_club_for_results_and_renames() {
+    let env = Env::new();
+    env.ok(&[
+        "record",
+        "--competition",
+        "Self Cup",
+        "--season",
+        "2020",
+        "--stage",
+        "League",
+        "--round",
+        "1",
+        "--date",
+        "2020-03-01",
+        "Alpha",
+        "1-0",
+        "Beta",
+        "--new-competition",
+        "--new-season",
+        "--new-stage",
+        "--new-team",
+    ]);
+    let rename = |from: &str, to: &str| {
+        env.run(&[
+            "rename",
+            "--competition",
+            "Self Cup",
+            "--from",
+            from,
+            "--to",
+            to,
+            "--reason",
+            "r",
+        ])
+    };
+    assert!(rename("Alpha", "Alpha FC").status.success());
+    let head = env.head();
+    let err = env.fails(
+        2,
+        &[
+            "record",
+            "--competition",
+            "Self Cup",
+            "--season",
+            "2020",
+            "--round",
+            "2",
+            "--date",
+            "2020-03-08",
+            "Alpha FC",
+            "2-0",
+            "Alpha",
+        ],
+    );
+    assert!(err.contains("a team cannot play itself"), "{err}");
+    let f = env.file(
+        "self.json",
+        r#"{"name": "Self Cup 2020", "matches": [
+{"round": "Matchday 2", "date": "2020-03-08", "team1": "Alpha FC", "team2": "Alpha", "score": {"ft": [2, 0]}}
+]}"#,
+    );
+    let err = env.fails(2, &["import", f.to_str().unwrap()]);
+    assert!(err.contains("a team cannot play itself"), "{err}");
+    assert_eq!(env.head(), head, "nothing appended");
+    let t = env.table(&["--competition", "Self Cup", "--season", "2020"]);
+    assert_eq!(t["Alpha FC"]["played"], 1, "{t:?}");
+    // The rename taken back, and again: still one club of one match.
+    let back = rename("Alpha FC", "Alpha");
+    assert!(
+        back.status.success(),
+        "{}",
+        String::from_utf8_lossy(&back.stderr)
+    );
+    assert!(rename("Alpha", "Alpha FC").status.success());
+    let t = env.table(&["--competition", "Self Cup", "--season", "2020"]);
+    assert_eq!(t.len(), 2, "{t:?}");
+    assert_eq!(t["Alpha FC"]["played"], 1, "{t:?}");
+    // Two clubs that met are still never joined.
+    assert!(!rename("Alpha FC", "Beta").status.success());
+    env.ok(&["verify"]);
+}

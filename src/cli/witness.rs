@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use scoreledger::integrity::checkpoint::{Checkpoint, ConsistencyProof};
 use scoreledger::integrity::note::Note;
-use scoreledger::integrity::witness::{decide, Cosign};
+use scoreledger::integrity::witness::{decide, replaces_state, Cosign};
 use scoreledger::Error;
 
 const EXAMPLES: &str = "\
@@ -124,7 +124,9 @@ pub(super) fn run(a: Args) -> Result<(), Error> {
     let time = (crate::answers::now()?.as_micros() / 1_000_000).max(0) as u64;
     note.cosign(&key, time).map_err(Error::Invalid)?;
     let text = note.to_text();
-    super::output::replace(&file, &text)?;
+    if replaces_state(last.as_ref(), &cp) {
+        super::output::replace(&file, &text)?;
+    }
     eprintln!(
         "{}",
         match verdict {

@@ -67,6 +67,15 @@ pub fn decide(
     Ok(Cosign::Extends(last.size))
 }
 
+/// Whether `new`, once cosigned, replaces `last` as the witness's state:
+/// not when it is the same tree without the index line `last` carries.
+/// Kept, that line is what the same tree shown with another one is refused
+/// against; replaced by a note without it, any other line was cosigned.
+pub fn replaces_state(last: Option<&Checkpoint>, new: &Checkpoint) -> bool {
+    !matches!(last, Some(l)
+        if (l.size, l.root) == (new.size, new.root) && l.index.is_some() && new.index.is_none())
+}
+
 /// One tree has one stage index: the same tree shown with two index lines
 /// is a split view of the index. (A witness cannot recompute the index, it
 /// holds no events; a mirror or `verify` does.)
@@ -105,5 +114,30 @@ mod tests {
         assert!(decide(Some(&cp(Some(1))), &cp(Some(2)), None)
             .unwrap_err()
             .contains("index"));
+    }
+
+    #[test]
+    fn the_state_keeps_the_index_line_of_its_tree() {
+        let cp = |size: u64, index: Option<u8>| Checkpoint {
+            origin: "o".into(),
+            size,
+            root: Hash([size as u8; 32]),
+            index: index.map(|i| Hash([i; 32])),
+            frontier: vec![],
+        };
+        for (last, new, replaces) in [
+            (None, cp(3, None), true),
+            (Some(cp(3, Some(1))), cp(3, None), false),
+            (Some(cp(3, Some(1))), cp(3, Some(1)), true),
+            (Some(cp(3, None)), cp(3, Some(1)), true),
+            (Some(cp(3, None)), cp(3, None), true),
+            (Some(cp(3, Some(1))), cp(4, None), true),
+        ] {
+            assert_eq!(
+                replaces_state(last.as_ref(), &new),
+                replaces,
+                "{last:?} {new:?}"
+            );
+        }
     }
 }

@@ -773,6 +773,62 @@ fn a_witness_refuses_the_same_tree_with_another_index_line() {
     assert!(err.contains("index"), "{err}");
 }
 
+/// The log's key holder shows the witness the tree with its index line,
+/// then without one, then with another: the note without the line is
+/// cosigned (it says less, not something else), but the witness keeps the
+/// line it saw, and refuses the other. It kept the note without the line
+/// as its state, and then cosigned the other line (found by a tester).
+#[test]
+fn a_witness_keeps_the_index_line_of_a_tree_shown_again_without_one() {
+    let env = Env::new();
+    env.import_seed();
+    let (key, vkey) = log_key(&env, "league.example/archive");
+    let (wkey, _) = witness_key(&env, "witness.example/w1");
+    let state = env.dir_path().join("wstate");
+    let witness = |cp: &std::path::Path| {
+        env.run(&[
+            "witness",
+            "--key",
+            &wkey,
+            "--state",
+            state.to_str().unwrap(),
+            "--log-key",
+            &vkey,
+            cp.to_str().unwrap(),
+        ])
+    };
+    let cp = env.file("cp.txt", &env.ok(&["checkpoint", "--sign", &key]));
+    assert!(witness(&cp).status.success());
+    let without = {
+        use scoreledger::integrity::note::{Note, SignerKey};
+        let body = env.ok(&["checkpoint", "--origin", "league.example/archive"]);
+        let line = body.lines().find(|l| l.starts_with("index ")).unwrap();
+        let mut note = Note::parse(&body.replacen(&format!("{line}\n"), "", 1)).unwrap();
+        note.sign(&SignerKey::parse(&std::fs::read_to_string(&key).unwrap()).unwrap())
+            .unwrap();
+        note.to_text()
+    };
+    assert!(!without.contains("\nindex "), "{without}");
+    let out = witness(&env.file("without.txt", &without));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let other = false_index_checkpoint(
+        &env,
+        &key,
+        "league.example/archive",
+        "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+    );
+    let out = witness(&env.file("other.txt", &other));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("two different index lines"), "{err}");
+    // The genuine line is still cosigned.
+    assert!(witness(&cp).status.success());
+}
+
 #[test]
 fn restore_refuses_a_checkpoint_whose_index_line_is_false() {
     // The log: 23 events, a correction (24), its export and two signed

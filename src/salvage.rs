@@ -38,7 +38,13 @@ pub struct Salvaged {
 }
 
 /// Copies every readable, checked event of the store at `from` into a new
-/// store at `to` (which must not hold a store yet).
+/// store at `to` (a folder that does not exist yet, or an empty one).
+///
+/// The new store is made in a folder beside `to` and renamed to `to` once
+/// it holds every event saved and the old store's reported head: a salvage
+/// stopped before that leaves no store at `to` (a partial one, with no
+/// record of what it lacked, looked complete), and the next one starts
+/// over.
 pub fn salvage(from: &Path, to: &Path) -> Result<Salvaged> {
     if Store::exists(to) {
         return Err(Error::Invalid(format!(
@@ -46,17 +52,40 @@ pub fn salvage(from: &Path, to: &Path) -> Result<Salvaged> {
             to.display()
         )));
     }
-    let scratch = scratch_folder(to);
+    if std::fs::read_dir(to).is_ok_and(|mut d| d.next().is_some()) {
+        return Err(Error::Invalid(format!(
+            "{} is a folder that is not empty; salvage writes a new store into a new (or empty) folder",
+            to.display()
+        )));
+    }
+    let (scratch, building) = (beside(to, ".salvage-scratch"), beside(to, ".salvage-new"));
     let _ = std::fs::remove_dir_all(&scratch);
-    let result = salvage_via(from, &scratch, to);
+    let _ = std::fs::remove_dir_all(&building);
+    let result = salvage_via(from, &scratch, &building).and_then(|s| {
+        put_in_place(&building, to)?;
+        Ok(s)
+    });
     let _ = std::fs::remove_dir_all(&scratch);
+    let _ = std::fs::remove_dir_all(&building);
     result
 }
 
-fn scratch_folder(to: &Path) -> PathBuf {
+/// A folder beside `to`, its name with `suffix`.
+fn beside(to: &Path, suffix: &str) -> PathBuf {
     let mut name = to.file_name().unwrap_or_default().to_os_string();
-    name.push(".salvage-scratch");
+    name.push(suffix);
     to.with_file_name(name)
+}
+
+/// Renames the finished store `built` to `to` (replacing an empty folder),
+/// and syncs the folder that holds them.
+fn put_in_place(built: &Path, to: &Path) -> Result<()> {
+    let io = |e| store::io_error(to, "cannot be made from the salvaged store", e);
+    std::fs::rename(built, to).map_err(io)?;
+    let parent = to.parent().filter(|p| !p.as_os_str().is_empty());
+    std::fs::File::open(parent.unwrap_or(Path::new(".")))
+        .and_then(|d| d.sync_all())
+        .map_err(io)
 }
 
 fn salvage_via(from: &Path, scratch: &Path, to: &Path) -> Result<Salvaged> {

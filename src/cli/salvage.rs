@@ -17,7 +17,9 @@ still be read is re-hashed and chained from seq 1, up to the first that
 cannot; those are appended, with their own hashes, into a fresh store at
 --output. When the damaged store's last commit reported more events, the
 new store names the missing seqs until `restore` brings them back from an
-export or a mirror, or `restore --accept-loss` keeps what was saved. Exit 0
+export or a mirror, or `restore --accept-loss` keeps what was saved. The new
+store is made beside --output and put in place once complete: a salvage that
+is stopped leaves no store there, and can simply be run again. Exit 0
 when everything reported was saved, 1 when some events are missing.";
 
 /// Copy every event that can still be read from a damaged store into a new one.
@@ -26,7 +28,7 @@ when everything reported was saved, 1 when some events are missing.";
 pub(super) struct Args {
     #[command(flatten)]
     pub store: super::StoreArgs,
-    /// Where to write the new store (a folder that holds no store yet).
+    /// Where to write the new store (a folder that does not exist yet, or an empty one).
     #[arg(long, value_name = "PATH")]
     output: PathBuf,
 }

@@ -493,3 +493,71 @@ fn a_killed_batched_import_keeps_whole_batches_and_resumes() {
         env.ok(&["verify"]);
     }
 }
+
+/// A salvage killed at any moment leaves no store at its output, or the
+/// whole one: the new store is made beside the output and put in place
+/// once complete. A killed salvage left a partial store there, whose head
+/// file it had not written yet, so that it looked complete and `verify`
+/// said ok (found by a tester). Then the next salvage finishes it.
+#[test]
+fn a_killed_salvage_leaves_no_store_or_the_whole_one() {
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/intl_results_1872_1974.csv");
+    let source = Env::new();
+    source.ok(&["import", file.to_str().unwrap(), "--skip-invalid"]);
+    let head = source.head();
+    let out = source.dir_path().join("probe.db");
+    let started = Instant::now();
+    source.ok(&["salvage", "--output", out.to_str().unwrap()]);
+    let span = started.elapsed().as_millis() as u64;
+    let bin = assert_cmd::cargo::cargo_bin("scoreledger");
+    let (mut absent, mut whole) = (0, 0);
+    for trial in 1..=8u64 {
+        let out = source.dir_path().join(format!("rescued{trial}.db"));
+        let mut child = Command::new(&bin)
+            .env("SCORELEDGER_DB", source.db())
+            .args(["salvage", "--output", out.to_str().unwrap()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(span * trial / 9));
+        let _ = child.kill();
+        let _ = child.wait();
+        let at = |args: &[&str]| {
+            Command::new(&bin)
+                .env("SCORELEDGER_DB", &out)
+                .args(args)
+                .output()
+                .unwrap()
+        };
+        let said = at(&["head"]);
+        if said.status.success() {
+            assert_eq!(String::from_utf8_lossy(&said.stdout), head, "trial {trial}");
+            whole += 1;
+        } else {
+            let err = String::from_utf8_lossy(&said.stderr);
+            assert!(err.contains("no scoreledger store"), "trial {trial}: {err}");
+            absent += 1;
+        }
+        if !said.status.success() {
+            // The salvage of the source again, into the same output.
+            let redo = Command::new(&bin)
+                .env("SCORELEDGER_DB", source.db())
+                .args(["salvage", "--output", out.to_str().unwrap()])
+                .output()
+                .unwrap();
+            assert!(
+                redo.status.success(),
+                "trial {trial}: {}",
+                String::from_utf8_lossy(&redo.stderr)
+            );
+            assert_eq!(
+                String::from_utf8_lossy(&at(&["head"]).stdout),
+                head,
+                "trial {trial}"
+            );
+        }
+    }
+    eprintln!("killed salvages: {absent} left no store, {whole} the whole one");
+}

@@ -28,8 +28,10 @@ refuses it, names the missing seqs and exits 1, until restore settles it:
                         seq; with --checkpoint (and --key) the events must
                         also make that checkpoint's tree. Nothing is kept
                         unless all of that holds. A source that lacks some
-                        of the missing events restores what it has and
-                        names the rest (exit 1).
+                        of the missing events restores only what a
+                        checkpoint proves (--checkpoint, or a server's
+                        signed one) and names the rest (exit 1); without
+                        one, nothing.
   --accept-loss         keep what survives and go on: the log's head becomes
                         the reported head, and the seqs given up are named.
 
@@ -83,16 +85,18 @@ pub(super) fn run(db: &super::Db, a: Args) -> Result<(), Error> {
             loss.describe(archive.path())
         )));
     };
-    let lines = match (&a.from, &a.from_file) {
+    let (lines, proven) = match (&a.from, &a.from_file) {
         (Some(url), _) => {
             let key = a.key.as_deref().unwrap_or_default();
-            super::mirror::server_lines(&archive, url, key)?.0
+            let (lines, cp) = super::mirror::server_lines(&archive, url, key)?;
+            (lines, Some(cp.size))
         }
         (None, Some(file)) => file_lines(&archive, file, &a)?,
         (None, None) => unreachable!("clap requires a source"),
     };
-    let lines = up_to(lines, reported.seq, reported.hash)?;
     let from = archive.head()?.seq;
+    let lines = up_to(lines, reported.seq, reported.hash)?;
+    let lines = short_of(lines, reported.seq, proven, from)?;
     super::mirror::keep(&mut archive, lines)?;
     let head = archive.head()?;
     if head.seq < reported.seq {
@@ -112,19 +116,41 @@ pub(super) fn run(db: &super::Db, a: Args) -> Result<(), Error> {
 }
 
 /// An export's events after the store's head, checked against a signed
-/// checkpoint when one is given.
-fn file_lines(archive: &Archive, file: &Path, a: &Args) -> Result<Vec<(usize, Envelope)>, Error> {
+/// checkpoint when one is given; and the size up to which that checkpoint
+/// proves them.
+type Lines = Vec<(usize, Envelope)>;
+
+fn file_lines(archive: &Archive, file: &Path, a: &Args) -> Result<(Lines, Option<u64>), Error> {
     let lines = super::mirror::file_lines(archive, file)?;
-    if let Some(path) = &a.checkpoint {
-        let trust = a
-            .key
-            .as_deref()
-            .map(super::trust::TrustArgs::with_key)
-            .unwrap_or_default();
-        let (cp, _) = super::trust::checkpoint(path, &trust)?;
-        makes_checkpoint(archive, &lines, &cp, file)?;
+    let Some(path) = &a.checkpoint else {
+        return Ok((lines, None));
+    };
+    let trust = a
+        .key
+        .as_deref()
+        .map(super::trust::TrustArgs::with_key)
+        .unwrap_or_default();
+    let (cp, _) = super::trust::checkpoint(path, &trust)?;
+    makes_checkpoint(archive, &lines, &cp, file)?;
+    Ok((lines, Some(cp.size)))
+}
+
+/// A source's events when it ends before the reported seq: nothing ties
+/// them to the events reported as written (another history would be kept,
+/// and then refuse the true one), so only those a checkpoint proves (a
+/// signed one given with the file, or the server's) are kept; without one,
+/// nothing is.
+fn short_of(lines: Lines, reported: u64, proven: Option<u64>, head: u64) -> Result<Lines, Error> {
+    let ends = lines.last().map_or(head, |(_, e)| e.seq);
+    if ends >= reported {
+        return Ok(lines);
     }
-    Ok(lines)
+    let Some(size) = proven else {
+        return Err(Error::Failed(format!(
+            "the source ends at seq {ends}, before seq {reported}, reported as written: nothing ties its events to the ones reported; nothing was restored. Restore from a source that holds seq {reported}, or give --checkpoint (a checkpoint its events make, signed: --key) to keep the events it proves, or keep what the store holds with `scoreledger restore --accept-loss`"
+        )));
+    };
+    Ok(lines.into_iter().filter(|(_, e)| e.seq <= size).collect())
 }
 
 /// Refuses events that, after the store's own, do not make the tree of

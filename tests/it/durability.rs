@@ -138,7 +138,7 @@ fn a_store_that_came_back_shorter_refuses_every_command_until_restored() {
 }
 
 #[test]
-fn a_source_that_lacks_the_lost_events_restores_what_it_has_and_accept_loss_goes_on() {
+fn a_source_that_lacks_the_lost_events_restores_nothing_unproven_and_accept_loss_goes_on() {
     let a = after_commit();
     let text = std::fs::read_to_string(&a.export).unwrap();
     let first23: String = text.lines().take(23).map(|l| format!("{l}\n")).collect();
@@ -147,7 +147,11 @@ fn a_source_that_lacks_the_lost_events_restores_what_it_has_and_accept_loss_goes
     let err = a
         .env
         .fails(1, &["restore", "--from-file", short.to_str().unwrap()]);
-    assert!(err.contains("the source lacks seq 24"), "{err}");
+    assert!(
+        err.contains("the source ends at seq 23, before seq 24")
+            && err.contains("nothing was restored"),
+        "{err}"
+    );
     a.env.fails(1, &["head"]);
     let out = a.env.ok(&["restore", "--accept-loss"]);
     assert!(out.contains("gave up seq 24"), "{out}");
@@ -157,6 +161,88 @@ fn a_source_that_lacks_the_lost_events_restores_what_it_has_and_accept_loss_goes
         .ok_at(LATER, &["correct", "040f6a", "4-0", "--reason", "again"]);
     assert!(a.env.head().starts_with("24 "));
     assert_ne!(a.env.head(), a.head24);
+}
+
+/// A source that ends before the reported seq cannot show that its events
+/// are the ones reported: without a checkpoint that proves them, nothing is
+/// kept. It kept them, and when they were another history's, the true
+/// source was then refused as a rewrite of them (found by a tester).
+#[test]
+fn a_short_source_of_another_history_keeps_nothing_and_the_true_one_restores() {
+    let base = Env::new();
+    base.import_seed();
+    let copy = || {
+        let env = Env::new();
+        copy_dir(&base.db(), &env.db());
+        env
+    };
+    let (genuine, fork, lost) = (copy(), copy(), copy());
+    genuine.ok_at(LATER, &["correct", "040f6a", "2-2", "--reason", "a"]);
+    // A signed checkpoint of the genuine 24 events, and an export of them.
+    let key = genuine.dir_path().join("log.key");
+    let vkey = genuine.file(
+        "log.vkey",
+        &genuine.ok(&[
+            "keygen",
+            "--name",
+            "league.example/peru",
+            "--output",
+            key.to_str().unwrap(),
+        ]),
+    );
+    let cp24 = genuine.file(
+        "cp24.txt",
+        &genuine.ok(&["checkpoint", "--sign", key.to_str().unwrap()]),
+    );
+    let first24 = genuine.dir_path().join("first24.jsonl");
+    genuine.ok(&["export", "--output", first24.to_str().unwrap()]);
+    genuine.ok_at(LATER, &["correct", "7dee3f", "2-0", "--reason", "b"]);
+    fork.ok_at(LATER, &["correct", "08e1aa", "1-0", "--reason", "c"]);
+    let export = |env: &Env, name: &str| {
+        let f = env.dir_path().join(name);
+        env.ok(&["export", "--output", f.to_str().unwrap()]);
+        f
+    };
+    let (true_export, fork_export) = (
+        export(&genuine, "genuine.jsonl"),
+        export(&fork, "fork.jsonl"),
+    );
+    // The lost store: 23 events, and the record of the genuine head, 25.
+    std::fs::copy(
+        genuine.db().join("scoreledger.head"),
+        lost.db().join("scoreledger.head"),
+    )
+    .unwrap();
+    lost.fails(1, &["head"]);
+    let err = lost.fails(
+        1,
+        &["restore", "--from-file", fork_export.to_str().unwrap()],
+    );
+    assert!(
+        err.contains("the source ends at seq 24, before seq 25")
+            && err.contains("nothing was restored"),
+        "{err}"
+    );
+    // The genuine 24 alone: kept when a signed checkpoint proves them.
+    let short = ["restore", "--from-file", first24.to_str().unwrap()];
+    let err = lost.fails(1, &short);
+    assert!(err.contains("nothing was restored"), "{err}");
+    let mut proven = short.to_vec();
+    proven.extend([
+        "--checkpoint",
+        cp24.to_str().unwrap(),
+        "--key",
+        vkey.to_str().unwrap(),
+    ]);
+    let err = lost.fails(1, &proven);
+    assert!(
+        err.contains("restored seq 24; the source lacks seq 25"),
+        "{err}"
+    );
+    let out = lost.ok(&["restore", "--from-file", true_export.to_str().unwrap()]);
+    assert!(out.starts_with("restored seq 25: "), "{out}");
+    assert_eq!(lost.head(), genuine.head());
+    lost.ok(&["verify"]);
 }
 
 #[test]

@@ -210,15 +210,44 @@ const MONTHS: [&str; 12] = [
     "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
 ];
 
-/// `Fri Aug/9`, `Fri Nov/1 2024`, `[Sat Sep/8]`: (month, day, year if given).
-fn txt_date(s: &str) -> Option<(u8, u8, Option<i32>)> {
+const WEEKDAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+const DAY_NAMES: [&str; 7] = [
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+];
+
+/// A date line as written: `Fri Aug/9`, `Fri Nov/1 2024`, `[Sat Sep/8]`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct TxtDate {
+    month: u8,
+    day: u8,
+    year: Option<i32>,
+    /// The weekday it names, Monday 0.
+    weekday: Option<u8>,
+}
+
+/// The weekday of `date`, Monday 0.
+fn weekday(date: Date) -> u8 {
+    let monday = Date::from_ymd(2024, 1, 1).expect("a date");
+    monday.days_until(date).rem_euclid(7) as u8
+}
+
+/// `Fri Aug/9`, `Fri Nov/1 2024`, `[Sat Sep/8]`.
+fn txt_date(s: &str) -> Option<TxtDate> {
     let s = s.trim().trim_start_matches('[').trim_end_matches(']');
     let mut words = s.split_whitespace();
     let first = words.next()?;
-    let md = if first.contains('/') {
-        first
+    let (weekday, md) = if first.contains('/') {
+        (None, first)
     } else {
-        words.next()?
+        let lower = first.to_lowercase();
+        let day = WEEKDAYS.iter().position(|d| lower.starts_with(d));
+        (day.map(|d| d as u8), words.next()?)
     };
     let (mon, day) = md.split_once('/')?;
     let month = MONTHS
@@ -233,7 +262,12 @@ fn txt_date(s: &str) -> Option<(u8, u8, Option<i32>)> {
     if words.next().is_some() {
         return None;
     }
-    Some((month, day, year))
+    Some(TxtDate {
+        month,
+        day,
+        year,
+        weekday,
+    })
 }
 
 fn is_score(t: &str) -> Option<(u16, u16)> {
@@ -359,16 +393,46 @@ fn txt_match(n: usize, t: &str) -> Result<(String, String, Score)> {
     Ok((home, away, score))
 }
 
-/// The year of a date line: its own, else from the season's first year
-/// (July to December in it, January to June in the next).
-fn txt_year(n: usize, month: u8, year: Option<i32>, season_start: Option<i32>) -> Result<i32> {
-    match year {
-        Some(y) => Ok(y),
+/// The date of a date line `t`: its own year, else, in a season of two
+/// years (`2019/20`), July to December in the first and January to June in
+/// the next, and in a season of one (`2024`), the year of the date before
+/// (the season's, first). A weekday the line names decides between the two
+/// years instead (the July of a season that ran late: `[Wed Jul/1]` in
+/// 2019/20 is 2020-07-01), and a date it does not fall on is refused.
+fn txt_day(n: usize, t: &str, d: TxtDate, hint: Option<i32>, two_years: bool) -> Result<Date> {
+    let on = |year: i32| Date::from_ymd(year, d.month, d.day);
+    let chosen = match d.year {
+        Some(y) => y,
         None => {
-            let start = season_start
+            let start = hint
                 .ok_or_else(|| err(n, "a date without a year before any '= Name Season' line"))?;
-            Ok(if month >= 7 { start } else { start + 1 })
+            let (usual, other) = match (two_years, d.month >= 7) {
+                (true, true) => (start, start + 1),
+                (true, false) => (start + 1, start),
+                (false, _) => (start, start + 1),
+            };
+            match d.weekday {
+                Some(w)
+                    if on(usual).is_some_and(|x| weekday(x) != w)
+                        && on(other).is_some_and(|x| weekday(x) == w) =>
+                {
+                    other
+                }
+                _ => usual,
+            }
         }
+    };
+    let date = on(chosen).ok_or_else(|| err(n, format!("impossible date '{t}'")))?;
+    match d.weekday {
+        Some(w) if weekday(date) != w => Err(err(
+            n,
+            format!(
+                "'{t}': {date} is a {}, not a {}",
+                DAY_NAMES[weekday(date) as usize],
+                DAY_NAMES[w as usize]
+            ),
+        )),
+        _ => Ok(date),
     }
 }
 
@@ -459,17 +523,15 @@ impl TxtPlace {
         }
         // A date line, possibly followed by nothing else.
         let bracketed = t.starts_with('[') && t.ends_with(']') && !lower.contains("cancel");
-        let Some((m, d, y)) =
-            txt_date(t).filter(|_| bracketed || !t.contains(" v ") && !t.contains("  "))
+        let Some(d) = txt_date(t).filter(|_| bracketed || !t.contains(" v ") && !t.contains("  "))
         else {
             return Ok(false);
         };
-        let year = txt_year(n, m, y, self.year_hint)?;
-        self.date = Some(
-            Date::from_ymd(year, m, d).ok_or_else(|| err(n, format!("impossible date '{t}'")))?,
-        );
-        if self.name.as_ref().is_some_and(|(_, s)| s.len() == 4) {
-            self.year_hint = Some(year);
+        let one_year = self.name.as_ref().is_some_and(|(_, s)| s.len() == 4);
+        let date = txt_day(n, t, d, self.year_hint, !one_year)?;
+        self.date = Some(date);
+        if one_year {
+            self.year_hint = Some(date.year());
         }
         Ok(true)
     }
@@ -512,6 +574,48 @@ impl TxtPlace {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A date line in a season of two years (`2019/20`) or one (`2024`),
+    /// its year from the line, the month, or the weekday it names.
+    #[test]
+    fn a_date_line_takes_the_year_its_weekday_falls_in() {
+        let check = |season: &str, line: &str, expect: &str| {
+            let two = season.contains('/');
+            let hint = season[..4].parse().ok();
+            let got = txt_date(line)
+                .ok_or_else(|| "not a date".to_string())
+                .and_then(|d| txt_day(7, line, d, hint, two).map_err(|e| e.to_string()))
+                .map(|d| d.to_string());
+            let got = got.unwrap_or_else(|e| e);
+            assert!(got.contains(expect), "{season} {line}: {got}");
+        };
+        for (season, line, expect) in [
+            ("2019/20", "[Fri Aug/9]", "2019-08-09"),
+            ("2019/20", "[Sat Jan/4]", "2020-01-04"),
+            // The season that ran into July: the weekday says which July.
+            ("2019/20", "[Wed Jul/1]", "2020-07-01"),
+            ("2019/20", "[Mon Jul/1]", "2019-07-01"),
+            ("2019/20", "Jul/1", "2019-07-01"),
+            (
+                "2019/20",
+                "[Tue Jul/1]",
+                "2019-07-01 is a Monday, not a Tuesday",
+            ),
+            // A season of one year keeps its year for January to June.
+            ("2024", "[Sat Feb/24]", "2024-02-24"),
+            ("2018", "[Thu Jun/14]", "2018-06-14"),
+            ("2024", "Feb/24", "2024-02-24"),
+            ("2024", "[Fri Nov/1 2024]", "2024-11-01"),
+            (
+                "2024",
+                "[Sat Nov/1 2024]",
+                "2024-11-01 is a Friday, not a Saturday",
+            ),
+            ("2019/20", "[Sat Feb/30]", "impossible date"),
+        ] {
+            check(season, line, expect);
+        }
+    }
 
     #[test]
     fn names_and_rounds() {

@@ -193,6 +193,58 @@ fn a_json_match_without_a_readable_score_is_a_bad_row_not_a_postponed_0_0() {
     }
 }
 
+/// A Football.TXT season that ran into July (2019/20): the July dates fall
+/// in the year their weekday names, after the season's first matches, not
+/// before them (they were put in 2019, and counted in any table of 2019).
+#[test]
+fn a_txt_season_that_ran_into_july_dates_july_by_its_weekdays() {
+    let env = Env::new();
+    let f = env.file(
+        "t.txt",
+        "= Test League 2019/20\nMatchday 1\n[Fri Aug/9]\n  Alpha 1-0 Beta\nMatchday 2\n[Wed Jul/1]\n  Beta 2-0 Alpha\n",
+    );
+    env.ok(&["import", f.to_str().unwrap()]);
+    let results = env.ok(&["results", "--format", "csv"]);
+    assert!(
+        results.contains("2019-08-09")
+            && results.contains("2020-07-01")
+            && !results.contains("2019-07-01"),
+        "{results}"
+    );
+    let t = env.table(&["--as-of", "2019-12-31"]);
+    assert_eq!(t["Alpha"]["played"], 1, "{t:?}");
+    // A weekday the date does not fall on in either year is refused.
+    let bad = env.file(
+        "bad.txt",
+        "= Bad League 2019/20\nMatchday 1\n[Tue Jul/1]\n  Alpha 1-0 Beta\n",
+    );
+    let err = env.fails(2, &["import", bad.to_str().unwrap()]);
+    assert!(
+        err.contains("bad.txt:3: ") && err.contains("not a Tuesday"),
+        "{err}"
+    );
+    // The real season, when the shared data is there: 19 matches each by the
+    // end of 2019 (Liverpool 55 points), 38 at the end.
+    let real = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/data/oftxt_2019-20_1-premierleague.txt");
+    if real.exists() {
+        let env = Env::new();
+        env.ok(&["import", real.to_str().unwrap()]);
+        let t = env.table(&["--as-of", "2019-12-31"]);
+        let liverpool = t
+            .iter()
+            .find(|(k, _)| k.starts_with("Liverpool"))
+            .unwrap()
+            .1;
+        assert_eq!(
+            (liverpool["played"].as_i64(), liverpool["points"].as_i64()),
+            (Some(19), Some(55))
+        );
+        let t = env.table(&[]);
+        assert!(t.values().all(|r| r["played"] == 38), "{t:?}");
+    }
+}
+
 #[test]
 fn one_season_from_json_and_txt_gives_the_same_true_table() {
     let (j, t) = (Env::new(), Env::new());

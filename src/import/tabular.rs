@@ -264,6 +264,10 @@ struct EngColumns {
     ag: usize,
     div: usize,
     playoffs: bool,
+    /// `FT` (`4-1`) and `result` (`H`, `A`, `D`): the score again, which must
+    /// agree with `hgoal` and `vgoal` where given.
+    ft: Option<usize>,
+    result: Option<usize>,
     round: Option<usize>,
     pens: Option<usize>,
     neutral: Option<usize>,
@@ -281,6 +285,8 @@ impl EngColumns {
             ag: c.need(&["vgoal"])?,
             div: c.need(&["division"])?,
             playoffs: c.has("tie"),
+            ft: c.find(&["ft"]),
+            result: c.find(&["result"]),
             round: c.find(&["round"]),
             pens: c.find(&["pens"]),
             neutral: c.find(&["neutral"]),
@@ -297,6 +303,9 @@ struct EngReader {
     /// Team names as written -> cleaned: a club's name comes back on
     /// thousands of rows.
     cleaned: rustc_hash::FxHashMap<String, String>,
+    /// Check that `FT` and `result` agree with the score ([`EngReader::agrees`]):
+    /// the first reading does; the second leaves out by line what it refused.
+    checks_agreement: bool,
 }
 
 impl EngReader {
@@ -307,6 +316,7 @@ impl EngReader {
             labels: Labels::default(),
             names: names::Interner::default(),
             cleaned: rustc_hash::FxHashMap::default(),
+            checks_agreement: true,
         })
     }
 
@@ -345,8 +355,49 @@ impl EngReader {
             goals(line, field(r, c.hg), "hgoal")?,
             goals(line, field(r, c.ag), "vgoal")?,
         );
+        if self.checks_agreement {
+            self.agrees(line, r, &m)?;
+        }
         self.details(r, &mut m);
         Ok((start, within_limits(line, m)?))
+    }
+
+    /// Refuses a row whose `FT` or `result` says another score or outcome
+    /// than its `hgoal` and `vgoal` (the score kept): which one is true, the
+    /// row does not say. (`totgoal` and `goaldif` are sums of the score and
+    /// are not read: the English league file holds two rows whose `goaldif`
+    /// is wrong.)
+    fn agrees(&self, line: usize, r: &csv::StringRecord, m: &MatchResult) -> Result<()> {
+        let (h, a) = (m.home_goals, m.away_goals);
+        let given = |i: Option<usize>| {
+            i.map(|i| field(r, i))
+                .filter(|v| !v.is_empty() && *v != "NA")
+        };
+        if let Some(ft) = given(self.cols.ft) {
+            let same = ft
+                .split_once('-')
+                .is_some_and(|(x, y)| x.trim().parse() == Ok(h) && y.trim().parse() == Ok(a));
+            if !same {
+                return Err(err(
+                    line,
+                    format!("FT '{ft}' disagrees with hgoal and vgoal ({h}-{a})"),
+                ));
+            }
+        }
+        if let Some(result) = given(self.cols.result) {
+            let outcome = match h.cmp(&a) {
+                std::cmp::Ordering::Greater => "H",
+                std::cmp::Ordering::Less => "A",
+                std::cmp::Ordering::Equal => "D",
+            };
+            if !result.eq_ignore_ascii_case(outcome) {
+                return Err(err(
+                    line,
+                    format!("result '{result}' disagrees with the score {h}-{a} ({outcome})"),
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// The play-off file's round, neutral venue, extra time and penalties.
@@ -460,6 +511,7 @@ fn eng_rows<'a>(
 ) -> Result<impl Iterator<Item = Result<(usize, MatchResult)>> + Send + 'a> {
     let (c, mut rdr) = input.reader()?;
     let mut reader = EngReader::new(&c)?;
+    reader.checks_agreement = false;
     // One record, read into again and again (the records go nowhere else).
     let mut record = csv::StringRecord::new();
     Ok(std::iter::from_fn(move || {

@@ -245,6 +245,66 @@ fn a_txt_season_that_ran_into_july_dates_july_by_its_weekdays() {
     }
 }
 
+/// An engsoccerdata row whose `FT` or `result` says another score or
+/// outcome than its `hgoal` and `vgoal` is refused with its line (or left
+/// out and listed); it was imported with `hgoal` and `vgoal`, silently.
+#[test]
+fn an_english_row_that_contradicts_itself_is_a_bad_row() {
+    let check = |row: &str, why: Option<&str>| {
+        let env = Env::new();
+        let text = format!("{ENG_HEADER}2000-08-19,2000,Alpha,Beta,1-0,1,0,1,1,1,1,H\n{row}\n");
+        let f = env.file("e.csv", &text);
+        let f = f.to_str().unwrap();
+        match why {
+            None => {
+                env.ok(&["import", f]);
+                env.ok(&["verify"]);
+            }
+            Some(why) => {
+                let err = env.fails(2, &["import", f]);
+                assert!(
+                    err.contains("e.csv:3: ") && err.contains(why),
+                    "{row}: {err}"
+                );
+                let out = env.run(&["import", f, "--skip-invalid"]);
+                let stderr = String::from_utf8_lossy(&out.stderr);
+                assert!(
+                    out.status.success() && stderr.contains("e.csv:3: "),
+                    "{row}: {stderr}"
+                );
+                assert!(
+                    env.head().starts_with("2 "),
+                    "{row}: one rules event, one result"
+                );
+            }
+        }
+    };
+    for (row, why) in [
+        (
+            "2000-08-26,2000,Gamma,Delta,3-0,1,0,1,1,1,1,H",
+            Some("FT '3-0' disagrees with hgoal and vgoal (1-0)"),
+        ),
+        (
+            "2000-08-26,2000,Gamma,Delta,1-0,1,0,1,1,1,1,A",
+            Some("result 'A' disagrees with the score 1-0 (H)"),
+        ),
+        (
+            "2000-08-26,2000,Gamma,Delta,0-0,0,0,1,1,0,0,H",
+            Some("result 'H' disagrees with the score 0-0 (D)"),
+        ),
+        (
+            "2000-08-26,2000,Gamma,Delta,2,2,0,1,1,2,2,H",
+            Some("FT '2' disagrees"),
+        ),
+        // Agreeing, or not given: kept. (totgoal and goaldif are not read.)
+        ("2000-08-26,2000,Gamma,Delta,2-2,2,2,1,1,4,0,D", None),
+        ("2000-08-26,2000,Gamma,Delta,NA,2,1,1,1,3,9,NA", None),
+        ("2000-08-26,2000,Gamma,Delta,,0,3,1,1,3,-3,", None),
+    ] {
+        check(row, why);
+    }
+}
+
 #[test]
 fn one_season_from_json_and_txt_gives_the_same_true_table() {
     let (j, t) = (Env::new(), Env::new());

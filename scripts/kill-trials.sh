@@ -63,7 +63,7 @@ for s in range(60):
         for a in range(20):
             if h != a:
                 hg, vg = (h + s) % 4, (a * s) % 3
-                rows.append(f"{year}-10-{1 + (h * 20 + a) % 28:02d},{year},Club {h},Club {a},{hg}-{vg},{hg},{vg},1,1,{hg + vg},{hg - vg},H")
+                rows.append(f"{year}-10-{1 + (h * 20 + a) % 28:02d},{year},Club {h},Club {a},{hg}-{vg},{hg},{vg},1,1,{hg + vg},{hg - vg},{'H' if hg > vg else 'A' if hg < vg else 'D'}")
 open(sys.argv[1], "w").write("\n".join(rows) + "\n")
 PY
 export SCORELEDGER_DB=$work/probe2.db

@@ -437,7 +437,7 @@ fn english_seasons(seasons: usize) -> String {
                 let day = 1 + (h * 20 + a) % 28;
                 let (hg, vg) = ((h + s) % 4, (a * s) % 3);
                 out.push_str(&format!(
-                    "{year}-10-{day:02},{year},Club {h},Club {a},{hg}-{vg},{hg},{vg},1,1,{},{},H\n",
+                    "{year}-10-{day:02},{year},Club {h},Club {a},{hg}-{vg},{hg},{vg},1,1,{},{},\n",
                     hg + vg,
                     hg as i64 - vg as i64
                 ));

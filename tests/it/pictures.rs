@@ -258,7 +258,7 @@ fn a_league_without_rounds_gets_a_bump_chart_by_matchday() {
         ("2001-09-22", "Delta", 4, 4, "Gamma"),
     ] {
         csv.push_str(&format!(
-            "{date},2001,{home},{away},{hg}-{ag},{hg},{ag},1,1,0,0,H\n"
+            "{date},2001,{home},{away},{hg}-{ag},{hg},{ag},1,1,0,0,\n"
         ));
     }
     let f = env.file("eng.csv", &csv);

@@ -82,6 +82,7 @@ pub(super) fn run(db: &super::Db, a: Args) -> Result<(), Error> {
                         pair(m.half_time),
                         pair(m.extra_time),
                         pair(m.penalties),
+                        row.shootout_winner.clone().unwrap_or_default(),
                         m.neutral.to_string(),
                         row.record.seq.to_string(),
                     ]
@@ -104,6 +105,7 @@ pub(super) fn run(db: &super::Db, a: Args) -> Result<(), Error> {
                 "half_time",
                 "extra_time",
                 "penalties",
+                "shootout_winner",
                 "neutral",
                 "seq",
             ];

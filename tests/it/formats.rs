@@ -933,6 +933,18 @@ fn shootouts_are_held_on_the_matches_they_decided_and_change_no_table() {
         assert_eq!(m["shootout_winner"], w.as_str(), "{d} {h} v {a}");
         assert_eq!(m["status"], "played");
     }
+    // The CSV export carries the winners too (its rows had no column for them).
+    let csv = env.ok(&["export", "--format", "csv"]);
+    let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    for (d, h, a, w) in &rows[..16] {
+        let row: Vec<&str> = csv
+            .lines()
+            .map(|l| l.split(',').collect::<Vec<_>>())
+            .find(|r| r[col("date")] == d && r[col("home")] == h && r[col("away")] == a)
+            .unwrap();
+        assert_eq!(row[col("shootout_winner")], w, "{d} {h} v {a}");
+    }
     let args = [
         "results",
         "--competition",

@@ -279,6 +279,12 @@ pub(crate) fn render(e: &Error) -> String {
             "--points-for-win, --competition and --season apply to season pages; {} is {format}",
             file.display()
         ),
+        // With the record itself damaged there is no reported event to
+        // compare a source with: only accepting what the log holds settles it.
+        Error::Lost { path, loss } if loss.reported.is_none() => format!(
+            "{}.\nNo source can be compared with a damaged record: to keep what the log holds and write the record anew, scoreledger restore --accept-loss (then scoreledger verify)",
+            loss.describe(path)
+        ),
         Error::Lost { path, loss } => format!(
             "{}.\nTo bring them back from an export or a mirror: scoreledger restore --from-file EXPORT.jsonl (or --from URL --key VKEY); to keep what survives and go on: scoreledger restore --accept-loss",
             loss.describe(path)

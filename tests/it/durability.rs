@@ -289,6 +289,13 @@ fn a_damaged_head_record_is_reported_and_can_be_written_anew() {
         err.contains("is damaged") && err.contains("restore --accept-loss"),
         "{err}"
     );
+    // No source can be compared with it: the hint names none (restore
+    // --from-file, which it named, refuses a damaged record).
+    assert!(!err.contains("--from-file"), "{err}");
+    let from = a
+        .env
+        .fails(1, &["restore", "--from-file", a.export.to_str().unwrap()]);
+    assert!(from.contains("restore --accept-loss"), "{from}");
     let out = a.env.ok(&["restore", "--accept-loss"]);
     assert!(out.contains("written anew"), "{out}");
     assert_eq!(a.env.head(), a.head24);

@@ -152,6 +152,23 @@ impl Deriver<'_> {
         Ok(m)
     }
 
+    /// The name in the season's team list that renames in `competition`
+    /// join to `name` (a club known since by another name), if any.
+    fn renamed_in(
+        &mut self,
+        competition: &str,
+        season: ScopeKey,
+        name: &str,
+    ) -> Result<Option<String>> {
+        let list = self.list(NameList::Teams(season))?.list.clone();
+        for team in list {
+            if self.one_club(competition, name, &team)? {
+                return Ok(Some(team));
+            }
+        }
+        Ok(None)
+    }
+
     /// True when renames in `competition` join the names `a` and `b` (the
     /// projector counts them as one club).
     fn one_club(&mut self, competition: &str, a: &str, b: &str) -> Result<bool> {
@@ -163,7 +180,8 @@ impl Deriver<'_> {
             self.renamed.insert(competition.to_string(), pairs);
         }
         let pairs = &self.renamed[competition];
-        Ok(!pairs.is_empty() && rename_class(&names::fold(a), pairs).contains(&names::fold(b)))
+        Ok(!pairs.is_empty()
+            && names::rename_class(&names::fold(a), pairs).contains(&names::fold(b)))
     }
 
     /// A season's facts: names cleaned, the winners as the season spells them.
@@ -250,10 +268,13 @@ impl Deriver<'_> {
             return Err(invalid(format!("match {} is annulled", a.match_id)));
         }
         let m = &rec.result;
-        let home = if names::same(&a.to, &m.home) {
+        // A name a rename gave one of the teams names that team.
+        let home = if names::same(&a.to, &m.home)
+            || self.one_club(&m.competition, &a.to, &m.home)?
+        {
             a.to = m.home.clone();
             true
-        } else if names::same(&a.to, &m.away) {
+        } else if names::same(&a.to, &m.away) || self.one_club(&m.competition, &a.to, &m.away)? {
             a.to = m.away.clone();
             false
         } else {
@@ -354,7 +375,11 @@ impl Deriver<'_> {
             p.stage = Some(self.resolve_stage(&season, st)?);
         }
         check_name("team", &names::clean(&p.team))?;
-        match self.spelled(NameList::Teams(season), &p.team)? {
+        let spelled = match self.spelled(NameList::Teams(season), &p.team)? {
+            Some(v) => Some(v),
+            None => self.renamed_in(&p.competition, season, &p.team)?,
+        };
+        match spelled {
             Some(v) => p.team = v,
             None => {
                 let known = self.list(NameList::Teams(season))?.list.join(", ");
@@ -460,8 +485,8 @@ impl Deriver<'_> {
             .map(|r| (names::fold(&r.from), names::fold(&r.to)))
             .collect();
         let (a, b) = (
-            rename_class(&names::fold(&t.from), &pairs),
-            rename_class(&names::fold(&t.to), &pairs),
+            names::rename_class(&names::fold(&t.from), &pairs),
+            names::rename_class(&names::fold(&t.to), &pairs),
         );
         if a.iter().any(|n| b.contains(n)) {
             // Already one club (a rename taken back, say): nothing is joined.
@@ -621,25 +646,6 @@ impl Deriver<'_> {
 }
 
 /// A reason is required; a source is optional.
-/// The folded names joined to the folded name `name` by renames (folded
-/// `(from, to)` pairs), `name` first.
-fn rename_class(name: &str, pairs: &[(String, String)]) -> Vec<String> {
-    let mut out = vec![name.to_string()];
-    loop {
-        let before = out.len();
-        for (f, to) in pairs {
-            if out.contains(f) && !out.contains(to) {
-                out.push(to.clone());
-            } else if out.contains(to) && !out.contains(f) {
-                out.push(f.clone());
-            }
-        }
-        if out.len() == before {
-            return out;
-        }
-    }
-}
-
 fn reason_and_source(reason: &str, source: &Option<String>) -> Result<(String, Option<String>)> {
     let reason = names::clean(reason);
     if reason.is_empty() {

@@ -222,6 +222,25 @@ pub fn problem(what: &str, s: &str) -> Option<String> {
     None
 }
 
+/// The folded names joined to the folded name `name` by renames (folded
+/// `(from, to)` pairs), `name` first.
+pub(crate) fn rename_class(name: &str, pairs: &[(String, String)]) -> Vec<String> {
+    let mut out = vec![name.to_string()];
+    loop {
+        let before = out.len();
+        for (f, to) in pairs {
+            if out.contains(f) && !out.contains(to) {
+                out.push(to.clone());
+            } else if out.contains(to) && !out.contains(f) {
+                out.push(f.clone());
+            }
+        }
+        if out.len() == before {
+            return out;
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

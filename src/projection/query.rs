@@ -807,6 +807,25 @@ impl View<'_> {
             }
         }
         pick_name("team", wanted, &known)
+            .or_else(|e| self.renamed_team(stages, wanted, &known).ok_or(e))
+    }
+
+    /// The team of `known` that renames known at `k`, in the competitions
+    /// of `stages`, join to `wanted` (a club asked for by a later name).
+    fn renamed_team(&self, stages: &[StageInfo], wanted: &str, known: &[String]) -> Option<String> {
+        let competitions: BTreeSet<&str> = stages.iter().map(|s| s.competition.as_str()).collect();
+        for competition in competitions {
+            let renames = derived::renames(&self.ledger.store, competition, self.known_at).ok()?;
+            let pairs: Vec<(String, String)> = renames
+                .iter()
+                .map(|r| (names::fold(&r.from), names::fold(&r.to)))
+                .collect();
+            let class = names::rename_class(&names::fold(wanted), &pairs);
+            if let Some(team) = known.iter().find(|t| class.contains(&names::fold(t))) {
+                return Some(team.clone());
+            }
+        }
+        None
     }
 
     /// The latest season facts recorded at or before `known_at`.

@@ -565,6 +565,52 @@ fn names_joined_by_a_rename_are_one_club_for_results_and_renames() {
     assert_eq!(env.head(), head, "nothing appended");
     let t = env.table(&["--competition", "Self Cup", "--season", "2020"]);
     assert_eq!(t["Alpha FC"]["played"], 1, "{t:?}");
+    // The new name names the club everywhere: its results, an adjustment,
+    // an award (each refused the name a rename gave).
+    let results = env.ok(&[
+        "results",
+        "--competition",
+        "Self Cup",
+        "--team",
+        "Alpha FC",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(results.lines().count(), 2, "{results}");
+    env.ok(&[
+        "adjust",
+        "--competition",
+        "Self Cup",
+        "--season",
+        "2020",
+        "--team",
+        "Alpha FC",
+        "--points",
+        "-1",
+        "--date",
+        "2020-03-02",
+        "--reason",
+        "r",
+    ]);
+    let id = results
+        .lines()
+        .nth(1)
+        .unwrap()
+        .split(',')
+        .next()
+        .unwrap()
+        .to_string();
+    env.ok(&[
+        "award",
+        &id,
+        "--to",
+        "Alpha FC",
+        "--keep-score",
+        "--reason",
+        "r",
+    ]);
+    let t = env.table(&["--competition", "Self Cup", "--season", "2020"]);
+    assert_eq!(t["Alpha FC"]["points"], 2, "{t:?}");
     // The rename taken back, and again: still one club of one match.
     let back = rename("Alpha FC", "Alpha");
     assert!(

@@ -222,6 +222,13 @@ fn summary(file: &Path, format: Format, done: &import::ImportReport, skipping: b
             some_lines(file, &done.duplicate_lines)
         ));
     }
+    if !done.outside_season.is_empty() {
+        out.push_str(&format!(
+            "{} results were appended with a date outside their season (1 July to 31 August of the next year; a season of one year, to 31 January of the next): {}; check their dates (`scoreledger audit` lists them)\n",
+            done.outside_season.len(),
+            some_lines(file, &done.outside_season)
+        ));
+    }
     out
 }
 

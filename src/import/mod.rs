@@ -288,6 +288,9 @@ pub struct ImportReport {
     /// Rows left out because they failed their checks (when asked to skip
     /// them), in the order of their lines.
     pub skipped: Vec<Skipped>,
+    /// Lines of results appended whose date lies outside their season's
+    /// usual window ([`crate::model::date::season_window`]): kept, and said.
+    pub outside_season: Vec<usize>,
 }
 
 impl ImportReport {
@@ -367,23 +370,28 @@ pub fn append_in_batches<'a>(
     let mut source = stream.events;
     let batch = how.batch.max(1);
     std::thread::scope(|scope| {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Result<(Vec<usize>, Vec<Event>)>>(1);
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Read>>(1);
+        let mut windows = SeasonWindows::default();
         scope.spawn(move || loop {
             // Lines and events apart, each sized once: grown by doubling, a
             // batch of large events was copied over and over.
             let room = batch.min(limits::MAX_BATCH);
             let (mut lines, mut events) = (Vec::with_capacity(room), Vec::with_capacity(room));
+            let mut outside = Vec::new();
             let next = source
                 .by_ref()
                 .take(batch)
                 .try_for_each(|row| {
                     row.map(|(line, event)| {
+                        if windows.outside(&event) {
+                            outside.push(line);
+                        }
                         lines.push(line);
                         events.push(event);
                     })
                 })
-                .map(|()| (lines, events));
-            let last = next.as_ref().map_or(true, |(l, _)| l.len() < batch);
+                .map(|()| (lines, events, outside));
+            let last = next.as_ref().map_or(true, |(l, _, _)| l.len() < batch);
             if tx.send(next).is_err() || last {
                 break;
             }
@@ -394,7 +402,7 @@ pub fn append_in_batches<'a>(
         let mut unsettled: Option<Batch> = None;
         let mut offset = 0;
         for next in rx {
-            let (lines, chunk) = match next {
+            let (lines, chunk, outside) = match next {
                 Ok(rows) => rows,
                 Err(e) => return Err(settled(&mut target, &mut unsettled, &mut out, e)),
             };
@@ -410,6 +418,7 @@ pub fn append_in_batches<'a>(
                     report,
                     lines,
                     notes,
+                    outside,
                 })
             });
             drop(archive);
@@ -447,6 +456,33 @@ struct Batch {
     report: AppendReport,
     lines: Vec<usize>,
     notes: Vec<(usize, era::RulesNote)>,
+    /// Lines of the batch's results dated outside their season's window.
+    outside: Vec<usize>,
+}
+
+/// A batch as read: its lines, its events, and the lines of its results
+/// dated outside their season's window.
+type Read = (Vec<usize>, Vec<Event>, Vec<usize>);
+
+/// Whether a result's date lies outside its season's usual window, the
+/// window of the last season asked about kept (a file runs season by season).
+#[derive(Default)]
+struct SeasonWindows {
+    last: Option<(String, Option<(Date, Date)>)>,
+}
+
+impl SeasonWindows {
+    fn outside(&mut self, event: &Event) -> bool {
+        let Event::MatchResult(m) = event else {
+            return false;
+        };
+        if self.last.as_ref().is_none_or(|(s, _)| *s != m.season) {
+            let window = crate::model::date::season_window(&m.season);
+            self.last = Some((m.season.clone(), window));
+        }
+        let window = self.last.as_ref().and_then(|(_, w)| *w);
+        window.is_some_and(|(from, to)| m.date < from || m.date > to)
+    }
 }
 
 impl Batch {
@@ -456,8 +492,17 @@ impl Batch {
             report,
             lines,
             mut notes,
+            outside,
         } = self;
         out.add(&report);
+        if !outside.is_empty() {
+            for a in report.appended.iter().filter(|a| a.kind == "match_result") {
+                let line = lines.get(a.index).copied().unwrap_or(0);
+                if outside.contains(&line) {
+                    out.outside_season.push(line);
+                }
+            }
+        }
         out.skipped
             .extend(report.refused.iter().map(|(index, why)| Skipped {
                 line: lines.get(*index).copied().unwrap_or(0),

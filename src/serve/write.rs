@@ -403,6 +403,7 @@ fn import_body(app: &App, bytes: Bytes, req: ImportRequest) -> Result<Answer, Er
             "by_kind": appended,
             "already_present": report.already_present,
             "duplicate_lines": report.duplicate_lines,
+            "outside_season_lines": report.outside_season,
             "skipped": report
                 .skipped
                 .iter()

@@ -305,6 +305,38 @@ fn an_english_row_that_contradicts_itself_is_a_bad_row() {
     }
 }
 
+/// A result dated outside its season's usual window is kept (a season can
+/// run late) but said, with its line: it was appended silently, and only
+/// `audit` found it (`record` refuses it without --allow-outside-season).
+#[test]
+fn an_import_says_which_results_are_dated_outside_their_season() {
+    let env = Env::new();
+    let f = env.file(
+        "e.csv",
+        &format!(
+            "{ENG_HEADER}2000-08-19,2000,Alpha,Beta,1-0,1,0,1,1,1,1,H\n\
+             2009-08-26,2000,Gamma,Delta,2-0,2,0,1,1,2,2,H\n\
+             2001-05-05,2000,Beta,Alpha,0-0,0,0,1,1,0,0,D\n"
+        ),
+    );
+    let out = env.ok(&["import", f.to_str().unwrap()]);
+    assert!(
+        out.contains(&format!("1 results were appended with a date outside their season (1 July to 31 August of the next year; a season of one year, to 31 January of the next): {}:3;", f.display())),
+        "{out}"
+    );
+    let audit = env.run(&["audit"]);
+    assert!(
+        String::from_utf8_lossy(&audit.stdout).contains("date-outside-season"),
+        "{audit:?}"
+    );
+    // Nothing said when nothing is outside, nor when nothing is appended.
+    let again = env.ok(&["import", f.to_str().unwrap()]);
+    assert!(!again.contains("outside their season"), "{again}");
+    let env = Env::new();
+    let out = import(&env, "oftxt_2024-25_1-premierleague.txt");
+    assert!(!out.contains("outside their season"), "{out}");
+}
+
 #[test]
 fn one_season_from_json_and_txt_gives_the_same_true_table() {
     let (j, t) = (Env::new(), Env::new());

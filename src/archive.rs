@@ -50,6 +50,9 @@ pub struct AppendReport {
     pub appended: Vec<Appended>,
     /// Positions (in the batch) of events the archive already held.
     pub already_present: Vec<usize>,
+    /// Of those, positions of results whose match was changed since (its
+    /// result now differs: corrected, awarded or annulled).
+    pub changed_since: Vec<usize>,
     /// The archive's head after the append (the same head when nothing was appended).
     pub head: Option<Head>,
     /// Positions (in the batch) of events refused and left out, with why
@@ -164,6 +167,9 @@ fn admit_all(
             Ok(Some(event)) => event,
             Ok(None) => {
                 report.already_present.push(index);
+                if d.present_but_changed() {
+                    report.changed_since.push(index);
+                }
                 continue;
             }
             Err(e) if skip_refused && e.kind() == ErrorKind::Input => {

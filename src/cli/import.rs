@@ -222,6 +222,13 @@ fn summary(file: &Path, format: Format, done: &import::ImportReport, skipping: b
             some_lines(file, &done.duplicate_lines)
         ));
     }
+    if !done.changed_since.is_empty() {
+        out.push_str(&format!(
+            "{} results of the file are held as first recorded, but their matches were changed since (corrected, awarded or annulled): {}; `scoreledger results` shows what stands, `scoreledger history ID` how\n",
+            done.changed_since.len(),
+            some_lines(file, &done.changed_since)
+        ));
+    }
     if !done.outside_season.is_empty() {
         out.push_str(&format!(
             "{} results were appended with a date outside their season (1 July to 31 August of the next year; a season of one year, to 31 January of the next): {}; check their dates (`scoreledger audit` lists them)\n",

@@ -547,6 +547,7 @@ impl Deriver<'_> {
     /// when it holds a contradicting one, `Ok(false)` when it is new.
     pub(crate) fn already_present(&mut self, event: &Event) -> Result<bool> {
         self.admitted_id = None;
+        self.present_changed = false;
         match event {
             Event::MatchResult(m) => self.result_present(m),
             Event::Rules(r) | Event::RulesStated(StatedRules { rules: r, .. }) => {
@@ -613,9 +614,10 @@ impl Deriver<'_> {
         };
         // The fact as first recorded, or as it stands after corrections, is already known.
         let e = rec.now.clone();
-        if rec.result.same_outcome(m)
-            || (e.home_goals, e.away_goals) == (m.home_goals, m.away_goals)
-        {
+        let now = (e.home_goals, e.away_goals) == (m.home_goals, m.away_goals);
+        if rec.result.same_outcome(m) || now {
+            self.present_changed = e.state != MatchState::Recorded
+                && (!now || matches!(e.state, MatchState::Awarded | MatchState::Annulled));
             return Ok(true);
         }
         Err(Error::Conflict(format!(
@@ -631,6 +633,12 @@ impl Deriver<'_> {
             rec.seq,
             rec.id
         )))
+    }
+
+    /// True when the result [`Deriver::already_present`] last found held
+    /// was changed since (its match's result now differs).
+    pub(crate) fn present_but_changed(&self) -> bool {
+        self.present_changed
     }
 
     /// A registration: present when the scope's latest one of the team is

@@ -341,6 +341,9 @@ pub(crate) struct Deriver<'s> {
     /// Each competition's renames, folded (from, to), read when first
     /// needed and dropped when a rename of it is applied.
     renamed: HashMap<String, Vec<(String, String)>>,
+    /// The result `already_present` last found held: its match was changed
+    /// since (corrected, awarded or annulled to another result).
+    present_changed: bool,
 }
 
 impl Source for Deriver<'_> {
@@ -404,6 +407,7 @@ impl<'s> Deriver<'s> {
             held: Vec::new(),
             retirement: None,
             renamed: HashMap::default(),
+            present_changed: false,
         }
     }
 

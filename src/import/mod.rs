@@ -288,6 +288,9 @@ pub struct ImportReport {
     /// Rows left out because they failed their checks (when asked to skip
     /// them), in the order of their lines.
     pub skipped: Vec<Skipped>,
+    /// Lines of results already present whose match was changed since
+    /// (corrected, awarded or annulled): the file's result no longer stands.
+    pub changed_since: Vec<usize>,
     /// Lines of results appended whose date lies outside their season's
     /// usual window ([`crate::model::date::season_window`]): kept, and said.
     pub outside_season: Vec<usize>,
@@ -495,6 +498,12 @@ impl Batch {
             outside,
         } = self;
         out.add(&report);
+        out.changed_since.extend(
+            report
+                .changed_since
+                .iter()
+                .map(|i| lines.get(*i).copied().unwrap_or(0)),
+        );
         if !outside.is_empty() {
             for a in report.appended.iter().filter(|a| a.kind == "match_result") {
                 let line = lines.get(a.index).copied().unwrap_or(0);

@@ -404,6 +404,7 @@ fn import_body(app: &App, bytes: Bytes, req: ImportRequest) -> Result<Answer, Er
             "already_present": report.already_present,
             "duplicate_lines": report.duplicate_lines,
             "outside_season_lines": report.outside_season,
+            "changed_since_lines": report.changed_since,
             "skipped": report
                 .skipped
                 .iter()

@@ -305,6 +305,50 @@ fn an_english_row_that_contradicts_itself_is_a_bad_row() {
     }
 }
 
+/// A file imported again after its matches were corrected, awarded or
+/// annulled: its rows are held (as first recorded), and the import says
+/// which no longer stand. It said only "already present", as if the file
+/// agreed with the archive (found by a tester).
+#[test]
+fn an_import_says_which_rows_it_holds_were_changed_since() {
+    let env = Env::new();
+    let f = env.file(
+        "e.csv",
+        &format!(
+            "{ENG_HEADER}2000-08-19,2000,Alpha,Beta,1-0,1,0,1,1,1,1,H\n\
+             2000-08-26,2000,Gamma,Delta,2-0,2,0,1,1,2,2,H\n\
+             2000-09-02,2000,Beta,Alpha,0-0,0,0,1,1,0,0,D\n\
+             2000-09-09,2000,Delta,Gamma,1-1,1,1,1,1,2,0,D\n"
+        ),
+    );
+    let f = f.to_str().unwrap();
+    env.ok(&["import", f]);
+    let id = |date: &str| {
+        let r = env.ok(&["results", "--format", "csv"]);
+        r.lines()
+            .find(|l| l.contains(date))
+            .unwrap()
+            .split(',')
+            .next()
+            .unwrap()
+            .to_string()
+    };
+    env.ok(&["correct", &id("2000-08-19"), "2-0", "--reason", "r"]);
+    env.ok(&["annul", &id("2000-09-02"), "--reason", "r"]);
+    // Corrected to what the file says: it stands.
+    env.ok(&["correct", &id("2000-09-09"), "2-1", "--reason", "r"]);
+    env.ok(&["correct", &id("2000-09-09"), "1-1", "--reason", "back"]);
+    let out = env.ok(&["import", f]);
+    assert!(
+        out.contains("appended 0 events, 5 already present"),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!("2 results of the file are held as first recorded, but their matches were changed since (corrected, awarded or annulled): {f}:2, {f}:4;")),
+        "{out}"
+    );
+}
+
 /// A result dated outside its season's usual window is kept (a season can
 /// run late) but said, with its line: it was appended silently, and only
 /// `audit` found it (`record` refuses it without --allow-outside-season).

@@ -127,6 +127,17 @@ impl Deriver<'_> {
     fn canonical_match(&mut self, mut m: MatchResult) -> Result<MatchResult> {
         let season = self.resolve_season_in_place(&mut m.competition, &mut m.season)?;
         self.resolve_in_place(NameList::Stages(season), "stage", &mut m.stage)?;
+        if self.has_renames(&m.competition)? {
+            // A club's later name is the name the season holds it under, so
+            // that its matches keep their ids (and are found again).
+            for name in [&mut m.home, &mut m.away] {
+                if self.spelled(NameList::Teams(season), name)?.is_none() {
+                    if let Some(listed) = self.renamed_in(&m.competition, season, name)? {
+                        *name = listed;
+                    }
+                }
+            }
+        }
         self.resolve_in_place(NameList::Teams(season), "home team", &mut m.home)?;
         self.resolve_in_place(NameList::Teams(season), "away team", &mut m.away)?;
         if let Some(g) = &m.group {
@@ -172,6 +183,18 @@ impl Deriver<'_> {
     /// True when renames in `competition` join the names `a` and `b` (the
     /// projector counts them as one club).
     fn one_club(&mut self, competition: &str, a: &str, b: &str) -> Result<bool> {
+        let pairs = self.rename_pairs(competition)?;
+        Ok(!pairs.is_empty()
+            && names::rename_class(&names::fold(a), pairs).contains(&names::fold(b)))
+    }
+
+    /// Whether `competition` has any rename.
+    fn has_renames(&mut self, competition: &str) -> Result<bool> {
+        Ok(!self.rename_pairs(competition)?.is_empty())
+    }
+
+    /// The renames of `competition`, folded (from, to), read once.
+    fn rename_pairs(&mut self, competition: &str) -> Result<&[(String, String)]> {
         if !self.renamed.contains_key(competition) {
             let pairs = renames(self, competition, u64::MAX)?
                 .iter()
@@ -179,9 +202,7 @@ impl Deriver<'_> {
                 .collect();
             self.renamed.insert(competition.to_string(), pairs);
         }
-        let pairs = &self.renamed[competition];
-        Ok(!pairs.is_empty()
-            && names::rename_class(&names::fold(a), pairs).contains(&names::fold(b)))
+        Ok(&self.renamed[competition])
     }
 
     /// A season's facts: names cleaned, the winners as the season spells them.

@@ -562,6 +562,39 @@ fn names_joined_by_a_rename_are_one_club_for_results_and_renames() {
     );
     let err = env.fails(2, &["import", f.to_str().unwrap()]);
     assert!(err.contains("a team cannot play itself"), "{err}");
+    // A match recorded under the old name, given again under the new one:
+    // the same match (it was appended a second time, and counted twice).
+    let again = |score: &str| {
+        env.run(&[
+            "record",
+            "--competition",
+            "Self Cup",
+            "--season",
+            "2020",
+            "--round",
+            "1",
+            "--date",
+            "2020-03-01",
+            "Alpha FC",
+            score,
+            "Beta",
+        ])
+    };
+    let same = again("1-0");
+    assert!(
+        same.status.success(),
+        "{}",
+        String::from_utf8_lossy(&same.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&same.stdout).contains("already recorded"),
+        "{same:?}"
+    );
+    let other = again("3-0");
+    assert!(
+        String::from_utf8_lossy(&other.stderr).contains("is already recorded as 1-0"),
+        "{other:?}"
+    );
     assert_eq!(env.head(), head, "nothing appended");
     let t = env.table(&["--competition", "Self Cup", "--season", "2020"]);
     assert_eq!(t["Alpha FC"]["played"], 1, "{t:?}");

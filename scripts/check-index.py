@@ -297,15 +297,23 @@ def table(events, names, known_at):
         rules["points_for_win"], rules["points_for_draw"], rules["points_for_loss"], rules["tiebreak"])
     if "points" not in order:
         order = ["points"] + order
-    renamed = {fold(r["from"]): r["to"] for r in renames}
+    ordered = [(fold(r["from"]), fold(r["to"]), r["to"]) for r in renames]
     teams, index = [], {}
 
+    def newest(name):
+        # The club: every name renames join to this one; shown under the new
+        # name of the last rename (in the order recorded) that touches it.
+        club, grown = {fold(name)}, True
+        while grown:
+            grown = False
+            for f, t, _ in ordered:
+                if (f in club) != (t in club):
+                    club |= {f, t}
+                    grown = True
+        return next((to for f, _, to in reversed(ordered) if f in club), name)
+
     def team(name):
-        for _ in range(len(renamed) + 1):
-            to = renamed.get(fold(name))
-            if to is None or fold(to) == fold(name):
-                break
-            name = to
+        name = newest(name)
         if fold(name) not in index:
             index[fold(name)] = len(teams)
             teams.append(dict(name=name, p=0, w=0, d=0, l=0, gf=0, ga=0, pts=0, adj=0))
@@ -319,8 +327,10 @@ def table(events, names, known_at):
     lines = sorted(matches.values(), key=lambda x: (x["m"]["date"], x["m"]["round"] or 0, x["seq"]))
     for x in lines:
         team(x["m"]["home"]), team(x["m"]["away"])
+    # A whole season's adjustment adds no row: it counts where the team plays.
     for a in adjs:
-        team(a["team"])
+        if a.get("stage") is not None:
+            team(a["team"])
     for x in lines:
         if not x["counts"]:
             continue
@@ -333,6 +343,8 @@ def table(events, names, known_at):
             me["pts"] += {"w": win, "d": draw, "l": loss}[res]
     bound = max((a["date"] for a in adjs), default=None)
     for a in adjs:
+        if a.get("stage") is None and fold(newest(a["team"])) not in index:
+            continue
         if bound is not None and a["date"] <= bound:
             team(a["team"])["pts"] += a["points"]
             team(a["team"])["adj"] += a["points"]

@@ -603,9 +603,22 @@ impl Deriver<'_> {
                         .any(|(_, q)| q == p),
                 )
             }
-            Event::TeamRenamed(t) => Ok(renames(self, &t.competition, u64::MAX)?
-                .iter()
-                .any(|q| names::same(&q.from, &t.from) && names::same(&q.to, &t.to))),
+            // Held when it is the last rename of its club (one taken back
+            // since is not: the name is given again).
+            Event::TeamRenamed(t) => {
+                let earlier = renames(self, &t.competition, u64::MAX)?;
+                let pairs: Vec<(String, String)> = earlier
+                    .iter()
+                    .map(|q| (names::fold(&q.from), names::fold(&q.to)))
+                    .collect();
+                let club = names::rename_class(&names::fold(&t.from), &pairs);
+                Ok(earlier
+                    .iter()
+                    .zip(&pairs)
+                    .rev()
+                    .find(|(_, (from, _))| club.contains(from))
+                    .is_some_and(|(q, _)| names::same(&q.from, &t.from) && names::same(&q.to, &t.to)))
+            }
             Event::FairPlayStated(f) => {
                 let scope = keys::scope(&f.competition, &f.season, f.stage.as_deref());
                 Ok(scoped::<FairPlay>(self, Kind::FairPlay, &scope, u64::MAX)?

@@ -263,6 +263,7 @@ impl StageParts {
                     date: a.date,
                     team: a.team.clone(),
                     points: a.points as i64,
+                    whole_season: a.stage.is_none(),
                 })
                 .collect(),
             renames: self

@@ -108,6 +108,9 @@ pub struct Adjustment {
     pub team: String,
     /// Points added (positive) or deducted (negative).
     pub points: i64,
+    /// For every stage of the season (no stage named): it counts only in
+    /// a stage where the team plays or is registered, and adds no row.
+    pub whole_season: bool,
 }
 
 /// What a stage's table is made from.
@@ -152,8 +155,8 @@ struct Tally<'a> {
     /// Exact spelling -> team, then folded spelling -> team.
     exact: HashMap<String, usize>,
     index: HashMap<String, usize>,
-    /// Folded old name -> new name.
-    renamed: HashMap<String, String>,
+    /// (old name, new name), in the order recorded.
+    renamed: Vec<(String, String)>,
     stats: Vec<Stats>,
     /// Counted matches as (home index, away index, home goals, away goals).
     played: Vec<(usize, usize, u16, u16)>,
@@ -169,11 +172,7 @@ impl<'a> Tally<'a> {
             folds: Vec::new(),
             exact: HashMap::default(),
             index: HashMap::default(),
-            renamed: input
-                .renames
-                .iter()
-                .map(|(from, to)| (names::fold(from), to.clone()))
-                .collect(),
+            renamed: input.renames.clone(),
             stats: Vec::new(),
             played: Vec::new(),
             fair_play: HashMap::default(),
@@ -186,7 +185,7 @@ impl<'a> Tally<'a> {
             acc.team(&m.home);
             acc.team(&m.away);
         }
-        for a in &input.adjustments {
+        for a in input.adjustments.iter().filter(|a| !a.whole_season) {
             acc.team(&a.team);
         }
         for (team, points) in &input.fair_play {
@@ -206,18 +205,21 @@ impl<'a> Tally<'a> {
             .copied()
     }
 
+    /// The index of a team the tally has under any name of its club:
+    /// where a whole season's adjustment counts.
+    fn known_club(&self, name: &str) -> Option<usize> {
+        self.known(name).or_else(|| {
+            self.index
+                .get(&names::fold(&newest_name(&self.renamed, name)))
+                .copied()
+        })
+    }
+
     fn team(&mut self, name: &str) -> usize {
         if let Some(&i) = self.exact.get(name) {
             return i;
         }
-        // Follow renames to the newest name (a bounded walk: a cycle of renames ends).
-        let mut current = name.to_string();
-        for _ in 0..=self.renamed.len() {
-            match self.renamed.get(&names::fold(&current)) {
-                Some(to) if !names::same(to, &current) => current = to.clone(),
-                _ => break,
-            }
-        }
+        let current = newest_name(&self.renamed, name);
         let key = names::fold(&current);
         let i = match self.index.get(&key) {
             Some(&i) => i,
@@ -288,9 +290,19 @@ impl<'a> Tally<'a> {
     }
 
     fn adjust(&mut self, a: &Adjustment) {
-        let t = self.team(&a.team);
+        let Some(t) = self.adjusted(a) else {
+            return;
+        };
         self.stats[t].adjustment += a.points;
         self.stats[t].points += a.points;
+    }
+
+    /// The team an adjustment counts for, if it counts in this stage.
+    fn adjusted(&mut self, a: &Adjustment) -> Option<usize> {
+        match a.whole_season {
+            true => self.known_club(&a.team),
+            false => Some(self.team(&a.team)),
+        }
     }
 
     fn rows(&self) -> Vec<Row> {
@@ -457,6 +469,27 @@ fn partition(mut group: Vec<usize>, cmp: impl Fn(usize, usize) -> Ordering) -> V
     parts
 }
 
+/// The name a club is shown under: the new name of the last rename (in
+/// the order recorded) of any of the names renames join to `name`, or
+/// `name` when none touches it. A rename taken back (A to B, then B to A)
+/// shows A again.
+pub fn newest_name(renames: &[(String, String)], name: &str) -> String {
+    if renames.is_empty() {
+        return name.to_string();
+    }
+    let folded: Vec<(String, String)> = renames
+        .iter()
+        .map(|(from, to)| (names::fold(from), names::fold(to)))
+        .collect();
+    let club = names::rename_class(&names::fold(name), &folded);
+    renames
+        .iter()
+        .zip(&folded)
+        .rev()
+        .find(|(_, (from, _))| club.contains(from))
+        .map_or_else(|| name.to_string(), |((_, to), _)| to.clone())
+}
+
 fn sorted_by_date(matches: &[MatchLine]) -> Vec<&MatchLine> {
     let mut v: Vec<&MatchLine> = matches.iter().collect();
     v.sort_by_key(|m| (m.date, m.round, m.seq));
@@ -582,8 +615,9 @@ pub fn matchdays(input: &StageInput) -> Vec<(u32, Vec<Row>)> {
     }
     let mut adjustments: Vec<Vec<&Adjustment>> = vec![Vec::new(); acc.names.len()];
     for a in sorted_adjustments(input) {
-        let t = acc.team(&a.team);
-        adjustments[t].push(a);
+        if let Some(t) = acc.adjusted(a) {
+            adjustments[t].push(a);
+        }
     }
     let last = games.iter().map(Vec::len).max().unwrap_or(0);
     let mut sides: HashMap<u64, u8> = HashMap::default();
@@ -856,6 +890,7 @@ mod tests {
             date: d(2),
             team: "a".into(),
             points: -4,
+            whole_season: false,
         }];
         assert_eq!(
             render(&table(&input, Cut::AsOf(d(1)))),
@@ -877,6 +912,7 @@ mod tests {
             date: d(9),
             team: "B".into(),
             points: 2,
+            whole_season: false,
         });
         let snaps = snapshots(&input);
         assert!(snaps.iter().any(|(at, _)| *at == SnapshotAt::Date(d(9))));

@@ -726,10 +726,17 @@ impl View<'_> {
         }
         let (rows, decided_by) = projector::table_explained(&input, cut);
         let bound = projector::adjustment_bound(&input, cut);
+        // Each under the name its row shows; a whole season's only where
+        // the team has a row.
         let (adjustments, later): (Vec<_>, Vec<_>) =
             derived::adjustments(&self.ledger.store, &info, k)?
                 .into_iter()
-                .map(|(_, a)| a)
+                .filter_map(|(_, mut a)| {
+                    a.team = projector::newest_name(&input.renames, &a.team);
+                    rows.iter()
+                        .any(|r| names::same(&r.team, &a.team))
+                        .then_some(a)
+                })
                 .partition(|a| bound.is_some_and(|b| a.date <= b));
         let scoring = input.scoring;
         let rules = match derived::rules_in_force(&self.ledger.store, &info, k)? {

@@ -586,3 +586,71 @@ fn a_late_result_rewrites_every_later_snapshot() {
         );
     }
 }
+
+/// A points adjustment of a whole season (no stage named) counts in the
+/// stages where the team plays: it added a row of its own, with the
+/// deduction and no match, to every other stage's table (found by a
+/// tester). And the adjustments a table lists name the team as its row
+/// does, after a rename (they kept the old name).
+#[test]
+fn a_whole_season_adjustment_counts_only_where_the_team_plays() {
+    let env = Env::new();
+    let f = env.file(
+        "grp.json",
+        r#"{"name": "Cup Thing 2024", "matches": [
+{"round":"Matchday 1","group":"Group A","date":"2024-06-12","team1":"Aa","team2":"Ab","score":{"ft":[1,0]}},
+{"round":"Matchday 1","group":"Group B","date":"2024-06-12","team1":"Ba","team2":"Bb","score":{"ft":[2,0]}}]}"#,
+    );
+    env.ok(&["import", f.to_str().unwrap()]);
+    env.ok(&[
+        "adjust",
+        "--competition",
+        "Cup Thing",
+        "--season",
+        "2024",
+        "--team",
+        "Aa",
+        "--points",
+        "-3",
+        "--date",
+        "2024-06-20",
+        "--reason",
+        "fine",
+    ]);
+    let b = env.table(&["--stage", "Group B"]);
+    assert_eq!(b.keys().collect::<Vec<_>>(), ["Ba", "Bb"], "{b:?}");
+    let a = env.table(&["--stage", "Group A"]);
+    assert_eq!(
+        (a["Aa"]["points"].as_i64(), a["Aa"]["adjustment"].as_i64()),
+        (Some(0), Some(-3))
+    );
+    let later = |stage: &str| {
+        let json = env.json(&[
+            "standings",
+            "--stage",
+            stage,
+            "--as-of",
+            "2024-06-13",
+            "--format",
+            "json",
+        ]);
+        json["later_adjustments"].as_array().unwrap().clone()
+    };
+    assert!(later("Group B").is_empty());
+    // Renamed: the adjustment a table lists as still to come names the new name.
+    env.ok(&[
+        "rename",
+        "--competition",
+        "Cup Thing",
+        "--from",
+        "Aa",
+        "--to",
+        "Aa FC",
+        "--reason",
+        "r",
+    ]);
+    let listed = later("Group A");
+    assert_eq!(listed.len(), 1, "{listed:?}");
+    assert_eq!(listed[0]["team"], "Aa FC", "{listed:?}");
+    env.ok(&["verify"]);
+}

@@ -644,14 +644,26 @@ fn names_joined_by_a_rename_are_one_club_for_results_and_renames() {
     ]);
     let t = env.table(&["--competition", "Self Cup", "--season", "2020"]);
     assert_eq!(t["Alpha FC"]["points"], 2, "{t:?}");
-    // The rename taken back, and again: still one club of one match.
+    // The rename taken back: the table shows the old name again; and given
+    // again: the new one (it was "already recorded", and the table kept
+    // the new name all along).
     let back = rename("Alpha FC", "Alpha");
     assert!(
         back.status.success(),
         "{}",
         String::from_utf8_lossy(&back.stderr)
     );
-    assert!(rename("Alpha", "Alpha FC").status.success());
+    let t = env.table(&["--competition", "Self Cup", "--season", "2020"]);
+    assert!(
+        t.contains_key("Alpha") && !t.contains_key("Alpha FC"),
+        "{t:?}"
+    );
+    let redo = rename("Alpha", "Alpha FC");
+    assert!(redo.status.success());
+    assert!(
+        !String::from_utf8_lossy(&redo.stdout).contains("already recorded"),
+        "{redo:?}"
+    );
     let t = env.table(&["--competition", "Self Cup", "--season", "2020"]);
     assert_eq!(t.len(), 2, "{t:?}");
     assert_eq!(t["Alpha FC"]["played"], 1, "{t:?}");

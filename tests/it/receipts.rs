@@ -342,6 +342,7 @@ fn listed_order_table(events: &[(u64, scoreledger::Event)], r: &Receipt) -> Vec<
                 date: p.date,
                 team: p.team.clone(),
                 points: p.points as i64,
+                whole_season: p.stage.is_none(),
             }),
             Event::TeamRegistered(t) => {
                 if !input.teams.contains(&t.team) {

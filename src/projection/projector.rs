@@ -529,7 +529,8 @@ pub fn table_explained(input: &StageInput, cut: Cut) -> (Vec<Row>, Vec<Option<Ti
 
 /// The last date of the adjustments a cut's table counts: the cut's date,
 /// every adjustment for the whole stage, or for rounds the latest date of a
-/// match in the rounds included.
+/// counted match in the rounds included (a postponed or annulled one was
+/// not played on its date; the snapshots of a report bound them so too).
 pub fn adjustment_bound(input: &StageInput, cut: Cut) -> Option<Date> {
     match cut {
         Cut::All => input.adjustments.iter().map(|a| a.date).max(),
@@ -537,7 +538,7 @@ pub fn adjustment_bound(input: &StageInput, cut: Cut) -> Option<Date> {
         Cut::Round(_) => input
             .matches
             .iter()
-            .filter(|m| cut.includes(m))
+            .filter(|m| m.counts && cut.includes(m))
             .map(|m| m.date)
             .max(),
     }

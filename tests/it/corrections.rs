@@ -654,3 +654,61 @@ fn a_whole_season_adjustment_counts_only_where_the_team_plays() {
     assert_eq!(listed[0]["team"], "Aa FC", "{listed:?}");
     env.ok(&["verify"]);
 }
+
+/// After round N, adjustments count up to the last date a match of rounds
+/// 1 to N was played: a postponed match's date is not one. `standings
+/// --round` counted a deduction dated between the round's last played match
+/// and a postponed one, where the report's table after that round did not
+/// (found by a tester).
+#[test]
+fn after_a_round_adjustments_count_up_to_its_last_match_played() {
+    let env = Env::new();
+    let f = env.file(
+        "pp.json",
+        r#"{"name": "Pp League 2024/25", "matches": [
+{"round":"Matchday 1","date":"2024-08-10","team1":"A","team2":"B","score":{"ft":[1,0]}},
+{"round":"Matchday 1","date":"2024-08-20","team1":"C","team2":"D","status":"postponed"},
+{"round":"Matchday 2","date":"2024-08-24","team1":"A","team2":"C","score":{"ft":[0,0]}},
+{"round":"Matchday 2","date":"2024-08-24","team1":"B","team2":"D","score":{"ft":[0,0]}}]}"#,
+    );
+    env.ok(&["import", f.to_str().unwrap()]);
+    env.ok(&[
+        "adjust",
+        "--competition",
+        "Pp League",
+        "--season",
+        "2024-25",
+        "--team",
+        "A",
+        "--points",
+        "-3",
+        "--date",
+        "2024-08-15",
+        "--reason",
+        "fine",
+    ]);
+    let round1 = env.table(&["--round", "1"]);
+    assert_eq!(round1["A"]["points"], 3, "{round1:?}");
+    assert_eq!(env.table(&["--round", "2"])["A"]["points"], 1);
+    let report = env.dir_path().join("r.html");
+    env.ok(&["report", "--output", report.to_str().unwrap()]);
+    // The report's table after round 1, as text: A's row says 3 points.
+    let html = std::fs::read_to_string(&report).unwrap();
+    let at = html.find("After round 1").expect("the round's table");
+    let mut text = String::new();
+    let mut tag = false;
+    for c in html[at..at + 1500].chars() {
+        match c {
+            '<' => tag = true,
+            '>' => {
+                tag = false;
+                text.push(' ');
+            }
+            c if !tag => text.push(c),
+            _ => {}
+        }
+    }
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let a = words.iter().position(|w| *w == "A").unwrap();
+    assert_eq!(words[a + 1..a + 9].join(" "), "1 1 0 0 1 0 +1 3", "{text}");
+}

@@ -260,3 +260,101 @@ fn the_2018_world_cups_group_h_is_decided_on_fair_play_points() {
     }
     assert!(found, "no group of Japan and Senegal");
 }
+
+/// openfootball's files name the league as it was called then: `English
+/// Football League` (1888-89 to 1891-92), then `English Division One` and
+/// `Two` (the top two tiers to 1991-92, the second and third from
+/// 1992-93), `English Division Three` and `Four`. A season of theirs that
+/// states no rules gets the Football League's rules of its era and tier,
+/// not the general rule (which ranks on goal difference).
+#[test]
+fn openfootballs_names_of_the_football_league_get_its_rules() {
+    let env = Env::new();
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/oftxt_1888-89_1-footballleague.txt");
+    let out = env.run(&["import", file.to_str().unwrap()]);
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{said}");
+    assert!(said.contains("from the rules catalogue"), "{said}");
+    let json = env.json(&["standings", "--format", "json"]);
+    let rows: Vec<(String, i64)> = json["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["team"].as_str().unwrap().to_string(),
+                r["points"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    // The published table's foot: Notts County (40-73, 0.548) above Stoke
+    // (26-51, 0.510) on goal average, level on 12; by goal difference
+    // (-33 against -25) it would be the other way round.
+    let foot: Vec<&str> = rows[10..].iter().map(|(t, _)| t.as_str()).collect();
+    assert_eq!(foot, ["Notts County FC", "Stoke FC"], "{rows:?}");
+    assert_eq!(rows[0], ("Preston North End FC".to_string(), 40));
+    // Accrington (48-48, 1.000) 7th, Everton (35-46, 0.761) 8th, level on 20.
+    assert_eq!(rows[6].0, "Accrington FC (1878-1896)", "{rows:?}");
+    for (competition, season, rules) in [
+        (
+            "English Football League",
+            "1891-92",
+            "2/1/0 points,goal-average",
+        ),
+        (
+            "English Division One",
+            "1892-93",
+            "2/1/0 points,goal-average",
+        ),
+        (
+            "English Division Two",
+            "1975-76",
+            "2/1/0 points,goal-average",
+        ),
+        (
+            "English Division One",
+            "1976-77",
+            "2/1/0 points,goal-difference,goals-for",
+        ),
+        (
+            "English Division Four",
+            "1985-86",
+            "3/1/0 points,goal-difference,goals-for",
+        ),
+        (
+            "English Division One",
+            "1995-96",
+            "3/1/0 points,goals-for,goal-difference",
+        ),
+        (
+            "English Division Three",
+            "1998-99",
+            "3/1/0 points,goals-for,goal-difference",
+        ),
+        (
+            "English Division Two",
+            "2002-03",
+            "3/1/0 points,goal-difference,goals-for",
+        ),
+    ] {
+        let env = Env::new();
+        let text = format!(
+            "= {competition} {}\n\n[Sep/6]\n  Alpha FC   1-0  Beta FC\n",
+            season.replace('-', "/")
+        );
+        let file = env.file("season.txt", &text);
+        let said = env.ok(&["import", "--skip-invalid", file.to_str().unwrap()]);
+        let shown = env.ok(&["rules", "--competition", competition, "--season", season]);
+        let (points, order) = rules.split_once(' ').unwrap();
+        let want_points = format!("{} for a win", points.split('/').next().unwrap());
+        assert!(
+            shown.contains(&want_points) && shown.contains(&format!("tie-break {order}")),
+            "{competition} {season}: {said}\n{shown}"
+        );
+        assert!(
+            shown.contains("from the rules catalogue"),
+            "{competition} {season}: {shown}"
+        );
+    }
+}

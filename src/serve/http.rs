@@ -37,12 +37,16 @@ pub(super) const MAX_HEAVY_WAITING: usize = 64;
 /// Events per page of `GET /api/events`, at most.
 pub(super) const MAX_EVENTS: u64 = 10_000;
 
-/// An error as the API answers it: `{"error", "hint"}` with a 4xx or 5xx.
+/// An error as the API answers it: `{"error", "hint"}` with a 4xx or 5xx;
+/// an import that committed batches before it failed or was stopped also
+/// says how many events (`committed`) and up to which seq
+/// (`committed_up_to_seq`).
 #[derive(Debug)]
 pub(super) struct ApiError {
     pub status: StatusCode,
     pub error: String,
     pub hint: String,
+    pub committed: Option<(usize, u64)>,
 }
 
 impl ApiError {
@@ -55,6 +59,7 @@ impl ApiError {
             status,
             error: error.into(),
             hint: hint.into(),
+            committed: None,
         }
     }
 
@@ -79,16 +84,29 @@ impl ApiError {
         };
         let hint = match e.kind() {
             ErrorKind::Integrity => "the archive failed a check: run `scoreledger verify` on the server",
-            ErrorKind::Partial => "the events committed before the failure are kept; send the same import again to finish",
+            ErrorKind::Partial => "the events committed before the failure are kept; send the same import again to finish (with the same Idempotency-Key too: they are skipped)",
             _ => hint,
         };
-        ApiError::new(status, e.to_string(), hint)
+        let committed = match &e {
+            Error::Partial {
+                committed, head, ..
+            } => Some((*committed, *head)),
+            _ => None,
+        };
+        ApiError {
+            committed,
+            ..ApiError::new(status, e.to_string(), hint)
+        }
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = serde_json::json!({ "error": self.error, "hint": self.hint });
+        let mut body = serde_json::json!({ "error": self.error, "hint": self.hint });
+        if let Some((committed, seq)) = self.committed {
+            body["committed"] = committed.into();
+            body["committed_up_to_seq"] = seq.into();
+        }
         json(self.status, &body)
     }
 }

@@ -376,15 +376,35 @@ fn import_request(q: ImportQ) -> Result<ImportRequest, ApiError> {
     })
 }
 
+/// An import the stopping server interrupted after it committed batches
+/// is answered as one that failed after them ([`Error::Partial`]: those
+/// events are kept): a 503 would say that nothing was applied.
+fn stopped_after_batches(app: &App, e: Error) -> Error {
+    let Error::Interrupted { committed, .. } = e else {
+        return e;
+    };
+    let head = app.archive.read().unwrap_or_else(|p| p.into_inner()).head();
+    match head {
+        Ok(head) if committed > 0 => Error::Partial {
+            committed,
+            head: head.seq,
+            source: Box::new(e),
+        },
+        _ => e,
+    }
+}
+
 /// Parses, checks and commits an import's body; answers what it did.
 fn import_body(app: &App, bytes: Bytes, req: ImportRequest) -> Result<Answer, Error> {
     let text = import::text_of(Vec::from(bytes), None)?;
     let plan = Plan::new(&text, None, req)?;
     let format = plan.format;
     let now = answers::now()?;
-    let report = plan.apply(&app.archive, now, &mut |_, _| {
-        !app.stopping.load(Ordering::SeqCst)
-    })?;
+    let report = plan
+        .apply(&app.archive, now, &mut |_, _| {
+            !app.stopping.load(Ordering::SeqCst)
+        })
+        .map_err(|e| stopped_after_batches(app, e))?;
     let head = app
         .archive
         .read()

@@ -101,6 +101,14 @@ impl Server {
         code
     }
 
+    /// Sends SIGTERM and returns at once (the server ends what it is
+    /// answering first); [`Server::stop`] waits for it.
+    pub(crate) fn ask_to_stop(&self) {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+    }
+
     /// Kills the server with SIGKILL: no clean-up at all.
     pub(crate) fn kill(mut self) {
         let _ = self.child.kill();

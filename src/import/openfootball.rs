@@ -351,14 +351,15 @@ fn parse_score(tokens: &[&str]) -> Option<Score> {
 }
 
 /// A Football.TXT match line, in either style: its teams as written and
-/// its score.
+/// its score. A kick-off time before it (`19.45`, `19:45`) and a venue
+/// after it (`@ Ground, Town`) are left out.
 fn txt_match(n: usize, t: &str) -> Result<(String, String, Score)> {
-    // Drop a leading kick-off time.
     let mut tokens: Vec<&str> = t.split_whitespace().collect();
-    if tokens.first().is_some_and(|x| {
-        x.len() == 5 && x.as_bytes()[2] == b'.' && x.bytes().filter(u8::is_ascii_digit).count() == 4
-    }) {
+    if tokens.first().is_some_and(|x| is_kickoff(x)) {
         tokens.remove(0);
+    }
+    if let Some(at) = tokens.iter().position(|x| *x == "@") {
+        tokens.truncate(at);
     }
     let (home, away, score) = if let Some(v) = tokens.iter().position(|x| *x == "v" || *x == "-") {
         // Home v Away SCORE  /  Home - Away [cancelled]
@@ -370,27 +371,60 @@ fn txt_match(n: usize, t: &str) -> Result<(String, String, Score)> {
             .ok_or_else(|| err(n, format!("no score in '{t}'")))?;
         (home, rest[..s].join(" "), parse_score(&rest[s..]))
     } else {
-        // Home SCORE (HT) Away
+        // Home SCORE [pen. SCORE] [a.e.t.] [(HT)] Away
         let s = tokens
             .iter()
             .position(|x| is_score(x).is_some())
             .ok_or_else(|| err(n, format!("cannot read '{t}': expected a match line")))?;
-        let mut end = s + 1;
-        while end < tokens.len()
-            && (tokens[end].starts_with('(')
-                || tokens[end].ends_with(')') && tokens[end - 1].starts_with('('))
-            && is_score(tokens[end].trim_matches(|c| c == '(' || c == ')' || c == ',')).is_some()
-        {
-            end += 1;
+        let end = s + score_len(&tokens[s..]);
+        let away = &tokens[end..];
+        if away.iter().any(|x| is_score(x).is_some()) {
+            return Err(err(
+                n,
+                format!("cannot read '{t}': a score after the away team"),
+            ));
         }
         (
             tokens[..s].join(" "),
-            tokens[end..].join(" "),
+            away.join(" "),
             parse_score(&tokens[s..end]),
         )
     };
     let score = score.ok_or_else(|| err(n, format!("cannot read the score in '{t}'")))?;
     Ok((home, away, score))
+}
+
+/// A kick-off time: `19.45` or `19:45`.
+fn is_kickoff(x: &str) -> bool {
+    x.len() == 5
+        && matches!(x.as_bytes()[2], b'.' | b':')
+        && x.bytes().filter(u8::is_ascii_digit).count() == 4
+}
+
+/// `pen.` or `a.e.t.` (and their short forms) in a score.
+fn is_score_note(core: &str) -> bool {
+    matches!(core, "pen." | "pen" | "a.e.t." | "aet" | "a.e.t")
+}
+
+/// How many tokens, from a score's first, the score takes in the older
+/// style: then `pen.` and `a.e.t.`, a score after either, and scores in
+/// brackets (`3-4 pen. 1-1 a.e.t. (1-1, 0-0)`); the away team's name
+/// starts after them.
+fn score_len(tokens: &[&str]) -> usize {
+    let (mut end, mut after_note, mut in_paren) = (1, false, false);
+    while let Some(tok) = tokens.get(end) {
+        let opens = tok.starts_with('(');
+        let core = tok.trim_matches(|c| c == '(' || c == ')' || c == ',');
+        let note = is_score_note(core);
+        let score = is_score(core).is_some() && (opens || in_paren || after_note);
+        if !(note || score) {
+            break;
+        }
+        in_paren = (in_paren || opens) && !tok.ends_with(')');
+        after_note = note;
+        end += 1;
+    }
+    end
 }
 
 /// The date of a date line `t`: its own year, else, in a season of two
@@ -688,6 +722,65 @@ mod tests {
         );
         check("[cancelled]", "ft - ht - et - pen - cancelled");
         check("x-1", "");
+    }
+
+    /// A match line read as "home | away | ft H-A et .. pen ..".
+    fn check_line(line: &str, expect: &str) {
+        let show =
+            |p: Option<ScorePair>| p.map_or("-".to_string(), |p| format!("{}-{}", p.home, p.away));
+        let got = txt_match(1, line).map(|(home, away, s)| {
+            format!(
+                "{home} | {away} | ft {} et {} pen {}",
+                show(s.ft),
+                show(s.et),
+                show(s.pen)
+            )
+        });
+        match got {
+            Ok(got) => assert_eq!(got, expect, "{line}"),
+            Err(e) => assert_eq!("", expect, "{line}: {e}"),
+        }
+    }
+
+    /// Both styles, with extra time, a shoot-out, a kick-off time (`17.00`
+    /// or `17:00`) and a venue (`@ Ground, Town`): the notes are never
+    /// part of a team's name, and a shoot-out is never the score.
+    #[test]
+    fn match_lines_in_both_styles() {
+        let aet = "ft 1-1 et 2-1 pen -";
+        let pens = "ft 1-1 et 1-1 pen 3-4";
+        for (line, expect) in [
+            ("Arsenal FC  2-1 a.e.t. (1-1, 0-0)  Chelsea FC", aet),
+            ("17.00 Arsenal FC  2-1 a.e.t. (1-1, 0-0)  Chelsea FC", aet),
+            ("17:00 Arsenal FC  2-1 aet (1-1)  Chelsea FC", aet),
+            ("Arsenal FC 3-4 pen. 1-1 a.e.t. (1-1, 0-0) Chelsea FC", pens),
+            (
+                "Arsenal FC 3-4 pen. 1-1 a.e.t. (1-1, 0-0) Chelsea FC @ Highbury, London",
+                pens,
+            ),
+            (
+                "Arsenal FC v Chelsea FC 3-4 pen. 1-1 a.e.t. (1-1, 0-0) @ Highbury",
+                pens,
+            ),
+            ("Arsenal FC v Chelsea FC 2-1 a.e.t. (1-1, 0-0)", aet),
+        ] {
+            check_line(line, &format!("Arsenal FC | Chelsea FC | {expect}"));
+        }
+        check_line(
+            "Russia 5-0 (2-0) Saudi Arabia @ Luzhniki Stadium, Moscow",
+            "Russia | Saudi Arabia | ft 5-0 et - pen -",
+        );
+        check_line(
+            "Everton FC 2-1 Accrington FC (1878-1896)",
+            "Everton FC | Accrington FC (1878-1896) | ft 2-1 et - pen -",
+        );
+        check_line(
+            "Aston Villa v West Ham 2-1 (1-0) @ Villa Park",
+            "Aston Villa | West Ham | ft 2-1 et - pen -",
+        );
+        // A note after the away team that is not a venue is refused, not
+        // taken into the name.
+        check_line("Arsenal FC 2-1 Chelsea FC 1-0", "");
     }
 
     fn results(p: &Parsed) -> Vec<&MatchResult> {

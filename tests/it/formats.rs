@@ -1195,3 +1195,48 @@ fn a_large_english_file_is_checked_in_file_order() {
     );
     assert!(!env.db().exists(), "nothing is written");
 }
+
+/// Older-style TXT lines with extra time, a shoot-out and a venue: the
+/// notes are not taken into the away team's name, and the shoot-out is not
+/// the score (found by a tester: "a.e.t. (1-1, 0-0) Chelsea FC" was a team,
+/// and Leeds' 3-4 on penalties a 3-4 defeat).
+#[test]
+fn a_txt_line_with_extra_time_penalties_or_a_venue_keeps_its_teams_names() {
+    let env = Env::new();
+    let text = "= English FA Cup 2024/25\n\n» Round 3\n  Sat Jan/11 2025\n    17:00  Arsenal FC  2-1 a.e.t. (1-1, 0-0)  Chelsea FC\n    15.00  Leeds United FC  3-4 pen. 1-1 a.e.t. (1-1, 0-0)  Hull City FC  @ Elland Road, Leeds\n           Aston Villa FC  v  West Ham FC  2-1 (1-0)  @ Villa Park\n";
+    let file = env.file("cup.txt", text);
+    env.ok(&["import", file.to_str().unwrap()]);
+    let teams = env.json(&["list", "teams", "--format", "json"]);
+    let mut names: Vec<&str> = teams
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["team"].as_str().unwrap())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "Arsenal FC",
+            "Aston Villa FC",
+            "Chelsea FC",
+            "Hull City FC",
+            "Leeds United FC",
+            "West Ham FC"
+        ],
+        "{teams}"
+    );
+    let results = env.json(&["results", "--format", "json"]);
+    let leeds = results
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["home"] == "Leeds United FC")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (leeds["home_goals"].as_i64(), leeds["away_goals"].as_i64()),
+        (Some(1), Some(1)),
+        "{leeds}"
+    );
+}

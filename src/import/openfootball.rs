@@ -92,22 +92,20 @@ fn json_match(
     line: usize,
     m: &serde_json::Value,
 ) -> Result<MatchResult> {
-    let s = |k: &str| m.get(k).and_then(|x| x.as_str());
-    let (Some(t1), Some(t2)) = (s("team1"), s("team2")) else {
+    let s = |k: &str| json_text(line, m, k);
+    let (Some(t1), Some(t2)) = (s("team1")?, s("team2")?) else {
         return Err(err(line, "a match without team1 and team2"));
     };
-    let date = Date::parse_iso(s("date").unwrap_or("")).map_err(|e| err(line, e))?;
+    let date = Date::parse_iso(s("date")?.unwrap_or("")).map_err(|e| err(line, e))?;
+    let (group, round_name) = (s("group")?, s("round")?.unwrap_or(""));
     // Each group is a table of its own: its stage is the group.
-    let (stage, round) = match s("group") {
-        Some(g) => (
-            names::clean(g),
-            stage_and_round(s("round").unwrap_or(""), None, "").1,
-        ),
-        None => stage_and_round(s("round").unwrap_or(""), None, "Regular season"),
+    let (stage, round) = match group {
+        Some(g) => (names::clean(g), stage_and_round(round_name, None, "").1),
+        None => stage_and_round(round_name, None, "Regular season"),
     };
     let score = m.get("score");
     let ft = json_score(line, score, "ft")?;
-    let status = json_status(line, s("status"), ft.is_some())?;
+    let status = json_status(line, s("status")?, ft.is_some())?;
     let (home, away) = (names::clean(t1), names::clean(t2));
     crate::import::check_teams(line, &home, &away)?;
     let mut r = MatchResult::new(
@@ -123,12 +121,23 @@ fn json_match(
         ft.map_or(0, |p| p.home),
         ft.map_or(0, |p| p.away),
     );
-    r.group = s("group").map(names::clean);
+    r.group = group.map(names::clean);
     r.half_time = json_score(line, score, "ht")?;
     r.extra_time = json_score(line, score, "et")?;
     r.penalties = json_score(line, score, "p")?;
     r.status = status;
     Ok(r)
+}
+
+/// The text field `key` of a match, if it has one (absent or `null`);
+/// anything but a string refuses the match (a status of `5` was read as
+/// none, and the match stored as played).
+fn json_text<'a>(line: usize, m: &'a serde_json::Value, key: &str) -> Result<Option<&'a str>> {
+    match m.get(key) {
+        None | Some(serde_json::Value::Null) => Ok(None),
+        Some(serde_json::Value::String(s)) => Ok(Some(s)),
+        Some(v) => Err(err(line, format!("\"{key}\" is {v}, not text"))),
+    }
 }
 
 /// The score `key` (`ft`, `ht`, `et`, `p`) of a match's `score`, if it has

@@ -188,6 +188,14 @@ fn a_json_match_without_a_readable_score_is_a_bad_row_not_a_postponed_0_0() {
         ),
         ("", "no full-time score"),
         (r#", "score": {}"#, "no full-time score"),
+        (
+            r#", "score": {"ft": [3, 1]}, "status": 5"#,
+            r#""status" is 5, not text"#,
+        ),
+        (
+            r#", "score": {"ft": [3, 1]}, "group": ["A"]"#,
+            r#""group" is ["A"], not text"#,
+        ),
     ] {
         check(m, why);
     }

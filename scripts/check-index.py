@@ -76,7 +76,7 @@ def pair(p):
 
 
 TIEBREAKS = ["points", "goal-difference", "goals-for", "goal-average", "head-to-head", "wins", "away-goals",
-             "fair-play"]
+             "fair-play", "head-to-head-once"]
 STATUS = ["played", "cancelled", "postponed", "abandoned"]
 SOURCES = ["file", "user", "era", "catalogue"]
 KINDS = ["match_result", "rules", "season_facts", "team_registered", "result_corrected",

@@ -11,7 +11,9 @@ Examples:
       --tiebreak points,goal-average
   scoreledger rules --competition 'Copa Perú' --season 1984   the rules in force
 
-Tie-breaks: points, goal-difference, goals-for, goal-average, head-to-head,
+Tie-breaks: points, goal-difference, goals-for, goal-average, head-to-head
+(the matches among the level teams, applied again to any still level, as
+UEFA does), head-to-head-once (not applied again, as FIFA's World Cup),
 wins, away-goals, fair-play (separates only teams whose fair-play points
 the archive holds). Points always come first if left out. Rules for a stage
 (--stage) take precedence over the season's. Settings left out keep the

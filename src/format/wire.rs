@@ -94,6 +94,7 @@ enum TiebreakKey {
     Wins,
     AwayGoals,
     FairPlay,
+    HeadToHeadOnce,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -327,6 +328,7 @@ fn tiebreak(k: Tiebreak) -> TiebreakKey {
         Tiebreak::Wins => TiebreakKey::Wins,
         Tiebreak::AwayGoals => TiebreakKey::AwayGoals,
         Tiebreak::FairPlay => TiebreakKey::FairPlay,
+        Tiebreak::HeadToHeadOnce => TiebreakKey::HeadToHeadOnce,
     }
 }
 
@@ -490,6 +492,7 @@ fn unrules(x: Rules<'_>) -> m::Rules {
                 TiebreakKey::Wins => Tiebreak::Wins,
                 TiebreakKey::AwayGoals => Tiebreak::AwayGoals,
                 TiebreakKey::FairPlay => Tiebreak::FairPlay,
+                TiebreakKey::HeadToHeadOnce => Tiebreak::HeadToHeadOnce,
             })
             .collect(),
     }

@@ -292,7 +292,7 @@ mod tests {
             &[(
                 None,
                 "3/1/0",
-                "points,goal-difference,goals-for,head-to-head",
+                "points,goal-difference,goals-for,head-to-head-once",
             )],
         );
         check(

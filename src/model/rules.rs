@@ -29,10 +29,14 @@ pub enum Tiebreak {
     /// Fair-play (disciplinary) points, as stated by fair-play events (kind
     /// 11); higher is better. Teams without a statement are level on it.
     FairPlay,
+    /// Head-to-head applied once (FIFA's World Cup rule, 1994-2022): a table
+    /// of only the matches among all the tied teams, then the remaining
+    /// criteria for any still level; it is not applied again to a subset.
+    HeadToHeadOnce,
 }
 
 /// Every tie-break criterion, in the order of the enum.
-pub const ALL_TIEBREAKS: [Tiebreak; 8] = [
+pub const ALL_TIEBREAKS: [Tiebreak; 9] = [
     Tiebreak::Points,
     Tiebreak::GoalDifference,
     Tiebreak::GoalsFor,
@@ -41,6 +45,7 @@ pub const ALL_TIEBREAKS: [Tiebreak; 8] = [
     Tiebreak::Wins,
     Tiebreak::AwayGoals,
     Tiebreak::FairPlay,
+    Tiebreak::HeadToHeadOnce,
 ];
 
 impl Tiebreak {
@@ -55,6 +60,7 @@ impl Tiebreak {
             Tiebreak::Wins => "wins",
             Tiebreak::AwayGoals => "away-goals",
             Tiebreak::FairPlay => "fair-play",
+            Tiebreak::HeadToHeadOnce => "head-to-head-once",
         }
     }
 }

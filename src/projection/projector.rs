@@ -383,7 +383,12 @@ impl<'a> Tally<'a> {
             }
             return;
         }
-        let parts = partition(group, |a, b| self.compare(c, b, a));
+        let parts = if c == Tiebreak::HeadToHeadOnce {
+            let mini = self.head_to_head(&group);
+            partition(group, |a, b| mini[&b].cmp(&mini[&a]))
+        } else {
+            partition(group, |a, b| self.compare(c, b, a))
+        };
         for (j, part) in parts.into_iter().enumerate() {
             self.order(part, &crit[1..], if j == 0 { by } else { Some(c) }, out);
         }
@@ -401,7 +406,7 @@ impl<'a> Tally<'a> {
             Tiebreak::GoalAverage => goal_average_cmp((x.gf, x.ga), (y.gf, y.ga)),
             Tiebreak::Wins => x.won.cmp(&y.won),
             Tiebreak::AwayGoals => x.away_goals.cmp(&y.away_goals),
-            Tiebreak::HeadToHead => Ordering::Equal,
+            Tiebreak::HeadToHead | Tiebreak::HeadToHeadOnce => Ordering::Equal,
             Tiebreak::FairPlay => match (self.fair_play.get(&a), self.fair_play.get(&b)) {
                 (Some(x), Some(y)) => x.cmp(y),
                 _ => Ordering::Equal,
@@ -805,6 +810,26 @@ mod tests {
             &[Points, GoalDifference, GoalsFor],
             "1= B 4, 1= C 4, 1= D 4, 4 A 3",
         );
+    }
+
+    #[test]
+    fn head_to_head_once_is_not_applied_again_to_the_still_tied() {
+        // B, C, D level on 4; among the three, D scored fewest and is third,
+        // B and C are level. FIFA's rule stops there (the next criterion, or
+        // a shared place); re-applied, B's win over C would put B first.
+        let lines = [
+            "B 2-1 C", "C 1-0 D", "D 1-0 B", "A 0-0 B", "A 0-0 C", "A 1-1 D",
+        ];
+        check(
+            &lines,
+            &[Points, HeadToHeadOnce],
+            "1= B 4, 1= C 4, 3 D 4, 4 A 3",
+        );
+        check(&lines, &[Points, HeadToHead], "1 B 4, 2 C 4, 3 D 4, 4 A 3");
+        // Two teams level: once and again are the same.
+        let two = ["A 1-0 B", "B 2-0 C", "C 1-0 A", "C 0-1 B", "A 3-0 C"];
+        check(&two, &[Points, HeadToHeadOnce], "1 A 6, 2 B 6, 3 C 3");
+        check(&two, &[Points, HeadToHead], "1 A 6, 2 B 6, 3 C 3");
     }
 
     #[test]

@@ -436,13 +436,12 @@ fn rules_a_file_states_are_the_file_s_and_the_era_turns_at_the_1994_world_cup() 
         said.contains("from the rules catalogue, 3 for a win in 2018"),
         "{said}"
     );
-    let said = import_noting(
-        &early,
-        &[root
-            .join("oftxt_1888-89_1-footballleague.txt")
-            .to_str()
-            .unwrap()],
+    // A league the catalogue does not know, before 1994: the era's 2.
+    let scottish = early.file(
+        "scottish.txt",
+        "= Scottish Football League 1890/91\n\n[Sat Aug/16]\n  Hearts  2-1  Celtic\n",
     );
+    let said = import_noting(&early, &[scottish.to_str().unwrap()]);
     assert!(said.contains("2 for a win by the era"), "{said}");
 }
 

@@ -308,6 +308,23 @@ fn vector_events() -> Vec<(&'static str, Event)> {
                 source: None,
             }),
         ),
+        (
+            "rules-tiebreaks-fair-play-and-head-to-head-once",
+            Event::Rules(Rules {
+                competition: "FIFA World Cup".into(),
+                season: "2018".into(),
+                stage: Some("Group H".into()),
+                points_for_win: 3,
+                points_for_draw: 1,
+                points_for_loss: 0,
+                // Keys 0, 7 and 8 (the last two appended after the seven).
+                tiebreak: vec![
+                    Tiebreak::Points,
+                    Tiebreak::FairPlay,
+                    Tiebreak::HeadToHeadOnce,
+                ],
+            }),
+        ),
     ]
 }
 

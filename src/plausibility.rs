@@ -213,7 +213,7 @@ fn match_checks(
     days: &mut Days,
 ) -> Vec<Problem> {
     let mut out = Vec::new();
-    let window = crate::model::date::season_window(&info.season);
+    let window = crate::model::postponed::window(&info.competition, &info.season);
     let mut pairs: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
     for rec in records {
         let e = rec.effective(head);

@@ -14,6 +14,7 @@ use super::draws::Draw;
 use super::groups::{self, Fixture};
 use crate::model::date::Date;
 use crate::model::names;
+use crate::model::postponed;
 
 /// Longer than this between two of a tournament's match dates starts a new
 /// edition. Final tournaments last weeks; qualification campaigns pause for
@@ -36,27 +37,6 @@ pub const QUALIFICATION: &str = " qualification";
 /// The stage of an edition's matches outside its groups (knockouts,
 /// play-offs, or a tournament without groups): not a league table.
 pub const OTHER_MATCHES: &str = "Matches";
-
-/// A day as (year, month, day).
-type Ymd = (i32, u8, u8);
-
-/// Editions played later than their name says, named as they are known:
-/// (tournament, first match date on or after, before, name).
-const POSTPONED: [(&str, Ymd, Ymd, &str); 4] = [
-    // UEFA Euro 2020, played in June-July 2021.
-    ("UEFA Euro", (2021, 6, 1), (2021, 8, 1), "2020"),
-    // The 2021 Africa Cup of Nations, played in January-February 2022.
-    ("African Cup of Nations", (2022, 1, 1), (2022, 3, 1), "2021"),
-    // The 2023 Africa Cup of Nations, played in January-February 2024.
-    ("African Cup of Nations", (2024, 1, 1), (2024, 3, 1), "2023"),
-    // The 2025 Africa Cup of Nations, played December 2025-January 2026.
-    (
-        "African Cup of Nations",
-        (2025, 12, 1),
-        (2026, 2, 1),
-        "2025",
-    ),
-];
 
 /// The edition of each date (sorted ascending): 0, 0, 1, ..., a new one
 /// after a pause longer than `gap` days.
@@ -95,11 +75,8 @@ pub fn campaigns(sorted_dates: &[Date], final_starts: &[Date]) -> Vec<usize> {
 /// An edition's season: its year, or the years it spans (`2019-20`,
 /// `2015-17`, `1999-2001`), or the name of a postponed edition.
 pub fn season_name(tournament: &str, first: Date, last: Date) -> String {
-    for (t, from, to, name) in POSTPONED {
-        let day = |(y, m, d): (i32, u8, u8)| Date::from_ymd(y, m, d).expect("a valid date");
-        if t == tournament && first >= day(from) && first < day(to) {
-            return name.to_string();
-        }
+    if let Some(name) = postponed::name_of(tournament, first) {
+        return name.to_string();
     }
     let (a, b) = (first.year(), last.year());
     if a == b {

@@ -471,7 +471,7 @@ type Read = (Vec<usize>, Vec<Event>, Vec<usize>);
 /// window of the last season asked about kept (a file runs season by season).
 #[derive(Default)]
 struct SeasonWindows {
-    last: Option<(String, Option<(Date, Date)>)>,
+    last: Option<((String, String), Option<(Date, Date)>)>,
 }
 
 impl SeasonWindows {
@@ -479,9 +479,14 @@ impl SeasonWindows {
         let Event::MatchResult(m) = event else {
             return false;
         };
-        if self.last.as_ref().is_none_or(|(s, _)| *s != m.season) {
-            let window = crate::model::date::season_window(&m.season);
-            self.last = Some((m.season.clone(), window));
+        let key = (m.competition.as_str(), m.season.as_str());
+        if self
+            .last
+            .as_ref()
+            .is_none_or(|((c, s), _)| (c.as_str(), s.as_str()) != key)
+        {
+            let window = crate::model::postponed::window(&m.competition, &m.season);
+            self.last = Some(((m.competition.clone(), m.season.clone()), window));
         }
         let window = self.last.as_ref().and_then(|(_, w)| *w);
         window.is_some_and(|(from, to)| m.date < from || m.date > to)

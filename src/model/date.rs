@@ -149,6 +149,11 @@ impl Date {
         self.0.year()
     }
 
+    /// The day before (`None` before the first date there is).
+    pub fn previous_day(self) -> Option<Date> {
+        self.0.previous_day().map(Date)
+    }
+
     /// Days from `self` to `later` (negative when `later` is earlier).
     pub fn days_until(self, later: Date) -> i64 {
         (later.0 - self.0).whole_days()

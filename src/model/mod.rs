@@ -6,5 +6,6 @@ pub mod date;
 pub mod event;
 pub mod limits;
 pub mod names;
+pub mod postponed;
 pub mod record;
 pub mod rules;

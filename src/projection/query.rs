@@ -413,7 +413,8 @@ impl Ledger {
         date: Date,
     ) -> Result<Option<String>> {
         let season = f.season.as_deref().unwrap_or_default();
-        if let Some((from, to)) = crate::model::date::season_window(season) {
+        let competition = f.competition.as_deref().unwrap_or_default();
+        if let Some((from, to)) = crate::model::postponed::window(competition, season) {
             if date < from || date > to {
                 return Ok(Some(format!(
                     "{date} is outside season {season} ({from} to {to})"

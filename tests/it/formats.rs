@@ -387,6 +387,16 @@ fn an_import_says_which_results_are_dated_outside_their_season() {
     let env = Env::new();
     let out = import(&env, "oftxt_2024-25_1-premierleague.txt");
     assert!(!out.contains("outside their season"), "{out}");
+    // The Euro 2020, played in 2021, is in its season (51 results were
+    // said to be outside it, and `audit` listed them).
+    let env = Env::new();
+    let out = import(&env, "intl_results_worldcup_euro.csv");
+    assert!(!out.contains("outside their season"), "{out}");
+    let audit = env.run(&["audit"]);
+    assert!(
+        !String::from_utf8_lossy(&audit.stdout).contains("date-outside-season"),
+        "{audit:?}"
+    );
 }
 
 #[test]

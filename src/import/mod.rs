@@ -471,8 +471,12 @@ type Read = (Vec<usize>, Vec<Event>, Vec<usize>);
 /// window of the last season asked about kept (a file runs season by season).
 #[derive(Default)]
 struct SeasonWindows {
-    last: Option<((String, String), Option<(Date, Date)>)>,
+    /// The (competition, season) last asked about, and its window.
+    last: Option<((String, String), Window)>,
 }
+
+/// A season's window, if its name gives one.
+type Window = Option<(Date, Date)>;
 
 impl SeasonWindows {
     fn outside(&mut self, event: &Event) -> bool {

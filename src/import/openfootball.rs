@@ -439,9 +439,10 @@ fn score_len(tokens: &[&str]) -> usize {
 /// The date of a date line `t`: its own year, else, in a season of two
 /// years (`2019/20`), July to December in the first and January to June in
 /// the next, and in a season of one (`2024`), the year of the date before
-/// (the season's, first). A weekday the line names decides between the two
-/// years instead (the July of a season that ran late: `[Wed Jul/1]` in
-/// 2019/20 is 2020-07-01), and a date it does not fall on is refused.
+/// (the season's, first). A weekday the line names can move the date a
+/// year later (the July of a season that ran late: `[Wed Jul/1]` in
+/// 2019/20 is 2020-07-01), never earlier, and a date it does not fall on
+/// is refused.
 fn txt_day(n: usize, t: &str, d: TxtDate, hint: Option<i32>, two_years: bool) -> Result<Date> {
     let on = |year: i32| Date::from_ymd(year, d.month, d.day);
     let chosen = match d.year {
@@ -454,9 +455,11 @@ fn txt_day(n: usize, t: &str, d: TxtDate, hint: Option<i32>, two_years: bool) ->
                 (true, false) => (start + 1, start),
                 (false, _) => (start, start + 1),
             };
+            // Only a later year: a season runs late, never early.
             match d.weekday {
                 Some(w)
-                    if on(usual).is_some_and(|x| weekday(x) != w)
+                    if other > usual
+                        && on(usual).is_some_and(|x| weekday(x) != w)
                         && on(other).is_some_and(|x| weekday(x) == w) =>
                 {
                     other
@@ -655,6 +658,13 @@ mod tests {
                 "2024-11-01 is a Friday, not a Saturday",
             ),
             ("2019/20", "[Sat Feb/30]", "impossible date"),
+            // January to June before the season began is never chosen by a
+            // weekday: 2019-01-04 was a Friday, but in 2019/20 it is a typo.
+            (
+                "2019/20",
+                "[Fri Jan/4]",
+                "2020-01-04 is a Saturday, not a Friday",
+            ),
         ] {
             check(season, line, expect);
         }

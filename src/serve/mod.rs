@@ -112,6 +112,7 @@ fn router(app: Arc<App>) -> Router {
         .merge(writes)
         .merge(import)
         .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn(short_query))
         .with_state(app)
 }
@@ -123,6 +124,28 @@ async fn not_found() -> ApiError {
         "GET / is the page; the API is under /api/ (see the README's server section)",
     )
 }
+
+async fn method_not_allowed(req: Request<axum::body::Body>) -> ApiError {
+    let writes = req.uri().path() == "/api/import" || WRITES.contains(&req.uri().path());
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        format!("{} is not taken by {}", req.method(), req.uri().path()),
+        if writes {
+            "a write is a POST with the server's token (see the README's server section)"
+        } else {
+            "the page and questions are GETs; writes are POSTs under /api/ (see the README's server section)"
+        },
+    )
+}
+
+/// The write endpoints but the import.
+const WRITES: [&str; 5] = [
+    "/api/record",
+    "/api/correct",
+    "/api/award",
+    "/api/annul",
+    "/api/adjust",
+];
 
 /// Refuses a query string longer than [`http::MAX_QUERY`] (414).
 async fn short_query(req: Request<axum::body::Body>, next: Next) -> Response {

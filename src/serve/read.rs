@@ -190,7 +190,17 @@ fn json(v: Value) -> Response {
     super::http::json(axum::http::StatusCode::OK, &v)
 }
 
-pub(super) async fn head(State(app): State<Arc<App>>) -> Result<Response, ApiError> {
+/// The query of an endpoint that takes none: any parameter is refused, as
+/// the others refuse one they do not take.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct NoQuery {}
+
+pub(super) async fn head(
+    State(app): State<Arc<App>>,
+    q: Result<Query<NoQuery>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    params(q, "GET /api/head takes no parameters")?;
     let head = ask(&app, "", |a| a.head()).await?;
     Ok(json(answers::json::head(&head)))
 }
@@ -304,8 +314,10 @@ pub(super) async fn results(
 pub(super) async fn history(
     State(app): State<Arc<App>>,
     id: Result<Path<String>, PathRejection>,
+    q: Result<Query<NoQuery>, QueryRejection>,
 ) -> Result<Response, ApiError> {
     const HINT: &str = "GET /api/matches/{id}/history, with the id GET /api/results gives (a unique prefix will do)";
+    params(q, HINT)?;
     let Path(id) = id.map_err(|e| ApiError::bad(e.body_text(), HINT))?;
     let v = ask(&app, HINT, move |a| {
         let rec = a.find_match(&id)?;

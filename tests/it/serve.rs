@@ -321,6 +321,9 @@ fn bad_questions_are_refused_with_a_hint_never_a_500() {
             ("/api/checkpoint?origin=", 400),
             ("/api/list/nope", 404),
             ("/api/nope", 404),
+            ("/api/head?seq=1", 400),
+            ("/api/record", 405),
+            ("/api/import", 405),
             (&long, 414),
         ],
     );

@@ -73,7 +73,7 @@ pub(crate) fn standings(s: &Standings) -> serde_json::Value {
             }
             if s.scoring.order.contains(&Tiebreak::GoalAverage) {
                 let (gf, ga) = (row["goals_for"].as_u64().unwrap_or(0), row["goals_against"].as_u64().unwrap_or(0));
-                row["goal_average"] = ratio(gf as u32, ga as u32).map_or(json!("inf"), |r| json!(r));
+                row["goal_average"] = ratio(gf as u32, ga as u32).map_or(json!(null), |r| json!(r));
             }
             let adj = row_adjustments(s, row["team"].as_str().unwrap_or_default());
             if !adj.is_empty() {

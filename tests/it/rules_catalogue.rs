@@ -358,3 +358,38 @@ fn openfootballs_names_of_the_football_league_get_its_rules() {
         );
     }
 }
+
+/// A team that has scored and conceded none has no finite goal average:
+/// the table shows `inf` and ranks it above every other; the JSON gives
+/// `null` (it gave the string "inf" where every other row has a number).
+#[test]
+fn an_average_without_goals_against_is_null_in_json_and_ranks_first() {
+    let env = Env::new();
+    let text = eng(&[
+        ("1926-09-01", 1926, "Alpha", "Beta", 3, 0, 1),
+        ("1926-09-08", 1926, "Gamma", "Delta", 0, 0, 1),
+        ("1926-09-09", 1926, "Delta", "Beta", 1, 1, 1),
+        ("1926-09-10", 1926, "Gamma", "Beta", 5, 1, 1),
+    ]);
+    import(&env, "1926.csv", &text);
+    let json = env.json(&["standings", "--format", "json"]);
+    let rows = json["rows"].as_array().unwrap();
+    let row = |team: &str| rows.iter().find(|r| r["team"] == team).unwrap().clone();
+    assert!(row("Alpha")["goal_average"].is_null(), "{json}");
+    assert_eq!(row("Gamma")["goal_average"].as_f64(), Some(5.0), "{json}");
+    assert_eq!(row("Delta")["goal_average"].as_f64(), Some(1.0), "{json}");
+    assert!(
+        rows.iter()
+            .all(|r| r["goal_average"].is_null() || r["goal_average"].is_f64()),
+        "{json}"
+    );
+    // Gamma 3 points; Alpha (a win, 3-0) and Delta (two draws, 1-1) level
+    // on 2: Alpha's infinite average puts it above Delta's 1.000.
+    let text = env.ok(&["standings"]);
+    let alpha = text.lines().find(|l| l.contains("Alpha")).unwrap();
+    assert!(alpha.contains(" inf "), "{text}");
+    assert!(
+        text.find("Alpha").unwrap() < text.find("Delta").unwrap(),
+        "{text}"
+    );
+}

@@ -21,6 +21,11 @@ pub(crate) struct Fields {
     /// The date from which the adjustment counts (YYYY-MM-DD).
     #[arg(long, value_parser = Date::parse_iso)]
     date: Date,
+    /// Accept a date outside the season's window deliberately (without it,
+    /// such a date is refused as a likely typo).
+    #[arg(long)]
+    #[serde(default)]
+    allow_outside_season: bool,
     #[command(flatten)]
     #[serde(flatten)]
     why: Why,
@@ -31,6 +36,18 @@ pub(crate) struct Fields {
 /// when appended.
 pub(crate) fn event(archive: &Archive, a: Fields) -> Result<Event, Error> {
     a.scope.check_known(archive)?;
+    if !a.allow_outside_season {
+        let f = scoreledger::Filter {
+            competition: Some(a.scope.competition.clone()),
+            season: Some(a.scope.season.clone()),
+            stage: a.scope.stage.clone(),
+        };
+        if let Some(why) = archive.fixture_problem(&f, None, a.date)? {
+            return Err(Error::Invalid(format!(
+                "{why}; pass --allow-outside-season to adjust from that date anyway"
+            )));
+        }
+    }
     Ok(Event::PointsAdjusted(PointsAdjustment {
         competition: a.scope.competition,
         season: a.scope.season,

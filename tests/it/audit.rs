@@ -197,6 +197,7 @@ fn a_changed_byte_in_any_derived_entry_fails_verify() {
         "-2",
         "--date",
         "1984-12-10",
+        "--allow-outside-season",
         "--reason",
         "fee",
     ]);

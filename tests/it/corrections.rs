@@ -712,3 +712,40 @@ fn after_a_round_adjustments_count_up_to_its_last_match_played() {
     let a = words.iter().position(|w| *w == "A").unwrap();
     assert_eq!(words[a + 1..a + 9].join(" "), "1 1 0 0 1 0 +1 3", "{text}");
 }
+
+/// An adjustment dated outside its season is refused as a likely typo, as
+/// `record` refuses a result (it was accepted, and counted only in tables
+/// asked for after that date); `--allow-outside-season` takes it.
+#[test]
+fn an_adjustment_dated_outside_its_season_is_refused_unless_allowed() {
+    let env = seeded();
+    let head = env.ok(&["head"]);
+    let args = |date: &'static str| {
+        vec![
+            "adjust",
+            "--competition",
+            "copa peru",
+            "--season",
+            "1984",
+            "--team",
+            "bella esperanza",
+            "--points",
+            "-3",
+            "--date",
+            date,
+            "--reason",
+            "unpaid fee",
+        ]
+    };
+    let err = env.fails(2, &args("2084-12-10"));
+    assert!(
+        err.contains("2084-12-10 is outside season 1984") && err.contains("--allow-outside-season"),
+        "{err}"
+    );
+    assert_eq!(env.ok(&["head"]), head, "nothing written");
+    let mut allowed = args("1985-03-01");
+    allowed.push("--allow-outside-season");
+    env.ok(&allowed);
+    assert_ne!(env.ok(&["head"]), head);
+    env.ok(&args("1984-12-10"));
+}

@@ -309,11 +309,9 @@ fn annul_removes_exactly_one_match() {
     env.ok(&["verify"]);
 }
 
-#[test]
-fn adjust_takes_signed_points_from_a_date() {
-    let env = seeded();
-    let before = env.table(&[]);
-    let out = env.ok(&[
+/// `adjust`: Bella Esperanza -3 points in Copa Perú 1984 from `date`.
+fn deduct_three(date: &str) -> Vec<&str> {
+    vec![
         "adjust",
         "--competition",
         "copa peru",
@@ -324,10 +322,17 @@ fn adjust_takes_signed_points_from_a_date() {
         "--points",
         "-3",
         "--date",
-        "1984-12-10",
+        date,
         "--reason",
         "unpaid fee",
-    ]);
+    ]
+}
+
+#[test]
+fn adjust_takes_signed_points_from_a_date() {
+    let env = seeded();
+    let before = env.table(&[]);
+    let out = env.ok(&deduct_three("1984-12-10"));
     assert!(
         out.contains("Bella Esperanza -3 points from 1984-12-10"),
         "{out}"
@@ -720,23 +725,7 @@ fn after_a_round_adjustments_count_up_to_its_last_match_played() {
 fn an_adjustment_dated_outside_its_season_is_refused_unless_allowed() {
     let env = seeded();
     let head = env.ok(&["head"]);
-    let args = |date: &'static str| {
-        vec![
-            "adjust",
-            "--competition",
-            "copa peru",
-            "--season",
-            "1984",
-            "--team",
-            "bella esperanza",
-            "--points",
-            "-3",
-            "--date",
-            date,
-            "--reason",
-            "unpaid fee",
-        ]
-    };
+    let args = deduct_three;
     let err = env.fails(2, &args("2084-12-10"));
     assert!(
         err.contains("2084-12-10 is outside season 1984") && err.contains("--allow-outside-season"),

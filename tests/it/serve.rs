@@ -581,16 +581,15 @@ fn intl_results() -> String {
     .unwrap()
 }
 
-#[test]
-fn a_write_that_cannot_start_in_time_is_refused_and_never_applied_later() {
-    let (env, id) = seed_with_correction();
-    let (token, tfile) = token_file(&env);
-    let server = std::sync::Arc::new(Server::start_with(
-        &env.db(),
-        &["--token-file", tfile.to_str().unwrap(), "--write-wait", "0"],
-    ));
+/// Posts the intl results (batches of 10) on a thread, and returns once
+/// the first batch is in (the head past `base`), with the import's thread.
+fn import_in_background(
+    server: &std::sync::Arc<Server>,
+    token: &str,
+    base: u64,
+) -> std::thread::JoinHandle<(u16, String)> {
     let writer = {
-        let (server, token) = (server.clone(), token.clone());
+        let (server, token) = (server.clone(), token.to_string());
         std::thread::spawn(move || {
             server.post(
                 "/api/import?batch=10&skip_invalid=true",
@@ -599,12 +598,24 @@ fn a_write_that_cannot_start_in_time_is_refused_and_never_applied_later() {
             )
         })
     };
-    // The import holds the writer once its first batch is in.
     let started = std::time::Instant::now();
-    while server.json("/api/head")["seq"] == 24 {
+    while server.json("/api/head")["seq"] == base {
         assert!(started.elapsed().as_secs() < 30, "the import did not start");
         std::thread::sleep(std::time::Duration::from_millis(2));
     }
+    writer
+}
+
+#[test]
+fn a_write_that_cannot_start_in_time_is_refused_and_never_applied_later() {
+    let (env, id) = seed_with_correction();
+    let (token, tfile) = token_file(&env);
+    let server = std::sync::Arc::new(Server::start_with(
+        &env.db(),
+        &["--token-file", tfile.to_str().unwrap(), "--write-wait", "0"],
+    ));
+    // The import holds the writer once its first batch is in.
+    let writer = import_in_background(&server, &token, 24);
     let fix = format!(r#"{{"id":"{id}","score":"3-3","reason":"retried"}}"#);
     let bearer = format!("Bearer {token}");
     let headers = [
@@ -913,21 +924,7 @@ fn an_import_stopped_with_the_server_answers_what_it_committed_not_503() {
     env.import_seed();
     let (token, tfile) = token_file(&env);
     let server = std::sync::Arc::new(Server::start(&env.db(), Some(&tfile)));
-    let writer = {
-        let (server, token) = (server.clone(), token.clone());
-        std::thread::spawn(move || {
-            server.post(
-                "/api/import?batch=10&skip_invalid=true",
-                Some(&token),
-                &intl_results(),
-            )
-        })
-    };
-    let started = std::time::Instant::now();
-    while server.json("/api/head")["seq"] == 23 {
-        assert!(started.elapsed().as_secs() < 30, "the import did not start");
-        std::thread::sleep(std::time::Duration::from_millis(2));
-    }
+    let writer = import_in_background(&server, &token, 23);
     server.ask_to_stop();
     let (status, body) = writer.join().unwrap();
     assert!(

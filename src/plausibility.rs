@@ -20,8 +20,8 @@ pub const IMPLAUSIBLE_GOALS: u16 = 20;
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Problem {
     /// `self-play`, `twice-on-a-day`, `fixture-twice`, `unequal-games`,
-    /// `winner-not-leader`, `date-outside-season`, `implausible-score`,
-    /// `missing-season`.
+    /// `winner-not-leader`, `date-outside-season`, `before-first-round`,
+    /// `implausible-score`, `missing-season`.
     pub check: &'static str,
     /// The competition the problem is in.
     pub competition: String,
@@ -214,6 +214,12 @@ fn match_checks(
 ) -> Vec<Problem> {
     let mut out = Vec::new();
     let window = crate::model::postponed::window(&info.competition, &info.season);
+    let opening = first_round_opening(
+        records
+            .iter()
+            .filter(|r| r.effective(head).counts)
+            .map(|r| (r.result.round, r.result.date)),
+    );
     let mut pairs: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
     for rec in records {
         let e = rec.effective(head);
@@ -236,6 +242,17 @@ fn match_checks(
                     format!(
                         "{} v {} on {} is outside season {} ({from} to {to})",
                         m.home, m.away, m.date, info.season
+                    ),
+                ));
+            }
+        }
+        if let (Some(round), Some(opening)) = (m.round, opening) {
+            if round > 1 && m.date < opening {
+                out.push(found(
+                    "before-first-round",
+                    format!(
+                        "{} v {} of round {round} on {} is dated before the stage's first round was played ({opening})",
+                        m.home, m.away, m.date
                     ),
                 ));
             }
@@ -274,6 +291,19 @@ fn match_checks(
         ));
     }
     out
+}
+
+/// The day a stage's first round opened: the earliest date of its round-1
+/// matches (`None` without any). A match of a later round dated before it
+/// is implausible (a date a year out, as in a file that dated a season's
+/// July in the year before).
+pub(crate) fn first_round_opening(
+    matches: impl Iterator<Item = (Option<u32>, Date)>,
+) -> Option<Date> {
+    matches
+        .filter(|(round, _)| *round == Some(1))
+        .map(|(_, date)| date)
+        .min()
 }
 
 /// A complete round-robin (as many matches as full rounds of pairings) in

@@ -236,6 +236,13 @@ fn summary(file: &Path, format: Format, done: &import::ImportReport, skipping: b
             some_lines(file, &done.outside_season)
         ));
     }
+    if !done.before_first_round.is_empty() {
+        out.push_str(&format!(
+            "{} results were appended dated before their stage's first round was played: {}; check their dates (`scoreledger audit` lists them)\n",
+            done.before_first_round.len(),
+            some_lines(file, &done.before_first_round)
+        ));
+    }
     out
 }
 

@@ -294,6 +294,10 @@ pub struct ImportReport {
     /// Lines of results appended whose date lies outside their season's
     /// usual window ([`crate::model::date::season_window`]): kept, and said.
     pub outside_season: Vec<usize>,
+    /// Lines of results appended of a later round and dated before their
+    /// stage's first round opened (as far as the file showed it): kept, and
+    /// said.
+    pub before_first_round: Vec<usize>,
 }
 
 impl ImportReport {
@@ -375,25 +379,29 @@ pub fn append_in_batches<'a>(
     std::thread::scope(|scope| {
         let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Read>>(1);
         let mut windows = SeasonWindows::default();
+        let mut openings = Openings::default();
         scope.spawn(move || loop {
             // Lines and events apart, each sized once: grown by doubling, a
             // batch of large events was copied over and over.
             let room = batch.min(limits::MAX_BATCH);
             let (mut lines, mut events) = (Vec::with_capacity(room), Vec::with_capacity(room));
-            let mut outside = Vec::new();
+            let mut misdated = Misdated::default();
             let next = source
                 .by_ref()
                 .take(batch)
                 .try_for_each(|row| {
                     row.map(|(line, event)| {
                         if windows.outside(&event) {
-                            outside.push(line);
+                            misdated.outside.push(line);
+                        }
+                        if openings.early(&event) {
+                            misdated.early.push(line);
                         }
                         lines.push(line);
                         events.push(event);
                     })
                 })
-                .map(|()| (lines, events, outside));
+                .map(|()| (lines, events, misdated));
             let last = next.as_ref().map_or(true, |(l, _, _)| l.len() < batch);
             if tx.send(next).is_err() || last {
                 break;
@@ -405,7 +413,7 @@ pub fn append_in_batches<'a>(
         let mut unsettled: Option<Batch> = None;
         let mut offset = 0;
         for next in rx {
-            let (lines, chunk, outside) = match next {
+            let (lines, chunk, misdated) = match next {
                 Ok(rows) => rows,
                 Err(e) => return Err(settled(&mut target, &mut unsettled, &mut out, e)),
             };
@@ -421,7 +429,7 @@ pub fn append_in_batches<'a>(
                     report,
                     lines,
                     notes,
-                    outside,
+                    misdated,
                 })
             });
             drop(archive);
@@ -459,13 +467,23 @@ struct Batch {
     report: AppendReport,
     lines: Vec<usize>,
     notes: Vec<(usize, era::RulesNote)>,
-    /// Lines of the batch's results dated outside their season's window.
-    outside: Vec<usize>,
+    /// Lines of the batch's results whose dates look wrong.
+    misdated: Misdated,
 }
 
 /// A batch as read: its lines, its events, and the lines of its results
-/// dated outside their season's window.
-type Read = (Vec<usize>, Vec<Event>, Vec<usize>);
+/// dated outside their season's window or before their stage's first round.
+type Read = (Vec<usize>, Vec<Event>, Misdated);
+
+/// Lines of a batch's results whose dates look wrong.
+#[derive(Default)]
+struct Misdated {
+    /// Outside their season's window.
+    outside: Vec<usize>,
+    /// Of a later round, dated before their stage's first round opened (as
+    /// far as the file has shown it).
+    early: Vec<usize>,
+}
 
 /// Whether a result's date lies outside its season's usual window, the
 /// window of the last season asked about kept (a file runs season by season).
@@ -477,6 +495,45 @@ struct SeasonWindows {
 
 /// A season's window, if its name gives one.
 type Window = Option<(Date, Date)>;
+
+/// The day each stage's first round opened, as far as the file has shown
+/// it: a result of a later round dated before it is said
+/// ([`crate::plausibility::first_round_opening`] is `audit`'s check).
+#[derive(Default)]
+struct Openings {
+    by_stage: std::collections::HashMap<String, Date>,
+    key: String,
+}
+
+impl Openings {
+    /// Notes a result; true when it is of a later round and dated before
+    /// its stage's first round opened.
+    fn early(&mut self, event: &Event) -> bool {
+        let Event::MatchResult(m) = event else {
+            return false;
+        };
+        let Some(round) = m.round else {
+            return false;
+        };
+        self.key.clear();
+        for part in [&m.competition, &m.season, &m.stage] {
+            self.key.push_str(&names::fold(part));
+            self.key.push('\u{0}');
+        }
+        if round == 1 {
+            match self.by_stage.get_mut(self.key.as_str()) {
+                Some(d) => *d = (*d).min(m.date),
+                None => {
+                    self.by_stage.insert(self.key.clone(), m.date);
+                }
+            }
+            return false;
+        }
+        self.by_stage
+            .get(self.key.as_str())
+            .is_some_and(|opening| m.date < *opening)
+    }
+}
 
 impl SeasonWindows {
     fn outside(&mut self, event: &Event) -> bool {
@@ -504,7 +561,7 @@ impl Batch {
             report,
             lines,
             mut notes,
-            outside,
+            misdated,
         } = self;
         out.add(&report);
         out.changed_since.extend(
@@ -513,11 +570,14 @@ impl Batch {
                 .iter()
                 .map(|i| lines.get(*i).copied().unwrap_or(0)),
         );
-        if !outside.is_empty() {
+        if !misdated.outside.is_empty() || !misdated.early.is_empty() {
             for a in report.appended.iter().filter(|a| a.kind == "match_result") {
                 let line = lines.get(a.index).copied().unwrap_or(0);
-                if outside.contains(&line) {
+                if misdated.outside.contains(&line) {
                     out.outside_season.push(line);
+                }
+                if misdated.early.contains(&line) {
+                    out.before_first_round.push(line);
                 }
             }
         }

@@ -301,8 +301,8 @@ write_endpoint!(
     adjust,
     adjust,
     Endpoint {
-        hint: "POST /api/adjust with a JSON object {competition, season, stage?, team, points, date, reason, source?, new_competition?, new_season?, new_stage?}",
-        fields: &["competition", "season", "stage", "team", "points", "date", "reason", "source", "new_competition", "new_season", "new_stage"],
+        hint: "POST /api/adjust with a JSON object {competition, season, stage?, team, points, date, reason, source?, new_competition?, new_season?, new_stage?, allow_outside_season?}",
+        fields: &["competition", "season", "stage", "team", "points", "date", "reason", "source", "new_competition", "new_season", "new_stage", "allow_outside_season"],
     },
     |archive, f| answers::adjust::event(archive, f)?
 );
@@ -424,6 +424,7 @@ fn import_body(app: &App, bytes: Bytes, req: ImportRequest) -> Result<Answer, Er
             "already_present": report.already_present,
             "duplicate_lines": report.duplicate_lines,
             "outside_season_lines": report.outside_season,
+            "before_first_round_lines": report.before_first_round,
             "changed_since_lines": report.changed_since,
             "skipped": report
                 .skipped

@@ -1258,3 +1258,44 @@ fn a_txt_line_with_extra_time_penalties_or_a_venue_keeps_its_teams_names() {
         "{leeds}"
     );
 }
+
+/// A result of a later round dated before its stage's first round was
+/// played (openfootball's 2019-20 Premier League JSON dates the matches of
+/// July 2020 in July 2019) is kept, said by the import with its line, and
+/// listed by `audit`; imported after the same season's TXT, its 66 rows
+/// were appended again as new matches without a word (found by a tester).
+#[test]
+fn a_result_dated_before_its_stages_first_round_is_said_and_audited() {
+    let env = Env::new();
+    let text = "{\"name\": \"Mini League 2019/20\", \"matches\": [\n\
+        {\"round\": \"Matchday 1\", \"date\": \"2019-08-09\", \"team1\": \"A\", \"team2\": \"B\", \"score\": {\"ft\": [2, 1]}},\n\
+        {\"round\": \"Matchday 1\", \"date\": \"2019-08-10\", \"team1\": \"C\", \"team2\": \"D\", \"score\": {\"ft\": [0, 0]}},\n\
+        {\"round\": \"Matchday 2\", \"date\": \"2019-08-17\", \"team1\": \"B\", \"team2\": \"C\", \"score\": {\"ft\": [1, 1]}},\n\
+        {\"round\": \"Matchday 30\", \"date\": \"2019-07-04\", \"team1\": \"D\", \"team2\": \"A\", \"score\": {\"ft\": [3, 0]}}\n]}";
+    let f = env.file("m.json", text);
+    let out = env.ok(&["import", f.to_str().unwrap()]);
+    assert!(
+        out.contains(&format!(
+            "1 results were appended dated before their stage's first round was played: {}:5;",
+            f.display()
+        )),
+        "{out}"
+    );
+    let audit = env.run(&["audit", "--format", "json"]);
+    let problems: Value = serde_json::from_slice(&audit.stdout).unwrap();
+    let early: Vec<&Value> = problems["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["check"] == "before-first-round")
+        .collect();
+    assert_eq!(early.len(), 1, "{problems}");
+    assert!(
+        early[0]["message"].as_str().unwrap().contains("2019-07-04"),
+        "{problems}"
+    );
+    // A file without rounds, or in order, says nothing.
+    let env = Env::new();
+    let out = import(&env, "ofjson_2024-25_en.1.json");
+    assert!(!out.contains("first round"), "{out}");
+}

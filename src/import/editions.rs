@@ -32,7 +32,7 @@ pub const EDITION_GAP_DAYS: i64 = 180;
 pub const QUALIFICATION_GAP_DAYS: i64 = 330;
 
 /// The suffix that makes a tournament the qualification of another.
-pub const QUALIFICATION: &str = " qualification";
+pub use crate::model::postponed::QUALIFICATION;
 
 /// The stage of an edition's matches outside its groups (knockouts,
 /// play-offs, or a tournament without groups): not a league table.

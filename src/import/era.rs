@@ -81,7 +81,9 @@ pub fn fill(parsed: Parsed) -> Parsed {
 }
 
 /// The catalogue's fair-play points for the seasons of `parsed` whose
-/// tables it decided, after their results (the teams must be known).
+/// tables it decided, after their results, for the teams the file has
+/// results of in that stage (a file of the 2018 World Cup's knockout
+/// matches alone has no Group H, and Japan was an unknown team).
 fn with_fair_play(mut parsed: Parsed) -> Parsed {
     let mut seasons: Vec<(String, String)> = Vec::new();
     for e in &parsed.events {
@@ -97,10 +99,27 @@ fn with_fair_play(mut parsed: Parsed) -> Parsed {
     let line = parsed.lines.last().copied().unwrap_or(1);
     for (c, s) in seasons {
         for f in crate::model::catalogue::fair_play_for(&c, &s) {
-            parsed.push(line, Event::FairPlayStated(f));
+            if plays_in(&parsed.events, &f) {
+                parsed.push(line, Event::FairPlayStated(f));
+            }
         }
     }
     parsed
+}
+
+/// Whether `events` hold a result of the fair-play statement's team in its
+/// competition, season and stage (any stage when it names none).
+fn plays_in(events: &[Event], f: &crate::model::event::FairPlay) -> bool {
+    use crate::model::names::same;
+    events.iter().any(|e| match e {
+        Event::MatchResult(m) => {
+            m.competition == f.competition
+                && m.season == f.season
+                && f.stage.as_deref().is_none_or(|st| same(st, &m.stage))
+                && (same(&m.home, &f.team) || same(&m.away, &f.team))
+        }
+        _ => false,
+    })
 }
 
 /// The rules of a season that states none: the catalogue's entries for

@@ -385,12 +385,17 @@ fn txt_match(n: usize, t: &str) -> Result<(String, String, Score)> {
             .iter()
             .position(|x| is_score(x).is_some())
             .ok_or_else(|| err(n, format!("cannot read '{t}': expected a match line")))?;
-        let end = s + score_len(&tokens[s..]);
+        let end = s + score_len(&tokens[s..]).ok_or_else(|| {
+            err(
+                n,
+                format!("cannot read the score in '{t}': a bracket left open"),
+            )
+        })?;
         let away = &tokens[end..];
-        if away.iter().any(|x| is_score(x).is_some()) {
+        if let Some(note) = away.iter().find(|x| is_note(x)) {
             return Err(err(
                 n,
-                format!("cannot read '{t}': a score after the away team"),
+                format!("cannot read '{t}': '{note}' after the away team (a score or a note, not a name)"),
             ));
         }
         (
@@ -403,11 +408,13 @@ fn txt_match(n: usize, t: &str) -> Result<(String, String, Score)> {
     Ok((home, away, score))
 }
 
-/// A kick-off time: `19.45` or `19:45`.
+/// A kick-off time: `19.45`, `19:45`, `9.30`.
 fn is_kickoff(x: &str) -> bool {
-    x.len() == 5
-        && matches!(x.as_bytes()[2], b'.' | b':')
-        && x.bytes().filter(u8::is_ascii_digit).count() == 4
+    x.split_once(['.', ':']).is_some_and(|(h, m)| {
+        (1..=2).contains(&h.len())
+            && m.len() == 2
+            && h.bytes().chain(m.bytes()).all(|c| c.is_ascii_digit())
+    })
 }
 
 /// `pen.` or `a.e.t.` (and their short forms) in a score.
@@ -415,11 +422,23 @@ fn is_score_note(core: &str) -> bool {
     matches!(core, "pen." | "pen" | "a.e.t." | "aet" | "a.e.t")
 }
 
+/// A word after the away team that is no part of a name: a score (bare or
+/// in brackets, but not a year range such as `(1878-1896)`), `a.e.t.` or
+/// `pen.`, a `[note]` or a `#` comment.
+fn is_note(x: &str) -> bool {
+    let core = x.trim_matches(|c| c == '(' || c == ')' || c == ',');
+    let years = is_score(core).is_some_and(|(a, b)| a >= 1000 && b >= 1000);
+    (is_score(core).is_some() && !years)
+        || is_score_note(core)
+        || x.starts_with('[')
+        || x.starts_with('#')
+}
+
 /// How many tokens, from a score's first, the score takes in the older
 /// style: then `pen.` and `a.e.t.`, a score after either, and scores in
 /// brackets (`3-4 pen. 1-1 a.e.t. (1-1, 0-0)`); the away team's name
-/// starts after them.
-fn score_len(tokens: &[&str]) -> usize {
+/// starts after them. `None` when a bracket is left open.
+fn score_len(tokens: &[&str]) -> Option<usize> {
     let (mut end, mut after_note, mut in_paren) = (1, false, false);
     while let Some(tok) = tokens.get(end) {
         let opens = tok.starts_with('(');
@@ -433,16 +452,16 @@ fn score_len(tokens: &[&str]) -> usize {
         after_note = note;
         end += 1;
     }
-    end
+    (!in_paren).then_some(end)
 }
 
 /// The date of a date line `t`: its own year, else, in a season of two
 /// years (`2019/20`), July to December in the first and January to June in
 /// the next, and in a season of one (`2024`), the year of the date before
 /// (the season's, first). A weekday the line names can move the date a
-/// year later (the July of a season that ran late: `[Wed Jul/1]` in
-/// 2019/20 is 2020-07-01), never earlier, and a date it does not fall on
-/// is refused.
+/// year later, within the season's window (the July of a season that ran
+/// late: `[Wed Jul/1]` in 2019/20 is 2020-07-01), never earlier, and a date
+/// it does not fall on is refused.
 fn txt_day(n: usize, t: &str, d: TxtDate, hint: Option<i32>, two_years: bool) -> Result<Date> {
     let on = |year: i32| Date::from_ymd(year, d.month, d.day);
     let chosen = match d.year {
@@ -455,12 +474,17 @@ fn txt_day(n: usize, t: &str, d: TxtDate, hint: Option<i32>, two_years: bool) ->
                 (true, false) => (start + 1, start),
                 (false, _) => (start, start + 1),
             };
-            // Only a later year: a season runs late, never early.
+            // Only a later year, and only within the season's window: a
+            // season runs late, never early, and not by a year.
+            let last = match two_years {
+                true => Date::from_ymd(start + 1, 8, 31),
+                false => Date::from_ymd(start + 1, 1, 31),
+            };
             match d.weekday {
                 Some(w)
                     if other > usual
                         && on(usual).is_some_and(|x| weekday(x) != w)
-                        && on(other).is_some_and(|x| weekday(x) == w) =>
+                        && on(other).is_some_and(|x| weekday(x) == w && Some(x) <= last) =>
                 {
                     other
                 }
@@ -496,6 +520,7 @@ pub(crate) fn txt(text: &str, invalid: Invalid) -> Result<Parsed> {
         if t.is_empty() || t.starts_with('#') || place.context(n, t)? {
             continue;
         }
+        let t = place.inline(n, t)?;
         if !match_like(t) {
             // Perhaps a date or a heading that cannot be read: refused even
             // when skipping, lest the matches after it be misfiled.
@@ -573,13 +598,52 @@ impl TxtPlace {
         else {
             return Ok(false);
         };
+        self.set_date(n, t, d)?;
+        Ok(true)
+    }
+
+    /// The date of the match lines from line `n` (`t`) on.
+    fn set_date(&mut self, n: usize, t: &str, d: TxtDate) -> Result<()> {
         let one_year = self.name.as_ref().is_some_and(|(_, s)| s.len() == 4);
         let date = txt_day(n, t, d, self.year_hint, !one_year)?;
         self.date = Some(date);
         if one_year {
             self.year_hint = Some(date.year());
         }
-        Ok(true)
+        Ok(())
+    }
+
+    /// A match line without what may come before its teams: a match number
+    /// `(51)`, a date (`Sun Jul/1`, `Jul/1 2018`: the date of this line and
+    /// those after it) and a kick-off time, as openfootball's World Cup
+    /// files write them.
+    fn inline<'t>(&mut self, n: usize, t: &'t str) -> Result<&'t str> {
+        let words: Vec<&str> = t.split_whitespace().collect();
+        let mut k = 0;
+        let numbered = |w: &str| {
+            w.strip_prefix('(')
+                .and_then(|w| w.strip_suffix(')'))
+                .is_some_and(|d| !d.is_empty() && d.bytes().all(|c| c.is_ascii_digit()))
+        };
+        if words.first().is_some_and(|w| numbered(w)) {
+            k = 1;
+        }
+        // The longest run of one to three words that reads as a date.
+        if let Some((len, d)) = (1..=3)
+            .rev()
+            .filter(|len| k + len <= words.len())
+            .find_map(|len| txt_date(&words[k..k + len].join(" ")).map(|d| (len, d)))
+        {
+            self.set_date(n, t, d)?;
+            k += len;
+        }
+        if words.get(k).is_some_and(|w| is_kickoff(w)) {
+            k += 1;
+        }
+        Ok(match words.get(k) {
+            Some(w) => &t[w.as_ptr() as usize - t.as_ptr() as usize..],
+            None => "",
+        })
     }
 
     /// Match line `n`, read where the file is.
@@ -664,6 +728,20 @@ mod tests {
                 "2019/20",
                 "[Fri Jan/4]",
                 "2020-01-04 is a Saturday, not a Friday",
+            ),
+            // ... and a later year only within the season's window (to 31
+            // August of the next year; a one-year season, to 31 January).
+            (
+                "2019/20",
+                "[Sat Dec/5]",
+                "2019-12-05 is a Thursday, not a Saturday",
+            ),
+            ("2019/20", "[Sat Aug/1]", "2020-08-01"),
+            ("2024", "[Fri Jan/3]", "2025-01-03"),
+            (
+                "2024",
+                "[Sat Mar/1]",
+                "2024-03-01 is a Friday, not a Saturday",
             ),
         ] {
             check(season, line, expect);
@@ -797,9 +875,22 @@ mod tests {
             "Aston Villa v West Ham 2-1 (1-0) @ Villa Park",
             "Aston Villa | West Ham | ft 2-1 et - pen -",
         );
+        check_line(
+            "9.30 Arsenal FC v Chelsea FC 2-1",
+            "Arsenal FC | Chelsea FC | ft 2-1 et - pen -",
+        );
         // A note after the away team that is not a venue is refused, not
-        // taken into the name.
-        check_line("Arsenal FC 2-1 Chelsea FC 1-0", "");
+        // taken into the name; a year range in brackets is part of it.
+        for line in [
+            "Arsenal FC 2-1 Chelsea FC 1-0",
+            "Arsenal FC 1-1 Chelsea FC a.e.t.",
+            "Arsenal FC 1-1 Chelsea FC (1-0)",
+            "Arsenal FC 1-1 Chelsea FC [awarded]",
+            "Arsenal FC 1-1 Chelsea FC # abandoned",
+            "Aaa 2-1 a.e.t. (1-1, Bbb",
+        ] {
+            check_line(line, "");
+        }
     }
 
     fn results(p: &Parsed) -> Vec<&MatchResult> {

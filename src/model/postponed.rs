@@ -1,8 +1,11 @@
-//! Editions played later than their name says (pure): the UEFA Euro 2020
-//! in 2021, and Africa Cups of Nations. The importer names such an edition
-//! as it is known ([`name_of`]), and its season's window takes in when it
-//! was played ([`window`]), so its results are not said to be outside
-//! their season.
+//! Seasons that are editions of tournaments (pure). Editions played later
+//! than their name says (the UEFA Euro 2020 in 2021, Africa Cups of
+//! Nations): the importer names such an edition as it is known
+//! ([`name_of`]), and its season's window takes in when it was played
+//! ([`window`]). A qualification campaign is named by the calendar years
+//! it spans (`2019-20`: March 2019 to November 2020), not a club season's
+//! July to August. So their results are not said to be outside their
+//! season.
 
 use crate::model::date::{self, Date};
 use crate::model::names;
@@ -28,6 +31,20 @@ const POSTPONED: [(&str, Ymd, Ymd, &str); 4] = [
     ),
 ];
 
+/// The last year a season's name spans: `2019-20` 2020, `1999-2001` 2001,
+/// `2024` 2024 (`first` is its first).
+fn last_year(season: &str, first: i32) -> Option<i32> {
+    let Some((_, last)) = season.split_once(['-', '/']) else {
+        return Some(first);
+    };
+    let year: i32 = last.trim().parse().ok()?;
+    Some(match last.trim().len() {
+        2 if first / 100 * 100 + year >= first => first / 100 * 100 + year,
+        2 => first / 100 * 100 + 100 + year,
+        _ => year,
+    })
+}
+
 fn day((y, m, d): Ymd) -> Date {
     Date::from_ymd(y, m, d).expect("a valid date")
 }
@@ -41,9 +58,19 @@ pub fn name_of(tournament: &str, first: Date) -> Option<&'static str> {
         .map(|(_, _, _, name)| *name)
 }
 
+/// The suffix that makes a tournament the qualification of another.
+pub const QUALIFICATION: &str = " qualification";
+
 /// The usual window of `season` ([`date::season_window`]), widened to take
-/// in when a postponed edition of that name was played.
+/// in when a postponed edition of that name was played, and for a
+/// qualification campaign the whole calendar years its name spans.
 pub fn window(competition: &str, season: &str) -> Option<(Date, Date)> {
+    if names::fold(competition).ends_with(QUALIFICATION) {
+        let first: i32 = season.get(..4)?.parse().ok()?;
+        let to = Date::from_ymd(last_year(season, first)?, 12, 31)?;
+        let to = date::season_window(season).map_or(to, |(_, usual)| usual.max(to));
+        return Some((Date::from_ymd(first, 1, 1)?, to));
+    }
     let (mut from, mut to) = date::season_window(season)?;
     for (t, first, before, name) in POSTPONED {
         if names::same(t, competition) && names::same(name, season) {
@@ -80,5 +107,35 @@ mod tests {
             show("FIFA World Cup", "2020").as_deref(),
             Some("2020-01-01..2021-01-31")
         );
+        // Qualification campaigns: the calendar years they span.
+        for (competition, season, want) in [
+            (
+                "UEFA Euro qualification",
+                "2019-20",
+                "2019-01-01..2020-12-31",
+            ),
+            (
+                "FIFA World Cup qualification",
+                "1999-2001",
+                "1999-01-01..2001-12-31",
+            ),
+            (
+                "FIFA World Cup qualification",
+                "1999-00",
+                "1999-01-01..2000-12-31",
+            ),
+            (
+                "AFC Asian Cup qualification",
+                "2024",
+                "2024-01-01..2025-01-31",
+            ),
+            ("English League", "2019-20", "2019-07-01..2020-08-31"),
+        ] {
+            assert_eq!(
+                show(competition, season).as_deref(),
+                Some(want),
+                "{competition} {season}"
+            );
+        }
     }
 }

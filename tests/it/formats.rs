@@ -397,6 +397,33 @@ fn an_import_says_which_results_are_dated_outside_their_season() {
         !String::from_utf8_lossy(&audit.stdout).contains("date-outside-season"),
         "{audit:?}"
     );
+    // A qualification campaign is named by the calendar years it spans:
+    // its matches of March or November are in it (159 of the 1872-1974
+    // internationals were said to be outside their season).
+    let env = Env::new();
+    let out = import_intl(&env);
+    let qualifiers = out
+        .lines()
+        .filter(|l| l.contains("outside their season"))
+        .count();
+    assert_eq!(qualifiers, 1, "{out}");
+    assert!(
+        out.contains("10 results were appended with a date outside"),
+        "{out}"
+    );
+    let audit = env.run(&["audit", "--format", "json"]);
+    let problems: Value = serde_json::from_slice(&audit.stdout).unwrap();
+    for p in problems["problems"].as_array().unwrap() {
+        if p["check"] == "date-outside-season" {
+            assert!(
+                !p["competition"]
+                    .as_str()
+                    .unwrap()
+                    .ends_with("qualification"),
+                "{p}"
+            );
+        }
+    }
 }
 
 #[test]
@@ -1212,6 +1239,51 @@ fn a_large_english_file_is_checked_in_file_order() {
         "{err}"
     );
     assert!(!env.db().exists(), "nothing is written");
+}
+
+/// Lines as openfootball's World Cup files write them, each with its match
+/// number, date and kick-off time before the teams: the date is the line's,
+/// and none of it is a team's name (found by a tester: "(51) Sun Jul/1
+/// 17:00 Spain" was a team, dated by the date line before). A file of the
+/// 2018 knockout matches alone is not refused for the catalogue's fair-play
+/// points of Group H (Japan was an unknown team).
+#[test]
+fn a_txt_line_with_its_own_number_date_and_time_is_read_whole() {
+    let env = Env::new();
+    let text = "= World Cup 2018\n\n» Round of 16\n[Sat Jun/30]\n(49) Sat Jun/30 21:00   Uruguay   2-1 (1-0)   Portugal   @ Fisht Stadium, Sochi (UTC+3)\n(51) Sun Jul/1  17:00   Spain   3-4 pen. 1-1 a.e.t. (1-1, 0-0)   Russia   @ Luzhniki Stadium, Moscow (UTC+3)\n";
+    let file = env.file("cup.txt", text);
+    env.ok(&["import", file.to_str().unwrap()]);
+    let results = env.json(&["results", "--format", "json"]);
+    let got: Vec<String> = results
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            format!(
+                "{} {} {}-{} {}",
+                m["date"].as_str().unwrap(),
+                m["home"].as_str().unwrap(),
+                m["home_goals"],
+                m["away_goals"],
+                m["away"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            "2018-06-30 Uruguay 2-1 Portugal",
+            "2018-07-01 Spain 1-1 Russia",
+        ],
+        "{results}"
+    );
+    // A wrong weekday on such a line is refused as on a date line.
+    let bad = env.file("bad.txt", &text.replace("(51) Sun Jul/1", "(51) Mon Jul/1"));
+    let err = Env::new().fails(2, &["import", bad.to_str().unwrap()]);
+    assert!(
+        err.contains("bad.txt:6:") && err.contains("not a Monday"),
+        "{err}"
+    );
 }
 
 /// Older-style TXT lines with extra time, a shoot-out and a venue: the

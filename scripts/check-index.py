@@ -76,7 +76,7 @@ def pair(p):
 
 
 TIEBREAKS = ["points", "goal-difference", "goals-for", "goal-average", "head-to-head", "wins", "away-goals",
-             "fair-play", "head-to-head-once"]
+             "fair-play", "head-to-head-once", "points-per-game"]
 STATUS = ["played", "cancelled", "postponed", "abandoned"]
 SOURCES = ["file", "user", "era", "catalogue"]
 KINDS = ["match_result", "rules", "season_facts", "team_registered", "result_corrected",

@@ -71,6 +71,10 @@ pub(crate) fn standings(s: &Standings) -> serde_json::Value {
             if let Some(by) = by {
                 row["decided_by"] = by.name().into();
             }
+            if s.scoring.order.contains(&Tiebreak::PointsPerGame) {
+                let (pts, played) = (row["points"].as_i64().unwrap_or(0), row["played"].as_u64().unwrap_or(0));
+                row["points_per_game"] = json!(per_game(pts, played as u32));
+            }
             if s.scoring.order.contains(&Tiebreak::GoalAverage) {
                 let (gf, ga) = (row["goals_for"].as_u64().unwrap_or(0), row["goals_against"].as_u64().unwrap_or(0));
                 row["goal_average"] = ratio(gf as u32, ga as u32).map_or(json!(null), |r| json!(r));
@@ -82,6 +86,12 @@ pub(crate) fn standings(s: &Standings) -> serde_json::Value {
             row
         }).collect::<Vec<_>>(),
     })
+}
+
+/// Points per game as the projector ranks them: points over games played,
+/// or over 1 before any.
+pub(crate) fn per_game(points: i64, played: u32) -> f64 {
+    points as f64 / f64::from(played.max(1))
 }
 
 /// Goal average as the projector ranks it: `gf/ga`, 0/0 counting as 1;

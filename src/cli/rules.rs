@@ -15,7 +15,8 @@ Tie-breaks: points, goal-difference, goals-for, goal-average, head-to-head
 (the matches among the level teams, applied again to any still level, as
 UEFA does), head-to-head-once (not applied again, as FIFA's World Cup),
 wins, away-goals, fair-play (separates only teams whose fair-play points
-the archive holds). Points always come first if left out. Rules for a stage
+the archive holds), points-per-game (a season cut short; it replaces
+points). Points always come first if left out. Rules for a stage
 (--stage) take precedence over the season's. Settings left out keep the
 value in force at that scope (a stage's own rules, else its season's, else
 3/1/0 and points,goal-difference,goals-for), and every change prints what it

@@ -64,6 +64,8 @@ struct Extra {
     adj: bool,
     /// Goal average (`GAv`), with this many decimals: where the order uses it.
     avg: Option<usize>,
+    /// Points per game (`PPG`), where the order uses them.
+    ppg: bool,
     /// The tie-break that placed a row below the one above (`By`).
     by: bool,
 }
@@ -78,6 +80,7 @@ impl Extra {
         Extra {
             adj,
             avg,
+            ppg: s.scoring.order.contains(&Tiebreak::PointsPerGame),
             by: by && s.decided_by.iter().any(Option::is_some),
         }
     }
@@ -91,6 +94,9 @@ impl Extra {
             h.push(("Adj", Align::Right));
         }
         h.push(("Pts", Align::Right));
+        if self.ppg {
+            h.push(("PPG", Align::Right));
+        }
         if self.by {
             h.push(("By", Align::Left));
         }
@@ -166,6 +172,12 @@ fn cells(
                 v.push(signed(r.adjustment));
             }
             v.push(r.points.to_string());
+            if extra.ppg {
+                v.push(format!(
+                    "{:.2}",
+                    crate::answers::json::per_game(r.points, r.played)
+                ));
+            }
             if extra.by {
                 v.push(by.map(|t| t.name().to_string()).unwrap_or_default());
             }

@@ -95,6 +95,7 @@ enum TiebreakKey {
     AwayGoals,
     FairPlay,
     HeadToHeadOnce,
+    PointsPerGame,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -329,6 +330,7 @@ fn tiebreak(k: Tiebreak) -> TiebreakKey {
         Tiebreak::AwayGoals => TiebreakKey::AwayGoals,
         Tiebreak::FairPlay => TiebreakKey::FairPlay,
         Tiebreak::HeadToHeadOnce => TiebreakKey::HeadToHeadOnce,
+        Tiebreak::PointsPerGame => TiebreakKey::PointsPerGame,
     }
 }
 
@@ -493,6 +495,7 @@ fn unrules(x: Rules<'_>) -> m::Rules {
                 TiebreakKey::AwayGoals => Tiebreak::AwayGoals,
                 TiebreakKey::FairPlay => Tiebreak::FairPlay,
                 TiebreakKey::HeadToHeadOnce => Tiebreak::HeadToHeadOnce,
+                TiebreakKey::PointsPerGame => Tiebreak::PointsPerGame,
             })
             .collect(),
     }

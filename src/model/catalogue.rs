@@ -219,7 +219,10 @@ mod tests {
         for e in all {
             assert!(e.from <= e.to, "{e:?}");
             assert!(!e.source.is_empty());
-            assert_eq!(e.tiebreak[0], Tiebreak::Points, "{e:?}");
+            assert!(
+                matches!(e.tiebreak[0], Tiebreak::Points | Tiebreak::PointsPerGame),
+                "{e:?}"
+            );
         }
     }
 
@@ -281,6 +284,18 @@ mod tests {
             ],
         );
         check("English League", "1999-00", &[(None, "3/1/0", gd)]);
+        let ppg = "points-per-game,goal-difference,goals-for";
+        check(
+            "English League",
+            "2019-20",
+            &[
+                (None, "3/1/0", gd),
+                (Some("Division 3"), "3/1/0", ppg),
+                (Some("Division 4"), "3/1/0", ppg),
+            ],
+        );
+        check("English League One", "2019-20", &[(None, "3/1/0", ppg)]);
+        check("English League Two", "2020-21", &[(None, "3/1/0", gd)]);
         check(
             "FIFA World Cup",
             "1962",

@@ -33,10 +33,15 @@ pub enum Tiebreak {
     /// of only the matches among all the tied teams, then the remaining
     /// criteria for any still level; it is not applied again to a subset.
     HeadToHeadOnce,
+    /// Points per game played (points, with adjustments, divided by games
+    /// played, or by 1 before any): the rank of a season cut short, as the
+    /// English Football League's League One and Two in 2019-20. An order
+    /// with it does not get points put first.
+    PointsPerGame,
 }
 
 /// Every tie-break criterion, in the order of the enum.
-pub const ALL_TIEBREAKS: [Tiebreak; 9] = [
+pub const ALL_TIEBREAKS: [Tiebreak; 10] = [
     Tiebreak::Points,
     Tiebreak::GoalDifference,
     Tiebreak::GoalsFor,
@@ -46,6 +51,7 @@ pub const ALL_TIEBREAKS: [Tiebreak; 9] = [
     Tiebreak::AwayGoals,
     Tiebreak::FairPlay,
     Tiebreak::HeadToHeadOnce,
+    Tiebreak::PointsPerGame,
 ];
 
 impl Tiebreak {
@@ -61,6 +67,7 @@ impl Tiebreak {
             Tiebreak::AwayGoals => "away-goals",
             Tiebreak::FairPlay => "fair-play",
             Tiebreak::HeadToHeadOnce => "head-to-head-once",
+            Tiebreak::PointsPerGame => "points-per-game",
         }
     }
 }
@@ -81,6 +88,7 @@ impl FromStr for Tiebreak {
             "gf" | "goals-scored" => "goals-for",
             "ga" | "goal-ratio" => "goal-average",
             "h2h" => "head-to-head",
+            "ppg" => "points-per-game",
             "disciplinary" | "disciplinary-points" | "fair-play-points" => "fair-play",
             other => other,
         };
@@ -152,10 +160,11 @@ impl Default for Scoring {
 
 impl Scoring {
     /// Rules of these points and this order, with [`Tiebreak::Points`] put
-    /// first when the order leaves it out.
+    /// first when the order leaves it out (and has no
+    /// [`Tiebreak::PointsPerGame`]).
     pub fn new(win: u8, draw: u8, loss: u8, order: &[Tiebreak]) -> Scoring {
         let mut full = Vec::with_capacity(order.len() + 1);
-        if !order.contains(&Tiebreak::Points) {
+        if !order.contains(&Tiebreak::Points) && !order.contains(&Tiebreak::PointsPerGame) {
             full.push(Tiebreak::Points);
         }
         full.extend_from_slice(order);

@@ -399,6 +399,12 @@ impl<'a> Tally<'a> {
         let (x, y) = (&self.stats[a], &self.stats[b]);
         match c {
             Tiebreak::Points => x.points.cmp(&y.points),
+            Tiebreak::PointsPerGame => {
+                // x.points / x.played against y.points / y.played, exactly.
+                let per = |s: &Stats| (s.points, i64::from(s.played.max(1)));
+                let ((xp, xg), (yp, yg)) = (per(x), per(y));
+                (i128::from(xp) * i128::from(yg)).cmp(&(i128::from(yp) * i128::from(xg)))
+            }
             Tiebreak::GoalDifference => {
                 (x.gf as i64 - x.ga as i64).cmp(&(y.gf as i64 - y.ga as i64))
             }
@@ -809,6 +815,31 @@ mod tests {
             &lines,
             &[Points, GoalDifference, GoalsFor],
             "1= B 4, 1= C 4, 1= D 4, 4 A 3",
+        );
+    }
+
+    #[test]
+    fn points_per_game_ranks_a_season_cut_short() {
+        // A: 2 wins in 3 (6 points, 2.00 a game); B: 1 win in 1 (3 points,
+        // 3.00 a game); C and D: nothing. By points A leads; by points per
+        // game B does.
+        let lines = ["A 1-0 C", "A 1-0 D", "C 1-0 A", "B 2-0 D"];
+        check(
+            &lines,
+            &[Points, GoalDifference],
+            "1 A 6, 2 B 3, 3 C 3, 4 D 0",
+        );
+        check(
+            &lines,
+            &[PointsPerGame, GoalDifference],
+            "1 B 3, 2 A 6, 3 C 3, 4 D 0",
+        );
+        // Level on points per game, goal difference decides.
+        let level = ["A 1-0 C", "B 3-0 D"];
+        check(
+            &level,
+            &[PointsPerGame, GoalDifference],
+            "1 B 3, 2 A 3, 3 C 0, 4 D 0",
         );
     }
 

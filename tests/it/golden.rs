@@ -325,6 +325,23 @@ fn vector_events() -> Vec<(&'static str, Event)> {
                 ],
             }),
         ),
+        (
+            "rules-tiebreak-points-per-game",
+            Event::Rules(Rules {
+                competition: "English League".into(),
+                season: "2019-20".into(),
+                stage: Some("Division 3".into()),
+                points_for_win: 3,
+                points_for_draw: 1,
+                points_for_loss: 0,
+                // Key 9.
+                tiebreak: vec![
+                    Tiebreak::PointsPerGame,
+                    Tiebreak::GoalDifference,
+                    Tiebreak::GoalsFor,
+                ],
+            }),
+        ),
     ]
 }
 

@@ -393,3 +393,62 @@ fn an_average_without_goals_against_is_null_in_json_and_ranks_first() {
         "{text}"
     );
 }
+
+/// The 2019-20 seasons of League One and League Two were ended early and
+/// ranked on points per game: the catalogue gives them that rule, the
+/// table shows a `PPG` column (JSON `points_per_game`), and a team with
+/// fewer points from fewer games can be above (published: Wycombe 3rd on
+/// 59 points from 34 games, above Oxford, Portsmouth and Fleetwood on 60
+/// from 35; they were 8th by points).
+#[test]
+fn the_2019_20_lower_divisions_are_ranked_on_points_per_game() {
+    let env = Env::new();
+    let text = eng(&[
+        ("2019-08-03", 2019, "Alpha", "Gamma", 1, 0, 3),
+        ("2019-08-10", 2019, "Alpha", "Delta", 1, 0, 3),
+        ("2019-08-17", 2019, "Gamma", "Alpha", 1, 0, 3),
+        ("2019-08-24", 2019, "Beta", "Delta", 2, 0, 3),
+        ("2019-08-03", 2019, "Top", "Other", 1, 0, 2),
+        ("2019-08-10", 2019, "Top", "Third", 1, 0, 2),
+        ("2019-08-17", 2019, "Other", "Top", 1, 0, 2),
+        ("2019-08-24", 2019, "Fourth", "Third", 2, 0, 2),
+    ]);
+    import(&env, "2019.csv", &text);
+    // League One (tier 3): Beta 3 points from 1 game above Alpha 6 from 3.
+    assert_eq!(order(&env, "2019-20", "Division 3")[..2], ["Beta", "Alpha"]);
+    // The Championship (tier 2) finished its season: points.
+    assert_eq!(order(&env, "2019-20", "Division 2")[..2], ["Top", "Fourth"]);
+    let table = env.ok(&[
+        "standings",
+        "--competition",
+        "English League",
+        "--season",
+        "2019-20",
+        "--stage",
+        "Division 3",
+    ]);
+    assert!(table.contains("tie-break points-per-game"), "{table}");
+    let header = table.lines().find(|l| l.contains("Team")).unwrap();
+    assert!(header.contains("PPG"), "{table}");
+    let alpha = table.lines().find(|l| l.contains("Alpha")).unwrap();
+    assert!(
+        alpha.contains(" 2.00 ") && alpha.trim_end().ends_with("points-per-game"),
+        "{table}"
+    );
+    let json = env.json(&[
+        "standings",
+        "--competition",
+        "English League",
+        "--season",
+        "2019-20",
+        "--stage",
+        "Division 3",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(
+        json["rows"][0]["points_per_game"].as_f64(),
+        Some(3.0),
+        "{json}"
+    );
+}

@@ -64,8 +64,9 @@ struct Extra {
     adj: bool,
     /// Goal average (`GAv`), with this many decimals: where the order uses it.
     avg: Option<usize>,
-    /// Points per game (`PPG`), where the order uses them.
-    ppg: bool,
+    /// Points per game (`PPG`), with this many decimals: where the order
+    /// uses them.
+    ppg: Option<usize>,
     /// The tie-break that placed a row below the one above (`By`).
     by: bool,
 }
@@ -80,7 +81,11 @@ impl Extra {
         Extra {
             adj,
             avg,
-            ppg: s.scoring.order.contains(&Tiebreak::PointsPerGame),
+            ppg: s
+                .scoring
+                .order
+                .contains(&Tiebreak::PointsPerGame)
+                .then(|| per_game_decimals(s)),
             by: by && s.decided_by.iter().any(Option::is_some),
         }
     }
@@ -94,7 +99,7 @@ impl Extra {
             h.push(("Adj", Align::Right));
         }
         h.push(("Pts", Align::Right));
-        if self.ppg {
+        if self.ppg.is_some() {
             h.push(("PPG", Align::Right));
         }
         if self.by {
@@ -108,6 +113,33 @@ impl Extra {
 fn average(gf: u32, ga: u32, decimals: usize) -> String {
     crate::answers::json::ratio(gf, ga)
         .map_or_else(|| "inf".to_string(), |r| format!("{r:.decimals$}"))
+}
+
+/// Points per game as shown, to `decimals` places.
+fn per_game(points: i64, played: u32, decimals: usize) -> String {
+    format!(
+        "{:.decimals$}",
+        crate::answers::json::per_game(points, played)
+    )
+}
+
+/// The fewest decimals (2 or more) at which every two rows next to each
+/// other with different points per game show different ones (Rochdale's
+/// 36 from 34 and MK Dons' 37 from 35 are both 1.06 to two places).
+fn per_game_decimals(s: &Standings) -> usize {
+    (2..=9)
+        .find(|&d| {
+            s.rows.windows(2).all(|w| {
+                let (a, b) = (&w[0], &w[1]);
+                let exact = |r: &scoreledger::projection::projector::Row| {
+                    (i128::from(r.points), i128::from(r.played.max(1)))
+                };
+                let ((ap, ag), (bp, bg)) = (exact(a), exact(b));
+                ap * bg == bp * ag
+                    || per_game(a.points, a.played, d) != per_game(b.points, b.played, d)
+            })
+        })
+        .unwrap_or(9)
 }
 
 /// The fewest decimals (3 or more) at which every two teams on the same
@@ -172,11 +204,8 @@ fn cells(
                 v.push(signed(r.adjustment));
             }
             v.push(r.points.to_string());
-            if extra.ppg {
-                v.push(format!(
-                    "{:.2}",
-                    crate::answers::json::per_game(r.points, r.played)
-                ));
+            if let Some(d) = extra.ppg {
+                v.push(per_game(r.points, r.played, d));
             }
             if extra.by {
                 v.push(by.map(|t| t.name().to_string()).unwrap_or_default());

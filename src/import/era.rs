@@ -113,8 +113,8 @@ fn plays_in(events: &[Event], f: &crate::model::event::FairPlay) -> bool {
     use crate::model::names::same;
     events.iter().any(|e| match e {
         Event::MatchResult(m) => {
-            m.competition == f.competition
-                && m.season == f.season
+            same(&m.competition, &f.competition)
+                && same(&m.season, &f.season)
                 && f.stage.as_deref().is_none_or(|st| same(st, &m.stage))
                 && (same(&m.home, &f.team) || same(&m.away, &f.team))
         }
@@ -198,6 +198,41 @@ mod tests {
     use crate::model::date::Date;
     use crate::model::event::Fixture;
     use crate::model::event::MatchResult;
+
+    /// A fair-play statement is for a team with a result in its stage,
+    /// names compared as everywhere (folded), not byte for byte.
+    #[test]
+    fn fair_play_goes_to_a_team_playing_in_its_stage_whatever_the_case() {
+        let f = crate::model::event::FairPlay {
+            competition: "FIFA World Cup".into(),
+            season: "2018".into(),
+            stage: Some("Group H".into()),
+            team: "Japan".into(),
+            points: -4,
+            source: None,
+        };
+        let game = |competition: &str, stage: &str, home: &str| {
+            Event::MatchResult(MatchResult::new(
+                Fixture {
+                    competition,
+                    season: "2018",
+                    stage,
+                    round: None,
+                    date: Date::parse_iso("2018-06-19").unwrap(),
+                    home,
+                    away: "Colombia",
+                },
+                2,
+                1,
+            ))
+        };
+        assert!(plays_in(&[game("Fifa World Cup", "group h", "JAPAN")], &f));
+        assert!(!plays_in(&[game("FIFA World Cup", "Group C", "Japan")], &f));
+        assert!(!plays_in(
+            &[game("FIFA World Cup", "Group H", "Senegal")],
+            &f
+        ));
+    }
 
     fn result(season: &str, date: &str) -> Event {
         let d = Date::parse_iso(date).unwrap();

@@ -376,10 +376,11 @@ pub fn append_in_batches<'a>(
     };
     let mut source = stream.events;
     let batch = how.batch.max(1);
-    std::thread::scope(|scope| {
+    let mut openings = Openings::default();
+    let done = std::thread::scope(|scope| {
         let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Read>>(1);
         let mut windows = SeasonWindows::default();
-        let mut openings = Openings::default();
+        let openings = &mut openings;
         scope.spawn(move || loop {
             // Lines and events apart, each sized once: grown by doubling, a
             // batch of large events was copied over and over.
@@ -394,8 +395,8 @@ pub fn append_in_batches<'a>(
                         if windows.outside(&event) {
                             misdated.outside.push(line);
                         }
-                        if openings.early(&event) {
-                            misdated.early.push(line);
+                        if openings.note(line, &event) {
+                            misdated.later.push(line);
                         }
                         lines.push(line);
                         events.push(event);
@@ -458,6 +459,14 @@ pub fn append_in_batches<'a>(
         }
         out.skipped.sort_by_key(|s| s.line);
         Ok(out)
+    });
+    done.map(|mut out| {
+        // Appended results of later rounds: those dated before their
+        // stage's opening stay listed.
+        let early = openings.early();
+        out.before_first_round
+            .retain(|line| early.binary_search(line).is_ok());
+        out
     })
 }
 
@@ -480,9 +489,8 @@ type Read = (Vec<usize>, Vec<Event>, Misdated);
 struct Misdated {
     /// Outside their season's window.
     outside: Vec<usize>,
-    /// Of a later round, dated before their stage's first round opened (as
-    /// far as the file has shown it).
-    early: Vec<usize>,
+    /// Of a later round (checked against their stage's opening at the end).
+    later: Vec<usize>,
 }
 
 /// Whether a result's date lies outside its season's usual window, the
@@ -496,23 +504,32 @@ struct SeasonWindows {
 /// A season's window, if its name gives one.
 type Window = Option<(Date, Date)>;
 
-/// The day each stage's first round opened, as far as the file has shown
-/// it: a result of a later round dated before it is said
-/// ([`crate::plausibility::first_round_opening`] is `audit`'s check).
+/// The day each stage's first round opened in the file, and its results
+/// of later rounds: one of those dated before the opening is said, in
+/// whatever order the file runs ([`crate::plausibility::first_round_opening`]
+/// is `audit`'s check). Only played results with rounds are noted.
 #[derive(Default)]
 struct Openings {
-    by_stage: std::collections::HashMap<String, Date>,
+    /// Stages by their folded names, numbered.
+    stages: std::collections::HashMap<String, usize>,
+    /// Each stage's opening, by its number.
+    opening: Vec<Option<Date>>,
+    /// (stage, date, line) of each played result of a later round.
+    later: Vec<(usize, Date, usize)>,
     key: String,
 }
 
 impl Openings {
-    /// Notes a result; true when it is of a later round and dated before
-    /// its stage's first round opened.
-    fn early(&mut self, event: &Event) -> bool {
+    /// Notes the result on `line`; true when it is a played result of a
+    /// later round (to be checked at the end, [`Openings::early`]).
+    fn note(&mut self, line: usize, event: &Event) -> bool {
         let Event::MatchResult(m) = event else {
             return false;
         };
-        let Some(round) = m.round else {
+        let (Some(round), true) = (
+            m.round,
+            m.status == crate::model::event::MatchStatus::Played,
+        ) else {
             return false;
         };
         self.key.clear();
@@ -520,18 +537,34 @@ impl Openings {
             self.key.push_str(&names::fold(part));
             self.key.push('\u{0}');
         }
-        if round == 1 {
-            match self.by_stage.get_mut(self.key.as_str()) {
-                Some(d) => *d = (*d).min(m.date),
-                None => {
-                    self.by_stage.insert(self.key.clone(), m.date);
-                }
+        let stage = match self.stages.get(self.key.as_str()) {
+            Some(i) => *i,
+            None => {
+                self.stages.insert(self.key.clone(), self.opening.len());
+                self.opening.push(None);
+                self.opening.len() - 1
             }
+        };
+        if round == 1 {
+            let o = &mut self.opening[stage];
+            *o = Some(o.map_or(m.date, |d| d.min(m.date)));
             return false;
         }
-        self.by_stage
-            .get(self.key.as_str())
-            .is_some_and(|opening| m.date < *opening)
+        self.later.push((stage, m.date, line));
+        true
+    }
+
+    /// The lines of later rounds' results dated before their stage's
+    /// first round opened, in order.
+    fn early(&self) -> Vec<usize> {
+        let mut out: Vec<usize> = self
+            .later
+            .iter()
+            .filter(|(stage, date, _)| self.opening[*stage].is_some_and(|o| *date < o))
+            .map(|(_, _, line)| *line)
+            .collect();
+        out.sort_unstable();
+        out
     }
 }
 
@@ -570,13 +603,13 @@ impl Batch {
                 .iter()
                 .map(|i| lines.get(*i).copied().unwrap_or(0)),
         );
-        if !misdated.outside.is_empty() || !misdated.early.is_empty() {
+        if !misdated.outside.is_empty() || !misdated.later.is_empty() {
             for a in report.appended.iter().filter(|a| a.kind == "match_result") {
                 let line = lines.get(a.index).copied().unwrap_or(0);
                 if misdated.outside.contains(&line) {
                     out.outside_season.push(line);
                 }
-                if misdated.early.contains(&line) {
+                if misdated.later.contains(&line) {
                     out.before_first_round.push(line);
                 }
             }

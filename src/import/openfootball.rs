@@ -459,9 +459,9 @@ fn score_len(tokens: &[&str]) -> Option<usize> {
 /// years (`2019/20`), July to December in the first and January to June in
 /// the next, and in a season of one (`2024`), the year of the date before
 /// (the season's, first). A weekday the line names can move the date a
-/// year later, within the season's window (the July of a season that ran
-/// late: `[Wed Jul/1]` in 2019/20 is 2020-07-01), never earlier, and a date
-/// it does not fall on is refused.
+/// year later (the July of a season that ran late: `[Wed Jul/1]` in
+/// 2019/20 is 2020-07-01; the Scottish Cup 2019/20's final, `[Sun Dec/20]`,
+/// 2020-12-20), never earlier, and a date it does not fall on is refused.
 fn txt_day(n: usize, t: &str, d: TxtDate, hint: Option<i32>, two_years: bool) -> Result<Date> {
     let on = |year: i32| Date::from_ymd(year, d.month, d.day);
     let chosen = match d.year {
@@ -474,17 +474,14 @@ fn txt_day(n: usize, t: &str, d: TxtDate, hint: Option<i32>, two_years: bool) ->
                 (true, false) => (start + 1, start),
                 (false, _) => (start, start + 1),
             };
-            // Only a later year, and only within the season's window: a
-            // season runs late, never early, and not by a year.
-            let last = match two_years {
-                true => Date::from_ymd(start + 1, 8, 31),
-                false => Date::from_ymd(start + 1, 1, 31),
-            };
+            // Only a later year: a season runs late (a cup's final played
+            // months after its season), never early. A date past the
+            // season's window is then said by the import.
             match d.weekday {
                 Some(w)
                     if other > usual
                         && on(usual).is_some_and(|x| weekday(x) != w)
-                        && on(other).is_some_and(|x| weekday(x) == w && Some(x) <= last) =>
+                        && on(other).is_some_and(|x| weekday(x) == w) =>
                 {
                     other
                 }
@@ -628,11 +625,19 @@ impl TxtPlace {
         if words.first().is_some_and(|w| numbered(w)) {
             k = 1;
         }
-        // The longest run of one to three words that reads as a date.
+        // The longest run of one to three words that reads as a date whose
+        // year, if it names one, is a year of the season (`Aug/10 1860
+        // München v ...` is a date and a team, 1860 München).
+        let start = self.year_hint.unwrap_or_default();
+        let season_year = |d: &TxtDate| d.year.is_none_or(|y| (start - 1..=start + 2).contains(&y));
         if let Some((len, d)) = (1..=3)
             .rev()
             .filter(|len| k + len <= words.len())
-            .find_map(|len| txt_date(&words[k..k + len].join(" ")).map(|d| (len, d)))
+            .find_map(|len| {
+                txt_date(&words[k..k + len].join(" "))
+                    .filter(season_year)
+                    .map(|d| (len, d))
+            })
         {
             self.set_date(n, t, d)?;
             k += len;
@@ -729,20 +734,12 @@ mod tests {
                 "[Fri Jan/4]",
                 "2020-01-04 is a Saturday, not a Friday",
             ),
-            // ... and a later year only within the season's window (to 31
-            // August of the next year; a one-year season, to 31 January).
-            (
-                "2019/20",
-                "[Sat Dec/5]",
-                "2019-12-05 is a Thursday, not a Saturday",
-            ),
+            // ... but a later one: a cup's final played months late (the
+            // import says it is outside its season).
+            ("2019/20", "[Sun Dec/20]", "2020-12-20"),
             ("2019/20", "[Sat Aug/1]", "2020-08-01"),
             ("2024", "[Fri Jan/3]", "2025-01-03"),
-            (
-                "2024",
-                "[Sat Mar/1]",
-                "2024-03-01 is a Friday, not a Saturday",
-            ),
+            ("2024", "[Sat Mar/1]", "2025-03-01"),
         ] {
             check(season, line, expect);
         }
@@ -904,6 +901,26 @@ mod tests {
                 }
             })
             .collect()
+    }
+
+    /// A line's own date is read only with a year of the season, so a team
+    /// named by a number (1860 München) keeps its name.
+    #[test]
+    fn a_lines_own_date_never_takes_a_teams_number_for_its_year() {
+        let text = "= 3. Liga 2019/20\n\n[Sat Aug/10]\n  Aug/11 1860 München v Bayern München II 2-1\n  (7) Mon Aug/12 2019 19:00  Hansa Rostock v 1860 München 0-3\n  Aug/13 1860 München 2-2 Zwickau\n";
+        let p = txt(text, Invalid::Refuse).unwrap();
+        let got: Vec<String> = results(&p)
+            .iter()
+            .map(|m| format!("{} {} v {}", m.date, m.home, m.away))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                "2019-08-11 1860 München v Bayern München II",
+                "2019-08-12 Hansa Rostock v 1860 München",
+                "2019-08-13 1860 München v Zwickau",
+            ]
+        );
     }
 
     #[test]

@@ -36,7 +36,7 @@ pub enum Tiebreak {
     /// Points per game played (points, with adjustments, divided by games
     /// played, or by 1 before any): the rank of a season cut short, as the
     /// English Football League's League One and Two in 2019-20. An order
-    /// with it does not get points put first.
+    /// that starts with it does not get points put first.
     PointsPerGame,
 }
 
@@ -160,11 +160,11 @@ impl Default for Scoring {
 
 impl Scoring {
     /// Rules of these points and this order, with [`Tiebreak::Points`] put
-    /// first when the order leaves it out (and has no
-    /// [`Tiebreak::PointsPerGame`]).
+    /// first when the order leaves it out (and does not start with
+    /// [`Tiebreak::PointsPerGame`], which replaces it).
     pub fn new(win: u8, draw: u8, loss: u8, order: &[Tiebreak]) -> Scoring {
         let mut full = Vec::with_capacity(order.len() + 1);
-        if !order.contains(&Tiebreak::Points) && !order.contains(&Tiebreak::PointsPerGame) {
+        if !order.contains(&Tiebreak::Points) && order.first() != Some(&Tiebreak::PointsPerGame) {
             full.push(Tiebreak::Points);
         }
         full.extend_from_slice(order);
@@ -173,6 +173,30 @@ impl Scoring {
             draw,
             loss,
             order: full,
+        }
+    }
+}
+
+impl Scoring {
+    /// The order a table before the season's end is ranked by: points per
+    /// game, the rank of a season cut short, became the rule only at its
+    /// end (the EFL's vote of 9 June 2020), so before it points rank
+    /// (points per game replaced by points, or dropped where points are in
+    /// the order already).
+    pub fn before_the_end(&self) -> Scoring {
+        let mut order: Vec<Tiebreak> = Vec::with_capacity(self.order.len());
+        for t in &self.order {
+            let t = match t {
+                Tiebreak::PointsPerGame => Tiebreak::Points,
+                other => *other,
+            };
+            if !order.contains(&t) {
+                order.push(t);
+            }
+        }
+        Scoring {
+            order,
+            ..self.clone()
         }
     }
 }
@@ -222,6 +246,28 @@ mod tests {
     fn points_always_first() {
         let s = Scoring::new(2, 1, 0, &[Tiebreak::GoalAverage]);
         assert_eq!(s.order, vec![Tiebreak::Points, Tiebreak::GoalAverage]);
+        // Points per game replaces points only where it comes first.
+        let s = Scoring::new(
+            3,
+            1,
+            0,
+            &[Tiebreak::PointsPerGame, Tiebreak::GoalDifference],
+        );
+        assert_eq!(s.order, [Tiebreak::PointsPerGame, Tiebreak::GoalDifference]);
+        let s = Scoring::new(
+            3,
+            1,
+            0,
+            &[Tiebreak::GoalDifference, Tiebreak::PointsPerGame],
+        );
+        assert_eq!(
+            s.order,
+            [
+                Tiebreak::Points,
+                Tiebreak::GoalDifference,
+                Tiebreak::PointsPerGame
+            ]
+        );
         let s = Scoring::new(2, 1, 0, &[Tiebreak::HeadToHead, Tiebreak::Points]);
         assert_eq!(s.order, vec![Tiebreak::HeadToHead, Tiebreak::Points]);
     }

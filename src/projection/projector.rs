@@ -523,7 +523,8 @@ pub fn table(input: &StageInput, cut: Cut) -> Vec<Row> {
 /// it on the same points (`None` where points did, for the first row, and
 /// for a row level with the one above).
 pub fn table_explained(input: &StageInput, cut: Cut) -> (Vec<Row>, Vec<Option<Tiebreak>>) {
-    let mut acc = Tally::new(input, &input.scoring);
+    let scoring = scoring_for(input, cut);
+    let mut acc = Tally::new(input, &scoring);
     for m in sorted_by_date(&input.matches) {
         if cut.includes(m) {
             acc.add(m);
@@ -536,6 +537,21 @@ pub fn table_explained(input: &StageInput, cut: Cut) -> (Vec<Row>, Vec<Option<Ti
         }
     }
     acc.rows_explained()
+}
+
+/// The rules a cut's table is ranked by: the stage's, but before its end
+/// (a cut that leaves out a counted match) without points per game
+/// ([`Scoring::before_the_end`]).
+pub fn scoring_for(input: &StageInput, cut: Cut) -> Scoring {
+    let complete = input
+        .matches
+        .iter()
+        .filter(|m| m.counts)
+        .all(|m| cut.includes(m));
+    match complete {
+        true => input.scoring.clone(),
+        false => input.scoring.before_the_end(),
+    }
 }
 
 /// The last date of the adjustments a cut's table counts: the cut's date,
@@ -576,7 +592,8 @@ pub fn snapshots(input: &StageInput) -> Vec<(SnapshotAt, Vec<Row>)> {
         .collect();
     dates.sort();
     dates.dedup();
-    let mut acc = Tally::new(input, &input.scoring);
+    let before = input.scoring.before_the_end();
+    let mut acc = Tally::new(input, &before);
     let (mut mi, mut ai) = (0, 0);
     for d in dates {
         while mi < by_date.len() && by_date[mi].date == d {
@@ -587,6 +604,9 @@ pub fn snapshots(input: &StageInput) -> Vec<(SnapshotAt, Vec<Row>)> {
             acc.adjust(adjustments[ai]);
             ai += 1;
         }
+        if mi == by_date.len() {
+            acc.scoring = &input.scoring;
+        }
         out.push((SnapshotAt::Date(d), acc.rows()));
     }
     let mut by_round: Vec<&MatchLine> = input
@@ -595,7 +615,8 @@ pub fn snapshots(input: &StageInput) -> Vec<(SnapshotAt, Vec<Row>)> {
         .filter(|m| m.round.is_some() && m.counts)
         .collect();
     by_round.sort_by_key(|m| (m.round, m.date, m.seq));
-    let mut acc = Tally::new(input, &input.scoring);
+    let every_match_has_a_round = by_round.len() == by_date.len();
+    let mut acc = Tally::new(input, &before);
     let (mut last, mut ai) = (None, 0);
     for (i, m) in by_round.iter().enumerate() {
         acc.add(m);
@@ -604,6 +625,9 @@ pub fn snapshots(input: &StageInput) -> Vec<(SnapshotAt, Vec<Row>)> {
             while ai < adjustments.len() && last.is_some_and(|l| adjustments[ai].date <= l) {
                 acc.adjust(adjustments[ai]);
                 ai += 1;
+            }
+            if i + 1 == by_round.len() && every_match_has_a_round {
+                acc.scoring = &input.scoring;
             }
             out.push((SnapshotAt::Round(m.round.unwrap_or(0)), acc.rows()));
         }
@@ -616,7 +640,8 @@ pub fn snapshots(input: &StageInput) -> Vec<(SnapshotAt, Vec<Row>)> {
 /// before its n-th match (all of them at the last matchday). A team with
 /// fewer than n matches keeps its total. For stages without round numbers.
 pub fn matchdays(input: &StageInput) -> Vec<(u32, Vec<Row>)> {
-    let mut acc = Tally::new(input, &input.scoring);
+    let before = input.scoring.before_the_end();
+    let mut acc = Tally::new(input, &before);
     let mut games: Vec<Vec<&MatchLine>> = vec![Vec::new(); acc.names.len()];
     for m in sorted_by_date(&input.matches)
         .into_iter()
@@ -656,6 +681,7 @@ pub fn matchdays(input: &StageInput) -> Vec<(u32, Vec<Row>)> {
                     acc.adjust(a);
                 }
             }
+            acc.scoring = &input.scoring;
         }
         out.push((n as u32, acc.rows()));
     }
@@ -834,6 +860,21 @@ mod tests {
             &[PointsPerGame, GoalDifference],
             "1 B 3, 2 A 6, 3 C 3, 4 D 0",
         );
+        // Before the season's end (a cut that leaves a match out) points
+        // rank: points per game became the rule only at its end.
+        let more = ["B 2-0 D", "A 1-0 C", "A 1-0 D", "C 1-0 A", "E 1-0 F"];
+        let input = stage(
+            &more,
+            Scoring::new(3, 1, 0, &[PointsPerGame, GoalDifference]),
+        );
+        assert!(render(&table(&input, Cut::All)).starts_with("1 B 3, 2 E 3, 3 A 6"));
+        assert!(render(&table(&input, Cut::Round(4))).starts_with("1 A 6, 2 B 3"));
+        assert_eq!(
+            scoring_for(&input, Cut::Round(4)).order,
+            [Points, GoalDifference]
+        );
+        let last = snapshots(&input).into_iter().last().unwrap();
+        assert_eq!(render(&last.1), render(&table(&input, Cut::All)));
         // Level on points per game, goal difference decides.
         let level = ["A 1-0 C", "B 3-0 D"];
         check(

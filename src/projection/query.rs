@@ -739,7 +739,7 @@ impl View<'_> {
                         .then_some(a)
                 })
                 .partition(|a| bound.is_some_and(|b| a.date <= b));
-        let scoring = input.scoring;
+        let scoring = projector::scoring_for(&input, cut);
         let rules = match derived::rules_in_force(&self.ledger.store, &info, k)? {
             Some((seq, _)) => Some((seq, self.ledger.rules_source(seq)?)),
             None => None,

@@ -1278,10 +1278,10 @@ fn a_txt_line_with_its_own_number_date_and_time_is_read_whole() {
         "{results}"
     );
     // A wrong weekday on such a line is refused as on a date line.
-    let bad = env.file("bad.txt", &text.replace("(51) Sun Jul/1", "(51) Mon Jul/1"));
+    let bad = env.file("bad.txt", &text.replace("(51) Sun Jul/1", "(51) Tue Jul/1"));
     let err = Env::new().fails(2, &["import", bad.to_str().unwrap()]);
     assert!(
-        err.contains("bad.txt:6:") && err.contains("not a Monday"),
+        err.contains("bad.txt:6:") && err.contains("not a Tuesday"),
         "{err}"
     );
 }
@@ -1365,6 +1365,27 @@ fn a_result_dated_before_its_stages_first_round_is_said_and_audited() {
     assert!(
         early[0]["message"].as_str().unwrap().contains("2019-07-04"),
         "{problems}"
+    );
+    // In whatever order the file runs: here the misdated row comes first.
+    let env = Env::new();
+    let lines: Vec<&str> = text.lines().collect();
+    let sorted = format!(
+        "{}\n{},\n{}\n{}\n{}\n{}",
+        lines[0],
+        lines[4],
+        lines[1],
+        lines[2],
+        lines[3].trim_end_matches(','),
+        lines[5]
+    );
+    let f = env.file("sorted.json", &sorted);
+    let out = env.ok(&["import", f.to_str().unwrap()]);
+    assert!(
+        out.contains(&format!(
+            "1 results were appended dated before their stage's first round was played: {}:2;",
+            f.display()
+        )),
+        "{sorted}\n{out}"
     );
     // A file without rounds, or in order, says nothing.
     let env = Env::new();

@@ -408,6 +408,7 @@ fn the_2019_20_lower_divisions_are_ranked_on_points_per_game() {
         ("2019-08-10", 2019, "Alpha", "Delta", 1, 0, 3),
         ("2019-08-17", 2019, "Gamma", "Alpha", 1, 0, 3),
         ("2019-08-24", 2019, "Beta", "Delta", 2, 0, 3),
+        ("2019-09-01", 2019, "Gamma", "Delta", 0, 0, 3),
         ("2019-08-03", 2019, "Top", "Other", 1, 0, 2),
         ("2019-08-10", 2019, "Top", "Third", 1, 0, 2),
         ("2019-08-17", 2019, "Other", "Top", 1, 0, 2),
@@ -418,15 +419,7 @@ fn the_2019_20_lower_divisions_are_ranked_on_points_per_game() {
     assert_eq!(order(&env, "2019-20", "Division 3")[..2], ["Beta", "Alpha"]);
     // The Championship (tier 2) finished its season: points.
     assert_eq!(order(&env, "2019-20", "Division 2")[..2], ["Top", "Fourth"]);
-    let table = env.ok(&[
-        "standings",
-        "--competition",
-        "English League",
-        "--season",
-        "2019-20",
-        "--stage",
-        "Division 3",
-    ]);
+    let table = env.ok(&english_table("2019-20", "Division 3", &[]));
     assert!(table.contains("tie-break points-per-game"), "{table}");
     let header = table.lines().find(|l| l.contains("Team")).unwrap();
     assert!(header.contains("PPG"), "{table}");
@@ -435,20 +428,41 @@ fn the_2019_20_lower_divisions_are_ranked_on_points_per_game() {
         alpha.contains(" 2.00 ") && alpha.trim_end().ends_with("points-per-game"),
         "{table}"
     );
-    let json = env.json(&[
-        "standings",
-        "--competition",
-        "English League",
-        "--season",
+    let json = env.json(&english_table(
         "2019-20",
-        "--stage",
         "Division 3",
-        "--format",
-        "json",
-    ]);
+        &["--format", "json"],
+    ));
     assert_eq!(
         json["rows"][0]["points_per_game"].as_f64(),
         Some(3.0),
         "{json}"
     );
+    // Before the season's end, points rank (as the league did then).
+    let mid = env.ok(&english_table(
+        "2019-20",
+        "Division 3",
+        &["--as-of", "2019-08-25"],
+    ));
+    assert!(mid.contains("tie-break points,goal-difference"), "{mid}");
+    assert!(
+        mid.find("Alpha").unwrap() < mid.find("Beta").unwrap(),
+        "{mid}"
+    );
+    assert!(!mid.contains("PPG"), "{mid}");
+}
+
+/// `standings` of an English League season's stage, with more arguments.
+fn english_table<'a>(season: &'a str, stage: &'a str, more: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec![
+        "standings",
+        "--competition",
+        "English League",
+        "--season",
+        season,
+        "--stage",
+        stage,
+    ];
+    args.extend_from_slice(more);
+    args
 }

@@ -91,7 +91,7 @@ pub(crate) fn standings(s: &Standings) -> serde_json::Value {
 /// Points per game as the projector ranks them: points over games played,
 /// or over 1 before any.
 pub(crate) fn per_game(points: i64, played: u32) -> f64 {
-    points as f64 / f64::from(played.max(1))
+    scoreledger::model::rules::points_per_game(points, played)
 }
 
 /// Goal average as the projector ranks it: `gf/ga`, 0/0 counting as 1;

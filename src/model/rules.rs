@@ -201,6 +201,12 @@ impl Scoring {
     }
 }
 
+/// Points per game as a number: points over games played, or over 1
+/// before any (the projector compares them exactly).
+pub fn points_per_game(points: i64, played: u32) -> f64 {
+    points as f64 / f64::from(played.max(1))
+}
+
 /// The first day of the 1994 World Cup, the first major competition to give
 /// 3 points for a win.
 pub fn three_points_era() -> crate::model::date::Date {

@@ -25,13 +25,18 @@ pub fn signed(n: i64) -> String {
     }
 }
 
-fn table_html(out: &mut String, rows: &[Row]) {
+/// A table; with a `PPG` column where it is ranked on points per game.
+fn table_html(out: &mut String, rows: &[Row], per_game: bool) {
     let adj = rows.iter().any(|r| r.adjustment != 0);
     out.push_str("<table><thead><tr><th>Pos</th><th class=\"l\">Team</th><th>P</th><th>W</th><th>D</th><th>L</th><th>GF</th><th>GA</th><th>GD</th>");
     if adj {
         out.push_str("<th>Adj</th>");
     }
-    out.push_str("<th>Pts</th></tr></thead><tbody>");
+    out.push_str("<th>Pts</th>");
+    if per_game {
+        out.push_str("<th>PPG</th>");
+    }
+    out.push_str("</tr></thead><tbody>");
     for r in rows {
         let _ = write!(
             out,
@@ -50,7 +55,12 @@ fn table_html(out: &mut String, rows: &[Row]) {
         if adj {
             let _ = write!(out, "<td>{}</td>", signed(r.adjustment));
         }
-        let _ = write!(out, "<td><b>{}</b></td></tr>", r.points);
+        let _ = write!(out, "<td><b>{}</b></td>", r.points);
+        if per_game {
+            let ppg = crate::model::rules::points_per_game(r.points, r.played);
+            let _ = write!(out, "<td>{ppg:.3}</td>");
+        }
+        out.push_str("</tr>");
     }
     out.push_str("</tbody></table>");
 }
@@ -172,7 +182,11 @@ pub fn html(v: &SeasonView, merkle_root: &Hash) -> String {
         facts_html(&mut out, f);
     }
     out.push_str("<h2>Table</h2>");
-    table_html(&mut out, &v.table);
+    let per_game = v
+        .scoring
+        .order
+        .contains(&crate::model::rules::Tiebreak::PointsPerGame);
+    table_html(&mut out, &v.table, per_game);
     out.push_str("<h2>The race</h2>");
     if !v.rounds.is_empty() || !v.matchdays.is_empty() {
         let _ = write!(
@@ -196,7 +210,7 @@ pub fn html(v: &SeasonView, merkle_root: &Hash) -> String {
         out.push_str("<h2>After each round</h2>");
         for (r, rows) in &v.rounds {
             let _ = write!(out, "<details><summary>After round {r}</summary>");
-            table_html(&mut out, rows);
+            table_html(&mut out, rows, false);
             out.push_str("</details>");
         }
     }

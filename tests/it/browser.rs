@@ -336,3 +336,55 @@ fn the_pages_blake3_is_blake3() {
         assert_eq!(js, json!(hex::encode(want)), "derive_key, {n} bytes");
     }
 }
+
+/// A table ranked on points per game (League One 2019-20, cut short)
+/// shows them in the page, at the season's end only.
+#[test]
+fn the_page_shows_points_per_game_where_they_rank_the_table() {
+    let env = Env::new();
+    let mut csv = String::from(common::ENG_HEADER);
+    for (date, home, away, hg, ag) in [
+        ("2019-08-03", "Alpha", "Gamma", 1, 0),
+        ("2019-08-10", "Alpha", "Delta", 1, 0),
+        ("2019-08-17", "Gamma", "Alpha", 1, 0),
+        ("2019-08-24", "Beta", "Delta", 2, 0),
+    ] {
+        let result = if hg > ag { "H" } else { "A" };
+        csv.push_str(&format!(
+            "{date},2019,{home},{away},{hg}-{ag},{hg},{ag},3,3,{},{},{result}\n",
+            hg + ag,
+            hg - ag
+        ));
+    }
+    let f = env.file("2019.csv", &csv);
+    env.ok(&["import", f.to_str().unwrap()]);
+    let at_end = expected(&env, &[]);
+    assert_eq!(at_end[0].0, "Beta", "ranked on points per game");
+    let server = Server::start(&env.db(), None);
+    let browser = Browser::start(&env.dir_path().join("chromium-profile"));
+    browser.go(&format!("{}/", server.url));
+    browser.wait(
+        "document.body.dataset.ready === '1'",
+        "the page did not load",
+    );
+    browser.click("#competition");
+    browser.click("#competition option:first-child");
+    browser.click("#season option:first-child");
+    browser.keys("#step", "\u{E010}"); // End
+    browser.wait(&table_is(&at_end), "the table at the end");
+    let head = browser.script(
+        "return [...document.querySelectorAll('#table thead th')].map(th => th.textContent);",
+    );
+    assert_eq!(
+        head.as_array().unwrap().last(),
+        Some(&json!("PPG")),
+        "{head}"
+    );
+    assert_eq!(browser.table()[0][11], json!("3.000"));
+    // The first step (one result) is before the season's end: points.
+    browser.keys("#step", "\u{E011}"); // Home
+    browser.wait(
+        "[...document.querySelectorAll('#table thead th')].pop().textContent === 'Pts'",
+        "no PPG before the end",
+    );
+}

@@ -450,6 +450,14 @@ fn the_2019_20_lower_divisions_are_ranked_on_points_per_game() {
         "{mid}"
     );
     assert!(!mid.contains("PPG"), "{mid}");
+    // The season's report shows the number that ranked its table.
+    let mut report = english_table("2019-20", "Division 3", &["--output", "-"]);
+    report[0] = "report";
+    let page = env.ok(&report);
+    assert!(
+        page.contains("<th>PPG</th>") && page.contains("<td>3.000</td>"),
+        "{page}"
+    );
 }
 
 /// `standings` of an English League season's stage, with more arguments.

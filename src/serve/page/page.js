@@ -86,6 +86,12 @@ async function showStep() {
     before ? api("/api/standings", { ...scope(), ...before }) : null,
   ]);
   const was = new Map((prev ? prev.rows : []).map((r) => [r.team, r.pos]));
+  // Points per game, where they rank the table (a season cut short).
+  const perGame = table.rows.some((r) => "points_per_game" in r);
+  const head = $("table").tHead.rows[0];
+  const shown = head.lastElementChild.textContent === "PPG";
+  if (perGame && !shown) head.append(el("th", "PPG"));
+  if (!perGame && shown) head.lastElementChild.remove();
   $("table").tBodies[0].replaceChildren(...table.rows.map((r) => {
     const tr = el("tr");
     const move = was.has(r.team) ? was.get(r.team) - r.pos : null;
@@ -95,6 +101,7 @@ async function showStep() {
     for (const k of ["played", "won", "drawn", "lost", "goals_for", "goals_against", "goal_difference", "points"]) {
       tr.append(el("td", String(r[k])));
     }
+    if (perGame) tr.append(el("td", r.points_per_game.toFixed(3)));
     return tr;
   }));
   showResults(i);

@@ -28,11 +28,15 @@ pub(crate) struct Columns {
 }
 
 impl Columns {
-    /// Reads the header row; a column named twice is refused.
+    /// Reads the header row; a column named twice is refused, and a
+    /// column without a name (a trailing `,,`) is none.
     pub(crate) fn new(headers: &csv::StringRecord) -> Result<Columns> {
         let mut index = HashMap::new();
         for (i, h) in headers.iter().enumerate() {
             let key = h.trim().trim_start_matches('\u{feff}').to_lowercase();
+            if key.is_empty() {
+                continue;
+            }
             if index.insert(key.clone(), i).is_some() {
                 return Err(err(1, format!("the column '{key}' appears twice")));
             }
@@ -954,6 +958,8 @@ struct FootballDataColumns {
     hg: usize,
     ag: usize,
     half_time: Option<(usize, usize)>,
+    /// The result letter (`FTR`, `Res`): H, D or A.
+    result: Option<usize>,
 }
 
 impl FootballDataColumns {
@@ -966,10 +972,12 @@ impl FootballDataColumns {
             hg: c.need(&["fthg", "hg"])?,
             ag: c.need(&["ftag", "ag"])?,
             half_time: c.find(&["hthg"]).zip(c.find(&["htag"])),
+            result: c.find(&["ftr", "res"]),
         })
     }
 
-    /// One row's match (a season runs from July to June).
+    /// One row's match, its season by July to June for now
+    /// ([`football_data_seasons`] sets it).
     fn row(&self, line: usize, r: &csv::StringRecord) -> Result<MatchResult> {
         let d = dmy(line, field(r, self.date))?;
         let start = if d.to_key() % 10_000 >= 701 {
@@ -1001,27 +1009,96 @@ impl FootballDataColumns {
                 m.half_time = Some(ScorePair { home: x, away: y });
             }
         }
+        if let Some(letter) = self.result.map(|i| field(r, i)).filter(|v| !v.is_empty()) {
+            let outcome = match m.home_goals.cmp(&m.away_goals) {
+                std::cmp::Ordering::Greater => "H",
+                std::cmp::Ordering::Less => "A",
+                std::cmp::Ordering::Equal => "D",
+            };
+            if !letter.eq_ignore_ascii_case(outcome) {
+                return Err(err(
+                    line,
+                    format!(
+                        "result '{letter}' disagrees with the score {}-{} ({outcome})",
+                        m.home_goals, m.away_goals
+                    ),
+                ));
+            }
+        }
         Ok(m)
     }
 }
 
+/// A longer pause than this between two of a division's match dates, ended
+/// on or after 1 July, starts a new season.
+const SUMMER_BREAK_DAYS: i64 = 40;
+
+/// The seasons of a football-data file's matches: a division's season runs
+/// from its first date to the next date that ends a summer break (a pause of
+/// [`SUMMER_BREAK_DAYS`] or more, ended on or after 1 July), named by the
+/// year it starts in (July or later: that year; else the one before). So a
+/// season played on into July (2019-20's restart, to 26 July 2020) keeps
+/// its July, and the spring pause of 2020 starts none.
+fn football_data_seasons(rows: &mut [(usize, MatchResult)]) {
+    let mut dates: HashMap<String, Vec<Date>> = HashMap::new();
+    for (_, m) in rows.iter() {
+        dates.entry(m.competition.clone()).or_default().push(m.date);
+    }
+    let mut season_of: HashMap<(String, Date), String> = HashMap::new();
+    for (competition, mut ds) in dates {
+        ds.sort_unstable();
+        ds.dedup();
+        let mut current = String::new();
+        for (i, d) in ds.iter().enumerate() {
+            let starts = i == 0 || {
+                let gap = ds[i - 1].days_until(*d);
+                gap >= SUMMER_BREAK_DAYS && d.to_key() % 10_000 >= 701
+                    || d.year() > ds[i - 1].year() + 1
+            };
+            if starts {
+                let start = if d.to_key() % 10_000 >= 701 {
+                    d.year()
+                } else {
+                    d.year() - 1
+                };
+                current = season_label(start);
+            }
+            season_of.insert((competition.clone(), *d), current.clone());
+        }
+    }
+    for (_, m) in rows.iter_mut() {
+        if let Some(s) = season_of.get(&(m.competition.clone(), m.date)) {
+            m.season.clone_from(s);
+        }
+    }
+}
+
 /// football-data.co.uk: `Div,Date,HomeTeam,AwayTeam,FTHG,FTAG,...` (or `HG,AG`,
-/// `Home,Away`); season from the date (July to June), stage `League`.
+/// `Home,Away`); seasons by each division's summer breaks
+/// ([`football_data_seasons`]), stage `League`; a result letter (`FTR`,
+/// `Res`) must agree with the goals.
 pub fn football_data(text: &str, invalid: Invalid) -> Result<Parsed> {
     let (c, rows) = records(text)?;
     let cols = FootballDataColumns::new(&c)?;
     let mut checks = Checks::new(invalid);
     let mut repeats = Repeats::default();
     let mut out = Parsed::default();
+    let mut read = Vec::new();
     for row in rows {
-        let read = row.and_then(|(line, r)| {
+        let one = row.and_then(|(line, r)| {
             if r.iter().all(|f| f.trim().is_empty()) {
                 return Ok(None);
             }
-            let m = cols.row(line, &r)?;
-            Ok(repeats.first(line, &m)?.then_some((line, m)))
+            Ok(Some((line, cols.row(line, &r)?)))
         });
-        if let Some(Some((line, m))) = checks.row(read)? {
+        if let Some(Some(row)) = checks.row(one)? {
+            read.push(row);
+        }
+    }
+    football_data_seasons(&mut read);
+    for (line, m) in read {
+        let first = repeats.first(line, &m).map(|f| f.then_some((line, m)));
+        if let Some(Some((line, m))) = checks.row(first)? {
             out.push(line, Event::MatchResult(m));
         }
     }

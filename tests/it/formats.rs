@@ -1392,3 +1392,67 @@ fn a_result_dated_before_its_stages_first_round_is_said_and_audited() {
     let out = import(&env, "ofjson_2024-25_en.1.json");
     assert!(!out.contains("first round"), "{out}");
 }
+
+/// football-data.co.uk files: a season is the run of a division's dates
+/// that its summer break ends, not July to June (the 2019-20 season's
+/// restart in July 2020 was filed in 2020-21); a result letter (`FTR`)
+/// that contradicts the goals is a bad row, as in the English league file;
+/// empty trailing header columns are no columns; and a division the
+/// catalogue names after its later name gets the rules of its time
+/// (found by a tester).
+#[test]
+fn football_data_files_keep_their_seasons_results_and_rules() {
+    let env = Env::new();
+    let f = env.file(
+        "E0.csv",
+        "Div,Date,HomeTeam,AwayTeam,FTHG,FTAG,FTR,,\n\
+         E0,09/08/2019,Liverpool,Norwich,4,1,H,,\n\
+         E0,09/03/2020,Leicester,Aston Villa,4,0,H,,\n\
+         E0,17/06/2020,Man City,Arsenal,3,0,H,,\n\
+         E0,01/07/2020,Man City,Liverpool,4,0,H,,\n\
+         E0,26/07/2020,Arsenal,Watford,3,2,H,,\n\
+         E0,12/09/2020,Fulham,Arsenal,0,3,A,,\n",
+    );
+    let out = env.ok(&["import", f.to_str().unwrap()]);
+    assert!(!out.contains("outside their season"), "{out}");
+    let seasons = env.json(&["list", "seasons", "--format", "json"]);
+    let got: Vec<(String, u64)> = seasons
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["season"].as_str().unwrap().to_string(),
+                s["matches"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [("2019-20".to_string(), 5), ("2020-21".to_string(), 1)],
+        "{seasons}"
+    );
+    // A result letter against the goals.
+    let bad = Env::new();
+    let f = bad.file(
+        "bad.csv",
+        "Div,Date,HomeTeam,AwayTeam,FTHG,FTAG,FTR\nE0,16/08/2024,Man United,Fulham,1,0,A\n",
+    );
+    let err = bad.fails(2, &["import", f.to_str().unwrap()]);
+    assert!(
+        err.contains("bad.csv:2:") && err.contains("result 'A' disagrees with the score 1-0"),
+        "{err}"
+    );
+    // E1 in 1996-97 (then Division One): 3 points, goals scored first.
+    let env = Env::new();
+    let f = env.file(
+        "E1.csv",
+        "Div,Date,HomeTeam,AwayTeam,FTHG,FTAG\n\
+         E1,17/08/1996,Alpha,Gamma,5,4\n\
+         E1,24/08/1996,Beta,Gamma,2,0\n",
+    );
+    env.ok(&["import", f.to_str().unwrap()]);
+    let t = env.json(&["standings", "--format", "json"]);
+    assert_eq!(t["rules"]["points_for_win"], 3, "{t}");
+    assert_eq!(t["rows"][0]["team"], "Alpha", "goals scored first: {t}");
+}

@@ -145,14 +145,24 @@ fn results(events: &[(u64, Event)]) -> impl Iterator<Item = &MatchResult> {
     })
 }
 
-/// The same table's cut, named by its last result: a date becomes the last
-/// match date on or before it, a round the last round up to it. A receipt
-/// states this cut, so that it cannot be moved to another that the events
-/// it carries would also give.
+/// The dates that change a stage's table: its results' and its points
+/// adjustments'.
+fn table_dates(events: &[(u64, Event)]) -> impl Iterator<Item = Date> + '_ {
+    events.iter().filter_map(|(_, e)| match e {
+        Event::MatchResult(m) => Some(m.date),
+        Event::PointsAdjusted(a) => Some(a.date),
+        _ => None,
+    })
+}
+
+/// The same table's cut, named by its last change: a date becomes the last
+/// date of a result or an adjustment on or before it (an adjustment dated
+/// after the last match counts from its date), a round the last round up
+/// to it. A receipt states this cut, so that it cannot be moved to another
+/// that the events it carries would also give.
 fn tight(cut: Cut, events: &[(u64, Event)]) -> Cut {
     match cut {
-        Cut::AsOf(d) => results(events)
-            .map(|m| m.date)
+        Cut::AsOf(d) => table_dates(events)
             .filter(|x| *x <= d)
             .max()
             .map_or(cut, Cut::AsOf),
@@ -226,7 +236,9 @@ impl Receipt {
             }
         }
         if tight(cut, &events) != cut {
-            return Err("the receipt's date or round is not that of its last result".into());
+            return Err(
+                "the receipt's date or round is not that of its last result or adjustment".into(),
+            );
         }
         self.compare(&projector::table(&fold.input(cp.size), cut))
     }

@@ -102,6 +102,31 @@ fn a_receipt_verifies_offline_for_the_whole_stage_a_date_and_a_round() {
     }
 }
 
+/// A receipt for a date is the table `standings` gives for that date,
+/// with an adjustment dated after the last match before it (found by a
+/// tester: the receipt named the last match's date and left the -1 out,
+/// and it verified).
+#[test]
+fn a_receipt_for_a_date_counts_the_adjustments_dated_up_to_it() {
+    let env = Env::new();
+    for (asked, named) in [("1984-12-11", "1984-12-10"), ("1984-12-09", "1984-12-09")] {
+        let (text, vkey) = receipt(&env, &["--as-of", asked]);
+        check(text.as_bytes(), &vkey).unwrap();
+        let r: Receipt = serde_json::from_str(&text).unwrap();
+        assert_eq!(r.as_of.map(|d| d.to_string()).as_deref(), Some(named));
+        let want = env.table(&["--as-of", asked]);
+        assert_eq!(r.table.len(), want.len());
+        for row in &r.table {
+            assert_eq!(
+                want[&row.team]["points"], row.points,
+                "{asked}: {}",
+                row.team
+            );
+            assert_eq!(want[&row.team]["pos"], row.pos, "{asked}: {}", row.team);
+        }
+    }
+}
+
 #[test]
 fn every_flipped_byte_of_a_receipt_is_refused() {
     let env = Env::new();

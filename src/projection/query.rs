@@ -569,21 +569,28 @@ impl Ledger {
             When::Seq(n) => self.at(Some(KnownAt::Seq(n)))?.standings(f, Cut::All),
         };
         let (a, b) = (at(from)?, at(to)?);
+        // One club under the names renames (known now) join: a row renamed
+        // between the two points is the same row.
+        let pairs: Vec<(String, String)> = derived::renames(&self.store, &b.competition, u64::MAX)?
+            .iter()
+            .map(|r| (names::fold(&r.from), names::fold(&r.to)))
+            .collect();
+        let same = |x: &str, y: &str| {
+            names::same(x, y)
+                || (!pairs.is_empty()
+                    && names::rename_class(&names::fold(x), &pairs).contains(&names::fold(y)))
+        };
         let mut rows: Vec<DiffRow> = b
             .rows
             .iter()
             .map(|r| DiffRow {
                 team: r.team.clone(),
-                from: a
-                    .rows
-                    .iter()
-                    .find(|x| names::same(&x.team, &r.team))
-                    .cloned(),
+                from: a.rows.iter().find(|x| same(&x.team, &r.team)).cloned(),
                 to: Some(r.clone()),
             })
             .collect();
         for r in &a.rows {
-            if !b.rows.iter().any(|x| names::same(&x.team, &r.team)) {
+            if !b.rows.iter().any(|x| same(&x.team, &r.team)) {
                 rows.push(DiffRow {
                     team: r.team.clone(),
                     from: Some(r.clone()),

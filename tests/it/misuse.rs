@@ -671,3 +671,38 @@ fn names_joined_by_a_rename_are_one_club_for_results_and_renames() {
     assert!(!rename("Alpha FC", "Beta").status.success());
     env.ok(&["verify"]);
 }
+
+/// `diff` across a rename shows one club, under its later name, with its
+/// move and points change (it showed two teams, one leaving and one
+/// arriving; found by a tester).
+#[test]
+fn a_diff_across_a_rename_shows_one_club() {
+    let env = Env::new();
+    env.import_seed();
+    env.ok(&[
+        "rename",
+        "--competition",
+        "Copa Perú",
+        "--from",
+        "Los Espartanos",
+        "--to",
+        "Espartanos FC",
+        "--reason",
+        "renamed",
+    ]);
+    let d = env.json(&[
+        "diff", "--from", "seq:23", "--to", "seq:24", "--format", "json",
+    ]);
+    let rows = d["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 6, "{d}");
+    let club = rows.iter().find(|r| r["team"] == "Espartanos FC").unwrap();
+    assert_eq!(
+        (
+            club["pos_from"].as_u64(),
+            club["pos_to"].as_u64(),
+            club["points_change"].as_i64()
+        ),
+        (Some(1), Some(1), Some(0)),
+        "{d}"
+    );
+}

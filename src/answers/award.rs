@@ -46,7 +46,8 @@ impl Fields {
 pub(crate) fn event(archive: &Archive, a: Fields) -> Result<Event, Error> {
     let (winner, loser) = a.check()?;
     let rec = archive.find_match(&a.id)?;
-    let home = scoreledger::model::names::same(&a.to, &rec.result.home);
+    // The home team under any name its renames join.
+    let home = archive.same_club(&rec.result.competition, &a.to, &rec.result.home)?;
     let (home_goals, away_goals) = if home {
         (winner, loser)
     } else {

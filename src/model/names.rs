@@ -241,6 +241,16 @@ pub(crate) fn rename_class(name: &str, pairs: &[(String, String)]) -> Vec<String
     }
 }
 
+/// Whether names `a` and `b` are one club: the same name folded, or names
+/// renames (as `(from, to)` pairs, any spelling) join.
+pub(crate) fn one_club(renames: &[(String, String)], a: &str, b: &str) -> bool {
+    if same(a, b) {
+        return true;
+    }
+    let pairs: Vec<(String, String)> = renames.iter().map(|(f, t)| (fold(f), fold(t))).collect();
+    !pairs.is_empty() && rename_class(&fold(a), &pairs).contains(&fold(b))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

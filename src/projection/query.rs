@@ -461,6 +461,24 @@ impl Ledger {
         let renames = derived::renames(&self.store, competition, u64::MAX)?;
         Ok(renames.iter().any(|r| names::same(&r.to, team)))
     }
+
+    /// True when `a` and `b` name one club of the competition: the same
+    /// name, or names its renames join.
+    pub fn same_club(&self, competition: &str, a: &str, b: &str) -> Result<bool> {
+        if names::same(a, b) {
+            return Ok(true);
+        }
+        let pairs = self.rename_pairs(competition)?;
+        Ok(names::one_club(&pairs, a, b))
+    }
+
+    /// A competition's renames, as `(from, to)` names.
+    fn rename_pairs(&self, competition: &str) -> Result<Vec<(String, String)>> {
+        Ok(derived::renames(&self.store, competition, u64::MAX)?
+            .into_iter()
+            .map(|r| (r.from, r.to))
+            .collect())
+    }
 }
 
 impl Ledger {
@@ -571,15 +589,8 @@ impl Ledger {
         let (a, b) = (at(from)?, at(to)?);
         // One club under the names renames (known now) join: a row renamed
         // between the two points is the same row.
-        let pairs: Vec<(String, String)> = derived::renames(&self.store, &b.competition, u64::MAX)?
-            .iter()
-            .map(|r| (names::fold(&r.from), names::fold(&r.to)))
-            .collect();
-        let same = |x: &str, y: &str| {
-            names::same(x, y)
-                || (!pairs.is_empty()
-                    && names::rename_class(&names::fold(x), &pairs).contains(&names::fold(y)))
-        };
+        let pairs = self.rename_pairs(&b.competition)?;
+        let same = |x: &str, y: &str| names::one_club(&pairs, x, y);
         let mut rows: Vec<DiffRow> = b
             .rows
             .iter()

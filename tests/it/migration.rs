@@ -1,7 +1,10 @@
 //! A store written by the first layout (one sled tree per index, by
 //! scoreledger at commit e07219f; `scripts/make-layout1-fixture.sh`) is
 //! migrated on open: every answer, the export, the head and the checkpoint
-//! root stay exactly what that version printed.
+//! root stay exactly what that version printed. One answer is what that
+//! version should have printed: its `diff` across the rename of seq 51
+//! showed one club as two rows (`misuse::a_diff_across_a_rename_shows_one_club`);
+//! `answers.json` holds the one-row answer since.
 
 use crate::common;
 

@@ -705,4 +705,26 @@ fn a_diff_across_a_rename_shows_one_club() {
         (Some(1), Some(1), Some(0)),
         "{d}"
     );
+    // An award to the renamed home club, by its new name, is a win for it
+    // (it was refused as "not a win for Los Espartanos").
+    let results = env.json(&["results", "--format", "json"]);
+    let id = results
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["home"] == "Los Espartanos" || m["home"] == "Espartanos FC")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    env.ok(&[
+        "award",
+        &id,
+        "--to",
+        "Espartanos FC",
+        "--reason",
+        "walkover",
+    ]);
+    let history = env.ok(&["history", &id]);
+    assert!(history.contains("3-0"), "{history}");
 }

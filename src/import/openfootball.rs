@@ -300,12 +300,18 @@ struct Score {
     et: Option<ScorePair>,
     pen: Option<ScorePair>,
     cancelled: bool,
+    /// `[postponed]`: not played on its date, kept apart from cancelled.
+    postponed: bool,
 }
 
 fn parse_score(tokens: &[&str]) -> Option<Score> {
     let mut s = Score::default();
     let joined = tokens.join(" ");
-    if joined.eq_ignore_ascii_case("[cancelled]") || joined.eq_ignore_ascii_case("[postponed]") {
+    if joined.eq_ignore_ascii_case("[postponed]") {
+        s.postponed = true;
+        return Some(s);
+    }
+    if joined.eq_ignore_ascii_case("[cancelled]") {
         s.cancelled = true;
         return Some(s);
     }
@@ -422,14 +428,28 @@ fn is_score_note(core: &str) -> bool {
     matches!(core, "pen." | "pen" | "a.e.t." | "aet" | "a.e.t")
 }
 
-/// A word after the away team that is no part of a name: a score (bare or
+/// A word beside a team's name that is no part of it: a score (bare or
 /// in brackets, but not a year range such as `(1878-1896)`), `a.e.t.` or
-/// `pen.`, a `[note]` or a `#` comment.
-fn is_note(x: &str) -> bool {
+/// `pen.`, a match's fate in brackets (`(abandoned)`, `(awarded)`, `w/o`),
+/// a `[note]` or a `#` comment.
+pub(crate) fn is_note(x: &str) -> bool {
     let core = x.trim_matches(|c| c == '(' || c == ')' || c == ',');
     let years = is_score(core).is_some_and(|(a, b)| a >= 1000 && b >= 1000);
+    let fate = matches!(
+        core.to_lowercase().as_str(),
+        "abandoned"
+            | "awarded"
+            | "postponed"
+            | "cancelled"
+            | "canceled"
+            | "annulled"
+            | "void"
+            | "w/o"
+            | "walkover"
+    ) && (x.starts_with('(') || core.eq_ignore_ascii_case("w/o"));
     (is_score(core).is_some() && !years)
         || is_score_note(core)
+        || fate
         || x.starts_with('[')
         || x.starts_with('#')
 }
@@ -682,6 +702,9 @@ impl TxtPlace {
         if score.cancelled {
             m.status = MatchStatus::Cancelled;
         }
+        if score.postponed {
+            m.status = MatchStatus::Postponed;
+        }
         Ok(m)
     }
 }
@@ -793,7 +816,13 @@ mod tests {
                 show(s.ht),
                 show(s.et),
                 show(s.pen),
-                if s.cancelled { " cancelled" } else { "" }
+                if s.cancelled {
+                    " cancelled"
+                } else if s.postponed {
+                    " postponed"
+                } else {
+                    ""
+                }
             )
         });
         assert_eq!(
@@ -815,6 +844,7 @@ mod tests {
             "ft 3-3 ht 2-0 et 4-4 pen 4-5",
         );
         check("[cancelled]", "ft - ht - et - pen - cancelled");
+        check("[postponed]", "ft - ht - et - pen - postponed");
         check("x-1", "");
     }
 
@@ -871,6 +901,12 @@ mod tests {
         check_line(
             "Aston Villa v West Ham 2-1 (1-0) @ Villa Park",
             "Aston Villa | West Ham | ft 2-1 et - pen -",
+        );
+        check_line("Arsenal FC 3-0 Chelsea FC (awarded)", "");
+        check_line("Arsenal FC 3-0 Chelsea FC w/o", "");
+        check_line(
+            "Sport Boys 1-0 Melgar (Arequipa)",
+            "Sport Boys | Melgar (Arequipa) | ft 1-0 et - pen -",
         );
         check_line(
             "9.30 Arsenal FC v Chelsea FC 2-1",

@@ -141,6 +141,16 @@ pub fn parse_result(line: &str) -> Option<Result<(String, u16, u16, String), Str
         }
         let home = tokens[..i].join(" ");
         let away = tokens[next..].join(" ");
+        let beside = tokens[..i].iter().chain(&tokens[next..]);
+        if let Some(note) = beside
+            .into_iter()
+            .find(|w| crate::import::openfootball::is_note(w))
+        {
+            return Some(Err(format!(
+                "'{note}' beside a team's name in '{}': a score or a note, not a name (write the match's fate with `scoreledger annul` or `award`)",
+                line.trim()
+            )));
+        }
         return Some(match (h, a) {
             (Ok(h), Ok(a)) => Ok((home, h, a, away)),
             (Err(e), _) | (_, Err(e)) => Err(e),
@@ -271,7 +281,8 @@ struct Reader {
     section: Option<(String, usize)>,
     in_stage: bool,
     round: Option<u32>,
-    group: Option<String>,
+    /// The group in force, and the level of its heading.
+    group: Option<(String, usize)>,
     date: Option<Date>,
     results: Vec<RawResult>,
     stages: Vec<String>,
@@ -380,7 +391,10 @@ impl Reader {
     }
 
     /// `==Section==` starts a stage; `=== Round N ===` and `=== Group X ===`
-    /// within it.
+    /// within it. A group is a stage of its own (a table of its own, as in
+    /// the other formats) until a heading of its level or higher: a round
+    /// under it (`==== Round 1 ====`) stays in it, a round beside it is the
+    /// section's again.
     fn heading(&mut self, n: usize, level: usize, title: String) -> Result<()> {
         self.table = None;
         match level {
@@ -396,8 +410,11 @@ impl Reader {
                 if let Some(r) = round_heading(&title) {
                     self.round = Some(r.map_err(|e| err(n, e))?);
                     self.in_stage = true;
+                    if self.group.as_ref().is_some_and(|(_, at)| level <= *at) {
+                        self.group = None;
+                    }
                 } else if let Some(g) = group_heading(&title) {
-                    self.group = Some(g);
+                    self.group = Some((g, level));
                     self.round = None;
                     self.in_stage = true;
                 } else if self.in_stage {
@@ -450,7 +467,7 @@ impl Reader {
 
     /// A `Home 3-2 Away` line, under a section and a date.
     fn result(&mut self, n: usize, (home, hg, ag, away): (String, u16, u16, String)) -> Result<()> {
-        let Some((stage, _)) = &self.section else {
+        let Some((section, _)) = &self.section else {
             return Err(err(
                 n,
                 "result outside any section; add a heading such as '==Final stage=='",
@@ -462,14 +479,15 @@ impl Reader {
                 "result before any date line (such as '2 December 1984')",
             ));
         };
-        if !self.stages.contains(stage) {
+        let stage = self.group.as_ref().map_or(section, |(g, _)| g).clone();
+        if !self.stages.contains(&stage) {
             self.stages.push(stage.clone());
         }
         self.in_stage = true;
         self.results.push(RawResult {
             line: n,
-            stage: stage.clone(),
-            group: self.group.clone(),
+            stage,
+            group: self.group.as_ref().map(|(g, _)| g.clone()),
             round: self.round,
             date,
             home,
@@ -734,6 +752,17 @@ mod tests {
             &format!("{HEAD}==Finalists==\n| Team |\n| A |\n| B |\n\n==Final==\n=== Round 1 ===\n2 June 2001\nA 1-0 Z\n"),
             "error: line 15: team 'Z' is not in the teams table (A, B)",
         );
+        // Groups are tables of their own (their stage is the group); a
+        // round under a group (a lower heading) stays in it, a round beside
+        // them (same level) is the section's again.
+        check(
+            &format!("{HEAD}==National stage==\n=== Group A ===\n==== Round 1 ====\n2 June 2001\nA 1-0 B\nC 0-0 D\n=== Group B ===\n3 June 2001\nE 2-0 F\n=== Round 2 ===\n9 June 2001\nA 0-1 C\n"),
+            "Test Cup 2001: winners -\n\
+             Test Cup 2001 Group A round 1 2001-06-02: A 1-0 B\n\
+             Test Cup 2001 Group A round 1 2001-06-02: C 0-0 D\n\
+             Test Cup 2001 Group B 2001-06-03: E 2-0 F\n\
+             Test Cup 2001 National stage round 2 2001-06-09: A 0-1 C",
+        );
         check(
             &format!("{HEAD}==Final==\n=== Round 1 ===\n2 June 2001\nA 201-0 B\n"),
             "Test Cup 2001: winners -\n\
@@ -786,6 +815,22 @@ mod tests {
         assert_eq!(result("Alianza 3-2"), None);
         assert!(matches!(result("A 70000-1 B"), Some(Err(_))));
         assert_eq!(result("A -1-2 B"), None);
+        // Notes beside a name are refused, not taken into it.
+        for line in [
+            "Sport Boys 0-0 Melgar (abandoned)",
+            "Sport Boys 3-0 Melgar (awarded)",
+            "Sport Boys 2-1 (1-0) Melgar",
+            "Atlético 1-2 1-1 Deportivo 3-0",
+        ] {
+            assert!(matches!(result(line), Some(Err(_))), "{line}");
+        }
+        ok(
+            "Accrington (1878-1896) 1-0 Sport Boys (Callao)",
+            "Accrington (1878-1896)",
+            1,
+            0,
+            "Sport Boys (Callao)",
+        );
         assert_eq!(parse_score(" 3 – 2 "), Ok((3, 2)));
         assert!(parse_score("-1-2").is_err());
         assert!(parse_score("3:2").is_err());

@@ -1456,3 +1456,37 @@ fn football_data_files_keep_their_seasons_results_and_rules() {
     assert_eq!(t["rules"]["points_for_win"], 3, "{t}");
     assert_eq!(t["rows"][0]["team"], "Alpha", "goals scored first: {t}");
 }
+
+/// A season page's groups are tables of their own (found by a tester: two
+/// groups were ranked as one table of eight), and a note beside a team's
+/// name is refused with its line, not taken into the name (`Melgar
+/// (abandoned)` was a team, its match counted as played).
+#[test]
+fn a_season_pages_groups_are_tables_of_their_own() {
+    let env = Env::new();
+    let page = "= 2001 Test Cup =\n\nInfobox\n- Competition: Test Cup\n- Season: 2001\n- Points for a win: 3\n\n\
+                ==National stage==\n=== Group A ===\n2 June 2001\nAlpha 1-0 Beta\nGamma 0-0 Delta\n\
+                === Group B ===\n3 June 2001\nEps 2-0 Zeta\nEta 1-1 Theta\n";
+    let f = env.file("cup.txt", page);
+    env.ok(&["import", f.to_str().unwrap()]);
+    let stages = env.json(&["list", "stages", "--format", "json"]);
+    let names: Vec<&str> = stages
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["stage"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["Group A", "Group B"], "{stages}");
+    let a = env.json(&["standings", "--stage", "Group A", "--format", "json"]);
+    assert_eq!(a["rows"].as_array().unwrap().len(), 4, "{a}");
+    let bad = Env::new();
+    let f = bad.file(
+        "bad.txt",
+        &page.replace("Eta 1-1 Theta", "Eta 1-1 Theta (abandoned)"),
+    );
+    let err = bad.fails(2, &["import", f.to_str().unwrap()]);
+    assert!(
+        err.contains("bad.txt:16:") && err.contains("'(abandoned)' beside a team's name"),
+        "{err}"
+    );
+}

@@ -129,9 +129,29 @@ pub(crate) fn event(archive: &Archive, a: Fields) -> Result<(Event, NewTeams), E
         ag,
     );
     m.group = a.group;
+    refuse_replay_of_annulled(archive, &m)?;
     let new = new
         .into_iter()
         .map(|t| (t, a.scope.competition.clone(), a.scope.season.clone()))
         .collect();
     Ok((Event::MatchResult(m), new))
+}
+
+/// A result whose match (the same fixture: stage, round, date and teams)
+/// was annulled is refused: it would be "already recorded" and count for
+/// nothing, where its sender meant a replay, which is a new match.
+fn refuse_replay_of_annulled(archive: &Archive, m: &MatchResult) -> Result<(), Error> {
+    let Some(rec) = archive.held(m)? else {
+        return Ok(());
+    };
+    if rec.effective(u64::MAX).state != scoreledger::model::record::MatchState::Annulled {
+        return Ok(());
+    }
+    Err(Error::Invalid(format!(
+        "match {} ({} v {} on {}) was annulled; a replay is a new match: record it with the date (or round) it was played on",
+        rec.id.short(),
+        rec.result.home,
+        rec.result.away,
+        rec.result.date
+    )))
 }

@@ -482,6 +482,15 @@ impl Ledger {
 }
 
 impl Ledger {
+    /// The held match a result would be (the same fixture), if any.
+    pub fn held(&self, m: &crate::model::event::MatchResult) -> Result<Option<MatchRecord>> {
+        match self.find_match(&derived::id_of(m).to_hex()) {
+            Ok(rec) => Ok(Some(rec)),
+            Err(Error::NotFound(_)) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
     /// The match whose id starts with `prefix` (hex, at least 4 characters).
     pub fn find_match(&self, prefix: &str) -> Result<MatchRecord> {
         let p = prefix.trim().to_ascii_lowercase();

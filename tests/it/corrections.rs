@@ -297,6 +297,34 @@ fn annul_removes_exactly_one_match() {
         .contains("nothing appended"));
     let err = env.fails(2, &["correct", &id, "2-0", "--reason", "x"]);
     assert!(err.contains("annulled"), "{err}");
+    // The annulled match sent again (same round, date and teams) is not
+    // taken for a replay that was "already recorded" and counts for
+    // nothing: it is refused, saying why (found by a tester).
+    let results = env.json(&["results", "--format", "json"]);
+    let annulled = results
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["id"].as_str() == Some(id.as_str()))
+        .unwrap()
+        .clone();
+    let score = format!("{}-{}", annulled["home_goals"], annulled["away_goals"]);
+    let head = env.head();
+    let err = env.fails(
+        2,
+        &record_args(
+            "1",
+            annulled["date"].as_str().unwrap(),
+            annulled["home"].as_str().unwrap(),
+            &score,
+            annulled["away"].as_str().unwrap(),
+        ),
+    );
+    assert!(
+        err.contains("was annulled; a replay is a new match"),
+        "{err}"
+    );
+    assert_eq!(env.head(), head);
     // A replay is a new match.
     env.ok(&record_args(
         "1",

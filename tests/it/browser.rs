@@ -211,6 +211,22 @@ fn table_is(rows: &[(String, String)]) -> String {
     )
 }
 
+/// The archive served, and the page in a browser with the first
+/// competition and season of its lists picked.
+fn first_stage_in_a_browser(env: &Env) -> (Server, Browser) {
+    let server = Server::start(&env.db(), None);
+    let browser = Browser::start(&env.dir_path().join("chromium-profile"));
+    browser.go(&format!("{}/", server.url));
+    browser.wait(
+        "document.body.dataset.ready === '1'",
+        "the page did not load",
+    );
+    browser.click("#competition");
+    browser.click("#competition option:first-child");
+    browser.click("#season option:first-child");
+    (server, browser)
+}
+
 #[test]
 fn the_page_travels_through_copa_peru_1984_in_headless_chromium() {
     let env = Env::new();
@@ -229,18 +245,8 @@ fn the_page_travels_through_copa_peru_1984_in_headless_chromium() {
     assert_eq!(on_9[1], ("Guardia Republicana".into(), "3".into()));
     assert_eq!(at_end[0], ("Los Espartanos".into(), "10".into()));
 
-    let server = Server::start(&env.db(), None);
-    let browser = Browser::start(&env.dir_path().join("chromium-profile"));
-    browser.go(&format!("{}/", server.url));
-    browser.wait(
-        "document.body.dataset.ready === '1'",
-        "the page did not load",
-    );
-
     // Pick Copa Perú 1984 from the lists.
-    browser.click("#competition");
-    browser.click("#competition option:first-child");
-    browser.click("#season option:first-child");
+    let (_server, browser) = first_stage_in_a_browser(&env);
     assert_eq!(
         browser.script("return [$('competition').value, $('season').value, $('stage').value];"),
         json!(["Copa Perú", "1984", "Final stage"])
@@ -360,16 +366,7 @@ fn the_page_shows_points_per_game_where_they_rank_the_table() {
     env.ok(&["import", f.to_str().unwrap()]);
     let at_end = expected(&env, &[]);
     assert_eq!(at_end[0].0, "Beta", "ranked on points per game");
-    let server = Server::start(&env.db(), None);
-    let browser = Browser::start(&env.dir_path().join("chromium-profile"));
-    browser.go(&format!("{}/", server.url));
-    browser.wait(
-        "document.body.dataset.ready === '1'",
-        "the page did not load",
-    );
-    browser.click("#competition");
-    browser.click("#competition option:first-child");
-    browser.click("#season option:first-child");
+    let (_server, browser) = first_stage_in_a_browser(&env);
     browser.keys("#step", "\u{E010}"); // End
     browser.wait(&table_is(&at_end), "the table at the end");
     let head = browser.script(

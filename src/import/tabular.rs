@@ -1074,9 +1074,9 @@ fn football_data_seasons(rows: &mut [(usize, MatchResult)]) {
 }
 
 /// football-data.co.uk: `Div,Date,HomeTeam,AwayTeam,FTHG,FTAG,...` (or `HG,AG`,
-/// `Home,Away`); seasons by each division's summer breaks
-/// ([`football_data_seasons`]), stage `League`; a result letter (`FTR`,
-/// `Res`) must agree with the goals.
+/// `Home,Away`); seasons by each division's summer breaks (a pause of 40
+/// days or more ending on or after 1 July starts one), stage `League`; a
+/// result letter (`FTR`, `Res`) must agree with the goals.
 pub fn football_data(text: &str, invalid: Invalid) -> Result<Parsed> {
     let (c, rows) = records(text)?;
     let cols = FootballDataColumns::new(&c)?;

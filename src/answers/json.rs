@@ -73,7 +73,7 @@ pub(crate) fn standings(s: &Standings) -> serde_json::Value {
             }
             if s.scoring.order.contains(&Tiebreak::PointsPerGame) {
                 let (pts, played) = (row["points"].as_i64().unwrap_or(0), row["played"].as_u64().unwrap_or(0));
-                row["points_per_game"] = json!(per_game(pts, played as u32));
+                row["points_per_game"] = json!(scoreledger::model::rules::points_per_game(pts, played as u32));
             }
             if s.scoring.order.contains(&Tiebreak::GoalAverage) {
                 let (gf, ga) = (row["goals_for"].as_u64().unwrap_or(0), row["goals_against"].as_u64().unwrap_or(0));
@@ -86,12 +86,6 @@ pub(crate) fn standings(s: &Standings) -> serde_json::Value {
             row
         }).collect::<Vec<_>>(),
     })
-}
-
-/// Points per game as the projector ranks them: points over games played,
-/// or over 1 before any.
-pub(crate) fn per_game(points: i64, played: u32) -> f64 {
-    scoreledger::model::rules::points_per_game(points, played)
 }
 
 /// Goal average as the projector ranks it: `gf/ga`, 0/0 counting as 1;

@@ -2,7 +2,7 @@
 
 use clap::ValueEnum;
 use scoreledger::import::editions::OTHER_MATCHES;
-use scoreledger::model::rules::{tiebreak_list, Tiebreak};
+use scoreledger::model::rules::{self, tiebreak_list, Tiebreak};
 use scoreledger::{Error, KnownAt, Standings};
 
 use super::render::{self, Align};
@@ -117,10 +117,7 @@ fn average(gf: u32, ga: u32, decimals: usize) -> String {
 
 /// Points per game as shown, to `decimals` places.
 fn per_game(points: i64, played: u32, decimals: usize) -> String {
-    format!(
-        "{:.decimals$}",
-        crate::answers::json::per_game(points, played)
-    )
+    format!("{:.decimals$}", rules::points_per_game(points, played))
 }
 
 /// The fewest decimals (2 or more) at which every two rows next to each
@@ -131,11 +128,7 @@ fn per_game_decimals(s: &Standings) -> usize {
         .find(|&d| {
             s.rows.windows(2).all(|w| {
                 let (a, b) = (&w[0], &w[1]);
-                let exact = |r: &scoreledger::projection::projector::Row| {
-                    (i128::from(r.points), i128::from(r.played.max(1)))
-                };
-                let ((ap, ag), (bp, bg)) = (exact(a), exact(b));
-                ap * bg == bp * ag
+                rules::per_game_cmp((a.points, a.played), (b.points, b.played)).is_eq()
                     || per_game(a.points, a.played, d) != per_game(b.points, b.played, d)
             })
         })

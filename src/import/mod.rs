@@ -594,7 +594,7 @@ impl Batch {
             report,
             lines,
             mut notes,
-            misdated,
+            mut misdated,
         } = self;
         out.add(&report);
         out.changed_since.extend(
@@ -604,12 +604,15 @@ impl Batch {
                 .map(|i| lines.get(*i).copied().unwrap_or(0)),
         );
         if !misdated.outside.is_empty() || !misdated.later.is_empty() {
+            // Looked up once per appended result: sorted, not scanned.
+            misdated.outside.sort_unstable();
+            misdated.later.sort_unstable();
             for a in report.appended.iter().filter(|a| a.kind == "match_result") {
                 let line = lines.get(a.index).copied().unwrap_or(0);
-                if misdated.outside.contains(&line) {
+                if misdated.outside.binary_search(&line).is_ok() {
                     out.outside_season.push(line);
                 }
-                if misdated.later.contains(&line) {
+                if misdated.later.binary_search(&line).is_ok() {
                     out.before_first_round.push(line);
                 }
             }

@@ -389,17 +389,7 @@ impl EngReader {
             }
         }
         if let Some(result) = given(self.cols.result) {
-            let outcome = match h.cmp(&a) {
-                std::cmp::Ordering::Greater => "H",
-                std::cmp::Ordering::Less => "A",
-                std::cmp::Ordering::Equal => "D",
-            };
-            if !result.eq_ignore_ascii_case(outcome) {
-                return Err(err(
-                    line,
-                    format!("result '{result}' disagrees with the score {h}-{a} ({outcome})"),
-                ));
-            }
+            result_agrees(line, result, h, a)?;
         }
         Ok(())
     }
@@ -980,11 +970,7 @@ impl FootballDataColumns {
     /// ([`football_data_seasons`] sets it).
     fn row(&self, line: usize, r: &csv::StringRecord) -> Result<MatchResult> {
         let d = dmy(line, field(r, self.date))?;
-        let start = if d.to_key() % 10_000 >= 701 {
-            d.year()
-        } else {
-            d.year() - 1
-        };
+        let start = july_to_june(d);
         let (h, a) = (
             team(line, field(r, self.home), "home team")?,
             team(line, field(r, self.away), "away team")?,
@@ -1010,23 +996,36 @@ impl FootballDataColumns {
             }
         }
         if let Some(letter) = self.result.map(|i| field(r, i)).filter(|v| !v.is_empty()) {
-            let outcome = match m.home_goals.cmp(&m.away_goals) {
-                std::cmp::Ordering::Greater => "H",
-                std::cmp::Ordering::Less => "A",
-                std::cmp::Ordering::Equal => "D",
-            };
-            if !letter.eq_ignore_ascii_case(outcome) {
-                return Err(err(
-                    line,
-                    format!(
-                        "result '{letter}' disagrees with the score {}-{} ({outcome})",
-                        m.home_goals, m.away_goals
-                    ),
-                ));
-            }
+            result_agrees(line, letter, m.home_goals, m.away_goals)?;
         }
         Ok(m)
     }
+}
+
+/// The first year of the July-to-June season a date falls in.
+fn july_to_june(d: Date) -> i32 {
+    if d.to_key() % 10_000 >= 701 {
+        d.year()
+    } else {
+        d.year() - 1
+    }
+}
+
+/// Refuses a result letter (`H`, `D`, `A`) that says another outcome than
+/// the score kept.
+fn result_agrees(line: usize, letter: &str, h: u16, a: u16) -> Result<()> {
+    let outcome = match h.cmp(&a) {
+        std::cmp::Ordering::Greater => "H",
+        std::cmp::Ordering::Less => "A",
+        std::cmp::Ordering::Equal => "D",
+    };
+    if letter.eq_ignore_ascii_case(outcome) {
+        return Ok(());
+    }
+    Err(err(
+        line,
+        format!("result '{letter}' disagrees with the score {h}-{a} ({outcome})"),
+    ))
 }
 
 /// A longer pause than this between two of a division's match dates, ended
@@ -1052,16 +1051,11 @@ fn football_data_seasons(rows: &mut [(usize, MatchResult)]) {
         for (i, d) in ds.iter().enumerate() {
             let starts = i == 0 || {
                 let gap = ds[i - 1].days_until(*d);
-                gap >= SUMMER_BREAK_DAYS && d.to_key() % 10_000 >= 701
+                gap >= SUMMER_BREAK_DAYS && july_to_june(*d) == d.year()
                     || d.year() > ds[i - 1].year() + 1
             };
             if starts {
-                let start = if d.to_key() % 10_000 >= 701 {
-                    d.year()
-                } else {
-                    d.year() - 1
-                };
-                current = season_label(start);
+                current = season_label(july_to_june(*d));
             }
             season_of.insert((competition.clone(), *d), current.clone());
         }

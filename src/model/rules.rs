@@ -175,9 +175,7 @@ impl Scoring {
             order: full,
         }
     }
-}
 
-impl Scoring {
     /// The order a table before the season's end is ranked by: points per
     /// game, the rank of a season cut short, became the rule only at its
     /// end (the EFL's vote of 9 June 2020), so before it points rank
@@ -202,9 +200,17 @@ impl Scoring {
 }
 
 /// Points per game as a number: points over games played, or over 1
-/// before any (the projector compares them exactly).
+/// before any (ranked by [`per_game_cmp`], exactly).
 pub fn points_per_game(points: i64, played: u32) -> f64 {
     points as f64 / f64::from(played.max(1))
+}
+
+/// Two (points, games played) compared on points per game, exactly
+/// (cross-multiplied; no games played counts as one).
+pub fn per_game_cmp((ap, ag): (i64, u32), (bp, bg): (i64, u32)) -> std::cmp::Ordering {
+    let per = |p: i64, g: u32| (i128::from(p), i128::from(g.max(1)));
+    let ((ap, ag), (bp, bg)) = (per(ap, ag), per(bp, bg));
+    (ap * bg).cmp(&(bp * ag))
 }
 
 /// The first day of the 1994 World Cup, the first major competition to give

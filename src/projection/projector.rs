@@ -400,10 +400,7 @@ impl<'a> Tally<'a> {
         match c {
             Tiebreak::Points => x.points.cmp(&y.points),
             Tiebreak::PointsPerGame => {
-                // x.points / x.played against y.points / y.played, exactly.
-                let per = |s: &Stats| (s.points, i64::from(s.played.max(1)));
-                let ((xp, xg), (yp, yg)) = (per(x), per(y));
-                (i128::from(xp) * i128::from(yg)).cmp(&(i128::from(yp) * i128::from(xg)))
+                crate::model::rules::per_game_cmp((x.points, x.played), (y.points, y.played))
             }
             Tiebreak::GoalDifference => {
                 (x.gf as i64 - x.ga as i64).cmp(&(y.gf as i64 - y.ga as i64))

@@ -49,12 +49,9 @@ impl View<'_> {
         let records = derived::match_records(&self.ledger.store, &info.stage_key, k)?;
         let mut input = derived::stage_input_from(&self.ledger.store, &info, k, &records)?;
         if let Some(d) = as_of {
-            let before_the_end = input.matches.iter().any(|m| m.counts && m.date > d);
+            input.scoring = projector::scoring_for(&input, Cut::AsOf(d));
             input.matches.retain(|m| m.date <= d);
             input.adjustments.retain(|a| a.date <= d);
-            if before_the_end {
-                input.scoring = input.scoring.before_the_end();
-            }
         }
         let mut rounds = Vec::new();
         let mut dates = Vec::new();

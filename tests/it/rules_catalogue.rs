@@ -41,17 +41,7 @@ fn import(env: &Env, name: &str, text: &str) -> String {
 }
 
 fn order(env: &Env, season: &str, stage: &str) -> Vec<String> {
-    let json = env.json(&[
-        "standings",
-        "--competition",
-        "English League",
-        "--season",
-        season,
-        "--stage",
-        stage,
-        "--format",
-        "json",
-    ]);
+    let json = env.json(&english_table(season, stage, &["--format", "json"]));
     json["rows"]
         .as_array()
         .unwrap()
@@ -109,15 +99,7 @@ fn the_football_league_ranked_on_goals_scored_in_the_late_1990s() {
         "{shown}"
     );
     assert!(shown.contains("catalogue: The Football League"), "{shown}");
-    let table = env.ok(&[
-        "standings",
-        "--competition",
-        "English League",
-        "--season",
-        "1996-97",
-        "--stage",
-        "Division 2",
-    ]);
+    let table = env.ok(&english_table("1996-97", "Division 2", &[]));
     assert!(table.contains("rules from the rules catalogue"), "{table}");
     let beta = table.lines().find(|l| l.contains("Beta")).unwrap();
     assert!(
